@@ -1,0 +1,35 @@
+# Tourkit: every entry point a user needs. `make help` lists them.
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+export TOURKIT_CACHE ?= $(HOME)/.cache/tourkit
+# Node 24 LTS first on PATH for every recipe (installed into the cache when the machine's is older).
+export PATH := $(shell bash -c '. hack/node-env.sh >&2 && echo "$$PATH"')
+
+.PHONY: help
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-20s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+node_modules/.package-lock.json: package-lock.json
+	npm ci --loglevel=error --no-fund --no-audit
+	@touch $@
+
+.PHONY: deps
+deps: node_modules/.package-lock.json ## Install the npm workspaces (Node 24 is installed first if needed)
+
+.PHONY: build
+build: deps ## Type-check and compile every workspace
+	npm run build
+
+.PHONY: lint
+lint: deps ## ESLint and Prettier over the tree
+	npm run lint
+
+.PHONY: test
+test: deps ## Every test: unit, integration (real Postgres/Redis), cluster (real control plane)
+	npm test
+
+.PHONY: bench
+bench: build ## Benchmarks: ratios against a baseline measured in the same run
+	npm run bench

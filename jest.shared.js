@@ -1,0 +1,30 @@
+// One jest set-up for every workspace: TypeScript as ES modules through ts-jest (transpile only;
+// `tsc -b` type-checks before the tests run), and @tourkit/* resolved to their sources so a test
+// never runs against a stale build.
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+
+/** @param {string} displayName @param {Partial<import('jest').Config>} [extra] */
+export function workspaceJestConfig(displayName, extra = {}) {
+  return {
+    displayName,
+    testEnvironment: 'node',
+    extensionsToTreatAsEsm: ['.ts'],
+    testMatch: ['<rootDir>/test/**/*.test.ts'],
+    transform: {
+      '^.+\\.ts$': [
+        'ts-jest',
+        { useESM: true, tsconfig: path.join(root, 'tsconfig.jest.json') },
+      ],
+    },
+    moduleNameMapper: {
+      '^@tourkit/kit$': path.join(root, 'services/kit/src/index.ts'),
+      '^@tourkit/kit/(.*)$': path.join(root, 'services/kit/src/$1.ts'),
+      '^@tourkit/testenv$': path.join(root, 'hack/testenv/src/index.ts'),
+      '^(\\.{1,2}/.*)\\.js$': '$1',
+    },
+    ...extra,
+  };
+}
