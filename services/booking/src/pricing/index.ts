@@ -1,0 +1,3 @@
+export * from './money.js';
+export * from './rules.js';
+export * from './quote.js';
