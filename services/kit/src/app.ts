@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import express, {
+  type ErrorRequestHandler,
+  type Express,
+  type NextFunction,
+  type Request,
+  type Response,
+  type Router,
+} from 'express';
+import { pinoHttp } from 'pino-http';
+import { trace } from '@opentelemetry/api';
+import type { Logger } from 'pino';
+import { errorToProblem } from './problem-mapping.js';
+import { PROBLEM_CONTENT_TYPE, notFound, type HttpProblem } from './errors.js';
+import type { HealthRegistry } from './health.js';
+import type { ServiceMetrics } from './metrics.js';
+import { runWithRequestContext } from './request-context.js';
+
+export interface CreateAppOptions {
+  name: string;
+  logger: Logger;
+  metrics: ServiceMetrics;
+  health: HealthRegistry;
+  /** JSON body size limit (bytes or an `bytes` string such as `100kb`); larger bodies get a 413 problem. */
+  bodyLimit?: string | number;
+  /** The service's routes: an Express Router, or a function that mounts them on the app. */
+  routes?: Router | ((app: Express) => void);
+}
+
+const PROBE_PATHS = new Set(['/livez', '/readyz', '/health', '/metrics']);
+const REQUEST_ID_PATTERN = /^[\w.:@/+=-]{1,128}$/;
+
+/** Builds the service's Express app (no listening): ids, logs, metrics, body limit, probes, routes, problem+json errors. */
+export function createApp(options: CreateAppOptions): Express {
+  const { logger, metrics, health } = options;
+  const app = express();
+  app.disable('x-powered-by');
+
+  app.use(requestContext);
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req) => (req as IncomingMessage & { id: string }).id,
+      customProps: (req) => ({
+        requestId: (req as Request).id,
+        traceId: (req as Request).traceId,
+      }),
+      autoLogging: { ignore: (req) => PROBE_PATHS.has((req.url ?? '').split('?')[0] ?? '') },
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+      serializers: {
+        req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  // While draining, tell keep-alive clients to reconnect (to another pod) after this response.
+  app.use((_req, res, next) => {
+    if (health.isShuttingDown) res.setHeader('connection', 'close');
+    next();
+  });
+  app.use(metrics.middleware());
+
+  app.get('/livez', (_req, res) => {
+    res.json({ status: 'UP' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const { ready, report } = await health.readiness();
+    res.status(ready ? 200 : 503).json({
+      status: ready ? 'READY' : 'NOT_READY',
+      shuttingDown: health.isShuttingDown,
+      checks: report.checks,
+    });
+  });
+  app.get('/health', async (_req, res) => {
+    const report = await health.report();
+    res.status(report.status === 'DOWN' ? 503 : 200).json(report);
+  });
+  app.get('/metrics', async (_req, res) => {
+    const { contentType, body } = await metrics.render();
+    res.type(contentType).send(body);
+  });
+
+  app.use(express.json({ limit: options.bodyLimit ?? '100kb' }));
+
+  if (options.routes) {
+    if (isRouter(options.routes)) app.use(options.routes);
+    else options.routes(app);
+  }
+
+  app.use((req, _res, next) => {
+    next(notFound(`No route for ${req.method} ${req.path}.`));
+  });
+  app.use(problemHandler(logger));
+  return app;
+}
+
+/** Sends a problem+json response. */
+export function sendProblem(res: Response, problem: HttpProblem): void {
+  res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem.toJSON()));
+}
+
+/** The error handler: known errors become their problem; anything else a generic 500 (logged, never leaked). */
+export function problemHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    const problem = errorToProblem(error);
+    const log = (req as Request & { log?: Logger }).log ?? logger;
+    if (problem.status >= 500) log.error({ err: error }, 'request failed');
+    sendProblem(res, problem);
+  };
+}
+
+function requestContext(req: Request, res: Response, next: NextFunction): void {
+  const incoming = req.get('x-request-id');
+  const requestId = incoming && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
+  const traceId = activeTraceId() ?? traceIdFromHeader(req.get('traceparent'));
+  req.id = requestId;
+  req.traceId = traceId;
+  res.setHeader('x-request-id', requestId);
+  runWithRequestContext({ requestId, ...(traceId ? { traceId } : {}) }, next);
+}
+
+function activeTraceId(): string | undefined {
+  const context = trace.getActiveSpan()?.spanContext();
+  return context && context.traceId !== '00000000000000000000000000000000' ? context.traceId : undefined;
+}
+
+/** W3C traceparent: version-traceid-parentid-flags. */
+export function traceIdFromHeader(traceparent: string | undefined): string | undefined {
+  const match = traceparent?.match(/^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/);
+  return match?.[1];
+}
+
+function isRouter(routes: CreateAppOptions['routes']): routes is Router {
+  return typeof routes === 'function' && 'stack' in routes;
+}
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      /** Trace id of the request (active OpenTelemetry span, else the incoming traceparent). */
+      traceId?: string | undefined;
+    }
+  }
+}

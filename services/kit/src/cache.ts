@@ -1,0 +1,153 @@
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { HealthRegistry } from './health.js';
+import type { ServiceMetrics } from './metrics.js';
+
+export interface CreateCacheOptions {
+  /** Prepended to every key (`catalog:`); also isolates tests from each other. */
+  prefix: string;
+  logger?: Logger;
+  metrics?: ServiceMetrics;
+  /** When given, registers a non-critical check named `cache` (Redis down → DEGRADED, not DOWN). */
+  health?: HealthRegistry;
+  healthCheckName?: string;
+  /** Per-command timeout (ms); default 200: a slow cache must not slow the service down. */
+  commandTimeoutMs?: number;
+  connectTimeoutMs?: number;
+}
+
+export interface Cache {
+  readonly redis: Redis;
+  /** The parsed value, or undefined on a miss or when Redis fails. */
+  getJson<T>(key: string): Promise<T | undefined>;
+  /** False when Redis failed. */
+  setJson(key: string, value: unknown, ttlSeconds: number, options?: { tags?: string[] }): Promise<boolean>;
+  del(...keys: string[]): Promise<boolean>;
+  /** Deletes every key starting with `prefix` (SCAN + UNLINK, never KEYS). */
+  delByPrefix(prefix: string): Promise<boolean>;
+  /** Deletes every key stored with this tag. */
+  invalidateTag(tag: string): Promise<boolean>;
+  /** Cache-aside: the cached value, else `loader()` stored for `ttlSeconds`; with Redis down, just `loader()`. */
+  wrap<T>(key: string, ttlSeconds: number, loader: () => Promise<T>, options?: { tags?: string[] }): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Redis cache that fails fast: short command timeouts and no offline queue, so Redis down never blocks a request. */
+export function createCache(redisUrl: string, options: CreateCacheOptions): Cache {
+  const { prefix, logger } = options;
+  const redis = new Redis(redisUrl, {
+    commandTimeout: options.commandTimeoutMs ?? 200,
+    connectTimeout: options.connectTimeoutMs ?? 1000,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: (times) => Math.min(times * 200, 2000),
+  });
+  let lastErrorLog = 0;
+  redis.on('error', (error: Error) => {
+    // ioredis reports every failed reconnect; one line per 10 s is enough.
+    if (Date.now() - lastErrorLog > 10_000) {
+      lastErrorLog = Date.now();
+      logger?.warn({ err: error }, 'redis connection error');
+    }
+  });
+  const requests = options.metrics?.counter({
+    name: 'cache_requests_total',
+    help: 'Cache lookups by result (hit, miss, error)',
+    labelNames: ['result'],
+  });
+  options.health?.register(options.healthCheckName ?? 'cache', () => redis.ping(), { critical: false, timeoutMs: 1000 });
+
+  const full = (key: string) => `${prefix}${key}`;
+  const tagKey = (tag: string) => `${prefix}tag:${tag}`;
+  const failed = (operation: string, error: unknown) => {
+    logger?.warn({ err: error, operation }, 'cache operation failed');
+    return false;
+  };
+
+  async function lookup<T>(key: string): Promise<{ hit: true; value: T } | { hit: false; error: boolean }> {
+    try {
+      const raw = await redis.get(full(key));
+      if (raw === null) {
+        requests?.inc({ result: 'miss' });
+        return { hit: false, error: false };
+      }
+      requests?.inc({ result: 'hit' });
+      return { hit: true, value: JSON.parse(raw) as T };
+    } catch (error) {
+      requests?.inc({ result: 'error' });
+      failed('get', error);
+      return { hit: false, error: true };
+    }
+  }
+
+  async function setJson(key: string, value: unknown, ttlSeconds: number, setOptions: { tags?: string[] } = {}) {
+    try {
+      const pipeline = redis.multi().set(full(key), JSON.stringify(value), 'EX', ttlSeconds);
+      for (const tag of setOptions.tags ?? []) {
+        pipeline.sadd(tagKey(tag), full(key)).expire(tagKey(tag), ttlSeconds, 'GT');
+        pipeline.expire(tagKey(tag), ttlSeconds, 'NX');
+      }
+      await pipeline.exec();
+      return true;
+    } catch (error) {
+      return failed('set', error);
+    }
+  }
+
+  return {
+    redis,
+    async getJson<T>(key: string) {
+      const result = await lookup<T>(key);
+      return result.hit ? result.value : undefined;
+    },
+    setJson,
+    async del(...keys) {
+      if (keys.length === 0) return true;
+      try {
+        await redis.unlink(...keys.map(full));
+        return true;
+      } catch (error) {
+        return failed('del', error);
+      }
+    },
+    async delByPrefix(keyPrefix) {
+      try {
+        let cursor = '0';
+        do {
+          const [next, keys] = await redis.scan(cursor, 'MATCH', `${escapeGlob(full(keyPrefix))}*`, 'COUNT', 500);
+          cursor = next;
+          if (keys.length > 0) await redis.unlink(...keys);
+        } while (cursor !== '0');
+        return true;
+      } catch (error) {
+        return failed('delByPrefix', error);
+      }
+    },
+    async invalidateTag(tag) {
+      try {
+        const keys = await redis.smembers(tagKey(tag));
+        await redis.unlink(tagKey(tag), ...keys);
+        return true;
+      } catch (error) {
+        return failed('invalidateTag', error);
+      }
+    },
+    async wrap<T>(key: string, ttlSeconds: number, loader: () => Promise<T>, wrapOptions: { tags?: string[] } = {}) {
+      const cached = await lookup<T>(key);
+      if (cached.hit) return cached.value;
+      const value = await loader();
+      // After a failed read Redis is most likely down: skip the write instead of failing twice.
+      if (!cached.error && value !== undefined) await setJson(key, value, ttlSeconds, wrapOptions);
+      return value;
+    },
+    async close() {
+      options.health?.unregister(options.healthCheckName ?? 'cache');
+      if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
+      else redis.disconnect();
+    },
+  };
+}
+
+function escapeGlob(value: string): string {
+  return value.replace(/[*?[\]\\]/g, '\\$&');
+}

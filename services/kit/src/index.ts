@@ -1,0 +1,16 @@
+export * from './config.js';
+export * from './logger.js';
+export * from './metrics.js';
+export * from './health.js';
+export * from './errors.js';
+export * from './validation.js';
+export * from './app.js';
+export * from './server.js';
+export * from './db.js';
+export * from './cache.js';
+export * from './http-client.js';
+export * from './circuit-breaker.js';
+export * from './auth.js';
+export * from './request-context.js';
+export { errorToProblem } from './problem-mapping.js';
+export { initTracing, type Tracing, type TracingOptions } from './tracing.js';

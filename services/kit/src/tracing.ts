@@ -1,0 +1,57 @@
+import { register } from 'node:module';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+
+export interface TracingOptions {
+  /** Defaults to `process.env.OTEL_EXPORTER_OTLP_ENDPOINT`; spans are exported only when set. */
+  otlpEndpoint?: string | undefined;
+  /** Default true. Tests that only need context propagation pass false. */
+  instrumentations?: boolean;
+  /** Register import-in-the-middle so ESM imports are instrumented too; default true. */
+  registerEsmHook?: boolean;
+}
+
+export interface Tracing {
+  sdk: NodeSDK;
+  shutdown(): Promise<void>;
+}
+
+let started: Tracing | undefined;
+
+/**
+ * Starts the OpenTelemetry Node SDK (its default propagators: W3C trace context + baggage). Call it before express, pg,
+ * ioredis are imported: this module imports none of them. Idempotent.
+ */
+export function initTracing(serviceName: string, options: TracingOptions = {}): Tracing {
+  if (started) return started;
+  if (options.registerEsmHook !== false && options.instrumentations !== false) {
+    register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
+  }
+  const endpoint = 'otlpEndpoint' in options ? options.otlpEndpoint : process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  const sdk = new NodeSDK({
+    resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName }),
+    ...(endpoint ? { traceExporter: new OTLPTraceExporter({ url: `${endpoint.replace(/\/+$/, '')}/v1/traces` }) } : { spanProcessors: [] }),
+    instrumentations:
+      options.instrumentations === false
+        ? []
+        : [
+            new HttpInstrumentation({
+              ignoreIncomingRequestHook: (req) => /^\/(livez|readyz|health|metrics)\b/.test(req.url ?? ''),
+            }),
+            new ExpressInstrumentation(),
+            new PgInstrumentation(),
+            new IORedisInstrumentation(),
+            new UndiciInstrumentation(),
+          ],
+  });
+  sdk.start();
+  started = { sdk, shutdown: () => sdk.shutdown() };
+  return started;
+}
