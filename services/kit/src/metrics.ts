@@ -60,6 +60,7 @@ export class ServiceMetrics {
   middleware() {
     return (req: Request, res: Response, next: NextFunction): void => {
       const stopTimer = process.hrtime.bigint();
+      captureRoutePattern(req);
       res.once('finish', () => {
         const labels = {
           service: this.service,
@@ -83,8 +84,31 @@ export function createMetrics(service: string, options: { defaultMetrics?: boole
   return new ServiceMetrics(service, options);
 }
 
+const matchedPattern = Symbol('tourkit.routePattern');
+type PatternCarrier = Request & { [matchedPattern]?: string };
+
+/**
+ * Records `baseUrl + route.path` at the moment the router assigns `req.route`: when a handler fails, the router
+ * restores `req.baseUrl` before the response finishes, so reading both at 'finish' would lose the mount path.
+ */
+function captureRoutePattern(req: Request): void {
+  let route: unknown;
+  Object.defineProperty(req, 'route', {
+    configurable: true,
+    enumerable: true,
+    get: () => route,
+    set: (value: unknown) => {
+      route = value;
+      const path = (value as { path?: unknown } | undefined)?.path;
+      if (typeof path === 'string') (req as PatternCarrier)[matchedPattern] = `${req.baseUrl}${path}` || '/';
+    },
+  });
+}
+
 /** The Express route pattern (`/v1/tours/:id`), never the raw URL, so label cardinality stays bounded. */
 export function routePattern(req: Request): string {
+  const captured = (req as PatternCarrier)[matchedPattern];
+  if (captured) return captured;
   const route = (req as Request & { route?: { path?: unknown } }).route;
   if (!route || typeof route.path !== 'string') return UNMATCHED_ROUTE;
   return `${req.baseUrl}${route.path}` || '/';

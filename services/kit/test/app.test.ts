@@ -1,0 +1,165 @@
+import express from 'express';
+import request from 'supertest';
+import { z } from 'zod';
+import { createApp } from '../src/app.js';
+import { conflict } from '../src/errors.js';
+import { HealthRegistry } from '../src/health.js';
+import { createMetrics } from '../src/metrics.js';
+import { parseBody, parseParams, parseQuery } from '../src/validation.js';
+import { memoryLogger } from './support.js';
+
+function buildApp() {
+  const { logger, lines } = memoryLogger();
+  const metrics = createMetrics('tours-test', { defaultMetrics: false });
+  const health = new HealthRegistry();
+  const tours = express.Router();
+  tours.get('/:id', (req, res) => {
+    const { id } = parseParams(req, z.object({ id: z.coerce.number().int().positive() }));
+    res.json({ id });
+  });
+  tours.post('/', (req, res) => {
+    const body = parseBody(req, z.object({ destination: z.string().min(1), capacity: z.number().int().positive() }));
+    res.status(201).json(body);
+  });
+  tours.get('/', (req, res) => {
+    const query = parseQuery(req, z.object({ page: z.coerce.number().int().min(1).default(1) }));
+    res.json(query);
+  });
+  const app = createApp({
+    name: 'tours-test',
+    logger,
+    metrics,
+    health,
+    bodyLimit: '1kb',
+    routes: (app) => {
+      app.use('/v1/tours', tours);
+      app.get('/boom', () => {
+        throw new Error('secret connection string postgres://admin:pw@db');
+      });
+      app.get('/async-conflict', async () => {
+        await Promise.resolve();
+        throw conflict('Already booked.');
+      });
+    },
+  });
+  return { app, metrics, lines };
+}
+
+describe('createApp', () => {
+  it('serves the routes and echoes or creates x-request-id', async () => {
+    const { app } = buildApp();
+    const given = await request(app).get('/v1/tours/7').set('x-request-id', 'abc-123');
+    expect(given.status).toBe(200);
+    expect(given.body).toEqual({ id: 7 });
+    expect(given.headers['x-request-id']).toBe('abc-123');
+    const created = await request(app).get('/v1/tours/7');
+    expect(created.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('answers 400 problem+json naming each bad body field, and nothing reaches the handler', async () => {
+    const { app } = buildApp();
+    const res = await request(app).post('/v1/tours').send({ destination: '', capacity: 'ten' });
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body.type).toBe('https://tourkit.dev/problems/validation-failed');
+    expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['capacity', 'destination']);
+  });
+
+  it('validates params and query', async () => {
+    const { app } = buildApp();
+    const params = await request(app).get('/v1/tours/abc');
+    expect(params.status).toBe(400);
+    expect(params.body.errors[0].field).toBe('id');
+    const query = await request(app).get('/v1/tours?page=0');
+    expect(query.status).toBe(400);
+    expect(query.body.errors[0].field).toBe('page');
+  });
+
+  it('answers 413 problem+json when the body is over the limit', async () => {
+    const { app } = buildApp();
+    const res = await request(app)
+      .post('/v1/tours')
+      .set('content-type', 'application/json')
+      .send(JSON.stringify({ destination: 'x'.repeat(2000), capacity: 1 }));
+    expect(res.status).toBe(413);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ type: 'https://tourkit.dev/problems/payload-too-large', status: 413 });
+  });
+
+  it('answers 400 malformed-json for a broken body', async () => {
+    const { app } = buildApp();
+    const res = await request(app).post('/v1/tours').set('content-type', 'application/json').send('{"destination":');
+    expect(res.status).toBe(400);
+    expect(res.body.type).toBe('https://tourkit.dev/problems/malformed-json');
+  });
+
+  it('answers 404 problem+json for unknown routes', async () => {
+    const { app } = buildApp();
+    const res = await request(app).get('/nope');
+    expect(res.status).toBe(404);
+    expect(res.body).toMatchObject({ type: 'https://tourkit.dev/problems/not-found', status: 404 });
+  });
+
+  it('renders problems thrown by async handlers', async () => {
+    const { app } = buildApp();
+    const res = await request(app).get('/async-conflict');
+    expect(res.status).toBe(409);
+    expect(res.body.detail).toBe('Already booked.');
+  });
+
+  it('never leaks an unexpected error to the client, but logs it with the request id', async () => {
+    const { app, lines } = buildApp();
+    const res = await request(app).get('/boom').set('x-request-id', 'req-boom');
+    expect(res.status).toBe(500);
+    expect(res.body).toEqual({
+      type: 'https://tourkit.dev/problems/internal-error',
+      title: 'Internal server error',
+      status: 500,
+      detail: 'An unexpected error occurred. It has been logged.',
+    });
+    expect(res.text).not.toMatch(/postgres:|stack|at /);
+    const logged = lines().filter((line) => line.requestId === 'req-boom');
+    expect(logged.some((line) => JSON.stringify(line.err).includes('secret connection string'))).toBe(true);
+  });
+
+  it('logs each request with its request id and the trace id from traceparent', async () => {
+    const { app, lines } = buildApp();
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    await request(app)
+      .get('/v1/tours/3')
+      .set('x-request-id', 'req-log')
+      .set('traceparent', `00-${traceId}-00f067aa0ba902b7-01`);
+    const completed = lines().find((line) => line.requestId === 'req-log' && line.msg === 'request completed');
+    expect(completed).toMatchObject({ requestId: 'req-log', traceId, res: { statusCode: 200 } });
+  });
+
+  it('counts RED metrics by route pattern, never by raw URL', async () => {
+    const { app } = buildApp();
+    await request(app).get('/v1/tours/1');
+    await request(app).get('/v1/tours/2');
+    await request(app).get('/v1/tours/abc');
+    await request(app).get('/random/path/123');
+    const res = await request(app).get('/metrics');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/plain/);
+    expect(res.text).toContain(
+      'http_requests_total{service="tours-test",route="/v1/tours/:id",method="GET",status="200"} 2',
+    );
+    expect(res.text).toContain(
+      'http_requests_total{service="tours-test",route="/v1/tours/:id",method="GET",status="400"} 1',
+    );
+    expect(res.text).toContain('route="unmatched",method="GET",status="404"} 1');
+    expect(res.text).not.toContain('/v1/tours/1"');
+    expect(res.text).not.toContain('/random/path');
+    expect(res.text).toMatch(/http_request_duration_seconds_bucket\{[^}]*route="\/v1\/tours\/:id"/);
+  });
+
+  it('lets services register domain metrics on the same registry', async () => {
+    const { app, metrics } = buildApp();
+    metrics.counter({ name: 'bookings_total', help: 'Bookings by status', labelNames: ['status'] }).inc({ status: 'CONFIRMED' });
+    const again = metrics.counter({ name: 'bookings_total', help: 'Bookings by status', labelNames: ['status'] });
+    again.inc({ status: 'CONFIRMED' });
+    const res = await request(app).get('/metrics');
+    expect(res.text).toContain('bookings_total{status="CONFIRMED"} 2');
+  });
+});
