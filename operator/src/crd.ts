@@ -1,0 +1,79 @@
+// The CustomResourceDefinition, derived from the zod schema in schedule/schema.ts (the one
+// source): `npm run gen-crd` writes it to config/crd/, deploy/manifests.ts ships it.
+import type { V1CustomResourceDefinition, V1JSONSchemaProps } from '@kubernetes/client-node';
+import { z } from 'zod';
+import { API_GROUP, API_VERSION, KIND, PLURAL, specSchema, statusSchema } from './schedule/schema.js';
+
+type JsonSchema = Record<string, unknown>;
+
+// Structural-schema rules of the API server: no additionalProperties beside properties (unknown
+// fields are pruned instead), no JSON-Schema bookkeeping keys.
+function toStructural(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(toStructural);
+  if (typeof schema !== 'object' || schema === null) return schema;
+  const out: JsonSchema = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (key === '$schema' || key === 'id') continue;
+    if (key === 'additionalProperties' && value === false) continue;
+    out[key] = key === 'x-kubernetes-validations' || key === 'enum' || key === 'required' ? value : toStructural(value);
+  }
+  return out;
+}
+
+function openApi(schema: z.ZodType): V1JSONSchemaProps {
+  return toStructural(z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input' })) as V1JSONSchemaProps;
+}
+
+export function scalingScheduleCrd(): V1CustomResourceDefinition {
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: {
+      name: `${PLURAL}.${API_GROUP}`,
+      labels: { 'app.kubernetes.io/part-of': 'tourkit', 'app.kubernetes.io/component': 'scaling-schedule' },
+    },
+    spec: {
+      group: API_GROUP,
+      scope: 'Namespaced',
+      names: {
+        kind: KIND,
+        listKind: `${KIND}List`,
+        plural: PLURAL,
+        singular: 'scalingschedule',
+        shortNames: ['ssched'],
+        categories: ['tourkit'],
+      },
+      versions: [
+        {
+          name: API_VERSION,
+          served: true,
+          storage: true,
+          subresources: { status: {} },
+          additionalPrinterColumns: [
+            { name: 'Target', type: 'string', jsonPath: '.spec.targetRef.name' },
+            { name: 'Window', type: 'string', jsonPath: '.status.activeWindow' },
+            { name: 'Min', type: 'integer', jsonPath: '.status.appliedBounds.minReplicas' },
+            { name: 'Max', type: 'integer', jsonPath: '.status.appliedBounds.maxReplicas' },
+            { name: 'Next', type: 'date', jsonPath: '.status.nextTransition', description: 'Next change of bounds' },
+            { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
+            { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+          ],
+          schema: {
+            openAPIV3Schema: {
+              type: 'object',
+              description: 'Weekly minReplicas/maxReplicas of one HorizontalPodAutoscaler.',
+              required: ['spec'],
+              properties: {
+                apiVersion: { type: 'string' },
+                kind: { type: 'string' },
+                metadata: { type: 'object' },
+                spec: openApi(specSchema),
+                status: openApi(statusSchema),
+              },
+            },
+          },
+        },
+      ],
+    },
+  };
+}
