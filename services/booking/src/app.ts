@@ -1,0 +1,55 @@
+import type { Express } from 'express';
+import type { Logger } from 'pino';
+import { createApp, type HealthRegistry, type Pool, type ServiceMetrics, type TokenVerifier } from '@tourkit/kit';
+import { createBookingService } from './booking-service.js';
+import type { Catalog } from './catalog-client.js';
+import type { PricingRules } from './pricing/index.js';
+import { bookingRoutes } from './routes.js';
+
+export interface BookingAppDeps {
+  logger: Logger;
+  metrics: ServiceMetrics;
+  health: HealthRegistry;
+  pool: Pool;
+  catalog: Catalog;
+  verifier: TokenVerifier;
+  internalToken: string;
+  rules: PricingRules;
+  defaultCountry: string;
+  bodyLimit?: string;
+  /** Injected so tests can pin "now" (quotes, upcoming window, cancellation). */
+  now?: () => Date;
+}
+
+/** The booking service's Express app, without listening. */
+export function buildBookingApp(deps: BookingAppDeps): Express {
+  const now = deps.now ?? (() => new Date());
+  const bookingsByStatus = deps.metrics.counter<'status'>({
+    name: 'bookings_total',
+    help: 'Bookings created or moved to a status, by status',
+    labelNames: ['status'],
+  });
+  const service = createBookingService({
+    pool: deps.pool,
+    catalog: deps.catalog,
+    rules: deps.rules,
+    logger: deps.logger,
+    now,
+    onBookingStatus: (status) => bookingsByStatus.inc({ status }),
+  });
+  return createApp({
+    name: 'booking',
+    logger: deps.logger,
+    metrics: deps.metrics,
+    health: deps.health,
+    ...(deps.bodyLimit ? { bodyLimit: deps.bodyLimit } : {}),
+    routes: bookingRoutes({
+      pool: deps.pool,
+      service,
+      verifier: deps.verifier,
+      internalToken: deps.internalToken,
+      defaultCountry: deps.defaultCountry,
+      now,
+    }),
+  });
+}

@@ -1,0 +1,196 @@
+import type { Logger } from 'pino';
+import { HttpProblem, conflict, notFound, withTransaction, type Pool } from '@tourkit/kit';
+import type { Catalog } from './catalog-client.js';
+import {
+  cancellationRefusal,
+  requestFingerprint,
+  type Booking,
+  type BookingRequest,
+} from './domain/booking.js';
+import { PricingError, quotePrice, type PriceQuote, type PricingRules, type PromoCode } from './pricing/index.js';
+import { findBooking, insertBooking, markCancelled } from './repository/bookings.js';
+import { claimIdempotencyKey, storeIdempotentResponse } from './repository/idempotency.js';
+import { findPromo, redeemPromo, releasePromo } from './repository/promos.js';
+import type { Queryable } from './repository/queryable.js';
+
+export interface BookingServiceDeps {
+  pool: Pool;
+  catalog: Catalog;
+  rules: PricingRules;
+  logger: Logger;
+  now: () => Date;
+  onBookingStatus?: (status: string) => void;
+}
+
+export interface CreateResult {
+  status: number;
+  body: unknown;
+  replayed: boolean;
+}
+
+const unprocessable = (slug: string, title: string, field: string, message: string) =>
+  new HttpProblem(422, slug, title, { detail: message, errors: [{ field, message }] });
+
+/** The JSON a client sees for a booking (also what an idempotent replay returns, byte for byte). */
+export function bookingView(booking: Booking) {
+  return {
+    id: booking.id,
+    userId: booking.userId,
+    tourId: booking.tourId,
+    travellers: booking.travellers,
+    status: booking.status,
+    country: booking.country,
+    promoCode: booking.promoCode,
+    price: {
+      unitPriceCents: booking.unitPriceCents,
+      basePriceCents: booking.basePriceCents,
+      discountCents: booking.discountCents,
+      subtotalCents: booking.subtotalCents,
+      vatBasisPoints: booking.vatBasisPoints,
+      taxCents: booking.taxCents,
+      totalCents: booking.totalCents,
+      currency: booking.currency,
+      rulesApplied: booking.rulesApplied,
+    },
+    tourStartsAt: booking.tourStartsAt.toISOString(),
+    createdAt: booking.createdAt.toISOString(),
+    updatedAt: booking.updatedAt.toISOString(),
+    cancelledAt: booking.cancelledAt?.toISOString() ?? null,
+    expiresAt: booking.expiresAt?.toISOString() ?? null,
+    requiresManualIntervention: booking.requiresManualIntervention,
+  };
+}
+
+export function createBookingService(deps: BookingServiceDeps) {
+  const { pool, catalog, rules, logger } = deps;
+
+  async function priceFor(db: Queryable, userId: string, request: BookingRequest, at: Date) {
+    const tour = await catalog.getTour(request.tourId);
+    if (!tour) throw unprocessable('unknown-tour', 'Unknown tour', 'tourId', `tour ${request.tourId} does not exist`);
+    const promo: PromoCode | null = request.promoCode ? await findPromo(db, request.promoCode, userId) : null;
+    try {
+      const quote = quotePrice({
+        tour,
+        travellers: request.travellers,
+        country: request.country,
+        promoCode: request.promoCode,
+        promo,
+        bookedAt: at,
+        rules,
+      });
+      return { tour, promo, quote };
+    } catch (error) {
+      if (error instanceof PricingError) throw unprocessable(error.reason, 'Cannot price this booking', error.field, error.message);
+      throw error;
+    }
+  }
+
+  return {
+    async quote(userId: string, request: BookingRequest): Promise<PriceQuote & { tourId: string }> {
+      const { quote } = await priceFor(pool, userId, request, deps.now());
+      return { tourId: request.tourId, ...quote };
+    },
+
+    /**
+     * Creates a PENDING_PAYMENT booking once per (user, Idempotency-Key). Everything happens in one
+     * transaction that starts by claiming the key, so a concurrent duplicate waits and replays.
+     * Seats are reserved at catalog last; if our commit then fails they are released again.
+     */
+    async create(userId: string, idempotencyKey: string, request: BookingRequest): Promise<CreateResult> {
+      const fingerprint = requestFingerprint(request);
+      let reservedSeats = false;
+      try {
+        return await withTransaction(pool, async (tx) => {
+          const claim = await claimIdempotencyKey(tx, userId, idempotencyKey, fingerprint);
+          if (!claim.claimed) {
+            if (claim.requestHash !== fingerprint) {
+              throw unprocessable(
+                'idempotency-key-reused',
+                'Idempotency key reused',
+                'Idempotency-Key',
+                'this Idempotency-Key was already used with a different request body',
+              );
+            }
+            return { status: claim.responseStatus ?? 201, body: claim.response, replayed: true };
+          }
+          const { tour, promo, quote } = await priceFor(tx, userId, request, deps.now());
+          const booking = await insertBooking(tx, {
+            userId,
+            tourId: request.tourId,
+            travellers: request.travellers,
+            status: 'PENDING_PAYMENT',
+            country: request.country,
+            promoCode: quote.promoCode,
+            unitPriceCents: quote.unitPriceCents,
+            basePriceCents: quote.basePriceCents,
+            discountCents: quote.discountCents,
+            subtotalCents: quote.subtotalCents,
+            vatBasisPoints: quote.vatBasisPoints,
+            taxCents: quote.taxCents,
+            totalCents: quote.totalCents,
+            rulesApplied: quote.rulesApplied,
+            tourStartsAt: tour.startsAt,
+          });
+          if (quote.promoCode && promo?.singleUsePerUser && !(await redeemPromo(tx, promo.code, userId, booking.id))) {
+            throw unprocessable(
+              'promo-already-used',
+              'Cannot price this booking',
+              'promoCode',
+              `promo code ${promo.code} can be used once per user and you have already used it`,
+            );
+          }
+          const seats = await catalog.changeSeats(request.tourId, request.travellers);
+          if (seats === 'tour-not-found') {
+            throw unprocessable('unknown-tour', 'Unknown tour', 'tourId', `tour ${request.tourId} does not exist`);
+          }
+          if (seats !== 'ok') throw conflict(`not enough seats left on tour ${request.tourId} for ${request.travellers} travellers`);
+          reservedSeats = true;
+          const body = bookingView(booking);
+          await storeIdempotentResponse(tx, userId, idempotencyKey, booking.id, 201, body);
+          deps.onBookingStatus?.(booking.status);
+          return { status: 201, body, replayed: false };
+        });
+      } catch (error) {
+        if (reservedSeats) await releaseSeatsAfterFailure(request.tourId, request.travellers, error);
+        throw error;
+      }
+    },
+
+    /** The caller's booking; another user's booking is reported as missing, not forbidden, so ids do not leak. */
+    async get(userId: string, bookingId: string): Promise<Booking> {
+      const booking = await findBooking(pool, bookingId);
+      if (!booking || booking.userId !== userId) throw notFound(`booking ${bookingId} not found`);
+      return booking;
+    },
+
+    /** Cancels the caller's active booking, gives back a single-use promo and releases the seats at catalog. */
+    async cancel(userId: string, bookingId: string): Promise<Booking> {
+      const cancelled = await withTransaction(pool, async (tx) => {
+        const booking = await findBooking(tx, bookingId, { forUpdate: true });
+        if (!booking || booking.userId !== userId) throw notFound(`booking ${bookingId} not found`);
+        const refusal = cancellationRefusal(booking, deps.now());
+        if (refusal) throw conflict(refusal);
+        const updated = await markCancelled(tx, booking.id, deps.now());
+        await releasePromo(tx, booking.id);
+        const seats = await catalog.changeSeats(booking.tourId, -booking.travellers);
+        if (seats !== 'ok') {
+          // The booking is cancelled either way; catalog's count is already lower than ours.
+          logger.warn({ bookingId, tourId: booking.tourId, seats }, 'catalog refused to release seats');
+        }
+        return updated;
+      });
+      deps.onBookingStatus?.(cancelled.status);
+      return cancelled;
+    },
+  };
+
+  async function releaseSeatsAfterFailure(tourId: string, travellers: number, cause: unknown) {
+    try {
+      await catalog.changeSeats(tourId, -travellers);
+    } catch (error) {
+      logger.error({ err: error, cause, tourId, travellers }, 'booking failed after reserving seats; releasing them failed too');
+    }
+  }
+}
+
+export type BookingService = ReturnType<typeof createBookingService>;

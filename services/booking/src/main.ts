@@ -1,0 +1,62 @@
+import { fileURLToPath } from 'node:url';
+import {
+  HealthRegistry,
+  createLogger,
+  createMetrics,
+  createPool,
+  createServiceClient,
+  createTokenVerifier,
+  initTracing,
+  runMigrations,
+  runService,
+  startServer,
+} from '@tourkit/kit';
+import { buildBookingApp } from './app.js';
+import { createCatalog } from './catalog-client.js';
+import { loadBookingConfig, pricingRulesFrom } from './config.js';
+
+const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
+
+await runService(async () => {
+  const config = loadBookingConfig();
+  const tracing = initTracing(config.SERVICE_NAME);
+  const logger = createLogger(config.SERVICE_NAME, config.LOG_LEVEL);
+  const metrics = createMetrics(config.SERVICE_NAME);
+  const health = new HealthRegistry();
+  if (config.MIGRATE_ON_START) await runMigrations(config.DATABASE_URL, migrationsDir, { logger });
+  const pool = createPool(config.DATABASE_URL, { name: 'db', health, logger });
+  const catalogClient = createServiceClient({
+    name: 'catalog',
+    baseUrl: config.CATALOG_URL,
+    timeoutMs: config.CATALOG_TIMEOUT_MS,
+    logger,
+    headers: { 'x-internal-token': config.INTERNAL_TOKEN },
+  });
+  // Not critical: with catalog down, quotes and new bookings fail but listing existing bookings
+  // still works, so the pod stays in service and reports DEGRADED.
+  health.register('catalog', () => catalogClient.request('GET', '/livez', { timeoutMs: 1_000 }), { critical: false });
+  const app = buildBookingApp({
+    logger,
+    metrics,
+    health,
+    pool,
+    catalog: createCatalog(catalogClient),
+    verifier: createTokenVerifier({
+      publicKeyPem: config.JWT_PUBLIC_KEY,
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+    }),
+    internalToken: config.INTERNAL_TOKEN,
+    rules: pricingRulesFrom(config),
+    defaultCountry: config.DEFAULT_COUNTRY,
+    bodyLimit: config.BODY_LIMIT,
+  });
+  await startServer(app, {
+    port: config.PORT,
+    logger,
+    health,
+    drainSeconds: config.SHUTDOWN_DRAIN_SECONDS,
+    shutdownTimeoutSeconds: config.SHUTDOWN_TIMEOUT_SECONDS,
+    onShutdown: [pool, () => tracing.shutdown()],
+  });
+});
