@@ -1,0 +1,89 @@
+import type { Express } from 'express';
+import {
+  HealthRegistry,
+  createApp,
+  createCache,
+  createLogger,
+  createMetrics,
+  createPool,
+  createTokenVerifier,
+  type Cache,
+  type Closer,
+  type Logger,
+  type Pool,
+  type ServiceMetrics,
+} from '@tourkit/kit';
+import type { CatalogConfig } from './config.js';
+import { TourRepository } from './db/tour-repository.js';
+import { catalogRoutes } from './routes.js';
+import { TourCatalog } from './tour-catalog.js';
+
+export interface CatalogApp {
+  app: Express;
+  logger: Logger;
+  metrics: ServiceMetrics;
+  health: HealthRegistry;
+  primary: Pool;
+  replica: Pool;
+  cache: Cache;
+  catalog: TourCatalog;
+  /** Closed in this order at shutdown. */
+  closers: Closer[];
+  close(): Promise<void>;
+}
+
+/** Builds the catalog (pools, cache, routes) without listening. */
+export function createCatalogApp(config: CatalogConfig, options: { logger?: Logger } = {}): CatalogApp {
+  const name = config.SERVICE_NAME;
+  const logger = options.logger ?? createLogger(name, config.LOG_LEVEL);
+  const metrics = createMetrics(name);
+  const health = new HealthRegistry();
+  const primary = createPool(config.DATABASE_URL, { name: 'db', health, logger });
+  // Always a separate read-only pool, even on the primary's URL: a write sent to it fails loudly.
+  const replica = createPool(config.DATABASE_READ_URL ?? config.DATABASE_URL, {
+    name: 'db-read',
+    readOnly: true,
+    health,
+    logger,
+  });
+  const cache = createCache(config.REDIS_URL, { prefix: config.CACHE_PREFIX, logger, metrics, health });
+  const catalog = new TourCatalog({
+    repository: new TourRepository(primary, replica),
+    cache,
+    cachePrefix: config.CACHE_PREFIX,
+    ttlSeconds: config.CACHE_TTL_SECONDS,
+    logger,
+  });
+  const verifier = createTokenVerifier({
+    publicKeyPem: config.JWT_PUBLIC_KEY,
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+  });
+  const app = createApp({
+    name,
+    logger,
+    metrics,
+    health,
+    bodyLimit: config.BODY_LIMIT,
+    routes: catalogRoutes({ catalog, verifier, internalToken: config.INTERNAL_TOKEN }),
+  });
+  const closers: Closer[] = [cache, replica, primary];
+  return {
+    app,
+    logger,
+    metrics,
+    health,
+    primary,
+    replica,
+    cache,
+    catalog,
+    closers,
+    async close() {
+      for (const closer of closers) {
+        if (typeof closer === 'function') await closer();
+        else if ('close' in closer) await closer.close();
+        else await closer.end();
+      }
+    },
+  };
+}

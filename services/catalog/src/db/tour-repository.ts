@@ -1,0 +1,272 @@
+import { withTransaction, type Pool, type PoolClient } from '@tourkit/kit';
+import type { SearchFilter } from '../domain/search.js';
+import { pageOffset } from '../domain/search.js';
+import {
+  applyPatch,
+  appliedPrice,
+  changeSeats,
+  patchConflict,
+  type Season,
+  type Tour,
+  type TourDraft,
+  type TourPatch,
+} from '../domain/tour.js';
+
+interface TourRow {
+  id: string;
+  title: string;
+  destination: string;
+  country: string;
+  description: string;
+  starts_at: Date;
+  duration_hours: number;
+  capacity: number;
+  booked_seats: number;
+  price_cents: number;
+  operator_email: string;
+  rating_sum: string;
+  rating_count: number;
+  created_at: Date;
+  updated_at: Date;
+  seasons: Season[];
+}
+
+const TOUR_COLUMNS = `
+  t.id, t.title, t.destination, t.country, t.description, t.starts_at, t.duration_hours,
+  t.capacity, t.booked_seats, t.price_cents, t.operator_email, t.rating_sum, t.rating_count,
+  t.created_at, t.updated_at,
+  COALESCE(
+    (SELECT json_agg(json_build_object('name', s.name, 'from', s.valid_from, 'until', s.valid_until,
+                                       'priceCents', s.price_cents) ORDER BY s.position)
+       FROM tour_seasons s WHERE s.tour_id = t.id),
+    '[]'::json) AS seasons`;
+
+function toTour(row: TourRow): Tour {
+  return {
+    id: row.id,
+    title: row.title,
+    destination: row.destination,
+    country: row.country,
+    description: row.description,
+    startsAt: row.starts_at,
+    durationHours: row.duration_hours,
+    capacity: row.capacity,
+    bookedSeats: row.booked_seats,
+    priceCents: row.price_cents,
+    seasons: row.seasons,
+    operatorEmail: row.operator_email,
+    ratingSum: Number(row.rating_sum),
+    ratingCount: row.rating_count,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export interface SeatCount {
+  capacity: number;
+  bookedSeats: number;
+}
+
+export type SeatChangeResult =
+  | ({ kind: 'changed' } & SeatCount)
+  | { kind: 'not-found' }
+  | ({ kind: 'rejected'; reason: 'not-enough-seats' | 'release-exceeds-booked' } & SeatCount);
+
+export type UpdateResult =
+  | { kind: 'updated'; tour: Tour }
+  | { kind: 'not-found' }
+  | { kind: 'not-owner' }
+  | { kind: 'conflict'; detail: string };
+
+export interface RatingSummary {
+  ratingSum: number;
+  ratingCount: number;
+}
+
+/** Tours in Postgres. Reads use the read-only pool; writes use the primary. */
+export class TourRepository {
+  constructor(
+    private readonly primary: Pool,
+    private readonly replica: Pool,
+  ) {}
+
+  async search(filter: SearchFilter): Promise<{ tours: Tour[]; total: number }> {
+    const { where, params } = whereClause(filter);
+    const limit = params.length + 1;
+    const [rows, count] = await Promise.all([
+      this.replica.query<TourRow>(
+        `SELECT ${TOUR_COLUMNS} FROM tours t ${where}
+          ORDER BY t.starts_at, t.id LIMIT $${limit} OFFSET $${limit + 1}`,
+        [...params, filter.pageSize, pageOffset(filter)],
+      ),
+      this.replica.query<{ total: number }>(`SELECT count(*)::int AS total FROM tours t ${where}`, params),
+    ]);
+    return { tours: rows.rows.map(toTour), total: count.rows[0]?.total ?? 0 };
+  }
+
+  async findById(id: string): Promise<Tour | null> {
+    return findTour(this.replica, id);
+  }
+
+  async count(): Promise<number> {
+    const result = await this.replica.query<{ total: number }>('SELECT count(*)::int AS total FROM tours');
+    return result.rows[0]?.total ?? 0;
+  }
+
+  async create(draft: TourDraft): Promise<Tour> {
+    return withTransaction(this.primary, async (client) => {
+      const inserted = await client.query<{ id: string }>(
+        `INSERT INTO tours (title, destination, country, description, starts_at, duration_hours, capacity,
+                            price_cents, effective_price_cents, operator_email)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+        [
+          draft.title,
+          draft.destination,
+          draft.country,
+          draft.description,
+          draft.startsAt,
+          draft.durationHours,
+          draft.capacity,
+          draft.priceCents,
+          appliedPrice(draft).priceCents,
+          draft.operatorEmail,
+        ],
+      );
+      const id = inserted.rows[0]!.id;
+      await insertSeasons(client, id, draft.seasons);
+      return (await findTour(client, id))!;
+    });
+  }
+
+  /**
+   * Applies an operator's patch under a row lock, so concurrent seat changes are checked against the new capacity.
+   * With `ownerEmail`, only a tour run by that operator may change.
+   */
+  async update(id: string, patch: TourPatch, ownerEmail?: string): Promise<UpdateResult> {
+    return withTransaction(this.primary, async (client) => {
+      const locked = await client.query('SELECT 1 FROM tours WHERE id = $1 FOR UPDATE', [id]);
+      if (locked.rowCount === 0) return { kind: 'not-found' };
+      const current = (await findTour(client, id))!;
+      if (ownerEmail !== undefined && current.operatorEmail !== ownerEmail) return { kind: 'not-owner' };
+      const patched = applyPatch(current, patch);
+      const conflict = patchConflict(patched);
+      if (conflict) return { kind: 'conflict', detail: conflict };
+      await client.query(
+        `UPDATE tours SET title = $2, destination = $3, country = $4, description = $5, starts_at = $6,
+                duration_hours = $7, capacity = $8, price_cents = $9, effective_price_cents = $10,
+                operator_email = $11, updated_at = now()
+          WHERE id = $1`,
+        [
+          id,
+          patched.title,
+          patched.destination,
+          patched.country,
+          patched.description,
+          patched.startsAt,
+          patched.durationHours,
+          patched.capacity,
+          patched.priceCents,
+          appliedPrice(patched).priceCents,
+          patched.operatorEmail,
+        ],
+      );
+      if (patch.seasons) {
+        await client.query('DELETE FROM tour_seasons WHERE tour_id = $1', [id]);
+        await insertSeasons(client, id, patch.seasons);
+      }
+      return { kind: 'updated', tour: (await findTour(client, id))! };
+    });
+  }
+
+  /** Reserves (delta > 0) or releases (delta < 0) seats in one statement: concurrent calls never oversell. */
+  async changeSeats(id: string, delta: number): Promise<SeatChangeResult> {
+    const changed = await this.primary.query<{ capacity: number; booked_seats: number }>(
+      `UPDATE tours SET booked_seats = booked_seats + $2, updated_at = now()
+        WHERE id = $1 AND booked_seats + $2 BETWEEN 0 AND capacity
+        RETURNING capacity, booked_seats`,
+      [id, delta],
+    );
+    const row = changed.rows[0];
+    if (row) return { kind: 'changed', capacity: row.capacity, bookedSeats: row.booked_seats };
+    const current = await this.primary.query<{ capacity: number; booked_seats: number }>(
+      'SELECT capacity, booked_seats FROM tours WHERE id = $1',
+      [id],
+    );
+    const seats = current.rows[0];
+    if (!seats) return { kind: 'not-found' };
+    const counts = { capacity: seats.capacity, bookedSeats: seats.booked_seats };
+    const outcome = changeSeats(counts, delta);
+    // The row may have moved between the two statements; the reason describes the state we now see.
+    const reason = outcome.ok ? (delta > 0 ? 'not-enough-seats' : 'release-exceeds-booked') : outcome.reason;
+    return { kind: 'rejected', reason, ...counts };
+  }
+
+  /** Adds one rating to the running sum and count, atomically. */
+  async addRating(id: string, rating: number): Promise<RatingSummary | null> {
+    return ratingUpdate(
+      this.primary,
+      'UPDATE tours SET rating_sum = rating_sum + $2, rating_count = rating_count + 1, updated_at = now() WHERE id = $1',
+      [id, rating],
+    );
+  }
+
+  /** Replaces the rating summary (the review service's own aggregate; idempotent). */
+  async setRating(id: string, average: number, count: number): Promise<RatingSummary | null> {
+    return ratingUpdate(
+      this.primary,
+      'UPDATE tours SET rating_sum = $2::numeric * $3, rating_count = $3, updated_at = now() WHERE id = $1',
+      [id, average, count],
+    );
+  }
+}
+
+async function findTour(db: Pool | PoolClient, id: string): Promise<Tour | null> {
+  const result = await db.query<TourRow>(`SELECT ${TOUR_COLUMNS} FROM tours t WHERE t.id = $1`, [id]);
+  const row = result.rows[0];
+  return row ? toTour(row) : null;
+}
+
+async function insertSeasons(client: PoolClient, tourId: string, seasons: readonly Season[]): Promise<void> {
+  if (seasons.length === 0) return;
+  await client.query(
+    `INSERT INTO tour_seasons (tour_id, position, name, valid_from, valid_until, price_cents)
+     SELECT $1, s.position, s.name, s.valid_from, s.valid_until, s.price_cents
+       FROM unnest($2::int[], $3::text[], $4::date[], $5::date[], $6::int[])
+            AS s(position, name, valid_from, valid_until, price_cents)`,
+    [
+      tourId,
+      seasons.map((_, index) => index),
+      seasons.map((s) => s.name),
+      seasons.map((s) => s.from),
+      seasons.map((s) => s.until),
+      seasons.map((s) => s.priceCents),
+    ],
+  );
+}
+
+async function ratingUpdate(pool: Pool, update: string, params: unknown[]): Promise<RatingSummary | null> {
+  const result = await pool.query<{ rating_sum: string; rating_count: number }>(
+    `${update} RETURNING rating_sum, rating_count`,
+    params,
+  );
+  const row = result.rows[0];
+  return row ? { ratingSum: Number(row.rating_sum), ratingCount: row.rating_count } : null;
+}
+
+function whereClause(filter: SearchFilter): { where: string; params: unknown[] } {
+  const conditions: string[] = [];
+  const params: unknown[] = [];
+  const param = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  if (filter.destination !== undefined) conditions.push(`lower(t.destination) = lower(${param(filter.destination)})`);
+  if (filter.country !== undefined) conditions.push(`t.country = ${param(filter.country)}`);
+  if (filter.available === true) conditions.push('t.booked_seats < t.capacity AND t.starts_at > now()');
+  if (filter.available === false) conditions.push('t.booked_seats >= t.capacity');
+  if (filter.from !== undefined) conditions.push(`t.starts_at >= ${param(filter.from)}`);
+  if (filter.toExclusive !== undefined) conditions.push(`t.starts_at < ${param(filter.toExclusive)}`);
+  if (filter.minPriceCents !== undefined) conditions.push(`t.effective_price_cents >= ${param(filter.minPriceCents)}`);
+  if (filter.maxPriceCents !== undefined) conditions.push(`t.effective_price_cents <= ${param(filter.maxPriceCents)}`);
+  return { where: conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '', params };
+}

@@ -1,0 +1,156 @@
+import { Router, type Request, type RequestHandler } from 'express';
+import {
+  HttpProblem,
+  conflict,
+  forbidden,
+  notFound,
+  parseBody,
+  parseParams,
+  parseQuery,
+  requireAuth,
+  requireInternalToken,
+  requireRole,
+  type TokenVerifier,
+} from '@tourkit/kit';
+import { searchQuerySchema } from './domain/search.js';
+import {
+  createTourSchema,
+  patchTourSchema,
+  ratingAddedSchema,
+  ratingSummarySchema,
+  seatsChangeSchema,
+  tourIdParams,
+} from './domain/tour-input.js';
+import { availableSeats, ratingAverage } from './domain/tour.js';
+import type { RatingSummary } from './db/tour-repository.js';
+import type { TourCatalog } from './tour-catalog.js';
+import { toAvailabilityView } from './tour-view.js';
+
+export interface CatalogRoutesOptions {
+  catalog: TourCatalog;
+  verifier: TokenVerifier;
+  internalToken: string;
+  now?: () => Date;
+}
+
+/** Roles that may manage any operator's tours. */
+const ADMIN_ROLES = ['admin'];
+
+export function catalogRoutes({ catalog, verifier, internalToken, now = () => new Date() }: CatalogRoutesOptions): Router {
+  const router = Router();
+  const internalOnly = requireInternalToken(internalToken);
+  const operatorOrInternal = operatorOrInternalToken(verifier, internalOnly);
+
+  router.get('/v1/tours', async (req, res) => {
+    res.json(await catalog.search(parseQuery(req, searchQuerySchema)));
+  });
+
+  router.get('/v1/tours/:id', async (req, res) => {
+    const { id } = parseParams(req, tourIdParams);
+    res.json(await findTour(catalog, id));
+  });
+
+  router.get('/v1/tours/:id/availability', async (req, res) => {
+    const { id } = parseParams(req, tourIdParams);
+    res.json(toAvailabilityView(await findTour(catalog, id), now()));
+  });
+
+  router.post('/v1/tours', operatorOrInternal, async (req, res) => {
+    const draft = parseBody(req, createTourSchema);
+    const owner = restrictedOperatorEmail(req);
+    if (owner !== undefined && draft.operatorEmail !== owner) {
+      throw forbidden('Operators create tours under their own e-mail (operatorEmail must match your account).');
+    }
+    const tour = await catalog.create(draft);
+    res.status(201).location(`/v1/tours/${tour.id}`).json(tour);
+  });
+
+  router.patch('/v1/tours/:id', operatorOrInternal, async (req, res) => {
+    const { id } = parseParams(req, tourIdParams);
+    const patch = parseBody(req, patchTourSchema);
+    const owner = restrictedOperatorEmail(req);
+    if (owner !== undefined && patch.operatorEmail !== undefined && patch.operatorEmail !== owner) {
+      throw forbidden('Operators cannot hand a tour over to another operator.');
+    }
+    const result = await catalog.update(id, patch, owner);
+    switch (result.kind) {
+      case 'not-found':
+        throw tourNotFound(id);
+      case 'not-owner':
+        throw forbidden('This tour belongs to another operator.');
+      case 'conflict':
+        throw conflict(`The change is inconsistent: ${result.detail}.`);
+      case 'updated': {
+        const tour = await findTour(catalog, id);
+        res.json(tour);
+      }
+    }
+  });
+
+  router.post('/internal/tours/:id/seats', internalOnly, async (req, res) => {
+    const { id } = parseParams(req, tourIdParams);
+    const { delta } = parseBody(req, seatsChangeSchema);
+    const result = await catalog.changeSeats(id, delta);
+    if (result.kind === 'not-found') throw tourNotFound(id);
+    const seats = { tourId: id, capacity: result.capacity, bookedSeats: result.bookedSeats, availableSeats: availableSeats(result) };
+    if (result.kind === 'rejected') {
+      throw new HttpProblem(409, result.reason, result.reason === 'not-enough-seats' ? 'Not enough seats' : 'Release exceeds booked seats', {
+        detail:
+          result.reason === 'not-enough-seats'
+            ? `Cannot reserve ${delta} seats: ${seats.availableSeats} left.`
+            : `Cannot release ${-delta} seats: ${seats.bookedSeats} booked.`,
+        extensions: seats,
+      });
+    }
+    res.json(seats);
+  });
+
+  router.post('/internal/tours/:id/ratings', internalOnly, async (req, res) => {
+    const { id } = parseParams(req, tourIdParams);
+    const { rating } = parseBody(req, ratingAddedSchema);
+    res.json(ratingView(id, await catalog.addRating(id, rating)));
+  });
+
+  router.put('/internal/tours/:id/rating', internalOnly, async (req, res) => {
+    const { id } = parseParams(req, tourIdParams);
+    const { average, count } = parseBody(req, ratingSummarySchema);
+    res.json(ratingView(id, await catalog.setRating(id, average, count)));
+  });
+
+  return router;
+}
+
+async function findTour(catalog: TourCatalog, id: string) {
+  const tour = await catalog.details(id);
+  if (!tour) throw tourNotFound(id);
+  return tour;
+}
+
+function tourNotFound(id: string): HttpProblem {
+  return notFound(`No tour with id ${id}.`);
+}
+
+function ratingView(id: string, summary: RatingSummary | null) {
+  if (!summary) throw tourNotFound(id);
+  return { tourId: id, ratingAverage: ratingAverage(summary), ratingCount: summary.ratingCount };
+}
+
+/** Services call with the internal token; people need a bearer token with the operator (or admin) role. */
+function operatorOrInternalToken(verifier: TokenVerifier, internalOnly: RequestHandler): RequestHandler {
+  const authenticate = requireAuth(verifier);
+  const operatorRole = requireRole('operator', ...ADMIN_ROLES);
+  return (req, res, next) => {
+    if (req.get('x-internal-token') !== undefined) {
+      internalOnly(req, res, next);
+      return;
+    }
+    authenticate(req, res, (error?: unknown) => (error ? next(error) : operatorRole(req, res, next)));
+  };
+}
+
+/** The e-mail an operator is limited to, or undefined for services and admins (no restriction). */
+function restrictedOperatorEmail(req: Request): string | undefined {
+  const user = req.user;
+  if (!user || user.roles.some((role) => ADMIN_ROLES.includes(role))) return undefined;
+  return user.email.toLowerCase();
+}

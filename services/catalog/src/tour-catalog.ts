@@ -1,0 +1,101 @@
+import type { Cache, Logger } from '@tourkit/kit';
+import type { RatingSummary, SeatChangeResult, TourRepository, UpdateResult } from './db/tour-repository.js';
+import { canonicalFilter, toPage, type Page, type SearchFilter } from './domain/search.js';
+import type { TourDraft, TourPatch } from './domain/tour.js';
+import { toTourView, type TourView } from './tour-view.js';
+
+export interface TourCatalogOptions {
+  repository: TourRepository;
+  cache: Cache;
+  /** The same prefix the cache was created with (the generation counter is read raw, outside the hit/miss metrics). */
+  cachePrefix: string;
+  ttlSeconds: number;
+  logger: Logger;
+}
+
+const GENERATION_KEY = 'generation';
+
+/**
+ * The catalog's use cases: reads are cached (cache-aside), writes invalidate.
+ *
+ * Every cache key embeds a generation number that each write increments. A write thus invalidates
+ * every search page and detail at once with one INCR, and a read that loaded old rows while a write
+ * committed stores them under the old generation, where nobody looks any more.
+ */
+export class TourCatalog {
+  constructor(private readonly options: TourCatalogOptions) {}
+
+  async search(filter: SearchFilter): Promise<Page<TourView>> {
+    return this.cached(`search:${canonicalFilter(filter)}`, async () => {
+      const { tours, total } = await this.options.repository.search(filter);
+      return toPage(tours.map(toTourView), total, filter);
+    });
+  }
+
+  /** The tour, or null when there is none (not cached: a 404 should not outlive a create). */
+  async details(id: string): Promise<TourView | null> {
+    const view = await this.cached(`tour:${id}`, async () => {
+      const tour = await this.options.repository.findById(id);
+      return tour ? toTourView(tour) : undefined;
+    });
+    return view ?? null;
+  }
+
+  async create(draft: TourDraft): Promise<TourView> {
+    const tour = await this.options.repository.create(draft);
+    await this.invalidate();
+    return toTourView(tour);
+  }
+
+  async update(id: string, patch: TourPatch, ownerEmail?: string): Promise<UpdateResult> {
+    const result = await this.options.repository.update(id, patch, ownerEmail);
+    if (result.kind === 'updated') await this.invalidate();
+    return result;
+  }
+
+  async changeSeats(id: string, delta: number): Promise<SeatChangeResult> {
+    const result = await this.options.repository.changeSeats(id, delta);
+    if (result.kind === 'changed') await this.invalidate();
+    return result;
+  }
+
+  async addRating(id: string, rating: number): Promise<RatingSummary | null> {
+    const result = await this.options.repository.addRating(id, rating);
+    if (result) await this.invalidate();
+    return result;
+  }
+
+  async setRating(id: string, average: number, count: number): Promise<RatingSummary | null> {
+    const result = await this.options.repository.setRating(id, average, count);
+    if (result) await this.invalidate();
+    return result;
+  }
+
+  private async cached<T>(key: string, loader: () => Promise<T>): Promise<T> {
+    const generation = await this.generation();
+    // Without a generation (Redis down) a cached answer could be stale: go to Postgres.
+    if (generation === undefined) return loader();
+    return this.options.cache.wrap(`g${generation}:${key}`, this.options.ttlSeconds, loader);
+  }
+
+  private async generation(): Promise<string | undefined> {
+    try {
+      return (await this.options.cache.redis.get(this.generationKey())) ?? '0';
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async invalidate(): Promise<void> {
+    try {
+      await this.options.cache.redis.incr(this.generationKey());
+    } catch (error) {
+      // The write is committed; entries cached before it expire within the TTL.
+      this.options.logger.warn({ err: error }, 'cache invalidation failed; cached reads may be stale until they expire');
+    }
+  }
+
+  private generationKey(): string {
+    return `${this.options.cachePrefix}${GENERATION_KEY}`;
+  }
+}
