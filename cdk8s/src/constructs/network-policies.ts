@@ -1,0 +1,113 @@
+import { k8s } from 'cdk8s-plus-33';
+import { Construct } from 'constructs';
+import { labels, selectorLabels } from '../labels.js';
+import type { PlatformOptions } from '../options.js';
+import { callersOf, type ServiceSpec } from '../services.js';
+import { databaseEndpoints, POSTGRES_PORT } from './postgres.js';
+import { REDIS_PORT } from './redis.js';
+import { CONTAINER_PORT } from './tourkit-service.js';
+
+const tcp = (port: number | string): k8s.NetworkPolicyPort => ({
+  protocol: 'TCP',
+  port: typeof port === 'number' ? k8s.IntOrString.fromNumber(port) : k8s.IntOrString.fromString(port),
+});
+const pods = (matchLabels: Record<string, string>): k8s.NetworkPolicyPeer => ({ podSelector: { matchLabels } });
+const namespace = (name: string): k8s.NetworkPolicyPeer => ({
+  namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } },
+});
+/** The API server is outside the pod network, so it can only be named by port. */
+const KUBE_API_PORTS = [tcp(443), tcp(6443)];
+
+export interface NetworkPoliciesProps {
+  readonly services: readonly ServiceSpec[];
+  readonly options: PlatformOptions;
+}
+
+/**
+ * Default deny in both directions for the whole namespace, then one allow policy per workload:
+ * a service accepts its callers (derived from `calls`), Prometheus and, for the gateway, everyone;
+ * it reaches its callees, its own database, Redis if it uses it, and DNS.
+ */
+export class NetworkPolicies extends Construct {
+  constructor(scope: Construct, id: string, props: NetworkPoliciesProps) {
+    super(scope, id);
+    const { services, options } = props;
+    const ns = options.namespace;
+    const policy = (name: string, spec: k8s.NetworkPolicySpec, component: string) =>
+      new k8s.KubeNetworkPolicy(this, name, { metadata: { name, namespace: ns, labels: labels(name, component) }, spec });
+
+    policy('default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }, 'network-policy');
+    policy(
+      'allow-dns',
+      {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [
+          {
+            to: [{ ...namespace('kube-system'), podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+            ports: [
+              { protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) },
+              { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) },
+            ],
+          },
+        ],
+      },
+      'network-policy',
+    );
+
+    for (const spec of services) {
+      const callers = callersOf(spec.name, services);
+      const db = spec.database ? databaseEndpoints(spec.name, options) : undefined;
+      const ingressFrom: k8s.NetworkPolicyIngressRule[] = [
+        { from: [namespace(options.monitoringNamespace)], ports: [tcp('http')] },
+      ];
+      if (spec.nodePort) ingressFrom.unshift({ ports: [tcp('http')] });
+      else if (callers.length > 0)
+        ingressFrom.unshift({ from: callers.map((c) => pods(selectorLabels(c))), ports: [tcp('http')] });
+      const egress: k8s.NetworkPolicyEgressRule[] = [];
+      if (spec.calls.length > 0)
+        egress.push({ to: spec.calls.map((c) => pods(selectorLabels(c))), ports: [tcp(CONTAINER_PORT)] });
+      if (db) egress.push({ to: [pods(db.podLabels)], ports: [tcp(POSTGRES_PORT)] });
+      if (spec.usesRedis) egress.push({ to: [pods(selectorLabels('redis'))], ports: [tcp(REDIS_PORT)] });
+      policy(
+        spec.name,
+        { podSelector: { matchLabels: selectorLabels(spec.name) }, policyTypes: ['Ingress', 'Egress'], ingress: ingressFrom, egress },
+        'network-policy',
+      );
+
+      if (db) {
+        const cnpg = options.cloudnativepg.enabled;
+        policy(
+          db.clusterName,
+          {
+            podSelector: { matchLabels: db.podLabels },
+            policyTypes: ['Ingress', 'Egress'],
+            ingress: [
+              // The service, and the database's own instances (replication).
+              { from: [pods(selectorLabels(spec.name)), pods(db.podLabels)], ports: [tcp(POSTGRES_PORT)] },
+              ...(cnpg ? [{ from: [namespace('cnpg-system')], ports: [tcp(POSTGRES_PORT), tcp(8000)] }] : []),
+            ],
+            egress: [
+              { to: [pods(db.podLabels)], ports: [tcp(POSTGRES_PORT)] },
+              // CloudNativePG's instance manager talks to the API server.
+              ...(cnpg ? [{ ports: KUBE_API_PORTS }] : []),
+            ],
+          },
+          'network-policy',
+        );
+      }
+    }
+
+    const redisUsers = services.filter((s) => s.usesRedis).map((s) => pods(selectorLabels(s.name)));
+    policy(
+      'redis',
+      {
+        podSelector: { matchLabels: selectorLabels('redis') },
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [{ from: redisUsers, ports: [tcp(REDIS_PORT)] }],
+        egress: [],
+      },
+      'network-policy',
+    );
+  }
+}

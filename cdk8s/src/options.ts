@@ -1,0 +1,58 @@
+/**
+ * Platform-wide settings. Every field has a Helm value of the same meaning (charts/tourkit/values.yaml);
+ * the defaults here equal the chart's defaults, which the equivalence test checks.
+ */
+export interface PlatformOptions {
+  readonly namespace: string;
+  readonly image: {
+    /** Prefix before `tourkit/<svc>`; empty for images loaded into kind. */
+    readonly registry: string;
+    readonly tag: string;
+    readonly pullPolicy: 'IfNotPresent' | 'Always' | 'Never';
+  };
+  /** Secret holding internal-token, jwt-public-key, jwt-private-key, postgres-password (created by `make up`). */
+  readonly secretName: string;
+  /** Namespace of Prometheus and Grafana: allowed to scrape the services. */
+  readonly monitoringNamespace: string;
+  readonly cloudnativepg: { readonly enabled: boolean };
+  readonly serviceMonitor: { readonly enabled: boolean };
+  readonly prometheusRules: { readonly enabled: boolean };
+  readonly networkPolicies: { readonly enabled: boolean };
+  readonly operator: { readonly enabled: boolean; readonly image: string; readonly replicas: number };
+  readonly postgres: { readonly image: string };
+  readonly redis: { readonly image: string };
+  /** OTLP/HTTP endpoint for traces; unset means no export. */
+  readonly otlpEndpoint: string;
+}
+
+export const DEFAULT_OPTIONS: PlatformOptions = {
+  namespace: 'tourkit',
+  image: { registry: '', tag: 'dev', pullPolicy: 'IfNotPresent' },
+  secretName: 'tourkit-secrets',
+  monitoringNamespace: 'monitoring',
+  cloudnativepg: { enabled: false },
+  serviceMonitor: { enabled: true },
+  prometheusRules: { enabled: true },
+  networkPolicies: { enabled: true },
+  operator: { enabled: false, image: 'tourkit/operator:dev', replicas: 1 },
+  postgres: { image: 'postgres:17.6' },
+  redis: { image: 'redis:7.4-alpine' },
+  otlpEndpoint: '',
+};
+
+export type PartialOptions = { readonly [K in keyof PlatformOptions]?: Partial<PlatformOptions[K]> | PlatformOptions[K] };
+
+/** DEFAULT_OPTIONS with some fields replaced, one level deep. */
+export function resolveOptions(overrides: PartialOptions = {}): PlatformOptions {
+  const merged: Record<string, unknown> = { ...DEFAULT_OPTIONS };
+  for (const [key, value] of Object.entries(overrides)) {
+    const base = (DEFAULT_OPTIONS as unknown as Record<string, unknown>)[key];
+    merged[key] = typeof value === 'object' && value !== null ? { ...(base as object), ...value } : value;
+  }
+  return merged as unknown as PlatformOptions;
+}
+
+export function imageFor(options: PlatformOptions, service: string): string {
+  const prefix = options.image.registry ? `${options.image.registry.replace(/\/$/, '')}/` : '';
+  return `${prefix}tourkit/${service}:${options.image.tag}`;
+}

@@ -1,0 +1,58 @@
+import { Chart, type App } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-33';
+import { CnpgPostgres, PlainPostgres } from './constructs/postgres.js';
+import { NetworkPolicies } from './constructs/network-policies.js';
+import { Redis } from './constructs/redis.js';
+import { TourkitService } from './constructs/tourkit-service.js';
+import { Observability } from './observability/observability.js';
+import type { PlatformOptions } from './options.js';
+import { SERVICES, type ServiceSpec } from './services.js';
+
+/** The namespace, apart so that `helm install --create-namespace` and the platform chart stay equal. */
+export class NamespaceChart extends Chart {
+  constructor(scope: App, id: string, options: PlatformOptions) {
+    super(scope, id);
+    new k8s.KubeNamespace(this, 'namespace', {
+      metadata: {
+        name: options.namespace,
+        // Every Tourkit pod satisfies the "restricted" Pod Security Standard; the API server enforces it.
+        labels: {
+          'pod-security.kubernetes.io/enforce': 'restricted',
+          'pod-security.kubernetes.io/warn': 'restricted',
+        },
+      },
+    });
+  }
+}
+
+/** Everything `helm template charts/tourkit` renders: services, data stores, policies, observability. */
+export class PlatformChart extends Chart {
+  constructor(scope: App, id: string, options: PlatformOptions, services: readonly ServiceSpec[] = SERVICES) {
+    super(scope, id, { disableResourceNameHashes: true });
+    new Redis(this, 'redis', { options });
+    for (const spec of services) {
+      new TourkitService(this, spec.name, { spec, options });
+      if (spec.database) {
+        const Postgres = options.cloudnativepg.enabled ? CnpgPostgres : PlainPostgres;
+        new Postgres(this, `${spec.name}-db`, { service: spec.name, database: spec.database, options });
+      }
+    }
+    if (options.networkPolicies.enabled) new NetworkPolicies(this, 'network-policies', { services, options });
+    new Observability(this, 'observability', { services, options });
+  }
+}
+
+/*
+ * OPERATOR (ScalingSchedule CRD, RBAC, controller, booking schedule): built in operator/ by another engineer,
+ * who will export `operatorManifests({ namespace, image, replicas })` and `bookingSchedule({ namespace })` from
+ * `@tourkit/operator/deploy/manifests`. When operator/src/deploy/manifests.ts exists, add an OperatorChart here
+ * that wraps each returned object in an ApiObject, gated by `options.operator.enabled`
+ * (and add "@tourkit/operator" to cdk8s/package.json plus a tsconfig reference to ../operator).
+ */
+
+export function buildPlatform(app: App, options: PlatformOptions, services: readonly ServiceSpec[] = SERVICES) {
+  return {
+    namespace: new NamespaceChart(app, 'tourkit-namespace', options),
+    platform: new PlatformChart(app, 'tourkit', options, services),
+  };
+}
