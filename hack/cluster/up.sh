@@ -1,0 +1,225 @@
+#!/usr/bin/env bash
+# Starts the local control plane as host processes: etcd, kube-apiserver, kube-controller-manager,
+# kube-scheduler, kwok (fake nodes and pods, simulated resource usage) and metrics-server.
+# Components already running (pid recorded under ${TOURKIT_CACHE}/cluster/run) are kept, so a
+# second start only waits for readiness again. The kubeconfig is ${TOURKIT_CACHE}/cluster/kubeconfig.
+set -euo pipefail
+. "$(dirname "$0")/config.sh"
+
+STARTED_AT=$(date +%s)
+since_start() { echo "$(($(date +%s) - STARTED_AT))s"; }
+
+# wait_until <description> <timeout-seconds> <command...>
+wait_until() {
+  local what=$1 timeout=$2; shift 2
+  local deadline=$(($(date +%s) + timeout))
+  until "$@" >/dev/null 2>&1; do
+    if (($(date +%s) > deadline)); then
+      log "timed out after ${timeout}s waiting for $what; logs: $LOG_DIR"
+      return 1
+    fi
+    sleep 1
+  done
+  log "$what ($(since_start))"
+}
+
+# start <component> <args...>: runs the component's binary detached, in its own session, so that
+# stopping the shell (or a test runner) that started it does not stop the cluster.
+start() {
+  local name=$1; shift
+  local pid
+  if pid="$(running_pid "$name")"; then
+    log "$name already running (pid $pid)"
+    return
+  fi
+  [[ -f $LOG_DIR/$name.log ]] && mv -f "$LOG_DIR/$name.log" "$LOG_DIR/$name.previous.log"
+  setsid "$(tool_path "$name")" "$@" >"$LOG_DIR/$name.log" 2>&1 </dev/null &
+  echo $! >"$RUN_DIR/$name.pid"
+  sleep 0.3
+  if ! running_pid "$name" >/dev/null; then
+    tail -20 "$LOG_DIR/$name.log" >&2
+    die "$name exited at start (log: $LOG_DIR/$name.log)"
+  fi
+  log "$name started (pid $(<"$RUN_DIR/$name.pid"), log $LOG_DIR/$name.log)"
+}
+
+ensure_tools() {
+  local missing=()
+  for tool in "${COMPONENTS[@]}" kubectl; do
+    [[ -x $(tool_path "$tool") ]] || missing+=("$tool")
+  done
+  if ((${#missing[@]})); then
+    log "building missing tools: ${missing[*]}"
+    "$HACK_DIR/tools/build.sh" "${missing[@]}"
+  fi
+}
+
+etcd_healthy() { curl -fsS "http://127.0.0.1:$ETCD_CLIENT_PORT/health" | grep -q '"health":"true"'; }
+apiserver_ready() { kubectl_local get --raw /readyz; }
+component_healthy() { curl -fsSk "https://127.0.0.1:$1/healthz"; }
+nodes_ready() {
+  local ready
+  ready="$(kubectl_local get nodes -l type=kwok \
+    -o jsonpath='{range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\n"}{end}' | grep -c True)"
+  ((ready >= FAKE_NODES))
+}
+node_metrics_served() {
+  local served
+  served="$(kubectl_local get --raw /apis/metrics.k8s.io/v1beta1/nodes | grep -o '"name":"kwok-node-[0-9]*"' | sort -u | wc -l)"
+  ((served >= FAKE_NODES))
+}
+
+start_etcd() {
+  start etcd --name tourkit-local --data-dir "$DATA_DIR/etcd" \
+    --listen-client-urls "http://127.0.0.1:$ETCD_CLIENT_PORT" \
+    --advertise-client-urls "http://127.0.0.1:$ETCD_CLIENT_PORT" \
+    --listen-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
+    --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
+    --initial-cluster "tourkit-local=http://127.0.0.1:$ETCD_PEER_PORT" \
+    --unsafe-no-fsync --quota-backend-bytes=2147483648 --log-level=warn
+  wait_until "etcd healthy on 127.0.0.1:$ETCD_CLIENT_PORT" 30 etcd_healthy
+}
+
+start_apiserver() {
+  start kube-apiserver \
+    --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$APISERVER_PORT" \
+    --etcd-servers="http://127.0.0.1:$ETCD_CLIENT_PORT" \
+    --service-cluster-ip-range="$SERVICE_CIDR" \
+    --tls-cert-file="$PKI_DIR/apiserver.crt" --tls-private-key-file="$PKI_DIR/apiserver.key" \
+    --client-ca-file="$PKI_DIR/ca.crt" \
+    --authorization-mode=Node,RBAC \
+    --enable-admission-plugins=NodeRestriction \
+    --allow-privileged=true \
+    --service-account-issuer=https://kubernetes.default.svc.cluster.local \
+    --service-account-key-file="$PKI_DIR/sa.pub" \
+    --service-account-signing-key-file="$PKI_DIR/sa.key" \
+    --kubelet-client-certificate="$PKI_DIR/apiserver-kubelet-client.crt" \
+    --kubelet-client-key="$PKI_DIR/apiserver-kubelet-client.key" \
+    --kubelet-preferred-address-types=InternalIP \
+    --requestheader-client-ca-file="$PKI_DIR/front-proxy-ca.crt" \
+    --requestheader-allowed-names=front-proxy-client \
+    --requestheader-username-headers=X-Remote-User \
+    --requestheader-group-headers=X-Remote-Group \
+    --requestheader-extra-headers-prefix=X-Remote-Extra- \
+    --proxy-client-cert-file="$PKI_DIR/front-proxy-client.crt" \
+    --proxy-client-key-file="$PKI_DIR/front-proxy-client.key" \
+    --enable-aggregator-routing=true \
+    --profiling=false
+  wait_until "kube-apiserver ready at $APISERVER_URL" 120 apiserver_ready
+}
+
+start_controllers() {
+  start kube-controller-manager \
+    --kubeconfig="$PKI_DIR/controller-manager.kubeconfig" \
+    --authentication-kubeconfig="$PKI_DIR/controller-manager.kubeconfig" \
+    --authorization-kubeconfig="$PKI_DIR/controller-manager.kubeconfig" \
+    --bind-address=127.0.0.1 --secure-port="$CONTROLLER_MANAGER_PORT" \
+    --leader-elect=false \
+    --use-service-account-credentials=true \
+    --service-account-private-key-file="$PKI_DIR/sa.key" \
+    --root-ca-file="$PKI_DIR/ca.crt" \
+    --cluster-signing-cert-file="$PKI_DIR/ca.crt" --cluster-signing-key-file="$PKI_DIR/ca.key" \
+    --horizontal-pod-autoscaler-sync-period="$HPA_SYNC_PERIOD" \
+    --horizontal-pod-autoscaler-downscale-stabilization="$HPA_DOWNSCALE_STABILIZATION" \
+    --profiling=false
+  start kube-scheduler \
+    --kubeconfig="$PKI_DIR/scheduler.kubeconfig" \
+    --authentication-kubeconfig="$PKI_DIR/scheduler.kubeconfig" \
+    --authorization-kubeconfig="$PKI_DIR/scheduler.kubeconfig" \
+    --bind-address=127.0.0.1 --secure-port="$SCHEDULER_PORT" \
+    --leader-elect=false --profiling=false
+  wait_until "kube-controller-manager healthy" 60 component_healthy "$CONTROLLER_MANAGER_PORT"
+  wait_until "kube-scheduler healthy" 60 component_healthy "$SCHEDULER_PORT"
+}
+
+fake_nodes_manifest() {
+  for i in $(seq 1 "$FAKE_NODES"); do
+    local name="kwok-node-$i"
+    cat <<EOF
+---
+apiVersion: v1
+kind: Node
+metadata:
+  name: $name
+  annotations:
+    kwok.x-k8s.io/node: fake
+    node.alpha.kubernetes.io/ttl: "0"
+    metrics.k8s.io/resource-metrics-path: /metrics/nodes/$name/metrics/resource
+  labels:
+    type: kwok
+    kubernetes.io/hostname: $name
+    kubernetes.io/os: linux
+    kubernetes.io/arch: amd64
+    node-role.kubernetes.io/agent: ""
+status:
+  allocatable: { cpu: "$FAKE_NODE_CPU", memory: $FAKE_NODE_MEMORY, pods: "110" }
+  capacity: { cpu: "$FAKE_NODE_CPU", memory: $FAKE_NODE_MEMORY, pods: "110" }
+  nodeInfo: { architecture: amd64, operatingSystem: linux, kubeletVersion: $KUBE_VERSION }
+EOF
+  done
+}
+
+start_kwok() {
+  local kwok_dir; kwok_dir="$(kwok_module_dir)"
+  [[ -d $kwok_dir ]] || die "kwok $KWOK_VERSION module not found in the Go module cache"
+  # kwok's own CRDs and stages, from its Go module: nodes become Ready and keep their lease,
+  # pods become Ready at once, and the Metric serves each fake kubelet's /metrics/resource.
+  for crd in stages metrics resourceusages clusterresourceusages; do
+    kubectl_local apply --server-side --force-conflicts -f "$kwok_dir/kustomize/crd/bases/kwok.x-k8s.io_$crd.yaml" >/dev/null
+  done
+  kubectl_local wait --for condition=established --timeout=60s \
+    crd/stages.kwok.x-k8s.io crd/metrics.kwok.x-k8s.io \
+    crd/resourceusages.kwok.x-k8s.io crd/clusterresourceusages.kwok.x-k8s.io >/dev/null
+  kubectl_local apply --server-side --force-conflicts \
+    -f "$kwok_dir/kustomize/stage/node/fast/node-initialize.yaml" \
+    -f "$kwok_dir/kustomize/stage/node/heartbeat-with-lease/node-heartbeat-with-lease.yaml" \
+    -f "$kwok_dir/kustomize/stage/pod/fast/pod-ready.yaml" \
+    -f "$kwok_dir/kustomize/stage/pod/fast/pod-complete.yaml" \
+    -f "$kwok_dir/kustomize/stage/pod/fast/pod-delete.yaml" \
+    -f "$kwok_dir/kustomize/metrics/resource/metrics-resource.yaml" \
+    -f "$HACK_DIR/cluster/manifests/default-usage.yaml" >/dev/null
+  start kwok \
+    --kubeconfig="$PKI_DIR/kwok.kubeconfig" \
+    --manage-all-nodes=false \
+    --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
+    --node-ip=127.0.0.1 --node-port="$KWOK_PORT" --server-address="127.0.0.1:$KWOK_PORT" \
+    --tls-cert-file="$PKI_DIR/kwok.crt" --tls-private-key-file="$PKI_DIR/kwok.key" \
+    --cidr="$POD_CIDR" --node-lease-duration-seconds=40 \
+    --enable-crds=Stage,Metric,ResourceUsage,ClusterResourceUsage
+  fake_nodes_manifest | kubectl_local apply --server-side -f - >/dev/null
+  wait_until "$FAKE_NODES fake nodes Ready" 90 nodes_ready
+}
+
+start_metrics_server() {
+  start metrics-server \
+    --kubeconfig="$PKI_DIR/metrics-server.kubeconfig" \
+    --authentication-kubeconfig="$PKI_DIR/metrics-server.kubeconfig" \
+    --authorization-kubeconfig="$PKI_DIR/metrics-server.kubeconfig" \
+    --bind-address=127.0.0.1 --secure-port="$METRICS_SERVER_PORT" \
+    --tls-cert-file="$PKI_DIR/metrics-server.crt" --tls-private-key-file="$PKI_DIR/metrics-server.key" \
+    --kubelet-preferred-address-types=InternalIP --kubelet-use-node-status-port \
+    --kubelet-certificate-authority="$PKI_DIR/ca.crt" \
+    --metric-resolution="$METRIC_RESOLUTION"
+  CA_BUNDLE="$(base64 -w0 <"$PKI_DIR/ca.crt")" METRICS_SERVER_PORT="$METRICS_SERVER_PORT" \
+    envsubst '${CA_BUNDLE} ${METRICS_SERVER_PORT}' <"$HACK_DIR/cluster/manifests/metrics-server.yaml" |
+    kubectl_local apply --server-side --force-conflicts -f - >/dev/null
+  wait_until "metrics.k8s.io serving every fake node" 180 node_metrics_served
+}
+
+main() {
+  ensure_tools
+  mkdir -p "$RUN_DIR" "$LOG_DIR" "$DATA_DIR"
+  "$HACK_DIR/cluster/pki.sh"
+  start_etcd
+  start_apiserver
+  start_controllers
+  start_kwok
+  start_metrics_server
+  log "local control plane ready in $(since_start): Kubernetes $KUBE_VERSION at $APISERVER_URL"
+  log "  export KUBECONFIG=$KUBECONFIG_PATH"
+  log "  kubectl: $(tool_path kubectl)"
+  log "  logs:    $LOG_DIR/<component>.log"
+  log "  stop:    make cluster-local-down"
+}
+
+main "$@"

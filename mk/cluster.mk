@@ -1,0 +1,26 @@
+# The local Kubernetes control plane for cluster tests (hack/cluster, hack/tools, hack/testenv).
+
+# Jest projects whose tests need a cluster; other areas add theirs with `E2E_PROJECTS += <name>`.
+E2E_PROJECTS ?= testenv
+
+.PHONY: cluster-tools
+cluster-tools: ## Build the pinned cluster tools from Go modules into $TOURKIT_CACHE/tools (cached by version)
+	hack/tools/build.sh
+
+.PHONY: cluster-local
+cluster-local: ## Start (or reuse) the local control plane: etcd, apiserver, controllers, kwok nodes, metrics-server
+	hack/cluster/up.sh
+
+.PHONY: cluster-local-down
+cluster-local-down: ## Stop the local control plane's processes and remove its data
+	hack/cluster/down.sh
+
+.PHONY: cluster-local-status
+cluster-local-status: ## Show the local control plane's processes and their memory
+	hack/cluster/status.sh
+
+.PHONY: e2e
+e2e: deps ## Cluster tests: against $KUBECONFIG when set, else the local control plane
+	$(if $(KUBECONFIG),,hack/cluster/up.sh)
+	node --experimental-vm-modules --no-warnings=ExperimentalWarning node_modules/jest/bin/jest.js \
+	  --selectProjects $(E2E_PROJECTS)
