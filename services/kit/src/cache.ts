@@ -29,6 +29,11 @@ export interface Cache {
   invalidateTag(tag: string): Promise<boolean>;
   /** Cache-aside: the cached value, else `loader()` stored for `ttlSeconds`; with Redis down, just `loader()`. */
   wrap<T>(key: string, ttlSeconds: number, loader: () => Promise<T>, options?: { tags?: string[] }): Promise<T>;
+  /**
+   * Waits (bounded) for the first connection; true when Redis is ready. Commands sent before that fail like
+   * Redis down (no offline queue), so start-up code and tests that need a warm cache call this first.
+   */
+  ready(timeoutMs?: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -41,6 +46,8 @@ export function createCache(redisUrl: string, options: CreateCacheOptions): Cach
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     retryStrategy: (times) => Math.min(times * 200, 2000),
+    // ioredis arms this timer even when the socket is already gone (Redis down), delaying process exit.
+    disconnectTimeout: 200,
   });
   let lastErrorLog = 0;
   redis.on('error', (error: Error) => {
@@ -139,6 +146,19 @@ export function createCache(redisUrl: string, options: CreateCacheOptions): Cach
       // After a failed read Redis is most likely down: skip the write instead of failing twice.
       if (!cached.error && value !== undefined) await setJson(key, value, ttlSeconds, wrapOptions);
       return value;
+    },
+    ready(timeoutMs = 1000) {
+      if (redis.status === 'ready') return Promise.resolve(true);
+      return new Promise<boolean>((resolve) => {
+        const done = (ready: boolean) => {
+          clearTimeout(timer);
+          redis.off('ready', onReady);
+          resolve(ready);
+        };
+        const onReady = () => done(true);
+        const timer = setTimeout(() => done(false), timeoutMs);
+        redis.once('ready', onReady);
+      });
     },
     async close() {
       options.health?.unregister(options.healthCheckName ?? 'cache');

@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import { createCache, type Cache } from '../src/cache.js';
+import { HealthRegistry } from '../src/health.js';
+import { createMetrics, type ServiceMetrics } from '../src/metrics.js';
+import { closedPort, testRedisUrl } from '../src/testing.js';
+
+async function cacheCounts(metrics: ServiceMetrics) {
+  const values = (await metrics.registry.getSingleMetric('cache_requests_total')!.get()).values;
+  const count = (result: string) => values.find((v) => v.labels.result === result)?.value ?? 0;
+  return { hit: count('hit'), miss: count('miss'), error: count('error') };
+}
+
+describe('cache (real Redis)', () => {
+  let cache: Cache;
+  let prefix: string;
+  let metrics: ServiceMetrics;
+  const health = new HealthRegistry();
+
+  beforeEach(async () => {
+    metrics = createMetrics('cache-test', { defaultMetrics: false });
+    prefix = `kit-test:${randomUUID()}:`;
+    cache = createCache(testRedisUrl(), { prefix, metrics, health });
+    expect(await cache.ready()).toBe(true);
+  });
+
+  afterEach(async () => {
+    await cache.delByPrefix('');
+    await cache.close();
+  });
+
+  it('wrap loads on a miss, then serves the cached value until invalidated', async () => {
+    let loads = 0;
+    const loader = async () => ({ destination: 'Paris', load: ++loads });
+    expect(await cache.wrap('tours:paris', 300, loader)).toEqual({ destination: 'Paris', load: 1 });
+    expect(await cache.wrap('tours:paris', 300, loader)).toEqual({ destination: 'Paris', load: 1 });
+    expect(await cacheCounts(metrics)).toEqual({ hit: 1, miss: 1, error: 0 });
+
+    await cache.del('tours:paris');
+    expect(await cache.wrap('tours:paris', 300, loader)).toEqual({ destination: 'Paris', load: 2 });
+  });
+
+  it('stores values with the given TTL', async () => {
+    await cache.setJson('ttl-key', { a: 1 }, 120);
+    const ttl = await cache.redis.ttl(`${prefix}ttl-key`);
+    expect(ttl).toBeGreaterThan(100);
+    expect(ttl).toBeLessThanOrEqual(120);
+  });
+
+  it('delByPrefix removes only the keys under that prefix', async () => {
+    await cache.setJson('search:paris:1', [1], 300);
+    await cache.setJson('search:rome:1', [2], 300);
+    await cache.setJson('tour:1', { id: 1 }, 300);
+    await cache.delByPrefix('search:');
+    expect(await cache.getJson('search:paris:1')).toBeUndefined();
+    expect(await cache.getJson('search:rome:1')).toBeUndefined();
+    expect(await cache.getJson('tour:1')).toEqual({ id: 1 });
+  });
+
+  it('invalidateTag removes every key stored with the tag', async () => {
+    await cache.wrap('search:paris', 300, async () => ['t1'], { tags: ['tour:1'] });
+    await cache.wrap('tour:1', 300, async () => ({ id: 1 }), { tags: ['tour:1'] });
+    await cache.wrap('tour:2', 300, async () => ({ id: 2 }), { tags: ['tour:2'] });
+    await cache.invalidateTag('tour:1');
+    expect(await cache.getJson('search:paris')).toBeUndefined();
+    expect(await cache.getJson('tour:1')).toBeUndefined();
+    expect(await cache.getJson('tour:2')).toEqual({ id: 2 });
+  });
+
+  it('registers a non-critical health check that is UP', async () => {
+    expect((await health.report()).checks.cache).toMatchObject({ status: 'UP', critical: false });
+  });
+});
+
+describe('cache with Redis down', () => {
+  it('fails fast: wrap falls back to the loader, errors are counted, health is DEGRADED', async () => {
+    const metrics = createMetrics('cache-down-test', { defaultMetrics: false });
+    const health = new HealthRegistry();
+    health.register('db', () => undefined, { critical: true });
+    const cache = createCache(`redis://127.0.0.1:${await closedPort()}`, { prefix: 'down:', metrics, health });
+    try {
+      expect(await cache.ready(300)).toBe(false);
+      let loads = 0;
+      const loader = async () => ++loads;
+      expect(await cache.wrap('k', 60, loader)).toBe(1);
+      expect(await cache.wrap('k', 60, loader)).toBe(2);
+      expect(await cache.getJson('k')).toBeUndefined();
+      expect(await cache.setJson('k', 1, 60)).toBe(false);
+      expect(await cache.del('k')).toBe(false);
+      expect(await cache.delByPrefix('')).toBe(false);
+      expect((await cacheCounts(metrics)).error).toBe(3);
+      const report = await health.report();
+      expect(report.status).toBe('DEGRADED');
+      expect(report.checks.cache).toMatchObject({ status: 'DOWN', critical: false });
+    } finally {
+      await cache.close();
+    }
+  });
+});
