@@ -1,0 +1,28 @@
+/** Test helper: the platform's objects as plain JSON, with lookups by kind and name. */
+import { App, Testing } from 'cdk8s';
+import { resolveOptions, type PartialOptions } from '../src/options.js';
+import { buildPlatform } from '../src/platform.js';
+
+export type K8sObject = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec?: any;
+  data?: Record<string, string>;
+  [key: string]: any;
+};
+
+export function synthPlatform(overrides: PartialOptions = {}) {
+  const app: App = Testing.app();
+  const charts = buildPlatform(app, resolveOptions(overrides));
+  const namespace = Testing.synth(charts.namespace) as K8sObject[];
+  const platform = Testing.synth(charts.platform) as K8sObject[];
+  const find = (kind: string, name: string): K8sObject => {
+    const found = platform.find((o) => o.kind === kind && o.metadata.name === name);
+    if (!found) throw new Error(`no ${kind}/${name} in the synthesized platform`);
+    return found;
+  };
+  const maybe = (kind: string, name: string) => platform.find((o) => o.kind === kind && o.metadata.name === name);
+  const ofKind = (kind: string) => platform.filter((o) => o.kind === kind);
+  return { namespace, platform, find, maybe, ofKind };
+}

@@ -1,0 +1,131 @@
+import { SERVICE_NAMES } from '../src/services.js';
+import { synthPlatform } from './synth.js';
+
+const { find, ofKind, namespace, platform } = synthPlatform();
+
+describe.each([...SERVICE_NAMES])('%s workload', (name) => {
+  const deployment = find('Deployment', name);
+  const pod = deployment.spec.template.spec;
+  const container = pod.containers[0];
+
+  it('runs as numeric non-root user 10001 with a read-only root, no capabilities, RuntimeDefault seccomp', () => {
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(container.securityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      runAsUser: 10001,
+      runAsGroup: 10001,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+  });
+
+  it('uses its own ServiceAccount without a token', () => {
+    expect(pod.serviceAccountName).toBe(name);
+    expect(pod.automountServiceAccountToken).toBe(false);
+    expect(find('ServiceAccount', name).automountServiceAccountToken).toBe(false);
+  });
+
+  it('probes startup and liveness on /livez, readiness on /readyz', () => {
+    expect(container.startupProbe.httpGet).toEqual({ path: '/livez', port: 'http' });
+    expect(container.livenessProbe.httpGet).toEqual({ path: '/livez', port: 'http' });
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'http' });
+  });
+
+  it('drains before stopping: preStop sleep, then the kit drain, all within the grace period', () => {
+    expect(container.lifecycle.preStop.sleep.seconds).toBe(5);
+    const config = find('ConfigMap', `${name}-config`).data!;
+    expect(config.SHUTDOWN_DRAIN_SECONDS).toBe('5');
+    const budget = 5 + Number(config.SHUTDOWN_DRAIN_SECONDS) + Number(config.SHUTDOWN_TIMEOUT_SECONDS);
+    expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(budget);
+  });
+
+  it('pulls tourkit/<svc>:dev if not present, with requests and limits', () => {
+    expect(container.image).toBe(`tourkit/${name}:dev`);
+    expect(container.imagePullPolicy).toBe('IfNotPresent');
+    expect(Object.keys(container.resources.requests).sort()).toEqual(['cpu', 'memory']);
+    expect(Object.keys(container.resources.limits).sort()).toEqual(['cpu', 'memory']);
+  });
+
+  it('listens on 8080 behind a Service of the same name, scraped by annotations and a ServiceMonitor', () => {
+    expect(container.ports).toEqual([{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
+    expect(find('ConfigMap', `${name}-config`).data!.PORT).toBe('8080');
+    expect(find('Service', name).spec.ports[0]).toMatchObject({ port: 8080, targetPort: 'http' });
+    expect(deployment.spec.template.metadata.annotations).toEqual({
+      'prometheus.io/scrape': 'true',
+      'prometheus.io/port': '8080',
+      'prometheus.io/path': '/metrics',
+    });
+    expect(find('ServiceMonitor', name).spec.endpoints).toEqual([{ port: 'http', path: '/metrics', interval: '15s' }]);
+  });
+
+  it('takes secrets from the Secret and plain settings from its ConfigMap', () => {
+    expect(container.envFrom).toEqual([{ configMapRef: { name: `${name}-config` } }]);
+    const internal = container.env.find((e: any) => e.name === 'INTERNAL_TOKEN');
+    expect(internal.valueFrom.secretKeyRef).toEqual({ name: 'tourkit-secrets', key: 'internal-token' });
+    // Literal values never carry secrets: only $(VAR) references.
+    for (const e of container.env) if (e.value) expect(e.value).not.toMatch(/:[^$@/]+@/);
+  });
+});
+
+describe('network policies', () => {
+  it('deny everything by default, in both directions', () => {
+    expect(find('NetworkPolicy', 'default-deny').spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+  });
+  it('let the callers of a service in, derived from whom they call', () => {
+    const from = find('NetworkPolicy', 'user').spec.ingress[0].from.map((p: any) => p.podSelector.matchLabels['app.kubernetes.io/name']);
+    expect(from.sort()).toEqual(['booking', 'gateway', 'notification']);
+  });
+  it('let booking out only to its callees, its database, Redis (and DNS through allow-dns)', () => {
+    const egress = find('NetworkPolicy', 'booking').spec.egress;
+    const targets = egress.flatMap((r: any) => r.to.map((p: any) => p.podSelector.matchLabels['app.kubernetes.io/name']));
+    expect(targets.sort()).toEqual(['booking-db', 'catalog', 'notification', 'payment', 'redis', 'user']);
+    expect(find('NetworkPolicy', 'allow-dns').spec.egress[0].ports.map((p: any) => p.protocol).sort()).toEqual(['TCP', 'UDP']);
+  });
+  it('open the gateway to any source, on its http port only', () => {
+    expect(find('NetworkPolicy', 'gateway').spec.ingress[0]).toEqual({ ports: [{ protocol: 'TCP', port: 'http' }] });
+    expect(find('Service', 'gateway').spec).toMatchObject({ type: 'NodePort', ports: [{ nodePort: 30080 }] });
+  });
+  it('can be switched off', () => {
+    expect(synthPlatform({ networkPolicies: { enabled: false } }).ofKind('NetworkPolicy')).toHaveLength(0);
+  });
+});
+
+describe('data stores', () => {
+  it('give every service but the gateway its own Postgres', () => {
+    const primaries = ofKind('StatefulSet').filter((s) => s.metadata.labels?.['tourkit.dev/db-role'] === 'primary');
+    expect(primaries.map((s) => s.metadata.name).sort()).toEqual(
+      SERVICE_NAMES.filter((s) => s !== 'gateway').map((s) => `${s}-db`).sort(),
+    );
+  });
+  it('switch to CloudNativePG Clusters with the same endpoints', () => {
+    const cnpg = synthPlatform({ cloudnativepg: { enabled: true } });
+    expect(cnpg.ofKind('StatefulSet').map((s) => s.metadata.name)).toEqual(['redis']);
+    expect(cnpg.find('Cluster', 'catalog-db').spec.instances).toBe(4);
+    expect(cnpg.find('Cluster', 'user-db').spec).toMatchObject({
+      instances: 2,
+      postgresql: { synchronous: { method: 'any', number: 1 } },
+    });
+    const env = cnpg.find('Deployment', 'catalog').spec.template.spec.containers[0].env;
+    expect(env.find((e: any) => e.name === 'DB_PASSWORD').valueFrom.secretKeyRef).toEqual({ name: 'catalog-db-app', key: 'password' });
+    expect(env.find((e: any) => e.name === 'DATABASE_URL').value).toContain('@catalog-db-rw.tourkit.svc:5432/');
+  });
+});
+
+describe('namespace and observability', () => {
+  it('enforce the restricted Pod Security Standard on the namespace', () => {
+    expect(namespace[0]!.metadata.labels!['pod-security.kubernetes.io/enforce']).toBe('restricted');
+  });
+  it('ship the dashboard for the Grafana sidecar and the alert rules', () => {
+    const dashboard = find('ConfigMap', 'tourkit-dashboards');
+    expect(dashboard.metadata.labels!.grafana_dashboard).toBe('1');
+    const json = JSON.parse(dashboard.data!['tourkit-overview.json']!);
+    expect(json.panels.filter((p: any) => p.type === 'row')).toHaveLength(SERVICE_NAMES.length);
+    const alerts = find('PrometheusRule', 'tourkit').spec.groups[0].rules.map((r: any) => r.alert);
+    expect(alerts).toEqual(['TourkitHighErrorRate', 'TourkitHighLatencyP99', 'TourkitHpaAtMaximum', 'TourkitPodRestarting']);
+  });
+  it('put every object in the platform namespace', () => {
+    for (const o of platform) expect(o.metadata.namespace).toBe('tourkit');
+  });
+});
