@@ -1,4 +1,4 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Pool, PoolClient } from '@tourkit/kit';
 import { EmailTakenError } from './domain/errors.js';
 import type { User } from './domain/user.js';
 

@@ -99,8 +99,8 @@ describe('countries', () => {
 });
 
 describe('profile access', () => {
-  const self = { userId: 'u1', roles: ['customer'] };
-  const admin = { userId: 'a1', roles: ['customer', 'admin'] };
+  const self = { id: 'u1', roles: ['customer'] };
+  const admin = { id: 'a1', roles: ['customer', 'admin'] };
 
   it('lets users read and change their own profile only', () => {
     expect(canReadProfile(self, 'u1')).toBe(true);

@@ -1,0 +1,44 @@
+import { fileURLToPath } from 'node:url';
+import {
+  HealthRegistry,
+  createLogger,
+  createMetrics,
+  createPool,
+  runMigrations,
+  startServer,
+  type Closer,
+  type ServerHandle,
+} from '@tourkit/kit';
+import { createUserApp } from './app.js';
+import { loadUserConfig } from './config.js';
+
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url));
+
+export interface StartOptions {
+  environment?: Record<string, string | undefined>;
+  /** Closed after the pool at shutdown (e.g. the tracing SDK). */
+  onShutdown?: Closer[];
+  handleSignals?: boolean;
+}
+
+/** Loads the config, migrates, and serves until SIGTERM. Throws ConfigError naming a bad variable. */
+export async function startUserService(options: StartOptions = {}): Promise<ServerHandle> {
+  const config = loadUserConfig(options.environment);
+  const logger = createLogger(config.SERVICE_NAME, config.LOG_LEVEL);
+  const metrics = createMetrics(config.SERVICE_NAME);
+  const health = new HealthRegistry();
+
+  if (config.RUN_MIGRATIONS) await runMigrations(config.DATABASE_URL, MIGRATIONS_DIR, { logger });
+  const pool = createPool(config.DATABASE_URL, { name: 'db', health, logger });
+
+  const app = createUserApp({ config, logger, metrics, health, pool });
+  return startServer(app, {
+    port: config.PORT,
+    logger,
+    health,
+    drainSeconds: config.SHUTDOWN_DRAIN_SECONDS,
+    shutdownTimeoutSeconds: config.SHUTDOWN_TIMEOUT_SECONDS,
+    handleSignals: options.handleSignals ?? true,
+    onShutdown: [pool, ...(options.onShutdown ?? [])],
+  });
+}
