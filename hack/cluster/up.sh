@@ -207,8 +207,12 @@ start_metrics_server() {
 }
 
 main() {
-  ensure_tools
   mkdir -p "$RUN_DIR" "$LOG_DIR" "$DATA_DIR"
+  # Test workers may ask for the cluster at the same time: one start at a time, the others then
+  # find it running.
+  exec 8>"$CLUSTER_DIR/.up.lock"
+  flock 8
+  ensure_tools
   "$HACK_DIR/cluster/pki.sh"
   start_etcd
   start_apiserver

@@ -1,0 +1,13 @@
+export { getTestCluster, type TestCluster } from './cluster.js';
+export { createTestNamespace, testNamespaceLabel } from './namespace.js';
+export { kubectl } from './kubectl.js';
+export type { RunResult } from './process.js';
+export { toolPath, toolVersions } from './tools.js';
+export type { ToolName, ToolVersions } from './versions.js';
+export {
+  setSimulatedUsage,
+  removeSimulatedUsage,
+  simulatedUsageAvailable,
+  type SimulatedUsage,
+} from './usage.js';
+export { waitFor } from './wait.js';
