@@ -1,6 +1,12 @@
 import type { Express } from 'express';
 import type { Logger } from 'pino';
-import { createApp, type HealthRegistry, type Pool, type ServiceMetrics, type TokenVerifier } from '@tourkit/kit';
+import {
+  createApp,
+  type HealthRegistry,
+  type Pool,
+  type ServiceMetrics,
+  type TokenVerifier,
+} from '@tourkit/kit';
 import { createBookingService } from './booking-service.js';
 import type { Catalog } from './catalog-client.js';
 import type { PricingRules } from './pricing/index.js';

@@ -7,7 +7,13 @@ import {
   type Booking,
   type BookingRequest,
 } from './domain/booking.js';
-import { PricingError, quotePrice, type PriceQuote, type PricingRules, type PromoCode } from './pricing/index.js';
+import {
+  PricingError,
+  quotePrice,
+  type PriceQuote,
+  type PricingRules,
+  type PromoCode,
+} from './pricing/index.js';
 import { findBooking, insertBooking, markCancelled } from './repository/bookings.js';
 import { claimIdempotencyKey, storeIdempotentResponse } from './repository/idempotency.js';
 import { findPromo, redeemPromo, releasePromo } from './repository/promos.js';
@@ -66,8 +72,16 @@ export function createBookingService(deps: BookingServiceDeps) {
 
   async function priceFor(db: Queryable, userId: string, request: BookingRequest, at: Date) {
     const tour = await catalog.getTour(request.tourId);
-    if (!tour) throw unprocessable('unknown-tour', 'Unknown tour', 'tourId', `tour ${request.tourId} does not exist`);
-    const promo: PromoCode | null = request.promoCode ? await findPromo(db, request.promoCode, userId) : null;
+    if (!tour)
+      throw unprocessable(
+        'unknown-tour',
+        'Unknown tour',
+        'tourId',
+        `tour ${request.tourId} does not exist`,
+      );
+    const promo: PromoCode | null = request.promoCode
+      ? await findPromo(db, request.promoCode, userId)
+      : null;
     try {
       const quote = quotePrice({
         tour,
@@ -80,7 +94,8 @@ export function createBookingService(deps: BookingServiceDeps) {
       });
       return { tour, promo, quote };
     } catch (error) {
-      if (error instanceof PricingError) throw unprocessable(error.reason, 'Cannot price this booking', error.field, error.message);
+      if (error instanceof PricingError)
+        throw unprocessable(error.reason, 'Cannot price this booking', error.field, error.message);
       throw error;
     }
   }
@@ -96,7 +111,11 @@ export function createBookingService(deps: BookingServiceDeps) {
      * transaction that starts by claiming the key, so a concurrent duplicate waits and replays.
      * Seats are reserved at catalog last; if our commit then fails they are released again.
      */
-    async create(userId: string, idempotencyKey: string, request: BookingRequest): Promise<CreateResult> {
+    async create(
+      userId: string,
+      idempotencyKey: string,
+      request: BookingRequest,
+    ): Promise<CreateResult> {
       const fingerprint = requestFingerprint(request);
       let reservedSeats = false;
       try {
@@ -131,7 +150,11 @@ export function createBookingService(deps: BookingServiceDeps) {
             rulesApplied: quote.rulesApplied,
             tourStartsAt: tour.startsAt,
           });
-          if (quote.promoCode && promo?.singleUsePerUser && !(await redeemPromo(tx, promo.code, userId, booking.id))) {
+          if (
+            quote.promoCode &&
+            promo?.singleUsePerUser &&
+            !(await redeemPromo(tx, promo.code, userId, booking.id))
+          ) {
             throw unprocessable(
               'promo-already-used',
               'Cannot price this booking',
@@ -141,9 +164,17 @@ export function createBookingService(deps: BookingServiceDeps) {
           }
           const seats = await catalog.changeSeats(request.tourId, request.travellers);
           if (seats === 'tour-not-found') {
-            throw unprocessable('unknown-tour', 'Unknown tour', 'tourId', `tour ${request.tourId} does not exist`);
+            throw unprocessable(
+              'unknown-tour',
+              'Unknown tour',
+              'tourId',
+              `tour ${request.tourId} does not exist`,
+            );
           }
-          if (seats !== 'ok') throw conflict(`not enough seats left on tour ${request.tourId} for ${request.travellers} travellers`);
+          if (seats !== 'ok')
+            throw conflict(
+              `not enough seats left on tour ${request.tourId} for ${request.travellers} travellers`,
+            );
           reservedSeats = true;
           const body = bookingView(booking);
           await storeIdempotentResponse(tx, userId, idempotencyKey, booking.id, 201, body);
@@ -151,7 +182,8 @@ export function createBookingService(deps: BookingServiceDeps) {
           return { status: 201, body, replayed: false };
         });
       } catch (error) {
-        if (reservedSeats) await releaseSeatsAfterFailure(request.tourId, request.travellers, error);
+        if (reservedSeats)
+          await releaseSeatsAfterFailure(request.tourId, request.travellers, error);
         throw error;
       }
     },
@@ -175,7 +207,10 @@ export function createBookingService(deps: BookingServiceDeps) {
         const seats = await catalog.changeSeats(booking.tourId, -booking.travellers);
         if (seats !== 'ok') {
           // The booking is cancelled either way; catalog's count is already lower than ours.
-          logger.warn({ bookingId, tourId: booking.tourId, seats }, 'catalog refused to release seats');
+          logger.warn(
+            { bookingId, tourId: booking.tourId, seats },
+            'catalog refused to release seats',
+          );
         }
         return updated;
       });
@@ -188,7 +223,10 @@ export function createBookingService(deps: BookingServiceDeps) {
     try {
       await catalog.changeSeats(tourId, -travellers);
     } catch (error) {
-      logger.error({ err: error, cause, tourId, travellers }, 'booking failed after reserving seats; releasing them failed too');
+      logger.error(
+        { err: error, cause, tourId, travellers },
+        'booking failed after reserving seats; releasing them failed too',
+      );
     }
   }
 }

@@ -21,7 +21,8 @@ const tourSchema = z.object({
 
 export type CatalogTour = TourPricing & { id: string };
 
-export type SeatChangeResult = 'ok' | 'not-enough-seats' | 'tour-not-found' | 'release-exceeds-booked';
+export type SeatChangeResult =
+  'ok' | 'not-enough-seats' | 'tour-not-found' | 'release-exceeds-booked';
 
 /** The two catalog calls booking makes: read a tour's price, and reserve (+) or release (−) seats. */
 export interface Catalog {

@@ -16,10 +16,16 @@ const vatRates = z
   .default('FR:20,DE:19')
   .transform((text, ctx) => {
     const rates: Record<string, number> = {};
-    for (const entry of text.split(',').map((e) => e.trim()).filter(Boolean)) {
+    for (const entry of text
+      .split(',')
+      .map((e) => e.trim())
+      .filter(Boolean)) {
       const match = /^([A-Z]{2}):(\d{1,2}(?:\.\d{1,2})?|100)$/.exec(entry);
       if (!match) {
-        ctx.addIssue({ code: 'custom', message: `"${entry}" is not COUNTRY:PERCENT (e.g. FR:20,DE:19)` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${entry}" is not COUNTRY:PERCENT (e.g. FR:20,DE:19)`,
+        });
         return z.NEVER;
       }
       rates[match[1]!] = percentToBasisPoints(Number(match[2]));
@@ -40,7 +46,10 @@ export const bookingConfigSchema = defineConfig({
   JWT_AUDIENCE: z.string().min(1).default('tourkit'),
   INTERNAL_TOKEN: env.secret(),
   /** VAT country used when neither the request nor the token names one. */
-  DEFAULT_COUNTRY: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code in upper case').default('FR'),
+  DEFAULT_COUNTRY: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code in upper case')
+    .default('FR'),
   PRICING_VAT_RATES: vatRates,
   PRICING_DEFAULT_VAT_PERCENT: percent(20),
   PRICING_GROUP_MIN_TRAVELLERS: env.int(6, 2, 100),
@@ -52,7 +61,9 @@ export const bookingConfigSchema = defineConfig({
 
 export type BookingConfig = z.output<typeof bookingConfigSchema>;
 
-export function loadBookingConfig(environment: Record<string, string | undefined> = process.env): BookingConfig {
+export function loadBookingConfig(
+  environment: Record<string, string | undefined> = process.env,
+): BookingConfig {
   return loadConfig(bookingConfigSchema, environment);
 }
 

@@ -34,7 +34,9 @@ await runService(async () => {
   });
   // Not critical: with catalog down, quotes and new bookings fail but listing existing bookings
   // still works, so the pod stays in service and reports DEGRADED.
-  health.register('catalog', () => catalogClient.request('GET', '/livez', { timeoutMs: 1_000 }), { critical: false });
+  health.register('catalog', () => catalogClient.request('GET', '/livez', { timeoutMs: 1_000 }), {
+    critical: false,
+  });
   const app = buildBookingApp({
     logger,
     metrics,

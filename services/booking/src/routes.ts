@@ -11,10 +11,19 @@ import {
   type Pool,
   type TokenVerifier,
 } from '@tourkit/kit';
-import { BOOKING_STATUSES, parseDuration, type Booking, type BookingRequest } from './domain/booking.js';
+import {
+  BOOKING_STATUSES,
+  parseDuration,
+  type Booking,
+  type BookingRequest,
+} from './domain/booking.js';
 import { bookingView, type BookingService } from './booking-service.js';
 import { MAX_TRAVELLERS } from './pricing/index.js';
-import { bookingsOfUserForTour, bookingsStartingBetween, listBookings } from './repository/bookings.js';
+import {
+  bookingsOfUserForTour,
+  bookingsStartingBetween,
+  listBookings,
+} from './repository/bookings.js';
 
 export interface RouteDeps {
   pool: Pool;
@@ -61,7 +70,10 @@ const upcomingQuerySchema = z.object({
     .transform((text, ctx) => {
       const ms = parseDuration(text);
       if (ms === null || ms <= 0 || ms > MAX_UPCOMING_WINDOW_MS) {
-        ctx.addIssue({ code: 'custom', message: 'must be a duration such as 24h, 90m or 2d, at most 7d' });
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be a duration such as 24h, 90m or 2d, at most 7d',
+        });
         return z.NEVER;
       }
       return ms;
@@ -79,14 +91,26 @@ const idempotencyKeySchema = z
 function bookingRequest(req: Request, defaultCountry: string): BookingRequest {
   const body = parseBody(req, bookingRequestSchema);
   const tokenCountry = (req.user as { country?: unknown } | undefined)?.country;
-  const country = body.country ?? (typeof tokenCountry === 'string' && /^[A-Z]{2}$/.test(tokenCountry) ? tokenCountry : defaultCountry);
-  return { tourId: body.tourId.toLowerCase(), travellers: body.travellers, promoCode: body.promoCode, country };
+  const country =
+    body.country ??
+    (typeof tokenCountry === 'string' && /^[A-Z]{2}$/.test(tokenCountry)
+      ? tokenCountry
+      : defaultCountry);
+  return {
+    tourId: body.tourId.toLowerCase(),
+    travellers: body.travellers,
+    promoCode: body.promoCode,
+    country,
+  };
 }
 
 function idempotencyKey(req: Request): string {
   const result = idempotencyKeySchema.safeParse(req.get('idempotency-key'));
   if (!result.success) {
-    throw validationFailed([{ field: 'Idempotency-Key', message: result.error.issues[0]?.message ?? 'invalid' }], 'Invalid request headers.');
+    throw validationFailed(
+      [{ field: 'Idempotency-Key', message: result.error.issues[0]?.message ?? 'invalid' }],
+      'Invalid request headers.',
+    );
   }
   return result.data;
 }
@@ -158,7 +182,11 @@ export function bookingRoutes(deps: RouteDeps): Router {
     const from = deps.now();
     const until = new Date(from.getTime() + query.within);
     const items = await bookingsStartingBetween(pool, from, until, query.limit);
-    res.json({ from: from.toISOString(), until: until.toISOString(), items: items.map(internalView) });
+    res.json({
+      from: from.toISOString(),
+      until: until.toISOString(),
+      items: items.map(internalView),
+    });
   });
 
   internal.get('/bookings', async (req, res) => {

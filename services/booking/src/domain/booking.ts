@@ -12,7 +12,11 @@ export const BOOKING_STATUSES = [
 export type BookingStatus = (typeof BOOKING_STATUSES)[number];
 
 /** Bookings that hold seats: they can be cancelled, and they get a reminder before the tour. */
-export const ACTIVE_STATUSES: readonly BookingStatus[] = ['PENDING_PAYMENT', 'CONFIRMED', 'RESERVED_PENDING_PAYMENT'];
+export const ACTIVE_STATUSES: readonly BookingStatus[] = [
+  'PENDING_PAYMENT',
+  'CONFIRMED',
+  'RESERVED_PENDING_PAYMENT',
+];
 
 export interface Booking {
   id: string;
@@ -61,8 +65,12 @@ export function requestFingerprint(request: BookingRequest): string {
 }
 
 /** Why a booking cannot be cancelled, or null when it can. */
-export function cancellationRefusal(booking: Pick<Booking, 'status' | 'tourStartsAt'>, now: Date): string | null {
-  if (!ACTIVE_STATUSES.includes(booking.status)) return `a ${booking.status} booking cannot be cancelled`;
+export function cancellationRefusal(
+  booking: Pick<Booking, 'status' | 'tourStartsAt'>,
+  now: Date,
+): string | null {
+  if (!ACTIVE_STATUSES.includes(booking.status))
+    return `a ${booking.status} booking cannot be cancelled`;
   if (booking.tourStartsAt.getTime() <= now.getTime()) return 'the tour has already started';
   return null;
 }

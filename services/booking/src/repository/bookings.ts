@@ -101,7 +101,11 @@ export async function insertBooking(db: Queryable, booking: NewBooking): Promise
   return toBooking(rows[0]!);
 }
 
-export async function findBooking(db: Queryable, id: string, options: { forUpdate?: boolean } = {}): Promise<Booking | null> {
+export async function findBooking(
+  db: Queryable,
+  id: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<Booking | null> {
   const { rows } = await db.query<BookingRow>(
     `SELECT * FROM bookings WHERE id = $1${options.forUpdate ? ' FOR UPDATE' : ''}`,
     [id],
@@ -118,7 +122,10 @@ export interface BookingFilter {
 }
 
 /** A user's bookings, newest first. */
-export async function listBookings(db: Queryable, filter: BookingFilter): Promise<{ items: Booking[]; total: number }> {
+export async function listBookings(
+  db: Queryable,
+  filter: BookingFilter,
+): Promise<{ items: Booking[]; total: number }> {
   const conditions = ['user_id = $1'];
   const params: unknown[] = [filter.userId];
   if (filter.tourId) {
@@ -149,7 +156,12 @@ export async function markCancelled(db: Queryable, id: string, now: Date): Promi
 }
 
 /** Active bookings whose tour starts in (from, until], soonest first. */
-export async function bookingsStartingBetween(db: Queryable, from: Date, until: Date, limit: number): Promise<Booking[]> {
+export async function bookingsStartingBetween(
+  db: Queryable,
+  from: Date,
+  until: Date,
+  limit: number,
+): Promise<Booking[]> {
   const { rows } = await db.query<BookingRow>(
     `SELECT * FROM bookings
       WHERE tour_starts_at > $1 AND tour_starts_at <= $2 AND status = ANY($3)
@@ -161,7 +173,11 @@ export async function bookingsStartingBetween(db: Queryable, from: Date, until: 
 }
 
 /** Every booking (any status) of a user for a tour, oldest first: the review service's "did they book it". */
-export async function bookingsOfUserForTour(db: Queryable, userId: string, tourId: string): Promise<Booking[]> {
+export async function bookingsOfUserForTour(
+  db: Queryable,
+  userId: string,
+  tourId: string,
+): Promise<Booking[]> {
   const { rows } = await db.query<BookingRow>(
     `SELECT * FROM bookings WHERE user_id = $1 AND tour_id = $2 ORDER BY created_at, id`,
     [userId, tourId],

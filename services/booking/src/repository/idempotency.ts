@@ -9,18 +9,32 @@ export type KeyClaim =
  * on the unique index until this transaction ends, then sees the stored response (commit) or
  * claims the key itself (rollback).
  */
-export async function claimIdempotencyKey(db: Queryable, userId: string, key: string, requestHash: string): Promise<KeyClaim> {
+export async function claimIdempotencyKey(
+  db: Queryable,
+  userId: string,
+  key: string,
+  requestHash: string,
+): Promise<KeyClaim> {
   const inserted = await db.query(
     `INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
     [userId, key, requestHash],
   );
   if (inserted.rowCount === 1) return { claimed: true };
-  const { rows } = await db.query<{ request_hash: string; response_status: number | null; response: unknown }>(
+  const { rows } = await db.query<{
+    request_hash: string;
+    response_status: number | null;
+    response: unknown;
+  }>(
     `SELECT request_hash, response_status, response FROM idempotency_keys WHERE user_id = $1 AND key = $2`,
     [userId, key],
   );
   const row = rows[0]!;
-  return { claimed: false, requestHash: row.request_hash, responseStatus: row.response_status, response: row.response };
+  return {
+    claimed: false,
+    requestHash: row.request_hash,
+    responseStatus: row.response_status,
+    response: row.response,
+  };
 }
 
 export async function storeIdempotentResponse(

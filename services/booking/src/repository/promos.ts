@@ -2,7 +2,11 @@ import type { PromoCode } from '../pricing/index.js';
 import type { Queryable } from './queryable.js';
 
 /** The promo code (case-insensitive) with whether this user already redeemed it; null when no such code. */
-export async function findPromo(db: Queryable, code: string, userId: string): Promise<PromoCode | null> {
+export async function findPromo(
+  db: Queryable,
+  code: string,
+  userId: string,
+): Promise<PromoCode | null> {
   const { rows } = await db.query<{
     code: string;
     percent: number;
@@ -30,7 +34,12 @@ export async function findPromo(db: Queryable, code: string, userId: string): Pr
  * Records that a user spent a single-use code on a booking. False when they already had: the
  * primary key settles two concurrent bookings racing for the same code.
  */
-export async function redeemPromo(db: Queryable, code: string, userId: string, bookingId: string): Promise<boolean> {
+export async function redeemPromo(
+  db: Queryable,
+  code: string,
+  userId: string,
+  bookingId: string,
+): Promise<boolean> {
   const result = await db.query(
     `INSERT INTO promo_redemptions (code, user_id, booking_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
     [code, userId, bookingId],

@@ -1,0 +1,103 @@
+import { ConfigError } from '@tourkit/kit';
+import { loadBookingConfig, pricingRulesFrom } from '../src/config.js';
+import { cancellationRefusal, parseDuration, requestFingerprint } from '../src/domain/booking.js';
+
+const required = {
+  JWT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----\\nAAAA\\n-----END PUBLIC KEY-----',
+  INTERNAL_TOKEN: 'a-long-enough-internal-secret',
+};
+
+describe('booking config', () => {
+  test('defaults give the documented pricing rules', () => {
+    const rules = pricingRulesFrom(loadBookingConfig(required));
+    expect(rules).toEqual({
+      group: { minTravellers: 6, basisPoints: 1_000 },
+      earlyBird: { minDaysAhead: 60, basisPoints: 500 },
+      maxDiscountBasisPoints: 5_000,
+      vat: { byCountry: { FR: 2_000, DE: 1_900 }, defaultBasisPoints: 2_000 },
+    });
+  });
+
+  test('VAT rates and discounts are configurable', () => {
+    const rules = pricingRulesFrom(
+      loadBookingConfig({
+        ...required,
+        PRICING_VAT_RATES: 'FR:20, DE:19,IT:22,LU:16.5',
+        PRICING_DEFAULT_VAT_PERCENT: '21',
+        PRICING_GROUP_MIN_TRAVELLERS: '4',
+        PRICING_EARLY_BIRD_PERCENT: '7.5',
+      }),
+    );
+    expect(rules.vat).toEqual({
+      byCountry: { FR: 2_000, DE: 1_900, IT: 2_200, LU: 1_650 },
+      defaultBasisPoints: 2_100,
+    });
+    expect(rules.group.minTravellers).toBe(4);
+    expect(rules.earlyBird.basisPoints).toBe(750);
+  });
+
+  test.each([
+    ['PRICING_VAT_RATES', 'France=20'],
+    ['PRICING_GROUP_DISCOUNT_PERCENT', '120'],
+    ['PRICING_EARLY_BIRD_PERCENT', '5.125'],
+    ['CATALOG_URL', 'not a url'],
+    ['DEFAULT_COUNTRY', 'fr'],
+  ])('a bad %s stops start-up naming it', (variable, value) => {
+    let error: unknown;
+    try {
+      loadBookingConfig({ ...required, [variable]: value });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems.map((p) => p.variable)).toEqual([variable]);
+  });
+
+  test('INTERNAL_TOKEN and JWT_PUBLIC_KEY are required', () => {
+    let error: unknown;
+    try {
+      loadBookingConfig({});
+    } catch (e) {
+      error = e;
+    }
+    expect((error as ConfigError).problems.map((p) => p.variable).sort()).toEqual([
+      'INTERNAL_TOKEN',
+      'JWT_PUBLIC_KEY',
+    ]);
+  });
+});
+
+describe('booking domain helpers', () => {
+  test.each([
+    ['24h', 86_400_000],
+    ['90m', 5_400_000],
+    ['2d', 172_800_000],
+    ['30s', 30_000],
+    ['24', null],
+    ['-1h', null],
+    ['1.5h', null],
+  ])('parseDuration(%p) = %p', (text, ms) => {
+    expect(parseDuration(text)).toBe(ms);
+  });
+
+  test('the request fingerprint ignores field order and tour id case, not values', () => {
+    const base = { tourId: 'ABCDEF00-0000-4000-8000-000000000001', travellers: 2, country: 'FR' };
+    expect(requestFingerprint(base)).toBe(
+      requestFingerprint({ country: 'FR', travellers: 2, tourId: base.tourId.toLowerCase() }),
+    );
+    expect(requestFingerprint(base)).not.toBe(requestFingerprint({ ...base, travellers: 3 }));
+    expect(requestFingerprint(base)).not.toBe(requestFingerprint({ ...base, promoCode: 'X' }));
+  });
+
+  test('only active bookings of tours not yet started can be cancelled', () => {
+    const now = new Date('2030-01-01T00:00:00Z');
+    const later = new Date('2030-01-02T00:00:00Z');
+    expect(cancellationRefusal({ status: 'PENDING_PAYMENT', tourStartsAt: later }, now)).toBeNull();
+    expect(cancellationRefusal({ status: 'CONFIRMED', tourStartsAt: later }, now)).toBeNull();
+    expect(cancellationRefusal({ status: 'CANCELLED', tourStartsAt: later }, now)).toMatch(
+      /CANCELLED/,
+    );
+    expect(cancellationRefusal({ status: 'EXPIRED', tourStartsAt: later }, now)).toMatch(/EXPIRED/);
+    expect(cancellationRefusal({ status: 'CONFIRMED', tourStartsAt: now }, now)).toMatch(/started/);
+  });
+});
