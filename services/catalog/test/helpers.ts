@@ -42,6 +42,8 @@ export async function startTestCatalog(
     ...overrides,
   });
   const catalog = createCatalogApp(config);
+  // The cache does not queue commands while connecting; wait, so the first request already uses it.
+  if (!overrides.REDIS_URL) await waitUntilReady(catalog);
   const server: Server = catalog.app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const { port } = server.address() as AddressInfo;
@@ -83,4 +85,16 @@ export async function cacheRequests(url: string, result: 'hit' | 'miss' | 'error
   const text = await (await fetch(`${url}/metrics`)).text();
   const line = text.split('\n').find((l) => l.startsWith(`cache_requests_total{result="${result}"}`));
   return line ? Number(line.split(' ').pop()) : 0;
+}
+
+async function waitUntilReady(catalog: CatalogApp): Promise<void> {
+  const { redis } = catalog.cache;
+  if (redis.status === 'ready') return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('test Redis did not become ready')), 5000);
+    redis.once('ready', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
