@@ -108,8 +108,11 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     const problem = errorToProblem(error);
-    const log = (req as Request & { log?: Logger }).log ?? logger;
-    if (problem.status >= 500) log.error({ err: error }, 'request failed');
+    if (problem.status >= 500) {
+      // pino-http logs res.err on the request's completion line: one line with the real error and ids.
+      if ((req as Request & { log?: Logger }).log) res.err = error instanceof Error ? error : new Error(String(error));
+      else logger.error({ err: error }, 'request failed');
+    }
     sendProblem(res, problem);
   };
 }

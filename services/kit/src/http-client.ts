@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { ProblemBody } from './errors.js';
 import { currentRequestContext } from './request-context.js';
+import { isFetchInstrumented } from './fetch-instrumentation-flag.js';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -116,7 +117,7 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
     const headers: Record<string, string> = { accept: 'application/json', ...options.headers, ...requestOptions.headers };
     const requestId = currentRequestContext()?.requestId;
     if (requestId && !headers['x-request-id']) headers['x-request-id'] = requestId;
-    propagation.inject(context.active(), headers);
+    if (!isFetchInstrumented()) propagation.inject(context.active(), headers);
     let payload: string | undefined;
     if (requestOptions.body !== undefined) {
       payload = JSON.stringify(requestOptions.body);

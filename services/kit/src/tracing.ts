@@ -8,6 +8,7 @@ import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+import { markFetchInstrumented } from './fetch-instrumentation-flag.js';
 
 export interface TracingOptions {
   /** Defaults to `process.env.OTEL_EXPORTER_OTLP_ENDPOINT`; spans are exported only when set. */
@@ -25,6 +26,19 @@ export interface Tracing {
 
 let started: Tracing | undefined;
 
+type SpanProcessor = NonNullable<NonNullable<ConstructorParameters<typeof NodeSDK>[0]>['spanProcessors']>[number];
+
+/**
+ * Without an exporter the SDK would install no tracer provider at all, and spans would carry no ids: keep a
+ * provider whose spans go nowhere, so trace ids still reach the logs and downstream services.
+ */
+const discardSpans: SpanProcessor = {
+  onStart: () => undefined,
+  onEnd: () => undefined,
+  forceFlush: async () => undefined,
+  shutdown: async () => undefined,
+};
+
 /**
  * Starts the OpenTelemetry Node SDK (its default propagators: W3C trace context + baggage). Call it before express, pg,
  * ioredis are imported: this module imports none of them. Idempotent.
@@ -37,7 +51,7 @@ export function initTracing(serviceName: string, options: TracingOptions = {}): 
   const endpoint = 'otlpEndpoint' in options ? options.otlpEndpoint : process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
   const sdk = new NodeSDK({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName }),
-    ...(endpoint ? { traceExporter: new OTLPTraceExporter({ url: `${endpoint.replace(/\/+$/, '')}/v1/traces` }) } : { spanProcessors: [] }),
+    ...(endpoint ? { traceExporter: new OTLPTraceExporter({ url: `${endpoint.replace(/\/+$/, '')}/v1/traces` }) } : { spanProcessors: [discardSpans] }),
     instrumentations:
       options.instrumentations === false
         ? []
@@ -52,6 +66,14 @@ export function initTracing(serviceName: string, options: TracingOptions = {}): 
           ],
   });
   sdk.start();
-  started = { sdk, shutdown: () => sdk.shutdown() };
+  markFetchInstrumented(options.instrumentations !== false);
+  started = {
+    sdk,
+    shutdown: async () => {
+      started = undefined;
+      markFetchInstrumented(false);
+      await sdk.shutdown();
+    },
+  };
   return started;
 }
