@@ -39,6 +39,8 @@ export const bookingConfigSchema = defineConfig({
   DATABASE_URL: env.url('postgres://postgres@127.0.0.1:5432/tourkit_booking'),
   /** Apply pending migrations at start-up (under node-pg-migrate's lock, so replicas do not race). */
   MIGRATE_ON_START: env.boolean(true),
+  /** Insert the demo promo codes of seed/dev-promo-codes.sql at start-up (`make dev`). */
+  SEED_DEMO_DATA: env.boolean(false),
   CATALOG_URL: env.url('http://127.0.0.1:8081'),
   CATALOG_TIMEOUT_MS: env.int(2_000, 50, 30_000),
   JWT_PUBLIC_KEY: env.pem(),

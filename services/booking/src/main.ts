@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import {
   HealthRegistry,
@@ -11,20 +12,26 @@ import {
   runService,
   startServer,
 } from '@tourkit/kit';
-import { buildBookingApp } from './app.js';
 import { createCatalog } from './catalog-client.js';
 import { loadBookingConfig, pricingRulesFrom } from './config.js';
 
 const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
+const demoPromoCodes = fileURLToPath(new URL('../seed/dev-promo-codes.sql', import.meta.url));
 
 await runService(async () => {
   const config = loadBookingConfig();
   const tracing = initTracing(config.SERVICE_NAME);
+  // Loaded after tracing starts so that express is instrumented.
+  const { buildBookingApp } = await import('./app.js');
   const logger = createLogger(config.SERVICE_NAME, config.LOG_LEVEL);
   const metrics = createMetrics(config.SERVICE_NAME);
   const health = new HealthRegistry();
   if (config.MIGRATE_ON_START) await runMigrations(config.DATABASE_URL, migrationsDir, { logger });
   const pool = createPool(config.DATABASE_URL, { name: 'db', health, logger });
+  if (config.SEED_DEMO_DATA) {
+    await pool.query(await readFile(demoPromoCodes, 'utf8'));
+    logger.info('demo promo codes present');
+  }
   const catalogClient = createServiceClient({
     name: 'catalog',
     baseUrl: config.CATALOG_URL,
@@ -53,7 +60,7 @@ await runService(async () => {
     defaultCountry: config.DEFAULT_COUNTRY,
     bodyLimit: config.BODY_LIMIT,
   });
-  await startServer(app, {
+  return startServer(app, {
     port: config.PORT,
     logger,
     health,
