@@ -1,0 +1,34 @@
+// An informer's cache lags behind our own writes until the watch event arrives. Reading through
+// this overlay returns the newest of "what the cache says" and "what our last write returned",
+// so a reconcile right after a write does not mistake our own change for a foreign one.
+import type { KubernetesObject } from '@kubernetes/client-node';
+
+const version = (object: KubernetesObject | undefined): bigint => {
+  try {
+    return BigInt(object?.metadata?.resourceVersion ?? '0');
+  } catch {
+    return 0n;
+  }
+};
+
+export class FreshCache<T extends KubernetesObject> {
+  private readonly written = new Map<string, T>();
+
+  remember(key: string, object: T): void {
+    this.written.set(key, object);
+  }
+
+  forget(key: string): void {
+    this.written.delete(key);
+  }
+
+  read(key: string, cached: T | undefined): T | undefined {
+    const mine = this.written.get(key);
+    if (!mine) return cached;
+    if (cached && version(cached) >= version(mine)) {
+      this.written.delete(key);
+      return cached;
+    }
+    return mine;
+  }
+}

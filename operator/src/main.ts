@@ -1,0 +1,67 @@
+// The controller process: env → controller + /metrics, /livez, /readyz on METRICS_PORT.
+import { KubeConfig } from '@kubernetes/client-node';
+import { createServer } from 'node:http';
+import { hostname } from 'node:os';
+import { pino } from 'pino';
+import { offsetClock } from './controller/clock.js';
+import { ScalingScheduleController } from './controller/controller.js';
+import { createMetrics } from './controller/metrics.js';
+
+function envNumber(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value)) {
+    console.error(`${name}: expected a number, got "${raw}"`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const log = pino({ level: process.env.LOG_LEVEL ?? 'info' });
+const port = envNumber('METRICS_PORT', 8080);
+const kubeConfig = new KubeConfig();
+kubeConfig.loadFromDefault();
+const metrics = createMetrics({ defaultMetrics: true });
+const leaderElect = (process.env.LEADER_ELECT ?? 'true') !== 'false';
+const controller = new ScalingScheduleController({
+  kubeConfig,
+  log,
+  metrics,
+  identity: process.env.POD_NAME ?? `${hostname()}-${process.pid}`,
+  clock: offsetClock(envNumber('TOURKIT_CLOCK_OFFSET_SECONDS', 0) * 1000),
+  leaderElection: leaderElect
+    ? { namespace: process.env.POD_NAMESPACE ?? 'tourkit-system', name: process.env.LEASE_NAME ?? 'tourkit-scaling-schedule-controller' }
+    : false,
+});
+
+const server = createServer((req, res) => {
+  if (req.url === '/metrics') {
+    void metrics.registry.metrics().then((body) => {
+      res.writeHead(200, { 'content-type': metrics.registry.contentType });
+      res.end(body);
+    });
+    return;
+  }
+  if (req.url === '/livez' || req.url === '/healthz') {
+    res.writeHead(200).end('ok');
+    return;
+  }
+  if (req.url === '/readyz') {
+    res.writeHead(controller.ready ? 200 : 503).end(controller.ready ? 'ok' : 'caches not synced');
+    return;
+  }
+  res.writeHead(404).end();
+});
+server.listen(port, () => log.info({ port }, 'metrics and probes listening'));
+
+const shutdown = async (signal: string) => {
+  log.info({ signal }, 'shutting down');
+  await controller.stop();
+  server.close();
+  process.exit(0);
+};
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));
+
+void controller.start();
