@@ -55,27 +55,30 @@ export function toInternalUser(user: User): InternalUser {
   return { id: user.id, email: user.email, name: user.name, country: user.country };
 }
 
+/** A string field whose message says "is required" when absent and "must be a string" otherwise. */
+function requiredString() {
+  return z.string({
+    error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string'),
+  });
+}
+
 // Lower-cased so that the unique index and every lookup agree on one spelling.
-export const emailSchema = z
-  .string({ error: 'must be a string' })
+export const emailSchema = requiredString()
   .trim()
   .toLowerCase()
   .max(254, 'must be at most 254 characters')
   .pipe(z.email({ error: 'must be a valid e-mail address' }));
 
-export const newPasswordSchema = z
-  .string({ error: 'must be a string' })
+export const newPasswordSchema = requiredString()
   .min(PASSWORD_MIN_LENGTH, `must be at least ${PASSWORD_MIN_LENGTH} characters`)
   .max(PASSWORD_MAX_LENGTH, `must be at most ${PASSWORD_MAX_LENGTH} characters`);
 
-export const nameSchema = z
-  .string({ error: 'must be a string' })
+export const nameSchema = requiredString()
   .trim()
   .min(1, 'must not be empty')
   .max(100, 'must be at most 100 characters');
 
-export const countrySchema = z
-  .string({ error: 'must be a string' })
+export const countrySchema = requiredString()
   .trim()
   .toUpperCase()
   .refine(isIsoCountryCode, 'must be an ISO 3166-1 alpha-2 country code, e.g. FR');
@@ -91,8 +94,7 @@ export type RegisterUserInput = z.infer<typeof registerUserSchema>;
 export const loginSchema = z.object({
   email: emailSchema,
   // No policy check at login: a wrong password must fail as "invalid credentials", not as a 400.
-  password: z
-    .string({ error: 'must be a string' })
+  password: requiredString()
     .min(1, 'must not be empty')
     .max(PASSWORD_MAX_LENGTH, `must be at most ${PASSWORD_MAX_LENGTH} characters`),
 });
