@@ -1,0 +1,139 @@
+// Plain Kubernetes objects for installing the operator and the booking schedule. The cdk8s app
+// and the Helm chart consume these (import '@tourkit/operator/deploy/manifests').
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { scalingScheduleCrd } from '../crd.js';
+import { API_GROUP, API_VERSION, KIND, PLURAL, type ScalingScheduleSpecInput } from '../schedule/schema.js';
+
+export const OPERATOR_NAME = 'tourkit-scaling-schedule';
+export const METRICS_PORT = 8080;
+export const LEASE_NAME = 'tourkit-scaling-schedule-controller';
+
+export interface OperatorManifestOptions {
+  namespace: string;
+  image: string;
+  replicas?: number;
+  logLevel?: string;
+}
+
+const labels = {
+  'app.kubernetes.io/name': OPERATOR_NAME,
+  'app.kubernetes.io/component': 'controller',
+  'app.kubernetes.io/part-of': 'tourkit',
+};
+
+/** Exactly what the controller calls, no more. */
+export function operatorClusterRules() {
+  return [
+    { apiGroups: [API_GROUP], resources: [PLURAL], verbs: ['get', 'list', 'watch', 'patch', 'update'] },
+    { apiGroups: [API_GROUP], resources: [`${PLURAL}/status`], verbs: ['patch', 'update'] },
+    { apiGroups: [API_GROUP], resources: [`${PLURAL}/finalizers`], verbs: ['update'] },
+    { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: ['get', 'list', 'watch', 'patch'] },
+    { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
+  ];
+}
+
+export function operatorManifests(options: OperatorManifestOptions): KubernetesObject[] {
+  const { namespace, image, replicas = 2, logLevel = 'info' } = options;
+  const meta = (name: string) => ({ name, namespace, labels });
+  return [
+    scalingScheduleCrd(),
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(OPERATOR_NAME), automountServiceAccountToken: true } as KubernetesObject,
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: OPERATOR_NAME, labels }, rules: operatorClusterRules() } as KubernetesObject,
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: OPERATOR_NAME, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: OPERATOR_NAME },
+      subjects: [{ kind: 'ServiceAccount', name: OPERATOR_NAME, namespace }],
+    } as KubernetesObject,
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: meta(`${OPERATOR_NAME}-leader-election`),
+      rules: [{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] }],
+    } as KubernetesObject,
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: meta(`${OPERATOR_NAME}-leader-election`),
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: `${OPERATOR_NAME}-leader-election` },
+      subjects: [{ kind: 'ServiceAccount', name: OPERATOR_NAME, namespace }],
+    } as KubernetesObject,
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: meta(OPERATOR_NAME),
+      spec: {
+        replicas,
+        selector: { matchLabels: { 'app.kubernetes.io/name': OPERATOR_NAME } },
+        template: {
+          metadata: {
+            labels,
+            annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(METRICS_PORT), 'prometheus.io/path': '/metrics' },
+          },
+          spec: {
+            serviceAccountName: OPERATOR_NAME,
+            securityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' } },
+            containers: [
+              {
+                name: 'controller',
+                image,
+                imagePullPolicy: 'IfNotPresent',
+                env: [
+                  { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+                  { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+                  { name: 'LEASE_NAME', value: LEASE_NAME },
+                  { name: 'METRICS_PORT', value: String(METRICS_PORT) },
+                  { name: 'LOG_LEVEL', value: logLevel },
+                ],
+                ports: [{ name: 'metrics', containerPort: METRICS_PORT }],
+                livenessProbe: { httpGet: { path: '/livez', port: 'metrics' }, periodSeconds: 10 },
+                readinessProbe: { httpGet: { path: '/readyz', port: 'metrics' }, periodSeconds: 5 },
+                resources: { requests: { cpu: '20m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
+                securityContext: {
+                  allowPrivilegeEscalation: false,
+                  readOnlyRootFilesystem: true,
+                  capabilities: { drop: ['ALL'] },
+                },
+              },
+            ],
+          },
+        },
+      },
+    } as KubernetesObject,
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: meta(`${OPERATOR_NAME}-metrics`),
+      spec: {
+        selector: { 'app.kubernetes.io/name': OPERATOR_NAME },
+        ports: [{ name: 'metrics', port: METRICS_PORT, targetPort: 'metrics' }],
+      },
+    } as KubernetesObject,
+  ];
+}
+
+/** The seed's booking schedule: weekdays 09–17 5–10, nights 2–4 (default), weekends 7–15. */
+export function bookingScheduleSpec(hpaName = 'booking'): ScalingScheduleSpecInput {
+  return {
+    targetRef: { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', name: hpaName },
+    timeZone: 'Europe/Paris',
+    default: { minReplicas: 2, maxReplicas: 4 },
+    windows: [
+      { name: 'business-hours', days: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri'], start: '09:00', end: '17:00', minReplicas: 5, maxReplicas: 10, priority: 10 },
+      { name: 'weekend', days: ['Sat', 'Sun'], start: '00:00', end: '24:00', minReplicas: 7, maxReplicas: 15, priority: 20 },
+    ],
+    leadTime: '5m',
+  };
+}
+
+export function bookingSchedule(options: { namespace: string; name?: string; hpaName?: string }): KubernetesObject & { spec: ScalingScheduleSpecInput } {
+  return {
+    apiVersion: `${API_GROUP}/${API_VERSION}`,
+    kind: KIND,
+    metadata: { name: options.name ?? 'booking', namespace: options.namespace, labels: { 'app.kubernetes.io/part-of': 'tourkit' } },
+    spec: bookingScheduleSpec(options.hpaName),
+  };
+}
+
+export { scalingScheduleCrd };

@@ -1,0 +1,47 @@
+import { bookingSchedule, operatorManifests } from '@tourkit/operator/deploy/manifests';
+import { validateResource } from '../src/schedule/validate.js';
+import { evaluate } from '../src/schedule/evaluate.js';
+
+describe('deploy manifests', () => {
+  const objects = operatorManifests({ namespace: 'tourkit-system', image: 'tourkit/scaling-schedule:0.1.0', replicas: 2 });
+  const byKind = (kind: string) => objects.filter((o) => o.kind === kind);
+
+  it('ships the CRD, RBAC, the Deployment and the metrics Service', () => {
+    expect(objects.map((o) => o.kind)).toEqual([
+      'CustomResourceDefinition', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding', 'Deployment', 'Service',
+    ]);
+  });
+
+  it('grants leases only in its namespace and nothing beyond what the controller calls', () => {
+    const role = byKind('Role')[0] as unknown as { metadata: { namespace: string }; rules: { resources: string[] }[] };
+    expect(role.metadata.namespace).toBe('tourkit-system');
+    expect(role.rules.flatMap((r) => r.resources)).toEqual(['leases']);
+    const cluster = byKind('ClusterRole')[0] as unknown as { rules: { resources: string[]; verbs: string[] }[] };
+    const hpa = cluster.rules.find((r) => r.resources.includes('horizontalpodautoscalers'))!;
+    expect(hpa.verbs).toEqual(['get', 'list', 'watch', 'patch']);
+    expect(JSON.stringify(cluster.rules)).not.toContain('"*"');
+  });
+
+  it('runs non-root with a read-only root filesystem and probes', () => {
+    const deployment = byKind('Deployment')[0] as unknown as { spec: { replicas: number; template: { spec: { securityContext: { runAsNonRoot: boolean }; containers: Record<string, any>[] } } } };
+    const container = deployment.spec.template.spec.containers[0]!;
+    expect(deployment.spec.replicas).toBe(2);
+    expect(deployment.spec.template.spec.securityContext.runAsNonRoot).toBe(true);
+    expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
+    expect(container.readinessProbe.httpGet.path).toBe('/readyz');
+  });
+
+  it('the booking schedule is valid and has the seed numbers', () => {
+    const schedule = bookingSchedule({ namespace: 'tourkit' });
+    const result = validateResource(schedule);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const at = (iso: string) => {
+      const { minReplicas, maxReplicas } = evaluate(result.value.spec, new Date(iso));
+      return [minReplicas, maxReplicas];
+    };
+    expect(at('2026-06-10T10:00:00Z')).toEqual([5, 10]); // Wednesday noon in Paris
+    expect(at('2026-06-10T22:00:00Z')).toEqual([2, 4]); // Wednesday night
+    expect(at('2026-06-13T12:00:00Z')).toEqual([7, 15]); // Saturday
+  });
+});
