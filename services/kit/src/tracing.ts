@@ -1,4 +1,4 @@
-import { register } from 'node:module';
+import { createRequire, register } from 'node:module';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -67,6 +67,7 @@ export function initTracing(serviceName: string, options: TracingOptions = {}): 
   });
   sdk.start();
   markFetchInstrumented(options.instrumentations !== false);
+  if (options.instrumentations !== false) warnIfLoadedTooEarly();
   started = {
     sdk,
     shutdown: async () => {
@@ -76,4 +77,19 @@ export function initTracing(serviceName: string, options: TracingOptions = {}): 
     },
   };
   return started;
+}
+
+const INSTRUMENTED_PACKAGES = ['express', 'pg', 'ioredis'];
+
+/** Patching happens on load: a package loaded before initTracing stays uninstrumented, silently. Say so. */
+function warnIfLoadedTooEarly(): void {
+  const loaded = Object.keys(createRequire(import.meta.url).cache);
+  const early = INSTRUMENTED_PACKAGES.filter((name) => loaded.some((path) => path.includes(`/node_modules/${name}/`)));
+  if (early.length > 0) {
+    process.emitWarning(
+      `initTracing ran after ${early.join(', ')} was loaded, so those calls get no spans. ` +
+        "Import initTracing from '@tourkit/kit/tracing' first in main.ts and load the rest with await import() after it.",
+      'TourkitTracingWarning',
+    );
+  }
 }
