@@ -7,7 +7,7 @@ import path from 'node:path';
 import { App } from 'cdk8s';
 import { dashboardJson } from './observability/dashboard.js';
 import { DASHBOARD_FILE } from './observability/observability.js';
-import { resolveOptions } from './options.js';
+import { optionsFromEnvironment } from './options.js';
 import { buildPlatform } from './platform.js';
 import { SERVICES } from './services.js';
 
@@ -23,9 +23,8 @@ if (flag >= 0) {
   }
 } else {
   const outdir = process.env.CDK8S_OUTDIR ?? path.join(import.meta.dirname, '..', 'dist');
-  const namespace = process.env.TOURKIT_NAMESPACE;
   const app = new App({ outdir });
-  buildPlatform(app, resolveOptions(namespace ? { namespace } : {}));
+  buildPlatform(app, optionsFromEnvironment(process.env));
   app.synth();
   console.log(`synthesized into ${outdir}`);
 }

@@ -56,3 +56,31 @@ export function imageFor(options: PlatformOptions, service: string): string {
   const prefix = options.image.registry ? `${options.image.registry.replace(/\/$/, '')}/` : '';
   return `${prefix}tourkit/${service}:${options.image.tag}`;
 }
+
+const BOOLEAN = { true: true, '1': true, yes: true, false: false, '0': false, no: false } as const;
+
+function booleanVariable(env: Record<string, string | undefined>, name: string): boolean | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const value = BOOLEAN[raw.toLowerCase() as keyof typeof BOOLEAN];
+  if (value === undefined) throw new Error(`${name}: expected true/false/1/0/yes/no, got "${raw}"`);
+  return value;
+}
+
+/** `make synth` settings: TOURKIT_NAMESPACE, TOURKIT_IMAGE_REGISTRY, TOURKIT_IMAGE_TAG, TOURKIT_CNPG, TOURKIT_SERVICE_MONITOR. */
+export function optionsFromEnvironment(env: Record<string, string | undefined>): PlatformOptions {
+  const namespace = env.TOURKIT_NAMESPACE || DEFAULT_OPTIONS.namespace;
+  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace))
+    throw new Error(`TOURKIT_NAMESPACE: "${namespace}" is not a valid namespace name`);
+  const cnpg = booleanVariable(env, 'TOURKIT_CNPG');
+  const monitors = booleanVariable(env, 'TOURKIT_SERVICE_MONITOR');
+  return resolveOptions({
+    namespace,
+    image: {
+      registry: env.TOURKIT_IMAGE_REGISTRY ?? DEFAULT_OPTIONS.image.registry,
+      tag: env.TOURKIT_IMAGE_TAG || DEFAULT_OPTIONS.image.tag,
+    },
+    ...(cnpg === undefined ? {} : { cloudnativepg: { enabled: cnpg } }),
+    ...(monitors === undefined ? {} : { serviceMonitor: { enabled: monitors }, prometheusRules: { enabled: monitors } }),
+  });
+}

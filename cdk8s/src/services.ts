@@ -91,7 +91,11 @@ export const SERVICES: readonly ServiceSpec[] = [
 
 /** The services that call `name`: its ingress allow list. */
 export function callersOf(name: ServiceName, services: readonly ServiceSpec[] = SERVICES): ServiceName[] {
-  return services.filter((s) => s.calls.includes(name)).map((s) => s.name);
+  // Sorted, so the chart (which ranges over a map) renders the same list.
+  return services
+    .filter((s) => s.calls.includes(name))
+    .map((s) => s.name)
+    .sort();
 }
 
 /** The env var that holds a service's base URL (CONTRIBUTING.md): `CATALOG_URL`. */

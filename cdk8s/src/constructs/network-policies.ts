@@ -98,7 +98,11 @@ export class NetworkPolicies extends Construct {
       }
     }
 
-    const redisUsers = services.filter((s) => s.usesRedis).map((s) => pods(selectorLabels(s.name)));
+    const redisUsers = services
+      .filter((s) => s.usesRedis)
+      .map((s) => s.name)
+      .sort()
+      .map((name) => pods(selectorLabels(name)));
     policy(
       'redis',
       {

@@ -1,0 +1,82 @@
+{{/* Selector labels: only the stable pair, identical to the cdk8s app's. */}}
+{{- define "tourkit.selectorLabels" -}}
+app.kubernetes.io/name: {{ . }}
+app.kubernetes.io/part-of: tourkit
+{{- end }}
+
+{{/* Object labels. Usage: include "tourkit.labels" (list $ "catalog" "api") */}}
+{{- define "tourkit.labels" -}}
+{{- $root := index . 0 -}}
+{{ include "tourkit.selectorLabels" (index . 1) }}
+app.kubernetes.io/component: {{ index . 2 }}
+app.kubernetes.io/instance: {{ $root.Release.Name }}
+app.kubernetes.io/managed-by: {{ $root.Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" $root.Chart.Name $root.Chart.Version | replace "+" "_" }}
+{{- end }}
+
+{{/* Metadata block. Usage: include "tourkit.metadata" (list $ "catalog" "api"), or with the object's own name
+     when it differs from its app name: (list $ "catalog" "api" "catalog-config") */}}
+{{- define "tourkit.metadata" -}}
+name: {{ if gt (len .) 3 }}{{ index . 3 }}{{ else }}{{ index . 1 }}{{ end }}
+namespace: {{ (index . 0).Release.Namespace }}
+labels:
+  {{- include "tourkit.labels" (list (index . 0) (index . 1) (index . 2)) | nindent 2 }}
+{{- end }}
+
+{{/* Image of a service. Usage: include "tourkit.image" (list $ "catalog") */}}
+{{- define "tourkit.image" -}}
+{{- $root := index . 0 -}}
+{{- with $root.Values.image.registry }}{{ trimSuffix "/" . }}/{{ end -}}
+tourkit/{{ index . 1 }}:{{ $root.Values.image.tag }}
+{{- end }}
+
+{{/* Pod security context for a numeric uid. */}}
+{{- define "tourkit.podSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: {{ . }}
+runAsGroup: {{ . }}
+fsGroup: {{ . }}
+seccompProfile:
+  type: RuntimeDefault
+{{- end }}
+
+{{/* Container security context: read-only root, no capabilities, no escalation. Pass the uid or "" to inherit. */}}
+{{- define "tourkit.containerSecurityContext" -}}
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+runAsNonRoot: true
+{{- with . }}
+runAsUser: {{ . }}
+runAsGroup: {{ . }}
+{{- end }}
+capabilities:
+  drop: [ALL]
+seccompProfile:
+  type: RuntimeDefault
+{{- end }}
+
+{{/* requests/limits with quantities as strings. */}}
+{{- define "tourkit.resources" -}}
+requests:
+  cpu: {{ .requests.cpu | quote }}
+  memory: {{ .requests.memory | quote }}
+limits:
+  cpu: {{ .limits.cpu | quote }}
+  memory: {{ .limits.memory | quote }}
+{{- end }}
+
+{{/* Labels of a service's database pods (plain StatefulSets or CloudNativePG instances). Usage: (list $ "catalog") */}}
+{{- define "tourkit.dbPodLabels" -}}
+{{- $root := index . 0 -}}
+{{- if $root.Values.cloudnativepg.enabled -}}
+cnpg.io/cluster: {{ index . 1 }}-db
+{{- else -}}
+{{ include "tourkit.selectorLabels" (printf "%s-db" (index . 1)) }}
+{{- end }}
+{{- end }}
+
+{{/* Grace period: preStop sleep + drain + in-flight timeout + margin. */}}
+{{- define "tourkit.terminationGrace" -}}
+{{- $s := .Values.shutdown -}}
+{{ add $s.preStopSleepSeconds $s.drainSeconds $s.timeoutSeconds 5 }}
+{{- end }}

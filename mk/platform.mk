@@ -1,0 +1,106 @@
+# Platform: images, manifests (cdk8s), local kind cluster, deployment. Included by the root Makefile.
+# Docker, kind and helm run on the user's Docker host; none of them is needed for `make synth`.
+
+KIND_CLUSTER ?= tourkit
+NAMESPACE    ?= tourkit
+TAG          ?= dev
+REGISTRY     ?=
+# Every service with a Dockerfile gets an image; adding one is `make dockerfile SERVICE=<svc>`.
+IMAGE_SERVICES := $(patsubst services/%/Dockerfile,%,$(wildcard services/*/Dockerfile))
+CDK8S_DIST   := cdk8s/dist
+KUBECTL      ?= kubectl
+HELM         ?= helm
+KIND         ?= kind
+MONITORING_NAMESPACE ?= monitoring
+# CNPG=1 installs CloudNativePG and deploys the databases as its Clusters instead of StatefulSets.
+CNPG         ?= 0
+# Empty: keep the cdk8s default (on); `make deploy` sets it from the CRDs present.
+TOURKIT_SERVICE_MONITOR ?=
+
+.PHONY: synth
+synth: deps ## Synthesize the Kubernetes manifests into cdk8s/dist/*.k8s.yaml
+	npx tsc -b cdk8s
+	TOURKIT_NAMESPACE=$(NAMESPACE) TOURKIT_IMAGE_TAG=$(TAG) TOURKIT_IMAGE_REGISTRY=$(REGISTRY) \
+	  TOURKIT_CNPG=$(CNPG) TOURKIT_SERVICE_MONITOR=$(TOURKIT_SERVICE_MONITOR) node $(CDK8S_DIST)/main.js
+
+.PHONY: dashboards
+dashboards: deps ## Generate the Grafana dashboard JSON (cdk8s/dist/dashboards and the Helm chart's copy)
+	npx tsc -b cdk8s
+	node $(CDK8S_DIST)/main.js --dashboards $(CDK8S_DIST)/dashboards charts/tourkit/files/dashboards
+
+.PHONY: dockerfile
+dockerfile: ## Give a new service its Dockerfile: make dockerfile SERVICE=review
+	@test -n "$(SERVICE)" || { echo "SERVICE is required: make dockerfile SERVICE=<svc>" >&2; exit 2; }
+	@test -d services/$(SERVICE) || { echo "SERVICE: services/$(SERVICE) does not exist" >&2; exit 2; }
+	sed 's/catalog/$(SERVICE)/g' services/catalog/Dockerfile > services/$(SERVICE)/Dockerfile
+	@echo "wrote services/$(SERVICE)/Dockerfile"
+
+.PHONY: images
+images: ## Build every service image (tourkit/<svc>:$(TAG)) with docker
+	@set -e; n=0; total=$(words $(IMAGE_SERVICES)); \
+	for svc in $(IMAGE_SERVICES); do \
+	  n=$$((n + 1)); echo "==> [$$n/$$total] tourkit/$$svc:$(TAG)"; \
+	  docker build --progress=plain -f services/$$svc/Dockerfile -t tourkit/$$svc:$(TAG) . ; \
+	done
+
+.PHONY: kind-cluster
+kind-cluster:
+	@$(KIND) get clusters 2>/dev/null | grep -qx '$(KIND_CLUSTER)' \
+	  || $(KIND) create cluster --name $(KIND_CLUSTER) --config kind-config.yaml --wait 120s
+	$(KUBECTL) config use-context kind-$(KIND_CLUSTER)
+
+.PHONY: kind-load
+kind-load: images
+	@for svc in $(IMAGE_SERVICES); do \
+	  echo "==> loading tourkit/$$svc:$(TAG) into kind"; \
+	  $(KIND) load docker-image tourkit/$$svc:$(TAG) --name $(KIND_CLUSTER); \
+	done
+
+# Third-party charts (on a connected Docker host):
+#   prometheus-community https://prometheus-community.github.io/helm-charts  (kube-prometheus-stack)
+#   metrics-server       https://kubernetes-sigs.github.io/metrics-server/   (resource metrics for the HPAs)
+#   cnpg                 https://cloudnative-pg.github.io/charts              (CloudNativePG, CNPG=1)
+.PHONY: cluster-addons
+cluster-addons:
+	@if ! command -v $(HELM) >/dev/null; then \
+	  echo "!! helm not found: skipping metrics-server and kube-prometheus-stack (HPAs will report no metrics)"; exit 0; fi; \
+	set -x; \
+	$(HELM) repo add metrics-server https://kubernetes-sigs.github.io/metrics-server/ --force-update >/dev/null; \
+	$(HELM) repo add prometheus-community https://prometheus-community.github.io/helm-charts --force-update >/dev/null; \
+	$(HELM) upgrade --install metrics-server metrics-server/metrics-server -n kube-system \
+	  --set 'args={--kubelet-insecure-tls}' --wait; \
+	$(HELM) upgrade --install kube-prometheus-stack prometheus-community/kube-prometheus-stack \
+	  -n $(MONITORING_NAMESPACE) --create-namespace --wait --timeout 10m \
+	  --set prometheus.prometheusSpec.serviceMonitorSelectorNilUsesHelmValues=false \
+	  --set prometheus.prometheusSpec.ruleSelectorNilUsesHelmValues=false \
+	  --set grafana.service.type=NodePort --set grafana.service.nodePort=30300 \
+	  --set grafana.sidecar.dashboards.searchNamespace=ALL \
+	  --set grafana.adminPassword=tourkit; \
+	if [ "$(CNPG)" = 1 ]; then \
+	  $(HELM) repo add cnpg https://cloudnative-pg.github.io/charts --force-update >/dev/null; \
+	  $(HELM) upgrade --install cnpg cnpg/cloudnative-pg -n cnpg-system --create-namespace --wait; \
+	fi
+
+.PHONY: deploy
+deploy: ## Apply the platform to the current kube context (server-side apply; CRD kinds only where installed)
+	@if $(KUBECTL) get crd servicemonitors.monitoring.coreos.com >/dev/null 2>&1; then sm=true; else sm=false; \
+	  echo "!! no Prometheus operator CRDs: ServiceMonitors and PrometheusRule left out (scrape annotations remain)"; fi; \
+	$(MAKE) --no-print-directory synth TOURKIT_SERVICE_MONITOR=$$sm
+	$(KUBECTL) apply --server-side --field-manager=tourkit -f $(CDK8S_DIST)/tourkit-namespace.k8s.yaml
+	cdk8s/scripts/create-secrets.sh $(NAMESPACE)
+	# Operator (ScalingSchedule CRD, RBAC, controller, booking schedule): applied here once operator/ exports its manifests.
+	$(KUBECTL) apply --server-side --field-manager=tourkit -f $(CDK8S_DIST)/tourkit.k8s.yaml
+	$(KUBECTL) -n $(NAMESPACE) rollout status statefulset --timeout=10m
+	$(KUBECTL) -n $(NAMESPACE) rollout status deployment --timeout=10m
+
+.PHONY: up
+up: deps kind-cluster kind-load cluster-addons deploy ## Local kind cluster with everything: images, data stores, observability, platform; prints URLs
+	@echo
+	@echo "Tourkit is up (kind cluster '$(KIND_CLUSTER)', namespace '$(NAMESPACE)'):"
+	@echo "  gateway  http://localhost:8080/v1/tours"
+	@echo "  grafana  http://localhost:3000  (admin / tourkit; dashboard 'Tourkit: services (RED) and autoscaling')"
+	@echo "  kubectl  -n $(NAMESPACE) get deploy,hpa,pdb"
+
+.PHONY: down
+down: ## Delete the local kind cluster
+	$(KIND) delete cluster --name $(KIND_CLUSTER)
