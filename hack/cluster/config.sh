@@ -41,6 +41,39 @@ kwok_module_dir() {
     sed -n 's/^\t"Dir": "\(.*\)",$/\1/p'
 }
 
+# fake_nodes_manifest [taint]: Nodes that kwok manages (annotation kwok.x-k8s.io/node=fake) and
+# whose resource metrics it serves at the path metrics-server reads from the annotation below.
+fake_nodes_manifest() {
+  local taint=${1:-}
+  for i in $(seq 1 "$FAKE_NODES"); do
+    local name="kwok-node-$i"
+    cat <<EOF
+---
+apiVersion: v1
+kind: Node
+metadata:
+  name: $name
+  annotations:
+    kwok.x-k8s.io/node: fake
+    node.alpha.kubernetes.io/ttl: "0"
+    metrics.k8s.io/resource-metrics-path: /metrics/nodes/$name/metrics/resource
+  labels:
+    type: kwok
+    kubernetes.io/hostname: $name
+    kubernetes.io/os: linux
+    kubernetes.io/arch: amd64
+    node-role.kubernetes.io/agent: ""
+EOF
+    [[ -n $taint ]] && printf 'spec:\n  taints: [{ key: kwok.x-k8s.io/node, value: fake, effect: NoSchedule }]\n'
+    cat <<EOF
+status:
+  allocatable: { cpu: "$FAKE_NODE_CPU", memory: $FAKE_NODE_MEMORY, pods: "110" }
+  capacity: { cpu: "$FAKE_NODE_CPU", memory: $FAKE_NODE_MEMORY, pods: "110" }
+  nodeInfo: { architecture: amd64, operatingSystem: linux, kubeletVersion: $KUBE_VERSION }
+EOF
+  done
+}
+
 kubectl_local() { "$(tool_path kubectl)" --kubeconfig "$KUBECONFIG_PATH" "$@"; }
 
 # The pid recorded for a component, if that process is still the one we started.

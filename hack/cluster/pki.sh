@@ -65,7 +65,7 @@ first_service_ip="$(awk -F. '{ print $1 "." $2 "." $3 "." $4 + 1 }' <<<"${SERVIC
 new_cert apiserver ca "/CN=kube-apiserver" serverAuth \
   "IP:127.0.0.1,IP:$first_service_ip,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local"
 new_cert front-proxy-client front-proxy-ca "/CN=front-proxy-client" clientAuth
-new_cert apiserver-kubelet-client ca "/O=kubeadm:cluster-admins/CN=kube-apiserver-kubelet-client" clientAuth
+new_cert apiserver-kubelet-client ca "/CN=kube-apiserver-kubelet-client" clientAuth
 new_cert admin ca "/O=system:masters/CN=tourkit-admin" clientAuth
 new_cert controller-manager ca "/CN=system:kube-controller-manager" clientAuth
 new_cert scheduler ca "/CN=system:kube-scheduler" clientAuth

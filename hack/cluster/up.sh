@@ -132,33 +132,6 @@ start_controllers() {
   wait_until "kube-scheduler healthy" 60 component_healthy "$SCHEDULER_PORT"
 }
 
-fake_nodes_manifest() {
-  for i in $(seq 1 "$FAKE_NODES"); do
-    local name="kwok-node-$i"
-    cat <<EOF
----
-apiVersion: v1
-kind: Node
-metadata:
-  name: $name
-  annotations:
-    kwok.x-k8s.io/node: fake
-    node.alpha.kubernetes.io/ttl: "0"
-    metrics.k8s.io/resource-metrics-path: /metrics/nodes/$name/metrics/resource
-  labels:
-    type: kwok
-    kubernetes.io/hostname: $name
-    kubernetes.io/os: linux
-    kubernetes.io/arch: amd64
-    node-role.kubernetes.io/agent: ""
-status:
-  allocatable: { cpu: "$FAKE_NODE_CPU", memory: $FAKE_NODE_MEMORY, pods: "110" }
-  capacity: { cpu: "$FAKE_NODE_CPU", memory: $FAKE_NODE_MEMORY, pods: "110" }
-  nodeInfo: { architecture: amd64, operatingSystem: linux, kubeletVersion: $KUBE_VERSION }
-EOF
-  done
-}
-
 start_kwok() {
   local kwok_dir; kwok_dir="$(kwok_module_dir)"
   [[ -d $kwok_dir ]] || die "kwok $KWOK_VERSION module not found in the Go module cache"
