@@ -90,6 +90,7 @@ const idempotencyKeySchema = z
 /** The request a route works on; the traveller's country comes from the body, else the token, else the default. */
 function bookingRequest(req: Request, defaultCountry: string): BookingRequest {
   const body = parseBody(req, bookingRequestSchema);
+  // TODO(kit): AuthUser does not carry the token's `country` claim yet; read it once it does.
   const tokenCountry = (req.user as { country?: unknown } | undefined)?.country;
   const country =
     body.country ??

@@ -107,7 +107,7 @@ export class PricingError extends Error {
 }
 
 export function quotePrice(input: QuoteInput): PriceQuote {
-  const { tour, travellers, rules, bookedAt } = input;
+  const { tour, travellers, rules } = input;
   validateInput(input);
 
   const rulesApplied: AppliedRule[] = [];
