@@ -57,6 +57,14 @@ describe('registerUserSchema', () => {
     ]);
   });
 
+  it('says a missing field is required and a wrong type is not a string', () => {
+    const result = registerUserSchema.safeParse({ ...validRegistration, email: undefined, name: 7 });
+    expect(result.error?.issues.map((issue) => [issue.path.join('.'), issue.message])).toEqual([
+      ['email', 'is required'],
+      ['name', 'must be a string'],
+    ]);
+  });
+
   it('ignores a client-supplied role', () => {
     const parsed = registerUserSchema.parse({ ...validRegistration, roles: ['admin'] });
     expect(parsed).not.toHaveProperty('roles');
