@@ -1,0 +1,81 @@
+/**
+ * `helm template charts/tourkit` must yield the same objects as the cdk8s app, object by object, for the
+ * defaults and for each toggle. Needs the helm binary that hack/tools/build.sh builds (or helm on PATH
+ * with KUBECONFIG set); without it the suite is skipped, loudly.
+ */
+import { execFileSync } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import path from 'node:path';
+import { toolPath } from '@tourkit/testenv';
+import type { PartialOptions } from '../src/options.js';
+import { byKey, parseManifests, withoutHelmLabels } from './normalize.js';
+import { synthPlatform } from './synth.js';
+
+const chartDir = path.resolve(import.meta.dirname, '..', '..', 'charts', 'tourkit');
+const helm = toolPath('helm');
+const helmAvailable = (() => {
+  try {
+    accessSync(helm, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+})();
+if (!helmAvailable) {
+  console.warn(
+    `\n!!! SKIPPING the Helm chart tests: no helm binary at ${helm}.\n` +
+      '!!! Build it with `hack/tools/build.sh helm` (or `make cluster-tools`), then rerun.\n',
+  );
+}
+
+function helmRun(args: string[]): string {
+  return execFileSync(helm, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+function render(sets: string[] = []): ReturnType<typeof parseManifests> {
+  const args = ['template', 'tourkit', chartDir, '--namespace', 'tourkit'];
+  for (const s of sets) args.push('--set', s);
+  return parseManifests(helmRun(args)).map(withoutHelmLabels);
+}
+
+function expectSameObjects(sets: string[], options: PartialOptions) {
+  const fromHelm = byKey(render(sets));
+  const fromCdk8s = byKey(synthPlatform(options).platform);
+  expect([...fromHelm.keys()].sort()).toEqual([...fromCdk8s.keys()].sort());
+  for (const [key, object] of fromCdk8s) {
+    // One assertion per object, so a difference names the object it is in.
+    expect({ [key]: fromHelm.get(key) }).toEqual({ [key]: object });
+  }
+}
+
+(helmAvailable ? describe : describe.skip)('Helm chart', () => {
+  it('passes helm lint --strict', () => {
+    expect(() => helmRun(['lint', '--strict', chartDir])).not.toThrow();
+  });
+
+  it('renders with default values exactly the objects of the cdk8s app', () => {
+    expectSameObjects([], {});
+  });
+
+  it.each([
+    [['cloudnativepg.enabled=true'], { cloudnativepg: { enabled: true } }],
+    [['networkPolicies.enabled=false'], { networkPolicies: { enabled: false } }],
+    [['serviceMonitor.enabled=false', 'prometheusRules.enabled=false'], { serviceMonitor: { enabled: false }, prometheusRules: { enabled: false } }],
+    [['image.registry=registry.example.com/', 'image.tag=1.2.3'], { image: { registry: 'registry.example.com/', tag: '1.2.3' } }],
+  ] as Array<[string[], PartialOptions]>)('with %j, still the same objects as cdk8s', (sets, options) => {
+    expectSameObjects(sets, options);
+  });
+
+  it('carries profile overrides from values into the HPA', () => {
+    const hpa = render(['services.booking.autoscaling.minReplicas=5', 'services.booking.autoscaling.maxReplicas=10']).find(
+      (o) => o.kind === 'HorizontalPodAutoscaler' && o.metadata.name === 'booking',
+    )!;
+    expect([hpa.spec.minReplicas, hpa.spec.maxReplicas]).toEqual([5, 10]);
+  });
+
+  it('refuses an autoscaler whose minimum exceeds its maximum, naming the value', () => {
+    expect(() => render(['services.catalog.autoscaling.minReplicas=12'])).toThrow(
+      /services\.catalog\.autoscaling\.minReplicas \(12\) must not exceed maxReplicas \(10\)/,
+    );
+  });
+});
