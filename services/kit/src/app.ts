@@ -110,7 +110,8 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
     const problem = errorToProblem(error);
     if (problem.status >= 500) {
       // pino-http logs res.err on the request's completion line: one line with the real error and ids.
-      if ((req as Request & { log?: Logger }).log) res.err = error instanceof Error ? error : new Error(String(error));
+      if ((req as Request & { log?: Logger }).log)
+        res.err = error instanceof Error ? error : new Error(String(error));
       else logger.error({ err: error }, 'request failed');
     }
     sendProblem(res, problem);
@@ -129,7 +130,9 @@ function requestContext(req: Request, res: Response, next: NextFunction): void {
 
 function activeTraceId(): string | undefined {
   const context = trace.getActiveSpan()?.spanContext();
-  return context && context.traceId !== '00000000000000000000000000000000' ? context.traceId : undefined;
+  return context && context.traceId !== '00000000000000000000000000000000'
+    ? context.traceId
+    : undefined;
 }
 
 /** W3C traceparent: version-traceid-parentid-flags. */

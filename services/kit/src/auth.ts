@@ -1,4 +1,10 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, timingSafeEqual, type KeyObject } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  timingSafeEqual,
+  type KeyObject,
+} from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
 import { forbidden, unauthorized } from './errors.js';
@@ -36,7 +42,8 @@ export interface TokenSignerOptions {
 /** EdDSA for Ed25519 keys, ES256 for P-256 keys: the algorithm follows the key, so a token cannot pick its own. */
 export function algorithmFor(key: KeyObject): 'EdDSA' | 'ES256' {
   if (key.asymmetricKeyType === 'ed25519') return 'EdDSA';
-  if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') return 'ES256';
+  if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1')
+    return 'ES256';
   throw new Error(`unsupported JWT key type ${key.asymmetricKeyType}; use Ed25519 or P-256`);
 }
 
@@ -51,11 +58,14 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
           audience: options.audience,
           algorithms: [algorithm],
         });
-        if (typeof payload.sub !== 'string' || payload.sub === '') throw unauthorized('The token has no subject.');
+        if (typeof payload.sub !== 'string' || payload.sub === '')
+          throw unauthorized('The token has no subject.');
         return {
           id: payload.sub,
           email: typeof payload.email === 'string' ? payload.email : '',
-          roles: Array.isArray(payload.roles) ? payload.roles.filter((role): role is string => typeof role === 'string') : [],
+          roles: Array.isArray(payload.roles)
+            ? payload.roles.filter((role): role is string => typeof role === 'string')
+            : [],
         };
       } catch (error) {
         if (error instanceof joseErrors.JWTExpired) throw unauthorized('The token has expired.');
@@ -125,13 +135,18 @@ export function requireSelf(param = 'userId', bypassRoles: string[] = ['admin'])
   return (req, _res, next) => {
     const user = req.user;
     if (!user) return next(unauthorized());
-    if (req.params[param] === user.id || user.roles.some((role) => bypassRoles.includes(role))) return next();
+    if (req.params[param] === user.id || user.roles.some((role) => bypassRoles.includes(role)))
+      return next();
     next(forbidden('You may only access your own resources.'));
   };
 }
 
 /** Throws 403 unless `ownerId` is the caller (or the caller has a bypass role); for checks after loading a row. */
-export function assertOwner(req: Request, ownerId: string, bypassRoles: string[] = ['admin']): void {
+export function assertOwner(
+  req: Request,
+  ownerId: string,
+  bypassRoles: string[] = ['admin'],
+): void {
   const user = currentUser(req);
   if (user.id !== ownerId && !user.roles.some((role) => bypassRoles.includes(role))) {
     throw forbidden('You may only access your own resources.');
@@ -152,7 +167,8 @@ export function requireInternalToken(token: string): RequestHandler {
   const expected = Buffer.from(token);
   return (req: Request, _res: Response, next: NextFunction) => {
     const given = Buffer.from(req.get('x-internal-token') ?? '');
-    if (expected.length > 0 && given.length === expected.length && timingSafeEqual(given, expected)) return next();
+    if (expected.length > 0 && given.length === expected.length && timingSafeEqual(given, expected))
+      return next();
     next(unauthorized('A valid x-internal-token header is required for internal endpoints.'));
   };
 }

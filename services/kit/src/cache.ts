@@ -21,14 +21,24 @@ export interface Cache {
   /** The parsed value, or undefined on a miss or when Redis fails. */
   getJson<T>(key: string): Promise<T | undefined>;
   /** False when Redis failed. */
-  setJson(key: string, value: unknown, ttlSeconds: number, options?: { tags?: string[] }): Promise<boolean>;
+  setJson(
+    key: string,
+    value: unknown,
+    ttlSeconds: number,
+    options?: { tags?: string[] },
+  ): Promise<boolean>;
   del(...keys: string[]): Promise<boolean>;
   /** Deletes every key starting with `prefix` (SCAN + UNLINK, never KEYS). */
   delByPrefix(prefix: string): Promise<boolean>;
   /** Deletes every key stored with this tag. */
   invalidateTag(tag: string): Promise<boolean>;
   /** Cache-aside: the cached value, else `loader()` stored for `ttlSeconds`; with Redis down, just `loader()`. */
-  wrap<T>(key: string, ttlSeconds: number, loader: () => Promise<T>, options?: { tags?: string[] }): Promise<T>;
+  wrap<T>(
+    key: string,
+    ttlSeconds: number,
+    loader: () => Promise<T>,
+    options?: { tags?: string[] },
+  ): Promise<T>;
   /**
    * Waits (bounded) for the first connection; true when Redis is ready. Commands sent before that fail like
    * Redis down (no offline queue), so start-up code and tests that need a warm cache call this first.
@@ -62,7 +72,10 @@ export function createCache(redisUrl: string, options: CreateCacheOptions): Cach
     help: 'Cache lookups by result (hit, miss, error)',
     labelNames: ['result'],
   });
-  options.health?.register(options.healthCheckName ?? 'cache', () => redis.ping(), { critical: false, timeoutMs: 1000 });
+  options.health?.register(options.healthCheckName ?? 'cache', () => redis.ping(), {
+    critical: false,
+    timeoutMs: 1000,
+  });
 
   const full = (key: string) => `${prefix}${key}`;
   const tagKey = (tag: string) => `${prefix}tag:${tag}`;
@@ -71,7 +84,9 @@ export function createCache(redisUrl: string, options: CreateCacheOptions): Cach
     return false;
   };
 
-  async function lookup<T>(key: string): Promise<{ hit: true; value: T } | { hit: false; error: boolean }> {
+  async function lookup<T>(
+    key: string,
+  ): Promise<{ hit: true; value: T } | { hit: false; error: boolean }> {
     try {
       const raw = await redis.get(full(key));
       if (raw === null) {
@@ -87,7 +102,12 @@ export function createCache(redisUrl: string, options: CreateCacheOptions): Cach
     }
   }
 
-  async function setJson(key: string, value: unknown, ttlSeconds: number, setOptions: { tags?: string[] } = {}) {
+  async function setJson(
+    key: string,
+    value: unknown,
+    ttlSeconds: number,
+    setOptions: { tags?: string[] } = {},
+  ) {
     try {
       const pipeline = redis.multi().set(full(key), JSON.stringify(value), 'EX', ttlSeconds);
       for (const tag of setOptions.tags ?? []) {
@@ -121,7 +141,13 @@ export function createCache(redisUrl: string, options: CreateCacheOptions): Cach
       try {
         let cursor = '0';
         do {
-          const [next, keys] = await redis.scan(cursor, 'MATCH', `${escapeGlob(full(keyPrefix))}*`, 'COUNT', 500);
+          const [next, keys] = await redis.scan(
+            cursor,
+            'MATCH',
+            `${escapeGlob(full(keyPrefix))}*`,
+            'COUNT',
+            500,
+          );
           cursor = next;
           if (keys.length > 0) await redis.unlink(...keys);
         } while (cursor !== '0');
@@ -139,7 +165,12 @@ export function createCache(redisUrl: string, options: CreateCacheOptions): Cach
         return failed('invalidateTag', error);
       }
     },
-    async wrap<T>(key: string, ttlSeconds: number, loader: () => Promise<T>, wrapOptions: { tags?: string[] } = {}) {
+    async wrap<T>(
+      key: string,
+      ttlSeconds: number,
+      loader: () => Promise<T>,
+      wrapOptions: { tags?: string[] } = {},
+    ) {
       const cached = await lookup<T>(key);
       if (cached.hit) return cached.value;
       const value = await loader();

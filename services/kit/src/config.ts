@@ -36,7 +36,10 @@ export const env = {
     z
       .string()
       .transform((value) => value.replace(/\\n/g, '\n').trim())
-      .refine((value) => /^-----BEGIN [A-Z ]+-----/.test(value), 'must be a PEM block (-----BEGIN ...)'),
+      .refine(
+        (value) => /^-----BEGIN [A-Z ]+-----/.test(value),
+        'must be a PEM block (-----BEGIN ...)',
+      ),
   /** "true"/"false"/"1"/"0"/"yes"/"no". */
   boolean: (defaultValue: boolean) =>
     z
@@ -53,7 +56,7 @@ export function defineConfig<Shape extends z.ZodRawShape>(shape: Shape) {
   return z.object({ ...baseConfigShape, ...shape });
 }
 
-export type BaseConfig = z.output<ReturnType<typeof defineConfig<{}>>>;
+export type BaseConfig = z.output<z.ZodObject<typeof baseConfigShape>>;
 
 /** Validates `env` against `schema`; empty strings count as unset (a blank k8s value means "use the default"). */
 export function loadConfig<Schema extends z.ZodType>(

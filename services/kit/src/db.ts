@@ -35,7 +35,9 @@ export function createPool(connectionString: string, options: CreatePoolOptions)
     application_name: options.name,
     options: sessionOptions,
   });
-  pool.on('error', (error) => options.logger?.warn({ err: error, pool: options.name }, 'idle database client error'));
+  pool.on('error', (error) =>
+    options.logger?.warn({ err: error, pool: options.name }, 'idle database client error'),
+  );
   options.health?.register(
     options.name,
     async () => {
@@ -47,7 +49,10 @@ export function createPool(connectionString: string, options: CreatePoolOptions)
 }
 
 /** Runs `fn` in a transaction: COMMIT when it resolves, ROLLBACK when it throws. */
-export async function withTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+export async function withTransaction<T>(
+  pool: pg.Pool,
+  fn: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');

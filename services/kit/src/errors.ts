@@ -35,7 +35,10 @@ export class HttpProblem extends Error {
   readonly extensions: Record<string, unknown>;
 
   constructor(status: number, slug: string, title: string, options: ProblemOptions = {}) {
-    super(options.detail ?? title, options.cause === undefined ? undefined : { cause: options.cause });
+    super(
+      options.detail ?? title,
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.name = 'HttpProblem';
     this.status = status;
     this.slug = slug;
@@ -69,16 +72,20 @@ type Detail = string | undefined;
 
 export const badRequest = (detail?: Detail, errors?: FieldError[]) =>
   new HttpProblem(400, 'bad-request', 'Bad request', { detail, errors });
-export const validationFailed = (errors: FieldError[], detail = 'The request has invalid fields.') =>
-  new HttpProblem(400, 'validation-failed', 'Validation failed', { detail, errors });
+export const validationFailed = (
+  errors: FieldError[],
+  detail = 'The request has invalid fields.',
+) => new HttpProblem(400, 'validation-failed', 'Validation failed', { detail, errors });
 export const unauthorized = (detail: Detail = 'A valid bearer token is required.') =>
   new HttpProblem(401, 'unauthorized', 'Unauthorized', { detail });
 export const forbidden = (detail: Detail = 'You may not access this resource.') =>
   new HttpProblem(403, 'forbidden', 'Forbidden', { detail });
-export const notFound = (detail?: Detail) => new HttpProblem(404, 'not-found', 'Not found', { detail });
+export const notFound = (detail?: Detail) =>
+  new HttpProblem(404, 'not-found', 'Not found', { detail });
 export const methodNotAllowed = (detail?: Detail) =>
   new HttpProblem(405, 'method-not-allowed', 'Method not allowed', { detail });
-export const conflict = (detail?: Detail) => new HttpProblem(409, 'conflict', 'Conflict', { detail });
+export const conflict = (detail?: Detail) =>
+  new HttpProblem(409, 'conflict', 'Conflict', { detail });
 export const gone = (detail?: Detail) => new HttpProblem(410, 'gone', 'Gone', { detail });
 export const payloadTooLarge = (detail?: Detail) =>
   new HttpProblem(413, 'payload-too-large', 'Payload too large', { detail });

@@ -49,7 +49,9 @@ export class HealthRegistry {
 
   async report(): Promise<HealthReport> {
     const entries = await Promise.all(
-      [...this.checks].map(async ([name, registered]) => [name, await runCheck(registered)] as const),
+      [...this.checks].map(
+        async ([name, registered]) => [name, await runCheck(registered)] as const,
+      ),
     );
     const checks = Object.fromEntries(entries);
     return { status: overallStatus(Object.values(checks)), checks };
@@ -62,13 +64,19 @@ export class HealthRegistry {
   }
 }
 
-export function overallStatus(results: ReadonlyArray<Pick<CheckResult, 'status' | 'critical'>>): HealthStatus {
+export function overallStatus(
+  results: ReadonlyArray<Pick<CheckResult, 'status' | 'critical'>>,
+): HealthStatus {
   const down = results.filter((result) => result.status === 'DOWN');
   if (down.some((result) => result.critical)) return 'DOWN';
   return down.length > 0 ? 'DEGRADED' : 'UP';
 }
 
-async function runCheck({ check, critical, timeoutMs = 2000 }: RegisteredCheck): Promise<CheckResult> {
+async function runCheck({
+  check,
+  critical,
+  timeoutMs = 2000,
+}: RegisteredCheck): Promise<CheckResult> {
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   try {

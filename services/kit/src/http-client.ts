@@ -87,22 +87,48 @@ export interface ServiceClient {
     path: string,
     options?: RequestOptions<Schema>,
   ): Promise<ServiceResponse<Body<Schema>>>;
-  get<Schema extends z.ZodType | undefined = undefined>(path: string, options?: RequestOptions<Schema>): Promise<Body<Schema>>;
-  post<Schema extends z.ZodType | undefined = undefined>(path: string, body?: unknown, options?: RequestOptions<Schema>): Promise<Body<Schema>>;
-  put<Schema extends z.ZodType | undefined = undefined>(path: string, body?: unknown, options?: RequestOptions<Schema>): Promise<Body<Schema>>;
-  patch<Schema extends z.ZodType | undefined = undefined>(path: string, body?: unknown, options?: RequestOptions<Schema>): Promise<Body<Schema>>;
-  delete<Schema extends z.ZodType | undefined = undefined>(path: string, options?: RequestOptions<Schema>): Promise<Body<Schema>>;
+  get<Schema extends z.ZodType | undefined = undefined>(
+    path: string,
+    options?: RequestOptions<Schema>,
+  ): Promise<Body<Schema>>;
+  post<Schema extends z.ZodType | undefined = undefined>(
+    path: string,
+    body?: unknown,
+    options?: RequestOptions<Schema>,
+  ): Promise<Body<Schema>>;
+  put<Schema extends z.ZodType | undefined = undefined>(
+    path: string,
+    body?: unknown,
+    options?: RequestOptions<Schema>,
+  ): Promise<Body<Schema>>;
+  patch<Schema extends z.ZodType | undefined = undefined>(
+    path: string,
+    body?: unknown,
+    options?: RequestOptions<Schema>,
+  ): Promise<Body<Schema>>;
+  delete<Schema extends z.ZodType | undefined = undefined>(
+    path: string,
+    options?: RequestOptions<Schema>,
+  ): Promise<Body<Schema>>;
 }
 
 /** Whether a failed attempt may be tried again (pure; exported for tests). */
-export function shouldRetry(method: HttpMethod, error: UpstreamError, idempotentOverride = false): boolean {
+export function shouldRetry(
+  method: HttpMethod,
+  error: UpstreamError,
+  idempotentOverride = false,
+): boolean {
   if (!idempotentOverride && !IDEMPOTENT_METHODS.has(method)) return false;
   if (error.kind === 'timeout' || error.kind === 'network') return true;
   return error.kind === 'status' && (error.status ?? 0) >= 500;
 }
 
 /** Exponential backoff with full jitter (pure apart from Math.random). */
-export function backoffDelay(attempt: number, baseMs: number, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  baseMs: number,
+  random: () => number = Math.random,
+): number {
   return Math.round(baseMs * 2 ** attempt * (0.5 + random() / 2));
 }
 
@@ -113,8 +139,16 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
   const backoffMs = options.backoffMs ?? 100;
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
 
-  async function attempt(method: HttpMethod, url: string, requestOptions: RequestOptions<z.ZodType | undefined>) {
-    const headers: Record<string, string> = { accept: 'application/json', ...options.headers, ...requestOptions.headers };
+  async function attempt(
+    method: HttpMethod,
+    url: string,
+    requestOptions: RequestOptions<z.ZodType | undefined>,
+  ) {
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      ...options.headers,
+      ...requestOptions.headers,
+    };
     const requestId = currentRequestContext()?.requestId;
     if (requestId && !headers['x-request-id']) headers['x-request-id'] = requestId;
     if (!isFetchInstrumented()) propagation.inject(context.active(), headers);
@@ -124,7 +158,9 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
       headers['content-type'] = 'application/json';
     }
     const timeout = AbortSignal.timeout(requestOptions.timeoutMs ?? timeoutMs);
-    const signal = requestOptions.signal ? AbortSignal.any([timeout, requestOptions.signal]) : timeout;
+    const signal = requestOptions.signal
+      ? AbortSignal.any([timeout, requestOptions.signal])
+      : timeout;
     let response: Response;
     try {
       response = await fetch(url, { method, headers, body: payload, signal });
@@ -137,7 +173,14 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
       text = await response.text();
     } catch (cause) {
       const kind = timeout.aborted ? 'timeout' : 'network';
-      throw new UpstreamError({ service: options.name, method, url, kind, status: response.status, cause });
+      throw new UpstreamError({
+        service: options.name,
+        method,
+        url,
+        kind,
+        status: response.status,
+        cause,
+      });
     }
     const parsed = parseJson(text);
     if (!response.ok) {
@@ -167,7 +210,11 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
     return { status: response.status, headers: response.headers, body: parsed };
   }
 
-  async function request(method: HttpMethod, path: string, requestOptions: RequestOptions<z.ZodType | undefined> = {}) {
+  async function request(
+    method: HttpMethod,
+    path: string,
+    requestOptions: RequestOptions<z.ZodType | undefined> = {},
+  ) {
     const url = buildUrl(baseUrl, path, requestOptions.query);
     for (let attemptNumber = 0; ; attemptNumber++) {
       try {
@@ -183,7 +230,15 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
         }
         const delay = backoffDelay(attemptNumber, backoffMs);
         options.logger?.warn(
-          { upstream: options.name, method, url, kind: error.kind, status: error.status, attempt: attemptNumber + 1, delayMs: delay },
+          {
+            upstream: options.name,
+            method,
+            url,
+            kind: error.kind,
+            status: error.status,
+            attempt: attemptNumber + 1,
+            delayMs: delay,
+          },
           'retrying upstream call',
         );
         await new Promise((resolve) => setTimeout(resolve, delay));
@@ -194,8 +249,10 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
   const client = {
     name: options.name,
     request,
-    get: async (path: string, o?: RequestOptions<z.ZodType | undefined>) => (await request('GET', path, o)).body,
-    delete: async (path: string, o?: RequestOptions<z.ZodType | undefined>) => (await request('DELETE', path, o)).body,
+    get: async (path: string, o?: RequestOptions<z.ZodType | undefined>) =>
+      (await request('GET', path, o)).body,
+    delete: async (path: string, o?: RequestOptions<z.ZodType | undefined>) =>
+      (await request('DELETE', path, o)).body,
     post: async (path: string, body?: unknown, o?: RequestOptions<z.ZodType | undefined>) =>
       (await request('POST', path, { ...o, body })).body,
     put: async (path: string, body?: unknown, o?: RequestOptions<z.ZodType | undefined>) =>

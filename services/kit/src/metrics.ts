@@ -37,18 +37,31 @@ export class ServiceMetrics {
   }
 
   /** Returns the existing metric when one of that name is already registered (modules may ask twice). */
-  counter<Labels extends string = string>(config: Omit<CounterConfiguration<Labels>, 'registers'>): Counter<Labels> {
-    return this.existing<Counter<Labels>>(config.name) ?? new Counter({ ...config, registers: [this.registry] });
+  counter<Labels extends string = string>(
+    config: Omit<CounterConfiguration<Labels>, 'registers'>,
+  ): Counter<Labels> {
+    return (
+      this.existing<Counter<Labels>>(config.name) ??
+      new Counter({ ...config, registers: [this.registry] })
+    );
   }
 
-  gauge<Labels extends string = string>(config: Omit<GaugeConfiguration<Labels>, 'registers'>): Gauge<Labels> {
-    return this.existing<Gauge<Labels>>(config.name) ?? new Gauge({ ...config, registers: [this.registry] });
+  gauge<Labels extends string = string>(
+    config: Omit<GaugeConfiguration<Labels>, 'registers'>,
+  ): Gauge<Labels> {
+    return (
+      this.existing<Gauge<Labels>>(config.name) ??
+      new Gauge({ ...config, registers: [this.registry] })
+    );
   }
 
   histogram<Labels extends string = string>(
     config: Omit<HistogramConfiguration<Labels>, 'registers'>,
   ): Histogram<Labels> {
-    return this.existing<Histogram<Labels>>(config.name) ?? new Histogram({ ...config, registers: [this.registry] });
+    return (
+      this.existing<Histogram<Labels>>(config.name) ??
+      new Histogram({ ...config, registers: [this.registry] })
+    );
   }
 
   /** Prometheus text exposition. */
@@ -80,7 +93,10 @@ export class ServiceMetrics {
   }
 }
 
-export function createMetrics(service: string, options: { defaultMetrics?: boolean } = {}): ServiceMetrics {
+export function createMetrics(
+  service: string,
+  options: { defaultMetrics?: boolean } = {},
+): ServiceMetrics {
   return new ServiceMetrics(service, options);
 }
 
@@ -100,7 +116,8 @@ function captureRoutePattern(req: Request): void {
     set: (value: unknown) => {
       route = value;
       const path = (value as { path?: unknown } | undefined)?.path;
-      if (typeof path === 'string') (req as PatternCarrier)[matchedPattern] = `${req.baseUrl}${path}` || '/';
+      if (typeof path === 'string')
+        (req as PatternCarrier)[matchedPattern] = `${req.baseUrl}${path}` || '/';
     },
   });
 }

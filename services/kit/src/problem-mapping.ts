@@ -27,7 +27,8 @@ export function errorToProblem(error: unknown): HttpProblem {
       ? gatewayTimeout(`${error.service} did not answer in time.`)
       : badGateway(`${error.service} is unavailable.`);
   }
-  if (isCircuitOpenError(error)) return serviceUnavailable('A dependency is unavailable; try again later.');
+  if (isCircuitOpenError(error))
+    return serviceUnavailable('A dependency is unavailable; try again later.');
   const bodyParserType = (error as { type?: unknown } | null)?.type;
   switch (bodyParserType) {
     case 'entity.too.large':

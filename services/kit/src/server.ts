@@ -6,7 +6,10 @@ import { ConfigError } from './config.js';
 import type { HealthRegistry } from './health.js';
 
 /** Something to close at shutdown (a pg pool, a Redis client, a cache, a tracer). */
-export type Closer = (() => Promise<unknown> | unknown) | { close(): Promise<unknown> | unknown } | { end(): Promise<unknown> | unknown };
+export type Closer =
+  | (() => Promise<unknown> | unknown)
+  | { close(): Promise<unknown> | unknown }
+  | { end(): Promise<unknown> | unknown };
 
 export interface StartServerOptions {
   port: number;
@@ -33,8 +36,11 @@ export interface ServerHandle {
 }
 
 /** Listens and wires graceful shutdown. Resolves once the server is accepting connections. */
-export async function startServer(app: Express, options: StartServerOptions): Promise<ServerHandle> {
-  const { logger, health } = options;
+export async function startServer(
+  app: Express,
+  options: StartServerOptions,
+): Promise<ServerHandle> {
+  const { logger } = options;
   const server = app.listen(options.port, options.host ?? '0.0.0.0');
   // Keep-alive must outlive typical load balancer idle timeouts so the LB closes first, not us mid-request.
   server.keepAliveTimeout = 65_000;
@@ -127,7 +133,9 @@ export async function runService(main: () => Promise<unknown>): Promise<void> {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
     } else {
-      process.stderr.write(`start-up failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.stderr.write(
+        `start-up failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
     }
     process.exit(1);
   }

@@ -29,7 +29,9 @@ export async function createTestDatabase(name: string): Promise<string> {
 }
 
 export async function dropTestDatabase(name: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: process.env.DATABASE_ADMIN_URL ?? DEFAULT_ADMIN_URL });
+  const admin = new pg.Client({
+    connectionString: process.env.DATABASE_ADMIN_URL ?? DEFAULT_ADMIN_URL,
+  });
   await admin.connect();
   try {
     await admin.query(`DROP DATABASE IF EXISTS "${testDatabaseName(name)}" WITH (FORCE)`);
@@ -40,7 +42,8 @@ export async function dropTestDatabase(name: string): Promise<void> {
 
 export function testDatabaseName(name: string): string {
   const database = `tourkit_${name}_test`;
-  if (!/^[a-z0-9_]+$/.test(database)) throw new Error(`test database name must be [a-z0-9_]: ${name}`);
+  if (!/^[a-z0-9_]+$/.test(database))
+    throw new Error(`test database name must be [a-z0-9_]: ${name}`);
   return database;
 }
 
@@ -69,18 +72,27 @@ export interface TestAuth {
   /** A valid access token for `userId` (email `<userId>@example.test`, no roles unless given). */
   tokenFor(userId: string, extra?: Partial<Omit<AuthUser, 'id'>>): Promise<string>;
   /** `{ authorization: 'Bearer …' }` for supertest's `.set()`. */
-  authHeader(userId: string, extra?: Partial<Omit<AuthUser, 'id'>>): Promise<{ authorization: string }>;
+  authHeader(
+    userId: string,
+    extra?: Partial<Omit<AuthUser, 'id'>>,
+  ): Promise<{ authorization: string }>;
 }
 
 /** A fresh key pair with a verifier and signer (issuer `tourkit-user`, audience `tourkit`). */
-export function createTestAuth(options: { issuer?: string; audience?: string; ttl?: number | string } = {}): TestAuth {
+export function createTestAuth(
+  options: { issuer?: string; audience?: string; ttl?: number | string } = {},
+): TestAuth {
   const { publicKeyPem, privateKeyPem } = generateDevKeyPair();
   const issuer = options.issuer ?? 'tourkit-user';
   const audience = options.audience ?? 'tourkit';
   const signer = createTokenSigner({ privateKeyPem, issuer, audience, ttl: options.ttl ?? '15m' });
   const verifier = createTokenVerifier({ publicKeyPem, issuer, audience });
   const tokenFor = (userId: string, extra: Partial<Omit<AuthUser, 'id'>> = {}) =>
-    signer.sign({ id: userId, email: extra.email ?? `${userId}@example.test`, roles: extra.roles ?? [] });
+    signer.sign({
+      id: userId,
+      email: extra.email ?? `${userId}@example.test`,
+      roles: extra.roles ?? [],
+    });
   return {
     publicKeyPem,
     privateKeyPem,
@@ -89,6 +101,8 @@ export function createTestAuth(options: { issuer?: string; audience?: string; tt
     verifier,
     signer,
     tokenFor,
-    authHeader: async (userId, extra) => ({ authorization: `Bearer ${await tokenFor(userId, extra)}` }),
+    authHeader: async (userId, extra) => ({
+      authorization: `Bearer ${await tokenFor(userId, extra)}`,
+    }),
   };
 }

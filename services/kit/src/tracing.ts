@@ -26,7 +26,9 @@ export interface Tracing {
 
 let started: Tracing | undefined;
 
-type SpanProcessor = NonNullable<NonNullable<ConstructorParameters<typeof NodeSDK>[0]>['spanProcessors']>[number];
+type SpanProcessor = NonNullable<
+  NonNullable<ConstructorParameters<typeof NodeSDK>[0]>['spanProcessors']
+>[number];
 
 /**
  * Without an exporter the SDK would install no tracer provider at all, and spans would carry no ids: keep a
@@ -48,16 +50,24 @@ export function initTracing(serviceName: string, options: TracingOptions = {}): 
   if (options.registerEsmHook !== false && options.instrumentations !== false) {
     register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
   }
-  const endpoint = 'otlpEndpoint' in options ? options.otlpEndpoint : process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  const endpoint =
+    'otlpEndpoint' in options ? options.otlpEndpoint : process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
   const sdk = new NodeSDK({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName }),
-    ...(endpoint ? { traceExporter: new OTLPTraceExporter({ url: `${endpoint.replace(/\/+$/, '')}/v1/traces` }) } : { spanProcessors: [discardSpans] }),
+    ...(endpoint
+      ? {
+          traceExporter: new OTLPTraceExporter({
+            url: `${endpoint.replace(/\/+$/, '')}/v1/traces`,
+          }),
+        }
+      : { spanProcessors: [discardSpans] }),
     instrumentations:
       options.instrumentations === false
         ? []
         : [
             new HttpInstrumentation({
-              ignoreIncomingRequestHook: (req) => /^\/(livez|readyz|health|metrics)\b/.test(req.url ?? ''),
+              ignoreIncomingRequestHook: (req) =>
+                /^\/(livez|readyz|health|metrics)\b/.test(req.url ?? ''),
             }),
             new ExpressInstrumentation(),
             new PgInstrumentation(),
@@ -84,7 +94,9 @@ const INSTRUMENTED_PACKAGES = ['express', 'pg', 'ioredis'];
 /** Patching happens on load: a package loaded before initTracing stays uninstrumented, silently. Say so. */
 function warnIfLoadedTooEarly(): void {
   const loaded = Object.keys(createRequire(import.meta.url).cache);
-  const early = INSTRUMENTED_PACKAGES.filter((name) => loaded.some((path) => path.includes(`/node_modules/${name}/`)));
+  const early = INSTRUMENTED_PACKAGES.filter((name) =>
+    loaded.some((path) => path.includes(`/node_modules/${name}/`)),
+  );
   if (early.length > 0) {
     process.emitWarning(
       `initTracing ran after ${early.join(', ')} was loaded, so those calls get no spans. ` +

@@ -6,7 +6,10 @@ import { validationFailed, type FieldError } from './errors.js';
 export type DataLocation = 'body' | 'query' | 'params' | 'headers' | (string & {});
 
 /** Turns zod issues into `{ field, message }` entries; the field is the dotted path (`travellers.0.age`). */
-export function fieldErrors(issues: ReadonlyArray<z.core.$ZodIssue>, where: DataLocation): FieldError[] {
+export function fieldErrors(
+  issues: ReadonlyArray<z.core.$ZodIssue>,
+  where: DataLocation,
+): FieldError[] {
   return issues.map((issue) => ({
     field: issue.path.length > 0 ? issue.path.map(String).join('.') : where,
     message: issue.message,
@@ -14,20 +17,33 @@ export function fieldErrors(issues: ReadonlyArray<z.core.$ZodIssue>, where: Data
 }
 
 /** Parses `data` with `schema`; throws a 400 `validation-failed` problem listing every bad field. */
-export function validate<Schema extends z.ZodType>(schema: Schema, data: unknown, where: DataLocation): z.output<Schema> {
+export function validate<Schema extends z.ZodType>(
+  schema: Schema,
+  data: unknown,
+  where: DataLocation,
+): z.output<Schema> {
   const result = schema.safeParse(data);
   if (result.success) return result.data;
   throw validationFailed(fieldErrors(result.error.issues, where), `Invalid request ${where}.`);
 }
 
-export function parseBody<Schema extends z.ZodType>(req: Request, schema: Schema): z.output<Schema> {
+export function parseBody<Schema extends z.ZodType>(
+  req: Request,
+  schema: Schema,
+): z.output<Schema> {
   return validate(schema, req.body ?? {}, 'body');
 }
 
-export function parseQuery<Schema extends z.ZodType>(req: Request, schema: Schema): z.output<Schema> {
+export function parseQuery<Schema extends z.ZodType>(
+  req: Request,
+  schema: Schema,
+): z.output<Schema> {
   return validate(schema, req.query, 'query');
 }
 
-export function parseParams<Schema extends z.ZodType>(req: Request, schema: Schema): z.output<Schema> {
+export function parseParams<Schema extends z.ZodType>(
+  req: Request,
+  schema: Schema,
+): z.output<Schema> {
   return validate(schema, req.params, 'params');
 }

@@ -18,7 +18,10 @@ function buildApp() {
     res.json({ id });
   });
   tours.post('/', (req, res) => {
-    const body = parseBody(req, z.object({ destination: z.string().min(1), capacity: z.number().int().positive() }));
+    const body = parseBody(
+      req,
+      z.object({ destination: z.string().min(1), capacity: z.number().int().positive() }),
+    );
     res.status(201).json(body);
   });
   tours.get('/', (req, res) => {
@@ -62,7 +65,10 @@ describe('createApp', () => {
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body.type).toBe('https://tourkit.dev/problems/validation-failed');
-    expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['capacity', 'destination']);
+    expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+      'capacity',
+      'destination',
+    ]);
   });
 
   it('validates params and query', async () => {
@@ -83,12 +89,18 @@ describe('createApp', () => {
       .send(JSON.stringify({ destination: 'x'.repeat(2000), capacity: 1 }));
     expect(res.status).toBe(413);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.body).toMatchObject({ type: 'https://tourkit.dev/problems/payload-too-large', status: 413 });
+    expect(res.body).toMatchObject({
+      type: 'https://tourkit.dev/problems/payload-too-large',
+      status: 413,
+    });
   });
 
   it('answers 400 malformed-json for a broken body', async () => {
     const { app } = buildApp();
-    const res = await request(app).post('/v1/tours').set('content-type', 'application/json').send('{"destination":');
+    const res = await request(app)
+      .post('/v1/tours')
+      .set('content-type', 'application/json')
+      .send('{"destination":');
     expect(res.status).toBe(400);
     expect(res.body.type).toBe('https://tourkit.dev/problems/malformed-json');
   });
@@ -119,7 +131,9 @@ describe('createApp', () => {
     });
     expect(res.text).not.toMatch(/postgres:|stack|at /);
     const logged = lines().filter((line) => line.requestId === 'req-boom');
-    expect(logged.some((line) => JSON.stringify(line.err).includes('secret connection string'))).toBe(true);
+    expect(
+      logged.some((line) => JSON.stringify(line.err).includes('secret connection string')),
+    ).toBe(true);
   });
 
   it('logs each request with its request id and the trace id from traceparent', async () => {
@@ -129,7 +143,9 @@ describe('createApp', () => {
       .get('/v1/tours/3')
       .set('x-request-id', 'req-log')
       .set('traceparent', `00-${traceId}-00f067aa0ba902b7-01`);
-    const completed = lines().find((line) => line.requestId === 'req-log' && line.msg === 'request completed');
+    const completed = lines().find(
+      (line) => line.requestId === 'req-log' && line.msg === 'request completed',
+    );
     expect(completed).toMatchObject({ requestId: 'req-log', traceId, res: { statusCode: 200 } });
   });
 
@@ -156,8 +172,14 @@ describe('createApp', () => {
 
   it('lets services register domain metrics on the same registry', async () => {
     const { app, metrics } = buildApp();
-    metrics.counter({ name: 'bookings_total', help: 'Bookings by status', labelNames: ['status'] }).inc({ status: 'CONFIRMED' });
-    const again = metrics.counter({ name: 'bookings_total', help: 'Bookings by status', labelNames: ['status'] });
+    metrics
+      .counter({ name: 'bookings_total', help: 'Bookings by status', labelNames: ['status'] })
+      .inc({ status: 'CONFIRMED' });
+    const again = metrics.counter({
+      name: 'bookings_total',
+      help: 'Bookings by status',
+      labelNames: ['status'],
+    });
     again.inc({ status: 'CONFIRMED' });
     const res = await request(app).get('/metrics');
     expect(res.text).toContain('bookings_total{status="CONFIRMED"} 2');

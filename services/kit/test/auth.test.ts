@@ -24,9 +24,14 @@ function appWithAuth() {
   router.get('/v1/me', requireAuth(auth.verifier), (req, res) => {
     res.json(currentUser(req));
   });
-  router.get('/v1/users/:userId/bookings', requireAuth(auth.verifier), requireSelf('userId'), (req, res) => {
-    res.json({ owner: req.params.userId });
-  });
+  router.get(
+    '/v1/users/:userId/bookings',
+    requireAuth(auth.verifier),
+    requireSelf('userId'),
+    (req, res) => {
+      res.json({ owner: req.params.userId });
+    },
+  );
   router.get('/internal/ping', requireInternalToken('internal-secret-0123456789'), (_req, res) => {
     res.json({ pong: true });
   });
@@ -41,8 +46,16 @@ function appWithAuth() {
 
 describe('tokens', () => {
   it('a signed token verifies to the user (Ed25519 / EdDSA)', async () => {
-    const token = await auth.signer.sign({ id: 'u-1', email: 'ana@example.test', roles: ['customer'] });
-    expect(await auth.verifier.verify(token)).toEqual({ id: 'u-1', email: 'ana@example.test', roles: ['customer'] });
+    const token = await auth.signer.sign({
+      id: 'u-1',
+      email: 'ana@example.test',
+      roles: ['customer'],
+    });
+    expect(await auth.verifier.verify(token)).toEqual({
+      id: 'u-1',
+      email: 'ana@example.test',
+      roles: ['customer'],
+    });
   });
 
   it('works with P-256 keys (ES256)', async () => {
@@ -52,13 +65,24 @@ describe('tokens', () => {
       privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
     });
     const options = { issuer: 'tourkit-user', audience: 'tourkit' };
-    const token = await createTokenSigner({ privateKeyPem: privateKey, ...options }).sign({ id: 'u-2', email: 'b@x.test', roles: [] });
+    const token = await createTokenSigner({ privateKeyPem: privateKey, ...options }).sign({
+      id: 'u-2',
+      email: 'b@x.test',
+      roles: [],
+    });
     expect(JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()).alg).toBe('ES256');
-    expect((await createTokenVerifier({ publicKeyPem: publicKey, ...options }).verify(token)).id).toBe('u-2');
+    expect(
+      (await createTokenVerifier({ publicKeyPem: publicKey, ...options }).verify(token)).id,
+    ).toBe('u-2');
   });
 
   const ours = (overrides: { ttl?: number; audience?: string; issuer?: string }) =>
-    createTokenSigner({ privateKeyPem: auth.privateKeyPem, issuer: auth.issuer, audience: auth.audience, ...overrides }).sign({
+    createTokenSigner({
+      privateKeyPem: auth.privateKeyPem,
+      issuer: auth.issuer,
+      audience: auth.audience,
+      ...overrides,
+    }).sign({
       id: 'u-1',
       email: 'a@example.test',
       roles: [],
@@ -99,7 +123,9 @@ describe('auth middleware', () => {
   const app = appWithAuth();
 
   it('sets req.user from a valid bearer token', async () => {
-    const res = await request(app).get('/v1/me').set(await auth.authHeader('u-7', { roles: ['customer'] }));
+    const res = await request(app)
+      .get('/v1/me')
+      .set(await auth.authHeader('u-7', { roles: ['customer'] }));
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ id: 'u-7', email: 'u-7@example.test', roles: ['customer'] });
   });
@@ -114,18 +140,32 @@ describe('auth middleware', () => {
   });
 
   it('lets a user reach only their own resources (403 otherwise; admin may)', async () => {
-    expect((await request(app).get('/v1/users/u-1/bookings').set(await auth.authHeader('u-1'))).status).toBe(200);
-    const other = await request(app).get('/v1/users/u-2/bookings').set(await auth.authHeader('u-1'));
+    expect(
+      (
+        await request(app)
+          .get('/v1/users/u-1/bookings')
+          .set(await auth.authHeader('u-1'))
+      ).status,
+    ).toBe(200);
+    const other = await request(app)
+      .get('/v1/users/u-2/bookings')
+      .set(await auth.authHeader('u-1'));
     expect(other.status).toBe(403);
     expect(other.body.type).toBe('https://tourkit.dev/problems/forbidden');
-    const admin = await request(app).get('/v1/users/u-2/bookings').set(await auth.authHeader('ops', { roles: ['admin'] }));
+    const admin = await request(app)
+      .get('/v1/users/u-2/bookings')
+      .set(await auth.authHeader('ops', { roles: ['admin'] }));
     expect(admin.status).toBe(200);
   });
 
   it('guards internal routes with x-internal-token', async () => {
     expect((await request(app).get('/internal/ping')).status).toBe(401);
-    expect((await request(app).get('/internal/ping').set('x-internal-token', 'wrong')).status).toBe(401);
-    const ok = await request(app).get('/internal/ping').set('x-internal-token', 'internal-secret-0123456789');
+    expect((await request(app).get('/internal/ping').set('x-internal-token', 'wrong')).status).toBe(
+      401,
+    );
+    const ok = await request(app)
+      .get('/internal/ping')
+      .set('x-internal-token', 'internal-secret-0123456789');
     expect(ok.status).toBe(200);
   });
 });

@@ -76,7 +76,11 @@ describe('cache with Redis down', () => {
     const metrics = createMetrics('cache-down-test', { defaultMetrics: false });
     const health = new HealthRegistry();
     health.register('db', () => undefined, { critical: true });
-    const cache = createCache(`redis://127.0.0.1:${await closedPort()}`, { prefix: 'down:', metrics, health });
+    const cache = createCache(`redis://127.0.0.1:${await closedPort()}`, {
+      prefix: 'down:',
+      metrics,
+      health,
+    });
     try {
       expect(await cache.ready(300)).toBe(false);
       let loads = 0;

@@ -32,7 +32,12 @@ describe('loadConfig', () => {
   it('throws a ConfigError naming every bad variable', () => {
     let caught: unknown;
     try {
-      loadConfig(schema, { PORT: 'eighty', LOG_LEVEL: 'loud', DATABASE_URL: 'not a url', CACHE_TTL_SECONDS: '0' });
+      loadConfig(schema, {
+        PORT: 'eighty',
+        LOG_LEVEL: 'loud',
+        DATABASE_URL: 'not a url',
+        CACHE_TTL_SECONDS: '0',
+      });
     } catch (error) {
       caught = error;
     }
@@ -57,6 +62,8 @@ describe('loadConfig', () => {
       JWT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----\\nMCowBQYDK2VwAyEA\\n-----END PUBLIC KEY-----\\n',
     });
     expect(config.JWT_PUBLIC_KEY.split('\n')).toHaveLength(3);
-    expect(() => loadConfig(pemSchema, { JWT_PUBLIC_KEY: 'abc' })).toThrow(/JWT_PUBLIC_KEY: must be a PEM block/);
+    expect(() => loadConfig(pemSchema, { JWT_PUBLIC_KEY: 'abc' })).toThrow(
+      /JWT_PUBLIC_KEY: must be a PEM block/,
+    );
   });
 });

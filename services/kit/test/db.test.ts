@@ -5,7 +5,11 @@ import { createPool, ensureDatabase, runMigrations, withTransaction } from '../s
 import { HealthRegistry } from '../src/health.js';
 import { createTestDatabase, dropTestDatabase } from '../src/testing.js';
 
-const migrationsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'migrations');
+const migrationsDir = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  'fixtures',
+  'migrations',
+);
 
 describe('database helpers (real Postgres)', () => {
   let databaseUrl: string;
@@ -37,7 +41,9 @@ describe('database helpers (real Postgres)', () => {
   });
 
   it('commits a transaction when the function resolves and rolls back when it throws', async () => {
-    await withTransaction(pool, (client) => client.query("INSERT INTO widgets (name) VALUES ('kept')"));
+    await withTransaction(pool, (client) =>
+      client.query("INSERT INTO widgets (name) VALUES ('kept')"),
+    );
     await expect(
       withTransaction(pool, async (client) => {
         await client.query("INSERT INTO widgets (name) VALUES ('discarded')");
@@ -53,7 +59,9 @@ describe('database helpers (real Postgres)', () => {
     try {
       const count = await readPool.query('SELECT count(*)::int AS n FROM widgets');
       expect(count.rows[0].n).toBeGreaterThanOrEqual(1);
-      await expect(readPool.query("INSERT INTO widgets (name) VALUES ('nope')")).rejects.toThrow(/read-only/);
+      await expect(readPool.query("INSERT INTO widgets (name) VALUES ('nope')")).rejects.toThrow(
+        /read-only/,
+      );
     } finally {
       await readPool.end();
     }

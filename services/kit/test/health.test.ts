@@ -9,10 +9,34 @@ import { memoryLogger } from './support.js';
 describe('overallStatus', () => {
   it.each([
     [[], 'UP'],
-    [[{ status: 'UP', critical: true }, { status: 'UP', critical: false }], 'UP'],
-    [[{ status: 'UP', critical: true }, { status: 'DOWN', critical: false }], 'DEGRADED'],
-    [[{ status: 'DOWN', critical: true }, { status: 'DOWN', critical: false }], 'DOWN'],
-    [[{ status: 'DOWN', critical: true }, { status: 'UP', critical: false }], 'DOWN'],
+    [
+      [
+        { status: 'UP', critical: true },
+        { status: 'UP', critical: false },
+      ],
+      'UP',
+    ],
+    [
+      [
+        { status: 'UP', critical: true },
+        { status: 'DOWN', critical: false },
+      ],
+      'DEGRADED',
+    ],
+    [
+      [
+        { status: 'DOWN', critical: true },
+        { status: 'DOWN', critical: false },
+      ],
+      'DOWN',
+    ],
+    [
+      [
+        { status: 'DOWN', critical: true },
+        { status: 'UP', critical: false },
+      ],
+      'DOWN',
+    ],
   ] as const)('%j → %s', (results, expected) => {
     expect(overallStatus(results)).toBe(expected);
   });
@@ -38,7 +62,11 @@ describe('health endpoints', () => {
       },
       { critical: true },
     );
-    const liveCache = createCache(testRedisUrl(), { prefix: 'health-test:', health, healthCheckName: 'cache' });
+    const liveCache = createCache(testRedisUrl(), {
+      prefix: 'health-test:',
+      health,
+      healthCheckName: 'cache',
+    });
     const deadCache = createCache(`redis://127.0.0.1:${await closedPort()}`, {
       prefix: 'health-test:',
       health,
@@ -58,7 +86,10 @@ describe('health endpoints', () => {
       const degraded = await request(app).get('/health');
       expect(degraded.status).toBe(200);
       expect(degraded.body.status).toBe('DEGRADED');
-      expect(degraded.body.checks['payment-cache']).toMatchObject({ status: 'DOWN', critical: false });
+      expect(degraded.body.checks['payment-cache']).toMatchObject({
+        status: 'DOWN',
+        critical: false,
+      });
       expect(degraded.body.checks['payment-cache'].error).toEqual(expect.any(String));
       expect((await request(app).get('/readyz')).status).toBe(200);
 
@@ -66,7 +97,11 @@ describe('health endpoints', () => {
       const down = await request(app).get('/health');
       expect(down.status).toBe(503);
       expect(down.body.status).toBe('DOWN');
-      expect(down.body.checks.db).toMatchObject({ status: 'DOWN', critical: true, error: 'connection refused' });
+      expect(down.body.checks.db).toMatchObject({
+        status: 'DOWN',
+        critical: true,
+        error: 'connection refused',
+      });
       expect((await request(app).get('/readyz')).status).toBe(503);
       expect((await request(app).get('/livez')).status).toBe(200);
     } finally {

@@ -2,7 +2,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { context, propagation, trace, type Span } from '@opentelemetry/api';
 import { z } from 'zod';
-import { UpstreamError, backoffDelay, createServiceClient, shouldRetry } from '../src/http-client.js';
+import {
+  UpstreamError,
+  backoffDelay,
+  createServiceClient,
+  shouldRetry,
+} from '../src/http-client.js';
 import { runWithRequestContext } from '../src/request-context.js';
 import { initTracing } from '../src/tracing.js';
 
@@ -10,7 +15,12 @@ type Handler = (req: http.IncomingMessage, res: http.ServerResponse, body: strin
 
 /** A real local HTTP server whose behaviour each test sets, recording what it received. */
 async function startUpstream() {
-  const received: Array<{ method: string; url: string; headers: http.IncomingHttpHeaders; body: string }> = [];
+  const received: Array<{
+    method: string;
+    url: string;
+    headers: http.IncomingHttpHeaders;
+    body: string;
+  }> = [];
   let handler: Handler = (_req, res) => res.end('{}');
   const server = http.createServer((req, res) => {
     let body = '';
@@ -41,7 +51,13 @@ function json(res: http.ServerResponse, status: number, body: unknown, type = 'a
 
 describe('shouldRetry / backoffDelay', () => {
   const error = (kind: UpstreamError['kind'], status?: number) =>
-    new UpstreamError({ service: 's', method: 'GET', url: 'u', kind, ...(status ? { status } : {}) });
+    new UpstreamError({
+      service: 's',
+      method: 'GET',
+      url: 'u',
+      kind,
+      ...(status ? { status } : {}),
+    });
 
   it('retries idempotent methods on network errors, timeouts and 5xx only', () => {
     expect(shouldRetry('GET', error('network'))).toBe(true);
@@ -89,9 +105,18 @@ describe('createServiceClient (real HTTP server)', () => {
   });
 
   it('turns an error answer into an UpstreamError carrying status and problem body, without retrying a 4xx', async () => {
-    const problem = { type: 'https://tourkit.dev/problems/not-found', title: 'Not found', status: 404 };
+    const problem = {
+      type: 'https://tourkit.dev/problems/not-found',
+      title: 'Not found',
+      status: 404,
+    };
     upstream.respond((_req, res) => json(res, 404, problem, 'application/problem+json'));
-    const client = createServiceClient({ name: 'catalog', baseUrl: upstream.baseUrl, retries: 3, backoffMs: 1 });
+    const client = createServiceClient({
+      name: 'catalog',
+      baseUrl: upstream.baseUrl,
+      retries: 3,
+      backoffMs: 1,
+    });
     const error = await client.get('/v1/tours/404').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UpstreamError);
     expect(error).toMatchObject({ service: 'catalog', kind: 'status', status: 404, problem });
@@ -100,16 +125,30 @@ describe('createServiceClient (real HTTP server)', () => {
 
   it('retries a GET on 5xx and succeeds', async () => {
     let calls = 0;
-    upstream.respond((_req, res) => (++calls < 3 ? json(res, 503, { status: 503 }) : json(res, 200, { ok: true })));
-    const client = createServiceClient({ name: 'catalog', baseUrl: upstream.baseUrl, retries: 2, backoffMs: 1 });
+    upstream.respond((_req, res) =>
+      ++calls < 3 ? json(res, 503, { status: 503 }) : json(res, 200, { ok: true }),
+    );
+    const client = createServiceClient({
+      name: 'catalog',
+      baseUrl: upstream.baseUrl,
+      retries: 2,
+      backoffMs: 1,
+    });
     expect(await client.get('/flaky')).toEqual({ ok: true });
     expect(upstream.received).toHaveLength(3);
   });
 
   it('never retries a POST (not idempotent), unless told it is', async () => {
     upstream.respond((_req, res) => json(res, 503, { status: 503 }));
-    const client = createServiceClient({ name: 'payment', baseUrl: upstream.baseUrl, retries: 2, backoffMs: 1 });
-    await expect(client.post('/v1/charges', { amountCents: 100 })).rejects.toMatchObject({ status: 503 });
+    const client = createServiceClient({
+      name: 'payment',
+      baseUrl: upstream.baseUrl,
+      retries: 2,
+      backoffMs: 1,
+    });
+    await expect(client.post('/v1/charges', { amountCents: 100 })).rejects.toMatchObject({
+      status: 503,
+    });
     expect(upstream.received).toHaveLength(1);
     expect(JSON.parse(upstream.received[0]!.body)).toEqual({ amountCents: 100 });
     expect(upstream.received[0]!.headers['content-type']).toBe('application/json');
@@ -122,7 +161,13 @@ describe('createServiceClient (real HTTP server)', () => {
 
   it('times out a slow answer and retries it when idempotent', async () => {
     upstream.respond(() => undefined); // never answers
-    const client = createServiceClient({ name: 'catalog', baseUrl: upstream.baseUrl, timeoutMs: 50, retries: 1, backoffMs: 1 });
+    const client = createServiceClient({
+      name: 'catalog',
+      baseUrl: upstream.baseUrl,
+      timeoutMs: 50,
+      retries: 1,
+      backoffMs: 1,
+    });
     const error = await client.get('/hang').catch((e: unknown) => e);
     expect(error).toMatchObject({ kind: 'timeout', service: 'catalog' });
     expect(upstream.received).toHaveLength(2);
@@ -146,7 +191,10 @@ describe('createServiceClient (real HTTP server)', () => {
   });
 
   it('propagates W3C trace context of the active span', async () => {
-    const tracing = initTracing('http-client-test', { otlpEndpoint: undefined, instrumentations: false });
+    const tracing = initTracing('http-client-test', {
+      otlpEndpoint: undefined,
+      instrumentations: false,
+    });
     try {
       const client = createServiceClient({ name: 'catalog', baseUrl: upstream.baseUrl });
       const tracer = trace.getTracer('test');

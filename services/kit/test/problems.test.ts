@@ -20,10 +20,13 @@ describe('HttpProblem', () => {
       detail: 'Only 2 seats left.',
       extensions: { seatsLeft: 2 },
     });
-    expect(problem.toJSON()).toMatchObject({ type: 'https://tourkit.dev/problems/tour-full', seatsLeft: 2 });
-    expect(validationFailed([{ field: 'email', message: 'Invalid email' }]).toJSON().errors).toEqual([
-      { field: 'email', message: 'Invalid email' },
-    ]);
+    expect(problem.toJSON()).toMatchObject({
+      type: 'https://tourkit.dev/problems/tour-full',
+      seatsLeft: 2,
+    });
+    expect(
+      validationFailed([{ field: 'email', message: 'Invalid email' }]).toJSON().errors,
+    ).toEqual([{ field: 'email', message: 'Invalid email' }]);
   });
 });
 
@@ -74,12 +77,18 @@ describe('errorToProblem', () => {
 
   it('maps upstream failures to 502 and 504', () => {
     const base = { service: 'catalog', method: 'GET' as const, url: 'http://catalog/v1/tours/1' };
-    expect(errorToProblem(new UpstreamError({ ...base, kind: 'status', status: 500 })).status).toBe(502);
+    expect(errorToProblem(new UpstreamError({ ...base, kind: 'status', status: 500 })).status).toBe(
+      502,
+    );
     expect(errorToProblem(new UpstreamError({ ...base, kind: 'timeout' })).status).toBe(504);
   });
 
   it('maps body-parser errors', () => {
-    expect(errorToProblem(Object.assign(new Error('x'), { type: 'entity.too.large' })).status).toBe(413);
-    expect(errorToProblem(Object.assign(new Error('x'), { type: 'entity.parse.failed' })).slug).toBe('malformed-json');
+    expect(errorToProblem(Object.assign(new Error('x'), { type: 'entity.too.large' })).status).toBe(
+      413,
+    );
+    expect(
+      errorToProblem(Object.assign(new Error('x'), { type: 'entity.parse.failed' })).slug,
+    ).toBe('malformed-json');
   });
 });

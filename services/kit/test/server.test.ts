@@ -5,19 +5,28 @@ import { createMetrics } from '../src/metrics.js';
 import { startServer } from '../src/server.js';
 import { memoryLogger } from './support.js';
 
-function get(url: string, agent?: http.Agent): Promise<{ status: number; body: string; connection?: string }> {
+function get(
+  url: string,
+  agent?: http.Agent,
+): Promise<{ status: number; body: string; connection?: string }> {
   return new Promise((resolve, reject) => {
     http
       .get(url, { agent }, (res) => {
         let body = '';
         res.on('data', (chunk) => (body += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, connection: res.headers.connection }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body, connection: res.headers.connection }),
+        );
       })
       .on('error', reject);
   });
 }
 
-async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, attempts = 100): Promise<T> {
+async function eventually<T>(
+  probe: () => Promise<T>,
+  accept: (value: T) => boolean,
+  attempts = 100,
+): Promise<T> {
   for (let i = 0; ; i++) {
     const value = await probe();
     if (accept(value) || i >= attempts) return value;
@@ -59,7 +68,10 @@ describe('startServer graceful shutdown', () => {
       health,
       handleSignals: false,
       drainSeconds: 0.3,
-      onShutdown: [() => void events.push('pool closed'), { close: () => void events.push('redis closed') }],
+      onShutdown: [
+        () => void events.push('pool closed'),
+        { close: () => void events.push('redis closed') },
+      ],
     });
 
     // An idle keep-alive connection must not hold the shutdown open.
@@ -76,7 +88,11 @@ describe('startServer graceful shutdown', () => {
     expect(readyz.connection).toBe('close');
 
     const refused = await eventually(
-      () => get(`${handle.url}/fast`).then(() => 'accepted', (error: NodeJS.ErrnoException) => error.code ?? 'error'),
+      () =>
+        get(`${handle.url}/fast`).then(
+          () => 'accepted',
+          (error: NodeJS.ErrnoException) => error.code ?? 'error',
+        ),
       (outcome) => outcome === 'ECONNREFUSED',
     );
     expect(refused).toBe('ECONNREFUSED');
@@ -96,7 +112,12 @@ describe('startServer graceful shutdown', () => {
     const { logger } = memoryLogger();
     const health = new HealthRegistry();
     const closed: string[] = [];
-    const app = createApp({ name: 't', logger, metrics: createMetrics('t', { defaultMetrics: false }), health });
+    const app = createApp({
+      name: 't',
+      logger,
+      metrics: createMetrics('t', { defaultMetrics: false }),
+      health,
+    });
     const handle = await startServer(app, {
       port: 0,
       host: '127.0.0.1',
