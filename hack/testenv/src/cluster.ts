@@ -55,7 +55,13 @@ async function connect(): Promise<TestCluster> {
 async function localClusterRunning(): Promise<boolean> {
   const status = await run(path.join(hackDir, 'cluster', 'status.sh'), []);
   if (status.code !== 0) return false;
-  const ready = await run(toolPath('kubectl'), ['--kubeconfig', localKubeconfigPath(), 'get', '--raw', '/readyz']);
+  const ready = await run(toolPath('kubectl'), [
+    '--kubeconfig',
+    localKubeconfigPath(),
+    'get',
+    '--raw',
+    '/readyz',
+  ]);
   return ready.code === 0;
 }
 
@@ -71,5 +77,6 @@ function singleKubeconfigFile(given: string, kc: KubeConfig): string {
 async function ensureTool(name: 'kubectl'): Promise<void> {
   if (isExecutable(toolPath(name))) return;
   const built = await run(path.join(hackDir, 'tools', 'build.sh'), [name], { streamStderr: true });
-  if (built.code !== 0) throw new Error(`hack/tools/build.sh ${name} failed:\n${built.stderr.slice(-4000)}`);
+  if (built.code !== 0)
+    throw new Error(`hack/tools/build.sh ${name} failed:\n${built.stderr.slice(-4000)}`);
 }

@@ -21,7 +21,10 @@ export async function createTestNamespace(
     body: {
       metadata: {
         name,
-        labels: { [testNamespaceLabel]: 'true', 'tourkit.dev/test-prefix': name.slice(0, name.lastIndexOf('-')) },
+        labels: {
+          [testNamespaceLabel]: 'true',
+          'tourkit.dev/test-prefix': name.slice(0, name.lastIndexOf('-')),
+        },
       },
     },
   });

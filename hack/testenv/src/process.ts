@@ -25,7 +25,9 @@ export function run(
       if (opts.streamStderr) process.stderr.write(chunk);
     });
     child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
+    child.on('close', (code, signal) =>
+      resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr }),
+    );
     child.stdin.end(opts.input ?? '');
   });
 }

@@ -18,7 +18,9 @@ const quantityPattern = /^[0-9]+(\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|e[0-9]+)?$/;
  */
 export function usageExpression(resource: 'cpu' | 'memory', fallback: string): string {
   if (!quantityPattern.test(fallback)) {
-    throw new Error(`simulated ${resource} usage "${fallback}" is not a Kubernetes quantity (e.g. 250m, 64Mi)`);
+    throw new Error(
+      `simulated ${resource} usage "${fallback}" is not a Kubernetes quantity (e.g. 250m, 64Mi)`,
+    );
   }
   const annotation = `kwok.x-k8s.io/usage-${resource}`;
   return (

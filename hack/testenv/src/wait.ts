@@ -21,7 +21,9 @@ export async function waitFor<T>(
     if (Date.now() >= deadline) {
       const seen = opts.lastSeen ? `; last seen: ${opts.lastSeen()}` : '';
       const cause = lastError instanceof Error ? `; last error: ${lastError.message}` : '';
-      throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${description}${seen}${cause}`);
+      throw new Error(
+        `timed out after ${timeoutMs / 1000}s waiting for ${description}${seen}${cause}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }

@@ -23,7 +23,10 @@ test('a Deployment applied with kubectl becomes available, its pods running on t
     namespace: namespace.name,
     input: pauseDeployment('web', 3, fakeNodes.length > 0),
   });
-  expect(applied).toMatchObject({ code: 0, stdout: expect.stringContaining('deployment.apps/web created') });
+  expect(applied).toMatchObject({
+    code: 0,
+    stdout: expect.stringContaining('deployment.apps/web created'),
+  });
 
   const available = await kubectl(
     cluster,
@@ -34,8 +37,13 @@ test('a Deployment applied with kubectl becomes available, its pods running on t
   expect(available.code).toBe(0);
 
   const core = cluster.kc.makeApiClient(CoreV1Api);
-  const pods = await core.listNamespacedPod({ namespace: namespace.name, labelSelector: 'app=web' });
-  const running = pods.items.filter((pod) => pod.status?.phase === 'Running' && !pod.metadata?.deletionTimestamp);
+  const pods = await core.listNamespacedPod({
+    namespace: namespace.name,
+    labelSelector: 'app=web',
+  });
+  const running = pods.items.filter(
+    (pod) => pod.status?.phase === 'Running' && !pod.metadata?.deletionTimestamp,
+  );
   expect(running).toHaveLength(3);
   for (const pod of running) {
     const node = await core.readNode({ name: pod.spec!.nodeName! });
@@ -48,7 +56,10 @@ test('createTestNamespace labels its namespace, and cleanup deletes it', async (
   const scratch = await createTestNamespace(cluster, 'scratch');
   const core = cluster.kc.makeApiClient(CoreV1Api);
   const created = await core.readNamespace({ name: scratch.name });
-  expect(created.metadata?.labels).toMatchObject({ 'tourkit.dev/test': 'true', 'tourkit.dev/test-prefix': 'scratch' });
+  expect(created.metadata?.labels).toMatchObject({
+    'tourkit.dev/test': 'true',
+    'tourkit.dev/test-prefix': 'scratch',
+  });
 
   await scratch.cleanup();
   const gone = await core.readNamespace({ name: scratch.name }).then(

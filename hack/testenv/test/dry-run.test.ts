@@ -32,20 +32,31 @@ test("a server-side dry-run of an invalid object is rejected with the API server
   });
   expect(dryRun.code).not.toBe(0);
   expect(dryRun.stderr).toContain('Deployment.apps "invalid" is invalid');
-  expect(dryRun.stderr).toContain('spec.replicas: Invalid value: -1: must be greater than or equal to 0');
+  expect(dryRun.stderr).toContain(
+    'spec.replicas: Invalid value: -1: must be greater than or equal to 0',
+  );
   expect(dryRun.stderr).toContain('spec.template.metadata.labels: Invalid value');
 
-  const stored = await kubectl(cluster, ['get', 'deployment', 'invalid'], { namespace: namespace.name });
+  const stored = await kubectl(cluster, ['get', 'deployment', 'invalid'], {
+    namespace: namespace.name,
+  });
   expect(stored.stderr).toContain('NotFound');
 });
 
 test('a server-side dry-run of a valid object succeeds and stores nothing', async () => {
-  const valid = invalidDeployment.replace('replicas: -1', 'replicas: 1').replace('app: other', 'app: invalid');
+  const valid = invalidDeployment
+    .replace('replicas: -1', 'replicas: 1')
+    .replace('app: other', 'app: invalid');
   const dryRun = await kubectl(cluster, ['apply', '--dry-run=server', '-f', '-'], {
     namespace: namespace.name,
     input: valid,
   });
-  expect(dryRun).toMatchObject({ code: 0, stdout: expect.stringContaining('created (server dry run)') });
-  const stored = await kubectl(cluster, ['get', 'deployment', 'invalid'], { namespace: namespace.name });
+  expect(dryRun).toMatchObject({
+    code: 0,
+    stdout: expect.stringContaining('created (server dry run)'),
+  });
+  const stored = await kubectl(cluster, ['get', 'deployment', 'invalid'], {
+    namespace: namespace.name,
+  });
   expect(stored.code).not.toBe(0);
 });

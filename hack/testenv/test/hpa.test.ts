@@ -1,4 +1,8 @@
-import { AppsV1Api, AutoscalingV2Api, type V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import {
+  AppsV1Api,
+  AutoscalingV2Api,
+  type V2HorizontalPodAutoscaler,
+} from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import {
   createTestNamespace,
@@ -15,7 +19,8 @@ import { fakeNodeNames, pauseDeployment } from './support/workload.js';
 const cluster = await getTestCluster();
 const simulated = await simulatedUsageAvailable(cluster);
 const describeWithSimulatedUsage = simulated ? describe : describe.skip;
-if (!simulated) console.warn('HPA tests skipped: the cluster has no kwok.x-k8s.io API (simulated usage)');
+if (!simulated)
+  console.warn('HPA tests skipped: the cluster has no kwok.x-k8s.io API (simulated usage)');
 
 const minReplicas = 1;
 const maxReplicas = 4;
@@ -29,11 +34,22 @@ function hpaManifest(target: string): string {
       scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: target },
       minReplicas,
       maxReplicas,
-      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } }],
+      metrics: [
+        {
+          type: 'Resource',
+          resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } },
+        },
+      ],
       // Test-sized: react to every evaluation instead of waiting out production windows.
       behavior: {
-        scaleUp: { stabilizationWindowSeconds: 0, policies: [{ type: 'Percent', value: 100, periodSeconds: 5 }] },
-        scaleDown: { stabilizationWindowSeconds: 0, policies: [{ type: 'Percent', value: 100, periodSeconds: 5 }] },
+        scaleUp: {
+          stabilizationWindowSeconds: 0,
+          policies: [{ type: 'Percent', value: 100, periodSeconds: 5 }],
+        },
+        scaleDown: {
+          stabilizationWindowSeconds: 0,
+          policies: [{ type: 'Percent', value: 100, periodSeconds: 5 }],
+        },
       },
     },
   });
@@ -46,20 +62,30 @@ describeWithSimulatedUsage('HorizontalPodAutoscaler driven by metrics-server', (
   let lastHpa: V2HorizontalPodAutoscaler | undefined;
 
   const readHpa = async () => {
-    lastHpa = await autoscaling.readNamespacedHorizontalPodAutoscaler({ name: 'api', namespace: namespace.name });
+    lastHpa = await autoscaling.readNamespacedHorizontalPodAutoscaler({
+      name: 'api',
+      namespace: namespace.name,
+    });
     return lastHpa;
   };
   const observedUtilization = (hpa: V2HorizontalPodAutoscaler) =>
     hpa.status?.currentMetrics?.[0]?.resource?.current.averageUtilization;
   const describeHpa = () =>
-    JSON.stringify({ status: lastHpa?.status?.desiredReplicas, metrics: lastHpa?.status?.currentMetrics, conditions: lastHpa?.status?.conditions?.map((c) => `${c.type}=${c.status}: ${c.message}`) });
+    JSON.stringify({
+      status: lastHpa?.status?.desiredReplicas,
+      metrics: lastHpa?.status?.currentMetrics,
+      conditions: lastHpa?.status?.conditions?.map((c) => `${c.type}=${c.status}: ${c.message}`),
+    });
 
   const replicasBecome = (count: number) =>
     waitFor(
       `Deployment api scaled to ${count} replicas by the HPA`,
       async () => {
         await readHpa();
-        const deployment = await apps.readNamespacedDeployment({ name: 'api', namespace: namespace.name });
+        const deployment = await apps.readNamespacedDeployment({
+          name: 'api',
+          namespace: namespace.name,
+        });
         return deployment.spec?.replicas === count ? deployment : undefined;
       },
       { timeoutMs: 180_000, intervalMs: 2_000, lastSeen: describeHpa },
@@ -69,12 +95,19 @@ describeWithSimulatedUsage('HorizontalPodAutoscaler driven by metrics-server', (
     namespace = await createTestNamespace(cluster, 'hpa');
     const onFakeNodes = (await fakeNodeNames(cluster)).length > 0;
     for (const manifest of [pauseDeployment('api', minReplicas, onFakeNodes), hpaManifest('api')]) {
-      const applied = await kubectl(cluster, ['apply', '-f', '-'], { namespace: namespace.name, input: manifest });
+      const applied = await kubectl(cluster, ['apply', '-f', '-'], {
+        namespace: namespace.name,
+        input: manifest,
+      });
       expect(applied.stderr).toBe('');
     }
-    const available = await kubectl(cluster, ['wait', '--for=condition=Available', 'deployment/api', '--timeout=120s'], {
-      namespace: namespace.name,
-    });
+    const available = await kubectl(
+      cluster,
+      ['wait', '--for=condition=Available', 'deployment/api', '--timeout=120s'],
+      {
+        namespace: namespace.name,
+      },
+    );
     expect(available.code).toBe(0);
   }, 180_000);
 
@@ -102,8 +135,14 @@ describeWithSimulatedUsage('HorizontalPodAutoscaler driven by metrics-server', (
     const podMetrics = await waitFor(
       'metrics-server to report the raised usage',
       async () => {
-        const raw = await kubectl(cluster, ['get', '--raw', `/apis/metrics.k8s.io/v1beta1/namespaces/${namespace.name}/pods`]);
-        const items = (JSON.parse(raw.stdout) as { items: { containers: { usage: { cpu: string } }[] }[] }).items;
+        const raw = await kubectl(cluster, [
+          'get',
+          '--raw',
+          `/apis/metrics.k8s.io/v1beta1/namespaces/${namespace.name}/pods`,
+        ]);
+        const items = (
+          JSON.parse(raw.stdout) as { items: { containers: { usage: { cpu: string } }[] }[] }
+        ).items;
         const cpus = items.flatMap((item) => item.containers.map((c) => milliCpu(c.usage.cpu)));
         return cpus.length > 0 && cpus.every((cpu) => cpu >= 150) ? cpus : undefined;
       },

@@ -6,7 +6,9 @@ describe('testNamespaceName', () => {
   });
 
   it('turns a free-form prefix into a DNS-1123 label', () => {
-    expect(testNamespaceName('Booking HPA_scaling!', () => 'abc123')).toBe('booking-hpa-scaling-abc123');
+    expect(testNamespaceName('Booking HPA_scaling!', () => 'abc123')).toBe(
+      'booking-hpa-scaling-abc123',
+    );
   });
 
   it('never exceeds 63 characters nor ends the prefix with a dash', () => {

@@ -10,7 +10,9 @@ describe('simulated usage', () => {
 
   it('rejects a value that is not a quantity, naming the resource', () => {
     expect(() => usageExpression('memory', '64 MB')).toThrow('simulated memory usage "64 MB"');
-    expect(() => usageExpression('cpu', '1") || true || Quantity("1')).toThrow('simulated cpu usage');
+    expect(() => usageExpression('cpu', '1") || true || Quantity("1')).toThrow(
+      'simulated cpu usage',
+    );
   });
 
   it('selects exactly the namespace it is for', () => {

@@ -28,11 +28,15 @@ describe('parseVersionsEnv', () => {
   });
 
   it('names the line that is not KEY=value', () => {
-    expect(() => parseVersionsEnv(`${complete}\nKWOK VERSION v1`, 'v.env')).toThrow('v.env:9: expected KEY=value');
+    expect(() => parseVersionsEnv(`${complete}\nKWOK VERSION v1`, 'v.env')).toThrow(
+      'v.env:9: expected KEY=value',
+    );
   });
 
   it('accepts the repository pins, one Kubernetes minor for every Kubernetes binary', () => {
-    const pinned = parseVersionsEnv(readFileSync(new URL('../../tools/versions.env', import.meta.url), 'utf8'));
+    const pinned = parseVersionsEnv(
+      readFileSync(new URL('../../tools/versions.env', import.meta.url), 'utf8'),
+    );
     expect(pinned.KUBE_VERSION).toMatch(/^v1\.(3[5-9]|[4-9][0-9])\.[0-9]+$/);
   });
 });

@@ -31,7 +31,9 @@ export function pauseDeployment(name: string, replicas: number, onFakeNodes: boo
           ...(onFakeNodes
             ? {
                 nodeSelector: { type: 'kwok' },
-                tolerations: [{ key: fakeNodeAnnotation, operator: 'Exists', effect: 'NoSchedule' }],
+                tolerations: [
+                  { key: fakeNodeAnnotation, operator: 'Exists', effect: 'NoSchedule' },
+                ],
               }
             : {}),
           containers: [
