@@ -19,6 +19,8 @@ export const userConfigSchema = defineConfig({
 
 export type UserConfig = z.output<typeof userConfigSchema>;
 
-export function loadUserConfig(environment: Record<string, string | undefined> = process.env): UserConfig {
+export function loadUserConfig(
+  environment: Record<string, string | undefined> = process.env,
+): UserConfig {
   return loadConfig(userConfigSchema, environment);
 }

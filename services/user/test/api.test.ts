@@ -26,10 +26,19 @@ function uniqueEmail(prefix = 'traveller'): string {
 const PASSWORD = 'correct horse battery';
 
 async function register(overrides: Record<string, unknown> = {}) {
-  const body = { email: uniqueEmail(), password: PASSWORD, name: 'Ada Lovelace', country: 'FR', ...overrides };
+  const body = {
+    email: uniqueEmail(),
+    password: PASSWORD,
+    name: 'Ada Lovelace',
+    country: 'FR',
+    ...overrides,
+  };
   const response = await request(h.app).post('/v1/users').send(body);
   expect(response.status).toBe(201);
-  return { user: response.body as { id: string; email: string }, password: body.password as string };
+  return {
+    user: response.body as { id: string; email: string },
+    password: body.password as string,
+  };
 }
 
 async function login(email: string, password: string) {
@@ -77,12 +86,23 @@ describe('registration and login', () => {
     const jwks = await request(h.app).get('/.well-known/jwks.json');
     expect(jwks.status).toBe(200);
     const [jwk] = jwks.body.keys;
-    expect(jwk).toMatchObject({ kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA', use: 'sig', kid: expect.any(String) });
+    expect(jwk).toMatchObject({
+      kty: 'OKP',
+      crv: 'Ed25519',
+      alg: 'EdDSA',
+      use: 'sig',
+      kid: expect.any(String),
+    });
     expect(jwk).not.toHaveProperty('d');
     const [header, payload, signature] = (loggedIn.body.accessToken as string).split('.');
     const key = createPublicKey({ key: jwk, format: 'jwk' });
     expect(
-      verifySignature(null, Buffer.from(`${header}.${payload}`), key, Buffer.from(signature!, 'base64url')),
+      verifySignature(
+        null,
+        Buffer.from(`${header}.${payload}`),
+        key,
+        Buffer.from(signature!, 'base64url'),
+      ),
     ).toBe(true);
   });
 
@@ -101,7 +121,9 @@ describe('registration and login', () => {
       await request(h.app).get('/v1/users/me').set(headers),
       await request(h.app).get(`/v1/users/${user.id}`).set(headers),
       await request(h.app).patch('/v1/users/me').set(headers).send({ name: 'Renamed' }),
-      await request(h.app).get(`/internal/users/${user.id}`).set('x-internal-token', INTERNAL_TOKEN),
+      await request(h.app)
+        .get(`/internal/users/${user.id}`)
+        .set('x-internal-token', INTERNAL_TOKEN),
     ]) {
       expect(response.status).toBe(200);
       expect(JSON.stringify(response.body)).not.toMatch(/argon2|password/i);
@@ -116,7 +138,10 @@ describe('registration and login', () => {
       .send({ email: user.email.toUpperCase(), password: PASSWORD, name: 'Copy', country: 'DE' });
     expect(response.status).toBe(409);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(response.body).toMatchObject({ type: 'https://tourkit.dev/problems/email-taken', status: 409 });
+    expect(response.body).toMatchObject({
+      type: 'https://tourkit.dev/problems/email-taken',
+      status: 409,
+    });
     expect(await countUsers()).toBe(before);
   });
 
@@ -150,7 +175,9 @@ describe('bad registration input → 400 naming the field, nothing written', () 
     ['country', { country: 'FRA' }],
   ])('%s: %j', async (field, override) => {
     const before = await countUsers();
-    const response = await request(h.app).post('/v1/users').send({ ...valid(), ...override });
+    const response = await request(h.app)
+      .post('/v1/users')
+      .send({ ...valid(), ...override });
     expect(response.status).toBe(400);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(response.body.type).toBe('https://tourkit.dev/problems/validation-failed');
@@ -179,7 +206,9 @@ describe('bad registration input → 400 naming the field, nothing written', () 
   });
 
   it('does not let a client choose its roles', async () => {
-    const response = await request(h.app).post('/v1/users').send({ ...valid(), roles: ['admin'] });
+    const response = await request(h.app)
+      .post('/v1/users')
+      .send({ ...valid(), roles: ['admin'] });
     expect(response.status).toBe(201);
     expect(response.body.roles).toEqual(['customer']);
   });
@@ -216,13 +245,21 @@ describe('profiles', () => {
     const byId = await request(h.app).get(`/v1/users/${user.id}`).set(headers);
     expect(byId.body).toEqual(me.body);
 
-    const changed = await request(h.app).patch(`/v1/users/${user.id}`).set(headers).send({ country: 'de' });
+    const changed = await request(h.app)
+      .patch(`/v1/users/${user.id}`)
+      .set(headers)
+      .send({ country: 'de' });
     expect(changed.status).toBe(200);
     expect(changed.body.country).toBe('DE');
 
-    const renamed = await request(h.app).patch('/v1/users/me').set(headers).send({ name: 'Ada King' });
+    const renamed = await request(h.app)
+      .patch('/v1/users/me')
+      .set(headers)
+      .send({ name: 'Ada King' });
     expect(renamed.body).toMatchObject({ name: 'Ada King', country: 'DE' });
-    expect(Date.parse(renamed.body.updatedAt)).toBeGreaterThanOrEqual(Date.parse(me.body.updatedAt));
+    expect(Date.parse(renamed.body.updatedAt)).toBeGreaterThanOrEqual(
+      Date.parse(me.body.updatedAt),
+    );
   });
 
   it("forbids reading or changing another user's profile (403) and changes nothing", async () => {
@@ -236,10 +273,15 @@ describe('profiles', () => {
     expect(read.body.type).toBe('https://tourkit.dev/problems/forbidden');
     expect(JSON.stringify(read.body)).not.toContain('Alice');
 
-    const write = await request(h.app).patch(`/v1/users/${alice.id}`).set(asBob).send({ name: 'Hacked' });
+    const write = await request(h.app)
+      .patch(`/v1/users/${alice.id}`)
+      .set(asBob)
+      .send({ name: 'Hacked' });
     expect(write.status).toBe(403);
 
-    const stored = await h.pool.query<{ name: string }>('SELECT name FROM users WHERE id = $1', [alice.id]);
+    const stored = await h.pool.query<{ name: string }>('SELECT name FROM users WHERE id = $1', [
+      alice.id,
+    ]);
     expect(stored.rows[0]!.name).toBe('Alice');
   });
 
@@ -252,7 +294,10 @@ describe('profiles', () => {
     const read = await request(h.app).get(`/v1/users/${alice.id}`).set(asAdmin);
     expect(read.status).toBe(200);
     expect(read.body.name).toBe('Alice');
-    const write = await request(h.app).patch(`/v1/users/${alice.id}`).set(asAdmin).send({ name: 'X' });
+    const write = await request(h.app)
+      .patch(`/v1/users/${alice.id}`)
+      .set(asAdmin)
+      .send({ name: 'X' });
     expect(write.status).toBe(403);
   });
 
@@ -274,7 +319,10 @@ describe('profiles', () => {
     const headers = await bearer(user.email);
     const newPassword = 'a brand new passphrase';
 
-    const missing = await request(h.app).patch('/v1/users/me').set(headers).send({ password: newPassword });
+    const missing = await request(h.app)
+      .patch('/v1/users/me')
+      .set(headers)
+      .send({ password: newPassword });
     expect(missing.status).toBe(400);
     expect(missing.body.errors.map((e: { field: string }) => e.field)).toEqual(['currentPassword']);
 
@@ -307,7 +355,10 @@ describe('profiles', () => {
     const headers = await bearer(user.email);
     const empty = await request(h.app).patch('/v1/users/me').set(headers).send({});
     expect(empty.status).toBe(400);
-    const badCountry = await request(h.app).patch('/v1/users/me').set(headers).send({ country: 'XX' });
+    const badCountry = await request(h.app)
+      .patch('/v1/users/me')
+      .set(headers)
+      .send({ country: 'XX' });
     expect(badCountry.status).toBe(400);
     expect(badCountry.body.errors.map((e: { field: string }) => e.field)).toEqual(['country']);
   });

@@ -18,7 +18,12 @@ afterAll(async () => {
   await pool.end();
 });
 
-const newUser = (email: string) => ({ email, passwordHash: '$argon2id$x', name: 'N', country: 'FR' });
+const newUser = (email: string) => ({
+  email,
+  passwordHash: '$argon2id$x',
+  name: 'N',
+  country: 'FR',
+});
 
 describe('users table and repository', () => {
   it('applies migrations once: a second run has nothing to do', async () => {
@@ -36,18 +41,26 @@ describe('users table and repository', () => {
 
   it('enforces case-insensitive uniqueness in the database itself', async () => {
     await repository.create(newUser('unique@example.com'));
-    await expect(repository.create(newUser('UNIQUE@example.com'))).rejects.toBeInstanceOf(EmailTakenError);
+    await expect(repository.create(newUser('UNIQUE@example.com'))).rejects.toBeInstanceOf(
+      EmailTakenError,
+    );
     await expect(
-      pool.query(`INSERT INTO users (email, password_hash, name, country) VALUES ('unique@example.com', 'h', 'n', 'FR')`),
+      pool.query(
+        `INSERT INTO users (email, password_hash, name, country) VALUES ('unique@example.com', 'h', 'n', 'FR')`,
+      ),
     ).rejects.toMatchObject({ code: '23505' });
   });
 
   it('refuses a malformed country or an upper-case e-mail written around the repository', async () => {
     await expect(
-      pool.query(`INSERT INTO users (email, password_hash, name, country) VALUES ('c@example.com', 'h', 'n', 'fr')`),
+      pool.query(
+        `INSERT INTO users (email, password_hash, name, country) VALUES ('c@example.com', 'h', 'n', 'fr')`,
+      ),
     ).rejects.toMatchObject({ code: '23514' });
     await expect(
-      pool.query(`INSERT INTO users (email, password_hash, name, country) VALUES ('D@example.com', 'h', 'n', 'FR')`),
+      pool.query(
+        `INSERT INTO users (email, password_hash, name, country) VALUES ('D@example.com', 'h', 'n', 'FR')`,
+      ),
     ).rejects.toMatchObject({ code: '23514' });
   });
 
@@ -56,12 +69,17 @@ describe('users table and repository', () => {
     const updated = await repository.update(user.id, { country: 'DE' });
     expect(updated).toMatchObject({ name: 'N', country: 'DE', passwordHash: '$argon2id$x' });
     expect(updated!.updatedAt.getTime()).toBeGreaterThanOrEqual(user.updatedAt.getTime());
-    expect(await repository.update('00000000-0000-4000-8000-000000000000', { name: 'x' })).toBeUndefined();
+    expect(
+      await repository.update('00000000-0000-4000-8000-000000000000', { name: 'x' }),
+    ).toBeUndefined();
   });
 
   it('treats SQL in values as data', async () => {
     const email = "o'brien+x@example.com";
-    const user = await repository.create({ ...newUser(email), name: "Robert'); DROP TABLE users;--" });
+    const user = await repository.create({
+      ...newUser(email),
+      name: "Robert'); DROP TABLE users;--",
+    });
     expect((await repository.findById(user.id))?.name).toBe("Robert'); DROP TABLE users;--");
   });
 });

@@ -21,12 +21,14 @@ const validRegistration = {
 
 describe('registerUserSchema', () => {
   it('normalizes e-mail to lower case and country to upper case', () => {
-    expect(registerUserSchema.parse({ ...validRegistration, email: '  Ada@Example.COM ' })).toEqual({
-      email: 'ada@example.com',
-      password: 'correct horse',
-      name: 'Ada Lovelace',
-      country: 'FR',
-    });
+    expect(registerUserSchema.parse({ ...validRegistration, email: '  Ada@Example.COM ' })).toEqual(
+      {
+        email: 'ada@example.com',
+        password: 'correct horse',
+        name: 'Ada Lovelace',
+        country: 'FR',
+      },
+    );
   });
 
   it.each([
@@ -43,9 +45,9 @@ describe('registerUserSchema', () => {
   });
 
   it('accepts a password of exactly 10 characters', () => {
-    expect(registerUserSchema.safeParse({ ...validRegistration, password: '0123456789' }).success).toBe(
-      true,
-    );
+    expect(
+      registerUserSchema.safeParse({ ...validRegistration, password: '0123456789' }).success,
+    ).toBe(true);
   });
 
   it('names every missing field', () => {
@@ -58,7 +60,11 @@ describe('registerUserSchema', () => {
   });
 
   it('says a missing field is required and a wrong type is not a string', () => {
-    const result = registerUserSchema.safeParse({ ...validRegistration, email: undefined, name: 7 });
+    const result = registerUserSchema.safeParse({
+      ...validRegistration,
+      email: undefined,
+      name: 7,
+    });
     expect(result.error?.issues.map((issue) => [issue.path.join('.'), issue.message])).toEqual([
       ['email', 'is required'],
       ['name', 'must be a string'],

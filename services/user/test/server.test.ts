@@ -34,7 +34,12 @@ describe('start-up', () => {
       const registered = await fetch(`${handle.url}/v1/users`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: 'boot@example.com', password: 'long enough pw', name: 'B', country: 'FR' }),
+        body: JSON.stringify({
+          email: 'boot@example.com',
+          password: 'long enough pw',
+          name: 'B',
+          country: 'FR',
+        }),
       });
       expect(registered.status).toBe(201);
     } finally {
