@@ -56,6 +56,15 @@ function rule<S extends z.ZodType>(schema: S, rules: CelRule<z.output<S>>[]): S 
     }) as S;
 }
 
+// Unquoted 09:00 is a number (540) for YAML 1.1 readers such as kubectl: say so.
+const clockString = () =>
+  z
+    .string({
+      error: (issue) =>
+        issue.input === undefined ? 'required' : 'expected HH:MM as a quoted string, e.g. "09:00"',
+    })
+    .max(5);
+
 const replicas = z
   .number()
   .int()
@@ -83,8 +92,8 @@ export const windowSchema = rule(
         .min(1, 'needs at least one day')
         .max(7)
         .meta({ 'x-kubernetes-list-type': 'set' }),
-      start: z.string().max(5).regex(CLOCK, 'expected HH:MM'),
-      end: z.string().max(5).regex(CLOCK_OR_MIDNIGHT_END, 'expected HH:MM (or 24:00)'),
+      start: clockString().regex(CLOCK, 'expected HH:MM'),
+      end: clockString().regex(CLOCK_OR_MIDNIGHT_END, 'expected HH:MM (or 24:00)'),
       minReplicas: replicas,
       maxReplicas: replicas,
       priority: z.number().int().min(0).max(1000).default(0),

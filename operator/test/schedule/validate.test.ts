@@ -84,3 +84,15 @@ describe('validateResource', () => {
     expect(result.ok ? [] : result.errors.map((e) => e.field)).toEqual(['apiVersion', 'kind', 'metadata.name']);
   });
 });
+
+describe('YAML 1.1 pitfalls', () => {
+  it('explains that an unquoted clock became a number', () => {
+    const result = validateSpec({
+      ...base,
+      windows: [{ name: 'w', days: ['Mon'], start: 540, end: '17:00', minReplicas: 1, maxReplicas: 2 }],
+    });
+    expect(result.ok ? [] : result.errors).toEqual([
+      { field: 'spec.windows[0].start', message: 'expected HH:MM as a quoted string, e.g. "09:00"' },
+    ]);
+  });
+});
