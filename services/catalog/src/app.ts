@@ -33,7 +33,10 @@ export interface CatalogApp {
 }
 
 /** Builds the catalog (pools, cache, routes) without listening. */
-export function createCatalogApp(config: CatalogConfig, options: { logger?: Logger } = {}): CatalogApp {
+export function createCatalogApp(
+  config: CatalogConfig,
+  options: { logger?: Logger } = {},
+): CatalogApp {
   const name = config.SERVICE_NAME;
   const logger = options.logger ?? createLogger(name, config.LOG_LEVEL);
   const metrics = createMetrics(name);
@@ -46,7 +49,12 @@ export function createCatalogApp(config: CatalogConfig, options: { logger?: Logg
     health,
     logger,
   });
-  const cache = createCache(config.REDIS_URL, { prefix: config.CACHE_PREFIX, logger, metrics, health });
+  const cache = createCache(config.REDIS_URL, {
+    prefix: config.CACHE_PREFIX,
+    logger,
+    metrics,
+    health,
+  });
   const catalog = new TourCatalog({
     repository: new TourRepository(primary, replica),
     cache,

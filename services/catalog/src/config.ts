@@ -23,6 +23,8 @@ export const catalogConfigSchema = defineConfig({
 
 export type CatalogConfig = z.output<typeof catalogConfigSchema>;
 
-export function loadCatalogConfig(environment: Record<string, string | undefined> = process.env): CatalogConfig {
+export function loadCatalogConfig(
+  environment: Record<string, string | undefined> = process.env,
+): CatalogConfig {
   return loadConfig(catalogConfigSchema, environment);
 }

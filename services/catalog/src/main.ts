@@ -14,7 +14,10 @@ await runService(async () => {
   if (config.RUN_MIGRATIONS) await runMigrations(config.DATABASE_URL, MIGRATIONS_DIR, { logger });
   if (config.SEED_DEMO_DATA) {
     const inserted = await seedDemoCatalog(catalog.primary);
-    logger.info({ inserted }, inserted > 0 ? 'demo catalog seeded' : 'catalog not empty; demo seed skipped');
+    logger.info(
+      { inserted },
+      inserted > 0 ? 'demo catalog seeded' : 'catalog not empty; demo seed skipped',
+    );
   }
   return startServer(catalog.app, {
     port: config.PORT,

@@ -36,7 +36,12 @@ export interface CatalogRoutesOptions {
 /** Roles that may manage any operator's tours. */
 const ADMIN_ROLES = ['admin'];
 
-export function catalogRoutes({ catalog, verifier, internalToken, now = () => new Date() }: CatalogRoutesOptions): Router {
+export function catalogRoutes({
+  catalog,
+  verifier,
+  internalToken,
+  now = () => new Date(),
+}: CatalogRoutesOptions): Router {
   const router = Router();
   const internalOnly = requireInternalToken(internalToken);
   const operatorOrInternal = operatorOrInternalToken(verifier, internalOnly);
@@ -59,7 +64,9 @@ export function catalogRoutes({ catalog, verifier, internalToken, now = () => ne
     const draft = parseBody(req, createTourSchema);
     const owner = restrictedOperatorEmail(req);
     if (owner !== undefined && draft.operatorEmail !== owner) {
-      throw forbidden('Operators create tours under their own e-mail (operatorEmail must match your account).');
+      throw forbidden(
+        'Operators create tours under their own e-mail (operatorEmail must match your account).',
+      );
     }
     const tour = await catalog.create(draft);
     res.status(201).location(`/v1/tours/${tour.id}`).json(tour);
@@ -92,15 +99,25 @@ export function catalogRoutes({ catalog, verifier, internalToken, now = () => ne
     const { delta } = parseBody(req, seatsChangeSchema);
     const result = await catalog.changeSeats(id, delta);
     if (result.kind === 'not-found') throw tourNotFound(id);
-    const seats = { tourId: id, capacity: result.capacity, bookedSeats: result.bookedSeats, availableSeats: availableSeats(result) };
+    const seats = {
+      tourId: id,
+      capacity: result.capacity,
+      bookedSeats: result.bookedSeats,
+      availableSeats: availableSeats(result),
+    };
     if (result.kind === 'rejected') {
-      throw new HttpProblem(409, result.reason, result.reason === 'not-enough-seats' ? 'Not enough seats' : 'Release exceeds booked seats', {
-        detail:
-          result.reason === 'not-enough-seats'
-            ? `Cannot reserve ${delta} seats: ${seats.availableSeats} left.`
-            : `Cannot release ${-delta} seats: ${seats.bookedSeats} booked.`,
-        extensions: seats,
-      });
+      throw new HttpProblem(
+        409,
+        result.reason,
+        result.reason === 'not-enough-seats' ? 'Not enough seats' : 'Release exceeds booked seats',
+        {
+          detail:
+            result.reason === 'not-enough-seats'
+              ? `Cannot reserve ${delta} seats: ${seats.availableSeats} left.`
+              : `Cannot release ${-delta} seats: ${seats.bookedSeats} booked.`,
+          extensions: seats,
+        },
+      );
     }
     res.json(seats);
   });
@@ -136,7 +153,10 @@ function ratingView(id: string, summary: RatingSummary | null) {
 }
 
 /** Services call with the internal token; people need a bearer token with the operator (or admin) role. */
-function operatorOrInternalToken(verifier: TokenVerifier, internalOnly: RequestHandler): RequestHandler {
+function operatorOrInternalToken(
+  verifier: TokenVerifier,
+  internalOnly: RequestHandler,
+): RequestHandler {
   const authenticate = requireAuth(verifier);
   const operatorRole = requireRole('operator', ...ADMIN_ROLES);
   return (req, res, next) => {
@@ -144,7 +164,9 @@ function operatorOrInternalToken(verifier: TokenVerifier, internalOnly: RequestH
       internalOnly(req, res, next);
       return;
     }
-    authenticate(req, res, (error?: unknown) => (error ? next(error) : operatorRole(req, res, next)));
+    authenticate(req, res, (error?: unknown) =>
+      error ? next(error) : operatorRole(req, res, next),
+    );
   };
 }
 

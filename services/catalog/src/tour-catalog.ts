@@ -1,5 +1,10 @@
 import type { Cache, Logger } from '@tourkit/kit';
-import type { RatingSummary, SeatChangeResult, TourRepository, UpdateResult } from './db/tour-repository.js';
+import type {
+  RatingSummary,
+  SeatChangeResult,
+  TourRepository,
+  UpdateResult,
+} from './db/tour-repository.js';
 import { canonicalFilter, toPage, type Page, type SearchFilter } from './domain/search.js';
 import type { TourDraft, TourPatch } from './domain/tour.js';
 import { toTourView, type TourView } from './tour-view.js';
@@ -91,7 +96,10 @@ export class TourCatalog {
       await this.options.cache.redis.incr(this.generationKey());
     } catch (error) {
       // The write is committed; entries cached before it expire within the TTL.
-      this.options.logger.warn({ err: error }, 'cache invalidation failed; cached reads may be stale until they expire');
+      this.options.logger.warn(
+        { err: error },
+        'cache invalidation failed; cached reads may be stale until they expire',
+      );
     }
   }
 

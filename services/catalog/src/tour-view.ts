@@ -1,4 +1,11 @@
-import { appliedPrice, availableSeats, endsAt, ratingAverage, type Season, type Tour } from './domain/tour.js';
+import {
+  appliedPrice,
+  availableSeats,
+  endsAt,
+  ratingAverage,
+  type Season,
+  type Tour,
+} from './domain/tour.js';
 
 /** A tour as the API shows it (and as the cache stores it). */
 export interface TourView {

@@ -11,7 +11,10 @@ async function tourCount(): Promise<number> {
 }
 
 async function createTour(overrides: Parameters<typeof tourBody>[0] = {}, inDays?: number) {
-  const response = await request(catalog.url).post('/v1/tours').set(catalog.internal).send(tourBody(overrides, inDays));
+  const response = await request(catalog.url)
+    .post('/v1/tours')
+    .set(catalog.internal)
+    .send(tourBody(overrides, inDays));
   expect(response.status).toBe(201);
   return response.body as { id: string; [key: string]: unknown };
 }
@@ -25,7 +28,10 @@ function expectValidationProblem(response: request.Response, field: string) {
 
 beforeAll(async () => {
   catalog = await startTestCatalog(await migratedTestDatabase('catalog_api'));
-  operator = await catalog.auth.authHeader('op-1', { email: 'op@example.test', roles: ['operator'] });
+  operator = await catalog.auth.authHeader('op-1', {
+    email: 'op@example.test',
+    roles: ['operator'],
+  });
 });
 
 afterAll(async () => {
@@ -38,24 +44,46 @@ describe('search', () => {
   beforeAll(async () => {
     const year = new Date().getUTCFullYear() + 1;
     await createTour({ title: 'Paris cheap', priceCents: 2000 }, 10);
-    await createTour({ title: 'Paris summer', priceCents: 5000, startsAt: `${year}-07-10T09:00:00Z`,
-      seasons: [{ name: 'high', from: `${year}-06-15`, until: `${year}-08-31`, priceCents: 9000 }] });
+    await createTour({
+      title: 'Paris summer',
+      priceCents: 5000,
+      startsAt: `${year}-07-10T09:00:00Z`,
+      seasons: [{ name: 'high', from: `${year}-06-15`, until: `${year}-08-31`, priceCents: 9000 }],
+    });
     soldOut = await createTour({ title: 'Paris sold out', capacity: 2 }, 20);
-    await request(catalog.url).post(`/internal/tours/${soldOut.id}/seats`).set(catalog.internal).send({ delta: 2 }).expect(200);
+    await request(catalog.url)
+      .post(`/internal/tours/${soldOut.id}/seats`)
+      .set(catalog.internal)
+      .send({ delta: 2 })
+      .expect(200);
     lyon = await createTour({ title: 'Lyon', destination: 'Lyon' }, 15);
   });
 
   it('finds the available tours of a destination, case-insensitively, soonest first', async () => {
-    const response = await request(catalog.url).get('/v1/tours?destination=paris&available=true').expect(200);
-    expect(response.body.items.map((t: { title: string }) => t.title)).toEqual(['Paris cheap', 'Paris summer']);
+    const response = await request(catalog.url)
+      .get('/v1/tours?destination=paris&available=true')
+      .expect(200);
+    expect(response.body.items.map((t: { title: string }) => t.title)).toEqual([
+      'Paris cheap',
+      'Paris summer',
+    ]);
     expect(response.body).toMatchObject({ page: 1, pageSize: 20, total: 2, totalPages: 1 });
-    expect(response.body.items[0]).toMatchObject({ destination: 'Paris', availableSeats: 10, currency: 'EUR' });
+    expect(response.body.items[0]).toMatchObject({
+      destination: 'Paris',
+      availableSeats: 10,
+      currency: 'EUR',
+    });
   });
 
   it('filters on the season price that applies to the departure', async () => {
     const response = await request(catalog.url).get('/v1/tours?minPrice=8000').expect(200);
     expect(response.body.items).toHaveLength(1);
-    expect(response.body.items[0]).toMatchObject({ title: 'Paris summer', priceCents: 5000, effectivePriceCents: 9000, appliedSeason: 'high' });
+    expect(response.body.items[0]).toMatchObject({
+      title: 'Paris summer',
+      priceCents: 5000,
+      effectivePriceCents: 9000,
+      appliedSeason: 'high',
+    });
     const cheap = await request(catalog.url).get('/v1/tours?maxPrice=4999').expect(200);
     expect(cheap.body.items.map((t: { title: string }) => t.title)).toEqual(['Paris cheap']);
   });
@@ -96,13 +124,32 @@ describe('details and availability', () => {
   it('shows a tour with its applied price and its availability', async () => {
     const tour = await createTour({ capacity: 5 });
     const details = await request(catalog.url).get(`/v1/tours/${tour.id}`).expect(200);
-    expect(details.body).toMatchObject({ id: tour.id, capacity: 5, bookedSeats: 0, effectivePriceCents: 5000, appliedSeason: null, ratingAverage: null, ratingCount: 0 });
-    const availability = await request(catalog.url).get(`/v1/tours/${tour.id}/availability`).expect(200);
-    expect(availability.body).toEqual({ tourId: tour.id, startsAt: details.body.startsAt, capacity: 5, bookedSeats: 0, availableSeats: 5, available: true });
+    expect(details.body).toMatchObject({
+      id: tour.id,
+      capacity: 5,
+      bookedSeats: 0,
+      effectivePriceCents: 5000,
+      appliedSeason: null,
+      ratingAverage: null,
+      ratingCount: 0,
+    });
+    const availability = await request(catalog.url)
+      .get(`/v1/tours/${tour.id}/availability`)
+      .expect(200);
+    expect(availability.body).toEqual({
+      tourId: tour.id,
+      startsAt: details.body.startsAt,
+      capacity: 5,
+      bookedSeats: 0,
+      availableSeats: 5,
+      available: true,
+    });
   });
 
   it('answers 404 for an unknown tour and 400 for a malformed id', async () => {
-    const missing = await request(catalog.url).get('/v1/tours/6b0e3f5e-1c1a-4c38-9a57-0c1f7f0c9d11').expect(404);
+    const missing = await request(catalog.url)
+      .get('/v1/tours/6b0e3f5e-1c1a-4c38-9a57-0c1f7f0c9d11')
+      .expect(404);
     expect(missing.body.type).toBe('https://tourkit.dev/problems/not-found');
     expectValidationProblem(await request(catalog.url).get('/v1/tours/42'), 'id');
   });
@@ -110,9 +157,17 @@ describe('details and availability', () => {
 
 describe('operator writes', () => {
   it('lets an operator create and patch their own tour', async () => {
-    const created = await request(catalog.url).post('/v1/tours').set(operator).send(tourBody()).expect(201);
+    const created = await request(catalog.url)
+      .post('/v1/tours')
+      .set(operator)
+      .send(tourBody())
+      .expect(201);
     expect(created.headers.location).toBe(`/v1/tours/${created.body.id}`);
-    const patched = await request(catalog.url).patch(`/v1/tours/${created.body.id}`).set(operator).send({ capacity: 50, title: 'Renamed' }).expect(200);
+    const patched = await request(catalog.url)
+      .patch(`/v1/tours/${created.body.id}`)
+      .set(operator)
+      .send({ capacity: 50, title: 'Renamed' })
+      .expect(200);
     expect(patched.body).toMatchObject({ capacity: 50, title: 'Renamed', availableSeats: 50 });
   });
 
@@ -121,10 +176,22 @@ describe('operator writes', () => {
     await request(catalog.url).post('/v1/tours').send(tourBody()).expect(401);
     const customer = await catalog.auth.authHeader('u-1', { roles: ['customer'] });
     await request(catalog.url).post('/v1/tours').set(customer).send(tourBody()).expect(403);
-    await request(catalog.url).post('/v1/tours').set(operator).send(tourBody({ operatorEmail: 'other@example.test' })).expect(403);
-    await request(catalog.url).post('/v1/tours').set({ 'x-internal-token': 'wrong-token-wrong-token' }).send(tourBody()).expect(401);
+    await request(catalog.url)
+      .post('/v1/tours')
+      .set(operator)
+      .send(tourBody({ operatorEmail: 'other@example.test' }))
+      .expect(403);
+    await request(catalog.url)
+      .post('/v1/tours')
+      .set({ 'x-internal-token': 'wrong-token-wrong-token' })
+      .send(tourBody())
+      .expect(401);
     const someoneElses = await createTour({ operatorEmail: 'other@example.test' });
-    await request(catalog.url).patch(`/v1/tours/${someoneElses.id}`).set(operator).send({ title: 'Mine now' }).expect(403);
+    await request(catalog.url)
+      .patch(`/v1/tours/${someoneElses.id}`)
+      .set(operator)
+      .send({ title: 'Mine now' })
+      .expect(403);
     expect(await tourCount()).toBe(before + 1);
   });
 
@@ -135,19 +202,39 @@ describe('operator writes', () => {
     [{ startsAt: 'next tuesday' }, 'startsAt'],
     [{ title: '' }, 'title'],
     [{ bookedSeats: 4 }, 'bookedSeats'],
-    [{ seasons: [{ name: 'high', from: '2026-08-01', until: '2026-07-01', priceCents: 1 }] }, 'seasons.0.until'],
+    [
+      { seasons: [{ name: 'high', from: '2026-08-01', until: '2026-07-01', priceCents: 1 }] },
+      'seasons.0.until',
+    ],
   ])('answers 400 to a create with %j naming %s, and writes nothing', async (change, field) => {
     const before = await tourCount();
-    expectValidationProblem(await request(catalog.url).post('/v1/tours').set(operator).send(tourBody(change)), field);
+    expectValidationProblem(
+      await request(catalog.url).post('/v1/tours').set(operator).send(tourBody(change)),
+      field,
+    );
     expect(await tourCount()).toBe(before);
   });
 
   it('answers 400 to a bad patch and 409 to a capacity below the booked seats, changing nothing', async () => {
     const tour = await createTour({ capacity: 5 });
-    await request(catalog.url).post(`/internal/tours/${tour.id}/seats`).set(catalog.internal).send({ delta: 4 }).expect(200);
-    expectValidationProblem(await request(catalog.url).patch(`/v1/tours/${tour.id}`).set(operator).send({ capacity: -1 }), 'capacity');
-    expectValidationProblem(await request(catalog.url).patch(`/v1/tours/${tour.id}`).set(operator).send({}), 'body');
-    const conflict = await request(catalog.url).patch(`/v1/tours/${tour.id}`).set(operator).send({ capacity: 3 }).expect(409);
+    await request(catalog.url)
+      .post(`/internal/tours/${tour.id}/seats`)
+      .set(catalog.internal)
+      .send({ delta: 4 })
+      .expect(200);
+    expectValidationProblem(
+      await request(catalog.url).patch(`/v1/tours/${tour.id}`).set(operator).send({ capacity: -1 }),
+      'capacity',
+    );
+    expectValidationProblem(
+      await request(catalog.url).patch(`/v1/tours/${tour.id}`).set(operator).send({}),
+      'body',
+    );
+    const conflict = await request(catalog.url)
+      .patch(`/v1/tours/${tour.id}`)
+      .set(operator)
+      .send({ capacity: 3 })
+      .expect(409);
     expect(conflict.body.detail).toMatch(/below the 4 seats/);
     const after = await request(catalog.url).get(`/v1/tours/${tour.id}`).expect(200);
     expect(after.body).toMatchObject({ capacity: 5, bookedSeats: 4 });
@@ -158,29 +245,54 @@ describe('internal endpoints', () => {
   it('reserves and releases seats within capacity, 409 beyond', async () => {
     const tour = await createTour({ capacity: 3 });
     const seats = (delta: unknown) =>
-      request(catalog.url).post(`/internal/tours/${tour.id}/seats`).set(catalog.internal).send({ delta });
-    expect((await seats(2)).body).toEqual({ tourId: tour.id, capacity: 3, bookedSeats: 2, availableSeats: 1 });
+      request(catalog.url)
+        .post(`/internal/tours/${tour.id}/seats`)
+        .set(catalog.internal)
+        .send({ delta });
+    expect((await seats(2)).body).toEqual({
+      tourId: tour.id,
+      capacity: 3,
+      bookedSeats: 2,
+      availableSeats: 1,
+    });
     const over = await seats(2);
     expect(over.status).toBe(409);
-    expect(over.body).toMatchObject({ type: 'https://tourkit.dev/problems/not-enough-seats', availableSeats: 1 });
+    expect(over.body).toMatchObject({
+      type: 'https://tourkit.dev/problems/not-enough-seats',
+      availableSeats: 1,
+    });
     const underflow = await seats(-3);
     expect(underflow.status).toBe(409);
     expect(underflow.body.type).toBe('https://tourkit.dev/problems/release-exceeds-booked');
     expect((await seats(-2)).body.bookedSeats).toBe(0);
     expectValidationProblem(await seats(0), 'delta');
-    await request(catalog.url).post(`/internal/tours/${tour.id}/seats`).send({ delta: 1 }).expect(401);
-    await request(catalog.url).post('/internal/tours/6b0e3f5e-1c1a-4c38-9a57-0c1f7f0c9d11/seats').set(catalog.internal).send({ delta: 1 }).expect(404);
+    await request(catalog.url)
+      .post(`/internal/tours/${tour.id}/seats`)
+      .send({ delta: 1 })
+      .expect(401);
+    await request(catalog.url)
+      .post('/internal/tours/6b0e3f5e-1c1a-4c38-9a57-0c1f7f0c9d11/seats')
+      .set(catalog.internal)
+      .send({ delta: 1 })
+      .expect(404);
   });
 
   it('adds ratings atomically and accepts the review service summary', async () => {
     const tour = await createTour();
     const rate = (rating: unknown) =>
-      request(catalog.url).post(`/internal/tours/${tour.id}/ratings`).set(catalog.internal).send({ rating });
+      request(catalog.url)
+        .post(`/internal/tours/${tour.id}/ratings`)
+        .set(catalog.internal)
+        .send({ rating });
     await Promise.all([rate(5), rate(4), rate(4)]);
     const details = await request(catalog.url).get(`/v1/tours/${tour.id}`).expect(200);
     expect(details.body).toMatchObject({ ratingAverage: 4.33, ratingCount: 3 });
     expectValidationProblem(await rate(6), 'rating');
-    const summary = await request(catalog.url).put(`/internal/tours/${tour.id}/rating`).set(catalog.internal).send({ average: 3.5, count: 10 }).expect(200);
+    const summary = await request(catalog.url)
+      .put(`/internal/tours/${tour.id}/rating`)
+      .set(catalog.internal)
+      .send({ average: 3.5, count: 10 })
+      .expect(200);
     expect(summary.body).toEqual({ tourId: tour.id, ratingAverage: 3.5, ratingCount: 10 });
   });
 
@@ -188,13 +300,18 @@ describe('internal endpoints', () => {
     const tour = await createTour({ capacity: 10 });
     const attempts = await Promise.all(
       Array.from({ length: 40 }, () =>
-        request(catalog.url).post(`/internal/tours/${tour.id}/seats`).set(catalog.internal).send({ delta: 1 }),
+        request(catalog.url)
+          .post(`/internal/tours/${tour.id}/seats`)
+          .set(catalog.internal)
+          .send({ delta: 1 }),
       ),
     );
     const statuses = attempts.map((r) => r.status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(10);
     expect(statuses.filter((s) => s === 409)).toHaveLength(30);
-    const row = await catalog.primary.query('SELECT booked_seats FROM tours WHERE id = $1', [tour.id]);
+    const row = await catalog.primary.query('SELECT booked_seats FROM tours WHERE id = $1', [
+      tour.id,
+    ]);
     expect(row.rows[0].booked_seats).toBe(10);
   });
 });

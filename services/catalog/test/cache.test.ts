@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { closedPort } from '@tourkit/kit/testing';
-import { cacheRequests, migratedTestDatabase, startTestCatalog, tourBody, type TestCatalog } from './helpers.js';
+import {
+  cacheRequests,
+  migratedTestDatabase,
+  startTestCatalog,
+  tourBody,
+  type TestCatalog,
+} from './helpers.js';
 
 let databaseUrl: string;
 let catalog: TestCatalog;
@@ -16,7 +22,10 @@ afterAll(async () => {
 });
 
 async function createParisTour(title: string) {
-  const response = await request(catalog.url).post('/v1/tours').set(catalog.internal).send(tourBody({ title }));
+  const response = await request(catalog.url)
+    .post('/v1/tours')
+    .set(catalog.internal)
+    .send(tourBody({ title }));
   expect(response.status).toBe(201);
   return response.body as { id: string };
 }
@@ -34,30 +43,49 @@ describe('cache', () => {
     const misses = await cacheRequests(catalog.url, 'miss');
     const hits = await cacheRequests(catalog.url, 'hit');
 
-    expect((await request(catalog.url).get(search).expect(200)).body.items[0].title).toBe('Original');
+    expect((await request(catalog.url).get(search).expect(200)).body.items[0].title).toBe(
+      'Original',
+    );
     expect(await cacheRequests(catalog.url, 'miss')).toBe(misses + 1);
     await request(catalog.url).get(search).expect(200);
     expect(await cacheRequests(catalog.url, 'hit')).toBe(hits + 1);
 
     await renameInDatabase(tour.id, 'Changed behind the cache');
-    expect((await request(catalog.url).get(search).expect(200)).body.items[0].title).toBe('Original');
+    expect((await request(catalog.url).get(search).expect(200)).body.items[0].title).toBe(
+      'Original',
+    );
 
     // Any write through the API (here a seat reservation) invalidates searches and details.
-    await request(catalog.url).post(`/internal/tours/${tour.id}/seats`).set(catalog.internal).send({ delta: 1 }).expect(200);
+    await request(catalog.url)
+      .post(`/internal/tours/${tour.id}/seats`)
+      .set(catalog.internal)
+      .send({ delta: 1 })
+      .expect(200);
     const fresh = await request(catalog.url).get(search).expect(200);
-    expect(fresh.body.items[0]).toMatchObject({ title: 'Changed behind the cache', bookedSeats: 1 });
+    expect(fresh.body.items[0]).toMatchObject({
+      title: 'Changed behind the cache',
+      bookedSeats: 1,
+    });
   });
 
   it('caches details and invalidates them on a patch', async () => {
     const tour = await createParisTour('Detail');
     await request(catalog.url).get(`/v1/tours/${tour.id}`).expect(200);
     await renameInDatabase(tour.id, 'Stale?');
-    expect((await request(catalog.url).get(`/v1/tours/${tour.id}`).expect(200)).body.title).toBe('Detail');
-    await request(catalog.url).patch(`/v1/tours/${tour.id}`).set(catalog.internal).send({ description: 'new' }).expect(200);
-    expect((await request(catalog.url).get(`/v1/tours/${tour.id}`).expect(200)).body).toMatchObject({
-      title: 'Stale?',
-      description: 'new',
-    });
+    expect((await request(catalog.url).get(`/v1/tours/${tour.id}`).expect(200)).body.title).toBe(
+      'Detail',
+    );
+    await request(catalog.url)
+      .patch(`/v1/tours/${tour.id}`)
+      .set(catalog.internal)
+      .send({ description: 'new' })
+      .expect(200);
+    expect((await request(catalog.url).get(`/v1/tours/${tour.id}`).expect(200)).body).toMatchObject(
+      {
+        title: 'Stale?',
+        description: 'new',
+      },
+    );
   });
 
   it('does not cache a 404, so a tour is visible as soon as it is created', async () => {
@@ -73,7 +101,11 @@ describe('cache', () => {
   });
 
   it('expires entries after CACHE_TTL_SECONDS', async () => {
-    const ttlCatalog = await startTestCatalog(databaseUrl, { CACHE_TTL_SECONDS: '42' }, catalog.auth);
+    const ttlCatalog = await startTestCatalog(
+      databaseUrl,
+      { CACHE_TTL_SECONDS: '42' },
+      catalog.auth,
+    );
     try {
       await request(ttlCatalog.url).get('/v1/tours?destination=Lyon').expect(200);
       const keys = await ttlCatalog.cache.redis.keys(`${ttlCatalog.config.CACHE_PREFIX}g*search*`);
@@ -106,8 +138,14 @@ describe('Redis down', () => {
     const id = listed.body.items[0].id as string;
     await request(degraded.url).get(`/v1/tours/${id}`).expect(200);
     await renameInDatabase(id, 'Seen at once without a cache');
-    expect((await request(degraded.url).get(`/v1/tours/${id}`).expect(200)).body.title).toBe('Seen at once without a cache');
-    await request(degraded.url).post(`/internal/tours/${id}/seats`).set(degraded.internal).send({ delta: 1 }).expect(200);
+    expect((await request(degraded.url).get(`/v1/tours/${id}`).expect(200)).body.title).toBe(
+      'Seen at once without a cache',
+    );
+    await request(degraded.url)
+      .post(`/internal/tours/${id}/seats`)
+      .set(degraded.internal)
+      .send({ delta: 1 })
+      .expect(200);
   });
 
   it('reports DEGRADED on /health with the cache down, and stays ready', async () => {

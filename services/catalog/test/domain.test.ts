@@ -11,7 +11,12 @@ import {
   type Tour,
 } from '../src/domain/tour.js';
 import { canonicalFilter, pageOffset, searchQuerySchema, toPage } from '../src/domain/search.js';
-import { createTourSchema, patchTourSchema, ratingSummarySchema, seatsChangeSchema } from '../src/domain/tour-input.js';
+import {
+  createTourSchema,
+  patchTourSchema,
+  ratingSummarySchema,
+  seatsChangeSchema,
+} from '../src/domain/tour-input.js';
 import { demoDrafts } from '../src/seed/demo-catalog.js';
 
 const seasons: Season[] = [
@@ -19,7 +24,10 @@ const seasons: Season[] = [
   { name: 'high', from: '2026-06-15', until: '2026-08-31', priceCents: 6000 },
 ];
 
-function fieldsOf(result: { success: boolean; error?: { issues: Array<{ path: PropertyKey[] }> } }): string[] {
+function fieldsOf(result: {
+  success: boolean;
+  error?: { issues: Array<{ path: PropertyKey[] }> };
+}): string[] {
   return (result.error?.issues ?? []).map((issue) => issue.path.map(String).join('.'));
 }
 
@@ -43,7 +51,10 @@ describe('season price for a date', () => {
   it('finds overlapping seasons, including touching inclusive ends', () => {
     expect(overlappingSeasons(seasons)).toEqual([]);
     expect(
-      overlappingSeasons([...seasons, { name: 'peak', from: '2026-08-31', until: '2026-09-10', priceCents: 7000 }]),
+      overlappingSeasons([
+        ...seasons,
+        { name: 'peak', from: '2026-08-31', until: '2026-09-10', priceCents: 7000 },
+      ]),
     ).toEqual([[1, 2]]);
   });
 });
@@ -91,7 +102,10 @@ describe('operator patches', () => {
     updatedAt: new Date(),
   };
   it('keeps unchanged fields', () => {
-    expect(applyPatch(tour, { title: 'New', capacity: undefined })).toMatchObject({ title: 'New', capacity: 10 });
+    expect(applyPatch(tour, { title: 'New', capacity: undefined })).toMatchObject({
+      title: 'New',
+      capacity: 10,
+    });
   });
   it('refuses a capacity below the seats already booked', () => {
     expect(patchConflict(applyPatch(tour, { capacity: 5 }))).toMatch(/below the 6 seats/);
@@ -146,7 +160,13 @@ describe('search query', () => {
 
   it('paginates', () => {
     expect(pageOffset({ page: 3, pageSize: 20 })).toBe(40);
-    expect(toPage(['a'], 41, { page: 3, pageSize: 20 })).toEqual({ items: ['a'], page: 3, pageSize: 20, total: 41, totalPages: 3 });
+    expect(toPage(['a'], 41, { page: 3, pageSize: 20 })).toEqual({
+      items: ['a'],
+      page: 3,
+      pageSize: 20,
+      total: 41,
+      totalPages: 3,
+    });
     expect(toPage([], 0, { page: 1, pageSize: 20 }).totalPages).toBe(0);
   });
 });
@@ -177,7 +197,10 @@ describe('tour input', () => {
     [{ startsAt: '1 July' }, 'startsAt'],
     [{ operatorEmail: 'nope' }, 'operatorEmail'],
     [{ bookedSeats: 3 }, 'bookedSeats'],
-    [{ seasons: [{ name: 'x', from: '2026-07-10', until: '2026-07-01', priceCents: 1 }] }, 'seasons.0.until'],
+    [
+      { seasons: [{ name: 'x', from: '2026-07-10', until: '2026-07-01', priceCents: 1 }] },
+      'seasons.0.until',
+    ],
     [
       {
         seasons: [
@@ -198,7 +221,10 @@ describe('tour input', () => {
     expect(fieldsOf(seatsChangeSchema.safeParse({ delta: 0 }))).toEqual(['delta']);
     expect(fieldsOf(seatsChangeSchema.safeParse({ delta: 1.5 }))).toEqual(['delta']);
     expect(fieldsOf(ratingSummarySchema.safeParse({ average: 4, count: 0 }))).toEqual(['average']);
-    expect(ratingSummarySchema.parse({ average: 4.5, count: 2 })).toEqual({ average: 4.5, count: 2 });
+    expect(ratingSummarySchema.parse({ average: 4.5, count: 2 })).toEqual({
+      average: 4.5,
+      count: 2,
+    });
   });
 });
 

@@ -3,7 +3,12 @@ import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { runMigrations } from '@tourkit/kit';
-import { createTestAuth, createTestDatabase, testRedisUrl, type TestAuth } from '@tourkit/kit/testing';
+import {
+  createTestAuth,
+  createTestDatabase,
+  testRedisUrl,
+  type TestAuth,
+} from '@tourkit/kit/testing';
 import { loadCatalogConfig, type CatalogConfig } from '../src/config.js';
 import { createCatalogApp, type CatalogApp } from '../src/app.js';
 import type { TourDraft } from '../src/domain/tour.js';
@@ -81,9 +86,14 @@ export function tourBody(overrides: Partial<Record<keyof TourDraft, unknown>> = 
 }
 
 /** Sum of the cache_requests_total counter for one result, read from /metrics. */
-export async function cacheRequests(url: string, result: 'hit' | 'miss' | 'error'): Promise<number> {
+export async function cacheRequests(
+  url: string,
+  result: 'hit' | 'miss' | 'error',
+): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`cache_requests_total{result="${result}"}`));
+  const line = text
+    .split('\n')
+    .find((l) => l.startsWith(`cache_requests_total{result="${result}"}`));
   return line ? Number(line.split(' ').pop()) : 0;
 }
 

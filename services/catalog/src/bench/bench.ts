@@ -10,7 +10,8 @@ import { seedDemoCatalog } from '../seed/demo-catalog.js';
 const DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS ?? 10);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
-const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/tourkit_catalog_bench';
+const DATABASE_URL =
+  process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/tourkit_catalog_bench';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SEARCH_PATH = '/v1/tours?destination=Paris&available=true';
 
@@ -85,7 +86,9 @@ async function main(): Promise<void> {
   const sample = (await (await fetch(catalogUrl)).json()) as { total: number };
   if (!(sample.total > 0)) throw new Error('the demo catalog has no available Paris tours');
 
-  console.log(`warm-up ${WARMUP_SECONDS} s each, then ${DURATION_SECONDS} s each, ${CONNECTIONS} connections, loopback`);
+  console.log(
+    `warm-up ${WARMUP_SECONDS} s each, then ${DURATION_SECONDS} s each, ${CONNECTIONS} connections, loopback`,
+  );
   await load(baselineUrl, WARMUP_SECONDS);
   await load(catalogUrl, WARMUP_SECONDS);
   const baseline = await load(baselineUrl, DURATION_SECONDS);

@@ -99,7 +99,10 @@ export class TourRepository {
           ORDER BY t.starts_at, t.id LIMIT $${limit} OFFSET $${limit + 1}`,
         [...params, filter.pageSize, pageOffset(filter)],
       ),
-      this.replica.query<{ total: number }>(`SELECT count(*)::int AS total FROM tours t ${where}`, params),
+      this.replica.query<{ total: number }>(
+        `SELECT count(*)::int AS total FROM tours t ${where}`,
+        params,
+      ),
     ]);
     return { tours: rows.rows.map(toTour), total: count.rows[0]?.total ?? 0 };
   }
@@ -109,7 +112,9 @@ export class TourRepository {
   }
 
   async count(): Promise<number> {
-    const result = await this.replica.query<{ total: number }>('SELECT count(*)::int AS total FROM tours');
+    const result = await this.replica.query<{ total: number }>(
+      'SELECT count(*)::int AS total FROM tours',
+    );
     return result.rows[0]?.total ?? 0;
   }
 
@@ -147,7 +152,8 @@ export class TourRepository {
       const locked = await client.query('SELECT 1 FROM tours WHERE id = $1 FOR UPDATE', [id]);
       if (locked.rowCount === 0) return { kind: 'not-found' };
       const current = (await findTour(client, id))!;
-      if (ownerEmail !== undefined && current.operatorEmail !== ownerEmail) return { kind: 'not-owner' };
+      if (ownerEmail !== undefined && current.operatorEmail !== ownerEmail)
+        return { kind: 'not-owner' };
       const patched = applyPatch(current, patch);
       const conflict = patchConflict(patched);
       if (conflict) return { kind: 'conflict', detail: conflict };
@@ -197,7 +203,11 @@ export class TourRepository {
     const counts = { capacity: seats.capacity, bookedSeats: seats.booked_seats };
     const outcome = changeSeats(counts, delta);
     // The row may have moved between the two statements; the reason describes the state we now see.
-    const reason = outcome.ok ? (delta > 0 ? 'not-enough-seats' : 'release-exceeds-booked') : outcome.reason;
+    const reason = outcome.ok
+      ? delta > 0
+        ? 'not-enough-seats'
+        : 'release-exceeds-booked'
+      : outcome.reason;
     return { kind: 'rejected', reason, ...counts };
   }
 
@@ -221,12 +231,18 @@ export class TourRepository {
 }
 
 async function findTour(db: Pool | PoolClient, id: string): Promise<Tour | null> {
-  const result = await db.query<TourRow>(`SELECT ${TOUR_COLUMNS} FROM tours t WHERE t.id = $1`, [id]);
+  const result = await db.query<TourRow>(`SELECT ${TOUR_COLUMNS} FROM tours t WHERE t.id = $1`, [
+    id,
+  ]);
   const row = result.rows[0];
   return row ? toTour(row) : null;
 }
 
-async function insertSeasons(client: PoolClient, tourId: string, seasons: readonly Season[]): Promise<void> {
+async function insertSeasons(
+  client: PoolClient,
+  tourId: string,
+  seasons: readonly Season[],
+): Promise<void> {
   if (seasons.length === 0) return;
   await client.query(
     `INSERT INTO tour_seasons (tour_id, position, name, valid_from, valid_until, price_cents)
@@ -244,7 +260,11 @@ async function insertSeasons(client: PoolClient, tourId: string, seasons: readon
   );
 }
 
-async function ratingUpdate(pool: Pool, update: string, params: unknown[]): Promise<RatingSummary | null> {
+async function ratingUpdate(
+  pool: Pool,
+  update: string,
+  params: unknown[],
+): Promise<RatingSummary | null> {
   const result = await pool.query<{ rating_sum: string; rating_count: number }>(
     `${update} RETURNING rating_sum, rating_count`,
     params,
@@ -260,13 +280,18 @@ function whereClause(filter: SearchFilter): { where: string; params: unknown[] }
     params.push(value);
     return `$${params.length}`;
   };
-  if (filter.destination !== undefined) conditions.push(`lower(t.destination) = lower(${param(filter.destination)})`);
+  if (filter.destination !== undefined)
+    conditions.push(`lower(t.destination) = lower(${param(filter.destination)})`);
   if (filter.country !== undefined) conditions.push(`t.country = ${param(filter.country)}`);
-  if (filter.available === true) conditions.push('t.booked_seats < t.capacity AND t.starts_at > now()');
+  if (filter.available === true)
+    conditions.push('t.booked_seats < t.capacity AND t.starts_at > now()');
   if (filter.available === false) conditions.push('t.booked_seats >= t.capacity');
   if (filter.from !== undefined) conditions.push(`t.starts_at >= ${param(filter.from)}`);
-  if (filter.toExclusive !== undefined) conditions.push(`t.starts_at < ${param(filter.toExclusive)}`);
-  if (filter.minPriceCents !== undefined) conditions.push(`t.effective_price_cents >= ${param(filter.minPriceCents)}`);
-  if (filter.maxPriceCents !== undefined) conditions.push(`t.effective_price_cents <= ${param(filter.maxPriceCents)}`);
+  if (filter.toExclusive !== undefined)
+    conditions.push(`t.starts_at < ${param(filter.toExclusive)}`);
+  if (filter.minPriceCents !== undefined)
+    conditions.push(`t.effective_price_cents >= ${param(filter.minPriceCents)}`);
+  if (filter.maxPriceCents !== undefined)
+    conditions.push(`t.effective_price_cents <= ${param(filter.maxPriceCents)}`);
   return { where: conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '', params };
 }

@@ -20,7 +20,9 @@ const dateParam = z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
   error: 'must be an ISO-8601 date (YYYY-MM-DD) or date-time',
 });
 
-const booleanParam = z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true');
+const booleanParam = z
+  .enum(['true', 'false'], { error: 'must be true or false' })
+  .transform((v) => v === 'true');
 
 export interface SearchFilter {
   destination?: string;
@@ -56,11 +58,29 @@ export const searchQuerySchema = strictKeys(
   'query parameter',
 )
   .superRefine((query, ctx) => {
-    if (query.minPrice !== undefined && query.maxPrice !== undefined && query.minPrice > query.maxPrice) {
-      ctx.addIssue({ code: 'custom', path: ['maxPrice'], message: 'must be at least minPrice', input: query.maxPrice });
+    if (
+      query.minPrice !== undefined &&
+      query.maxPrice !== undefined &&
+      query.minPrice > query.maxPrice
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['maxPrice'],
+        message: 'must be at least minPrice',
+        input: query.maxPrice,
+      });
     }
-    if (query.from !== undefined && query.to !== undefined && startOf(query.from) >= endOf(query.to)) {
-      ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be after from', input: query.to });
+    if (
+      query.from !== undefined &&
+      query.to !== undefined &&
+      startOf(query.from) >= endOf(query.to)
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['to'],
+        message: 'must be after from',
+        input: query.to,
+      });
     }
   })
   .transform((query): SearchFilter => {
@@ -97,8 +117,18 @@ export interface Page<T> {
   totalPages: number;
 }
 
-export function toPage<T>(items: T[], total: number, filter: Pick<SearchFilter, 'page' | 'pageSize'>): Page<T> {
-  return { items, page: filter.page, pageSize: filter.pageSize, total, totalPages: Math.ceil(total / filter.pageSize) };
+export function toPage<T>(
+  items: T[],
+  total: number,
+  filter: Pick<SearchFilter, 'page' | 'pageSize'>,
+): Page<T> {
+  return {
+    items,
+    page: filter.page,
+    pageSize: filter.pageSize,
+    total,
+    totalPages: Math.ceil(total / filter.pageSize),
+  };
 }
 
 /**

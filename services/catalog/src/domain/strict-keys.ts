@@ -10,7 +10,12 @@ export function strictKeys<Shape extends z.ZodRawShape>(shape: Shape, noun = 'fi
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
       for (const key of Object.keys(value)) {
         if (!Object.hasOwn(shape, key)) {
-          ctx.addIssue({ code: 'custom', path: [key], message: `Unknown ${noun} "${key}"`, input: value });
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: `Unknown ${noun} "${key}"`,
+            input: value,
+          });
         }
       }
     }

@@ -13,7 +13,12 @@ const seasonSchema = strictKeys({
   priceCents: cents,
 }).superRefine((season, ctx) => {
   if (season.from > season.until) {
-    ctx.addIssue({ code: 'custom', path: ['until'], message: 'must not be before from', input: season.until });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['until'],
+      message: 'must not be before from',
+      input: season.until,
+    });
   }
 });
 
@@ -22,7 +27,12 @@ const seasonsSchema = z
   .max(24)
   .superRefine((seasons, ctx) => {
     for (const [, second] of overlappingSeasons(seasons)) {
-      ctx.addIssue({ code: 'custom', path: [second, 'from'], message: 'overlaps another season', input: seasons });
+      ctx.addIssue({
+        code: 'custom',
+        path: [second, 'from'],
+        message: 'overlaps another season',
+        input: seasons,
+      });
     }
   });
 
@@ -34,12 +44,21 @@ const tourFields = {
     .regex(/^[A-Za-z]{2}$/, 'must be a two-letter ISO 3166-1 country code')
     .transform((c) => c.toUpperCase()),
   description: z.string().max(5000),
-  startsAt: z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time' }).transform((s) => new Date(s)),
-  durationHours: z.number().int().min(1).max(24 * 60),
+  startsAt: z.iso
+    .datetime({ offset: true, error: 'must be an ISO-8601 date-time' })
+    .transform((s) => new Date(s)),
+  durationHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60),
   capacity: z.number().int().min(0).max(100_000),
   priceCents: cents,
   seasons: seasonsSchema,
-  operatorEmail: z.email().max(254).transform((e) => e.toLowerCase()),
+  operatorEmail: z
+    .email()
+    .max(254)
+    .transform((e) => e.toLowerCase()),
 };
 
 export const createTourSchema = strictKeys({
@@ -83,8 +102,18 @@ export const ratingSummarySchema = strictKeys({
   count: z.number().int().min(0).max(100_000_000),
 }).superRefine((summary, ctx) => {
   if (summary.count === 0 && summary.average !== 0) {
-    ctx.addIssue({ code: 'custom', path: ['average'], message: 'must be 0 when count is 0', input: summary.average });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['average'],
+      message: 'must be 0 when count is 0',
+      input: summary.average,
+    });
   } else if (summary.count > 0 && summary.average < 1) {
-    ctx.addIssue({ code: 'custom', path: ['average'], message: 'must be between 1 and 5 when count > 0', input: summary.average });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['average'],
+      message: 'must be between 1 and 5 when count > 0',
+      input: summary.average,
+    });
   }
 });

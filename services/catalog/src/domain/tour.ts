@@ -54,14 +54,22 @@ export function utcDate(instant: Date): string {
 }
 
 /** The price per traveller on `date`: the first season covering it, else the base price. */
-export function priceOn(date: Date, basePriceCents: number, seasons: readonly Season[]): AppliedPrice {
+export function priceOn(
+  date: Date,
+  basePriceCents: number,
+  seasons: readonly Season[],
+): AppliedPrice {
   const day = utcDate(date);
   const season = seasons.find((s) => s.from <= day && day <= s.until);
-  return season ? { priceCents: season.priceCents, season: season.name } : { priceCents: basePriceCents, season: null };
+  return season
+    ? { priceCents: season.priceCents, season: season.name }
+    : { priceCents: basePriceCents, season: null };
 }
 
 /** The price that applies to a tour's departure. */
-export function appliedPrice(tour: Pick<Tour, 'startsAt' | 'priceCents' | 'seasons'>): AppliedPrice {
+export function appliedPrice(
+  tour: Pick<Tour, 'startsAt' | 'priceCents' | 'seasons'>,
+): AppliedPrice {
   return priceOn(tour.startsAt, tour.priceCents, tour.seasons);
 }
 
@@ -84,10 +92,15 @@ export function endsAt(tour: Pick<Tour, 'startsAt' | 'durationHours'>): Date {
   return new Date(tour.startsAt.getTime() + tour.durationHours * 3_600_000);
 }
 
-export type SeatChange = { ok: true; bookedSeats: number } | { ok: false; reason: 'not-enough-seats' | 'release-exceeds-booked' };
+export type SeatChange =
+  | { ok: true; bookedSeats: number }
+  | { ok: false; reason: 'not-enough-seats' | 'release-exceeds-booked' };
 
 /** Whether `delta` seats can be reserved (positive) or released (negative) without overselling or going below zero. */
-export function changeSeats(tour: Pick<Tour, 'capacity' | 'bookedSeats'>, delta: number): SeatChange {
+export function changeSeats(
+  tour: Pick<Tour, 'capacity' | 'bookedSeats'>,
+  delta: number,
+): SeatChange {
   const bookedSeats = tour.bookedSeats + delta;
   if (bookedSeats > tour.capacity) return { ok: false, reason: 'not-enough-seats' };
   if (bookedSeats < 0) return { ok: false, reason: 'release-exceeds-booked' };
@@ -96,17 +109,23 @@ export function changeSeats(tour: Pick<Tour, 'capacity' | 'bookedSeats'>, delta:
 
 /** Average rating rounded to two decimals, or null when nobody rated the tour yet. */
 export function ratingAverage(tour: Pick<Tour, 'ratingSum' | 'ratingCount'>): number | null {
-  return tour.ratingCount === 0 ? null : Math.round((tour.ratingSum / tour.ratingCount) * 100) / 100;
+  return tour.ratingCount === 0
+    ? null
+    : Math.round((tour.ratingSum / tour.ratingCount) * 100) / 100;
 }
 
 /** The tour an operator's patch would produce; the caller checks it with `patchConflict`. */
 export function applyPatch(tour: Tour, patch: TourPatch): Tour {
-  const defined = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
+  const defined = Object.fromEntries(
+    Object.entries(patch).filter(([, value]) => value !== undefined),
+  );
   return { ...tour, ...defined };
 }
 
 /** Why a patched tour cannot be stored, or null when it can. */
-export function patchConflict(patched: Pick<Tour, 'capacity' | 'bookedSeats' | 'seasons'>): string | null {
+export function patchConflict(
+  patched: Pick<Tour, 'capacity' | 'bookedSeats' | 'seasons'>,
+): string | null {
   if (patched.capacity < patched.bookedSeats) {
     return `capacity ${patched.capacity} is below the ${patched.bookedSeats} seats already booked`;
   }

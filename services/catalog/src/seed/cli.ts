@@ -2,7 +2,14 @@
 // with the demo tours when it is empty.
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { ConfigError, createPool, ensureDatabase, env, loadConfig, runMigrations } from '@tourkit/kit';
+import {
+  ConfigError,
+  createPool,
+  ensureDatabase,
+  env,
+  loadConfig,
+  runMigrations,
+} from '@tourkit/kit';
 import { seedDemoCatalog } from './demo-catalog.js';
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url));
@@ -16,11 +23,17 @@ try {
   const pool = createPool(DATABASE_URL, { name: 'catalog-seed' });
   try {
     const inserted = await seedDemoCatalog(pool);
-    console.log(inserted > 0 ? `catalog: ${inserted} demo tours inserted` : 'catalog: already has tours; seed skipped');
+    console.log(
+      inserted > 0
+        ? `catalog: ${inserted} demo tours inserted`
+        : 'catalog: already has tours; seed skipped',
+    );
   } finally {
     await pool.end();
   }
 } catch (error) {
-  console.error(error instanceof ConfigError ? error.message : `catalog seed failed: ${String(error)}`);
+  console.error(
+    error instanceof ConfigError ? error.message : `catalog seed failed: ${String(error)}`,
+  );
   process.exitCode = 1;
 }
