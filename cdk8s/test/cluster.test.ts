@@ -1,0 +1,162 @@
+/**
+ * Against a real control plane (hack/cluster: apiserver, controller-manager with the real HPA and
+ * disruption controllers, kwok nodes, metrics-server; or any cluster named by KUBECONFIG):
+ * every object passes a strict server-side dry-run (the API server's own OpenAPI schema of the version
+ * under test), then a real apply in a fresh namespace where the Deployments become available, the
+ * HPAs act and report metrics, and network policies, PDBs and ServiceAccounts are as intended.
+ *
+ * CRD kinds (ServiceMonitor, PrometheusRule, CloudNativePG Cluster) are sent only when their CRD
+ * is installed on the cluster; the local control plane has none, so there they are left out.
+ */
+import { createTestNamespace, getTestCluster, kubectl, waitFor, type TestCluster } from '@tourkit/testenv';
+import { stringify } from 'yaml';
+import { SERVICE_NAMES } from '../src/services.js';
+import { synthPlatform, type K8sObject } from './synth.js';
+
+const MINUTE = 60_000;
+jest.setTimeout(10 * MINUTE);
+
+let cluster: TestCluster;
+let ns: { name: string; cleanup(): Promise<void> };
+let objects: K8sObject[];
+let namespaceObject: K8sObject;
+
+const toYaml = (list: K8sObject[]) => list.map((o) => `---\n${stringify(o)}`).join('');
+
+async function ok(args: string[], input?: string): Promise<string> {
+  const result = await kubectl(cluster, args, input === undefined ? {} : { input });
+  if (result.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${result.code}):\n${result.stderr}`);
+  return result.stdout;
+}
+
+async function getJson(kind: string, name = ''): Promise<any> {
+  return JSON.parse(await ok(['-n', ns.name, 'get', kind, ...(name ? [name] : []), '-o', 'json']));
+}
+
+async function crdInstalled(name: string): Promise<boolean> {
+  return (await kubectl(cluster, ['get', 'crd', name])).code === 0;
+}
+
+beforeAll(async () => {
+  cluster = await getTestCluster();
+  ns = await createTestNamespace(cluster, 'platform');
+  const monitoring = await crdInstalled('servicemonitors.monitoring.coreos.com');
+  const synthesized = synthPlatform({
+    namespace: ns.name,
+    serviceMonitor: { enabled: monitoring },
+    prometheusRules: { enabled: await crdInstalled('prometheusrules.monitoring.coreos.com') },
+  });
+  objects = synthesized.platform;
+  namespaceObject = synthesized.namespace[0]!;
+  // The platform namespace enforces the "restricted" Pod Security Standard; so does the test's.
+  await ok(['label', 'namespace', ns.name, ...Object.entries(namespaceObject.metadata.labels!).map(([k, v]) => `${k}=${v}`)]);
+  await ok(
+    ['-n', ns.name, 'create', 'secret', 'generic', 'tourkit-secrets', '--from-literal=internal-token=test-internal-token-0123456789',
+      '--from-literal=jwt-public-key=unused', '--from-literal=jwt-private-key=unused', '--from-literal=postgres-password=test'],
+  );
+});
+
+afterAll(async () => {
+  await ns?.cleanup();
+});
+
+describe('the synthesized platform on a real API server', () => {
+  it('passes a strict server-side dry-run, every object (schema of the running version, admission, PSA)', async () => {
+    const result = await kubectl(
+      cluster,
+      ['apply', '--server-side', '--dry-run=server', '--validate=strict', '--field-manager=tourkit-test', '-f', '-'],
+      { input: toYaml([namespaceObject, ...objects]) },
+    );
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim().split('\n')).toHaveLength(objects.length + 1);
+  });
+
+  it('passes the dry-run for the CloudNativePG variant too, where its CRD is installed', async () => {
+    if (!(await crdInstalled('clusters.postgresql.cnpg.io'))) {
+      console.warn('CloudNativePG CRD not installed on this cluster: the Cluster variant is not dry-run here');
+      return;
+    }
+    const cnpg = synthPlatform({ namespace: ns.name, cloudnativepg: { enabled: true }, serviceMonitor: { enabled: false }, prometheusRules: { enabled: false } });
+    const result = await kubectl(cluster, ['apply', '--server-side', '--dry-run=server', '--validate=strict', '-f', '-'], {
+      input: toYaml(cnpg.platform),
+    });
+    expect(result.stderr).toBe('');
+  });
+
+  describe('applied for real in a fresh namespace', () => {
+    beforeAll(async () => {
+      await ok(['apply', '--server-side', '--field-manager=tourkit-test', '-f', '-'], toYaml(objects));
+    });
+
+    it('makes every Deployment available, at its profile floor (the HPA raises catalog to 4)', async () => {
+      const floor: Record<string, number> = { catalog: 4, user: 3, booking: 2, gateway: 2, review: 2, payment: 2, notification: 2 };
+      let last = '';
+      await waitFor(
+        'every Deployment available at its floor',
+        async () => {
+          const list = (await getJson('deployments')).items as any[];
+          last = list.map((d) => `${d.metadata.name}=${d.status.availableReplicas ?? 0}/${floor[d.metadata.name]}`).join(' ');
+          const ready = SERVICE_NAMES.every((name) => {
+            const d = list.find((x) => x.metadata.name === name);
+            const available = d?.status.conditions?.some((c: any) => c.type === 'Available' && c.status === 'True');
+            return available && (d.status.availableReplicas ?? 0) >= floor[name]!;
+          });
+          return ready ? true : undefined;
+        },
+        { timeoutMs: 5 * MINUTE, intervalMs: 3000, lastSeen: () => last },
+      );
+    });
+
+    it('has HPAs that are accepted, scale on their metrics and report them (booking: CPU and memory)', async () => {
+      let last = '';
+      const hpas = await waitFor(
+        'every HPA reporting current metrics',
+        async () => {
+          const list = (await getJson('hpa')).items as any[];
+          last = list.map((h) => `${h.metadata.name}:${JSON.stringify(h.status.currentMetrics ?? [])}`).join(' ');
+          const reporting = list.filter((h) => (h.status.currentMetrics ?? []).length === h.spec.metrics.length);
+          return list.length === 6 && reporting.length === 6 ? list : undefined;
+        },
+        { timeoutMs: 5 * MINUTE, intervalMs: 5000, lastSeen: () => last },
+      );
+      const booking = hpas.find((h) => h.metadata.name === 'booking');
+      expect(booking.status.currentMetrics.map((m: any) => m.resource.name).sort()).toEqual(['cpu', 'memory']);
+      const active = booking.status.conditions.find((c: any) => c.type === 'ScalingActive');
+      expect(active.status).toBe('True');
+      expect(booking.spec.behavior.scaleDown.stabilizationWindowSeconds).toBe(300);
+      expect(hpas.map((h) => h.metadata.name).sort()).toEqual(SERVICE_NAMES.filter((s) => s !== 'user').sort());
+    });
+
+    it('has the default-deny and one allow NetworkPolicy per workload', async () => {
+      const names = ((await getJson('networkpolicies')).items as any[]).map((p) => p.metadata.name);
+      const expected = ['default-deny', 'allow-dns', 'redis', ...SERVICE_NAMES, ...SERVICE_NAMES.filter((s) => s !== 'gateway').map((s) => `${s}-db`)];
+      expect(names.sort()).toEqual(expected.sort());
+      const deny = await getJson('networkpolicy', 'default-deny');
+      expect(deny.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    });
+
+    it('has PodDisruptionBudgets that the disruption controller tracks', async () => {
+      const pdbs = await waitFor('every PDB observed', async () => {
+        const list = (await getJson('pdb')).items as any[];
+        return list.length === SERVICE_NAMES.length && list.every((p) => p.status?.expectedPods >= 2) ? list : undefined;
+      }, { timeoutMs: 2 * MINUTE });
+      const user = pdbs.find((p) => p.metadata.name === 'user');
+      expect(user.status.expectedPods).toBe(3);
+      expect(user.status.disruptionsAllowed).toBe(1);
+    });
+
+    it('gives each service a ServiceAccount without a token and without API rights', async () => {
+      for (const name of SERVICE_NAMES) {
+        const sa = await getJson('serviceaccount', name);
+        expect(sa.automountServiceAccountToken).toBe(false);
+        const canI = await kubectl(cluster, ['auth', 'can-i', 'get', 'secrets', '-n', ns.name, `--as=system:serviceaccount:${ns.name}:${name}`]);
+        expect(canI.stdout.trim()).toBe('no');
+      }
+      const pods = (await getJson('pods', '')).items as any[];
+      const catalogPod = pods.find((p) => p.metadata.labels?.['app.kubernetes.io/name'] === 'catalog');
+      expect(catalogPod.spec.automountServiceAccountToken).toBe(false);
+      expect(catalogPod.spec.volumes.some((v: any) => v.projected)).toBe(false);
+    });
+  });
+});
