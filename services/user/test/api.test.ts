@@ -1,5 +1,8 @@
 import { createPublicKey, verify as verifySignature } from 'node:crypto';
 import request from 'supertest';
+import { HealthRegistry, createLogger, createMetrics } from '@tourkit/kit';
+import { createUserApp } from '../src/app.js';
+import { createPasswordHasher, type PasswordHasher } from '../src/domain/password.js';
 import { INTERNAL_TOKEN, startHarness, type Harness } from './harness.js';
 
 let h: Harness;
@@ -154,6 +157,32 @@ describe('registration and login', () => {
     expect(wrongPassword.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(wrongPassword.body).toEqual(unknownEmail.body);
     expect(wrongPassword.body.type).toBe('https://tourkit.dev/problems/invalid-credentials');
+  });
+
+  it('runs the KDF for an unknown e-mail as for a known one', async () => {
+    const real = createPasswordHasher();
+    const kdfRuns = { count: 0 };
+    const counting: PasswordHasher = {
+      ...real,
+      verify: (hash, password) => ((kdfRuns.count += 1), real.verify(hash, password)),
+      verifyAgainstDummy: (password) => ((kdfRuns.count += 1), real.verifyAgainstDummy(password)),
+    };
+    const app = createUserApp({
+      config: h.config,
+      logger: createLogger('user', 'silent'),
+      metrics: createMetrics('user', { defaultMetrics: false }),
+      health: new HealthRegistry(),
+      pool: h.pool,
+      hasher: counting,
+    });
+    const { user } = await register();
+    const attempt = (email: string) =>
+      request(app).post('/v1/auth/login').send({ email, password: 'not the password' });
+
+    expect((await attempt(user.email)).status).toBe(401);
+    expect(kdfRuns.count).toBe(1);
+    expect((await attempt(uniqueEmail('nobody'))).status).toBe(401);
+    expect(kdfRuns.count).toBe(2);
   });
 
   it('logs in whatever the case of the e-mail', async () => {
