@@ -15,7 +15,7 @@ import { errorToProblem } from './problem-mapping.js';
 import { PROBLEM_CONTENT_TYPE, notFound, type HttpProblem } from './errors.js';
 import type { HealthRegistry } from './health.js';
 import type { ServiceMetrics } from './metrics.js';
-import { runWithRequestContext } from './request-context.js';
+import { currentRequestContext, runWithRequestContext } from './request-context.js';
 
 export interface CreateAppOptions {
   name: string;
@@ -42,10 +42,12 @@ export function createApp(options: CreateAppOptions): Express {
     pinoHttp({
       logger,
       genReqId: (req) => (req as IncomingMessage & { id: string }).id,
-      customProps: (req) => ({
-        requestId: (req as Request).id,
-        traceId: (req as Request).traceId,
-      }),
+      // The logger's mixin adds requestId/traceId from the request context; should a completion line be
+      // emitted outside that context, bind them here instead (never both: pino would repeat the keys).
+      customProps: (req) =>
+        currentRequestContext()
+          ? {}
+          : { requestId: (req as Request).id, traceId: (req as Request).traceId },
       autoLogging: { ignore: (req) => PROBE_PATHS.has((req.url ?? '').split('?')[0] ?? '') },
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
       serializers: {

@@ -149,6 +149,41 @@ describe('createApp', () => {
     expect(completed).toMatchObject({ requestId: 'req-log', traceId, res: { statusCode: 200 } });
   });
 
+  it('adds the request ids to lines logged far from req, once per line', async () => {
+    const { logger, lines, raw } = memoryLogger();
+    const app = createApp({
+      name: 'ids',
+      logger,
+      metrics: createMetrics('ids', { defaultMetrics: false }),
+      health: new HealthRegistry(),
+      routes: (app) =>
+        app.get('/deep', async (_req, res) => {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          logger.info('from a repository');
+          res.json({});
+        }),
+    });
+    await request(app).get('/deep').set('x-request-id', 'req-deep');
+    const logged = lines().filter((line) => line.requestId === 'req-deep');
+    expect(logged.map((line) => line.msg)).toEqual(['from a repository', 'request completed']);
+    const completion = raw().find(
+      (line) => line.includes('req-deep') && line.includes('completed'),
+    );
+    expect(completion?.match(/"requestId"/g)).toHaveLength(1);
+  });
+
+  it('logs a 413 with its request id', async () => {
+    const { app, lines } = buildApp();
+    await request(app)
+      .post('/v1/tours')
+      .set('x-request-id', 'req-413')
+      .set('content-type', 'application/json')
+      .send(JSON.stringify({ destination: 'x'.repeat(2000), capacity: 1 }));
+    expect(lines().find((line) => line.requestId === 'req-413')).toMatchObject({
+      res: { statusCode: 413 },
+    });
+  });
+
   it('counts RED metrics by route pattern, never by raw URL', async () => {
     const { app } = buildApp();
     await request(app).get('/v1/tours/1');

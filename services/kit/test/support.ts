@@ -1,8 +1,12 @@
 import { Writable } from 'node:stream';
-import { pino, type Logger } from 'pino';
+import { createLogger, type Logger } from '../src/logger.js';
 
-/** A logger whose JSON lines are collected in memory, so tests can assert what was logged. */
-export function memoryLogger(): { logger: Logger; lines: () => Array<Record<string, unknown>> } {
+/** The kit's logger writing to memory, so tests can assert what was logged. */
+export function memoryLogger(): {
+  logger: Logger;
+  raw: () => string[];
+  lines: () => Array<Record<string, unknown>>;
+} {
   const chunks: string[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _encoding, callback) {
@@ -10,14 +14,10 @@ export function memoryLogger(): { logger: Logger; lines: () => Array<Record<stri
       callback();
     },
   });
-  const logger = pino({ level: 'info', base: { service: 'test' } }, stream);
+  const raw = () => chunks.join('').split('\n').filter(Boolean);
   return {
-    logger,
-    lines: () =>
-      chunks
-        .join('')
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => JSON.parse(line) as Record<string, unknown>),
+    logger: createLogger('test', 'info', stream),
+    raw,
+    lines: () => raw().map((line) => JSON.parse(line) as Record<string, unknown>),
   };
 }
