@@ -21,12 +21,17 @@ TOURKIT_SERVICE_MONITOR ?=
 synth: deps ## Synthesize the Kubernetes manifests into cdk8s/dist/*.k8s.yaml
 	npx tsc -b cdk8s
 	TOURKIT_NAMESPACE=$(NAMESPACE) TOURKIT_IMAGE_TAG=$(TAG) TOURKIT_IMAGE_REGISTRY=$(REGISTRY) \
-	  TOURKIT_CNPG=$(CNPG) TOURKIT_SERVICE_MONITOR=$(TOURKIT_SERVICE_MONITOR) node $(CDK8S_DIST)/main.js
+	  TOURKIT_CNPG=$(CNPG) TOURKIT_SERVICE_MONITOR=$(TOURKIT_SERVICE_MONITOR) \
+	  TOURKIT_OPERATOR_IMAGE=$(OPERATOR_IMAGE) node $(CDK8S_DIST)/main.js
 
 .PHONY: dashboards
 dashboards: deps ## Generate the Grafana dashboard JSON (cdk8s/dist/dashboards and the Helm chart's copy)
 	npx tsc -b cdk8s
 	node $(CDK8S_DIST)/main.js --dashboards $(CDK8S_DIST)/dashboards charts/tourkit/files/dashboards
+
+.PHONY: chart-files
+chart-files: dashboards ## Refresh the Helm chart's generated files: dashboard JSON and the ScalingSchedule CRD (crds/)
+	node $(CDK8S_DIST)/main.js --chart-crds charts/tourkit/crds
 
 .PHONY: dockerfile
 dockerfile: ## Give a new service its Dockerfile: make dockerfile SERVICE=review
@@ -50,10 +55,10 @@ kind-cluster:
 	$(KUBECTL) config use-context kind-$(KIND_CLUSTER)
 
 .PHONY: kind-load
-kind-load: images
-	@for svc in $(IMAGE_SERVICES); do \
-	  echo "==> loading tourkit/$$svc:$(TAG) into kind"; \
-	  $(KIND) load docker-image tourkit/$$svc:$(TAG) --name $(KIND_CLUSTER); \
+kind-load: images operator-image
+	@for image in $(foreach s,$(IMAGE_SERVICES),tourkit/$(s):$(TAG)) $(OPERATOR_IMAGE); do \
+	  echo "==> loading $$image into kind"; \
+	  $(KIND) load docker-image $$image --name $(KIND_CLUSTER); \
 	done
 
 # Third-party charts (on a connected Docker host):
@@ -88,8 +93,10 @@ deploy: ## Apply the platform to the current kube context (server-side apply; CR
 	$(MAKE) --no-print-directory synth TOURKIT_SERVICE_MONITOR=$$sm
 	$(KUBECTL) apply --server-side --field-manager=tourkit -f $(CDK8S_DIST)/tourkit-namespace.k8s.yaml
 	cdk8s/scripts/create-secrets.sh $(NAMESPACE)
-	# Operator (ScalingSchedule CRD, RBAC, controller, booking schedule): applied here once operator/ exports its manifests.
+	$(KUBECTL) apply --server-side --field-manager=tourkit -f $(CDK8S_DIST)/tourkit-crds.k8s.yaml
+	$(KUBECTL) wait --for=condition=Established --timeout=60s crd/scalingschedules.scaling.tourkit.dev
 	$(KUBECTL) apply --server-side --field-manager=tourkit -f $(CDK8S_DIST)/tourkit.k8s.yaml
+	$(KUBECTL) apply --server-side --field-manager=tourkit -f $(CDK8S_DIST)/tourkit-operator.k8s.yaml
 	$(KUBECTL) -n $(NAMESPACE) rollout status statefulset --timeout=10m
 	$(KUBECTL) -n $(NAMESPACE) rollout status deployment --timeout=10m
 

@@ -1,6 +1,7 @@
 /**
  * `make synth`: writes dist/tourkit-namespace.k8s.yaml and dist/tourkit.k8s.yaml.
  * `make dashboards` (`--dashboards <dir>...`): writes the generated Grafana dashboard JSON into each directory.
+ * `--chart-crds <dir>`: writes the ScalingSchedule CRD for the Helm chart's crds/ folder.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -9,11 +10,19 @@ import { dashboardJson } from './observability/dashboard.js';
 import { DASHBOARD_FILE } from './observability/observability.js';
 import { optionsFromEnvironment } from './options.js';
 import { buildPlatform } from './platform.js';
+import { CRD_FILE, crdYaml } from './operator.js';
 import { SERVICES } from './services.js';
 
 const args = process.argv.slice(2);
 const flag = args.indexOf('--dashboards');
-if (flag >= 0) {
+const crdFlag = args.indexOf('--chart-crds');
+if (crdFlag >= 0) {
+  const dir = args[crdFlag + 1];
+  if (!dir) throw new Error('--chart-crds needs an output directory');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, CRD_FILE), crdYaml());
+  console.log(`wrote ${path.join(dir, CRD_FILE)}`);
+} else if (flag >= 0) {
   const dirs = args.slice(flag + 1);
   if (dirs.length === 0) throw new Error('--dashboards needs at least one output directory');
   for (const dir of dirs) {

@@ -18,6 +18,7 @@ export interface PlatformOptions {
   readonly serviceMonitor: { readonly enabled: boolean };
   readonly prometheusRules: { readonly enabled: boolean };
   readonly networkPolicies: { readonly enabled: boolean };
+  /** The ScalingSchedule operator (operator/) and the booking schedule. */
   readonly operator: { readonly enabled: boolean; readonly image: string; readonly replicas: number };
   readonly postgres: { readonly image: string };
   readonly redis: { readonly image: string };
@@ -34,7 +35,7 @@ export const DEFAULT_OPTIONS: PlatformOptions = {
   serviceMonitor: { enabled: true },
   prometheusRules: { enabled: true },
   networkPolicies: { enabled: true },
-  operator: { enabled: false, image: 'tourkit/operator:dev', replicas: 1 },
+  operator: { enabled: true, image: 'tourkit/scaling-schedule:dev', replicas: 1 },
   postgres: { image: 'postgres:17.6' },
   redis: { image: 'redis:7.4-alpine' },
   otlpEndpoint: '',
@@ -67,13 +68,17 @@ function booleanVariable(env: Record<string, string | undefined>, name: string):
   return value;
 }
 
-/** `make synth` settings: TOURKIT_NAMESPACE, TOURKIT_IMAGE_REGISTRY, TOURKIT_IMAGE_TAG, TOURKIT_CNPG, TOURKIT_SERVICE_MONITOR. */
+/**
+ * `make synth` settings: TOURKIT_NAMESPACE, TOURKIT_IMAGE_REGISTRY, TOURKIT_IMAGE_TAG, TOURKIT_CNPG,
+ * TOURKIT_SERVICE_MONITOR, TOURKIT_OPERATOR, TOURKIT_OPERATOR_IMAGE; unset or empty keeps the default.
+ */
 export function optionsFromEnvironment(env: Record<string, string | undefined>): PlatformOptions {
   const namespace = env.TOURKIT_NAMESPACE || DEFAULT_OPTIONS.namespace;
   if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace))
     throw new Error(`TOURKIT_NAMESPACE: "${namespace}" is not a valid namespace name`);
   const cnpg = booleanVariable(env, 'TOURKIT_CNPG');
   const monitors = booleanVariable(env, 'TOURKIT_SERVICE_MONITOR');
+  const operator = booleanVariable(env, 'TOURKIT_OPERATOR');
   return resolveOptions({
     namespace,
     image: {
@@ -82,5 +87,9 @@ export function optionsFromEnvironment(env: Record<string, string | undefined>):
     },
     ...(cnpg === undefined ? {} : { cloudnativepg: { enabled: cnpg } }),
     ...(monitors === undefined ? {} : { serviceMonitor: { enabled: monitors }, prometheusRules: { enabled: monitors } }),
+    operator: {
+      enabled: operator ?? DEFAULT_OPTIONS.operator.enabled,
+      image: env.TOURKIT_OPERATOR_IMAGE || DEFAULT_OPTIONS.operator.image,
+    },
   });
 }

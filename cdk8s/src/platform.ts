@@ -5,6 +5,7 @@ import { NetworkPolicies } from './constructs/network-policies.js';
 import { Redis } from './constructs/redis.js';
 import { TourkitService } from './constructs/tourkit-service.js';
 import { Observability } from './observability/observability.js';
+import { CrdChart, OperatorChart } from './operator.js';
 import type { PlatformOptions } from './options.js';
 import { SERVICES, type ServiceSpec } from './services.js';
 
@@ -42,17 +43,15 @@ export class PlatformChart extends Chart {
   }
 }
 
-/*
- * OPERATOR (ScalingSchedule CRD, RBAC, controller, booking schedule): built in operator/ by another engineer,
- * who will export `operatorManifests({ namespace, image, replicas })` and `bookingSchedule({ namespace })` from
- * `@tourkit/operator/deploy/manifests`. When operator/src/deploy/manifests.ts exists, add an OperatorChart here
- * that wraps each returned object in an ApiObject, gated by `options.operator.enabled`
- * (and add "@tourkit/operator" to cdk8s/package.json plus a tsconfig reference to ../operator).
+/**
+ * One file per chart, applied in this order by `make deploy`: namespace, CRDs, platform, operator.
+ * The operator's charts exist only when `options.operator.enabled`.
  */
-
 export function buildPlatform(app: App, options: PlatformOptions, services: readonly ServiceSpec[] = SERVICES) {
   return {
     namespace: new NamespaceChart(app, 'tourkit-namespace', options),
+    crds: options.operator.enabled ? new CrdChart(app, 'tourkit-crds') : undefined,
     platform: new PlatformChart(app, 'tourkit', options, services),
+    operator: options.operator.enabled ? new OperatorChart(app, 'tourkit-operator', options) : undefined,
   };
 }

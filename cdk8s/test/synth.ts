@@ -16,7 +16,12 @@ export function synthPlatform(overrides: PartialOptions = {}) {
   const app: App = Testing.app();
   const charts = buildPlatform(app, resolveOptions(overrides));
   const namespace = Testing.synth(charts.namespace) as K8sObject[];
-  const platform = Testing.synth(charts.platform) as K8sObject[];
+  const crds = charts.crds ? (Testing.synth(charts.crds) as K8sObject[]) : [];
+  // What `helm template` renders: the platform and, when enabled, the operator (its CRD is apart, in crds/).
+  const platform = [
+    ...(Testing.synth(charts.platform) as K8sObject[]),
+    ...(charts.operator ? (Testing.synth(charts.operator) as K8sObject[]) : []),
+  ];
   const find = (kind: string, name: string): K8sObject => {
     const found = platform.find((o) => o.kind === kind && o.metadata.name === name);
     if (!found) throw new Error(`no ${kind}/${name} in the synthesized platform`);
@@ -24,5 +29,5 @@ export function synthPlatform(overrides: PartialOptions = {}) {
   };
   const maybe = (kind: string, name: string) => platform.find((o) => o.kind === kind && o.metadata.name === name);
   const ofKind = (kind: string) => platform.filter((o) => o.kind === kind);
-  return { namespace, platform, find, maybe, ofKind };
+  return { namespace, crds, platform, find, maybe, ofKind };
 }

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
 import { SERVICE_NAMES } from '../src/services.js';
 import { synthPlatform } from './synth.js';
 
@@ -125,7 +128,50 @@ describe('namespace and observability', () => {
     const alerts = find('PrometheusRule', 'tourkit').spec.groups[0].rules.map((r: any) => r.alert);
     expect(alerts).toEqual(['TourkitHighErrorRate', 'TourkitHighLatencyP99', 'TourkitHpaAtMaximum', 'TourkitPodRestarting']);
   });
-  it('put every object in the platform namespace', () => {
-    for (const o of platform) expect(o.metadata.namespace).toBe('tourkit');
+  it('put every namespaced object in the platform namespace', () => {
+    const clusterScoped = new Set(['ClusterRole', 'ClusterRoleBinding']);
+    for (const o of platform) expect(o.metadata.namespace).toBe(clusterScoped.has(o.kind) ? undefined : 'tourkit');
+  });
+});
+
+describe('ScalingSchedule operator', () => {
+  const { crds } = synthPlatform();
+  it('is included from @tourkit/operator: controller, least-privilege RBAC, the booking schedule', () => {
+    expect(find('Deployment', 'tourkit-scaling-schedule').spec.template.spec.containers[0].image).toBe('tourkit/scaling-schedule:dev');
+    expect(find('ClusterRoleBinding', 'tourkit-scaling-schedule').subjects[0].namespace).toBe('tourkit');
+    const schedule = find('ScalingSchedule', 'booking');
+    expect(schedule.spec.targetRef.name).toBe('booking');
+    expect(schedule.spec.windows.map((w: any) => [w.name, w.minReplicas, w.maxReplicas])).toEqual([
+      ['business-hours', 5, 10],
+      ['weekend', 7, 15],
+    ]);
+    expect(schedule.spec.default).toEqual({ minReplicas: 2, maxReplicas: 4 });
+  });
+  it('may talk to the API server despite the default deny', () => {
+    const egress = find('NetworkPolicy', 'tourkit-scaling-schedule').spec.egress[0].ports.map((p: any) => p.port);
+    expect(egress).toEqual([443, 6443]);
+  });
+  it('ships its CRD apart, and the Helm chart carries the same CRD', () => {
+    expect(crds.map((c) => c.metadata.name)).toEqual(['scalingschedules.scaling.tourkit.dev']);
+    const chartCrd = readFileSync(
+      path.resolve(import.meta.dirname, '..', '..', 'charts', 'tourkit', 'crds', 'scalingschedules.scaling.tourkit.dev.yaml'),
+      'utf8',
+    );
+    expect(parse(chartCrd)).toEqual(crds[0]);
+  });
+  it('can be left out', () => {
+    const without = synthPlatform({ operator: { enabled: false } });
+    expect(without.crds).toHaveLength(0);
+    expect(without.maybe('ScalingSchedule', 'booking')).toBeUndefined();
+  });
+});
+
+describe('the Helm chart copy of the dashboard', () => {
+  it('is the generated one (run `make chart-files` after changing dashboard.ts)', () => {
+    const file = readFileSync(
+      path.resolve(import.meta.dirname, '..', '..', 'charts', 'tourkit', 'files', 'dashboards', 'tourkit-overview.json'),
+      'utf8',
+    );
+    expect(file).toBe(find('ConfigMap', 'tourkit-dashboards').data!['tourkit-overview.json']);
   });
 });

@@ -80,3 +80,14 @@ cnpg.io/cluster: {{ index . 1 }}-db
 {{- $s := .Values.shutdown -}}
 {{ add $s.preStopSleepSeconds $s.drainSeconds $s.timeoutSeconds 5 }}
 {{- end }}
+
+{{/* Labels of the operator's objects: those of operator/src/deploy/manifests.ts plus Helm's own. */}}
+{{- define "tourkit.operatorMetadata" -}}
+labels:
+  app.kubernetes.io/name: tourkit-scaling-schedule
+  app.kubernetes.io/component: controller
+  app.kubernetes.io/part-of: tourkit
+  app.kubernetes.io/instance: {{ .Release.Name }}
+  app.kubernetes.io/managed-by: {{ .Release.Service }}
+  helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
+{{- end }}

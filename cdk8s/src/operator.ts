@@ -1,0 +1,83 @@
+/**
+ * The ScalingSchedule operator (built in operator/), included from its own manifests so there is one
+ * definition: the CRD apart (it must be established before any ScalingSchedule is applied), then the
+ * controller with its RBAC, and the seed's booking schedule.
+ */
+import { ApiObject, Chart, JsonPatch, type App } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-33';
+import {
+  bookingSchedule,
+  METRICS_PORT,
+  OPERATOR_NAME,
+  operatorManifests,
+  scalingScheduleCrd,
+} from '@tourkit/operator/deploy/manifests';
+import { stringify } from 'yaml';
+import { labels } from './labels.js';
+import type { PlatformOptions } from './options.js';
+
+type PlainObject = { apiVersion?: string; kind?: string; metadata?: Record<string, unknown> } & Record<string, unknown>;
+
+function include(chart: Chart, object: PlainObject): ApiObject {
+  const { apiVersion, kind, metadata, ...rest } = object;
+  if (!apiVersion || !kind || !metadata?.name) throw new Error('operator manifest without apiVersion, kind or name');
+  const api = new ApiObject(chart, `${kind}-${String(metadata.name)}`, {
+    apiVersion,
+    kind,
+    metadata: metadata as { name: string },
+  });
+  // ApiObjectProps types only metadata; the rest (spec, rules, roleRef...) goes in as JSON patches.
+  for (const [key, value] of Object.entries(rest)) api.addJsonPatch(JsonPatch.add(`/${key}`, value));
+  return api;
+}
+
+export class CrdChart extends Chart {
+  constructor(scope: App, id: string) {
+    super(scope, id, { disableResourceNameHashes: true });
+    include(this, scalingScheduleCrd() as unknown as PlainObject);
+  }
+}
+
+export class OperatorChart extends Chart {
+  constructor(scope: App, id: string, options: PlatformOptions) {
+    super(scope, id, { disableResourceNameHashes: true });
+    const objects = operatorManifests({
+      namespace: options.namespace,
+      image: options.operator.image,
+      replicas: options.operator.replicas,
+    }) as unknown as PlainObject[];
+    for (const object of objects) if (object.kind !== 'CustomResourceDefinition') include(this, object);
+    include(this, bookingSchedule({ namespace: options.namespace }) as unknown as PlainObject);
+    if (options.networkPolicies.enabled) {
+      // Under the namespace's default deny: the controller talks to the API server and is scraped.
+      new k8s.KubeNetworkPolicy(this, 'network-policy', {
+        metadata: { name: OPERATOR_NAME, namespace: options.namespace, labels: labels(OPERATOR_NAME, 'network-policy') },
+        spec: {
+          podSelector: { matchLabels: { 'app.kubernetes.io/name': OPERATOR_NAME } },
+          policyTypes: ['Ingress', 'Egress'],
+          ingress: [
+            {
+              from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': options.monitoringNamespace } } }],
+              ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(METRICS_PORT) }],
+            },
+          ],
+          egress: [
+            {
+              ports: [
+                { protocol: 'TCP', port: k8s.IntOrString.fromNumber(443) },
+                { protocol: 'TCP', port: k8s.IntOrString.fromNumber(6443) },
+              ],
+            },
+          ],
+        },
+      });
+    }
+  }
+}
+
+export const CRD_FILE = 'scalingschedules.scaling.tourkit.dev.yaml';
+
+/** The CRD as the Helm chart ships it in crds/ (Helm installs those first and never templates them). */
+export function crdYaml(): string {
+  return `# Generated from operator/src/crd.ts by \`make chart-files\`; do not edit.\n${stringify(scalingScheduleCrd())}`;
+}
