@@ -7,6 +7,9 @@
  *
  * CRD kinds (ServiceMonitor, PrometheusRule, CloudNativePG Cluster) are sent only when their CRD
  * is installed on the cluster; the local control plane has none, so there they are left out.
+ * The ScalingSchedule CRD is ours: it is applied (idempotently, shared by every test) before the rest.
+ * Cluster-scoped objects (the operator's ClusterRole and binding) get the test namespace as a suffix,
+ * so tests running side by side never rebind each other's.
  */
 import { createTestNamespace, getTestCluster, kubectl, waitFor, type TestCluster } from '@tourkit/testenv';
 import { stringify } from 'yaml';
@@ -20,6 +23,17 @@ let cluster: TestCluster;
 let ns: { name: string; cleanup(): Promise<void> };
 let objects: K8sObject[];
 let namespaceObject: K8sObject;
+const OPERATOR = 'tourkit-scaling-schedule';
+
+/** Cluster-scoped names made unique to this test's namespace. */
+function isolateClusterScoped(list: K8sObject[], suffix: string): K8sObject[] {
+  return list.map((o) => {
+    if (o.kind === 'ClusterRole') return { ...o, metadata: { ...o.metadata, name: `${o.metadata.name}-${suffix}` } };
+    if (o.kind === 'ClusterRoleBinding')
+      return { ...o, metadata: { ...o.metadata, name: `${o.metadata.name}-${suffix}` }, roleRef: { ...o.roleRef, name: `${o.roleRef.name}-${suffix}` } };
+    return o;
+  });
+}
 
 const toYaml = (list: K8sObject[]) => list.map((o) => `---\n${stringify(o)}`).join('');
 
@@ -46,8 +60,10 @@ beforeAll(async () => {
     serviceMonitor: { enabled: monitoring },
     prometheusRules: { enabled: await crdInstalled('prometheusrules.monitoring.coreos.com') },
   });
-  objects = synthesized.platform;
+  objects = isolateClusterScoped(synthesized.platform, ns.name);
   namespaceObject = synthesized.namespace[0]!;
+  await ok(['apply', '--server-side', '--force-conflicts', '--field-manager=tourkit-test', '-f', '-'], toYaml(synthesized.crds));
+  await ok(['wait', '--for=condition=Established', '--timeout=60s', 'crd/scalingschedules.scaling.tourkit.dev']);
   // The platform namespace enforces the "restricted" Pod Security Standard; so does the test's.
   await ok(['label', 'namespace', ns.name, ...Object.entries(namespaceObject.metadata.labels!).map(([k, v]) => `${k}=${v}`)]);
   await ok(
@@ -57,7 +73,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await ns?.cleanup();
+  if (ns) {
+    await kubectl(cluster, ['delete', 'clusterrolebinding,clusterrole', `${OPERATOR}-${ns.name}`, '--ignore-not-found']);
+    await ns.cleanup();
+  }
 });
 
 describe('the synthesized platform on a real API server', () => {
@@ -89,15 +108,15 @@ describe('the synthesized platform on a real API server', () => {
       await ok(['apply', '--server-side', '--field-manager=tourkit-test', '-f', '-'], toYaml(objects));
     });
 
-    it('makes every Deployment available, at its profile floor (the HPA raises catalog to 4)', async () => {
-      const floor: Record<string, number> = { catalog: 4, user: 3, booking: 2, gateway: 2, review: 2, payment: 2, notification: 2 };
+    it('makes every Deployment available, at its profile floor (the HPA raises catalog to 4), the operator too', async () => {
+      const floor: Record<string, number> = { catalog: 4, user: 3, booking: 2, gateway: 2, review: 2, payment: 2, notification: 2, [OPERATOR]: 1 };
       let last = '';
       await waitFor(
         'every Deployment available at its floor',
         async () => {
           const list = (await getJson('deployments')).items as any[];
           last = list.map((d) => `${d.metadata.name}=${d.status.availableReplicas ?? 0}/${floor[d.metadata.name]}`).join(' ');
-          const ready = SERVICE_NAMES.every((name) => {
+          const ready = Object.keys(floor).every((name) => {
             const d = list.find((x) => x.metadata.name === name);
             const available = d?.status.conditions?.some((c: any) => c.type === 'Available' && c.status === 'True');
             return available && (d.status.availableReplicas ?? 0) >= floor[name]!;
@@ -130,7 +149,7 @@ describe('the synthesized platform on a real API server', () => {
 
     it('has the default-deny and one allow NetworkPolicy per workload', async () => {
       const names = ((await getJson('networkpolicies')).items as any[]).map((p) => p.metadata.name);
-      const expected = ['default-deny', 'allow-dns', 'redis', ...SERVICE_NAMES, ...SERVICE_NAMES.filter((s) => s !== 'gateway').map((s) => `${s}-db`)];
+      const expected = ['default-deny', 'allow-dns', 'redis', OPERATOR, ...SERVICE_NAMES, ...SERVICE_NAMES.filter((s) => s !== 'gateway').map((s) => `${s}-db`)];
       expect(names.sort()).toEqual(expected.sort());
       const deny = await getJson('networkpolicy', 'default-deny');
       expect(deny.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
@@ -144,6 +163,19 @@ describe('the synthesized platform on a real API server', () => {
       const user = pdbs.find((p) => p.metadata.name === 'user');
       expect(user.status.expectedPods).toBe(3);
       expect(user.status.disruptionsAllowed).toBe(1);
+    });
+
+    it('accepts the booking ScalingSchedule (CRD validation) and grants the operator only what it needs', async () => {
+      const schedule = await getJson('scalingschedule', 'booking');
+      expect(schedule.spec.windows).toHaveLength(2);
+      const as = `--as=system:serviceaccount:${ns.name}:${OPERATOR}`;
+      const canI = async (...args: string[]) => (await kubectl(cluster, ['auth', 'can-i', ...args, as])).stdout.trim();
+      expect(await canI('patch', 'horizontalpodautoscalers', '-n', ns.name)).toBe('yes');
+      expect(await canI('update', 'scalingschedules.scaling.tourkit.dev/status', '-n', ns.name)).toBe('yes');
+      expect(await canI('create', 'leases.coordination.k8s.io', '-n', ns.name)).toBe('yes');
+      expect(await canI('get', 'secrets', '-n', ns.name)).toBe('no');
+      expect(await canI('delete', 'horizontalpodautoscalers', '-n', ns.name)).toBe('no');
+      expect(await canI('patch', 'deployments', '-n', ns.name)).toBe('no');
     });
 
     it('gives each service a ServiceAccount without a token and without API rights', async () => {
