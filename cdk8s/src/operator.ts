@@ -16,18 +16,24 @@ import { stringify } from 'yaml';
 import { labels } from './labels.js';
 import type { PlatformOptions } from './options.js';
 
-type PlainObject = { apiVersion?: string; kind?: string; metadata?: Record<string, unknown> } & Record<string, unknown>;
+type PlainObject = {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: Record<string, unknown>;
+} & Record<string, unknown>;
 
 function include(chart: Chart, object: PlainObject): ApiObject {
   const { apiVersion, kind, metadata, ...rest } = object;
-  if (!apiVersion || !kind || !metadata?.name) throw new Error('operator manifest without apiVersion, kind or name');
+  if (!apiVersion || !kind || !metadata?.name)
+    throw new Error('operator manifest without apiVersion, kind or name');
   const api = new ApiObject(chart, `${kind}-${String(metadata.name)}`, {
     apiVersion,
     kind,
     metadata: metadata as { name: string },
   });
   // ApiObjectProps types only metadata; the rest (spec, rules, roleRef...) goes in as JSON patches.
-  for (const [key, value] of Object.entries(rest)) api.addJsonPatch(JsonPatch.add(`/${key}`, value));
+  for (const [key, value] of Object.entries(rest))
+    api.addJsonPatch(JsonPatch.add(`/${key}`, value));
   return api;
 }
 
@@ -46,18 +52,29 @@ export class OperatorChart extends Chart {
       image: options.operator.image,
       replicas: options.operator.replicas,
     }) as unknown as PlainObject[];
-    for (const object of objects) if (object.kind !== 'CustomResourceDefinition') include(this, object);
+    for (const object of objects)
+      if (object.kind !== 'CustomResourceDefinition') include(this, object);
     include(this, bookingSchedule({ namespace: options.namespace }) as unknown as PlainObject);
     if (options.networkPolicies.enabled) {
       // Under the namespace's default deny: the controller talks to the API server and is scraped.
       new k8s.KubeNetworkPolicy(this, 'network-policy', {
-        metadata: { name: OPERATOR_NAME, namespace: options.namespace, labels: labels(OPERATOR_NAME, 'network-policy') },
+        metadata: {
+          name: OPERATOR_NAME,
+          namespace: options.namespace,
+          labels: labels(OPERATOR_NAME, 'network-policy'),
+        },
         spec: {
           podSelector: { matchLabels: { 'app.kubernetes.io/name': OPERATOR_NAME } },
           policyTypes: ['Ingress', 'Egress'],
           ingress: [
             {
-              from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': options.monitoringNamespace } } }],
+              from: [
+                {
+                  namespaceSelector: {
+                    matchLabels: { 'kubernetes.io/metadata.name': options.monitoringNamespace },
+                  },
+                },
+              ],
               ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(METRICS_PORT) }],
             },
           ],

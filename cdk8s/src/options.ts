@@ -19,7 +19,11 @@ export interface PlatformOptions {
   readonly prometheusRules: { readonly enabled: boolean };
   readonly networkPolicies: { readonly enabled: boolean };
   /** The ScalingSchedule operator (operator/) and the booking schedule. */
-  readonly operator: { readonly enabled: boolean; readonly image: string; readonly replicas: number };
+  readonly operator: {
+    readonly enabled: boolean;
+    readonly image: string;
+    readonly replicas: number;
+  };
   readonly postgres: { readonly image: string };
   readonly redis: { readonly image: string };
   /** OTLP/HTTP endpoint for traces; unset means no export. */
@@ -41,14 +45,17 @@ export const DEFAULT_OPTIONS: PlatformOptions = {
   otlpEndpoint: '',
 };
 
-export type PartialOptions = { readonly [K in keyof PlatformOptions]?: Partial<PlatformOptions[K]> | PlatformOptions[K] };
+export type PartialOptions = {
+  readonly [K in keyof PlatformOptions]?: Partial<PlatformOptions[K]> | PlatformOptions[K];
+};
 
 /** DEFAULT_OPTIONS with some fields replaced, one level deep. */
 export function resolveOptions(overrides: PartialOptions = {}): PlatformOptions {
   const merged: Record<string, unknown> = { ...DEFAULT_OPTIONS };
   for (const [key, value] of Object.entries(overrides)) {
     const base = (DEFAULT_OPTIONS as unknown as Record<string, unknown>)[key];
-    merged[key] = typeof value === 'object' && value !== null ? { ...(base as object), ...value } : value;
+    merged[key] =
+      typeof value === 'object' && value !== null ? { ...(base as object), ...value } : value;
   }
   return merged as unknown as PlatformOptions;
 }
@@ -60,7 +67,10 @@ export function imageFor(options: PlatformOptions, service: string): string {
 
 const BOOLEAN = { true: true, '1': true, yes: true, false: false, '0': false, no: false } as const;
 
-function booleanVariable(env: Record<string, string | undefined>, name: string): boolean | undefined {
+function booleanVariable(
+  env: Record<string, string | undefined>,
+  name: string,
+): boolean | undefined {
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
   const value = BOOLEAN[raw.toLowerCase() as keyof typeof BOOLEAN];
@@ -86,7 +96,9 @@ export function optionsFromEnvironment(env: Record<string, string | undefined>):
       tag: env.TOURKIT_IMAGE_TAG || DEFAULT_OPTIONS.image.tag,
     },
     ...(cnpg === undefined ? {} : { cloudnativepg: { enabled: cnpg } }),
-    ...(monitors === undefined ? {} : { serviceMonitor: { enabled: monitors }, prometheusRules: { enabled: monitors } }),
+    ...(monitors === undefined
+      ? {}
+      : { serviceMonitor: { enabled: monitors }, prometheusRules: { enabled: monitors } }),
     operator: {
       enabled: operator ?? DEFAULT_OPTIONS.operator.enabled,
       image: env.TOURKIT_OPERATOR_IMAGE || DEFAULT_OPTIONS.operator.image,

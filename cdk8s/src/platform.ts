@@ -28,17 +28,27 @@ export class NamespaceChart extends Chart {
 
 /** Everything `helm template charts/tourkit` renders: services, data stores, policies, observability. */
 export class PlatformChart extends Chart {
-  constructor(scope: App, id: string, options: PlatformOptions, services: readonly ServiceSpec[] = SERVICES) {
+  constructor(
+    scope: App,
+    id: string,
+    options: PlatformOptions,
+    services: readonly ServiceSpec[] = SERVICES,
+  ) {
     super(scope, id, { disableResourceNameHashes: true });
     new Redis(this, 'redis', { options });
     for (const spec of services) {
       new TourkitService(this, spec.name, { spec, options });
       if (spec.database) {
         const Postgres = options.cloudnativepg.enabled ? CnpgPostgres : PlainPostgres;
-        new Postgres(this, `${spec.name}-db`, { service: spec.name, database: spec.database, options });
+        new Postgres(this, `${spec.name}-db`, {
+          service: spec.name,
+          database: spec.database,
+          options,
+        });
       }
     }
-    if (options.networkPolicies.enabled) new NetworkPolicies(this, 'network-policies', { services, options });
+    if (options.networkPolicies.enabled)
+      new NetworkPolicies(this, 'network-policies', { services, options });
     new Observability(this, 'observability', { services, options });
   }
 }
@@ -47,11 +57,17 @@ export class PlatformChart extends Chart {
  * One file per chart, applied in this order by `make deploy`: namespace, CRDs, platform, operator.
  * The operator's charts exist only when `options.operator.enabled`.
  */
-export function buildPlatform(app: App, options: PlatformOptions, services: readonly ServiceSpec[] = SERVICES) {
+export function buildPlatform(
+  app: App,
+  options: PlatformOptions,
+  services: readonly ServiceSpec[] = SERVICES,
+) {
   return {
     namespace: new NamespaceChart(app, 'tourkit-namespace', options),
     crds: options.operator.enabled ? new CrdChart(app, 'tourkit-crds') : undefined,
     platform: new PlatformChart(app, 'tourkit', options, services),
-    operator: options.operator.enabled ? new OperatorChart(app, 'tourkit-operator', options) : undefined,
+    operator: options.operator.enabled
+      ? new OperatorChart(app, 'tourkit-operator', options)
+      : undefined,
   };
 }

@@ -51,8 +51,14 @@ export const PeakTime: TrafficProfile = {
     cpuUtilization: 70,
     memoryUtilization: 80,
     behavior: {
-      scaleUp: { stabilizationWindowSeconds: 60, policies: [{ type: 'Percent', value: 50, periodSeconds: 60 }] },
-      scaleDown: { stabilizationWindowSeconds: 300, policies: [{ type: 'Pods', value: 1, periodSeconds: 120 }] },
+      scaleUp: {
+        stabilizationWindowSeconds: 60,
+        policies: [{ type: 'Percent', value: 50, periodSeconds: 60 }],
+      },
+      scaleDown: {
+        stabilizationWindowSeconds: 300,
+        policies: [{ type: 'Pods', value: 1, periodSeconds: 120 }],
+      },
     },
   },
 };
@@ -68,8 +74,12 @@ export const Modest: TrafficProfile = {
 };
 
 /** A copy of `profile` with some autoscaler numbers changed (Helm values do the same). */
-export function withAutoscaling(profile: TrafficProfile, overrides: Partial<Autoscaling>): TrafficProfile {
-  if (!profile.autoscaling) throw new Error(`profile ${profile.name} has no autoscaler to override`);
+export function withAutoscaling(
+  profile: TrafficProfile,
+  overrides: Partial<Autoscaling>,
+): TrafficProfile {
+  if (!profile.autoscaling)
+    throw new Error(`profile ${profile.name} has no autoscaler to override`);
   const autoscaling = { ...profile.autoscaling, ...overrides };
   if (autoscaling.minReplicas < 1) throw new Error('autoscaling.minReplicas must be at least 1');
   if (autoscaling.minReplicas > autoscaling.maxReplicas)

@@ -4,7 +4,15 @@
  */
 import { Modest, PeakTime, ReadHeavy, Steady, type TrafficProfile } from './profiles.js';
 
-export const SERVICE_NAMES = ['gateway', 'catalog', 'user', 'booking', 'review', 'payment', 'notification'] as const;
+export const SERVICE_NAMES = [
+  'gateway',
+  'catalog',
+  'user',
+  'booking',
+  'review',
+  'payment',
+  'notification',
+] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 export interface Resources {
@@ -37,7 +45,10 @@ export interface ServiceSpec {
 }
 
 /** Sized for a kind cluster on a laptop: utilization targets are relative to the requests. */
-const small: Resources = { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } };
+const small: Resources = {
+  requests: { cpu: '100m', memory: '128Mi' },
+  limits: { cpu: '500m', memory: '256Mi' },
+};
 // Booking scales on memory 80 %: the request leaves a Node process's idle heap well below the target.
 const bookingResources: Resources = {
   requests: { cpu: '100m', memory: '192Mi' },
@@ -68,7 +79,15 @@ export const SERVICES: readonly ServiceSpec[] = [
     usesRedis: true,
     calls: [],
   },
-  { name: 'user', profile: Steady, resources: small, database: db(1, true), usesRedis: false, calls: [], signsTokens: true },
+  {
+    name: 'user',
+    profile: Steady,
+    resources: small,
+    database: db(1, true),
+    usesRedis: false,
+    calls: [],
+    signsTokens: true,
+  },
   {
     name: 'booking',
     profile: PeakTime,
@@ -77,8 +96,22 @@ export const SERVICES: readonly ServiceSpec[] = [
     usesRedis: true,
     calls: ['catalog', 'user', 'payment', 'notification'],
   },
-  { name: 'review', profile: Modest, resources: small, database: db(), usesRedis: false, calls: ['booking', 'catalog', 'notification'] },
-  { name: 'payment', profile: Modest, resources: small, database: db(), usesRedis: true, calls: ['booking', 'notification'] },
+  {
+    name: 'review',
+    profile: Modest,
+    resources: small,
+    database: db(),
+    usesRedis: false,
+    calls: ['booking', 'catalog', 'notification'],
+  },
+  {
+    name: 'payment',
+    profile: Modest,
+    resources: small,
+    database: db(),
+    usesRedis: true,
+    calls: ['booking', 'notification'],
+  },
   {
     name: 'notification',
     profile: Modest,
@@ -90,7 +123,10 @@ export const SERVICES: readonly ServiceSpec[] = [
 ];
 
 /** The services that call `name`: its ingress allow list. */
-export function callersOf(name: ServiceName, services: readonly ServiceSpec[] = SERVICES): ServiceName[] {
+export function callersOf(
+  name: ServiceName,
+  services: readonly ServiceSpec[] = SERVICES,
+): ServiceName[] {
   // Sorted, so the chart (which ranges over a map) renders the same list.
   return services
     .filter((s) => s.calls.includes(name))

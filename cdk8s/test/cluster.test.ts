@@ -11,10 +11,16 @@
  * Cluster-scoped objects (the operator's ClusterRole and binding) get the test namespace as a suffix,
  * so tests running side by side never rebind each other's.
  */
-import { createTestNamespace, getTestCluster, kubectl, waitFor, type TestCluster } from '@tourkit/testenv';
+import {
+  createTestNamespace,
+  getTestCluster,
+  kubectl,
+  waitFor,
+  type TestCluster,
+} from '@tourkit/testenv';
 import { stringify } from 'yaml';
 import { SERVICE_NAMES } from '../src/services.js';
-import { synthPlatform, type K8sObject } from './synth.js';
+import { synthPlatform, type K8sObject, type Json } from './synth.js';
 
 const MINUTE = 60_000;
 jest.setTimeout(10 * MINUTE);
@@ -28,9 +34,14 @@ const OPERATOR = 'tourkit-scaling-schedule';
 /** Cluster-scoped names made unique to this test's namespace. */
 function isolateClusterScoped(list: K8sObject[], suffix: string): K8sObject[] {
   return list.map((o) => {
-    if (o.kind === 'ClusterRole') return { ...o, metadata: { ...o.metadata, name: `${o.metadata.name}-${suffix}` } };
+    if (o.kind === 'ClusterRole')
+      return { ...o, metadata: { ...o.metadata, name: `${o.metadata.name}-${suffix}` } };
     if (o.kind === 'ClusterRoleBinding')
-      return { ...o, metadata: { ...o.metadata, name: `${o.metadata.name}-${suffix}` }, roleRef: { ...o.roleRef, name: `${o.roleRef.name}-${suffix}` } };
+      return {
+        ...o,
+        metadata: { ...o.metadata, name: `${o.metadata.name}-${suffix}` },
+        roleRef: { ...o.roleRef, name: `${o.roleRef.name}-${suffix}` },
+      };
     return o;
   });
 }
@@ -39,11 +50,12 @@ const toYaml = (list: K8sObject[]) => list.map((o) => `---\n${stringify(o)}`).jo
 
 async function ok(args: string[], input?: string): Promise<string> {
   const result = await kubectl(cluster, args, input === undefined ? {} : { input });
-  if (result.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${result.code}):\n${result.stderr}`);
+  if (result.code !== 0)
+    throw new Error(`kubectl ${args.join(' ')} failed (${result.code}):\n${result.stderr}`);
   return result.stdout;
 }
 
-async function getJson(kind: string, name = ''): Promise<any> {
+async function getJson(kind: string, name = ''): Promise<Json> {
   return JSON.parse(await ok(['-n', ns.name, 'get', kind, ...(name ? [name] : []), '-o', 'json']));
 }
 
@@ -62,19 +74,45 @@ beforeAll(async () => {
   });
   objects = isolateClusterScoped(synthesized.platform, ns.name);
   namespaceObject = synthesized.namespace[0]!;
-  await ok(['apply', '--server-side', '--force-conflicts', '--field-manager=tourkit-test', '-f', '-'], toYaml(synthesized.crds));
-  await ok(['wait', '--for=condition=Established', '--timeout=60s', 'crd/scalingschedules.scaling.tourkit.dev']);
-  // The platform namespace enforces the "restricted" Pod Security Standard; so does the test's.
-  await ok(['label', 'namespace', ns.name, ...Object.entries(namespaceObject.metadata.labels!).map(([k, v]) => `${k}=${v}`)]);
   await ok(
-    ['-n', ns.name, 'create', 'secret', 'generic', 'tourkit-secrets', '--from-literal=internal-token=test-internal-token-0123456789',
-      '--from-literal=jwt-public-key=unused', '--from-literal=jwt-private-key=unused', '--from-literal=postgres-password=test'],
+    ['apply', '--server-side', '--force-conflicts', '--field-manager=tourkit-test', '-f', '-'],
+    toYaml(synthesized.crds),
   );
+  await ok([
+    'wait',
+    '--for=condition=Established',
+    '--timeout=60s',
+    'crd/scalingschedules.scaling.tourkit.dev',
+  ]);
+  // The platform namespace enforces the "restricted" Pod Security Standard; so does the test's.
+  await ok([
+    'label',
+    'namespace',
+    ns.name,
+    ...Object.entries(namespaceObject.metadata.labels!).map(([k, v]) => `${k}=${v}`),
+  ]);
+  await ok([
+    '-n',
+    ns.name,
+    'create',
+    'secret',
+    'generic',
+    'tourkit-secrets',
+    '--from-literal=internal-token=test-internal-token-0123456789',
+    '--from-literal=jwt-public-key=unused',
+    '--from-literal=jwt-private-key=unused',
+    '--from-literal=postgres-password=test',
+  ]);
 });
 
 afterAll(async () => {
   if (ns) {
-    await kubectl(cluster, ['delete', 'clusterrolebinding,clusterrole', `${OPERATOR}-${ns.name}`, '--ignore-not-found']);
+    await kubectl(cluster, [
+      'delete',
+      'clusterrolebinding,clusterrole',
+      `${OPERATOR}-${ns.name}`,
+      '--ignore-not-found',
+    ]);
     await ns.cleanup();
   }
 });
@@ -83,7 +121,15 @@ describe('the synthesized platform on a real API server', () => {
   it('passes a strict server-side dry-run, every object (schema of the running version, admission, PSA)', async () => {
     const result = await kubectl(
       cluster,
-      ['apply', '--server-side', '--dry-run=server', '--validate=strict', '--field-manager=tourkit-test', '-f', '-'],
+      [
+        'apply',
+        '--server-side',
+        '--dry-run=server',
+        '--validate=strict',
+        '--field-manager=tourkit-test',
+        '-f',
+        '-',
+      ],
       { input: toYaml([namespaceObject, ...objects]) },
     );
     expect(result.stderr).toBe('');
@@ -93,32 +139,62 @@ describe('the synthesized platform on a real API server', () => {
 
   it('passes the dry-run for the CloudNativePG variant too, where its CRD is installed', async () => {
     if (!(await crdInstalled('clusters.postgresql.cnpg.io'))) {
-      console.warn('CloudNativePG CRD not installed on this cluster: the Cluster variant is not dry-run here');
+      console.warn(
+        'CloudNativePG CRD not installed on this cluster: the Cluster variant is not dry-run here',
+      );
       return;
     }
-    const cnpg = synthPlatform({ namespace: ns.name, cloudnativepg: { enabled: true }, serviceMonitor: { enabled: false }, prometheusRules: { enabled: false } });
-    const result = await kubectl(cluster, ['apply', '--server-side', '--dry-run=server', '--validate=strict', '-f', '-'], {
-      input: toYaml(cnpg.platform),
+    const cnpg = synthPlatform({
+      namespace: ns.name,
+      cloudnativepg: { enabled: true },
+      serviceMonitor: { enabled: false },
+      prometheusRules: { enabled: false },
     });
+    const result = await kubectl(
+      cluster,
+      ['apply', '--server-side', '--dry-run=server', '--validate=strict', '-f', '-'],
+      {
+        input: toYaml(cnpg.platform),
+      },
+    );
     expect(result.stderr).toBe('');
   });
 
   describe('applied for real in a fresh namespace', () => {
     beforeAll(async () => {
-      await ok(['apply', '--server-side', '--field-manager=tourkit-test', '-f', '-'], toYaml(objects));
+      await ok(
+        ['apply', '--server-side', '--field-manager=tourkit-test', '-f', '-'],
+        toYaml(objects),
+      );
     });
 
     it('makes every Deployment available, at its profile floor (the HPA raises catalog to 4), the operator too', async () => {
-      const floor: Record<string, number> = { catalog: 4, user: 3, booking: 2, gateway: 2, review: 2, payment: 2, notification: 2, [OPERATOR]: 1 };
+      const floor: Record<string, number> = {
+        catalog: 4,
+        user: 3,
+        booking: 2,
+        gateway: 2,
+        review: 2,
+        payment: 2,
+        notification: 2,
+        [OPERATOR]: 1,
+      };
       let last = '';
       await waitFor(
         'every Deployment available at its floor',
         async () => {
-          const list = (await getJson('deployments')).items as any[];
-          last = list.map((d) => `${d.metadata.name}=${d.status.availableReplicas ?? 0}/${floor[d.metadata.name]}`).join(' ');
+          const list = (await getJson('deployments')).items as Json[];
+          last = list
+            .map(
+              (d) =>
+                `${d.metadata.name}=${d.status.availableReplicas ?? 0}/${floor[d.metadata.name]}`,
+            )
+            .join(' ');
           const ready = Object.keys(floor).every((name) => {
             const d = list.find((x) => x.metadata.name === name);
-            const available = d?.status.conditions?.some((c: any) => c.type === 'Available' && c.status === 'True');
+            const available = d?.status.conditions?.some(
+              (c: Json) => c.type === 'Available' && c.status === 'True',
+            );
             return available && (d.status.availableReplicas ?? 0) >= floor[name]!;
           });
           return ready ? true : undefined;
@@ -132,34 +208,59 @@ describe('the synthesized platform on a real API server', () => {
       const hpas = await waitFor(
         'every HPA reporting current metrics',
         async () => {
-          const list = (await getJson('hpa')).items as any[];
-          last = list.map((h) => `${h.metadata.name}:${JSON.stringify(h.status.currentMetrics ?? [])}`).join(' ');
-          const reporting = list.filter((h) => (h.status.currentMetrics ?? []).length === h.spec.metrics.length);
+          const list = (await getJson('hpa')).items as Json[];
+          last = list
+            .map((h) => `${h.metadata.name}:${JSON.stringify(h.status.currentMetrics ?? [])}`)
+            .join(' ');
+          const reporting = list.filter(
+            (h) => (h.status.currentMetrics ?? []).length === h.spec.metrics.length,
+          );
           return list.length === 6 && reporting.length === 6 ? list : undefined;
         },
         { timeoutMs: 5 * MINUTE, intervalMs: 5000, lastSeen: () => last },
       );
       const booking = hpas.find((h) => h.metadata.name === 'booking');
-      expect(booking.status.currentMetrics.map((m: any) => m.resource.name).sort()).toEqual(['cpu', 'memory']);
-      const active = booking.status.conditions.find((c: any) => c.type === 'ScalingActive');
+      expect(booking.status.currentMetrics.map((m: Json) => m.resource.name).sort()).toEqual([
+        'cpu',
+        'memory',
+      ]);
+      const active = booking.status.conditions.find((c: Json) => c.type === 'ScalingActive');
       expect(active.status).toBe('True');
       expect(booking.spec.behavior.scaleDown.stabilizationWindowSeconds).toBe(300);
-      expect(hpas.map((h) => h.metadata.name).sort()).toEqual(SERVICE_NAMES.filter((s) => s !== 'user').sort());
+      expect(hpas.map((h) => h.metadata.name).sort()).toEqual(
+        SERVICE_NAMES.filter((s) => s !== 'user').sort(),
+      );
     });
 
     it('has the default-deny and one allow NetworkPolicy per workload', async () => {
-      const names = ((await getJson('networkpolicies')).items as any[]).map((p) => p.metadata.name);
-      const expected = ['default-deny', 'allow-dns', 'redis', OPERATOR, ...SERVICE_NAMES, ...SERVICE_NAMES.filter((s) => s !== 'gateway').map((s) => `${s}-db`)];
+      const names = ((await getJson('networkpolicies')).items as Json[]).map(
+        (p) => p.metadata.name,
+      );
+      const expected = [
+        'default-deny',
+        'allow-dns',
+        'redis',
+        OPERATOR,
+        ...SERVICE_NAMES,
+        ...SERVICE_NAMES.filter((s) => s !== 'gateway').map((s) => `${s}-db`),
+      ];
       expect(names.sort()).toEqual(expected.sort());
       const deny = await getJson('networkpolicy', 'default-deny');
       expect(deny.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
     });
 
     it('has PodDisruptionBudgets that the disruption controller tracks', async () => {
-      const pdbs = await waitFor('every PDB observed', async () => {
-        const list = (await getJson('pdb')).items as any[];
-        return list.length === SERVICE_NAMES.length && list.every((p) => p.status?.expectedPods >= 2) ? list : undefined;
-      }, { timeoutMs: 2 * MINUTE });
+      const pdbs = await waitFor(
+        'every PDB observed',
+        async () => {
+          const list = (await getJson('pdb')).items as Json[];
+          return list.length === SERVICE_NAMES.length &&
+            list.every((p) => p.status?.expectedPods >= 2)
+            ? list
+            : undefined;
+        },
+        { timeoutMs: 2 * MINUTE },
+      );
       const user = pdbs.find((p) => p.metadata.name === 'user');
       expect(user.status.expectedPods).toBe(3);
       expect(user.status.disruptionsAllowed).toBe(1);
@@ -169,9 +270,12 @@ describe('the synthesized platform on a real API server', () => {
       const schedule = await getJson('scalingschedule', 'booking');
       expect(schedule.spec.windows).toHaveLength(2);
       const as = `--as=system:serviceaccount:${ns.name}:${OPERATOR}`;
-      const canI = async (...args: string[]) => (await kubectl(cluster, ['auth', 'can-i', ...args, as])).stdout.trim();
+      const canI = async (...args: string[]) =>
+        (await kubectl(cluster, ['auth', 'can-i', ...args, as])).stdout.trim();
       expect(await canI('patch', 'horizontalpodautoscalers', '-n', ns.name)).toBe('yes');
-      expect(await canI('update', 'scalingschedules.scaling.tourkit.dev/status', '-n', ns.name)).toBe('yes');
+      expect(
+        await canI('update', 'scalingschedules.scaling.tourkit.dev/status', '-n', ns.name),
+      ).toBe('yes');
       expect(await canI('create', 'leases.coordination.k8s.io', '-n', ns.name)).toBe('yes');
       expect(await canI('get', 'secrets', '-n', ns.name)).toBe('no');
       expect(await canI('delete', 'horizontalpodautoscalers', '-n', ns.name)).toBe('no');
@@ -182,13 +286,23 @@ describe('the synthesized platform on a real API server', () => {
       for (const name of SERVICE_NAMES) {
         const sa = await getJson('serviceaccount', name);
         expect(sa.automountServiceAccountToken).toBe(false);
-        const canI = await kubectl(cluster, ['auth', 'can-i', 'get', 'secrets', '-n', ns.name, `--as=system:serviceaccount:${ns.name}:${name}`]);
+        const canI = await kubectl(cluster, [
+          'auth',
+          'can-i',
+          'get',
+          'secrets',
+          '-n',
+          ns.name,
+          `--as=system:serviceaccount:${ns.name}:${name}`,
+        ]);
         expect(canI.stdout.trim()).toBe('no');
       }
-      const pods = (await getJson('pods', '')).items as any[];
-      const catalogPod = pods.find((p) => p.metadata.labels?.['app.kubernetes.io/name'] === 'catalog');
+      const pods = (await getJson('pods', '')).items as Json[];
+      const catalogPod = pods.find(
+        (p) => p.metadata.labels?.['app.kubernetes.io/name'] === 'catalog',
+      );
       expect(catalogPod.spec.automountServiceAccountToken).toBe(false);
-      expect(catalogPod.spec.volumes.some((v: any) => v.projected)).toBe(false);
+      expect(catalogPod.spec.volumes.some((v: Json) => v.projected)).toBe(false);
     });
   });
 });

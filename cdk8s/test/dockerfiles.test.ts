@@ -4,7 +4,9 @@ import path from 'node:path';
 
 const servicesDir = path.resolve(import.meta.dirname, '..', '..', 'services');
 const template = readFileSync(path.join(servicesDir, 'catalog', 'Dockerfile'), 'utf8');
-const withDockerfile = readdirSync(servicesDir).filter((s) => existsSync(path.join(servicesDir, s, 'Dockerfile')));
+const withDockerfile = readdirSync(servicesDir).filter((s) =>
+  existsSync(path.join(servicesDir, s, 'Dockerfile')),
+);
 
 describe('service Dockerfiles', () => {
   it.each(withDockerfile)('%s is the shared template with SERVICE=%s', (service) => {

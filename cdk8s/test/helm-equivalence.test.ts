@@ -60,16 +60,26 @@ function expectSameObjects(sets: string[], options: PartialOptions) {
   it.each([
     [['cloudnativepg.enabled=true'], { cloudnativepg: { enabled: true } }],
     [['networkPolicies.enabled=false'], { networkPolicies: { enabled: false } }],
-    [['serviceMonitor.enabled=false', 'prometheusRules.enabled=false'], { serviceMonitor: { enabled: false }, prometheusRules: { enabled: false } }],
-    [['image.registry=registry.example.com/', 'image.tag=1.2.3'], { image: { registry: 'registry.example.com/', tag: '1.2.3' } }],
-  ] as Array<[string[], PartialOptions]>)('with %j, still the same objects as cdk8s', (sets, options) => {
-    expectSameObjects(sets, options);
-  });
+    [
+      ['serviceMonitor.enabled=false', 'prometheusRules.enabled=false'],
+      { serviceMonitor: { enabled: false }, prometheusRules: { enabled: false } },
+    ],
+    [
+      ['image.registry=registry.example.com/', 'image.tag=1.2.3'],
+      { image: { registry: 'registry.example.com/', tag: '1.2.3' } },
+    ],
+  ] as Array<[string[], PartialOptions]>)(
+    'with %j, still the same objects as cdk8s',
+    (sets, options) => {
+      expectSameObjects(sets, options);
+    },
+  );
 
   it('carries profile overrides from values into the HPA', () => {
-    const hpa = render(['services.booking.autoscaling.minReplicas=5', 'services.booking.autoscaling.maxReplicas=10']).find(
-      (o) => o.kind === 'HorizontalPodAutoscaler' && o.metadata.name === 'booking',
-    )!;
+    const hpa = render([
+      'services.booking.autoscaling.minReplicas=5',
+      'services.booking.autoscaling.maxReplicas=10',
+    ]).find((o) => o.kind === 'HorizontalPodAutoscaler' && o.metadata.name === 'booking')!;
     expect([hpa.spec.minReplicas, hpa.spec.maxReplicas]).toEqual([5, 10]);
   });
 

@@ -1,10 +1,12 @@
 import { SERVICE_NAMES } from '../src/services.js';
 import { Modest, PeakTime, ReadHeavy, Steady, withAutoscaling } from '../src/profiles.js';
-import { synthPlatform } from './synth.js';
+import { synthPlatform, type Json } from './synth.js';
 
 const { find, maybe, ofKind } = synthPlatform();
-const cpuTarget = (hpa: any) => hpa.spec.metrics.find((m: any) => m.resource.name === 'cpu')?.resource.target;
-const memoryTarget = (hpa: any) => hpa.spec.metrics.find((m: any) => m.resource.name === 'memory')?.resource.target;
+const cpuTarget = (hpa: Json) =>
+  hpa.spec.metrics.find((m: Json) => m.resource.name === 'cpu')?.resource.target;
+const memoryTarget = (hpa: Json) =>
+  hpa.spec.metrics.find((m: Json) => m.resource.name === 'memory')?.resource.target;
 
 describe('catalog: read-heavy', () => {
   const hpa = find('HorizontalPodAutoscaler', 'catalog');
@@ -14,14 +16,20 @@ describe('catalog: read-heavy', () => {
     expect(hpa.spec.maxReplicas).toBe(10);
     expect(cpuTarget(hpa)).toEqual({ type: 'Utilization', averageUtilization: 70 });
     expect(memoryTarget(hpa)).toBeUndefined();
-    expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'catalog' });
+    expect(hpa.spec.scaleTargetRef).toEqual({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      name: 'catalog',
+    });
   });
   it('reads from the replicas through the read-only Service and caches in Redis', () => {
     const env = find('Deployment', 'catalog').spec.template.spec.containers[0].env;
-    expect(env.find((e: any) => e.name === 'DATABASE_READ_URL').value).toBe(
+    expect(env.find((e: Json) => e.name === 'DATABASE_READ_URL').value).toBe(
       'postgres://tourkit:$(DB_PASSWORD)@catalog-db-ro.tourkit.svc:5432/tourkit_catalog',
     );
-    expect(find('ConfigMap', 'catalog-config').data!.REDIS_URL).toBe('redis://redis.tourkit.svc:6379');
+    expect(find('ConfigMap', 'catalog-config').data!.REDIS_URL).toBe(
+      'redis://redis.tourkit.svc:6379',
+    );
     expect(find('StatefulSet', 'catalog-db').spec.replicas).toBe(1);
     expect(find('StatefulSet', 'catalog-db-replica').spec.replicas).toBe(3);
     expect(find('Service', 'catalog-db-ro').spec.selector['tourkit.dev/db-role']).toBe('replica');
@@ -58,44 +66,63 @@ describe('user: steady', () => {
     expect(maybe('HorizontalPodAutoscaler', 'user')).toBeUndefined();
     expect(find('PodDisruptionBudget', 'user').spec).toEqual({
       maxUnavailable: 1,
-      selector: { matchLabels: { 'app.kubernetes.io/name': 'user', 'app.kubernetes.io/part-of': 'tourkit' } },
+      selector: {
+        matchLabels: { 'app.kubernetes.io/name': 'user', 'app.kubernetes.io/part-of': 'tourkit' },
+      },
     });
   });
   it('has a Postgres standby that confirms every commit, and alone signs tokens', () => {
     expect(find('StatefulSet', 'user-db-replica').spec.replicas).toBe(1);
-    expect(find('ConfigMap', 'user-db-init').data!['20-synchronous.sql']).toContain("synchronous_standby_names = 'ANY 1 (*)'");
-    const names = (svc: string) => find('Deployment', svc).spec.template.spec.containers[0].env.map((e: any) => e.name);
+    expect(find('ConfigMap', 'user-db-init').data!['20-synchronous.sql']).toContain(
+      "synchronous_standby_names = 'ANY 1 (*)'",
+    );
+    const names = (svc: string) =>
+      find('Deployment', svc).spec.template.spec.containers[0].env.map((e: Json) => e.name);
     expect(names('user')).toContain('JWT_PRIVATE_KEY');
-    for (const other of SERVICE_NAMES.filter((s) => s !== 'user')) expect(names(other)).not.toContain('JWT_PRIVATE_KEY');
+    for (const other of SERVICE_NAMES.filter((s) => s !== 'user'))
+      expect(names(other)).not.toContain('JWT_PRIVATE_KEY');
   });
 });
 
 describe('modest default', () => {
-  it.each(['review', 'payment', 'notification', 'gateway'])('%s: 2 replicas minimum, HPA on CPU', (name) => {
-    const hpa = find('HorizontalPodAutoscaler', name);
-    expect(hpa.spec.minReplicas).toBe(2);
-    expect(hpa.spec.maxReplicas).toBe(Modest.autoscaling!.maxReplicas);
-    expect(hpa.spec.metrics).toHaveLength(1);
-    expect(cpuTarget(hpa).averageUtilization).toBe(70);
-    expect(hpa.spec.behavior).toBeUndefined();
-  });
+  it.each(['review', 'payment', 'notification', 'gateway'])(
+    '%s: 2 replicas minimum, HPA on CPU',
+    (name) => {
+      const hpa = find('HorizontalPodAutoscaler', name);
+      expect(hpa.spec.minReplicas).toBe(2);
+      expect(hpa.spec.maxReplicas).toBe(Modest.autoscaling!.maxReplicas);
+      expect(hpa.spec.metrics).toHaveLength(1);
+      expect(cpuTarget(hpa).averageUtilization).toBe(70);
+      expect(hpa.spec.behavior).toBeUndefined();
+    },
+  );
 });
 
 describe('PodDisruptionBudgets', () => {
   it('exist exactly for the services with more than one replica', () => {
-    expect(ofKind('PodDisruptionBudget').map((p) => p.metadata.name).sort()).toEqual([...SERVICE_NAMES].sort());
+    expect(
+      ofKind('PodDisruptionBudget')
+        .map((p) => p.metadata.name)
+        .sort(),
+    ).toEqual([...SERVICE_NAMES].sort());
   });
 });
 
 describe('profiles as data', () => {
   it('carry the seed numbers', () => {
-    expect([ReadHeavy.replicas, PeakTime.replicas, Steady.replicas, Modest.replicas]).toEqual([4, 2, 3, 2]);
+    expect([ReadHeavy.replicas, PeakTime.replicas, Steady.replicas, Modest.replicas]).toEqual([
+      4, 2, 3, 2,
+    ]);
     expect(Steady.autoscaling).toBeUndefined();
   });
   it('reject an override whose minimum exceeds its maximum, naming the field', () => {
-    expect(() => withAutoscaling(PeakTime, { minReplicas: 20 })).toThrow(/minReplicas must not exceed/);
+    expect(() => withAutoscaling(PeakTime, { minReplicas: 20 })).toThrow(
+      /minReplicas must not exceed/,
+    );
     expect(() => withAutoscaling(Steady, { maxReplicas: 4 })).toThrow(/steady has no autoscaler/);
-    expect(withAutoscaling(PeakTime, { minReplicas: 5, maxReplicas: 10 }).autoscaling).toMatchObject({
+    expect(
+      withAutoscaling(PeakTime, { minReplicas: 5, maxReplicas: 10 }).autoscaling,
+    ).toMatchObject({
       minReplicas: 5,
       maxReplicas: 10,
       cpuUtilization: 70,

@@ -3,13 +3,22 @@ import { App, Testing } from 'cdk8s';
 import { resolveOptions, type PartialOptions } from '../src/options.js';
 import { buildPlatform } from '../src/platform.js';
 
+/** Synthesized manifests are untyped JSON; tests walk them freely. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
+
 export type K8sObject = {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
-  spec?: any;
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
+  spec?: Json;
   data?: Record<string, string>;
-  [key: string]: any;
+  [key: string]: Json;
 };
 
 export function synthPlatform(overrides: PartialOptions = {}) {
@@ -27,7 +36,8 @@ export function synthPlatform(overrides: PartialOptions = {}) {
     if (!found) throw new Error(`no ${kind}/${name} in the synthesized platform`);
     return found;
   };
-  const maybe = (kind: string, name: string) => platform.find((o) => o.kind === kind && o.metadata.name === name);
+  const maybe = (kind: string, name: string) =>
+    platform.find((o) => o.kind === kind && o.metadata.name === name);
   const ofKind = (kind: string) => platform.filter((o) => o.kind === kind);
   return { namespace, crds, platform, find, maybe, ofKind };
 }

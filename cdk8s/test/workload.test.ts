@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { SERVICE_NAMES } from '../src/services.js';
-import { synthPlatform } from './synth.js';
+import { synthPlatform, type Json } from './synth.js';
 
 const { find, ofKind, namespace, platform } = synthPlatform();
 
@@ -12,7 +12,12 @@ describe.each([...SERVICE_NAMES])('%s workload', (name) => {
   const container = pod.containers[0];
 
   it('runs as numeric non-root user 10001 with a read-only root, no capabilities, RuntimeDefault seccomp', () => {
-    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(pod.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      runAsUser: 10001,
+      runAsGroup: 10001,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
     expect(container.securityContext).toEqual({
       allowPrivilegeEscalation: false,
       readOnlyRootFilesystem: true,
@@ -40,7 +45,8 @@ describe.each([...SERVICE_NAMES])('%s workload', (name) => {
     expect(container.lifecycle.preStop.sleep.seconds).toBe(5);
     const config = find('ConfigMap', `${name}-config`).data!;
     expect(config.SHUTDOWN_DRAIN_SECONDS).toBe('5');
-    const budget = 5 + Number(config.SHUTDOWN_DRAIN_SECONDS) + Number(config.SHUTDOWN_TIMEOUT_SECONDS);
+    const budget =
+      5 + Number(config.SHUTDOWN_DRAIN_SECONDS) + Number(config.SHUTDOWN_TIMEOUT_SECONDS);
     expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(budget);
   });
 
@@ -60,13 +66,18 @@ describe.each([...SERVICE_NAMES])('%s workload', (name) => {
       'prometheus.io/port': '8080',
       'prometheus.io/path': '/metrics',
     });
-    expect(find('ServiceMonitor', name).spec.endpoints).toEqual([{ port: 'http', path: '/metrics', interval: '15s' }]);
+    expect(find('ServiceMonitor', name).spec.endpoints).toEqual([
+      { port: 'http', path: '/metrics', interval: '15s' },
+    ]);
   });
 
   it('takes secrets from the Secret and plain settings from its ConfigMap', () => {
     expect(container.envFrom).toEqual([{ configMapRef: { name: `${name}-config` } }]);
-    const internal = container.env.find((e: any) => e.name === 'INTERNAL_TOKEN');
-    expect(internal.valueFrom.secretKeyRef).toEqual({ name: 'tourkit-secrets', key: 'internal-token' });
+    const internal = container.env.find((e: Json) => e.name === 'INTERNAL_TOKEN');
+    expect(internal.valueFrom.secretKeyRef).toEqual({
+      name: 'tourkit-secrets',
+      key: 'internal-token',
+    });
     // Literal values never carry secrets: only $(VAR) references.
     for (const e of container.env) if (e.value) expect(e.value).not.toMatch(/:[^$@/]+@/);
   });
@@ -74,32 +85,61 @@ describe.each([...SERVICE_NAMES])('%s workload', (name) => {
 
 describe('network policies', () => {
   it('deny everything by default, in both directions', () => {
-    expect(find('NetworkPolicy', 'default-deny').spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    expect(find('NetworkPolicy', 'default-deny').spec).toEqual({
+      podSelector: {},
+      policyTypes: ['Ingress', 'Egress'],
+    });
   });
   it('let the callers of a service in, derived from whom they call', () => {
-    const from = find('NetworkPolicy', 'user').spec.ingress[0].from.map((p: any) => p.podSelector.matchLabels['app.kubernetes.io/name']);
+    const from = find('NetworkPolicy', 'user').spec.ingress[0].from.map(
+      (p: Json) => p.podSelector.matchLabels['app.kubernetes.io/name'],
+    );
     expect(from.sort()).toEqual(['booking', 'gateway', 'notification']);
   });
   it('let booking out only to its callees, its database, Redis (and DNS through allow-dns)', () => {
     const egress = find('NetworkPolicy', 'booking').spec.egress;
-    const targets = egress.flatMap((r: any) => r.to.map((p: any) => p.podSelector.matchLabels['app.kubernetes.io/name']));
-    expect(targets.sort()).toEqual(['booking-db', 'catalog', 'notification', 'payment', 'redis', 'user']);
-    expect(find('NetworkPolicy', 'allow-dns').spec.egress[0].ports.map((p: any) => p.protocol).sort()).toEqual(['TCP', 'UDP']);
+    const targets = egress.flatMap((r: Json) =>
+      r.to.map((p: Json) => p.podSelector.matchLabels['app.kubernetes.io/name']),
+    );
+    expect(targets.sort()).toEqual([
+      'booking-db',
+      'catalog',
+      'notification',
+      'payment',
+      'redis',
+      'user',
+    ]);
+    expect(
+      find('NetworkPolicy', 'allow-dns')
+        .spec.egress[0].ports.map((p: Json) => p.protocol)
+        .sort(),
+    ).toEqual(['TCP', 'UDP']);
   });
   it('open the gateway to any source, on its http port only', () => {
-    expect(find('NetworkPolicy', 'gateway').spec.ingress[0]).toEqual({ ports: [{ protocol: 'TCP', port: 'http' }] });
-    expect(find('Service', 'gateway').spec).toMatchObject({ type: 'NodePort', ports: [{ nodePort: 30080 }] });
+    expect(find('NetworkPolicy', 'gateway').spec.ingress[0]).toEqual({
+      ports: [{ protocol: 'TCP', port: 'http' }],
+    });
+    expect(find('Service', 'gateway').spec).toMatchObject({
+      type: 'NodePort',
+      ports: [{ nodePort: 30080 }],
+    });
   });
   it('can be switched off', () => {
-    expect(synthPlatform({ networkPolicies: { enabled: false } }).ofKind('NetworkPolicy')).toHaveLength(0);
+    expect(
+      synthPlatform({ networkPolicies: { enabled: false } }).ofKind('NetworkPolicy'),
+    ).toHaveLength(0);
   });
 });
 
 describe('data stores', () => {
   it('give every service but the gateway its own Postgres', () => {
-    const primaries = ofKind('StatefulSet').filter((s) => s.metadata.labels?.['tourkit.dev/db-role'] === 'primary');
+    const primaries = ofKind('StatefulSet').filter(
+      (s) => s.metadata.labels?.['tourkit.dev/db-role'] === 'primary',
+    );
     expect(primaries.map((s) => s.metadata.name).sort()).toEqual(
-      SERVICE_NAMES.filter((s) => s !== 'gateway').map((s) => `${s}-db`).sort(),
+      SERVICE_NAMES.filter((s) => s !== 'gateway')
+        .map((s) => `${s}-db`)
+        .sort(),
     );
   });
   it('switch to CloudNativePG Clusters with the same endpoints', () => {
@@ -111,8 +151,13 @@ describe('data stores', () => {
       postgresql: { synchronous: { method: 'any', number: 1 } },
     });
     const env = cnpg.find('Deployment', 'catalog').spec.template.spec.containers[0].env;
-    expect(env.find((e: any) => e.name === 'DB_PASSWORD').valueFrom.secretKeyRef).toEqual({ name: 'catalog-db-app', key: 'password' });
-    expect(env.find((e: any) => e.name === 'DATABASE_URL').value).toContain('@catalog-db-rw.tourkit.svc:5432/');
+    expect(env.find((e: Json) => e.name === 'DB_PASSWORD').valueFrom.secretKeyRef).toEqual({
+      name: 'catalog-db-app',
+      key: 'password',
+    });
+    expect(env.find((e: Json) => e.name === 'DATABASE_URL').value).toContain(
+      '@catalog-db-rw.tourkit.svc:5432/',
+    );
   });
 });
 
@@ -124,37 +169,57 @@ describe('namespace and observability', () => {
     const dashboard = find('ConfigMap', 'tourkit-dashboards');
     expect(dashboard.metadata.labels!.grafana_dashboard).toBe('1');
     const json = JSON.parse(dashboard.data!['tourkit-overview.json']!);
-    expect(json.panels.filter((p: any) => p.type === 'row')).toHaveLength(SERVICE_NAMES.length);
-    const alerts = find('PrometheusRule', 'tourkit').spec.groups[0].rules.map((r: any) => r.alert);
-    expect(alerts).toEqual(['TourkitHighErrorRate', 'TourkitHighLatencyP99', 'TourkitHpaAtMaximum', 'TourkitPodRestarting']);
+    expect(json.panels.filter((p: Json) => p.type === 'row')).toHaveLength(SERVICE_NAMES.length);
+    const alerts = find('PrometheusRule', 'tourkit').spec.groups[0].rules.map((r: Json) => r.alert);
+    expect(alerts).toEqual([
+      'TourkitHighErrorRate',
+      'TourkitHighLatencyP99',
+      'TourkitHpaAtMaximum',
+      'TourkitPodRestarting',
+    ]);
   });
   it('put every namespaced object in the platform namespace', () => {
     const clusterScoped = new Set(['ClusterRole', 'ClusterRoleBinding']);
-    for (const o of platform) expect(o.metadata.namespace).toBe(clusterScoped.has(o.kind) ? undefined : 'tourkit');
+    for (const o of platform)
+      expect(o.metadata.namespace).toBe(clusterScoped.has(o.kind) ? undefined : 'tourkit');
   });
 });
 
 describe('ScalingSchedule operator', () => {
   const { crds } = synthPlatform();
   it('is included from @tourkit/operator: controller, least-privilege RBAC, the booking schedule', () => {
-    expect(find('Deployment', 'tourkit-scaling-schedule').spec.template.spec.containers[0].image).toBe('tourkit/scaling-schedule:dev');
-    expect(find('ClusterRoleBinding', 'tourkit-scaling-schedule').subjects[0].namespace).toBe('tourkit');
+    expect(
+      find('Deployment', 'tourkit-scaling-schedule').spec.template.spec.containers[0].image,
+    ).toBe('tourkit/scaling-schedule:dev');
+    expect(find('ClusterRoleBinding', 'tourkit-scaling-schedule').subjects[0].namespace).toBe(
+      'tourkit',
+    );
     const schedule = find('ScalingSchedule', 'booking');
     expect(schedule.spec.targetRef.name).toBe('booking');
-    expect(schedule.spec.windows.map((w: any) => [w.name, w.minReplicas, w.maxReplicas])).toEqual([
+    expect(schedule.spec.windows.map((w: Json) => [w.name, w.minReplicas, w.maxReplicas])).toEqual([
       ['business-hours', 5, 10],
       ['weekend', 7, 15],
     ]);
     expect(schedule.spec.default).toEqual({ minReplicas: 2, maxReplicas: 4 });
   });
   it('may talk to the API server despite the default deny', () => {
-    const egress = find('NetworkPolicy', 'tourkit-scaling-schedule').spec.egress[0].ports.map((p: any) => p.port);
+    const egress = find('NetworkPolicy', 'tourkit-scaling-schedule').spec.egress[0].ports.map(
+      (p: Json) => p.port,
+    );
     expect(egress).toEqual([443, 6443]);
   });
   it('ships its CRD apart, and the Helm chart carries the same CRD', () => {
     expect(crds.map((c) => c.metadata.name)).toEqual(['scalingschedules.scaling.tourkit.dev']);
     const chartCrd = readFileSync(
-      path.resolve(import.meta.dirname, '..', '..', 'charts', 'tourkit', 'crds', 'scalingschedules.scaling.tourkit.dev.yaml'),
+      path.resolve(
+        import.meta.dirname,
+        '..',
+        '..',
+        'charts',
+        'tourkit',
+        'crds',
+        'scalingschedules.scaling.tourkit.dev.yaml',
+      ),
       'utf8',
     );
     expect(parse(chartCrd)).toEqual(crds[0]);
@@ -169,7 +234,16 @@ describe('ScalingSchedule operator', () => {
 describe('the Helm chart copy of the dashboard', () => {
   it('is the generated one (run `make chart-files` after changing dashboard.ts)', () => {
     const file = readFileSync(
-      path.resolve(import.meta.dirname, '..', '..', 'charts', 'tourkit', 'files', 'dashboards', 'tourkit-overview.json'),
+      path.resolve(
+        import.meta.dirname,
+        '..',
+        '..',
+        'charts',
+        'tourkit',
+        'files',
+        'dashboards',
+        'tourkit-overview.json',
+      ),
       'utf8',
     );
     expect(file).toBe(find('ConfigMap', 'tourkit-dashboards').data!['tourkit-overview.json']);

@@ -9,9 +9,12 @@ import { CONTAINER_PORT } from './tourkit-service.js';
 
 const tcp = (port: number | string): k8s.NetworkPolicyPort => ({
   protocol: 'TCP',
-  port: typeof port === 'number' ? k8s.IntOrString.fromNumber(port) : k8s.IntOrString.fromString(port),
+  port:
+    typeof port === 'number' ? k8s.IntOrString.fromNumber(port) : k8s.IntOrString.fromString(port),
 });
-const pods = (matchLabels: Record<string, string>): k8s.NetworkPolicyPeer => ({ podSelector: { matchLabels } });
+const pods = (matchLabels: Record<string, string>): k8s.NetworkPolicyPeer => ({
+  podSelector: { matchLabels },
+});
 const namespace = (name: string): k8s.NetworkPolicyPeer => ({
   namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } },
 });
@@ -34,9 +37,16 @@ export class NetworkPolicies extends Construct {
     const { services, options } = props;
     const ns = options.namespace;
     const policy = (name: string, spec: k8s.NetworkPolicySpec, component: string) =>
-      new k8s.KubeNetworkPolicy(this, name, { metadata: { name, namespace: ns, labels: labels(name, component) }, spec });
+      new k8s.KubeNetworkPolicy(this, name, {
+        metadata: { name, namespace: ns, labels: labels(name, component) },
+        spec,
+      });
 
-    policy('default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }, 'network-policy');
+    policy(
+      'default-deny',
+      { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+      'network-policy',
+    );
     policy(
       'allow-dns',
       {
@@ -44,7 +54,12 @@ export class NetworkPolicies extends Construct {
         policyTypes: ['Egress'],
         egress: [
           {
-            to: [{ ...namespace('kube-system'), podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+            to: [
+              {
+                ...namespace('kube-system'),
+                podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+              },
+            ],
             ports: [
               { protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) },
               { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) },
@@ -63,15 +78,27 @@ export class NetworkPolicies extends Construct {
       ];
       if (spec.nodePort) ingressFrom.unshift({ ports: [tcp('http')] });
       else if (callers.length > 0)
-        ingressFrom.unshift({ from: callers.map((c) => pods(selectorLabels(c))), ports: [tcp('http')] });
+        ingressFrom.unshift({
+          from: callers.map((c) => pods(selectorLabels(c))),
+          ports: [tcp('http')],
+        });
       const egress: k8s.NetworkPolicyEgressRule[] = [];
       if (spec.calls.length > 0)
-        egress.push({ to: spec.calls.map((c) => pods(selectorLabels(c))), ports: [tcp(CONTAINER_PORT)] });
+        egress.push({
+          to: spec.calls.map((c) => pods(selectorLabels(c))),
+          ports: [tcp(CONTAINER_PORT)],
+        });
       if (db) egress.push({ to: [pods(db.podLabels)], ports: [tcp(POSTGRES_PORT)] });
-      if (spec.usesRedis) egress.push({ to: [pods(selectorLabels('redis'))], ports: [tcp(REDIS_PORT)] });
+      if (spec.usesRedis)
+        egress.push({ to: [pods(selectorLabels('redis'))], ports: [tcp(REDIS_PORT)] });
       policy(
         spec.name,
-        { podSelector: { matchLabels: selectorLabels(spec.name) }, policyTypes: ['Ingress', 'Egress'], ingress: ingressFrom, egress },
+        {
+          podSelector: { matchLabels: selectorLabels(spec.name) },
+          policyTypes: ['Ingress', 'Egress'],
+          ingress: ingressFrom,
+          egress,
+        },
         'network-policy',
       );
 
@@ -84,8 +111,13 @@ export class NetworkPolicies extends Construct {
             policyTypes: ['Ingress', 'Egress'],
             ingress: [
               // The service, and the database's own instances (replication).
-              { from: [pods(selectorLabels(spec.name)), pods(db.podLabels)], ports: [tcp(POSTGRES_PORT)] },
-              ...(cnpg ? [{ from: [namespace('cnpg-system')], ports: [tcp(POSTGRES_PORT), tcp(8000)] }] : []),
+              {
+                from: [pods(selectorLabels(spec.name)), pods(db.podLabels)],
+                ports: [tcp(POSTGRES_PORT)],
+              },
+              ...(cnpg
+                ? [{ from: [namespace('cnpg-system')], ports: [tcp(POSTGRES_PORT), tcp(8000)] }]
+                : []),
             ],
             egress: [
               { to: [pods(db.podLabels)], ports: [tcp(POSTGRES_PORT)] },

@@ -33,7 +33,9 @@ export function databaseEndpoints(service: string, options: PlatformOptions): Da
     passwordKey: cnpg ? 'password' : 'postgres-password',
     url: (endpoint) =>
       `postgres://${POSTGRES_USER}:$(DB_PASSWORD)@${clusterName}-${endpoint}.${options.namespace}.svc:${POSTGRES_PORT}/tourkit_${service}`,
-    podLabels: cnpg ? { 'cnpg.io/cluster': clusterName } : { 'app.kubernetes.io/name': clusterName, 'app.kubernetes.io/part-of': PART_OF },
+    podLabels: cnpg
+      ? { 'cnpg.io/cluster': clusterName }
+      : { 'app.kubernetes.io/name': clusterName, 'app.kubernetes.io/part-of': PART_OF },
   };
 }
 
@@ -68,16 +70,26 @@ export class PlainPostgres extends Construct {
     };
     if (database.synchronousStandby) {
       // Takes effect at the first real start, after initdb: the init server itself must not wait for a standby.
-      initScripts['20-synchronous.sql'] = "ALTER SYSTEM SET synchronous_standby_names = 'ANY 1 (*)';\n";
+      initScripts['20-synchronous.sql'] =
+        "ALTER SYSTEM SET synchronous_standby_names = 'ANY 1 (*)';\n";
     }
-    new ConfigMap(this, 'init', { metadata: { name: `${name}-init`, namespace: ns, labels: baseLabels }, data: initScripts });
+    new ConfigMap(this, 'init', {
+      metadata: { name: `${name}-init`, namespace: ns, labels: baseLabels },
+      data: initScripts,
+    });
 
     new k8s.KubeService(this, 'headless', {
       metadata: { name: `${name}-hl`, namespace: ns, labels: baseLabels },
       spec: {
         clusterIp: 'None',
         selector: { 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': PART_OF },
-        ports: [{ name: 'postgres', port: POSTGRES_PORT, targetPort: k8s.IntOrString.fromString('postgres') }],
+        ports: [
+          {
+            name: 'postgres',
+            port: POSTGRES_PORT,
+            targetPort: k8s.IntOrString.fromString('postgres'),
+          },
+        ],
       },
     });
     const endpointService = (suffix: 'rw' | 'ro', role: 'primary' | 'replica') =>
@@ -85,7 +97,13 @@ export class PlainPostgres extends Construct {
         metadata: { name: `${name}-${suffix}`, namespace: ns, labels: baseLabels },
         spec: {
           selector: roleSelector(role),
-          ports: [{ name: 'postgres', port: POSTGRES_PORT, targetPort: k8s.IntOrString.fromString('postgres') }],
+          ports: [
+            {
+              name: 'postgres',
+              port: POSTGRES_PORT,
+              targetPort: k8s.IntOrString.fromString('postgres'),
+            },
+          ],
         },
       });
     endpointService('rw', 'primary');
@@ -101,16 +119,29 @@ export class PlainPostgres extends Construct {
       password,
     ];
 
-    const statefulSet = (role: 'primary' | 'replica', replicas: number, extra: Partial<k8s.Container>) =>
+    const statefulSet = (
+      role: 'primary' | 'replica',
+      replicas: number,
+      extra: Partial<k8s.Container>,
+    ) =>
       new k8s.KubeStatefulSet(this, role, {
-        metadata: { name: role === 'primary' ? name : `${name}-replica`, namespace: ns, labels: roleLabels(role) },
+        metadata: {
+          name: role === 'primary' ? name : `${name}-replica`,
+          namespace: ns,
+          labels: roleLabels(role),
+        },
         spec: {
           serviceName: `${name}-hl`,
           replicas,
           selector: { matchLabels: roleSelector(role) },
           template: {
             metadata: { labels: roleLabels(role) },
-            spec: postgresPodSpec(options, commonEnv, extra, role === 'primary' ? `${name}-init` : undefined),
+            spec: postgresPodSpec(
+              options,
+              commonEnv,
+              extra,
+              role === 'primary' ? `${name}-init` : undefined,
+            ),
           },
           volumeClaimTemplates: [
             {
@@ -153,7 +184,9 @@ function postgresPodSpec(
   initConfigMap: string | undefined,
 ): k8s.PodSpec {
   const q = (value: string) => k8s.Quantity.fromString(value);
-  const isReady = { exec: { command: ['pg_isready', '--host=127.0.0.1', `--username=${POSTGRES_USER}`] } };
+  const isReady = {
+    exec: { command: ['pg_isready', '--host=127.0.0.1', `--username=${POSTGRES_USER}`] },
+  };
   return {
     automountServiceAccountToken: false,
     enableServiceLinks: false,
@@ -191,7 +224,9 @@ function postgresPodSpec(
           { name: 'data', mountPath: '/var/lib/postgresql/data' },
           { name: 'run', mountPath: '/var/run/postgresql' },
           { name: 'tmp', mountPath: '/tmp' },
-          ...(initConfigMap ? [{ name: 'init', mountPath: '/docker-entrypoint-initdb.d', readOnly: true }] : []),
+          ...(initConfigMap
+            ? [{ name: 'init', mountPath: '/docker-entrypoint-initdb.d', readOnly: true }]
+            : []),
         ],
       },
     ],
@@ -220,9 +255,14 @@ export class CnpgPostgres extends Construct {
         instances: 1 + database.readReplicas,
         storage: { size: database.storage },
         bootstrap: { initdb: { database: `tourkit_${service}`, owner: POSTGRES_USER } },
-        resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } },
+        resources: {
+          requests: { cpu: '100m', memory: '256Mi' },
+          limits: { cpu: '1', memory: '512Mi' },
+        },
         ...(database.synchronousStandby
-          ? { postgresql: { synchronous: { method: 'any', number: 1, dataDurability: 'required' } } }
+          ? {
+              postgresql: { synchronous: { method: 'any', number: 1, dataDurability: 'required' } },
+            }
           : {}),
       },
     });

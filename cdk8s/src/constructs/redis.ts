@@ -19,7 +19,9 @@ export class Redis extends Construct {
       metadata: meta,
       spec: {
         selector: selectorLabels('redis'),
-        ports: [{ name: 'redis', port: REDIS_PORT, targetPort: k8s.IntOrString.fromString('redis') }],
+        ports: [
+          { name: 'redis', port: REDIS_PORT, targetPort: k8s.IntOrString.fromString('redis') },
+        ],
       },
     });
     new k8s.KubeStatefulSet(this, 'statefulset', {
@@ -46,9 +48,19 @@ export class Redis extends Construct {
                 image: options.redis.image,
                 imagePullPolicy: 'IfNotPresent',
                 // Queues survive a restart (append-only file); the cache is bounded and evicts least-recently-used keys.
-                args: ['--appendonly', 'yes', '--maxmemory', '192mb', '--maxmemory-policy', 'volatile-lru'],
+                args: [
+                  '--appendonly',
+                  'yes',
+                  '--maxmemory',
+                  '192mb',
+                  '--maxmemory-policy',
+                  'volatile-lru',
+                ],
                 ports: [{ name: 'redis', containerPort: REDIS_PORT, protocol: 'TCP' }],
-                resources: { requests: { cpu: q('50m'), memory: q('128Mi') }, limits: { cpu: q('500m'), memory: q('256Mi') } },
+                resources: {
+                  requests: { cpu: q('50m'), memory: q('128Mi') },
+                  limits: { cpu: q('500m'), memory: q('256Mi') },
+                },
                 readinessProbe: { ...ping, periodSeconds: 5 },
                 livenessProbe: { ...ping, periodSeconds: 10, failureThreshold: 3 },
                 securityContext: {
@@ -66,7 +78,10 @@ export class Redis extends Construct {
         volumeClaimTemplates: [
           {
             metadata: { name: 'data' },
-            spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: q('1Gi') } } },
+            spec: {
+              accessModes: ['ReadWriteOnce'],
+              resources: { requests: { storage: q('1Gi') } },
+            },
           },
         ],
       },

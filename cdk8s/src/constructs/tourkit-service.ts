@@ -15,7 +15,8 @@ export const PRESTOP_SLEEP_SECONDS = 5;
 export const SHUTDOWN_DRAIN_SECONDS = 5;
 /** ...and gives in-flight requests this long to finish (SHUTDOWN_TIMEOUT_SECONDS). */
 export const SHUTDOWN_TIMEOUT_SECONDS = 20;
-export const TERMINATION_GRACE_SECONDS = PRESTOP_SLEEP_SECONDS + SHUTDOWN_DRAIN_SECONDS + SHUTDOWN_TIMEOUT_SECONDS + 5;
+export const TERMINATION_GRACE_SECONDS =
+  PRESTOP_SLEEP_SECONDS + SHUTDOWN_DRAIN_SECONDS + SHUTDOWN_TIMEOUT_SECONDS + 5;
 
 export interface TourkitServiceProps {
   readonly spec: ServiceSpec;
@@ -34,7 +35,11 @@ export class TourkitService extends Construct {
     const { spec, options } = props;
     this.name = spec.name;
     const ns = options.namespace;
-    const meta = (component = 'api') => ({ name: spec.name, namespace: ns, labels: labels(spec.name, component) });
+    const meta = (component = 'api') => ({
+      name: spec.name,
+      namespace: ns,
+      labels: labels(spec.name, component),
+    });
     const db = spec.database ? databaseEndpoints(spec.name, options) : undefined;
 
     new ServiceAccount(this, 'service-account', { metadata: meta(), automountToken: false });
@@ -53,7 +58,10 @@ export class TourkitService extends Construct {
         selector: { matchLabels: selectorLabels(spec.name) },
         strategy: {
           type: 'RollingUpdate',
-          rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromString('25%') },
+          rollingUpdate: {
+            maxUnavailable: k8s.IntOrString.fromNumber(0),
+            maxSurge: k8s.IntOrString.fromString('25%'),
+          },
         },
         template: {
           metadata: {
@@ -96,7 +104,10 @@ export class TourkitService extends Construct {
     if (spec.profile.replicas > 1) {
       new k8s.KubePodDisruptionBudget(this, 'pdb', {
         metadata: meta(),
-        spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selectorLabels(spec.name) } },
+        spec: {
+          maxUnavailable: k8s.IntOrString.fromNumber(1),
+          selector: { matchLabels: selectorLabels(spec.name) },
+        },
       });
     }
 
@@ -123,7 +134,8 @@ function configData(spec: ServiceSpec, options: PlatformOptions): Record<string,
     SHUTDOWN_TIMEOUT_SECONDS: String(SHUTDOWN_TIMEOUT_SECONDS),
   };
   if (spec.usesRedis) data.REDIS_URL = `redis://redis.${options.namespace}.svc:6379`;
-  for (const callee of spec.calls) data[urlVariable(callee)] = `http://${callee}.${options.namespace}.svc:${CONTAINER_PORT}`;
+  for (const callee of spec.calls)
+    data[urlVariable(callee)] = `http://${callee}.${options.namespace}.svc:${CONTAINER_PORT}`;
   if (options.otlpEndpoint) data.OTEL_EXPORTER_OTLP_ENDPOINT = options.otlpEndpoint;
   return data;
 }
@@ -132,12 +144,17 @@ function secretEnv(name: string, secret: string, key: string): k8s.EnvVar {
   return { name, valueFrom: { secretKeyRef: { name: secret, key } } };
 }
 
-function env(spec: ServiceSpec, options: PlatformOptions, db: DatabaseEndpoints | undefined): k8s.EnvVar[] {
+function env(
+  spec: ServiceSpec,
+  options: PlatformOptions,
+  db: DatabaseEndpoints | undefined,
+): k8s.EnvVar[] {
   const vars: k8s.EnvVar[] = [
     secretEnv('INTERNAL_TOKEN', options.secretName, 'internal-token'),
     secretEnv('JWT_PUBLIC_KEY', options.secretName, 'jwt-public-key'),
   ];
-  if (spec.signsTokens) vars.push(secretEnv('JWT_PRIVATE_KEY', options.secretName, 'jwt-private-key'));
+  if (spec.signsTokens)
+    vars.push(secretEnv('JWT_PRIVATE_KEY', options.secretName, 'jwt-private-key'));
   if (db) {
     // The password comes from a Secret; Kubernetes expands $(DB_PASSWORD) in the variables declared after it.
     vars.push(secretEnv('DB_PASSWORD', db.passwordSecret, db.passwordKey));
@@ -147,7 +164,11 @@ function env(spec: ServiceSpec, options: PlatformOptions, db: DatabaseEndpoints 
   return vars;
 }
 
-function podSpec(spec: ServiceSpec, options: PlatformOptions, db: DatabaseEndpoints | undefined): k8s.PodSpec {
+function podSpec(
+  spec: ServiceSpec,
+  options: PlatformOptions,
+  db: DatabaseEndpoints | undefined,
+): k8s.PodSpec {
   const httpGet = (path: string) => ({ path, port: k8s.IntOrString.fromString('http') });
   const q = (value: string) => k8s.Quantity.fromString(value);
   return {
@@ -179,13 +200,31 @@ function podSpec(spec: ServiceSpec, options: PlatformOptions, db: DatabaseEndpoi
         envFrom: [{ configMapRef: { name: `${spec.name}-config` } }],
         env: env(spec, options, db),
         resources: {
-          requests: { cpu: q(spec.resources.requests.cpu), memory: q(spec.resources.requests.memory) },
+          requests: {
+            cpu: q(spec.resources.requests.cpu),
+            memory: q(spec.resources.requests.memory),
+          },
           limits: { cpu: q(spec.resources.limits.cpu), memory: q(spec.resources.limits.memory) },
         },
         // Startup allows 60 s for migrations and warm-up before liveness takes over.
-        startupProbe: { httpGet: httpGet('/livez'), periodSeconds: 2, failureThreshold: 30, timeoutSeconds: 2 },
-        readinessProbe: { httpGet: httpGet('/readyz'), periodSeconds: 5, failureThreshold: 2, timeoutSeconds: 2 },
-        livenessProbe: { httpGet: httpGet('/livez'), periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 2 },
+        startupProbe: {
+          httpGet: httpGet('/livez'),
+          periodSeconds: 2,
+          failureThreshold: 30,
+          timeoutSeconds: 2,
+        },
+        readinessProbe: {
+          httpGet: httpGet('/readyz'),
+          periodSeconds: 5,
+          failureThreshold: 2,
+          timeoutSeconds: 2,
+        },
+        livenessProbe: {
+          httpGet: httpGet('/livez'),
+          periodSeconds: 10,
+          failureThreshold: 3,
+          timeoutSeconds: 2,
+        },
         lifecycle: { preStop: { sleep: { seconds: PRESTOP_SLEEP_SECONDS } } },
         securityContext: {
           allowPrivilegeEscalation: false,
@@ -206,12 +245,19 @@ function podSpec(spec: ServiceSpec, options: PlatformOptions, db: DatabaseEndpoi
 function rules(r: ScalingRules): k8s.HpaScalingRulesV2 {
   return {
     stabilizationWindowSeconds: r.stabilizationWindowSeconds,
-    policies: r.policies.map((p) => ({ type: p.type, value: p.value, periodSeconds: p.periodSeconds })),
+    policies: r.policies.map((p) => ({
+      type: p.type,
+      value: p.value,
+      periodSeconds: p.periodSeconds,
+    })),
   };
 }
 
 function hpaSpec(name: string, a: Autoscaling): k8s.HorizontalPodAutoscalerSpecV2 {
-  const utilization = (resource: 'cpu' | 'memory', averageUtilization: number): k8s.MetricSpecV2 => ({
+  const utilization = (
+    resource: 'cpu' | 'memory',
+    averageUtilization: number,
+  ): k8s.MetricSpecV2 => ({
     type: 'Resource',
     resource: { name: resource, target: { type: 'Utilization', averageUtilization } },
   });
@@ -223,6 +269,8 @@ function hpaSpec(name: string, a: Autoscaling): k8s.HorizontalPodAutoscalerSpecV
       utilization('cpu', a.cpuUtilization),
       ...(a.memoryUtilization === undefined ? [] : [utilization('memory', a.memoryUtilization)]),
     ],
-    ...(a.behavior ? { behavior: { scaleUp: rules(a.behavior.scaleUp), scaleDown: rules(a.behavior.scaleDown) } } : {}),
+    ...(a.behavior
+      ? { behavior: { scaleUp: rules(a.behavior.scaleUp), scaleDown: rules(a.behavior.scaleDown) } }
+      : {}),
   };
 }

@@ -19,7 +19,10 @@ export interface AlertRule {
   annotations: { summary: string; description: string };
 }
 
-export function alertRules(namespace: string, t: AlertThresholds = DEFAULT_THRESHOLDS): AlertRule[] {
+export function alertRules(
+  namespace: string,
+  t: AlertThresholds = DEFAULT_THRESHOLDS,
+): AlertRule[] {
   const ns = `namespace="${namespace}"`;
   return [
     {
@@ -29,7 +32,8 @@ export function alertRules(namespace: string, t: AlertThresholds = DEFAULT_THRES
       labels: { severity: 'critical' },
       annotations: {
         summary: '{{ $labels.service }} answers more than ' + `${t.errorRatio * 100} % 5xx`,
-        description: '{{ $labels.service }}: {{ $value | humanizePercentage }} of requests fail with 5xx over 5 minutes.',
+        description:
+          '{{ $labels.service }}: {{ $value | humanizePercentage }} of requests fail with 5xx over 5 minutes.',
       },
     },
     {
@@ -39,7 +43,8 @@ export function alertRules(namespace: string, t: AlertThresholds = DEFAULT_THRES
       labels: { severity: 'warning' },
       annotations: {
         summary: `{{ $labels.service }} p99 latency above ${t.p99Seconds} s`,
-        description: '{{ $labels.service }}: p99 is {{ $value | humanizeDuration }} over 5 minutes.',
+        description:
+          '{{ $labels.service }}: p99 is {{ $value | humanizeDuration }} over 5 minutes.',
       },
     },
     {

@@ -28,10 +28,21 @@ interface Panel {
 const datasource = { type: 'prometheus', uid: '${datasource}' } as const;
 
 function targets(...queries: Array<[expr: string, legend: string]>): Target[] {
-  return queries.map(([expr, legendFormat], i) => ({ expr, legendFormat, refId: String.fromCharCode(65 + i) }));
+  return queries.map(([expr, legendFormat], i) => ({
+    expr,
+    legendFormat,
+    refId: String.fromCharCode(65 + i),
+  }));
 }
 
-function timeseries(id: number, title: string, unit: string, x: number, y: number, t: Target[]): Panel {
+function timeseries(
+  id: number,
+  title: string,
+  unit: string,
+  x: number,
+  y: number,
+  t: Target[],
+): Panel {
   return {
     id,
     type: 'timeseries',
@@ -75,10 +86,35 @@ export function buildDashboard(services: readonly ServiceSpec[]): Record<string,
       collapsed: false,
       panels: [],
     });
-    panels.push(timeseries(id++, `${service.name}: requests/s`, 'reqps', 0, y, targets([q.rate, 'requests/s'])));
-    panels.push(timeseries(id++, `${service.name}: 5xx ratio`, 'percentunit', 6, y, targets([q.errors, '5xx'])));
     panels.push(
-      timeseries(id++, `${service.name}: latency`, 's', 12, y, targets([q.p50, 'p50'], [q.p99, 'p99'])),
+      timeseries(
+        id++,
+        `${service.name}: requests/s`,
+        'reqps',
+        0,
+        y,
+        targets([q.rate, 'requests/s']),
+      ),
+    );
+    panels.push(
+      timeseries(
+        id++,
+        `${service.name}: 5xx ratio`,
+        'percentunit',
+        6,
+        y,
+        targets([q.errors, '5xx']),
+      ),
+    );
+    panels.push(
+      timeseries(
+        id++,
+        `${service.name}: latency`,
+        's',
+        12,
+        y,
+        targets([q.p50, 'p50'], [q.p99, 'p99']),
+      ),
     );
     panels.push(
       service.profile.autoscaling
@@ -90,7 +126,14 @@ export function buildDashboard(services: readonly ServiceSpec[]): Record<string,
             y,
             targets([q.replicas, 'current'], [q.minReplicas, 'min'], [q.maxReplicas, 'max']),
           )
-        : timeseries(id++, `${service.name}: replicas (fixed)`, 'none', 18, y, targets([q.available, 'available'])),
+        : timeseries(
+            id++,
+            `${service.name}: replicas (fixed)`,
+            'none',
+            18,
+            y,
+            targets([q.available, 'available']),
+          ),
     );
     y += 7;
   }
@@ -106,7 +149,13 @@ export function buildDashboard(services: readonly ServiceSpec[]): Record<string,
     time: { from: 'now-1h', to: 'now' },
     templating: {
       list: [
-        { name: 'datasource', label: 'Data source', type: 'datasource', query: 'prometheus', current: {} },
+        {
+          name: 'datasource',
+          label: 'Data source',
+          type: 'datasource',
+          query: 'prometheus',
+          current: {},
+        },
         {
           name: 'namespace',
           label: 'Namespace',

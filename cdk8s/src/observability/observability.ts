@@ -11,7 +11,11 @@ export const DASHBOARD_FILE = 'tourkit-overview.json';
 
 /** The dashboard as a ConfigMap the Grafana sidecar picks up, and the alert rules as a PrometheusRule. */
 export class Observability extends Construct {
-  constructor(scope: Construct, id: string, props: { services: readonly ServiceSpec[]; options: PlatformOptions }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { services: readonly ServiceSpec[]; options: PlatformOptions },
+  ) {
     super(scope, id);
     const { services, options } = props;
     new ConfigMap(this, 'dashboard', {
@@ -26,7 +30,11 @@ export class Observability extends Construct {
       new ApiObject(this, 'rules', {
         apiVersion: 'monitoring.coreos.com/v1',
         kind: 'PrometheusRule',
-        metadata: { name: 'tourkit', namespace: options.namespace, labels: labels('tourkit', 'observability') },
+        metadata: {
+          name: 'tourkit',
+          namespace: options.namespace,
+          labels: labels('tourkit', 'observability'),
+        },
         spec: { groups: [{ name: 'tourkit.rules', rules: alertRules(options.namespace) }] },
       });
     }
