@@ -28,10 +28,12 @@ synth: deps ## Synthesize the Kubernetes manifests into cdk8s/dist/*.k8s.yaml
 dashboards: deps ## Generate the Grafana dashboard JSON (cdk8s/dist/dashboards and the Helm chart's copy)
 	npx tsc -b cdk8s
 	node $(CDK8S_DIST)/main.js --dashboards $(CDK8S_DIST)/dashboards charts/tourkit/files/dashboards
+	npx prettier --log-level warn --write charts/tourkit/files/dashboards
 
 .PHONY: chart-files
 chart-files: dashboards ## Refresh the Helm chart's generated files: dashboard JSON and the ScalingSchedule CRD (crds/)
 	node $(CDK8S_DIST)/main.js --chart-crds charts/tourkit/crds
+	npx prettier --log-level warn --write charts/tourkit/crds
 
 .PHONY: dockerfile
 dockerfile: ## Give a new service its Dockerfile: make dockerfile SERVICE=review

@@ -8,7 +8,7 @@ import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 import { toolPath } from '@tourkit/testenv';
 import type { PartialOptions } from '../src/options.js';
-import { byKey, parseManifests, withoutHelmLabels } from './normalize.js';
+import { byKey, parseManifests, withoutHelmLabels, withParsedJsonData } from './normalize.js';
 import { synthPlatform } from './synth.js';
 
 const chartDir = path.resolve(import.meta.dirname, '..', '..', 'charts', 'tourkit');
@@ -39,8 +39,8 @@ function render(sets: string[] = []): ReturnType<typeof parseManifests> {
 }
 
 function expectSameObjects(sets: string[], options: PartialOptions) {
-  const fromHelm = byKey(render(sets));
-  const fromCdk8s = byKey(synthPlatform(options).platform);
+  const fromHelm = byKey(render(sets).map(withParsedJsonData));
+  const fromCdk8s = byKey(synthPlatform(options).platform.map(withParsedJsonData));
   expect([...fromHelm.keys()].sort()).toEqual([...fromCdk8s.keys()].sort());
   for (const [key, object] of fromCdk8s) {
     // One assertion per object, so a difference names the object it is in.

@@ -29,6 +29,15 @@ export function withoutHelmLabels(object: K8sObject): K8sObject {
   return copy;
 }
 
+/** ConfigMap values that hold JSON (dashboards) compare by content: the chart's copy is prettier-formatted. */
+export function withParsedJsonData(object: K8sObject): K8sObject {
+  if (object.kind !== 'ConfigMap' || !object.data) return object;
+  const data: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(object.data))
+    data[key] = key.endsWith('.json') ? JSON.parse(value) : value;
+  return { ...object, data };
+}
+
 export const objectKey = (o: K8sObject) => `${o.kind}/${o.metadata.name}`;
 
 export function byKey(objects: K8sObject[]): Map<string, K8sObject> {
