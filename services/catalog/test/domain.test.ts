@@ -1,4 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
+import { z } from 'zod';
+import { fieldErrors } from '@tourkit/kit';
 import {
   applyPatch,
   availableSeats,
@@ -24,11 +26,9 @@ const seasons: Season[] = [
   { name: 'high', from: '2026-06-15', until: '2026-08-31', priceCents: 6000 },
 ];
 
-function fieldsOf(result: {
-  success: boolean;
-  error?: { issues: Array<{ path: PropertyKey[] }> };
-}): string[] {
-  return (result.error?.issues ?? []).map((issue) => issue.path.map(String).join('.'));
+/** The fields a client would be told about (the kit names each unknown key as its own field). */
+function fieldsOf(result: z.ZodSafeParseResult<unknown>): string[] {
+  return result.success ? [] : fieldErrors(result.error.issues, 'body').map((e) => e.field);
 }
 
 describe('season price for a date', () => {

@@ -5,15 +5,27 @@ import { validationFailed, type FieldError } from './errors.js';
 /** Where the data came from; used as the field name when the whole value is wrong (e.g. body is not an object). */
 export type DataLocation = 'body' | 'query' | 'params' | 'headers' | (string & {});
 
-/** Turns zod issues into `{ field, message }` entries; the field is the dotted path (`travellers.0.age`). */
+/**
+ * Turns zod issues into `{ field, message }` entries; the field is the dotted path (`travellers.0.age`).
+ * A strict object's `unrecognized_keys` issue sits on the object, not on the keys: it becomes one entry per
+ * unknown key, so the client learns which field to remove.
+ */
 export function fieldErrors(
   issues: ReadonlyArray<z.core.$ZodIssue>,
   where: DataLocation,
 ): FieldError[] {
-  return issues.map((issue) => ({
-    field: issue.path.length > 0 ? issue.path.map(String).join('.') : where,
-    message: issue.message,
-  }));
+  return issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({
+          field: fieldName([...issue.path, key], where),
+          message: 'is not a known field',
+        }))
+      : [{ field: fieldName(issue.path, where), message: issue.message }],
+  );
+}
+
+function fieldName(path: ReadonlyArray<PropertyKey>, where: DataLocation): string {
+  return path.length > 0 ? path.map(String).join('.') : where;
 }
 
 /** Parses `data` with `schema`; throws a 400 `validation-failed` problem listing every bad field. */

@@ -58,6 +58,26 @@ describe('validate', () => {
     expect(body.errors?.every((e) => e.message.length > 0)).toBe(true);
   });
 
+  it('names every unknown key of a strict object as its own field, nested ones by path', () => {
+    const strict = z.strictObject({
+      name: z.string(),
+      seasons: z.array(z.strictObject({ from: z.string() })),
+    });
+    let caught: unknown;
+    try {
+      validate(
+        strict,
+        { name: 'x', extra: 1, other: 2, seasons: [{ from: 'a', to: 'b' }] },
+        'body',
+      );
+    } catch (error) {
+      caught = error;
+    }
+    const errors = (caught as HttpProblem).errors ?? [];
+    expect(errors.map((e) => e.field).sort()).toEqual(['extra', 'other', 'seasons.0.to']);
+    expect(errors.every((e) => e.message === 'is not a known field')).toBe(true);
+  });
+
   it('names the location when the whole value is wrong', () => {
     expect(() => validate(schema, 'text', 'query')).toThrow(HttpProblem);
     try {

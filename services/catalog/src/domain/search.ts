@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { strictKeys } from './strict-keys.js';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
@@ -39,8 +38,8 @@ export interface SearchFilter {
   pageSize: number;
 }
 
-export const searchQuerySchema = strictKeys(
-  {
+export const searchQuerySchema = z
+  .strictObject({
     destination: z.string().trim().min(1).max(100).optional(),
     country: z
       .string()
@@ -54,9 +53,7 @@ export const searchQuerySchema = strictKeys(
     maxPrice: wholeNumber(0, MAX_PRICE_CENTS).optional(),
     page: wholeNumber(1, 100_000).default(1),
     pageSize: wholeNumber(1, MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
-  },
-  'query parameter',
-)
+  })
   .superRefine((query, ctx) => {
     if (
       query.minPrice !== undefined &&

@@ -1,26 +1,27 @@
 import { z } from 'zod';
 import { overlappingSeasons, type TourDraft, type TourPatch } from './tour.js';
-import { strictKeys } from './strict-keys.js';
 
 const MAX_PRICE_CENTS = 100_000_000;
 
 const cents = z.number().int('must be a whole number of cents').min(0).max(MAX_PRICE_CENTS);
 
-const seasonSchema = strictKeys({
-  name: z.string().trim().min(1).max(50),
-  from: z.iso.date('must be a date (YYYY-MM-DD)'),
-  until: z.iso.date('must be a date (YYYY-MM-DD)'),
-  priceCents: cents,
-}).superRefine((season, ctx) => {
-  if (season.from > season.until) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['until'],
-      message: 'must not be before from',
-      input: season.until,
-    });
-  }
-});
+const seasonSchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(50),
+    from: z.iso.date('must be a date (YYYY-MM-DD)'),
+    until: z.iso.date('must be a date (YYYY-MM-DD)'),
+    priceCents: cents,
+  })
+  .superRefine((season, ctx) => {
+    if (season.from > season.until) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['until'],
+        message: 'must not be before from',
+        input: season.until,
+      });
+    }
+  });
 
 const seasonsSchema = z
   .array(seasonSchema)
@@ -61,24 +62,27 @@ const tourFields = {
     .transform((e) => e.toLowerCase()),
 };
 
-export const createTourSchema = strictKeys({
-  ...tourFields,
-  description: tourFields.description.default(''),
-  seasons: tourFields.seasons.default([]),
-}).transform((body): TourDraft => body);
+export const createTourSchema = z
+  .strictObject({
+    ...tourFields,
+    description: tourFields.description.default(''),
+    seasons: tourFields.seasons.default([]),
+  })
+  .transform((body): TourDraft => body);
 
-export const patchTourSchema = strictKeys({
-  title: tourFields.title.optional(),
-  destination: tourFields.destination.optional(),
-  country: tourFields.country.optional(),
-  description: tourFields.description.optional(),
-  startsAt: tourFields.startsAt.optional(),
-  durationHours: tourFields.durationHours.optional(),
-  capacity: tourFields.capacity.optional(),
-  priceCents: tourFields.priceCents.optional(),
-  seasons: tourFields.seasons.optional(),
-  operatorEmail: tourFields.operatorEmail.optional(),
-})
+export const patchTourSchema = z
+  .strictObject({
+    title: tourFields.title.optional(),
+    destination: tourFields.destination.optional(),
+    country: tourFields.country.optional(),
+    description: tourFields.description.optional(),
+    startsAt: tourFields.startsAt.optional(),
+    durationHours: tourFields.durationHours.optional(),
+    capacity: tourFields.capacity.optional(),
+    priceCents: tourFields.priceCents.optional(),
+    seasons: tourFields.seasons.optional(),
+    operatorEmail: tourFields.operatorEmail.optional(),
+  })
   .refine((patch) => Object.values(patch).some((v) => v !== undefined), {
     message: 'must change at least one field',
   })
@@ -86,7 +90,7 @@ export const patchTourSchema = strictKeys({
 
 export const tourIdParams = z.object({ id: z.uuid('must be a tour id (UUID)') });
 
-export const seatsChangeSchema = strictKeys({
+export const seatsChangeSchema = z.strictObject({
   delta: z
     .number()
     .int()
@@ -95,25 +99,27 @@ export const seatsChangeSchema = strictKeys({
     .refine((d) => d !== 0, 'must not be 0'),
 });
 
-export const ratingAddedSchema = strictKeys({ rating: z.number().int().min(1).max(5) });
+export const ratingAddedSchema = z.strictObject({ rating: z.number().int().min(1).max(5) });
 
-export const ratingSummarySchema = strictKeys({
-  average: z.number().min(0).max(5),
-  count: z.number().int().min(0).max(100_000_000),
-}).superRefine((summary, ctx) => {
-  if (summary.count === 0 && summary.average !== 0) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['average'],
-      message: 'must be 0 when count is 0',
-      input: summary.average,
-    });
-  } else if (summary.count > 0 && summary.average < 1) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['average'],
-      message: 'must be between 1 and 5 when count > 0',
-      input: summary.average,
-    });
-  }
-});
+export const ratingSummarySchema = z
+  .strictObject({
+    average: z.number().min(0).max(5),
+    count: z.number().int().min(0).max(100_000_000),
+  })
+  .superRefine((summary, ctx) => {
+    if (summary.count === 0 && summary.average !== 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['average'],
+        message: 'must be 0 when count is 0',
+        input: summary.average,
+      });
+    } else if (summary.count > 0 && summary.average < 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['average'],
+        message: 'must be between 1 and 5 when count > 0',
+        input: summary.average,
+      });
+    }
+  });
