@@ -36,3 +36,7 @@ test: deps ## Every test: unit, integration (real Postgres/Redis), cluster (real
 .PHONY: bench
 bench: build ## Benchmarks: ratios against a baseline measured in the same run
 	npm run bench
+
+.PHONY: dev
+dev: deps ## Run every service locally as processes against local Postgres/Redis (no cluster)
+	hack/dev.sh

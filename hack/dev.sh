@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# `make dev`: every service as a local process against this machine's Postgres and Redis, no
+# cluster. Logs are pretty-printed and prefixed with the service name; Ctrl-C stops everything.
+#
+#   DEV_SERVICES="catalog user booking" make dev     # a subset
+#   DATABASE_ADMIN_URL=postgres://me@localhost/postgres make dev
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. hack/node-env.sh
+
+state="${TOURKIT_CACHE:-$HOME/.cache/tourkit}/dev"
+mkdir -p "$state"
+pg_base="${DEV_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432}"
+all_services="catalog user booking payment notification review gateway"
+services="${DEV_SERVICES:-$all_services}"
+
+declare -A port=([gateway]=8080 [catalog]=8081 [user]=8082 [booking]=8083 [review]=8084 [payment]=8085 [notification]=8086)
+declare -A has_db=([catalog]=1 [user]=1 [booking]=1 [review]=1 [payment]=1 [notification]=1)
+
+# One signing key pair and one internal token per machine, kept between runs so tokens survive a
+# restart. Ed25519 through openssl: the same algorithms the kit verifies.
+if [ ! -s "$state/jwt-private.pem" ]; then
+  openssl genpkey -algorithm ed25519 -out "$state/jwt-private.pem" 2>/dev/null
+  openssl pkey -in "$state/jwt-private.pem" -pubout -out "$state/jwt-public.pem"
+  openssl rand -hex 24 >"$state/internal-token"
+fi
+
+export JWT_PRIVATE_KEY_FILE="$state/jwt-private.pem"
+export JWT_PUBLIC_KEY="$(cat "$state/jwt-public.pem")"
+export INTERNAL_TOKEN="$(cat "$state/internal-token")"
+export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
+export LOG_LEVEL="${LOG_LEVEL:-info}"
+export SHUTDOWN_DRAIN_SECONDS=0
+export SEED_DEMO_DATA=true
+export SMTP_URL="${SMTP_URL:-smtp://127.0.0.1:1025}"
+export PUBLIC_URL="http://127.0.0.1:${port[gateway]}"
+for s in $all_services; do
+  upper=$(echo "$s" | tr a-z A-Z)
+  export "${upper}_URL=http://127.0.0.1:${port[$s]}"
+done
+
+echo "==> building the workspaces"
+npm run build --silent
+
+runnable=()
+for s in $services; do
+  if [ -f "services/$s/dist/main.js" ]; then runnable+=("$s"); else echo "    (skipping $s: not built)"; fi
+done
+
+echo "==> databases"
+for s in "${runnable[@]}"; do
+  [ -n "${has_db[$s]:-}" ] || continue
+  url="$pg_base/tourkit_$s"
+  node --input-type=module -e "
+    import { ensureDatabase } from '@tourkit/kit';
+    const created = await ensureDatabase(process.argv[1]);
+    console.log('    tourkit_$s', created ? 'created' : 'present');
+  " "$url"
+done
+
+pids=()
+cleanup() {
+  trap - EXIT INT TERM
+  echo
+  echo "==> stopping"
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT INT TERM
+
+prefix() { # colour per service, so interleaved logs stay readable
+  local name=$1 colour=$2
+  sed -u "s/^/$(printf '\033[%sm%-13s\033[0m' "$colour" "[$name]") /"
+}
+
+if [ -f services/notification/dist/dev/mail-catcher.js ] && [[ " ${runnable[*]} " == *" notification "* ]]; then
+  echo "==> mail catcher (SMTP 1025, web http://127.0.0.1:8025)"
+  node services/notification/dist/dev/mail-catcher.js 2>&1 | prefix mail 90 &
+  pids+=($!)
+fi
+
+colour=31
+echo "==> starting: ${runnable[*]}"
+for s in "${runnable[@]}"; do
+  env_for=(SERVICE_NAME="$s" PORT="${port[$s]}")
+  [ -n "${has_db[$s]:-}" ] && env_for+=(DATABASE_URL="$pg_base/tourkit_$s")
+  [ "$s" = user ] && env_for+=(JWT_PRIVATE_KEY="$(cat "$JWT_PRIVATE_KEY_FILE")")
+  (env "${env_for[@]}" node --enable-source-maps "services/$s/dist/main.js" 2>&1 |
+    node_modules/.bin/pino-pretty --colorize --singleLine --translateTime SYS:HH:MM:ss --ignore pid,hostname,service |
+    prefix "$s" "$colour") &
+  pids+=($!)
+  colour=$((colour == 36 ? 31 : colour + 1))
+done
+
+echo "==> waiting for readiness"
+for s in "${runnable[@]}"; do
+  for _ in $(seq 1 120); do
+    curl -fsS "http://127.0.0.1:${port[$s]}/readyz" >/dev/null 2>&1 && break
+    sleep 0.5
+  done
+  if curl -fsS "http://127.0.0.1:${port[$s]}/readyz" >/dev/null 2>&1; then
+    printf '    %-13s http://127.0.0.1:%s  ready\n' "$s" "${port[$s]}"
+  else
+    printf '    %-13s http://127.0.0.1:%s  NOT READY (see its log lines above)\n' "$s" "${port[$s]}"
+  fi
+done
+
+cat <<EOF
+
+Tourkit is running locally. Try:
+  curl -s 'http://127.0.0.1:${port[catalog]}/v1/tours?destination=Paris&available=true' | head -c 600; echo
+  curl -s -XPOST http://127.0.0.1:${port[user]}/v1/users -H 'content-type: application/json' \\
+       -d '{"email":"ada@example.com","password":"correct horse battery","name":"Ada","country":"FR"}'
+  TOKEN=\$(curl -s -XPOST http://127.0.0.1:${port[user]}/v1/auth/login -H 'content-type: application/json' \\
+       -d '{"email":"ada@example.com","password":"correct horse battery"}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).accessToken')
+  curl -s -XPOST http://127.0.0.1:${port[booking]}/v1/bookings/quote -H "authorization: Bearer \$TOKEN" \\
+       -H 'content-type: application/json' -d '{"tourId":"<an id from the search>","travellers":6,"promoCode":"SUMMER2025"}'
+Health: curl -s http://127.0.0.1:${port[catalog]}/health   Metrics: curl -s http://127.0.0.1:${port[catalog]}/metrics
+Ctrl-C stops everything.
+EOF
+wait
