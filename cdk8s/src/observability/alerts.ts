@@ -31,7 +31,7 @@ export function alertRules(
       for: '5m',
       labels: { severity: 'critical' },
       annotations: {
-        summary: '{{ $labels.service }} answers more than ' + `${t.errorRatio * 100} % 5xx`,
+        summary: '{{ $labels.service }} answers too many 5xx',
         description:
           '{{ $labels.service }}: {{ $value | humanizePercentage }} of requests fail with 5xx over 5 minutes.',
       },
