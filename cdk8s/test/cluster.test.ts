@@ -274,7 +274,13 @@ describe('the synthesized platform on a real API server', () => {
         (await kubectl(cluster, ['auth', 'can-i', ...args, as])).stdout.trim();
       expect(await canI('patch', 'horizontalpodautoscalers', '-n', ns.name)).toBe('yes');
       expect(
-        await canI('update', 'scalingschedules.scaling.tourkit.dev', '--subresource=status', '-n', ns.name),
+        await canI(
+          'update',
+          'scalingschedules.scaling.tourkit.dev',
+          '--subresource=status',
+          '-n',
+          ns.name,
+        ),
       ).toBe('yes');
       expect(await canI('create', 'leases.coordination.k8s.io', '-n', ns.name)).toBe('yes');
       expect(await canI('get', 'secrets', '-n', ns.name)).toBe('no');
