@@ -58,7 +58,6 @@ export function createCatalogApp(
   const catalog = new TourCatalog({
     repository: new TourRepository(primary, replica),
     cache,
-    cachePrefix: config.CACHE_PREFIX,
     ttlSeconds: config.CACHE_TTL_SECONDS,
     logger,
   });

@@ -12,8 +12,6 @@ import { toTourView, type TourView } from './tour-view.js';
 export interface TourCatalogOptions {
   repository: TourRepository;
   cache: Cache;
-  /** The same prefix the cache was created with (the generation counter is read raw, outside the hit/miss metrics). */
-  cachePrefix: string;
   ttlSeconds: number;
   logger: Logger;
 }
@@ -83,27 +81,16 @@ export class TourCatalog {
     return this.options.cache.wrap(`g${generation}:${key}`, this.options.ttlSeconds, loader);
   }
 
-  private async generation(): Promise<string | undefined> {
-    try {
-      return (await this.options.cache.redis.get(this.generationKey())) ?? '0';
-    } catch {
-      return undefined;
-    }
+  private async generation(): Promise<number | undefined> {
+    return this.options.cache.counter(GENERATION_KEY);
   }
 
   private async invalidate(): Promise<void> {
-    try {
-      await this.options.cache.redis.incr(this.generationKey());
-    } catch (error) {
+    if ((await this.options.cache.incr(GENERATION_KEY)) === undefined) {
       // The write is committed; entries cached before it expire within the TTL.
       this.options.logger.warn(
-        { err: error },
         'cache invalidation failed; cached reads may be stale until they expire',
       );
     }
-  }
-
-  private generationKey(): string {
-    return `${this.options.cachePrefix}${GENERATION_KEY}`;
   }
 }

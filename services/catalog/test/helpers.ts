@@ -98,13 +98,5 @@ export async function cacheRequests(
 }
 
 async function waitUntilReady(catalog: CatalogApp): Promise<void> {
-  const { redis } = catalog.cache;
-  if (redis.status === 'ready') return;
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('test Redis did not become ready')), 5000);
-    redis.once('ready', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
+  if (!(await catalog.cache.ready(5000))) throw new Error('test Redis did not become ready');
 }

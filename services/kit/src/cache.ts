@@ -28,6 +28,14 @@ export interface Cache {
     options?: { tags?: string[] },
   ): Promise<boolean>;
   del(...keys: string[]): Promise<boolean>;
+  /**
+   * Atomically adds 1 to the integer at `key` (created at 0) and returns the new value; undefined when Redis
+   * failed. Counters never expire: e.g. a generation number that every cache key embeds, so one `incr`
+   * invalidates them all.
+   */
+  incr(key: string): Promise<number | undefined>;
+  /** The integer at `key` (0 when absent); undefined when Redis failed. Not counted as a cache hit or miss. */
+  counter(key: string): Promise<number | undefined>;
   /** Deletes every key starting with `prefix` (SCAN + UNLINK, never KEYS). */
   delByPrefix(prefix: string): Promise<boolean>;
   /** Deletes every key stored with this tag. */
@@ -135,6 +143,26 @@ export function createCache(redisUrl: string, options: CreateCacheOptions): Cach
         return true;
       } catch (error) {
         return failed('del', error);
+      }
+    },
+    async incr(key) {
+      try {
+        return await redis.incr(full(key));
+      } catch (error) {
+        failed('incr', error);
+        return undefined;
+      }
+    },
+    async counter(key) {
+      try {
+        const raw = await redis.get(full(key));
+        if (raw === null) return 0;
+        const value = Number(raw);
+        if (!Number.isSafeInteger(value)) throw new Error(`not an integer counter: ${key}`);
+        return value;
+      } catch (error) {
+        failed('counter', error);
+        return undefined;
       }
     },
     async delByPrefix(keyPrefix) {

@@ -66,6 +66,21 @@ describe('cache (real Redis)', () => {
     expect(await cache.getJson('tour:2')).toEqual({ id: 2 });
   });
 
+  it('incr counts atomically from 0 under the prefix, and counter reads it without touching hit/miss', async () => {
+    expect(await cache.counter('generation')).toBe(0);
+    const values = await Promise.all([1, 2, 3, 4, 5].map(() => cache.incr('generation')));
+    expect([...values].sort()).toEqual([1, 2, 3, 4, 5]);
+    expect(await cache.counter('generation')).toBe(5);
+    expect(await cache.redis.get(`${prefix}generation`)).toBe('5');
+    expect(await cacheCounts(metrics)).toEqual({ hit: 0, miss: 0, error: 0 });
+  });
+
+  it('counter reports a key that does not hold an integer as a failure', async () => {
+    await cache.setJson('not-a-counter', { a: 1 }, 60);
+    expect(await cache.counter('not-a-counter')).toBeUndefined();
+    expect(await cache.incr('not-a-counter')).toBeUndefined();
+  });
+
   it('registers a non-critical health check that is UP', async () => {
     expect((await health.report()).checks.cache).toMatchObject({ status: 'UP', critical: false });
   });
@@ -91,6 +106,8 @@ describe('cache with Redis down', () => {
       expect(await cache.setJson('k', 1, 60)).toBe(false);
       expect(await cache.del('k')).toBe(false);
       expect(await cache.delByPrefix('')).toBe(false);
+      expect(await cache.incr('generation')).toBeUndefined();
+      expect(await cache.counter('generation')).toBeUndefined();
       expect((await cacheCounts(metrics)).error).toBe(3);
       const report = await health.report();
       expect(report.status).toBe('DEGRADED');
