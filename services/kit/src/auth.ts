@@ -7,6 +7,7 @@ import {
 } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
+import { isIsoCountryCode } from './countries.js';
 import { forbidden, unauthorized } from './errors.js';
 
 /** The authenticated caller, from the access token. */
@@ -14,6 +15,8 @@ export interface AuthUser {
   id: string;
   email: string;
   roles: string[];
+  /** ISO 3166-1 alpha-2 country of the user's profile (claim `country`), when the token carries one. */
+  country?: string;
 }
 
 export interface TokenVerifier {
@@ -60,13 +63,17 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
         });
         if (typeof payload.sub !== 'string' || payload.sub === '')
           throw unauthorized('The token has no subject.');
-        return {
+        const user: AuthUser = {
           id: payload.sub,
           email: typeof payload.email === 'string' ? payload.email : '',
           roles: Array.isArray(payload.roles)
             ? payload.roles.filter((role): role is string => typeof role === 'string')
             : [],
         };
+        // A signed but malformed country is dropped rather than trusted: callers fall back to their default.
+        if (typeof payload.country === 'string' && isIsoCountryCode(payload.country))
+          user.country = payload.country;
+        return user;
       } catch (error) {
         if (error instanceof joseErrors.JWTExpired) throw unauthorized('The token has expired.');
         if (error instanceof joseErrors.JOSEError) throw unauthorized('The token is invalid.');
@@ -81,8 +88,14 @@ export function createTokenSigner(options: TokenSignerOptions): TokenSigner {
   const algorithm = algorithmFor(key);
   const ttl = options.ttl ?? '15m';
   return {
-    sign(user) {
-      return new SignJWT({ email: user.email, roles: user.roles })
+    async sign(user) {
+      if (user.country !== undefined && !isIsoCountryCode(user.country))
+        throw new Error(`not an ISO 3166-1 alpha-2 country code: ${user.country}`);
+      return new SignJWT({
+        email: user.email,
+        roles: user.roles,
+        ...(user.country === undefined ? {} : { country: user.country }),
+      })
         .setProtectedHeader({ alg: algorithm, typ: 'JWT' })
         .setSubject(user.id)
         .setIssuer(options.issuer)

@@ -11,6 +11,8 @@ export * from './cache.js';
 export * from './http-client.js';
 export * from './circuit-breaker.js';
 export * from './auth.js';
+export * from './jwks.js';
+export * from './countries.js';
 export * from './request-context.js';
 export { errorToProblem } from './problem-mapping.js';
 export { initTracing, type Tracing, type TracingOptions } from './tracing.js';

@@ -69,7 +69,7 @@ export interface TestAuth {
   audience: string;
   verifier: TokenVerifier;
   signer: TokenSigner;
-  /** A valid access token for `userId` (email `<userId>@example.test`, no roles unless given). */
+  /** A valid access token for `userId` (email `<userId>@example.test`, no roles and no country unless given). */
   tokenFor(userId: string, extra?: Partial<Omit<AuthUser, 'id'>>): Promise<string>;
   /** `{ authorization: 'Bearer …' }` for supertest's `.set()`. */
   authHeader(
@@ -92,6 +92,7 @@ export function createTestAuth(
       id: userId,
       email: extra.email ?? `${userId}@example.test`,
       roles: extra.roles ?? [],
+      ...(extra.country === undefined ? {} : { country: extra.country }),
     });
   return {
     publicKeyPem,

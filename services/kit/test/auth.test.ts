@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import express from 'express';
 import { SignJWT } from 'jose';
 import request from 'supertest';
@@ -55,6 +55,40 @@ describe('tokens', () => {
       id: 'u-1',
       email: 'ana@example.test',
       roles: ['customer'],
+    });
+  });
+
+  it('carries the country claim when the signer is given one, and omits it otherwise', async () => {
+    const withCountry = await auth.signer.sign({
+      id: 'u-2',
+      email: 'bo@example.test',
+      roles: [],
+      country: 'DE',
+    });
+    expect(await auth.verifier.verify(withCountry)).toEqual({
+      id: 'u-2',
+      email: 'bo@example.test',
+      roles: [],
+      country: 'DE',
+    });
+    expect(await auth.verifier.verify(await auth.tokenFor('u-3'))).not.toHaveProperty('country');
+    await expect(
+      auth.signer.sign({ id: 'u-4', email: 'x@example.test', roles: [], country: 'France' }),
+    ).rejects.toThrow(/France/);
+  });
+
+  it('drops a signed country claim that is not an ISO code instead of trusting it', async () => {
+    const token = await new SignJWT({ email: 'e@example.test', roles: [], country: 'Narnia' })
+      .setProtectedHeader({ alg: 'EdDSA' })
+      .setSubject('u-5')
+      .setIssuer(auth.issuer)
+      .setAudience(auth.audience)
+      .setExpirationTime('5m')
+      .sign(createPrivateKey(auth.privateKeyPem));
+    expect(await auth.verifier.verify(token)).toEqual({
+      id: 'u-5',
+      email: 'e@example.test',
+      roles: [],
     });
   });
 

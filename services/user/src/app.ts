@@ -3,6 +3,7 @@ import {
   createApp,
   createTokenSigner,
   createTokenVerifier,
+  publicJwkSet,
   type HealthRegistry,
   type Logger,
   type Pool,
@@ -10,7 +11,6 @@ import {
 } from '@tourkit/kit';
 import type { UserConfig } from './config.js';
 import { createPasswordHasher, type PasswordHasher } from './domain/password.js';
-import { publicJwkSet } from './jwks.js';
 import { createUserRepository } from './repository.js';
 import { userRoutes } from './routes.js';
 import { createUserUseCases } from './users.js';
@@ -41,7 +41,8 @@ export function createUserApp(deps: UserAppDeps): Express {
   const users = createUserUseCases({
     repository: createUserRepository(deps.pool),
     hasher: deps.hasher ?? createPasswordHasher(),
-    issueAccessToken: (user) => signer.sign({ id: user.id, email: user.email, roles: user.roles }),
+    issueAccessToken: (user) =>
+      signer.sign({ id: user.id, email: user.email, roles: user.roles, country: user.country }),
     accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
   });
   return createApp({

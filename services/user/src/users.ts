@@ -10,8 +10,10 @@ import type { PasswordHasher } from './domain/password.js';
 import type { LoginInput, RegisterUserInput, UpdateProfileInput, User } from './domain/user.js';
 import type { UserChanges, UserRepository } from './repository.js';
 
-/** Signs an access token for a user (subject, e-mail and roles as claims). */
-export type AccessTokenIssuer = (user: Pick<User, 'id' | 'email' | 'roles'>) => Promise<string>;
+/** Signs an access token for a user (subject, e-mail, roles and profile country as claims). */
+export type AccessTokenIssuer = (
+  user: Pick<User, 'id' | 'email' | 'roles' | 'country'>,
+) => Promise<string>;
 
 export interface AccessTokenResponse {
   accessToken: string;

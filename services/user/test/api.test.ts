@@ -83,7 +83,7 @@ describe('registration and login', () => {
 
     // What any other service does: verify with the public key only.
     const claims = await h.auth.verifier.verify(loggedIn.body.accessToken);
-    expect(claims).toEqual({ id: created.body.id, email, roles: ['customer'] });
+    expect(claims).toEqual({ id: created.body.id, email, roles: ['customer'], country: 'FR' });
 
     // And with the JWK set the service publishes.
     const jwks = await request(h.app).get('/.well-known/jwks.json');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isIsoCountryCode } from './countries.js';
+import { countryCode } from '@tourkit/kit';
 
 export const PASSWORD_MIN_LENGTH = 10;
 // Long enough for any passphrase, short enough that nobody feeds megabytes to the KDF.
@@ -78,16 +78,11 @@ export const nameSchema = requiredString()
   .min(1, 'must not be empty')
   .max(100, 'must be at most 100 characters');
 
-export const countrySchema = requiredString()
-  .trim()
-  .toUpperCase()
-  .refine(isIsoCountryCode, 'must be an ISO 3166-1 alpha-2 country code, e.g. FR');
-
 export const registerUserSchema = z.object({
   email: emailSchema,
   password: newPasswordSchema,
   name: nameSchema,
-  country: countrySchema,
+  country: countryCode,
 });
 export type RegisterUserInput = z.infer<typeof registerUserSchema>;
 
@@ -103,7 +98,7 @@ export type LoginInput = z.infer<typeof loginSchema>;
 export const updateProfileSchema = z
   .object({
     name: nameSchema.optional(),
-    country: countrySchema.optional(),
+    country: countryCode.optional(),
     password: newPasswordSchema.optional(),
     currentPassword: z
       .string({ error: 'must be a string' })

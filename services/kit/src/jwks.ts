@@ -1,7 +1,5 @@
 import { createHash, createPublicKey, type JsonWebKey } from 'node:crypto';
-import { algorithmFor } from '@tourkit/kit';
-
-// TODO(kit): the JWK set is generic (any token issuer needs one, any verifier could fetch it).
+import { algorithmFor } from './auth.js';
 
 export interface PublicJwk extends JsonWebKey {
   kid: string;
@@ -24,7 +22,7 @@ export function jwkThumbprint(jwk: JsonWebKey): string {
   return createHash('sha256').update(canonical).digest('base64url');
 }
 
-/** The JWK set published at /.well-known/jwks.json for the key that signs access tokens. */
+/** The JWK set a token issuer publishes at /.well-known/jwks.json: its public key, with a thumbprint `kid` and its `alg`. */
 export function publicJwkSet(publicKeyPem: string): { keys: PublicJwk[] } {
   const key = createPublicKey(publicKeyPem);
   const jwk = key.export({ format: 'jwk' });

@@ -1,4 +1,4 @@
-// TODO(kit): booking validates the same country codes for VAT; this list belongs in the kit.
+import { z } from 'zod';
 
 /** Every officially assigned ISO 3166-1 alpha-2 code (249). */
 const ISO_3166_ALPHA2 = new Set(
@@ -31,8 +31,18 @@ const ISO_3166_ALPHA2 = new Set(
   ).split(' '),
 );
 
+/** True for an assigned ISO 3166-1 alpha-2 code in upper case (`FR`; not `fr`, `EU` or `FRA`). */
 export function isIsoCountryCode(code: string): boolean {
   return ISO_3166_ALPHA2.has(code);
 }
 
-export const ISO_COUNTRY_CODE_COUNT = ISO_3166_ALPHA2.size;
+export const ISO_COUNTRY_CODES: ReadonlySet<string> = ISO_3166_ALPHA2;
+
+export const COUNTRY_CODE_MESSAGE = 'must be an ISO 3166-1 alpha-2 country code, e.g. FR';
+
+/** A country code from a client: trimmed, upper-cased, then checked against the assigned codes. */
+export const countryCode = z
+  .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })
+  .trim()
+  .toUpperCase()
+  .refine(isIsoCountryCode, COUNTRY_CODE_MESSAGE);
