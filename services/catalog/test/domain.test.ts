@@ -145,6 +145,7 @@ describe('search query', () => {
     [{ page: '0' }, 'page'],
     [{ pageSize: '101' }, 'pageSize'],
     [{ country: 'France' }, 'country'],
+    [{ country: 'XX' }, 'country'],
     [{ destination: ['Paris', 'Lyon'] }, 'destination'],
     [{ sort: 'price' }, 'sort'],
   ])('rejects %j naming %s', (query, field) => {

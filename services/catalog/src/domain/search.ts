@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { countryCode } from '@tourkit/kit';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
@@ -41,11 +42,7 @@ export interface SearchFilter {
 export const searchQuerySchema = z
   .strictObject({
     destination: z.string().trim().min(1).max(100).optional(),
-    country: z
-      .string()
-      .regex(/^[A-Za-z]{2}$/, 'must be a two-letter ISO 3166-1 country code')
-      .transform((c) => c.toUpperCase())
-      .optional(),
+    country: countryCode.optional(),
     available: booleanParam.optional(),
     from: dateParam.optional(),
     to: dateParam.optional(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { countryCode } from '@tourkit/kit';
 import { overlappingSeasons, type TourDraft, type TourPatch } from './tour.js';
 
 const MAX_PRICE_CENTS = 100_000_000;
@@ -40,10 +41,7 @@ const seasonsSchema = z
 const tourFields = {
   title: z.string().trim().min(1).max(200),
   destination: z.string().trim().min(1).max(100),
-  country: z
-    .string()
-    .regex(/^[A-Za-z]{2}$/, 'must be a two-letter ISO 3166-1 country code')
-    .transform((c) => c.toUpperCase()),
+  country: countryCode,
   description: z.string().max(5000),
   startsAt: z.iso
     .datetime({ offset: true, error: 'must be an ISO-8601 date-time' })
