@@ -1,0 +1,121 @@
+import type { Express } from 'express';
+import {
+  HealthRegistry,
+  createApp,
+  createLogger,
+  createMetrics,
+  createPool,
+  createServiceClient,
+  createTokenVerifier,
+  type Closer,
+  type Logger,
+  type Pool,
+  type ServiceClient,
+  type ServiceMetrics,
+} from '@tourkit/kit';
+import type { ReviewConfig } from './config.js';
+import { outboxHandlers } from './clients.js';
+import { OutboxRelay } from './outbox.js';
+import { reviewRoutes } from './routes.js';
+
+export interface ReviewApp {
+  app: Express;
+  logger: Logger;
+  metrics: ServiceMetrics;
+  health: HealthRegistry;
+  pool: Pool;
+  outbox: OutboxRelay;
+  /** Closed in this order at shutdown (the outbox loop before the pool it uses). */
+  closers: Closer[];
+  close(): Promise<void>;
+}
+
+export interface ReviewAppOptions {
+  logger?: Logger;
+  /** "Now" for the tour-has-taken-place rule; tests pin it. */
+  now?: () => Date;
+}
+
+/** Builds the review service (pool, clients, outbox relay, routes) without listening or starting the relay. */
+export function createReviewApp(config: ReviewConfig, options: ReviewAppOptions = {}): ReviewApp {
+  const name = config.SERVICE_NAME;
+  const logger = options.logger ?? createLogger(name, config.LOG_LEVEL);
+  const metrics = createMetrics(name);
+  const health = new HealthRegistry();
+  const pool = createPool(config.DATABASE_URL, { name: 'db', health, logger });
+  const internal = { 'x-internal-token': config.INTERNAL_TOKEN };
+  const client = (service: string, baseUrl: string): ServiceClient =>
+    createServiceClient({
+      name: service,
+      baseUrl,
+      timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+      logger,
+      headers: internal,
+    });
+  const booking = client('booking', config.BOOKING_URL);
+  const catalog = client('catalog', config.CATALOG_URL);
+  const notification = client('notification', config.NOTIFICATION_URL);
+  // Booking down: no new review can be checked (503/502), but reading reviews works; catalog or
+  // notification down: reviews are still accepted, their side effects wait in the outbox.
+  for (const [service, url] of [
+    ['booking', config.BOOKING_URL],
+    ['catalog', config.CATALOG_URL],
+    ['notification', config.NOTIFICATION_URL],
+  ] as const) {
+    health.register(service, () => livez(url), { critical: false, timeoutMs: 1000 });
+  }
+
+  const outbox = new OutboxRelay({
+    pool,
+    handlers: outboxHandlers({ pool, catalog, notification }),
+    logger,
+    metrics,
+    pollMs: config.OUTBOX_POLL_MS,
+    retryBaseMs: config.OUTBOX_RETRY_BASE_MS,
+    maxBackoffMs: config.OUTBOX_MAX_BACKOFF_MS,
+  });
+  const reviewsTotal = metrics.counter<'rating'>({
+    name: 'reviews_total',
+    help: 'Reviews created, by rating',
+    labelNames: ['rating'],
+  });
+  const app = createApp({
+    name,
+    logger,
+    metrics,
+    health,
+    bodyLimit: config.BODY_LIMIT,
+    routes: reviewRoutes({
+      pool,
+      booking,
+      verifier: createTokenVerifier({
+        publicKeyPem: config.JWT_PUBLIC_KEY,
+        issuer: config.JWT_ISSUER,
+        audience: config.JWT_AUDIENCE,
+      }),
+      reviewsTotal,
+      onReviewCreated: () => outbox.kick(),
+      now: options.now ?? (() => new Date()),
+    }),
+  });
+  const closers: Closer[] = [() => outbox.close(), pool];
+  return {
+    app,
+    logger,
+    metrics,
+    health,
+    pool,
+    outbox,
+    closers,
+    async close() {
+      await outbox.close();
+      await pool.end();
+    },
+  };
+}
+
+async function livez(baseUrl: string): Promise<void> {
+  const response = await fetch(new URL('/livez', baseUrl), { signal: AbortSignal.timeout(1000) });
+  await response.body?.cancel();
+  if (!response.ok) throw new Error(`/livez answered ${response.status}`);
+}

@@ -1,0 +1,77 @@
+import { outboxBackoffMs } from '../src/domain/backoff.js';
+import { decodeCursor, encodeCursor } from '../src/domain/cursor.js';
+import { reviewEligibility, type BookingSummary } from '../src/domain/eligibility.js';
+
+const now = new Date('2030-06-01T12:00:00.000Z');
+const booking = (status: string, tourStartsAt: string, id = 'b1'): BookingSummary => ({
+  id,
+  status,
+  tourStartsAt: new Date(tourStartsAt),
+});
+
+describe('reviewEligibility', () => {
+  test('no booking → not-booked', () => {
+    expect(reviewEligibility([], now)).toMatchObject({ eligible: false, reason: 'not-booked' });
+  });
+
+  test.each([
+    'PENDING_PAYMENT',
+    'RESERVED_PENDING_PAYMENT',
+    'PAYMENT_FAILED',
+    'CANCELLED',
+    'EXPIRED',
+  ])('%s does not count, even for a past tour', (status) => {
+    expect(reviewEligibility([booking(status, '2030-05-01T00:00:00Z')], now)).toMatchObject({
+      eligible: false,
+      reason: 'not-confirmed',
+    });
+  });
+
+  test('confirmed, tour started strictly before now → eligible with that booking', () => {
+    expect(
+      reviewEligibility(
+        [
+          booking('CANCELLED', '2030-05-01T00:00:00Z', 'b0'),
+          booking('CONFIRMED', '2030-06-01T11:59:59.999Z'),
+        ],
+        now,
+      ),
+    ).toEqual({ eligible: true, bookingId: 'b1' });
+  });
+
+  test('confirmed but starting now or later → not-taken-place, naming the earliest start', () => {
+    const result = reviewEligibility(
+      [booking('CONFIRMED', '2030-08-01T00:00:00Z'), booking('CONFIRMED', now.toISOString(), 'b2')],
+      now,
+    );
+    expect(result).toMatchObject({ eligible: false, reason: 'not-taken-place' });
+    expect(result.eligible === false && result.detail).toContain(now.toISOString());
+  });
+});
+
+describe('page cursor', () => {
+  test('round-trips', () => {
+    const cursor = {
+      createdAt: new Date('2030-01-02T03:04:05.678Z'),
+      id: '3f0c8a2e-1b2c-4d5e-8f90-1234567890ab',
+    };
+    expect(decodeCursor(encodeCursor(cursor))).toEqual(cursor);
+  });
+
+  test.each([
+    '',
+    'abc',
+    Buffer.from('2030-01-01T00:00:00.000Z|nope').toString('base64url'),
+    Buffer.from('yesterday|3f0c8a2e-1b2c-4d5e-8f90-1234567890ab').toString('base64url'),
+  ])('rejects %j', (text) => {
+    expect(decodeCursor(text)).toBeUndefined();
+  });
+});
+
+describe('outboxBackoffMs', () => {
+  test('doubles from the base and stops at the cap', () => {
+    expect([1, 2, 3, 4, 5, 40].map((n) => outboxBackoffMs(n, 1000, 5000))).toEqual([
+      1000, 2000, 4000, 5000, 5000, 5000,
+    ]);
+  });
+});

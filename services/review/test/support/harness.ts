@@ -1,0 +1,264 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import {
+  HealthRegistry,
+  createLogger,
+  createMetrics,
+  createPool,
+  createServiceClient,
+  runMigrations,
+  startServer,
+  type Pool,
+  type ServerHandle,
+} from '@tourkit/kit';
+import {
+  createTestAuth,
+  createTestDatabase,
+  dropTestDatabase,
+  type TestAuth,
+} from '@tourkit/kit/testing';
+// The real catalog and booking services, in-process on their own test databases: review talks to
+// them over HTTP exactly as in production.
+import { createCatalogApp, type CatalogApp } from '../../../catalog/src/app.js';
+import { loadCatalogConfig } from '../../../catalog/src/config.js';
+import { buildBookingApp } from '../../../booking/src/app.js';
+import { createCatalog } from '../../../booking/src/catalog-client.js';
+import { defaultPricingRules } from '../../../booking/src/pricing/index.js';
+import { insertBooking } from '../../../booking/src/repository/bookings.js';
+import { createReviewApp, type ReviewApp } from '../../src/app.js';
+import { loadReviewConfig } from '../../src/config.js';
+
+export const INTERNAL_TOKEN = 'review-test-internal-token';
+const migrations = (service: string) =>
+  fileURLToPath(new URL(`../../../${service}/migrations`, import.meta.url));
+
+export interface Notification {
+  headers: IncomingMessage['headers'];
+  body: Record<string, unknown>;
+}
+
+export interface Harness {
+  review: ReviewApp;
+  url: string;
+  auth: TestAuth;
+  catalogUrl: string;
+  /** Notifications the stand-in notification service accepted, in order. */
+  notifications: Notification[];
+  createTour(): Promise<string>;
+  book(userId: string, tourId: string, status: string, tourStartsAt: Date): Promise<string>;
+  /** The tour as the real catalog shows it. */
+  catalogTour(tourId: string): Promise<{ ratingAverage: number | null; ratingCount: number }>;
+  stopCatalog(): Promise<void>;
+  /** Starts catalog again on the same port, as after a restart. */
+  restartCatalog(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Review + real catalog + real booking (+ a recording notification stand-in), databases named after `name`. */
+export async function startHarness(name: string, now: () => Date): Promise<Harness> {
+  const auth = createTestAuth();
+  const logger = createLogger('review-test', 'silent');
+
+  const catalogDb = `${name}_catalog`;
+  const catalogDbUrl = await createTestDatabase(catalogDb);
+  await runMigrations(catalogDbUrl, migrations('catalog'));
+  let catalog: CatalogApp | undefined;
+  let catalogServer: ServerHandle | undefined;
+  let catalogPort = 0;
+  const startCatalog = async () => {
+    catalog = createCatalogApp(
+      loadCatalogConfig({
+        DATABASE_URL: catalogDbUrl,
+        JWT_PUBLIC_KEY: auth.publicKeyPem,
+        INTERNAL_TOKEN,
+        CACHE_PREFIX: `test:${name}:${randomUUID()}:`,
+        LOG_LEVEL: 'silent',
+      }),
+      { logger },
+    );
+    catalogServer = await startServer(catalog.app, {
+      port: catalogPort,
+      host: '127.0.0.1',
+      logger,
+      health: catalog.health,
+      handleSignals: false,
+    });
+    catalogPort = catalogServer.port;
+  };
+  const stopCatalog = async () => {
+    await catalogServer?.close();
+    await catalog?.close();
+    catalogServer = undefined;
+    catalog = undefined;
+  };
+  await startCatalog();
+  const catalogUrl = `http://127.0.0.1:${catalogPort}`;
+
+  const bookingDb = `${name}_booking`;
+  const bookingDbUrl = await createTestDatabase(bookingDb);
+  await runMigrations(bookingDbUrl, migrations('booking'));
+  const bookingPool: Pool = createPool(bookingDbUrl, { name: 'db' });
+  const bookingApp = buildBookingApp({
+    logger,
+    metrics: createMetrics('booking', { defaultMetrics: false }),
+    health: new HealthRegistry(),
+    pool: bookingPool,
+    catalog: createCatalog(
+      createServiceClient({
+        name: 'catalog',
+        baseUrl: catalogUrl,
+        headers: { 'x-internal-token': INTERNAL_TOKEN },
+      }),
+    ),
+    verifier: auth.verifier,
+    internalToken: INTERNAL_TOKEN,
+    rules: defaultPricingRules,
+    defaultCountry: 'FR',
+  });
+  const bookingServer = await startServer(bookingApp, {
+    port: 0,
+    host: '127.0.0.1',
+    logger,
+    health: new HealthRegistry(),
+    handleSignals: false,
+  });
+
+  const notifications: Notification[] = [];
+  const notificationServer = await recordingNotificationServer(notifications);
+
+  const reviewDbUrl = await createTestDatabase(name);
+  await runMigrations(reviewDbUrl, migrations('review'));
+  const review = createReviewApp(
+    loadReviewConfig({
+      DATABASE_URL: reviewDbUrl,
+      JWT_PUBLIC_KEY: auth.publicKeyPem,
+      INTERNAL_TOKEN,
+      BOOKING_URL: bookingServer.url,
+      CATALOG_URL: catalogUrl,
+      NOTIFICATION_URL: notificationServer.url,
+      OUTBOX_POLL_MS: '50',
+      OUTBOX_RETRY_BASE_MS: '20',
+      OUTBOX_MAX_BACKOFF_MS: '200',
+      UPSTREAM_TIMEOUT_MS: '1000',
+      LOG_LEVEL: 'silent',
+    }),
+    { logger, now },
+  );
+  review.outbox.start();
+  const reviewServer = await startServer(review.app, {
+    port: 0,
+    host: '127.0.0.1',
+    logger,
+    health: review.health,
+    handleSignals: false,
+  });
+
+  return {
+    review,
+    url: reviewServer.url,
+    auth,
+    catalogUrl,
+    notifications,
+    async createTour() {
+      const response = await fetch(`${catalogUrl}/v1/tours`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-internal-token': INTERNAL_TOKEN },
+        body: JSON.stringify({
+          title: 'Montmartre walk',
+          destination: 'Paris',
+          country: 'FR',
+          startsAt: new Date(Date.now() + 10 * 86_400_000).toISOString(),
+          durationHours: 2,
+          capacity: 20,
+          priceCents: 3_000,
+          operatorEmail: 'operator@example.test',
+        }),
+      });
+      const body = (await response.json()) as { id: string };
+      if (response.status !== 201) throw new Error(`catalog refused: ${JSON.stringify(body)}`);
+      return body.id;
+    },
+    async book(userId, tourId, status, tourStartsAt) {
+      const booking = await insertBooking(bookingPool, {
+        userId,
+        tourId,
+        travellers: 1,
+        status: status as never,
+        country: 'FR',
+        promoCode: null,
+        unitPriceCents: 3_000,
+        basePriceCents: 3_000,
+        discountCents: 0,
+        subtotalCents: 3_000,
+        vatBasisPoints: 2_000,
+        taxCents: 600,
+        totalCents: 3_600,
+        rulesApplied: [],
+        tourStartsAt,
+      });
+      return booking.id;
+    },
+    async catalogTour(tourId) {
+      const response = await fetch(`${catalogUrl}/v1/tours/${tourId}`);
+      return (await response.json()) as { ratingAverage: number | null; ratingCount: number };
+    },
+    stopCatalog,
+    restartCatalog: startCatalog,
+    async close() {
+      await reviewServer.close();
+      await review.close();
+      await new Promise<void>((resolve) => notificationServer.server.close(() => resolve()));
+      await bookingServer.close();
+      await bookingPool.end();
+      await stopCatalog();
+      await dropTestDatabase(name);
+      await dropTestDatabase(bookingDb);
+      await dropTestDatabase(catalogDb);
+    },
+  };
+}
+
+/** A real HTTP server standing in for the notification service: accepts and records each POST. */
+async function recordingNotificationServer(
+  notifications: Notification[],
+): Promise<{ server: Server; url: string }> {
+  const server = createServer((req, res) => {
+    let text = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (text += chunk));
+    req.on('end', () => {
+      if (req.method !== 'POST' || req.url !== '/internal/notifications') {
+        res.writeHead(404).end();
+        return;
+      }
+      if (req.headers['x-internal-token'] !== INTERNAL_TOKEN) {
+        res.writeHead(401).end();
+        return;
+      }
+      notifications.push({
+        headers: req.headers,
+        body: JSON.parse(text) as Record<string, unknown>,
+      });
+      res.writeHead(202, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ id: randomUUID(), status: 'queued' }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+/** Polls `check` until it returns a value (not undefined) or the deadline passes. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met before the deadline');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
