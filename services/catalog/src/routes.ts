@@ -96,9 +96,16 @@ export function catalogRoutes({
 
   router.post('/internal/tours/:id/seats', internalOnly, async (req, res) => {
     const { id } = parseParams(req, tourIdParams);
-    const { delta } = parseBody(req, seatsChangeSchema);
-    const result = await catalog.changeSeats(id, delta);
+    const { delta, reference } = parseBody(req, seatsChangeSchema);
+    const result = await catalog.changeSeats(id, delta, reference);
     if (result.kind === 'not-found') throw tourNotFound(id);
+    if (result.kind === 'reference-reused') {
+      throw new HttpProblem(422, 'seat-reference-reused', 'Seat change reference reused', {
+        detail: `reference ${reference} was already used for a change of ${result.delta} seats on tour ${result.tourId}`,
+        errors: [{ field: 'reference', message: 'already used for a different seat change' }],
+      });
+    }
+    if (result.kind === 'changed' && result.replayed) res.setHeader('idempotent-replayed', 'true');
     const seats = {
       tourId: id,
       capacity: result.capacity,

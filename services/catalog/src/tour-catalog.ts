@@ -56,9 +56,9 @@ export class TourCatalog {
     return result;
   }
 
-  async changeSeats(id: string, delta: number): Promise<SeatChangeResult> {
-    const result = await this.options.repository.changeSeats(id, delta);
-    if (result.kind === 'changed') await this.invalidate();
+  async changeSeats(id: string, delta: number, reference?: string): Promise<SeatChangeResult> {
+    const result = await this.options.repository.changeSeats(id, delta, reference);
+    if (result.kind === 'changed' && !result.replayed) await this.invalidate();
     return result;
   }
 

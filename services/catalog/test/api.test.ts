@@ -277,6 +277,36 @@ describe('internal endpoints', () => {
       .expect(404);
   });
 
+  it('applies a seat change with a reference once, however often or concurrently it is retried', async () => {
+    const tour = await createTour({ capacity: 5 });
+    const seats = (delta: number, reference: string) =>
+      request(catalog.url)
+        .post(`/internal/tours/${tour.id}/seats`)
+        .set(catalog.internal)
+        .send({ delta, reference });
+    const reserve = `booking:${tour.id}:reserve`;
+    const attempts = await Promise.all([seats(2, reserve), seats(2, reserve), seats(2, reserve)]);
+    expect(attempts.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(attempts.filter((r) => r.headers['idempotent-replayed'] === 'true')).toHaveLength(2);
+    expect(attempts.map((r) => r.body.bookedSeats)).toEqual([2, 2, 2]);
+
+    const reused = await seats(3, reserve);
+    expect(reused.status).toBe(422);
+    expect(reused.body.errors[0].field).toBe('reference');
+
+    // A refused change records nothing: the same reference applies once seats are free.
+    const full = `booking:${tour.id}:big`;
+    expect((await seats(4, full)).status).toBe(409);
+    const release = `booking:${tour.id}:release`;
+    expect((await seats(-2, release)).body.bookedSeats).toBe(0);
+    expect((await seats(-2, release)).body.bookedSeats).toBe(0);
+    expect((await seats(4, full)).body.bookedSeats).toBe(4);
+    const row = await catalog.primary.query('SELECT booked_seats FROM tours WHERE id = $1', [
+      tour.id,
+    ]);
+    expect(row.rows[0].booked_seats).toBe(4);
+  });
+
   it('adds ratings atomically and accepts the review service summary', async () => {
     const tour = await createTour();
     const rate = (rating: unknown) =>

@@ -68,7 +68,8 @@ export interface SeatCount {
 }
 
 export type SeatChangeResult =
-  | ({ kind: 'changed' } & SeatCount)
+  | ({ kind: 'changed'; replayed: boolean } & SeatCount)
+  | { kind: 'reference-reused'; tourId: string; delta: number }
   | { kind: 'not-found' }
   | ({ kind: 'rejected'; reason: 'not-enough-seats' | 'release-exceeds-booked' } & SeatCount);
 
@@ -184,31 +185,51 @@ export class TourRepository {
     });
   }
 
-  /** Reserves (delta > 0) or releases (delta < 0) seats in one statement: concurrent calls never oversell. */
-  async changeSeats(id: string, delta: number): Promise<SeatChangeResult> {
-    const changed = await this.primary.query<{ capacity: number; booked_seats: number }>(
-      `UPDATE tours SET booked_seats = booked_seats + $2, updated_at = now()
-        WHERE id = $1 AND booked_seats + $2 BETWEEN 0 AND capacity
-        RETURNING capacity, booked_seats`,
-      [id, delta],
-    );
-    const row = changed.rows[0];
-    if (row) return { kind: 'changed', capacity: row.capacity, bookedSeats: row.booked_seats };
-    const current = await this.primary.query<{ capacity: number; booked_seats: number }>(
-      'SELECT capacity, booked_seats FROM tours WHERE id = $1',
-      [id],
-    );
-    const seats = current.rows[0];
-    if (!seats) return { kind: 'not-found' };
-    const counts = { capacity: seats.capacity, bookedSeats: seats.booked_seats };
-    const outcome = changeSeats(counts, delta);
-    // The row may have moved between the two statements; the reason describes the state we now see.
-    const reason = outcome.ok
-      ? delta > 0
-        ? 'not-enough-seats'
-        : 'release-exceeds-booked'
-      : outcome.reason;
-    return { kind: 'rejected', reason, ...counts };
+  /**
+   * Reserves (delta > 0) or releases (delta < 0) seats in one statement: concurrent calls never
+   * oversell. With a reference the change is applied once: the reference is recorded in the same
+   * transaction, a repeat reports the current counts as a replay, and a refused change records
+   * nothing (it may be retried).
+   */
+  async changeSeats(id: string, delta: number, reference?: string): Promise<SeatChangeResult> {
+    if (reference === undefined) return changeSeatsWith(this.primary, id, delta);
+    return withTransaction(this.primary, async (client): Promise<SeatChangeResult> => {
+      // A concurrent call with the same reference waits here until this one commits.
+      const recorded = await client.query(
+        `INSERT INTO seat_movements (reference, tour_id, delta)
+         SELECT $1, id, $3 FROM tours WHERE id = $2
+         ON CONFLICT (reference) DO NOTHING`,
+        [reference, id, delta],
+      );
+      if (recorded.rowCount === 1) {
+        const result = await changeSeatsWith(client, id, delta);
+        // Refused: roll back the reference so that a later retry can still apply the change.
+        if (result.kind !== 'changed') throw new RefusedSeatChange(result);
+        return result;
+      }
+      const previous = await client.query<{ tour_id: string; delta: number }>(
+        'SELECT tour_id, delta FROM seat_movements WHERE reference = $1',
+        [reference],
+      );
+      const movement = previous.rows[0];
+      if (!movement) return { kind: 'not-found' as const };
+      if (movement.tour_id !== id || movement.delta !== delta)
+        return { kind: 'reference-reused', tourId: movement.tour_id, delta: movement.delta };
+      const current = await client.query<{ capacity: number; booked_seats: number }>(
+        'SELECT capacity, booked_seats FROM tours WHERE id = $1',
+        [id],
+      );
+      const seats = current.rows[0]!;
+      return {
+        kind: 'changed',
+        replayed: true,
+        capacity: seats.capacity,
+        bookedSeats: seats.booked_seats,
+      };
+    }).catch((error: unknown): SeatChangeResult => {
+      if (error instanceof RefusedSeatChange) return error.result;
+      throw error;
+    });
   }
 
   /** Adds one rating to the running sum and count, atomically. */
@@ -294,4 +315,47 @@ function whereClause(filter: SearchFilter): { where: string; params: unknown[] }
   if (filter.maxPriceCents !== undefined)
     conditions.push(`t.effective_price_cents <= ${param(filter.maxPriceCents)}`);
   return { where: conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '', params };
+}
+
+/** Carries a refused seat change out of its transaction, which rolls back. */
+class RefusedSeatChange extends Error {
+  constructor(readonly result: SeatChangeResult) {
+    super('seat change refused');
+  }
+}
+
+async function changeSeatsWith(
+  db: Pool | PoolClient,
+  id: string,
+  delta: number,
+): Promise<SeatChangeResult> {
+  const changed = await db.query<{ capacity: number; booked_seats: number }>(
+    `UPDATE tours SET booked_seats = booked_seats + $2, updated_at = now()
+      WHERE id = $1 AND booked_seats + $2 BETWEEN 0 AND capacity
+      RETURNING capacity, booked_seats`,
+    [id, delta],
+  );
+  const row = changed.rows[0];
+  if (row)
+    return {
+      kind: 'changed',
+      replayed: false,
+      capacity: row.capacity,
+      bookedSeats: row.booked_seats,
+    };
+  const current = await db.query<{ capacity: number; booked_seats: number }>(
+    'SELECT capacity, booked_seats FROM tours WHERE id = $1',
+    [id],
+  );
+  const seats = current.rows[0];
+  if (!seats) return { kind: 'not-found' };
+  const counts = { capacity: seats.capacity, bookedSeats: seats.booked_seats };
+  const outcome = changeSeats(counts, delta);
+  // The row may have moved between the two statements; the reason describes the state we now see.
+  const reason = outcome.ok
+    ? delta > 0
+      ? 'not-enough-seats'
+      : 'release-exceeds-booked'
+    : outcome.reason;
+  return { kind: 'rejected', reason, ...counts };
 }

@@ -95,6 +95,11 @@ export const seatsChangeSchema = z.strictObject({
     .min(-100_000)
     .max(100_000)
     .refine((d) => d !== 0, 'must not be 0'),
+  /** Makes the change idempotent: a retried call with the same reference is applied once. */
+  reference: z
+    .string()
+    .regex(/^[\x21-\x7e]{1,200}$/, 'must be 1 to 200 visible ASCII characters')
+    .optional(),
 });
 
 export const ratingAddedSchema = z.strictObject({ rating: z.number().int().min(1).max(5) });
