@@ -42,6 +42,20 @@ const discardSpans: SpanProcessor = {
 };
 
 /**
+ * NodeSDK would otherwise start OTLP metric and log exporters by default, whose final flush to an absent collector
+ * holds shutdown for seconds. Metrics are scraped from /metrics and logs go to stdout, so those exporters run only
+ * when OTEL_METRICS_EXPORTER / OTEL_LOGS_EXPORTER ask for them (the SDK then reads those variables itself).
+ */
+export function exportedSignalsOptions(
+  environment: Record<string, string | undefined> = process.env,
+): { metricReaders?: []; logRecordProcessors?: [] } {
+  return {
+    ...(environment.OTEL_METRICS_EXPORTER ? {} : { metricReaders: [] }),
+    ...(environment.OTEL_LOGS_EXPORTER ? {} : { logRecordProcessors: [] }),
+  };
+}
+
+/**
  * Starts the OpenTelemetry Node SDK (its default propagators: W3C trace context + baggage). Call it before express, pg,
  * ioredis are imported: this module imports none of them. Idempotent.
  */
@@ -54,6 +68,7 @@ export function initTracing(serviceName: string, options: TracingOptions = {}): 
     'otlpEndpoint' in options ? options.otlpEndpoint : process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
   const sdk = new NodeSDK({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName }),
+    ...exportedSignalsOptions(),
     ...(endpoint
       ? {
           traceExporter: new OTLPTraceExporter({
