@@ -1,14 +1,17 @@
-import { fileURLToPath } from 'node:url';
-import { initTracing, runMigrations, runService, startServer } from '@tourkit/kit';
-import { loadNotificationConfig } from './config.js';
+// Tracing starts before express, pg and ioredis load (they are patched when loaded), so this
+// module imports only the kit's tracing entry and loads everything else with await import().
+import { initTracing } from '@tourkit/kit/tracing';
+
+const tracing = initTracing(process.env.SERVICE_NAME || 'notification');
+const { runMigrations, runService, startServer } = await import('@tourkit/kit');
+const { fileURLToPath } = await import('node:url');
+const { loadNotificationConfig } = await import('./config.js');
+const { buildNotificationApp } = await import('./app.js');
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url));
 
 await runService(async () => {
   const config = loadNotificationConfig();
-  const tracing = initTracing(config.SERVICE_NAME);
-  // Loaded after tracing starts so that express, pg and ioredis are instrumented.
-  const { buildNotificationApp } = await import('./app.js');
   const service = buildNotificationApp(config);
   const { logger } = service;
   if (config.MIGRATE_ON_START) await runMigrations(config.DATABASE_URL, MIGRATIONS_DIR, { logger });
