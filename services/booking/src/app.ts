@@ -7,7 +7,7 @@ import {
   type ServiceMetrics,
   type TokenVerifier,
 } from '@tourkit/kit';
-import { createBookingService } from './booking-service.js';
+import { createBookingService, type PaymentPort } from './booking-service.js';
 import type { Catalog } from './catalog-client.js';
 import type { PricingRules } from './pricing/index.js';
 import { bookingRoutes } from './routes.js';
@@ -22,6 +22,8 @@ export interface BookingAppDeps {
   internalToken: string;
   rules: PricingRules;
   defaultCountry: string;
+  /** The payment flow (src/payment/flow.ts): queue, circuit breaker, outbox. */
+  payments: PaymentPort;
   bodyLimit?: string;
   /** Injected so tests can pin "now" (quotes, upcoming window, cancellation). */
   now?: () => Date;
@@ -42,6 +44,7 @@ export function buildBookingApp(deps: BookingAppDeps): Express {
     logger: deps.logger,
     now,
     onBookingStatus: (status) => bookingsByStatus.inc({ status }),
+    payments: deps.payments,
   });
   return createApp({
     name: 'booking',

@@ -1,9 +1,18 @@
 import type { Logger } from 'pino';
-import { HttpProblem, conflict, notFound, withTransaction, type Pool } from '@tourkit/kit';
+import {
+  HttpProblem,
+  conflict,
+  gone,
+  notFound,
+  serviceUnavailable,
+  withTransaction,
+  type Pool,
+} from '@tourkit/kit';
 import type { Catalog } from './catalog-client.js';
 import {
   cancellationRefusal,
   requestFingerprint,
+  seatReference,
   type Booking,
   type BookingRequest,
 } from './domain/booking.js';
@@ -14,7 +23,14 @@ import {
   type PricingRules,
   type PromoCode,
 } from './pricing/index.js';
-import { findBooking, insertBooking, markCancelled } from './repository/bookings.js';
+import { paymentLinkEmail, refundRequest } from './outbox/messages.js';
+import { addToOutbox } from './outbox/outbox.js';
+import {
+  findBooking,
+  insertBooking,
+  markCancelled,
+  markPaymentRequested,
+} from './repository/bookings.js';
 import { claimIdempotencyKey, storeIdempotentResponse } from './repository/idempotency.js';
 import { findPromo, redeemPromo, releasePromo } from './repository/promos.js';
 import type { Queryable } from './repository/queryable.js';
@@ -26,6 +42,19 @@ export interface BookingServiceDeps {
   logger: Logger;
   now: () => Date;
   onBookingStatus?: (status: string) => void;
+  payments: PaymentPort;
+}
+
+/** What the booking routes need of the payment flow (src/payment/flow.ts). */
+export interface PaymentPort {
+  /** False while the circuit breaker around payment is open. */
+  acceptsPayments(): boolean;
+  /** Puts the booking's payment on the queue (once: the job id is the booking id). */
+  enqueue(bookingId: string): Promise<void>;
+  /** New outbox messages were committed: deliver them now. */
+  wakeOutbox(): void;
+  publicUrl: string;
+  reservationTtlMs: number;
 }
 
 export interface CreateResult {
@@ -64,6 +93,9 @@ export function bookingView(booking: Booking) {
     cancelledAt: booking.cancelledAt?.toISOString() ?? null,
     expiresAt: booking.expiresAt?.toISOString() ?? null,
     requiresManualIntervention: booking.requiresManualIntervention,
+    paymentId: booking.paymentId,
+    paymentAttempts: booking.paymentAttempts,
+    refundId: booking.refundId,
   };
 }
 
@@ -117,9 +149,9 @@ export function createBookingService(deps: BookingServiceDeps) {
       request: BookingRequest,
     ): Promise<CreateResult> {
       const fingerprint = requestFingerprint(request);
-      let reservedSeats = false;
+      let reservedSeats: string | undefined;
       try {
-        return await withTransaction(pool, async (tx) => {
+        const result = await withTransaction(pool, async (tx) => {
           const claim = await claimIdempotencyKey(tx, userId, idempotencyKey, fingerprint);
           if (!claim.claimed) {
             if (claim.requestHash !== fingerprint) {
@@ -130,14 +162,24 @@ export function createBookingService(deps: BookingServiceDeps) {
                 'this Idempotency-Key was already used with a different request body',
               );
             }
-            return { status: claim.responseStatus ?? 201, body: claim.response, replayed: true };
+            return {
+              status: claim.responseStatus ?? 201,
+              body: claim.response,
+              replayed: true,
+              booking: undefined,
+            };
           }
           const { tour, promo, quote } = await priceFor(tx, userId, request, deps.now());
+          // The seed's fallback: with the payment circuit open, reserve now and pay later by link.
+          const payLater = !deps.payments.acceptsPayments();
           const booking = await insertBooking(tx, {
             userId,
             tourId: request.tourId,
             travellers: request.travellers,
-            status: 'PENDING_PAYMENT',
+            status: payLater ? 'RESERVED_PENDING_PAYMENT' : 'PENDING_PAYMENT',
+            expiresAt: payLater
+              ? new Date(deps.now().getTime() + deps.payments.reservationTtlMs)
+              : null,
             country: request.country,
             promoCode: quote.promoCode,
             unitPriceCents: quote.unitPriceCents,
@@ -162,7 +204,11 @@ export function createBookingService(deps: BookingServiceDeps) {
               `promo code ${promo.code} can be used once per user and you have already used it`,
             );
           }
-          const seats = await catalog.changeSeats(request.tourId, request.travellers);
+          const seats = await catalog.changeSeats(
+            request.tourId,
+            request.travellers,
+            seatReference(booking.id, 'reserve'),
+          );
           if (seats === 'tour-not-found') {
             throw unprocessable(
               'unknown-tour',
@@ -175,17 +221,45 @@ export function createBookingService(deps: BookingServiceDeps) {
             throw conflict(
               `not enough seats left on tour ${request.tourId} for ${request.travellers} travellers`,
             );
-          reservedSeats = true;
+          reservedSeats = booking.id;
+          if (payLater) await addToOutbox(tx, paymentLinkEmail(booking, deps.payments.publicUrl));
           const body = bookingView(booking);
           await storeIdempotentResponse(tx, userId, idempotencyKey, booking.id, 201, body);
           deps.onBookingStatus?.(booking.status);
-          return { status: 201, body, replayed: false };
+          return { status: 201, body, replayed: false, booking };
         });
+        if (result.booking) await afterCommit(result.booking);
+        return { status: result.status, body: result.body, replayed: result.replayed };
       } catch (error) {
         if (reservedSeats)
-          await releaseSeatsAfterFailure(request.tourId, request.travellers, error);
+          await releaseSeatsAfterFailure(reservedSeats, request.tourId, request.travellers, error);
         throw error;
       }
+    },
+
+    /**
+     * The payment link of a pay-later reservation: RESERVED_PENDING_PAYMENT → PENDING_PAYMENT and
+     * onto the payment queue. Repeating it while the payment runs changes nothing.
+     */
+    async pay(userId: string, bookingId: string): Promise<Booking> {
+      const { booking, changed } = await withTransaction(pool, async (tx) => {
+        const booking = await findBooking(tx, bookingId, { forUpdate: true });
+        if (!booking || booking.userId !== userId) throw notFound(`booking ${bookingId} not found`);
+        if (booking.status === 'PENDING_PAYMENT') return { booking, changed: false };
+        if (booking.status !== 'RESERVED_PENDING_PAYMENT')
+          throw conflict(`a ${booking.status} booking cannot be paid`);
+        if (booking.expiresAt && booking.expiresAt.getTime() <= deps.now().getTime())
+          throw gone(`this reservation expired at ${booking.expiresAt.toISOString()}`);
+        if (!deps.payments.acceptsPayments()) {
+          throw serviceUnavailable(
+            `Payment is temporarily unavailable; your reservation is kept until ${booking.expiresAt?.toISOString()}. Please try again in a few minutes.`,
+          );
+        }
+        return { booking: await markPaymentRequested(tx, booking.id, deps.now()), changed: true };
+      });
+      if (changed) deps.onBookingStatus?.(booking.status);
+      await afterCommit(booking);
+      return booking;
     },
 
     /** The caller's booking; another user's booking is reported as missing, not forbidden, so ids do not leak. */
@@ -204,7 +278,14 @@ export function createBookingService(deps: BookingServiceDeps) {
         if (refusal) throw conflict(refusal);
         const updated = await markCancelled(tx, booking.id, deps.now());
         await releasePromo(tx, booking.id);
-        const seats = await catalog.changeSeats(booking.tourId, -booking.travellers);
+        // A paid booking is refunded through the outbox: a payment outage delays it, never loses it.
+        if (booking.status === 'CONFIRMED' && booking.paymentId)
+          await addToOutbox(tx, refundRequest(booking, booking.paymentId));
+        const seats = await catalog.changeSeats(
+          booking.tourId,
+          -booking.travellers,
+          seatReference(booking.id, 'release'),
+        );
         if (seats !== 'ok') {
           // The booking is cancelled either way; catalog's count is already lower than ours.
           logger.warn(
@@ -215,13 +296,36 @@ export function createBookingService(deps: BookingServiceDeps) {
         return updated;
       });
       deps.onBookingStatus?.(cancelled.status);
+      deps.payments.wakeOutbox();
       return cancelled;
     },
   };
 
-  async function releaseSeatsAfterFailure(tourId: string, travellers: number, cause: unknown) {
+  /** Hands a committed booking to the payment flow; a failed enqueue is picked up by the re-enqueue loop. */
+  async function afterCommit(booking: Booking) {
+    if (booking.status === 'RESERVED_PENDING_PAYMENT') {
+      deps.payments.wakeOutbox();
+      return;
+    }
+    if (booking.status !== 'PENDING_PAYMENT') return;
     try {
-      await catalog.changeSeats(tourId, -travellers);
+      await deps.payments.enqueue(booking.id);
+    } catch (error) {
+      logger.warn(
+        { err: error, bookingId: booking.id },
+        'could not enqueue the payment; the re-enqueue loop will',
+      );
+    }
+  }
+
+  async function releaseSeatsAfterFailure(
+    bookingId: string,
+    tourId: string,
+    travellers: number,
+    cause: unknown,
+  ) {
+    try {
+      await catalog.changeSeats(tourId, -travellers, seatReference(bookingId, 'release'));
     } catch (error) {
       logger.error(
         { err: error, cause, tourId, travellers },

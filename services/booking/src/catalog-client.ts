@@ -27,7 +27,8 @@ export type SeatChangeResult =
 /** The two catalog calls booking makes: read a tour's price, and reserve (+) or release (−) seats. */
 export interface Catalog {
   getTour(tourId: string): Promise<CatalogTour | null>;
-  changeSeats(tourId: string, delta: number): Promise<SeatChangeResult>;
+  /** `reference` (e.g. booking:<id>:reserve) makes the change apply once, so it is retried safely. */
+  changeSeats(tourId: string, delta: number, reference: string): Promise<SeatChangeResult>;
 }
 
 export function createCatalog(client: ServiceClient): Catalog {
@@ -40,10 +41,14 @@ export function createCatalog(client: ServiceClient): Catalog {
         throw error;
       }
     },
-    // A POST: the client never retries it, so a seat is never reserved twice by a retry.
-    async changeSeats(tourId, delta) {
+    // Catalog applies a reference once, so this POST may be retried on timeouts and 5xx.
+    async changeSeats(tourId, delta, reference) {
       try {
-        await client.post(`/internal/tours/${encodeURIComponent(tourId)}/seats`, { delta });
+        await client.post(
+          `/internal/tours/${encodeURIComponent(tourId)}/seats`,
+          { delta, reference },
+          { idempotent: true },
+        );
         return 'ok';
       } catch (error) {
         if (error instanceof UpstreamError && error.kind === 'status') {

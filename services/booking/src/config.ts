@@ -59,6 +59,38 @@ export const bookingConfigSchema = defineConfig({
   PRICING_EARLY_BIRD_DAYS: env.int(60, 1, 3_650),
   PRICING_EARLY_BIRD_PERCENT: percent(5),
   PRICING_MAX_DISCOUNT_PERCENT: percent(50),
+
+  // Booking ↔ payment (seed exercise 2).
+  PAYMENT_URL: env.url('http://127.0.0.1:8085'),
+  REDIS_URL: env.url('redis://127.0.0.1:6379'),
+  /** BullMQ key prefix of the payment queue. */
+  QUEUE_PREFIX: z.string().min(1).max(100).default('tourkit:booking'),
+  /** Run the payment worker in this process (false: an API-only replica). */
+  PAYMENT_WORKER: env.boolean(true),
+  PAYMENT_WORKER_CONCURRENCY: env.int(5, 1, 100),
+  /** First try + retries (the seed: 1 + 5). */
+  PAYMENT_ATTEMPTS: env.int(6, 1, 20),
+  /** Delay before the first retry, doubled for each next one (1, 2, 4, 8, 16 s). */
+  PAYMENT_RETRY_BASE_MS: env.int(1_000, 1, 600_000),
+  /** Circuit breaker: a call slower than this fails (and is the HTTP timeout). */
+  PAYMENT_TIMEOUT_MS: env.int(5_000, 50, 60_000),
+  PAYMENT_BREAKER_ERROR_PERCENT: env.int(50, 1, 100),
+  PAYMENT_BREAKER_RESET_MS: env.int(30_000, 10, 3_600_000),
+  /** Calls in the rolling window before the error percentage can open the circuit. */
+  PAYMENT_BREAKER_VOLUME: env.int(5, 1, 1_000),
+  NOTIFICATION_URL: env.url('http://127.0.0.1:8086'),
+  NOTIFICATION_TIMEOUT_MS: env.int(2_000, 50, 30_000),
+  /** Where travellers reach the API (the gateway): payment links point here. */
+  PUBLIC_URL: env.url('http://127.0.0.1:8080'),
+  /** Recipient of support alerts (payments that failed for good). */
+  SUPPORT_EMAIL: z.email({ message: 'must be an e-mail address' }).default('support@tourkit.local'),
+  /** How long a pay-later reservation (circuit open) holds its seats. */
+  RESERVATION_TTL_HOURS: env.int(24, 1, 24 * 14),
+  EXPIRY_SWEEP_INTERVAL_MS: env.int(60_000, 100, 3_600_000),
+  OUTBOX_INTERVAL_MS: env.int(1_000, 10, 600_000),
+  /** First retry delay of an undelivered e-mail, seat release or refund (doubles, capped at 5 min). */
+  OUTBOX_RETRY_BASE_MS: env.int(1_000, 10, 300_000),
+  REQUEUE_INTERVAL_MS: env.int(60_000, 100, 3_600_000),
 });
 
 export type BookingConfig = z.output<typeof bookingConfigSchema>;
@@ -84,5 +116,27 @@ export function pricingRulesFrom(config: BookingConfig): PricingRules {
       byCountry: config.PRICING_VAT_RATES,
       defaultBasisPoints: percentToBasisPoints(config.PRICING_DEFAULT_VAT_PERCENT),
     },
+  };
+}
+
+export function paymentFlowSettings(config: BookingConfig) {
+  return {
+    redisUrl: config.REDIS_URL,
+    queuePrefix: config.QUEUE_PREFIX,
+    retry: { attempts: config.PAYMENT_ATTEMPTS, baseDelayMs: config.PAYMENT_RETRY_BASE_MS },
+    breaker: {
+      timeoutMs: config.PAYMENT_TIMEOUT_MS,
+      errorThresholdPercentage: config.PAYMENT_BREAKER_ERROR_PERCENT,
+      resetTimeoutMs: config.PAYMENT_BREAKER_RESET_MS,
+      volumeThreshold: config.PAYMENT_BREAKER_VOLUME,
+    },
+    workerConcurrency: config.PAYMENT_WORKER_CONCURRENCY,
+    publicUrl: config.PUBLIC_URL,
+    supportEmail: config.SUPPORT_EMAIL,
+    reservationTtlMs: config.RESERVATION_TTL_HOURS * 3_600_000,
+    outboxIntervalMs: config.OUTBOX_INTERVAL_MS,
+    outboxRetryBaseMs: config.OUTBOX_RETRY_BASE_MS,
+    expirySweepIntervalMs: config.EXPIRY_SWEEP_INTERVAL_MS,
+    requeueIntervalMs: config.REQUEUE_INTERVAL_MS,
   };
 }

@@ -13,7 +13,8 @@ import {
   startServer,
 } from '@tourkit/kit';
 import { createCatalog } from './catalog-client.js';
-import { loadBookingConfig, pricingRulesFrom } from './config.js';
+import { loadBookingConfig, paymentFlowSettings, pricingRulesFrom } from './config.js';
+import { createPaymentFlow } from './payment/flow.js';
 
 const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url));
 const demoPromoCodes = fileURLToPath(new URL('../seed/dev-promo-codes.sql', import.meta.url));
@@ -44,12 +45,41 @@ await runService(async () => {
   health.register('catalog', () => catalogClient.request('GET', '/livez', { timeoutMs: 1_000 }), {
     critical: false,
   });
+  const catalog = createCatalog(catalogClient);
+  const internalHeaders = { 'x-internal-token': config.INTERNAL_TOKEN };
+  const payments = createPaymentFlow({
+    pool,
+    logger,
+    metrics,
+    health,
+    catalog,
+    payment: createServiceClient({
+      name: 'payment',
+      baseUrl: config.PAYMENT_URL,
+      timeoutMs: config.PAYMENT_TIMEOUT_MS,
+      retries: 0,
+      logger,
+      headers: internalHeaders,
+    }),
+    notification: createServiceClient({
+      name: 'notification',
+      baseUrl: config.NOTIFICATION_URL,
+      timeoutMs: config.NOTIFICATION_TIMEOUT_MS,
+      retries: 0,
+      logger,
+      headers: internalHeaders,
+    }),
+    ...paymentFlowSettings(config),
+  });
+  if (config.PAYMENT_WORKER) payments.startWorker();
+  payments.startBackground();
   const app = buildBookingApp({
     logger,
     metrics,
     health,
     pool,
-    catalog: createCatalog(catalogClient),
+    catalog,
+    payments,
     verifier: createTokenVerifier({
       publicKeyPem: config.JWT_PUBLIC_KEY,
       issuer: config.JWT_ISSUER,
@@ -66,6 +96,7 @@ await runService(async () => {
     health,
     drainSeconds: config.SHUTDOWN_DRAIN_SECONDS,
     shutdownTimeoutSeconds: config.SHUTDOWN_TIMEOUT_SECONDS,
-    onShutdown: [pool, () => tracing.shutdown()],
+    // The worker finishes its running job before the pool closes.
+    onShutdown: [() => payments.close(), pool, () => tracing.shutdown()],
   });
 });

@@ -170,6 +170,12 @@ export function bookingRoutes(deps: RouteDeps): Router {
     res.json(bookingView(await service.get(currentUser(req).id, id)));
   });
 
+  // The payment link e-mailed for a pay-later reservation.
+  v1.post('/bookings/:id/pay', async (req, res) => {
+    const { id } = parseParams(req, z.object({ id: uuid }));
+    res.status(202).json(bookingView(await service.pay(currentUser(req).id, id)));
+  });
+
   v1.post('/bookings/:id/cancel', async (req, res) => {
     const { id } = parseParams(req, z.object({ id: uuid }));
     res.json(bookingView(await service.cancel(currentUser(req).id, id)));

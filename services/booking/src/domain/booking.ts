@@ -41,6 +41,15 @@ export interface Booking {
   cancelledAt: Date | null;
   requiresManualIntervention: boolean;
   expiresAt: Date | null;
+  paymentId: string | null;
+  paymentAttempts: number;
+  lastPaymentError: string | null;
+  refundId: string | null;
+}
+
+/** Catalog applies a seat change with a reference once: every retry of a booking's reserve or release is safe. */
+export function seatReference(bookingId: string, movement: 'reserve' | 'release'): string {
+  return `booking:${bookingId}:${movement}`;
 }
 
 export interface BookingRequest {

@@ -18,6 +18,7 @@ export interface NewBooking {
   totalCents: number;
   rulesApplied: AppliedRule[];
   tourStartsAt: Date;
+  expiresAt?: Date | null;
 }
 
 interface BookingRow {
@@ -43,6 +44,10 @@ interface BookingRow {
   cancelled_at: Date | null;
   requires_manual_intervention: boolean;
   expires_at: Date | null;
+  payment_id: string | null;
+  payment_attempts: number;
+  last_payment_error: string | null;
+  refund_id: string | null;
 }
 
 function toBooking(row: BookingRow): Booking {
@@ -70,6 +75,10 @@ function toBooking(row: BookingRow): Booking {
     cancelledAt: row.cancelled_at,
     requiresManualIntervention: row.requires_manual_intervention,
     expiresAt: row.expires_at,
+    paymentId: row.payment_id,
+    paymentAttempts: row.payment_attempts,
+    lastPaymentError: row.last_payment_error,
+    refundId: row.refund_id,
   };
 }
 
@@ -77,8 +86,8 @@ export async function insertBooking(db: Queryable, booking: NewBooking): Promise
   const { rows } = await db.query<BookingRow>(
     `INSERT INTO bookings (user_id, tour_id, travellers, status, country, promo_code, unit_price_cents,
        base_price_cents, discount_cents, subtotal_cents, vat_basis_points, tax_cents, total_cents,
-       rules_applied, tour_starts_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+       rules_applied, tour_starts_at, expires_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
      RETURNING *`,
     [
       booking.userId,
@@ -96,6 +105,7 @@ export async function insertBooking(db: Queryable, booking: NewBooking): Promise
       booking.totalCents,
       JSON.stringify(booking.rulesApplied),
       booking.tourStartsAt,
+      booking.expiresAt ?? null,
     ],
   );
   return toBooking(rows[0]!);
@@ -183,4 +193,94 @@ export async function bookingsOfUserForTour(
     [userId, tourId],
   );
   return rows.map(toBooking);
+}
+
+/** Counts one payment attempt of a PENDING_PAYMENT booking; null when it is no longer pending. */
+export async function recordPaymentAttempt(db: Queryable, id: string): Promise<Booking | null> {
+  const { rows } = await db.query<BookingRow>(
+    `UPDATE bookings SET payment_attempts = payment_attempts + 1, updated_at = now()
+      WHERE id = $1 AND status = 'PENDING_PAYMENT' RETURNING *`,
+    [id],
+  );
+  return rows[0] ? toBooking(rows[0]) : null;
+}
+
+export async function recordPaymentError(db: Queryable, id: string, error: string): Promise<void> {
+  await db.query(`UPDATE bookings SET last_payment_error = $2 WHERE id = $1`, [id, error]);
+}
+
+/** PENDING_PAYMENT → CONFIRMED; null when the booking left PENDING_PAYMENT meanwhile (e.g. cancelled). */
+export async function markConfirmed(
+  db: Queryable,
+  id: string,
+  paymentId: string,
+  now: Date,
+): Promise<Booking | null> {
+  const { rows } = await db.query<BookingRow>(
+    `UPDATE bookings SET status = 'CONFIRMED', payment_id = $2, last_payment_error = NULL, updated_at = $3
+      WHERE id = $1 AND status = 'PENDING_PAYMENT' RETURNING *`,
+    [id, paymentId, now],
+  );
+  return rows[0] ? toBooking(rows[0]) : null;
+}
+
+/** PENDING_PAYMENT → PAYMENT_FAILED with the manual-intervention flag; null when no longer pending. */
+export async function markPaymentFailed(
+  db: Queryable,
+  id: string,
+  error: string,
+  now: Date,
+): Promise<Booking | null> {
+  const { rows } = await db.query<BookingRow>(
+    `UPDATE bookings SET status = 'PAYMENT_FAILED', requires_manual_intervention = true,
+       last_payment_error = $2, updated_at = $3
+      WHERE id = $1 AND status = 'PENDING_PAYMENT' RETURNING *`,
+    [id, error, now],
+  );
+  return rows[0] ? toBooking(rows[0]) : null;
+}
+
+/** RESERVED_PENDING_PAYMENT → PENDING_PAYMENT (the traveller followed the payment link). */
+export async function markPaymentRequested(db: Queryable, id: string, now: Date): Promise<Booking> {
+  const { rows } = await db.query<BookingRow>(
+    `UPDATE bookings SET status = 'PENDING_PAYMENT', expires_at = NULL, updated_at = $2
+      WHERE id = $1 RETURNING *`,
+    [id, now],
+  );
+  return toBooking(rows[0]!);
+}
+
+/** Moves overdue pay-later reservations to EXPIRED (each row once, even with several sweepers). */
+export async function expireOverdueReservations(
+  db: Queryable,
+  now: Date,
+  limit: number,
+): Promise<Booking[]> {
+  const { rows } = await db.query<BookingRow>(
+    `UPDATE bookings SET status = 'EXPIRED', updated_at = $1
+      WHERE id IN (SELECT id FROM bookings
+                    WHERE status = 'RESERVED_PENDING_PAYMENT' AND expires_at <= $1
+                    ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+      RETURNING *`,
+    [now, limit],
+  );
+  return rows.map(toBooking);
+}
+
+/** PENDING_PAYMENT bookings untouched since `before`: their queue job may have been lost. */
+export async function stalePendingPayments(
+  db: Queryable,
+  before: Date,
+  limit: number,
+): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT id FROM bookings WHERE status = 'PENDING_PAYMENT' AND updated_at < $1
+      ORDER BY updated_at LIMIT $2`,
+    [before, limit],
+  );
+  return rows.map((row) => row.id);
+}
+
+export async function recordRefund(db: Queryable, id: string, refundId: string): Promise<void> {
+  await db.query(`UPDATE bookings SET refund_id = $2 WHERE id = $1`, [id, refundId]);
 }
