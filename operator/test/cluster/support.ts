@@ -1,0 +1,99 @@
+import { AutoscalingV2Api, CustomObjectsApi, EventsV1Api } from '@kubernetes/client-node';
+import { kubectl, waitFor, type TestCluster } from '@tourkit/testenv';
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import { ScalingScheduleController, type ControllerOptions } from '../../src/controller/controller.js';
+import { GVR, type ScheduleObject } from '../../src/controller/resource.js';
+import { bookingSchedule } from '../../src/deploy/manifests.js';
+
+export const clusterStartMs = 60 * 60_000; // a cold first run builds the tools
+export const crdPath = fileURLToPath(new URL('../../config/crd/scalingschedules.yaml', import.meta.url));
+
+export async function installCrd(cluster: TestCluster): Promise<void> {
+  const applied = await kubectl(cluster, ['apply', '--server-side', '--force-conflicts', '-f', crdPath]);
+  if (applied.code !== 0) throw new Error(`CRD not applied: ${applied.stderr}`);
+  const established = await kubectl(cluster, [
+    'wait', '--for=condition=Established', '--timeout=60s', 'crd/scalingschedules.scaling.tourkit.dev',
+  ]);
+  if (established.code !== 0) throw new Error(`CRD not established: ${established.stderr}`);
+}
+
+/** A clock that stands at `instant` when created and then runs at normal speed. */
+export function clockAt(instant: string): () => Date {
+  const offset = Date.parse(instant) - Date.now();
+  return () => new Date(Date.now() + offset);
+}
+
+export function startController(cluster: TestCluster, options: Partial<ControllerOptions>): ScalingScheduleController {
+  const controller = new ScalingScheduleController({
+    kubeConfig: cluster.kc,
+    log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    leaderElection: false,
+    boundarySlackMs: 50,
+    ...options,
+  });
+  void controller.start();
+  return controller;
+}
+
+export function apis(cluster: TestCluster) {
+  return {
+    autoscaling: cluster.kc.makeApiClient(AutoscalingV2Api),
+    custom: cluster.kc.makeApiClient(CustomObjectsApi),
+    events: cluster.kc.makeApiClient(EventsV1Api),
+  };
+}
+
+export function hpaManifest(name: string, minReplicas: number, maxReplicas: number): string {
+  return JSON.stringify({
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: { name },
+    spec: {
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
+      minReplicas,
+      maxReplicas,
+      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
+    },
+  });
+}
+
+export async function createHpa(cluster: TestCluster, namespace: string, name: string, min: number, max: number) {
+  const result = await kubectl(cluster, ['apply', '-f', '-'], { namespace, input: hpaManifest(name, min, max) });
+  if (result.code !== 0) throw new Error(result.stderr);
+}
+
+export async function createBookingSchedule(cluster: TestCluster, namespace: string, name: string, hpaName = name) {
+  const result = await kubectl(cluster, ['apply', '-f', '-'], {
+    namespace,
+    input: JSON.stringify(bookingSchedule({ namespace, name, hpaName })),
+  });
+  if (result.code !== 0) throw new Error(result.stderr);
+}
+
+export async function hpaBounds(cluster: TestCluster, namespace: string, name: string) {
+  const hpa = await apis(cluster).autoscaling.readNamespacedHorizontalPodAutoscaler({ name, namespace });
+  return [hpa.spec?.minReplicas, hpa.spec?.maxReplicas];
+}
+
+export function waitForBounds(cluster: TestCluster, namespace: string, name: string, expected: [number, number], timeoutMs = 20_000) {
+  let last = '';
+  return waitFor(
+    `HPA ${name} at min ${expected[0]}, max ${expected[1]}`,
+    async () => {
+      const bounds = await hpaBounds(cluster, namespace, name);
+      last = JSON.stringify(bounds);
+      return bounds[0] === expected[0] && bounds[1] === expected[1] ? bounds : undefined;
+    },
+    { timeoutMs, intervalMs: 200, lastSeen: () => last },
+  );
+}
+
+export async function readSchedule(cluster: TestCluster, namespace: string, name: string): Promise<ScheduleObject> {
+  return (await apis(cluster).custom.getNamespacedCustomObject({ ...GVR, namespace, name })) as ScheduleObject;
+}
+
+export async function eventsAbout(cluster: TestCluster, namespace: string, name: string) {
+  const list = await apis(cluster).events.listNamespacedEvent({ namespace });
+  return list.items.filter((e) => e.regarding?.name === name);
+}
