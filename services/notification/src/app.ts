@@ -51,7 +51,10 @@ export function buildNotificationApp(
   const metrics = createMetrics(config.SERVICE_NAME);
   const health = new HealthRegistry();
   const pool = createPool(config.DATABASE_URL, { name: 'db', health, logger });
-  const queue = createNotificationQueue({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX });
+  const queue = createNotificationQueue({
+    redisUrl: config.REDIS_URL,
+    prefix: config.QUEUE_PREFIX,
+  });
   queue.on('error', (error) => logger.warn({ err: error }, 'queue connection error'));
   health.register(
     'redis',
@@ -62,7 +65,11 @@ export function buildNotificationApp(
   );
   const mailer =
     options.mailer ??
-    createSmtpMailer({ url: config.SMTP_URL, from: config.MAIL_FROM, timeoutMs: config.SMTP_TIMEOUT_MS });
+    createSmtpMailer({
+      url: config.SMTP_URL,
+      from: config.MAIL_FROM,
+      timeoutMs: config.SMTP_TIMEOUT_MS,
+    });
   // Not critical: without SMTP the API still accepts notifications; they wait in the queue.
   health.register('smtp', () => mailer.verify(), { critical: false });
 
@@ -82,8 +89,16 @@ export function buildNotificationApp(
   };
   const directory = createDirectory({
     user: createServiceClient({ name: 'user', baseUrl: config.USER_URL, ...clientOptions }),
-    catalog: createServiceClient({ name: 'catalog', baseUrl: config.CATALOG_URL, ...clientOptions }),
-    booking: createServiceClient({ name: 'booking', baseUrl: config.BOOKING_URL, ...clientOptions }),
+    catalog: createServiceClient({
+      name: 'catalog',
+      baseUrl: config.CATALOG_URL,
+      ...clientOptions,
+    }),
+    booking: createServiceClient({
+      name: 'booking',
+      baseUrl: config.BOOKING_URL,
+      ...clientOptions,
+    }),
   });
   const runReminders = () =>
     runReminderSweep({ directory, notifications, within: config.REMINDER_WINDOW, logger });
@@ -94,7 +109,12 @@ export function buildNotificationApp(
     metrics,
     health,
     bodyLimit: config.BODY_LIMIT,
-    routes: notificationRoutes({ notifications, store, internalToken: config.INTERNAL_TOKEN, runReminders }),
+    routes: notificationRoutes({
+      notifications,
+      store,
+      internalToken: config.INTERNAL_TOKEN,
+      runReminders,
+    }),
   });
 
   let worker: NotificationWorker | undefined;

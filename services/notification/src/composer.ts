@@ -40,13 +40,21 @@ export function contextFor(
 ): EmailContext {
   const { user, tour } = enriched;
   // The operator of a reviewed tour is not the reviewing user: greet nobody by the user's name.
-  const addressee = request.type === 'review-posted' || request.type === 'support-alert' ? undefined : user;
+  const addressee =
+    request.type === 'review-posted' || request.type === 'support-alert' ? undefined : user;
   return {
     ...(addressee?.name ? { recipientName: addressee.name } : {}),
     ...(addressee?.country ? { country: addressee.country } : {}),
     ...(request.bookingId ? { bookingId: request.bookingId } : {}),
     ...(tour
-      ? { tour: { id: tour.id, title: tour.title, destination: tour.destination, startsAt: tour.startsAt } }
+      ? {
+          tour: {
+            id: tour.id,
+            title: tour.title,
+            destination: tour.destination,
+            startsAt: tour.startsAt,
+          },
+        }
       : {}),
     data: request.data,
   };

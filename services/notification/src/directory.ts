@@ -44,8 +44,10 @@ export function createDirectory(clients: {
   booking: ServiceClient;
 }): Directory {
   return {
-    user: (id) => clients.user.get(`/internal/users/${encodeURIComponent(id)}`, { schema: userSchema }),
-    tour: (id) => clients.catalog.get(`/v1/tours/${encodeURIComponent(id)}`, { schema: tourSchema }),
+    user: (id) =>
+      clients.user.get(`/internal/users/${encodeURIComponent(id)}`, { schema: userSchema }),
+    tour: (id) =>
+      clients.catalog.get(`/v1/tours/${encodeURIComponent(id)}`, { schema: tourSchema }),
     async upcomingBookings(within) {
       const body = await clients.booking.get('/internal/bookings/upcoming', {
         query: { within, limit: 1_000 },

@@ -21,7 +21,11 @@ export interface Mailer {
  * restart, and every send is bounded by `timeoutMs` in total (abort signal) so it always ends
  * inside the row's lease.
  */
-export function createSmtpMailer(options: { url: string; from: string; timeoutMs: number }): Mailer {
+export function createSmtpMailer(options: {
+  url: string;
+  from: string;
+  timeoutMs: number;
+}): Mailer {
   const transport = nodemailer.createTransport({
     url: options.url,
     connectionTimeout: options.timeoutMs,

@@ -7,7 +7,10 @@ export interface NotificationMetrics {
   remindersSent: { inc(): void };
 }
 
-export function createNotificationMetrics(metrics: ServiceMetrics, queue: Queue): NotificationMetrics {
+export function createNotificationMetrics(
+  metrics: ServiceMetrics,
+  queue: Queue,
+): NotificationMetrics {
   metrics.gauge<'state'>({
     name: 'notification_queue_depth',
     help: 'Jobs in the notification queue, by state (read from Redis at scrape time)',

@@ -147,7 +147,10 @@ export class NotificationStore {
   }
 
   /** Rows that still have to be sent and have not moved for `idleMs`: recovery re-enqueues them. */
-  async unfinished(idleMs: number, limit = 1_000): Promise<Array<{ id: string; leaseUntil: Date | null }>> {
+  async unfinished(
+    idleMs: number,
+    limit = 1_000,
+  ): Promise<Array<{ id: string; leaseUntil: Date | null }>> {
     const { rows } = await this.pool.query<{ id: string; lease_until: Date | null }>(
       `SELECT id, lease_until FROM notifications
         WHERE status IN ('queued', 'sending')

@@ -55,7 +55,8 @@ export class Notifications {
       const delay = row.leaseUntil ? Math.max(0, row.leaseUntil.getTime() - now) : 0;
       await this.enqueue(row.id, delay);
     }
-    if (rows.length > 0) this.deps.logger.info({ count: rows.length }, 'unfinished notifications re-enqueued');
+    if (rows.length > 0)
+      this.deps.logger.info({ count: rows.length }, 'unfinished notifications re-enqueued');
     return rows.length;
   }
 
@@ -66,7 +67,10 @@ export class Notifications {
       await Promise.race([
         this.enqueue(id),
         new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`Redis did not answer in ${timeoutMs} ms`)), timeoutMs);
+          timer = setTimeout(
+            () => reject(new Error(`Redis did not answer in ${timeoutMs} ms`)),
+            timeoutMs,
+          );
         }),
       ]);
     } catch (error) {

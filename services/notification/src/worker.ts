@@ -83,7 +83,11 @@ export async function deliverNotification(
   }
 
   const messageId = messageIdFor(row.dedupeKey, deps.settings.messageIdDomain);
-  const attempt = await store.claim(id, { leaseMs: deps.settings.leaseMs, recipient: email.to, messageId });
+  const attempt = await store.claim(id, {
+    leaseMs: deps.settings.leaseMs,
+    recipient: email.to,
+    messageId,
+  });
   if (attempt === undefined) return 'skipped';
 
   try {
@@ -150,7 +154,8 @@ export async function startNotificationWorker(deps: WorkerDeps): Promise<Notific
   const worker = new Worker(
     QUEUE_NAME,
     async (job: Job, token?: string) => {
-      if (job.name === DELIVER_JOB) return deliverNotification(deps, job as Job<DeliverJobData>, token);
+      if (job.name === DELIVER_JOB)
+        return deliverNotification(deps, job as Job<DeliverJobData>, token);
       if (job.name === REMINDER_SWEEP_JOB) {
         return runReminderSweep({
           directory: deps.directory,

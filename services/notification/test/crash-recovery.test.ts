@@ -39,7 +39,9 @@ function startWorkerProcess(env: Record<string, string>): ChildProcess {
     env: { ...process.env, ...env, PORT: '0', NOTIFICATION_WORKER: 'true', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-  worker.stderr?.on('data', (chunk: Buffer) => process.stderr.write(`[worker] ${chunk.toString()}`));
+  worker.stderr?.on('data', (chunk: Buffer) =>
+    process.stderr.write(`[worker] ${chunk.toString()}`),
+  );
   return worker;
 }
 
@@ -51,7 +53,10 @@ async function statusCounts(): Promise<Record<string, number>> {
 }
 
 it('loses no e-mail and sends none twice when the worker is SIGKILLed mid-queue', async () => {
-  const keys = Array.from({ length: TOTAL }, (_, i) => `booking-confirmed:crash-${i}-${randomUUID()}`);
+  const keys = Array.from(
+    { length: TOTAL },
+    (_, i) => `booking-confirmed:crash-${i}-${randomUUID()}`,
+  );
   for (const dedupeKey of keys) {
     const response = await h.post('/internal/notifications', {
       type: 'booking-confirmed',
@@ -82,7 +87,9 @@ it('loses no e-mail and sends none twice when the worker is SIGKILLed mid-queue'
   await h.service.startWorker();
   await eventually(async () => (await statusCounts()).sent === TOTAL, 60_000);
 
-  const expected = new Set(keys.map((key) => messageIdFor(key, h.service.config.MESSAGE_ID_DOMAIN)));
+  const expected = new Set(
+    keys.map((key) => messageIdFor(key, h.service.config.MESSAGE_ID_DOMAIN)),
+  );
   const counts = countByMessageId(h.smtp.messages);
   expect([...expected].filter((id) => counts.get(id) !== 1)).toEqual([]);
   expect(h.smtp.messages).toHaveLength(TOTAL);

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { messageIdFor } from '../src/domain/notification.js';
-import { countByMessageId, eventually, startHarness, SUPPORT_EMAIL, type Harness } from './support/harness.js';
+import {
+  countByMessageId,
+  eventually,
+  startHarness,
+  SUPPORT_EMAIL,
+  type Harness,
+} from './support/harness.js';
 
 let h: Harness;
 const ada = { id: randomUUID(), email: 'ada@example.com', name: 'Ada', country: 'FR' };
@@ -52,7 +58,10 @@ describe('POST /internal/notifications', () => {
         userId: bob.id,
         tourId: louvre.id,
         bookingId,
-        data: { paymentLink: `https://tourkit.test/bookings/${bookingId}/pay`, expiresAt: '2030-05-11T19:00:00.000Z' },
+        data: {
+          paymentLink: `https://tourkit.test/bookings/${bookingId}/pay`,
+          expiresAt: '2030-05-11T19:00:00.000Z',
+        },
       },
       {
         type: 'support-alert',
@@ -75,7 +84,9 @@ describe('POST /internal/notifications', () => {
         bookingId,
       },
     ];
-    const accepted = await Promise.all(requests.map((body) => h.post('/internal/notifications', body)));
+    const accepted = await Promise.all(
+      requests.map((body) => h.post('/internal/notifications', body)),
+    );
     for (const response of accepted) {
       expect(response.status).toBe(202);
       expect(response.body.status).toBe('queued');
@@ -117,8 +128,14 @@ describe('POST /internal/notifications', () => {
   });
 
   it('sends one e-mail for a dedupe key however often it is posted', async () => {
-    const body = { type: 'support-alert', dedupeKey: `support-alert:dup:${randomUUID()}`, data: { reason: 'dup' } };
-    const responses = await Promise.all([1, 2, 3, 4].map(() => h.post('/internal/notifications', body)));
+    const body = {
+      type: 'support-alert',
+      dedupeKey: `support-alert:dup:${randomUUID()}`,
+      data: { reason: 'dup' },
+    };
+    const responses = await Promise.all(
+      [1, 2, 3, 4].map(() => h.post('/internal/notifications', body)),
+    );
     expect(responses.map((r) => r.status)).toEqual([202, 202, 202, 202]);
     expect(responses.filter((r) => r.body.status === 'queued')).toHaveLength(1);
     expect(new Set(responses.map((r) => r.body.id)).size).toBe(1);
@@ -126,7 +143,10 @@ describe('POST /internal/notifications', () => {
     const again = await h.post('/internal/notifications', body);
     expect(again.body).toEqual({ id: responses[0]!.body.id, status: 'duplicate' });
     // The row is sent and the queue is empty: nothing else can still arrive for this key.
-    await eventually(async () => (await h.service.queue.getJobCounts('waiting', 'active', 'delayed')).waiting === 0);
+    await eventually(
+      async () =>
+        (await h.service.queue.getJobCounts('waiting', 'active', 'delayed')).waiting === 0,
+    );
     expect(mailWithKey(body.dedupeKey)).toHaveLength(1);
   });
 
@@ -165,7 +185,9 @@ describe('POST /internal/notifications', () => {
       dedupeKey: `booking-confirmed:${randomUUID()}`,
       userId: randomUUID(),
     });
-    await eventually(async () => (await h.service.store.get(response.body.id))?.status === 'failed');
+    await eventually(
+      async () => (await h.service.store.get(response.body.id))?.status === 'failed',
+    );
     const row = await h.get(`/internal/notifications/${response.body.id}`);
     expect(row.body).toMatchObject({ status: 'failed', attempts: 0 });
     expect(row.body.lastError).toContain('404');
@@ -198,10 +220,17 @@ describe('reminders', () => {
       const row = await h.service.store.byDedupeKey(`reminder:${booking.id}`);
       await deliveredRow(row!.id);
     }
-    await eventually(async () => (await h.service.queue.getJobCounts('waiting', 'active', 'delayed')).waiting === 0);
+    await eventually(
+      async () =>
+        (await h.service.queue.getJobCounts('waiting', 'active', 'delayed')).waiting === 0,
+    );
     const reminders = bookings.map((booking) => mailWithKey(`reminder:${booking.id}`));
     expect(reminders.map((mails) => mails.length)).toEqual([1, 1, 1]);
-    expect(reminders.map((mails) => mails[0]!.envelope.to[0])).toEqual([ada.email, bob.email, ada.email]);
+    expect(reminders.map((mails) => mails[0]!.envelope.to[0])).toEqual([
+      ada.email,
+      bob.email,
+      ada.email,
+    ]);
     expect(reminders[0]![0]!.subject).toBe('Rappel : Louvre at night commence demain');
     const duplicates = [...countByMessageId(h.smtp.messages).values()].filter((count) => count > 1);
     expect(duplicates).toEqual([]);
@@ -225,10 +254,15 @@ describe('SMTP down', () => {
       userId: ada.id,
     });
     expect(response.body.status).toBe('queued');
-    await eventually(async () => ((await h.service.store.get(response.body.id))?.attempts ?? 0) >= 2);
+    await eventually(
+      async () => ((await h.service.store.get(response.body.id))?.attempts ?? 0) >= 2,
+    );
     const health = await fetch(`${h.url}/health`);
     expect(health.status).toBe(200);
-    const report = (await health.json()) as { status: string; checks: Record<string, { status: string }> };
+    const report = (await health.json()) as {
+      status: string;
+      checks: Record<string, { status: string }>;
+    };
     expect(report.status).toBe('DEGRADED');
     expect(report.checks.smtp!.status).toBe('DOWN');
     expect(report.checks.db!.status).toBe('UP');
@@ -239,9 +273,13 @@ describe('SMTP down', () => {
     const row = await deliveredRow(response.body.id);
     expect(row.attempts).toBeGreaterThanOrEqual(2);
     expect(h.smtp.messages.filter((mail) => mail.messageId === row.messageId)).toHaveLength(1);
-    expect(((await (await fetch(`${h.url}/health`)).json()) as { status: string }).status).toBe('UP');
+    expect(((await (await fetch(`${h.url}/health`)).json()) as { status: string }).status).toBe(
+      'UP',
+    );
     const metrics = await (await fetch(`${h.url}/metrics`)).text();
-    expect(metrics).toMatch(/notifications_total\{type="booking-confirmed",status="retried"\} [1-9]/);
+    expect(metrics).toMatch(
+      /notifications_total\{type="booking-confirmed",status="retried"\} [1-9]/,
+    );
     expect(metrics).toMatch(/notification_queue_depth\{state="waiting"\} \d+/);
   });
 });

@@ -19,7 +19,8 @@ export function parseHeaders(raw: string): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const line of unfolded.split(/\r?\n/)) {
     const colon = line.indexOf(':');
-    if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+    if (colon > 0)
+      headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
   }
   return headers;
 }
@@ -28,15 +29,20 @@ export function parseHeaders(raw: string): Record<string, string> {
 export function decodeEncodedWords(value: string): string {
   return value
     .replace(/\?=\s+=\?/g, '?==?')
-    .replace(/=\?([^?]+)\?([BbQq])\?([^?]*)\?=/g, (_match, _charset: string, encoding: string, text: string) => {
-      if (encoding.toUpperCase() === 'B') return Buffer.from(text, 'base64').toString('utf8');
-      const bytes = text.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_m, hex: string) => `%${hex}`);
-      try {
-        return decodeURIComponent(bytes);
-      } catch {
-        return text;
-      }
-    });
+    .replace(
+      /=\?([^?]+)\?([BbQq])\?([^?]*)\?=/g,
+      (_match, _charset: string, encoding: string, text: string) => {
+        if (encoding.toUpperCase() === 'B') return Buffer.from(text, 'base64').toString('utf8');
+        const bytes = text
+          .replace(/_/g, ' ')
+          .replace(/=([0-9A-Fa-f]{2})/g, (_m, hex: string) => `%${hex}`);
+        try {
+          return decodeURIComponent(bytes);
+        } catch {
+          return text;
+        }
+      },
+    );
 }
 
 export function decodeQuotedPrintable(text: string): string {
@@ -65,13 +71,17 @@ export function readableBody(raw: string): string {
       const head = part.slice(0, split);
       const body = part.slice(split).trim();
       if (encoding === 'quoted-printable') return `${head}\n\n${decodeQuotedPrintable(body)}`;
-      if (encoding === 'base64') return `${head}\n\n${Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8')}`;
+      if (encoding === 'base64')
+        return `${head}\n\n${Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8')}`;
       return part;
     })
     .join('\n');
 }
 
-export function toCapturedMail(raw: string, envelope: { from: string; to: string[] }): CapturedMail {
+export function toCapturedMail(
+  raw: string,
+  envelope: { from: string; to: string[] },
+): CapturedMail {
   const headers = parseHeaders(raw);
   return {
     receivedAt: new Date().toISOString(),

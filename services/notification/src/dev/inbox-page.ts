@@ -33,10 +33,11 @@ export function inboxHandler(messages: CapturedMail[]) {
       const list = messages.map(({ raw: _raw, ...mail }) => mail);
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(list));
     } else if (raw && messages[Number(raw[1])]) {
-      res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(messages[Number(raw[1])]!.raw);
+      res
+        .writeHead(200, { 'content-type': 'text/plain; charset=utf-8' })
+        .end(messages[Number(raw[1])]!.raw);
     } else {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
     }
   };
 }
-

@@ -22,7 +22,9 @@ const host = process.env.MAIL_CATCHER_HOST || '127.0.0.1';
 const capture = await startSmtpCapture({ port: smtpPort, host });
 const web = createServer(inboxHandler(capture.messages));
 web.listen(httpPort, host, () => {
-  console.log(`mail catcher: SMTP smtp://${host}:${capture.port}, inbox http://${host}:${httpPort}`);
+  console.log(
+    `mail catcher: SMTP smtp://${host}:${capture.port}, inbox http://${host}:${httpPort}`,
+  );
 });
 const stop = () => {
   web.close();

@@ -24,7 +24,9 @@ export interface SmtpCapture {
  * counts as received when the server answers the end of DATA, i.e. the moment a real MTA would
  * take responsibility for it. Used by the tests and by the dev mail catcher.
  */
-export async function startSmtpCapture(options: { port?: number; host?: string } = {}): Promise<SmtpCapture> {
+export async function startSmtpCapture(
+  options: { port?: number; host?: string } = {},
+): Promise<SmtpCapture> {
   const host = options.host ?? '127.0.0.1';
   const messages: CapturedMail[] = [];
   const listeners = new Set<() => void>();

@@ -80,7 +80,9 @@ function tourLine(context: EmailContext, language: Language): string[] {
 
 function bookingLine(context: EmailContext, language: Language): string[] {
   if (!context.bookingId) return [];
-  return [language === 'fr' ? `Réservation : ${context.bookingId}` : `Booking: ${context.bookingId}`];
+  return [
+    language === 'fr' ? `Réservation : ${context.bookingId}` : `Booking: ${context.bookingId}`,
+  ];
 }
 
 export function bookingConfirmed(context: EmailContext): RenderedEmail {
@@ -175,7 +177,9 @@ export function reminder(context: EmailContext): RenderedEmail {
   const title = tour?.title ?? '';
   return render({
     subject:
-      language === 'fr' ? `Rappel : ${title} commence demain` : `Reminder: ${title} starts tomorrow`,
+      language === 'fr'
+        ? `Rappel : ${title} commence demain`
+        : `Reminder: ${title} starts tomorrow`,
     lines: [
       greeting(context.recipientName, language),
       language === 'fr'

@@ -102,7 +102,10 @@ export async function startHarness(
 }
 
 /** Polls `check` until it returns true (conditions, never durations, are what tests assert). */
-export async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
+export async function eventually(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = 20_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return;
@@ -112,8 +115,11 @@ export async function eventually(check: () => Promise<boolean> | boolean, timeou
 }
 
 /** How many captured messages carry each Message-ID. */
-export function countByMessageId(messages: ReadonlyArray<{ messageId: string | undefined }>): Map<string, number> {
+export function countByMessageId(
+  messages: ReadonlyArray<{ messageId: string | undefined }>,
+): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const { messageId } of messages) counts.set(messageId ?? '', (counts.get(messageId ?? '') ?? 0) + 1);
+  for (const { messageId } of messages)
+    counts.set(messageId ?? '', (counts.get(messageId ?? '') ?? 0) + 1);
   return counts;
 }

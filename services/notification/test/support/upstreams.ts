@@ -47,7 +47,10 @@ export async function startUpstreams(internalToken: string): Promise<Upstreams> 
     requests.push(`${url.pathname}${url.search}`);
     const json = (status: number, body: unknown) =>
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-    if (url.pathname.startsWith('/internal/') && req.headers['x-internal-token'] !== internalToken) {
+    if (
+      url.pathname.startsWith('/internal/') &&
+      req.headers['x-internal-token'] !== internalToken
+    ) {
       return json(401, { type: 'https://tourkit.dev/problems/unauthorized', status: 401 });
     }
     const user = /^\/internal\/users\/([^/]+)$/.exec(url.pathname);
@@ -61,7 +64,11 @@ export async function startUpstreams(internalToken: string): Promise<Upstreams> 
       return found ? json(200, { ...found, currency: 'EUR' }) : json(404, { status: 404 });
     }
     if (url.pathname === '/internal/bookings/upcoming') {
-      return json(200, { from: new Date().toISOString(), until: new Date().toISOString(), items: upcoming });
+      return json(200, {
+        from: new Date().toISOString(),
+        until: new Date().toISOString(),
+        items: upcoming,
+      });
     }
     return json(404, { status: 404 });
   });
