@@ -13,6 +13,10 @@ export const INTERNAL_TOKEN = 'test-internal-token-0123456789';
 export const SUPPORT_EMAIL = 'support@tourkit.test';
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url));
 
+/** Tests read whatever JSON a route answers; its shape is what they assert. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type JsonBody = any;
+
 export interface Harness {
   service: NotificationService;
   url: string;
@@ -22,8 +26,8 @@ export interface Harness {
   /** The environment the service was built from (a child process can reuse it). */
   env: Record<string, string>;
   internal: { 'x-internal-token': string; 'content-type': string };
-  post(path: string, body: unknown): Promise<{ status: number; body: any }>;
-  get(path: string): Promise<{ status: number; body: any }>;
+  post(path: string, body: unknown): Promise<{ status: number; body: JsonBody }>;
+  get(path: string): Promise<{ status: number; body: JsonBody }>;
   stop(): Promise<void>;
 }
 
