@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { runMigrations } from '@tourkit/kit';
@@ -11,10 +10,10 @@ import {
 } from '@tourkit/kit/testing';
 import { loadCatalogConfig, type CatalogConfig } from '../src/config.js';
 import { createCatalogApp, type CatalogApp } from '../src/app.js';
+import { MIGRATIONS_DIR } from '../src/server.js';
 import type { TourDraft } from '../src/domain/tour.js';
 
 export const INTERNAL_TOKEN = 'test-internal-token-0123456789';
-const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url));
 
 export interface TestCatalog extends CatalogApp {
   url: string;

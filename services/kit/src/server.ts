@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
-import { ConfigError } from './config.js';
+import { ConfigError, type BaseConfig } from './config.js';
 import type { HealthRegistry } from './health.js';
 
 /** Something to close at shutdown (a pg pool, a Redis client, a cache, a tracer). */
@@ -33,6 +33,17 @@ export interface ServerHandle {
   url: string;
   /** Graceful shutdown: readiness fails, drain, stop accepting, finish in-flight requests, run closers. Idempotent. */
   close(): Promise<void>;
+}
+
+/** startServer's port and shutdown timings, from the base variables every service's config has. */
+export function serverOptions(
+  config: Pick<BaseConfig, 'PORT' | 'SHUTDOWN_DRAIN_SECONDS' | 'SHUTDOWN_TIMEOUT_SECONDS'>,
+): Pick<StartServerOptions, 'port' | 'drainSeconds' | 'shutdownTimeoutSeconds'> {
+  return {
+    port: config.PORT,
+    drainSeconds: config.SHUTDOWN_DRAIN_SECONDS,
+    shutdownTimeoutSeconds: config.SHUTDOWN_TIMEOUT_SECONDS,
+  };
 }
 
 /** Listens and wires graceful shutdown. Resolves once the server is accepting connections. */

@@ -115,7 +115,7 @@ function warnIfLoadedTooEarly(): void {
   if (early.length > 0) {
     process.emitWarning(
       `initTracing ran after ${early.join(', ')} was loaded, so those calls get no spans. ` +
-        "Import initTracing from '@tourkit/kit/tracing' first in main.ts and load the rest with await import() after it.",
+        "Start the service with runMain from '@tourkit/kit/main', which loads the rest with await import() after tracing.",
       'TourkitTracingWarning',
     );
   }

@@ -2,7 +2,8 @@ import http from 'node:http';
 import { createApp } from '../src/app.js';
 import { HealthRegistry } from '../src/health.js';
 import { createMetrics } from '../src/metrics.js';
-import { startServer } from '../src/server.js';
+import { defineConfig, loadConfig } from '../src/config.js';
+import { serverOptions, startServer } from '../src/server.js';
 import { memoryLogger } from './support.js';
 
 function get(
@@ -133,5 +134,20 @@ describe('startServer graceful shutdown', () => {
     });
     await Promise.all([handle.close(), handle.close()]);
     expect(closed).toEqual(['pool']);
+  });
+});
+
+describe('serverOptions', () => {
+  it('takes the port and shutdown timings from a loaded config', () => {
+    const config = loadConfig(defineConfig({}), {
+      PORT: '9090',
+      SHUTDOWN_DRAIN_SECONDS: '5',
+      SHUTDOWN_TIMEOUT_SECONDS: '40',
+    });
+    expect(serverOptions(config)).toEqual({
+      port: 9090,
+      drainSeconds: 5,
+      shutdownTimeoutSeconds: 40,
+    });
   });
 });

@@ -1,8 +1,7 @@
-// Tracing must patch http, express and pg before they are first imported, hence the dynamic imports.
-import { initTracing } from '@tourkit/kit/tracing';
+import { runMain } from '@tourkit/kit/main';
 
-const tracing = initTracing(process.env.SERVICE_NAME ?? 'user');
-const { runService } = await import('@tourkit/kit');
-const { startUserService } = await import('./server.js');
-
-await runService(() => startUserService({ onShutdown: [() => tracing.shutdown()] }));
+// runMain starts tracing first; the service (express, pg) loads after it, so it is instrumented.
+await runMain('user', async ({ onShutdown }) => {
+  const { startUserService } = await import('./server.js');
+  return startUserService({ onShutdown });
+});

@@ -5,6 +5,7 @@ import {
   createMetrics,
   createPool,
   runMigrations,
+  serverOptions,
   startServer,
   type Closer,
   type ServerHandle,
@@ -33,11 +34,9 @@ export async function startUserService(options: StartOptions = {}): Promise<Serv
 
   const app = createUserApp({ config, logger, metrics, health, pool });
   return startServer(app, {
-    port: config.PORT,
+    ...serverOptions(config),
     logger,
     health,
-    drainSeconds: config.SHUTDOWN_DRAIN_SECONDS,
-    shutdownTimeoutSeconds: config.SHUTDOWN_TIMEOUT_SECONDS,
     handleSignals: options.handleSignals ?? true,
     onShutdown: [pool, ...(options.onShutdown ?? [])],
   });
