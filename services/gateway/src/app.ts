@@ -1,0 +1,131 @@
+import type { Express, RequestHandler } from 'express';
+import {
+  HealthRegistry,
+  createApp,
+  createCache,
+  createLogger,
+  createMetrics,
+  createTokenVerifier,
+  notFound,
+  type Cache,
+  type Closer,
+  type Logger,
+  type ServiceMetrics,
+} from '@tourkit/kit';
+import { identifyCaller, requireTokenOnProtectedRoutes } from './auth.js';
+import type { GatewayConfig } from './config.js';
+import { openapiRoutes } from './openapi.js';
+import { proxyTo } from './proxy.js';
+import { rateLimiter } from './rate-limit.js';
+import { ROUTES, UPSTREAMS, isUnsafePath, type Upstream } from './routing.js';
+
+export interface GatewayApp {
+  app: Express;
+  logger: Logger;
+  metrics: ServiceMetrics;
+  health: HealthRegistry;
+  cache: Cache;
+  closers: Closer[];
+  close(): Promise<void>;
+}
+
+export function upstreamUrls(config: GatewayConfig): Record<Upstream, string> {
+  return {
+    catalog: config.CATALOG_URL,
+    user: config.USER_URL,
+    booking: config.BOOKING_URL,
+    review: config.REVIEW_URL,
+  };
+}
+
+/**
+ * Builds the gateway (no listening): unsafe paths refused, caller identified, rate limit, token
+ * required on protected routes, OpenAPI documents, then one streaming proxy per upstream.
+ * Only the /v1 routes of ROUTES are forwarded: /internal/* and anything else is a 404 here.
+ */
+export async function createGatewayApp(
+  config: GatewayConfig,
+  options: { logger?: Logger } = {},
+): Promise<GatewayApp> {
+  const name = config.SERVICE_NAME;
+  const logger = options.logger ?? createLogger(name, config.LOG_LEVEL);
+  const metrics = createMetrics(name);
+  const health = new HealthRegistry();
+  // Non-critical: without Redis the limiter fails open and the gateway keeps routing.
+  const cache = createCache(config.REDIS_URL, { prefix: config.RATE_LIMIT_PREFIX, logger, health });
+  const targets = upstreamUrls(config);
+  // No upstream is critical, user included: tokens are verified here with the public key, so
+  // browsing and booking go on while user is down; readiness failing would take every route down.
+  for (const upstream of UPSTREAMS) {
+    health.register(upstream, () => ready(targets[upstream]), { critical: false, timeoutMs: 1000 });
+  }
+  const verifier = createTokenVerifier({
+    publicKeyPem: config.JWT_PUBLIC_KEY,
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+  });
+  const openapi = await openapiRoutes(config.OPENAPI_DIR, logger);
+  const limiter = rateLimiter({
+    perMinute: config.RATE_LIMIT_PER_MINUTE,
+    cache,
+    prefix: config.RATE_LIMIT_PREFIX,
+    logger,
+    metrics,
+  });
+
+  const app = createApp({
+    name,
+    logger,
+    metrics,
+    health,
+    bodyLimit: config.BODY_LIMIT,
+    routes: (app: Express) => {
+      app.set('trust proxy', config.TRUST_PROXY_HOPS);
+      app.use((req, _res, next) => {
+        next(
+          isUnsafePath(req.path) ? notFound(`No route for ${req.method} ${req.path}.`) : undefined,
+        );
+      });
+      app.use(underV1(identifyCaller(verifier)));
+      app.use(underV1(limiter));
+      app.use(openapi);
+      // Per route, so a path no service owns is a 404 rather than a 401.
+      const requireToken = requireTokenOnProtectedRoutes();
+      for (const { upstream, patterns } of ROUTES) {
+        const proxy = proxyTo({
+          upstream,
+          target: targets[upstream],
+          timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+          logger,
+        });
+        for (const pattern of patterns) app.all(pattern, requireToken, proxy);
+      }
+    },
+  });
+  const closers: Closer[] = [cache];
+  return {
+    app,
+    logger,
+    metrics,
+    health,
+    cache,
+    closers,
+    async close() {
+      await cache.close();
+    },
+  };
+}
+
+/** Runs `handler` for /v1 paths only (not mounted with app.use('/v1'), so req.path stays whole). */
+function underV1(handler: RequestHandler): RequestHandler {
+  return (req, res, next) => {
+    if (req.path === '/v1' || req.path.startsWith('/v1/')) handler(req, res, next);
+    else next();
+  };
+}
+
+async function ready(baseUrl: string): Promise<void> {
+  const response = await fetch(new URL('/readyz', baseUrl), { signal: AbortSignal.timeout(1000) });
+  await response.body?.cancel();
+  if (!response.ok) throw new Error(`/readyz answered ${response.status}`);
+}

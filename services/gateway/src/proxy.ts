@@ -1,0 +1,74 @@
+import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Request, RequestHandler } from 'express';
+import { createProxyMiddleware, fixRequestBody } from 'http-proxy-middleware';
+import { HttpProblem, sendProblem, type Logger } from '@tourkit/kit';
+
+export interface ProxyOptions {
+  upstream: string;
+  target: string;
+  timeoutMs: number;
+  logger: Logger;
+}
+
+const timedOut = new WeakSet<IncomingMessage>();
+
+/**
+ * A streaming reverse proxy to one upstream. Requests keep their path; the caller's Authorization
+ * and traceparent pass through untouched; x-request-id is the gateway's id for the request (the
+ * caller's when it sent a valid one); x-internal-token never crosses the edge. An upstream that
+ * refuses the connection → 502, one that does not answer in time → 504, both problem+json.
+ */
+export function proxyTo(options: ProxyOptions): RequestHandler {
+  const middleware = createProxyMiddleware<Request, ServerResponse>({
+    target: options.target,
+    changeOrigin: true,
+    xfwd: true,
+    proxyTimeout: options.timeoutMs,
+    // Our own handlers replace the default plugins (console logger, plain-text error page).
+    ejectPlugins: true,
+    plugins: [
+      (server) => {
+        server.on('proxyReq', onProxyReq);
+        server.on('error', onError);
+      },
+    ],
+  });
+  function onProxyReq(proxyReq: ClientRequest, req: Request): void {
+    proxyReq.removeHeader('x-internal-token');
+    proxyReq.setHeader('x-request-id', String((req as Request & { id?: unknown }).id));
+    proxyReq.once('timeout', () => timedOut.add(req));
+    // The kit's app parsed JSON bodies already: write them again for the upstream.
+    fixRequestBody(proxyReq, req);
+  }
+  function onError(error: Error, req?: Request, res?: ServerResponse | Socket): void {
+    if (!req || !res) return;
+    const upstreamTimedOut = timedOut.has(req);
+    options.logger.warn(
+      { err: error, upstream: options.upstream, timedOut: upstreamTimedOut },
+      'upstream failed',
+    );
+    if (!('writeHead' in res)) {
+      res.destroy();
+      return;
+    }
+    if (res.headersSent) {
+      // The answer was already streaming: all we can do is cut it so the client sees it incomplete.
+      res.destroy();
+      return;
+    }
+    sendProblem(
+      res as unknown as Parameters<typeof sendProblem>[0],
+      upstreamTimedOut
+        ? new HttpProblem(504, 'upstream-timeout', 'Upstream timeout', {
+            detail: `The ${options.upstream} service did not answer in time.`,
+          })
+        : new HttpProblem(502, 'upstream-unavailable', 'Upstream unavailable', {
+            detail: `The ${options.upstream} service is unavailable.`,
+          }),
+    );
+  }
+  return (req, res, next) => {
+    middleware(req, res, next).catch(next);
+  };
+}

@@ -1,0 +1,183 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import {
+  HealthRegistry,
+  createLogger,
+  createMetrics,
+  createPool,
+  runMigrations,
+  startServer,
+  type Pool,
+  type ServerHandle,
+} from '@tourkit/kit';
+import {
+  createTestAuth,
+  createTestDatabase,
+  dropTestDatabase,
+  testRedisUrl,
+  type TestAuth,
+} from '@tourkit/kit/testing';
+// The real catalog and user services, in-process on their own test databases.
+import { createCatalogApp, type CatalogApp } from '../../../catalog/src/app.js';
+import { loadCatalogConfig } from '../../../catalog/src/config.js';
+import { createUserApp } from '../../../user/src/app.js';
+import { loadUserConfig } from '../../../user/src/config.js';
+import { createGatewayApp, type GatewayApp } from '../../src/app.js';
+import { loadGatewayConfig } from '../../src/config.js';
+
+export const INTERNAL_TOKEN = 'gateway-test-internal-token';
+const migrations = (service: string) =>
+  fileURLToPath(new URL(`../../../${service}/migrations`, import.meta.url));
+const logger = createLogger('gateway-test', 'silent');
+
+export interface RecordedRequest {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** A real HTTP upstream that answers 200 with what it received, and records it. */
+export interface EchoUpstream {
+  url: string;
+  requests: RecordedRequest[];
+  close(): Promise<void>;
+}
+
+export async function startEchoUpstream(name: string): Promise<EchoUpstream> {
+  const requests: RecordedRequest[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (body += chunk));
+    req.on('end', () => {
+      const recorded = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body };
+      requests.push(recorded);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ upstream: name, ...recorded }));
+    });
+  });
+  return { ...(await listen(server)), requests };
+}
+
+/** A real HTTP upstream that accepts connections and never answers. */
+export async function startSilentUpstream(): Promise<{ url: string; close(): Promise<void> }> {
+  return listen(createServer(() => undefined));
+}
+
+async function listen(server: Server): Promise<{ url: string; close(): Promise<void> }> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export interface RealServices {
+  auth: TestAuth;
+  catalogUrl: string;
+  userUrl: string;
+  catalog: CatalogApp;
+  close(): Promise<void>;
+}
+
+/** The real catalog and user apps, listening, on `tourkit_<name>_{catalog,user}_test`. */
+export async function startRealServices(name: string): Promise<RealServices> {
+  const auth = createTestAuth();
+  const catalogDb = `${name}_catalog`;
+  const catalogDbUrl = await createTestDatabase(catalogDb);
+  await runMigrations(catalogDbUrl, migrations('catalog'));
+  const catalog = createCatalogApp(
+    loadCatalogConfig({
+      DATABASE_URL: catalogDbUrl,
+      JWT_PUBLIC_KEY: auth.publicKeyPem,
+      INTERNAL_TOKEN,
+      CACHE_PREFIX: `test:${name}:${randomUUID()}:`,
+      LOG_LEVEL: 'silent',
+    }),
+    { logger },
+  );
+  const catalogServer = await serve(catalog.app, catalog.health);
+
+  const userDb = `${name}_user`;
+  const userDbUrl = await createTestDatabase(userDb);
+  await runMigrations(userDbUrl, migrations('user'));
+  const userConfig = loadUserConfig({
+    DATABASE_URL: userDbUrl,
+    JWT_PRIVATE_KEY: auth.privateKeyPem,
+    JWT_PUBLIC_KEY: auth.publicKeyPem,
+    INTERNAL_TOKEN,
+    LOG_LEVEL: 'silent',
+  });
+  const userHealth = new HealthRegistry();
+  const userPool: Pool = createPool(userDbUrl, { name: 'db', health: userHealth, max: 4 });
+  const userApp = createUserApp({
+    config: userConfig,
+    logger,
+    metrics: createMetrics('user', { defaultMetrics: false }),
+    health: userHealth,
+    pool: userPool,
+  });
+  const userServer = await serve(userApp, userHealth);
+
+  return {
+    auth,
+    catalog,
+    catalogUrl: catalogServer.url,
+    userUrl: userServer.url,
+    async close() {
+      await catalogServer.close();
+      await catalog.close();
+      await userServer.close();
+      await userPool.end();
+      await dropTestDatabase(catalogDb);
+      await dropTestDatabase(userDb);
+    },
+  };
+}
+
+function serve(
+  app: Parameters<typeof startServer>[0],
+  health: HealthRegistry,
+): Promise<ServerHandle> {
+  return startServer(app, { port: 0, host: '127.0.0.1', logger, health, handleSignals: false });
+}
+
+export interface TestGateway {
+  gateway: GatewayApp;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** A listening gateway with its own rate-limit prefix in the real Redis. */
+export async function startGateway(
+  auth: TestAuth,
+  env: Record<string, string>,
+): Promise<TestGateway> {
+  const gateway = await createGatewayApp(
+    loadGatewayConfig({
+      JWT_PUBLIC_KEY: auth.publicKeyPem,
+      REDIS_URL: testRedisUrl(),
+      RATE_LIMIT_PREFIX: `gateway-test:${randomUUID()}:`,
+      LOG_LEVEL: 'silent',
+      ...env,
+    }),
+    { logger },
+  );
+  if (!(await gateway.cache.ready(5000))) throw new Error('test Redis is not reachable');
+  const server = await serve(gateway.app, gateway.health);
+  return {
+    gateway,
+    url: server.url,
+    async close() {
+      await server.close();
+      await gateway.close();
+    },
+  };
+}
