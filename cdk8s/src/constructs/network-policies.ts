@@ -140,8 +140,8 @@ export class NetworkPolicies extends Construct {
       {
         podSelector: { matchLabels: selectorLabels('redis') },
         policyTypes: ['Ingress', 'Egress'],
+        // No egress rule: Redis reaches nothing but DNS.
         ingress: [{ from: redisUsers, ports: [tcp(REDIS_PORT)] }],
-        egress: [],
       },
       'network-policy',
     );
