@@ -41,10 +41,12 @@ export function createCatalogApp(
   const logger = options.logger ?? createLogger(name, config.LOG_LEVEL);
   const metrics = createMetrics(name);
   const health = new HealthRegistry();
-  const primary = createPool(config.DATABASE_URL, { name: 'db', health, logger });
+  const max = config.DB_POOL_MAX;
+  const primary = createPool(config.DATABASE_URL, { name: 'db', max, health, logger });
   // Always a separate read-only pool, even on the primary's URL: a write sent to it fails loudly.
   const replica = createPool(config.DATABASE_READ_URL ?? config.DATABASE_URL, {
     name: 'db-read',
+    max,
     readOnly: true,
     health,
     logger,

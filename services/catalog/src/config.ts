@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { defineConfig, env, loadConfig } from '@tourkit/kit';
+import { databaseConfigShape, defineConfig, demoDataShape, env, loadConfig } from '@tourkit/kit';
 
 export const catalogConfigSchema = defineConfig({
   SERVICE_NAME: z.string().min(1).default('catalog'),
-  DATABASE_URL: env.url('postgres://postgres@127.0.0.1:5432/tourkit_catalog'),
+  ...databaseConfigShape('postgres://postgres@127.0.0.1:5432/tourkit_catalog'),
+  ...demoDataShape,
   /** Read-only endpoint (replicas); searches and details read here. Defaults to DATABASE_URL. */
   DATABASE_READ_URL: env.url().optional(),
   REDIS_URL: env.url('redis://127.0.0.1:6379'),
@@ -15,10 +16,6 @@ export const catalogConfigSchema = defineConfig({
   JWT_ISSUER: z.string().min(1).default('tourkit-user'),
   JWT_AUDIENCE: z.string().min(1).default('tourkit'),
   INTERNAL_TOKEN: env.secret(),
-  /** Apply pending migrations at start-up (off when a Job or init container runs them). */
-  RUN_MIGRATIONS: env.boolean(true),
-  /** Fill an empty catalog with the demo tours at start-up (`make dev`). */
-  SEED_DEMO_DATA: env.boolean(false),
 });
 
 export type CatalogConfig = z.output<typeof catalogConfigSchema>;

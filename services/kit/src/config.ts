@@ -51,6 +51,24 @@ export const env = {
   secret: () => z.string().min(16, 'must be at least 16 characters'),
 };
 
+/**
+ * Variables of a service that owns a Postgres database: `DATABASE_URL` (required unless the service gives its
+ * local default), `RUN_MIGRATIONS` (apply pending migrations at start-up; off when a Job runs them) and
+ * `DB_POOL_MAX` (connections per pool and replica).
+ */
+export function databaseConfigShape(defaultDatabaseUrl?: string) {
+  return {
+    DATABASE_URL: env.url(defaultDatabaseUrl),
+    RUN_MIGRATIONS: env.boolean(true),
+    DB_POOL_MAX: env.int(10, 1, 1000),
+  };
+}
+
+/** `SEED_DEMO_DATA`: fill an empty database with demo rows at start-up (`make dev`); off by default. */
+export const demoDataShape = {
+  SEED_DEMO_DATA: env.boolean(false),
+};
+
 /** The base schema merged with the service's own shape. */
 export function defineConfig<Shape extends z.ZodRawShape>(shape: Shape) {
   return z.object({ ...baseConfigShape, ...shape });

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { ConfigError, defineConfig, env, loadConfig } from '../src/config.js';
+import {
+  ConfigError,
+  databaseConfigShape,
+  defineConfig,
+  demoDataShape,
+  env,
+  loadConfig,
+} from '../src/config.js';
 
 const schema = defineConfig({
   SERVICE_NAME: z.string().default('catalog'),
@@ -64,6 +71,45 @@ describe('loadConfig', () => {
     expect(config.JWT_PUBLIC_KEY.split('\n')).toHaveLength(3);
     expect(() => loadConfig(pemSchema, { JWT_PUBLIC_KEY: 'abc' })).toThrow(
       /JWT_PUBLIC_KEY: must be a PEM block/,
+    );
+  });
+});
+
+describe('shared shapes', () => {
+  it('databaseConfigShape: the service default URL, migrations on, pool of 10', () => {
+    const local = 'postgres://postgres@127.0.0.1:5432/tourkit_widgets';
+    expect(loadConfig(defineConfig(databaseConfigShape(local)), {})).toMatchObject({
+      DATABASE_URL: local,
+      RUN_MIGRATIONS: true,
+      DB_POOL_MAX: 10,
+    });
+    expect(
+      loadConfig(defineConfig(databaseConfigShape(local)), {
+        RUN_MIGRATIONS: 'false',
+        DB_POOL_MAX: '25',
+      }),
+    ).toMatchObject({ RUN_MIGRATIONS: false, DB_POOL_MAX: 25 });
+  });
+
+  it('databaseConfigShape without a default requires DATABASE_URL; bad values are named', () => {
+    const variables = (environment: Record<string, string>) => {
+      try {
+        loadConfig(defineConfig(databaseConfigShape()), environment);
+        return [];
+      } catch (error) {
+        return (error as ConfigError).problems.map((p) => p.variable).sort();
+      }
+    };
+    expect(variables({})).toEqual(['DATABASE_URL']);
+    expect(
+      variables({ DATABASE_URL: 'postgres://db/x', RUN_MIGRATIONS: 'maybe', DB_POOL_MAX: '0' }),
+    ).toEqual(['DB_POOL_MAX', 'RUN_MIGRATIONS']);
+  });
+
+  it('demoDataShape: no demo data unless SEED_DEMO_DATA is true', () => {
+    expect(loadConfig(defineConfig(demoDataShape), {}).SEED_DEMO_DATA).toBe(false);
+    expect(loadConfig(defineConfig(demoDataShape), { SEED_DEMO_DATA: 'true' }).SEED_DEMO_DATA).toBe(
+      true,
     );
   });
 });

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { defineConfig, env, loadConfig } from '@tourkit/kit';
+import { databaseConfigShape, defineConfig, env, loadConfig } from '@tourkit/kit';
 
 export const userConfigSchema = defineConfig({
   SERVICE_NAME: z.string().min(1).default('user'),
-  DATABASE_URL: env.url('postgres://postgres@127.0.0.1:5432/tourkit_user'),
+  ...databaseConfigShape('postgres://postgres@127.0.0.1:5432/tourkit_user'),
   /** PKCS#8 PEM that signs access tokens; only this service holds it. */
   JWT_PRIVATE_KEY: env.pem(),
   /** SPKI PEM of the same pair; served as a JWK set and used by the other services. */
@@ -13,8 +13,6 @@ export const userConfigSchema = defineConfig({
   // Short-lived: there is no revocation list, so a stolen token is only good for this long.
   ACCESS_TOKEN_TTL_SECONDS: env.int(900, 60, 86_400),
   INTERNAL_TOKEN: env.secret(),
-  /** Apply pending migrations at start-up (off when a Job or init container runs them). */
-  RUN_MIGRATIONS: env.boolean(true),
 });
 
 export type UserConfig = z.output<typeof userConfigSchema>;

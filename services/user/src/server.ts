@@ -30,7 +30,12 @@ export async function startUserService(options: StartOptions = {}): Promise<Serv
   const health = new HealthRegistry();
 
   if (config.RUN_MIGRATIONS) await runMigrations(config.DATABASE_URL, MIGRATIONS_DIR, { logger });
-  const pool = createPool(config.DATABASE_URL, { name: 'db', health, logger });
+  const pool = createPool(config.DATABASE_URL, {
+    name: 'db',
+    max: config.DB_POOL_MAX,
+    health,
+    logger,
+  });
 
   const app = createUserApp({ config, logger, metrics, health, pool });
   return startServer(app, {
