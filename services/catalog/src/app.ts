@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import type { Express } from 'express';
 import {
   HealthRegistry,
@@ -17,6 +18,9 @@ import type { CatalogConfig } from './config.js';
 import { TourRepository } from './db/tour-repository.js';
 import { catalogRoutes } from './routes.js';
 import { TourCatalog } from './tour-catalog.js';
+
+/** The service's OpenAPI document, served at /openapi.yaml (the image copies the whole service folder). */
+const OPENAPI_PATH = fileURLToPath(new URL('../openapi.yaml', import.meta.url));
 
 export interface CatalogApp {
   app: Express;
@@ -74,6 +78,7 @@ export function createCatalogApp(
     metrics,
     health,
     bodyLimit: config.BODY_LIMIT,
+    openapiPath: OPENAPI_PATH,
     routes: catalogRoutes({ catalog, verifier, internalToken: config.INTERNAL_TOKEN }),
   });
   const closers: Closer[] = [cache, replica, primary];

@@ -345,3 +345,12 @@ describe('internal endpoints', () => {
     expect(row.rows[0].booked_seats).toBe(10);
   });
 });
+
+describe('own OpenAPI document', () => {
+  it('is served at /openapi.yaml for the gateway to aggregate', async () => {
+    const response = await request(catalog.url).get('/openapi.yaml');
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^application\/yaml/);
+    expect(response.text).toMatch(/^openapi: 3\.1\.0\ninfo:\n {2}title: Tourkit catalog/);
+  });
+});

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import express, {
   type ErrorRequestHandler,
@@ -24,6 +25,11 @@ export interface CreateAppOptions {
   health: HealthRegistry;
   /** JSON body size limit (bytes or an `bytes` string such as `100kb`); larger bodies get a 413 problem. */
   bodyLimit?: string | number;
+  /**
+   * The service's own OpenAPI document (a YAML file), served at `GET /openapi.yaml` for the gateway to aggregate.
+   * Read once here, so a missing file stops start-up instead of surfacing as a 404 later.
+   */
+  openapiPath?: string;
   /** The service's routes: an Express Router, or a function that mounts them on the app. */
   routes?: Router | ((app: Express) => void);
 }
@@ -82,6 +88,13 @@ export function createApp(options: CreateAppOptions): Express {
     const { contentType, body } = await metrics.render();
     res.type(contentType).send(body);
   });
+
+  if (options.openapiPath !== undefined) {
+    const document = readFileSync(options.openapiPath, 'utf8');
+    app.get('/openapi.yaml', (_req, res) => {
+      res.type('application/yaml').set('cache-control', 'public, max-age=300').send(document);
+    });
+  }
 
   app.use(express.json({ limit: options.bodyLimit ?? '100kb' }));
 

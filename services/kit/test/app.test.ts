@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import express from 'express';
 import request from 'supertest';
 import { z } from 'zod';
@@ -218,5 +221,31 @@ describe('createApp', () => {
     again.inc({ status: 'CONFIRMED' });
     const res = await request(app).get('/metrics');
     expect(res.text).toContain('bookings_total{status="CONFIRMED"} 2');
+  });
+});
+
+describe('createApp openapiPath', () => {
+  const appServing = (openapiPath?: string) =>
+    createApp({
+      name: 'openapi-test',
+      logger: memoryLogger().logger,
+      metrics: createMetrics('openapi-test', { defaultMetrics: false }),
+      health: new HealthRegistry(),
+      ...(openapiPath === undefined ? {} : { openapiPath }),
+    });
+
+  it('serves the service document at /openapi.yaml as YAML', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kit-openapi-'));
+    const file = path.join(dir, 'openapi.yaml');
+    writeFileSync(file, 'openapi: 3.1.0\ninfo: { title: widgets, version: 1.0.0 }\n');
+    const response = await request(appServing(file)).get('/openapi.yaml');
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^application\/yaml/);
+    expect(response.text).toBe('openapi: 3.1.0\ninfo: { title: widgets, version: 1.0.0 }\n');
+  });
+
+  it('answers 404 without a document, and refuses to build with a missing file', async () => {
+    expect((await request(appServing()).get('/openapi.yaml')).status).toBe(404);
+    expect(() => appServing(path.join(tmpdir(), 'no-such-dir', 'openapi.yaml'))).toThrow(/ENOENT/);
   });
 });

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import type { Express } from 'express';
 import {
   createApp,
@@ -14,6 +15,9 @@ import { createPasswordHasher, type PasswordHasher } from './domain/password.js'
 import { createUserRepository } from './repository.js';
 import { userRoutes } from './routes.js';
 import { createUserUseCases } from './users.js';
+
+/** The service's OpenAPI document, served at /openapi.yaml (the image copies the whole service folder). */
+const OPENAPI_PATH = fileURLToPath(new URL('../openapi.yaml', import.meta.url));
 
 export interface UserAppDeps {
   config: UserConfig;
@@ -51,6 +55,7 @@ export function createUserApp(deps: UserAppDeps): Express {
     metrics: deps.metrics,
     health: deps.health,
     bodyLimit: config.BODY_LIMIT,
+    openapiPath: OPENAPI_PATH,
     routes: userRoutes({
       users,
       verifier,

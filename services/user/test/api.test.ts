@@ -440,3 +440,12 @@ describe('operations', () => {
     expect(metrics.text).toMatch(/user_logins_total\{outcome="invalid_credentials"\} \d+/);
   });
 });
+
+describe('own OpenAPI document', () => {
+  it('is served at /openapi.yaml for the gateway to aggregate', async () => {
+    const response = await request(h.app).get('/openapi.yaml');
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^application\/yaml/);
+    expect(response.text).toMatch(/^openapi: 3\.1\.0\ninfo:\n {2}title: Tourkit user service/);
+  });
+});
