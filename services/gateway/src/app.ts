@@ -65,6 +65,8 @@ export async function createGatewayApp(
     audience: config.JWT_AUDIENCE,
   });
   const openapi = await openapiRoutes(config.OPENAPI_DIR, logger);
+  // So the rate limiter's scripts load at once; it copes with Redis staying down.
+  await cache.ready(2000);
   const limiter = rateLimiter({
     perMinute: config.RATE_LIMIT_PER_MINUTE,
     cache,

@@ -9,8 +9,6 @@ const { createGatewayApp } = await import('./app.js');
 await runService(async () => {
   const config = loadGatewayConfig();
   const gateway = await createGatewayApp(config);
-  // Let the rate limiter load its scripts into a connected Redis (it copes if Redis stays down).
-  await gateway.cache.ready(2000);
   return startServer(gateway.app, {
     port: config.PORT,
     logger: gateway.logger,

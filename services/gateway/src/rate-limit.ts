@@ -10,16 +10,32 @@ import {
 } from '@tourkit/kit';
 
 /**
- * rate-limit-redis loads its Lua scripts once, at start-up; if Redis was down then, every later call
- * would fail on the rejected load. This store loads them again after a failure.
+ * rate-limit-redis loads its Lua scripts once, in init; if Redis was unreachable then, every later
+ * call would fail on the rejected load (and fail open). This store loads them again when needed.
  */
 class ReloadingRedisStore extends RedisStore {
+  private scriptsLoaded = false;
+
+  override async init(options: Parameters<RedisStore['init']>[0]): Promise<void> {
+    try {
+      await super.init(options);
+      this.scriptsLoaded = true;
+    } catch {
+      // Redis not reachable yet: the scripts are loaded on first use.
+    }
+  }
+
   override async increment(key: string) {
     try {
+      if (!this.scriptsLoaded) {
+        this.incrementScriptSha = quiet(this.loadIncrementScript());
+        this.getScriptSha = quiet(this.loadGetScript());
+        await Promise.all([this.incrementScriptSha, this.getScriptSha]);
+        this.scriptsLoaded = true;
+      }
       return await super.increment(key);
     } catch (error) {
-      this.incrementScriptSha = quiet(this.loadIncrementScript());
-      this.getScriptSha = quiet(this.loadGetScript());
+      this.scriptsLoaded = false;
       throw error;
     }
   }

@@ -266,6 +266,29 @@ describe('rate limit', () => {
   });
 });
 
+describe('Redis down', () => {
+  test('the limiter fails open: requests still pass, /health DEGRADED (cache)', async () => {
+    const noRedis = await startGateway(services.auth, {
+      REDIS_URL: `redis://127.0.0.1:${await closedPort()}`,
+      RATE_LIMIT_PER_MINUTE: '1',
+      BOOKING_URL: booking.url,
+      REVIEW_URL: review.url,
+      CATALOG_URL: services.catalogUrl,
+      USER_URL: services.userUrl,
+    });
+    try {
+      const alice = await services.auth.authHeader(randomUUID());
+      for (let i = 0; i < 3; i += 1)
+        expect((await request(noRedis.url).get('/v1/bookings').set(alice)).status).toBe(200);
+      const health = await request(noRedis.url).get('/health');
+      expect(health.body.status).toBe('DEGRADED');
+      expect(health.body.checks.cache.status).toBe('DOWN');
+    } finally {
+      await noRedis.close();
+    }
+  });
+});
+
 describe('upstream failures', () => {
   test('upstream down → 502 problem+json; no answer in time → 504; /health DEGRADED', async () => {
     const silent = await startSilentUpstream();
