@@ -6,6 +6,7 @@ const candidates = [
   'hack/testenv',
   'cdk8s',
   'operator',
+  'e2e',
 ];
 
 export default {
