@@ -7,7 +7,7 @@ import {
   createLogger,
   createMetrics,
   createPool,
-  createTokenVerifier,
+  tokenVerifierFromConfig,
   type Cache,
   type Closer,
   type Logger,
@@ -67,11 +67,7 @@ export function createCatalogApp(
     ttlSeconds: config.CACHE_TTL_SECONDS,
     logger,
   });
-  const verifier = createTokenVerifier({
-    publicKeyPem: config.JWT_PUBLIC_KEY,
-    issuer: config.JWT_ISSUER,
-    audience: config.JWT_AUDIENCE,
-  });
+  const verifier = tokenVerifierFromConfig(config);
   const app = createApp({
     name,
     logger,

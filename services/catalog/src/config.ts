@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { databaseConfigShape, defineConfig, demoDataShape, env, loadConfig } from '@tourkit/kit';
+import {
+  databaseConfigShape,
+  defineConfig,
+  demoDataShape,
+  env,
+  internalTokenShape,
+  loadConfig,
+  tokenVerifierConfigShape,
+} from '@tourkit/kit';
 
 export const catalogConfigSchema = defineConfig({
   SERVICE_NAME: z.string().min(1).default('catalog'),
@@ -11,11 +19,9 @@ export const catalogConfigSchema = defineConfig({
   /** Prefix of every cache key, so several catalogs (or tests) can share one Redis. */
   CACHE_PREFIX: z.string().min(1).max(100).default('catalog:'),
   CACHE_TTL_SECONDS: env.int(300, 1, 86_400),
-  /** SPKI PEM that verifies operators' access tokens (issued by the user service). */
-  JWT_PUBLIC_KEY: env.pem(),
-  JWT_ISSUER: z.string().min(1).default('tourkit-user'),
-  JWT_AUDIENCE: z.string().min(1).default('tourkit'),
-  INTERNAL_TOKEN: env.secret(),
+  // Operators' access tokens (issued by the user service); services call /internal/* with the token.
+  ...tokenVerifierConfigShape,
+  ...internalTokenShape,
 });
 
 export type CatalogConfig = z.output<typeof catalogConfigSchema>;

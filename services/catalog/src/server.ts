@@ -3,7 +3,7 @@ import {
   runMigrations,
   serverOptions,
   startServer,
-  type Closer,
+  type StartServiceOptions,
   type ServerHandle,
 } from '@tourkit/kit';
 import { createCatalogApp } from './app.js';
@@ -12,15 +12,8 @@ import { seedDemoCatalog } from './seed/demo-catalog.js';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url));
 
-export interface StartCatalogOptions {
-  environment?: Record<string, string | undefined>;
-  /** Closed after the cache and pools at shutdown (e.g. tracing, from runMain). */
-  onShutdown?: Closer[];
-  handleSignals?: boolean;
-}
-
 /** Loads the config, migrates, seeds when asked, and serves until SIGTERM. Throws ConfigError naming a bad variable. */
-export async function startCatalog(options: StartCatalogOptions = {}): Promise<ServerHandle> {
+export async function startCatalog(options: StartServiceOptions = {}): Promise<ServerHandle> {
   const config = loadCatalogConfig(options.environment);
   const catalog = createCatalogApp(config);
   const { logger } = catalog;

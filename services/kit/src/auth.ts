@@ -50,6 +50,19 @@ export function algorithmFor(key: KeyObject): 'EdDSA' | 'ES256' {
   throw new Error(`unsupported JWT key type ${key.asymmetricKeyType}; use Ed25519 or P-256`);
 }
 
+/** The verifier for a config built with `tokenVerifierConfigShape`. */
+export function tokenVerifierFromConfig(config: {
+  JWT_PUBLIC_KEY: string;
+  JWT_ISSUER: string;
+  JWT_AUDIENCE: string;
+}): TokenVerifier {
+  return createTokenVerifier({
+    publicKeyPem: config.JWT_PUBLIC_KEY,
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+  });
+}
+
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
   const key = createPublicKey(options.publicKeyPem);
   const algorithm = algorithmFor(key);

@@ -64,6 +64,19 @@ export function databaseConfigShape(defaultDatabaseUrl?: string) {
   };
 }
 
+/** Variables of a service that verifies access tokens (the user service issues them). */
+export const tokenVerifierConfigShape = {
+  /** SPKI PEM of the user service's signing key (`\n` escapes accepted). */
+  JWT_PUBLIC_KEY: env.pem(),
+  JWT_ISSUER: z.string().min(1).default('tourkit-user'),
+  JWT_AUDIENCE: z.string().min(1).default('tourkit'),
+};
+
+/** `INTERNAL_TOKEN`: the shared secret of `/internal/*` endpoints (header `x-internal-token`). */
+export const internalTokenShape = {
+  INTERNAL_TOKEN: env.secret(),
+};
+
 /** `SEED_DEMO_DATA`: fill an empty database with demo rows at start-up (`make dev`); off by default. */
 export const demoDataShape = {
   SEED_DEMO_DATA: env.boolean(false),

@@ -35,6 +35,16 @@ export interface ServerHandle {
   close(): Promise<void>;
 }
 
+/** What a service's start function takes: from `runMain` in production, from tests otherwise. */
+export interface StartServiceOptions {
+  /** Default `process.env`. */
+  environment?: Record<string, string | undefined>;
+  /** Closed after the service's own closers at shutdown (tracing, from `runMain`). */
+  onShutdown?: Closer[];
+  /** Default true; tests pass false. */
+  handleSignals?: boolean;
+}
+
 /** startServer's port and shutdown timings, from the base variables every service's config has. */
 export function serverOptions(
   config: Pick<BaseConfig, 'PORT' | 'SHUTDOWN_DRAIN_SECONDS' | 'SHUTDOWN_TIMEOUT_SECONDS'>,

@@ -11,7 +11,14 @@ import {
   requireAuth,
   requireInternalToken,
   requireSelf,
+  tokenVerifierFromConfig,
 } from '../src/auth.js';
+import {
+  defineConfig,
+  internalTokenShape,
+  loadConfig,
+  tokenVerifierConfigShape,
+} from '../src/config.js';
 import { HealthRegistry } from '../src/health.js';
 import { createMetrics } from '../src/metrics.js';
 import { createTestAuth } from '../src/testing.js';
@@ -90,6 +97,20 @@ describe('tokens', () => {
       email: 'e@example.test',
       roles: [],
     });
+  });
+
+  it('builds a verifier from tokenVerifierConfigShape variables (one-line PEM, default issuer and audience)', async () => {
+    const config = loadConfig(
+      defineConfig({ ...tokenVerifierConfigShape, ...internalTokenShape }),
+      {
+        JWT_PUBLIC_KEY: auth.publicKeyPem.replace(/\n/g, '\\n'),
+        INTERNAL_TOKEN: 'internal-secret-0123456789',
+      },
+    );
+    expect(config).toMatchObject({ JWT_ISSUER: 'tourkit-user', JWT_AUDIENCE: 'tourkit' });
+    expect((await tokenVerifierFromConfig(config).verify(await auth.tokenFor('u-9'))).id).toBe(
+      'u-9',
+    );
   });
 
   it('works with P-256 keys (ES256)', async () => {

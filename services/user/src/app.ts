@@ -3,8 +3,8 @@ import type { Express } from 'express';
 import {
   createApp,
   createTokenSigner,
-  createTokenVerifier,
   publicJwkSet,
+  tokenVerifierFromConfig,
   type HealthRegistry,
   type Logger,
   type Pool,
@@ -37,11 +37,7 @@ export function createUserApp(deps: UserAppDeps): Express {
     audience: config.JWT_AUDIENCE,
     ttl: config.ACCESS_TOKEN_TTL_SECONDS,
   });
-  const verifier = createTokenVerifier({
-    publicKeyPem: config.JWT_PUBLIC_KEY,
-    issuer: config.JWT_ISSUER,
-    audience: config.JWT_AUDIENCE,
-  });
+  const verifier = tokenVerifierFromConfig(config);
   const users = createUserUseCases({
     repository: createUserRepository(deps.pool),
     hasher: deps.hasher ?? createPasswordHasher(),

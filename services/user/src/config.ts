@@ -1,18 +1,23 @@
 import { z } from 'zod';
-import { databaseConfigShape, defineConfig, env, loadConfig } from '@tourkit/kit';
+import {
+  databaseConfigShape,
+  defineConfig,
+  env,
+  internalTokenShape,
+  loadConfig,
+  tokenVerifierConfigShape,
+} from '@tourkit/kit';
 
 export const userConfigSchema = defineConfig({
   SERVICE_NAME: z.string().min(1).default('user'),
   ...databaseConfigShape('postgres://postgres@127.0.0.1:5432/tourkit_user'),
   /** PKCS#8 PEM that signs access tokens; only this service holds it. */
   JWT_PRIVATE_KEY: env.pem(),
-  /** SPKI PEM of the same pair; served as a JWK set and used by the other services. */
-  JWT_PUBLIC_KEY: env.pem(),
-  JWT_ISSUER: z.string().min(1).default('tourkit-user'),
-  JWT_AUDIENCE: z.string().min(1).default('tourkit'),
+  // JWT_PUBLIC_KEY is the same pair's public half: served as a JWK set, used by every service.
+  ...tokenVerifierConfigShape,
   // Short-lived: there is no revocation list, so a stolen token is only good for this long.
   ACCESS_TOKEN_TTL_SECONDS: env.int(900, 60, 86_400),
-  INTERNAL_TOKEN: env.secret(),
+  ...internalTokenShape,
 });
 
 export type UserConfig = z.output<typeof userConfigSchema>;

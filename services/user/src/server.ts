@@ -7,7 +7,7 @@ import {
   runMigrations,
   serverOptions,
   startServer,
-  type Closer,
+  type StartServiceOptions,
   type ServerHandle,
 } from '@tourkit/kit';
 import { createUserApp } from './app.js';
@@ -15,15 +15,8 @@ import { loadUserConfig } from './config.js';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url));
 
-export interface StartOptions {
-  environment?: Record<string, string | undefined>;
-  /** Closed after the pool at shutdown (e.g. the tracing SDK). */
-  onShutdown?: Closer[];
-  handleSignals?: boolean;
-}
-
 /** Loads the config, migrates, and serves until SIGTERM. Throws ConfigError naming a bad variable. */
-export async function startUserService(options: StartOptions = {}): Promise<ServerHandle> {
+export async function startUserService(options: StartServiceOptions = {}): Promise<ServerHandle> {
   const config = loadUserConfig(options.environment);
   const logger = createLogger(config.SERVICE_NAME, config.LOG_LEVEL);
   const metrics = createMetrics(config.SERVICE_NAME);

@@ -1,10 +1,11 @@
 // `npm run bench`: cached catalog search against an Express hello-world, both on loopback in the same run.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import autocannon, { type Result } from 'autocannon';
 import { createPool, ensureDatabase, generateDevKeyPair, runMigrations } from '@tourkit/kit';
+// A port bound then released: free for the child servers this bench starts.
+import { closedPort as freePort } from '@tourkit/kit/testing';
 import { seedDemoCatalog } from '../seed/demo-catalog.js';
 
 const DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS ?? 10);
@@ -17,15 +18,6 @@ const SEARCH_PATH = '/v1/tours?destination=Paris&available=true';
 
 const distDir = fileURLToPath(new URL('..', import.meta.url));
 const children: ChildProcess[] = [];
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (!address || typeof address === 'string') throw new Error('no free port');
-  return address.port;
-}
 
 function start(script: string, env: Record<string, string>): void {
   const child = spawn(process.execPath, [`${distDir}/${script}`], {
