@@ -11,6 +11,7 @@
  * Cluster-scoped objects (the operator's ClusterRole and binding) get the test namespace as a suffix,
  * so tests running side by side never rebind each other's.
  */
+import { jest } from '@jest/globals';
 import {
   createTestNamespace,
   getTestCluster,
@@ -18,7 +19,6 @@ import {
   waitFor,
   type TestCluster,
 } from '@tourkit/testenv';
-import { stringify } from 'yaml';
 import { SERVICE_NAMES } from '../src/services.js';
 import { synthPlatform, type K8sObject, type Json } from './synth.js';
 
@@ -46,7 +46,8 @@ function isolateClusterScoped(list: K8sObject[], suffix: string): K8sObject[] {
   });
 }
 
-const toYaml = (list: K8sObject[]) => list.map((o) => `---\n${stringify(o)}`).join('');
+// JSON documents: valid YAML for kubectl, with no YAML 1.1 surprises ("yes" read as a boolean).
+const toYaml = (list: K8sObject[]) => list.map((o) => `---\n${JSON.stringify(o)}\n`).join('');
 
 async function ok(args: string[], input?: string): Promise<string> {
   const result = await kubectl(cluster, args, input === undefined ? {} : { input });
@@ -203,6 +204,15 @@ describe('the synthesized platform on a real API server', () => {
       );
     });
 
+    it('lets the HPA own the replica count: catalog, applied without replicas, was set to 4 by the HPA', async () => {
+      const catalog = await getJson('deployment', 'catalog');
+      expect(
+        objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'catalog')!.spec
+          .replicas,
+      ).toBeUndefined();
+      expect(catalog.spec.replicas).toBe(4);
+    });
+
     it('has HPAs that are accepted, scale on their metrics and report them (booking: CPU and memory)', async () => {
       let last = '';
       const hpas = await waitFor(
@@ -212,9 +222,14 @@ describe('the synthesized platform on a real API server', () => {
           last = list
             .map((h) => `${h.metadata.name}:${JSON.stringify(h.status.currentMetrics ?? [])}`)
             .join(' ');
-          const reporting = list.filter(
-            (h) => (h.status.currentMetrics ?? []).length === h.spec.metrics.length,
-          );
+          // A metric the HPA could not fetch shows up as an entry without a value.
+          const measured = (h: Json) =>
+            (h.status.currentMetrics ?? []).filter(
+              (m: Json) =>
+                m.type === 'Resource' &&
+                typeof m.resource?.current?.averageUtilization === 'number',
+            ).length;
+          const reporting = list.filter((h) => measured(h) === h.spec.metrics.length);
           return list.length === 6 && reporting.length === 6 ? list : undefined;
         },
         { timeoutMs: 5 * MINUTE, intervalMs: 5000, lastSeen: () => last },
