@@ -153,6 +153,7 @@ export class ScalingScheduleController {
     for (const verb of ['add', 'update', 'delete'] as const) this.hpas.on(verb, enqueueOwners);
     for (const informer of [this.schedules, this.hpas] as Cache<ScheduleObject | HpaObject>[]) {
       informer.on('error', (error: unknown) => {
+        if (!this.running) return; // stopped on purpose
         this.log.warn({ err: error }, 'watch failed; restarting in 2s');
         setTimeout(() => {
           if (this.running) void informer.start().catch(() => undefined);
@@ -224,7 +225,13 @@ export class ScalingScheduleController {
           note: `schedule deleted: restored min ${deletion.restoreBounds.minReplicas}, max ${deletion.restoreBounds.maxReplicas}`,
         });
       }
-      if (deletion.removeFinalizer) await this.api.removeFinalizer(schedule);
+      if (deletion.removeFinalizer) {
+        try {
+          await this.api.removeFinalizer(schedule);
+        } catch (error) {
+          if (statusCode(error) !== 404) throw error; // already gone
+        }
+      }
       this.metrics.reconciles.inc({ result: deletion.removeFinalizer ? 'finalized' : 'noop' });
       return {};
     }

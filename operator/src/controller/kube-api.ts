@@ -127,7 +127,7 @@ export class KubeApi {
     await this.events.createNamespacedEvent({
       namespace: namespace!,
       body: {
-        metadata: { generateName: `${name}.`, namespace },
+        metadata: { generateName: `${name}-`, namespace },
         eventTime: new V1MicroTime(),
         reportingController: CONTROLLER_NAME,
         reportingInstance: this.identity.slice(0, 128),

@@ -131,10 +131,13 @@ test('the API server rejects an invalid schedule with a readable message', async
   };
   const rejected = await kubectl(cluster, ['apply', '-f', '-'], { namespace: ns, input: JSON.stringify(invalid) });
   expect(rejected.code).not.toBe(0);
-  expect(rejected.stderr).toContain('spec.default.minReplicas: Invalid value');
-  expect(rejected.stderr).toContain('minReplicas must be less than or equal to maxReplicas');
   expect(rejected.stderr).toMatch(/spec\.windows\[0\]\.start: Invalid value: "9h"/);
   expect(rejected.stderr).toMatch(/spec\.windows\[0\]\.days\[1\]: Unsupported value: "Funday"/);
+  // CEL rules run once the schema errors are gone.
+  const minAboveMax = { ...invalid, spec: { ...invalid.spec, windows: [] } };
+  const cel = await kubectl(cluster, ['apply', '-f', '-'], { namespace: ns, input: JSON.stringify(minAboveMax) });
+  expect(cel.stderr).toContain('spec.default.minReplicas: Invalid value');
+  expect(cel.stderr).toContain('minReplicas must be less than or equal to maxReplicas');
 
   const window = (name: string, start: string, end: string) => ({ name, days: ['Mon'], start, end, minReplicas: 1, maxReplicas: 2 });
   const overlapping = { ...invalid, spec: { ...invalid.spec, default: { minReplicas: 1, maxReplicas: 2 }, windows: [window('a', '22:00', '02:00'), window('b', '23:00', '23:30')] } };
