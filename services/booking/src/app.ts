@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import {
@@ -11,6 +12,9 @@ import { createBookingService, type PaymentPort } from './booking-service.js';
 import type { Catalog } from './catalog-client.js';
 import type { PricingRules } from './pricing/index.js';
 import { bookingRoutes } from './routes.js';
+
+/** The service's OpenAPI document, served at /openapi.yaml (the image copies the whole service folder). */
+const OPENAPI_PATH = fileURLToPath(new URL('../openapi.yaml', import.meta.url));
 
 export interface BookingAppDeps {
   logger: Logger;
@@ -52,6 +56,7 @@ export function buildBookingApp(deps: BookingAppDeps): Express {
     metrics: deps.metrics,
     health: deps.health,
     ...(deps.bodyLimit ? { bodyLimit: deps.bodyLimit } : {}),
+    openapiPath: OPENAPI_PATH,
     routes: bookingRoutes({
       pool: deps.pool,
       service,

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { defineConfig, env, loadConfig } from '@tourkit/kit';
+import {
+  databaseConfigShape,
+  defineConfig,
+  demoDataShape,
+  env,
+  internalTokenShape,
+  loadConfig,
+  tokenVerifierConfigShape,
+} from '@tourkit/kit';
 import { percentToBasisPoints, type PricingRules } from './pricing/index.js';
 
 const percent = (defaultValue: number) =>
@@ -36,17 +44,13 @@ const vatRates = z
 export const bookingConfigSchema = defineConfig({
   SERVICE_NAME: z.string().min(1).default('booking'),
   PORT: env.int(8083, 0, 65535),
-  DATABASE_URL: env.url('postgres://postgres@127.0.0.1:5432/tourkit_booking'),
-  /** Apply pending migrations at start-up (under node-pg-migrate's lock, so replicas do not race). */
-  MIGRATE_ON_START: env.boolean(true),
-  /** Insert the demo promo codes of seed/dev-promo-codes.sql at start-up (`make dev`). */
-  SEED_DEMO_DATA: env.boolean(false),
+  ...databaseConfigShape('postgres://postgres@127.0.0.1:5432/tourkit_booking'),
+  // SEED_DEMO_DATA inserts the demo promo codes of seed/dev-promo-codes.sql.
+  ...demoDataShape,
   CATALOG_URL: env.url('http://127.0.0.1:8081'),
   CATALOG_TIMEOUT_MS: env.int(2_000, 50, 30_000),
-  JWT_PUBLIC_KEY: env.pem(),
-  JWT_ISSUER: z.string().min(1).default('tourkit-user'),
-  JWT_AUDIENCE: z.string().min(1).default('tourkit'),
-  INTERNAL_TOKEN: env.secret(),
+  ...tokenVerifierConfigShape,
+  ...internalTokenShape,
   /** VAT country used when neither the request nor the token names one. */
   DEFAULT_COUNTRY: z
     .string()

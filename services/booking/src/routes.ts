@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import {
+  countryCode,
   currentUser,
   parseBody,
   parseParams,
@@ -48,11 +49,7 @@ const bookingRequestSchema = z.strictObject({
     .regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1 to 40 letters, digits, _ or -')
     .transform((code) => code.toUpperCase())
     .optional(),
-  country: z
-    .string()
-    .regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code')
-    .transform((country) => country.toUpperCase())
-    .optional(),
+  country: countryCode.optional(),
 });
 
 const listQuerySchema = z.object({
@@ -90,13 +87,8 @@ const idempotencyKeySchema = z
 /** The request a route works on; the traveller's country comes from the body, else the token, else the default. */
 function bookingRequest(req: Request, defaultCountry: string): BookingRequest {
   const body = parseBody(req, bookingRequestSchema);
-  // TODO(kit): AuthUser does not carry the token's `country` claim yet; read it once it does.
-  const tokenCountry = (req.user as { country?: unknown } | undefined)?.country;
-  const country =
-    body.country ??
-    (typeof tokenCountry === 'string' && /^[A-Z]{2}$/.test(tokenCountry)
-      ? tokenCountry
-      : defaultCountry);
+  // The kit's verifier keeps the token's `country` claim only when it is an ISO code.
+  const country = body.country ?? req.user?.country ?? defaultCountry;
   return {
     tourId: body.tourId.toLowerCase(),
     travellers: body.travellers,

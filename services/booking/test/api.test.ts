@@ -64,6 +64,21 @@ describe('POST /v1/bookings/quote', () => {
     expect(res.body).toMatchObject({ country: 'FR', totalCents: 6_000 });
   });
 
+  test("without a body country, the token's country claim sets the VAT; the body's wins over it", async () => {
+    const tourId = await h.createTour({ priceCents: 10_000 });
+    const asGerman = await h.auth.authHeader(userA, { country: 'DE' });
+    const fromToken = await request(h.app)
+      .post('/v1/bookings/quote')
+      .set(asGerman)
+      .send({ tourId, travellers: 1 });
+    expect(fromToken.body).toMatchObject({ country: 'DE', taxCents: 1_900 });
+    const fromBody = await request(h.app)
+      .post('/v1/bookings/quote')
+      .set(asGerman)
+      .send({ tourId, travellers: 1, country: ' fr ' });
+    expect(fromBody.body).toMatchObject({ country: 'FR', taxCents: 2_000 });
+  });
+
   test('uses the season price of the tour date', async () => {
     const startsAt = new Date(Date.now() + 20 * 86_400_000);
     const day = startsAt.toISOString().slice(0, 10);
