@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import type { Express } from 'express';
 import {
   HealthRegistry,
@@ -6,7 +7,7 @@ import {
   createMetrics,
   createPool,
   createServiceClient,
-  createTokenVerifier,
+  tokenVerifierFromConfig,
   type Closer,
   type Logger,
   type Pool,
@@ -17,6 +18,9 @@ import type { ReviewConfig } from './config.js';
 import { outboxHandlers } from './clients.js';
 import { OutboxRelay } from './outbox.js';
 import { reviewRoutes } from './routes.js';
+
+/** The service's OpenAPI document, served at /openapi.yaml (the image copies the whole service folder). */
+const OPENAPI_PATH = fileURLToPath(new URL('../openapi.yaml', import.meta.url));
 
 export interface ReviewApp {
   app: Express;
@@ -42,7 +46,12 @@ export function createReviewApp(config: ReviewConfig, options: ReviewAppOptions 
   const logger = options.logger ?? createLogger(name, config.LOG_LEVEL);
   const metrics = createMetrics(name);
   const health = new HealthRegistry();
-  const pool = createPool(config.DATABASE_URL, { name: 'db', health, logger });
+  const pool = createPool(config.DATABASE_URL, {
+    name: 'db',
+    max: config.DB_POOL_MAX,
+    health,
+    logger,
+  });
   const internal = { 'x-internal-token': config.INTERNAL_TOKEN };
   const client = (service: string, baseUrl: string): ServiceClient =>
     createServiceClient({
@@ -85,14 +94,11 @@ export function createReviewApp(config: ReviewConfig, options: ReviewAppOptions 
     metrics,
     health,
     bodyLimit: config.BODY_LIMIT,
+    openapiPath: OPENAPI_PATH,
     routes: reviewRoutes({
       pool,
       booking,
-      verifier: createTokenVerifier({
-        publicKeyPem: config.JWT_PUBLIC_KEY,
-        issuer: config.JWT_ISSUER,
-        audience: config.JWT_AUDIENCE,
-      }),
+      verifier: tokenVerifierFromConfig(config),
       reviewsTotal,
       onReviewCreated: () => outbox.kick(),
       now: options.now ?? (() => new Date()),

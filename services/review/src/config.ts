@@ -1,14 +1,19 @@
 import { z } from 'zod';
-import { defineConfig, env, loadConfig } from '@tourkit/kit';
+import {
+  databaseConfigShape,
+  defineConfig,
+  env,
+  internalTokenShape,
+  loadConfig,
+  tokenVerifierConfigShape,
+} from '@tourkit/kit';
 
 export const reviewConfigSchema = defineConfig({
   SERVICE_NAME: z.string().min(1).default('review'),
-  DATABASE_URL: env.url('postgres://postgres@127.0.0.1:5432/tourkit_review'),
-  /** SPKI PEM that verifies access tokens (issued by the user service). */
-  JWT_PUBLIC_KEY: env.pem(),
-  JWT_ISSUER: z.string().min(1).default('tourkit-user'),
-  JWT_AUDIENCE: z.string().min(1).default('tourkit'),
-  INTERNAL_TOKEN: env.secret(),
+  ...databaseConfigShape('postgres://postgres@127.0.0.1:5432/tourkit_review'),
+  // Travellers' access tokens (issued by the user service); INTERNAL_TOKEN for the calls to other services.
+  ...tokenVerifierConfigShape,
+  ...internalTokenShape,
   BOOKING_URL: env.url('http://127.0.0.1:8083'),
   CATALOG_URL: env.url('http://127.0.0.1:8081'),
   NOTIFICATION_URL: env.url('http://127.0.0.1:8086'),
@@ -19,8 +24,6 @@ export const reviewConfigSchema = defineConfig({
   /** First retry delay of a failed side effect (ms); doubled per attempt up to OUTBOX_MAX_BACKOFF_MS. */
   OUTBOX_RETRY_BASE_MS: env.int(1000, 1, 3_600_000),
   OUTBOX_MAX_BACKOFF_MS: env.int(300_000, 1, 86_400_000),
-  /** Apply pending migrations at start-up (off when a Job or init container runs them). */
-  RUN_MIGRATIONS: env.boolean(true),
 });
 
 export type ReviewConfig = z.output<typeof reviewConfigSchema>;
