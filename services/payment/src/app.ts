@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import type { Express } from 'express';
 import {
   HealthRegistry,
@@ -14,6 +15,9 @@ import type { PaymentConfig } from './config.js';
 import { createPaymentService, type PaymentService } from './payment-service.js';
 import { SimulatedProvider } from './provider/simulator.js';
 import { paymentRoutes } from './routes.js';
+
+/** The service's OpenAPI document, served at /openapi.yaml (the image copies the whole service folder). */
+const OPENAPI_PATH = fileURLToPath(new URL('../openapi.yaml', import.meta.url));
 
 export interface PaymentApp {
   app: Express;
@@ -43,7 +47,12 @@ export function createPaymentApp(
   const logger = options.logger ?? createLogger(name, config.LOG_LEVEL);
   const metrics = createMetrics(name);
   const health = new HealthRegistry();
-  const pool = createPool(config.DATABASE_URL, { name: 'db', health, logger });
+  const pool = createPool(config.DATABASE_URL, {
+    name: 'db',
+    max: config.DB_POOL_MAX,
+    health,
+    logger,
+  });
   const simulator = new SimulatedProvider({
     pool,
     defaults: {
@@ -64,6 +73,7 @@ export function createPaymentApp(
     metrics,
     health,
     bodyLimit: config.BODY_LIMIT,
+    openapiPath: OPENAPI_PATH,
     routes: paymentRoutes({
       service,
       pool,

@@ -1,15 +1,19 @@
 import { z } from 'zod';
-import { defineConfig, env, loadConfig } from '@tourkit/kit';
+import {
+  databaseConfigShape,
+  defineConfig,
+  env,
+  internalTokenShape,
+  loadConfig,
+} from '@tourkit/kit';
 
 const rate = (defaultValue: number) => z.coerce.number().min(0).max(1).default(defaultValue);
 
 export const paymentConfigSchema = defineConfig({
   SERVICE_NAME: z.string().min(1).default('payment'),
   PORT: env.int(8085, 0, 65535),
-  DATABASE_URL: env.url('postgres://postgres@127.0.0.1:5432/tourkit_payment'),
-  /** Apply pending migrations at start-up (under node-pg-migrate's lock, so replicas do not race). */
-  RUN_MIGRATIONS: env.boolean(true),
-  INTERNAL_TOKEN: env.secret(),
+  ...databaseConfigShape('postgres://postgres@127.0.0.1:5432/tourkit_payment'),
+  ...internalTokenShape,
   /** The provider adapter; only the local simulator exists today. */
   PAYMENT_PROVIDER: z.enum(['simulator']).default('simulator'),
   /** Simulator defaults, used until the first PUT /internal/simulator. */

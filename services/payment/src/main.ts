@@ -1,26 +1,7 @@
-import { fileURLToPath } from 'node:url';
-import { initTracing } from '@tourkit/kit/tracing';
+import { runMain } from '@tourkit/kit/main';
 
-const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url));
-
-const tracing = initTracing(process.env.SERVICE_NAME ?? 'payment');
-// Loaded after tracing starts so that express, pg and ioredis are instrumented.
-const { runService, startServer, runMigrations } = await import('@tourkit/kit');
-const { loadPaymentConfig } = await import('./config.js');
-const { createPaymentApp } = await import('./app.js');
-
-await runService(async () => {
-  const config = loadPaymentConfig();
-  const payment = createPaymentApp(config);
-  const { logger } = payment;
-  if (config.RUN_MIGRATIONS) await runMigrations(config.DATABASE_URL, MIGRATIONS_DIR, { logger });
-  logger.info({ provider: config.PAYMENT_PROVIDER }, 'payment provider selected');
-  return startServer(payment.app, {
-    port: config.PORT,
-    logger,
-    health: payment.health,
-    drainSeconds: config.SHUTDOWN_DRAIN_SECONDS,
-    shutdownTimeoutSeconds: config.SHUTDOWN_TIMEOUT_SECONDS,
-    onShutdown: [...payment.closers, () => tracing.shutdown()],
-  });
+// runMain starts tracing first; the service (express, pg) loads after it, so it is instrumented.
+await runMain('payment', async ({ onShutdown }) => {
+  const { startPayment } = await import('./server.js');
+  return startPayment({ onShutdown });
 });
