@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import type { Express } from 'express';
 import type { Queue } from 'bullmq';
 import {
@@ -21,6 +22,9 @@ import { createNotificationQueue } from './queue.js';
 import { runReminderSweep, type ReminderSweepResult } from './reminders.js';
 import { notificationRoutes } from './routes.js';
 import { startNotificationWorker, type NotificationWorker } from './worker.js';
+
+/** The service's OpenAPI document, served at /openapi.yaml (the image copies the whole service folder). */
+const OPENAPI_PATH = fileURLToPath(new URL('../openapi.yaml', import.meta.url));
 
 export interface NotificationService {
   app: Express;
@@ -50,7 +54,12 @@ export function buildNotificationApp(
   const logger = options.logger ?? createLogger(config.SERVICE_NAME, config.LOG_LEVEL);
   const metrics = createMetrics(config.SERVICE_NAME);
   const health = new HealthRegistry();
-  const pool = createPool(config.DATABASE_URL, { name: 'db', health, logger });
+  const pool = createPool(config.DATABASE_URL, {
+    name: 'db',
+    max: config.DB_POOL_MAX,
+    health,
+    logger,
+  });
   const queue = createNotificationQueue({
     redisUrl: config.REDIS_URL,
     prefix: config.QUEUE_PREFIX,
@@ -109,6 +118,7 @@ export function buildNotificationApp(
     metrics,
     health,
     bodyLimit: config.BODY_LIMIT,
+    openapiPath: OPENAPI_PATH,
     routes: notificationRoutes({
       notifications,
       store,

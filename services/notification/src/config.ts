@@ -1,14 +1,19 @@
 import { z } from 'zod';
-import { ConfigError, defineConfig, env, loadConfig } from '@tourkit/kit';
+import {
+  ConfigError,
+  databaseConfigShape,
+  defineConfig,
+  env,
+  internalTokenShape,
+  loadConfig,
+} from '@tourkit/kit';
 
 const emailAddress = z.email('must be an e-mail address');
 
 export const notificationConfigSchema = defineConfig({
   SERVICE_NAME: z.string().min(1).default('notification'),
   PORT: env.int(8086, 0, 65535),
-  DATABASE_URL: env.url('postgres://postgres@127.0.0.1:5432/tourkit_notification'),
-  /** Apply pending migrations at start-up (under node-pg-migrate's lock, so replicas do not race). */
-  MIGRATE_ON_START: env.boolean(true),
+  ...databaseConfigShape('postgres://postgres@127.0.0.1:5432/tourkit_notification'),
   REDIS_URL: env.url('redis://127.0.0.1:6379'),
   /** Prefix of the BullMQ keys in Redis, so services (and test files) never share a queue. */
   QUEUE_PREFIX: z.string().min(1).max(100).default('tourkit:notification'),
@@ -39,7 +44,7 @@ export const notificationConfigSchema = defineConfig({
   CATALOG_URL: env.url('http://127.0.0.1:8081'),
   BOOKING_URL: env.url('http://127.0.0.1:8083'),
   UPSTREAM_TIMEOUT_MS: env.int(2_000, 50, 30_000),
-  INTERNAL_TOKEN: env.secret(),
+  ...internalTokenShape,
   /** Cron pattern of the reminder sweep (bookings starting within REMINDER_WINDOW). */
   REMINDER_CRON: z.string().min(9).default('0 * * * *'),
   REMINDER_WINDOW: z

@@ -16,7 +16,7 @@ const uuid = z.uuid('must be a UUID').transform((value) => value.toLowerCase());
 
 /** The body of POST /internal/notifications (the cross-service contract). */
 export const notificationRequestSchema = z
-  .object({
+  .strictObject({
     type: z.enum(notificationTypes),
     dedupeKey: z
       .string()
@@ -29,7 +29,6 @@ export const notificationRequestSchema = z
     tourId: uuid.optional(),
     data: z.record(z.string(), z.unknown()).default({}),
   })
-  .strict()
   .superRefine((request, ctx) => {
     const need = (field: string, message: string) =>
       ctx.addIssue({ code: 'custom', path: field.split('.'), message });
