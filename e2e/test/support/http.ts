@@ -1,0 +1,64 @@
+/** Tests read whatever JSON a route answers; the assertions state its shape. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type JsonBody = any;
+
+export interface JsonResponse {
+  status: number;
+  headers: Headers;
+  body: JsonBody;
+}
+
+export interface JsonClient {
+  readonly baseUrl: string;
+  get(path: string, headers?: Record<string, string>): Promise<JsonResponse>;
+  post(path: string, body?: unknown, headers?: Record<string, string>): Promise<JsonResponse>;
+  put(path: string, body?: unknown, headers?: Record<string, string>): Promise<JsonResponse>;
+  /** The same client with more default headers (e.g. a bearer token). */
+  with(headers: Record<string, string>): JsonClient;
+}
+
+const REQUEST_TIMEOUT_MS = 15_000;
+
+/** A small fetch client: JSON in, JSON (or text) out, never throws on an HTTP status. */
+export function jsonClient(baseUrl: string, defaults: Record<string, string> = {}): JsonClient {
+  const call = async (
+    method: string,
+    path: string,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<JsonResponse> => {
+    const response = await fetch(new URL(path, baseUrl), {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...defaults,
+        ...headers,
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+    const text = await response.text();
+    let parsed: JsonBody = text;
+    if (/json/.test(response.headers.get('content-type') ?? '') && text !== '') {
+      parsed = JSON.parse(text);
+    }
+    return { status: response.status, headers: response.headers, body: parsed };
+  };
+  return {
+    baseUrl,
+    get: (path, headers) => call('GET', path, undefined, headers),
+    post: (path, body, headers) => call('POST', path, body, headers),
+    put: (path, body, headers) => call('PUT', path, body, headers),
+    with: (headers) => jsonClient(baseUrl, { ...defaults, ...headers }),
+  };
+}
+
+/** Fails with the response in the message when the status is not the expected one. */
+export function expectStatus(response: JsonResponse, status: number, what: string): JsonBody {
+  if (response.status !== status) {
+    throw new Error(
+      `${what}: expected HTTP ${status}, got ${response.status}: ${JSON.stringify(response.body).slice(0, 800)}`,
+    );
+  }
+  return response.body;
+}

@@ -1,0 +1,335 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import {
+  closedPort,
+  createTestAuth,
+  createTestDatabase,
+  dropTestDatabase,
+  testRedisUrl,
+} from '@tourkit/kit/testing';
+import {
+  startSmtpCapture,
+  type SmtpCapture,
+} from '../../../services/notification/src/dev/smtp-capture.js';
+import { eventually } from './eventually.js';
+import { jsonClient, type JsonClient } from './http.js';
+
+export const SERVICES = [
+  'catalog',
+  'user',
+  'booking',
+  'payment',
+  'notification',
+  'review',
+  'gateway',
+] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+const WITH_DATABASE: readonly ServiceName[] = [
+  'catalog',
+  'user',
+  'booking',
+  'payment',
+  'notification',
+  'review',
+];
+
+export const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+export const SUPPORT_EMAIL = 'support@e2e.tourkit.test';
+export const MESSAGE_ID_DOMAIN = 'e2e.tourkit.test';
+
+const READY_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 10_000;
+const LOG_TAIL_LINES = 40;
+const LOG_LINE_CHARS = 600;
+
+/**
+ * Test-sized timings: retries, leases and sweeps on a test's time scale, the same shape as in
+ * production. Each scenario may override any of them.
+ */
+const TEST_TIMINGS: Record<ServiceName, Record<string, string>> = {
+  catalog: { DB_POOL_MAX: '3' },
+  user: { DB_POOL_MAX: '3' },
+  payment: {},
+  booking: {
+    OUTBOX_INTERVAL_MS: '200',
+    OUTBOX_RETRY_BASE_MS: '200',
+    EXPIRY_SWEEP_INTERVAL_MS: '1000',
+    REQUEUE_INTERVAL_MS: '1000',
+  },
+  notification: {
+    SEND_BACKOFF_MS: '200',
+    SMTP_TIMEOUT_MS: '5000',
+    SEND_LEASE_MS: '10000',
+    QUEUE_LOCK_MS: '2000',
+    QUEUE_STALLED_INTERVAL_MS: '1000',
+    RECOVERY_INTERVAL_MS: '1000',
+  },
+  review: { OUTBOX_POLL_MS: '200', OUTBOX_RETRY_BASE_MS: '200' },
+  gateway: { RATE_LIMIT_PER_MINUTE: '100000' },
+};
+
+export interface PlatformOptions {
+  /** Extra or overriding variables per service. */
+  env?: Partial<Record<ServiceName, Record<string, string>>>;
+}
+
+export interface Platform {
+  readonly name: string;
+  readonly url: Readonly<Record<ServiceName, string>>;
+  readonly internalToken: string;
+  readonly smtp: SmtpCapture;
+  readonly logDir: string;
+  /** The public entry point, as a traveller reaches it. */
+  readonly gateway: JsonClient;
+  /** A service's own API with the internal token (service-to-service calls, operator set-up). */
+  internal(service: ServiceName): JsonClient;
+  /** Starts (or restarts) a service and waits until its /readyz answers 200. */
+  start(service: ServiceName): Promise<void>;
+  /** Sends `signal` to a service and waits for its process to exit. */
+  kill(service: ServiceName, signal?: NodeJS.Signals): Promise<void>;
+  /** Prints the tail of every service's log (and where the full logs are) to stderr. */
+  printLogs(reason: string): void;
+  /** Stops every child, drops the databases and the run's Redis keys; keeps the logs if anything failed. */
+  stop(): Promise<void>;
+}
+
+interface Child {
+  process: ChildProcess;
+  exited: Promise<void>;
+  expectedExit: boolean;
+}
+
+/**
+ * The whole platform as seven real processes (`node services/<svc>/dist/main.js`, so `tsc -b`
+ * must have run: `npm test` does) against fresh databases `tourkit_e2e_<name>_<svc>_test`, the
+ * local Redis under a prefix of this run, and a real SMTP server in this process. Ports are free
+ * ports picked now; logs go to `<tmp>/tourkit-e2e-<name>-*\/<svc>.log`.
+ */
+export async function startPlatform(name: string, options: PlatformOptions = {}): Promise<Platform> {
+  const logDir = mkdtempSync(path.join(tmpdir(), `tourkit-e2e-${name}-`));
+  const runPrefix = `tourkit-e2e:${name}:${randomUUID()}`;
+  const internalToken = `e2e-internal-${randomUUID()}`;
+  const auth = createTestAuth();
+  const smtp = await startSmtpCapture();
+  const ports = await distinctFreePorts(SERVICES.length);
+  const url = Object.fromEntries(
+    SERVICES.map((service, i) => [service, `http://127.0.0.1:${ports[i]}`]),
+  ) as Record<ServiceName, string>;
+  const databaseUrls = new Map<ServiceName, string>();
+  const children = new Map<ServiceName, Child>();
+  const unexpectedExits: string[] = [];
+  let failed = false;
+
+  const killAllNow = () => {
+    for (const child of children.values()) child.process.kill('SIGKILL');
+  };
+  // Even if jest tears the worker down without running afterAll, no service outlives the test.
+  process.once('exit', killAllNow);
+
+  const envFor = (service: ServiceName): Record<string, string> => {
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? tmpdir(),
+      SERVICE_NAME: service,
+      PORT: new URL(url[service]).port,
+      LOG_LEVEL: 'info',
+      SHUTDOWN_DRAIN_SECONDS: '0',
+      SHUTDOWN_TIMEOUT_SECONDS: '5',
+      INTERNAL_TOKEN: internalToken,
+      JWT_PUBLIC_KEY: auth.publicKeyPem,
+      JWT_ISSUER: auth.issuer,
+      JWT_AUDIENCE: auth.audience,
+      REDIS_URL: testRedisUrl(),
+      SUPPORT_EMAIL,
+      PUBLIC_URL: url.gateway,
+      ...Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_URL`, url[s]])),
+    };
+    const database = databaseUrls.get(service);
+    if (database) env.DATABASE_URL = database;
+    if (service === 'user') env.JWT_PRIVATE_KEY = auth.privateKeyPem;
+    if (service === 'catalog') env.CACHE_PREFIX = `${runPrefix}:catalog:`;
+    if (service === 'booking') env.QUEUE_PREFIX = `${runPrefix}:booking`;
+    if (service === 'gateway') env.RATE_LIMIT_PREFIX = `${runPrefix}:gateway:rl:`;
+    if (service === 'notification') {
+      env.QUEUE_PREFIX = `${runPrefix}:notification`;
+      env.SMTP_URL = smtp.url;
+      env.MESSAGE_ID_DOMAIN = MESSAGE_ID_DOMAIN;
+    }
+    return { ...env, ...TEST_TIMINGS[service], ...options.env?.[service] };
+  };
+
+  const logFile = (service: ServiceName) => path.join(logDir, `${service}.log`);
+
+  const spawnService = (service: ServiceName): Child => {
+    const fd = openSync(logFile(service), 'a');
+    writeSync(fd, `--- e2e: starting ${service} at ${new Date().toISOString()}\n`);
+    const child = spawn(
+      process.execPath,
+      ['--enable-source-maps', path.join('services', service, 'dist', 'main.js')],
+      { cwd: REPO_ROOT, env: envFor(service), stdio: ['ignore', fd, fd] },
+    );
+    closeSync(fd);
+    const entry: Child = {
+      process: child,
+      expectedExit: false,
+      exited: new Promise<void>((resolve) => {
+        child.once('exit', (code, signal) => {
+          if (!entry.expectedExit) {
+            unexpectedExits.push(`${service} (pid ${child.pid}) exited: code ${code}, signal ${signal}`);
+          }
+          resolve();
+        });
+      }),
+    };
+    children.set(service, entry);
+    return entry;
+  };
+
+  const start = async (service: ServiceName) => {
+    const running = children.get(service);
+    if (running && isRunning(running)) throw new Error(`${service} is already running`);
+    const child = spawnService(service);
+    const ready = eventually(
+      `${service} to be ready at ${url[service]}/readyz`,
+      async () => (await fetch(`${url[service]}/readyz`)).status === 200,
+      { timeoutMs: READY_TIMEOUT_MS, intervalMs: 200 },
+    );
+    const died = child.exited.then(() => {
+      throw new Error(`${service} exited during start-up (see ${logFile(service)})`);
+    });
+    // Whichever loses the race settles later; it must not surface as an unhandled rejection.
+    ready.catch(() => undefined);
+    died.catch(() => undefined);
+    await Promise.race([ready, died]);
+  };
+
+  const kill = async (service: ServiceName, signal: NodeJS.Signals = 'SIGKILL') => {
+    const child = children.get(service);
+    if (!child || !isRunning(child)) return;
+    child.expectedExit = true;
+    child.process.kill(signal);
+    await child.exited;
+  };
+
+  const printLogs = (reason: string) => {
+    failed = true;
+    const lines = [`\n===== e2e ${name}: ${reason}`, `logs: ${logDir}`];
+    if (unexpectedExits.length > 0) lines.push(`unexpected exits: ${unexpectedExits.join('; ')}`);
+    for (const service of SERVICES) {
+      let text = '';
+      try {
+        text = readFileSync(logFile(service), 'utf8');
+      } catch {
+        text = '(no log)';
+      }
+      const tail = text.trimEnd().split('\n').slice(-LOG_TAIL_LINES);
+      lines.push(`----- ${service} (last ${tail.length} lines)`);
+      lines.push(...tail.map((line) => line.slice(0, LOG_LINE_CHARS)));
+    }
+    lines.push(`----- smtp: ${smtp.messages.length} messages received`);
+    process.stderr.write(`${lines.join('\n')}\n`);
+  };
+
+  const stopAll = async () => {
+    await Promise.all(
+      [...children.keys()].map(async (service) => {
+        const child = children.get(service)!;
+        if (!isRunning(child)) return;
+        child.expectedExit = true;
+        child.process.kill('SIGTERM');
+        const timer = setTimeout(() => child.process.kill('SIGKILL'), STOP_TIMEOUT_MS);
+        await child.exited;
+        clearTimeout(timer);
+      }),
+    );
+  };
+
+  const stop = async () => {
+    await stopAll();
+    process.removeListener('exit', killAllNow);
+    await smtp.stop();
+    if (unexpectedExits.length > 0 && !failed) printLogs('a service exited unexpectedly');
+    await Promise.all(
+      WITH_DATABASE.map((service) => dropTestDatabase(databaseName(name, service)).catch(() => undefined)),
+    );
+    await deleteRedisKeys(`${runPrefix}:*`).catch(() => undefined);
+    if (!failed) rmSync(logDir, { recursive: true, force: true });
+  };
+
+  try {
+    await Promise.all(
+      WITH_DATABASE.map(async (service) => {
+        databaseUrls.set(service, await createTestDatabase(databaseName(name, service)));
+      }),
+    );
+    await Promise.all(SERVICES.map((service) => start(service)));
+  } catch (error) {
+    printLogs(`start-up failed: ${error instanceof Error ? error.message : String(error)}`);
+    await stop();
+    throw error;
+  }
+
+  return {
+    name,
+    url,
+    internalToken,
+    smtp,
+    logDir,
+    gateway: jsonClient(url.gateway),
+    internal: (service) => jsonClient(url[service], { 'x-internal-token': internalToken }),
+    start,
+    kill,
+    printLogs,
+    stop,
+  };
+}
+
+/** Runs a test body; on failure prints the services' logs before jest reports the error. */
+export function withLogsOnFailure(
+  platform: () => Platform | undefined,
+  body: () => Promise<void>,
+): () => Promise<void> {
+  return async () => {
+    try {
+      await body();
+    } catch (error) {
+      platform()?.printLogs(`test failed: ${error instanceof Error ? error.message : String(error)}`);
+      throw error;
+    }
+  };
+}
+
+function isRunning(child: Child): boolean {
+  return child.process.exitCode === null && child.process.signalCode === null;
+}
+
+function databaseName(platformName: string, service: ServiceName): string {
+  return `e2e_${platformName}_${service}`;
+}
+
+async function distinctFreePorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) ports.add(await closedPort());
+  return [...ports];
+}
+
+async function deleteRedisKeys(pattern: string): Promise<void> {
+  const redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: 1, lazyConnect: true });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
