@@ -107,7 +107,10 @@ describe('POST /v1/bookings/quote', () => {
       { tourId: '00000000-0000-4000-8000-000000000001', travellers: 2, promoCode: 'a b' },
       'promoCode',
     ],
-    [{ tourId: '00000000-0000-4000-8000-000000000001', travellers: 2, priceCents: 1 }, 'priceCents'],
+    [
+      { tourId: '00000000-0000-4000-8000-000000000001', travellers: 2, priceCents: 1 },
+      'priceCents',
+    ],
   ])('400 for %j naming %s', async (body, field) => {
     const res = await request(h.app).post('/v1/bookings/quote').set(asA).send(body);
     expect(res.status).toBe(400);

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import type { Express, RequestHandler } from 'express';
 import {
   HealthRegistry,
@@ -5,8 +6,8 @@ import {
   createCache,
   createLogger,
   createMetrics,
-  createTokenVerifier,
   notFound,
+  tokenVerifierFromConfig,
   type Cache,
   type Closer,
   type Logger,
@@ -18,6 +19,9 @@ import { openapiRoutes } from './openapi.js';
 import { proxyTo } from './proxy.js';
 import { rateLimiter } from './rate-limit.js';
 import { ROUTES, UPSTREAMS, isUnsafePath, type Upstream } from './routing.js';
+
+/** The gateway's own OpenAPI document, served at /openapi.yaml and /v1/openapi/gateway.yaml. */
+const OPENAPI_PATH = fileURLToPath(new URL('../openapi.yaml', import.meta.url));
 
 export interface GatewayApp {
   app: Express;
@@ -59,12 +63,13 @@ export async function createGatewayApp(
   for (const upstream of UPSTREAMS) {
     health.register(upstream, () => ready(targets[upstream]), { critical: false, timeoutMs: 1000 });
   }
-  const verifier = createTokenVerifier({
-    publicKeyPem: config.JWT_PUBLIC_KEY,
-    issuer: config.JWT_ISSUER,
-    audience: config.JWT_AUDIENCE,
+  const verifier = tokenVerifierFromConfig(config);
+  const openapi = openapiRoutes({
+    ownSpecPath: OPENAPI_PATH,
+    upstreams: targets,
+    timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+    logger,
   });
-  const openapi = await openapiRoutes(config.OPENAPI_DIR, logger);
   // So the rate limiter's scripts load at once; it copes with Redis staying down.
   await cache.ready(2000);
   const limiter = rateLimiter({
@@ -81,6 +86,7 @@ export async function createGatewayApp(
     metrics,
     health,
     bodyLimit: config.BODY_LIMIT,
+    openapiPath: OPENAPI_PATH,
     routes: (app: Express) => {
       app.set('trust proxy', config.TRUST_PROXY_HOPS);
       app.use((req, _res, next) => {

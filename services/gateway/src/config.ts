@@ -1,16 +1,10 @@
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { defineConfig, env, loadConfig } from '@tourkit/kit';
-
-/** The repository's services/ folder: locally each spec is services/<service>/openapi.yaml. */
-const REPO_SERVICES_DIR = fileURLToPath(new URL('../../', import.meta.url));
+import { defineConfig, env, loadConfig, tokenVerifierConfigShape } from '@tourkit/kit';
 
 export const gatewayConfigSchema = defineConfig({
   SERVICE_NAME: z.string().min(1).default('gateway'),
-  /** SPKI PEM that verifies access tokens (issued by the user service). */
-  JWT_PUBLIC_KEY: env.pem(),
-  JWT_ISSUER: z.string().min(1).default('tourkit-user'),
-  JWT_AUDIENCE: z.string().min(1).default('tourkit'),
+  // Access tokens (issued by the user service) are checked here with the public key only.
+  ...tokenVerifierConfigShape,
   REDIS_URL: env.url('redis://127.0.0.1:6379'),
   CATALOG_URL: env.url('http://127.0.0.1:8081'),
   USER_URL: env.url('http://127.0.0.1:8082'),
@@ -24,8 +18,6 @@ export const gatewayConfigSchema = defineConfig({
   UPSTREAM_TIMEOUT_MS: env.int(10_000, 100, 300_000),
   /** Reverse proxies in front of the gateway (ingress): how many X-Forwarded-For hops to trust for the client IP. */
   TRUST_PROXY_HOPS: env.int(0, 0, 10),
-  /** Folder holding <service>/openapi.yaml for each service (the image bundles them; locally the repo's services/). */
-  OPENAPI_DIR: z.string().min(1).default(REPO_SERVICES_DIR),
 });
 
 export type GatewayConfig = z.output<typeof gatewayConfigSchema>;

@@ -1,39 +1,65 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { Router } from 'express';
-import { notFound, type Logger } from '@tourkit/kit';
+import { z } from 'zod';
+import { createServiceClient, notFound, type Logger } from '@tourkit/kit';
+import type { Upstream } from './routing.js';
+import { createTtlMemo } from './ttl-memo.js';
 
-/** Specs the gateway publishes: its own and those of the services it routes to. */
-export const OPENAPI_SERVICES = ['gateway', 'catalog', 'user', 'booking', 'review'] as const;
+/** How long a service's document is served from memory before it is fetched again. */
+export const OPENAPI_CACHE_SECONDS = 300;
+
+export interface OpenapiRoutesOptions {
+  /** The gateway's own document (also served at /openapi.yaml by the kit). */
+  ownSpecPath: string;
+  /** Base URL of each routed service; each serves its document at GET /openapi.yaml. */
+  upstreams: Record<Upstream, string>;
+  timeoutMs: number;
+  logger: Logger;
+  now?: () => number;
+}
 
 /**
- * Serves `<dir>/<service>/openapi.yaml` as /v1/openapi/<service>.yaml, read once at start-up: the
- * image bundles the specs of the version it was built with, so the gateway never depends on a
- * service being up to document it. A missing file leaves that service out of the index.
+ * /v1/openapi lists the documents; /v1/openapi/<service>.yaml is the gateway's own, or the one the
+ * running service serves at /openapi.yaml, kept for OPENAPI_CACHE_SECONDS. Fetched rather than
+ * bundled so that it always describes the version deployed, whatever the gateway's version.
+ * A service that is down or answers an error → 502 problem (504 after `timeoutMs`).
  */
-export async function openapiRoutes(dir: string, logger: Logger): Promise<Router> {
-  const specs = new Map<string, string>();
-  for (const service of OPENAPI_SERVICES) {
-    try {
-      specs.set(service, await readFile(join(dir, service, 'openapi.yaml'), 'utf8'));
-    } catch (error) {
-      logger.warn({ err: error, service, dir }, 'OpenAPI spec not found; left out of the index');
-    }
-  }
+export function openapiRoutes(options: OpenapiRoutesOptions): Router {
+  const own = readFileSync(options.ownSpecPath, 'utf8');
+  const clients = new Map(
+    Object.entries(options.upstreams).map(([service, baseUrl]) => [
+      service,
+      createServiceClient({
+        name: service,
+        baseUrl,
+        timeoutMs: options.timeoutMs,
+        retries: 1,
+        logger: options.logger,
+      }),
+    ]),
+  );
+  const documents = createTtlMemo<string>(OPENAPI_CACHE_SECONDS * 1000, options.now);
+  const services = ['gateway', ...clients.keys()];
+
   const router = Router();
   router.get('/v1/openapi', (_req, res) => {
     res.json({
-      specs: [...specs.keys()].map((service) => ({
-        service,
-        url: `/v1/openapi/${service}.yaml`,
-      })),
+      specs: services.map((service) => ({ service, url: `/v1/openapi/${service}.yaml` })),
     });
   });
-  router.get('/v1/openapi/:file', (req, res) => {
-    const match = /^([a-z]+)\.yaml$/.exec(req.params.file);
-    const spec = match ? specs.get(match[1]!) : undefined;
-    if (spec === undefined) throw notFound(`No OpenAPI document ${req.params.file}.`);
-    res.type('application/yaml').send(spec);
+  router.get('/v1/openapi/:file', async (req, res) => {
+    const service = /^([a-z]+)\.yaml$/.exec(req.params.file)?.[1];
+    const client = service ? clients.get(service) : undefined;
+    if (service === 'gateway') {
+      res.type('application/yaml').send(own);
+      return;
+    }
+    if (!service || !client) throw notFound(`No OpenAPI document ${req.params.file}.`);
+    const document = await documents.get(service, () =>
+      // A YAML document is a string; a JSON body (an object) is not one → 502 invalid-response.
+      client.get('/openapi.yaml', { schema: z.string().min(1) }),
+    );
+    res.type('application/yaml').send(document);
   });
   return router;
 }

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import request from 'supertest';
@@ -345,8 +347,8 @@ describe('OpenAPI', () => {
     expect(res.body.specs).toContainEqual({ service: 'catalog', url: '/v1/openapi/catalog.yaml' });
   });
 
-  test.each(['catalog', 'review', 'gateway'])(
-    '%s.yaml is the service spec, as YAML',
+  test.each(['catalog', 'user', 'gateway'])(
+    '%s.yaml is the document the service serves, as YAML',
     async (service) => {
       const res = await request(gw.url).get(`/v1/openapi/${service}.yaml`).buffer(true);
       expect(res.status).toBe(200);
@@ -355,8 +357,44 @@ describe('OpenAPI', () => {
     },
   );
 
+  test("an upstream whose /openapi.yaml is not a document (review's echo answers JSON) → 502", async () => {
+    const res = await request(gw.url).get('/v1/openapi/review.yaml');
+    expect(res.status).toBe(502);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+  });
+
   test('an unknown spec → 404', async () => {
     expect((await request(gw.url).get('/v1/openapi/payment.yaml')).status).toBe(404);
     expect((await request(gw.url).get('/v1/openapi/..%2Fsecret.yaml')).status).toBe(404);
+  });
+
+  test('a document is fetched once and served from memory, even once its service is down; a service down → 502', async () => {
+    let fetches = 0;
+    const specServer = createServer((req, res) => {
+      if (req.url === '/openapi.yaml') fetches += 1;
+      res.writeHead(200, { 'content-type': 'application/yaml' });
+      res.end('openapi: 3.1.0\ninfo: { title: booking, version: "1" }\n');
+    });
+    await new Promise<void>((resolve) => specServer.listen(0, '127.0.0.1', resolve));
+    const specUrl = `http://127.0.0.1:${(specServer.address() as AddressInfo).port}`;
+    const down = `http://127.0.0.1:${await closedPort()}`;
+    const local = await startGateway(services.auth, { BOOKING_URL: specUrl, REVIEW_URL: down });
+    try {
+      const first = await request(local.url).get('/v1/openapi/booking.yaml').buffer(true);
+      expect(first.status).toBe(200);
+      expect(first.text).toContain('title: booking');
+      specServer.closeAllConnections();
+      await new Promise<void>((resolve) => specServer.close(() => resolve()));
+      const second = await request(local.url).get('/v1/openapi/booking.yaml').buffer(true);
+      expect(second.status).toBe(200);
+      expect(second.text).toBe(first.text);
+      expect(fetches).toBe(1);
+
+      const unreachable = await request(local.url).get('/v1/openapi/review.yaml');
+      expect(unreachable.status).toBe(502);
+      expect(unreachable.body).toMatchObject({ status: 502 });
+    } finally {
+      await local.close();
+    }
   });
 });
