@@ -15,11 +15,4 @@ export * from './jwks.js';
 export * from './countries.js';
 export * from './request-context.js';
 export { errorToProblem } from './problem-mapping.js';
-import { initTracing as initTracingTooLate } from './tracing.js';
 export { exportedSignalsOptions, type Tracing, type TracingOptions } from './tracing.js';
-
-/**
- * @deprecated Importing this index loads express, pg and ioredis before tracing starts, so they get no spans.
- * Use `runMain` from `@tourkit/kit/main` (or `initTracing` from `@tourkit/kit/tracing`); kept until booking moves.
- */
-export const initTracing = initTracingTooLate;
