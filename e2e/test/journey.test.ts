@@ -1,11 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  bookingOf,
-  createTour,
-  requestBooking,
-  signUp,
-  type Traveller,
-} from './support/actors.js';
+import { bookingOf, createTour, requestBooking, signUp, type Traveller } from './support/actors.js';
 import { eventually } from './support/eventually.js';
 import { expectStatus, type JsonBody } from './support/http.js';
 import { mailsOf } from './support/mail.js';
@@ -138,9 +132,13 @@ test(
       expect(confirmation!.body).toContain('Louvre after dark');
 
       // The dawn tour starts; the evening one is still ahead (within 24 h).
-      await eventually('the dawn tour to have started', () => Date.now() > Date.parse(past.startsAt), {
-        timeoutMs: SHORT_LEAD_MS + 5_000,
-      });
+      await eventually(
+        'the dawn tour to have started',
+        () => Date.now() > Date.parse(past.startsAt),
+        {
+          timeoutMs: SHORT_LEAD_MS + 5_000,
+        },
+      );
 
       // The reminder job, run twice: one reminder.
       const notification = p.internal('notification');
@@ -216,9 +214,9 @@ async function reviewOnce(
     const tour = expectStatus(await p.gateway.get(`/v1/tours/${pastTourId}`), 200, 'tour');
     return tour.ratingCount === 1 && tour.ratingAverage === 4;
   });
-  expect(expectStatus(await p.gateway.get(`/v1/tours/${pastTourId}/rating`), 200, 'rating')).toMatchObject(
-    { average: 4, count: 1 },
-  );
+  expect(
+    expectStatus(await p.gateway.get(`/v1/tours/${pastTourId}/rating`), 200, 'rating'),
+  ).toMatchObject({ average: 4, count: 1 });
 
   // The operator hears of it.
   await p.smtp.waitFor(

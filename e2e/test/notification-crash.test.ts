@@ -82,7 +82,10 @@ test(
         async () => {
           if (p.smtp.messages.length < TOTAL) return false;
           const statuses = await Promise.all(
-            accepted.map(async ({ id }) => (await notification.get(`/internal/notifications/${id}`)).body.status),
+            accepted.map(
+              async ({ id }) =>
+                (await notification.get(`/internal/notifications/${id}`)).body.status,
+            ),
           );
           return statuses.every((status) => status === 'sent');
         },

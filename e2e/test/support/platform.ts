@@ -53,8 +53,8 @@ const LOG_LINE_CHARS = 600;
  * production. Each scenario may override any of them.
  */
 const TEST_TIMINGS: Record<ServiceName, Record<string, string>> = {
-  catalog: { DB_POOL_MAX: '3' },
-  user: { DB_POOL_MAX: '3' },
+  catalog: {},
+  user: {},
   payment: {},
   booking: {
     OUTBOX_INTERVAL_MS: '200',
@@ -111,7 +111,10 @@ interface Child {
  * local Redis under a prefix of this run, and a real SMTP server in this process. Ports are free
  * ports picked now; logs go to `<tmp>/tourkit-e2e-<name>-*\/<svc>.log`.
  */
-export async function startPlatform(name: string, options: PlatformOptions = {}): Promise<Platform> {
+export async function startPlatform(
+  name: string,
+  options: PlatformOptions = {},
+): Promise<Platform> {
   const logDir = mkdtempSync(path.join(tmpdir(), `tourkit-e2e-${name}-`));
   const runPrefix = `tourkit-e2e:${name}:${randomUUID()}`;
   const internalToken = `e2e-internal-${randomUUID()}`;
@@ -151,7 +154,11 @@ export async function startPlatform(name: string, options: PlatformOptions = {})
       ...Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_URL`, url[s]])),
     };
     const database = databaseUrls.get(service);
-    if (database) env.DATABASE_URL = database;
+    if (database) {
+      env.DATABASE_URL = database;
+      // Seven services per test file on one shared Postgres: small pools keep clear of max_connections.
+      env.DB_POOL_MAX = '4';
+    }
     if (service === 'user') env.JWT_PRIVATE_KEY = auth.privateKeyPem;
     if (service === 'catalog') env.CACHE_PREFIX = `${runPrefix}:catalog:`;
     if (service === 'booking') env.QUEUE_PREFIX = `${runPrefix}:booking`;
@@ -181,7 +188,9 @@ export async function startPlatform(name: string, options: PlatformOptions = {})
       exited: new Promise<void>((resolve) => {
         child.once('exit', (code, signal) => {
           if (!entry.expectedExit) {
-            unexpectedExits.push(`${service} (pid ${child.pid}) exited: code ${code}, signal ${signal}`);
+            unexpectedExits.push(
+              `${service} (pid ${child.pid}) exited: code ${code}, signal ${signal}`,
+            );
           }
           resolve();
         });
@@ -256,7 +265,9 @@ export async function startPlatform(name: string, options: PlatformOptions = {})
     await smtp.stop();
     if (unexpectedExits.length > 0 && !failed) printLogs('a service exited unexpectedly');
     await Promise.all(
-      WITH_DATABASE.map((service) => dropTestDatabase(databaseName(name, service)).catch(() => undefined)),
+      WITH_DATABASE.map((service) =>
+        dropTestDatabase(databaseName(name, service)).catch(() => undefined),
+      ),
     );
     await deleteRedisKeys(`${runPrefix}:*`).catch(() => undefined);
     if (!failed) rmSync(logDir, { recursive: true, force: true });
@@ -299,7 +310,9 @@ export function withLogsOnFailure(
     try {
       await body();
     } catch (error) {
-      platform()?.printLogs(`test failed: ${error instanceof Error ? error.message : String(error)}`);
+      platform()?.printLogs(
+        `test failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
       throw error;
     }
   };

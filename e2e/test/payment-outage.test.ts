@@ -1,0 +1,266 @@
+import { randomUUID } from 'node:crypto';
+import { bookingOf, createTour, requestBooking, signUp, type Traveller } from './support/actors.js';
+import { eventually } from './support/eventually.js';
+import { expectStatus, type JsonBody } from './support/http.js';
+import { mailsOf } from './support/mail.js';
+import {
+  SUPPORT_EMAIL,
+  startPlatform,
+  withLogsOnFailure,
+  type Platform,
+} from './support/platform.js';
+
+// The payment provider goes down (seed exercise 2): bookings are still taken, the circuit opens,
+// new bookings become pay-later reservations with an e-mailed link, /health is DEGRADED (not
+// DOWN), browsing and reviews go on. When the provider returns, every booking ends CONFIRMED or
+// PAYMENT_FAILED, each with its e-mail, and no seat or charge is lost or doubled.
+
+const SHORT_LEAD_MS = 15_000;
+const SETTLED = ['CONFIRMED', 'PAYMENT_FAILED'];
+
+let platform: Platform | undefined;
+
+beforeAll(async () => {
+  platform = await startPlatform('outage', {
+    env: {
+      booking: {
+        // Retries after 0.5, 1, 2, 4, 8 s (the seed's 1…16 s, halved); the circuit opens after 3
+        // failed calls and tries again 3 s later.
+        PAYMENT_RETRY_BASE_MS: '500',
+        PAYMENT_BREAKER_RESET_MS: '3000',
+        PAYMENT_BREAKER_VOLUME: '3',
+      },
+      notification: { REMINDER_CRON: '0 0 1 1 *' },
+    },
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await platform?.stop();
+}, 60_000);
+
+test(
+  'provider down: bookings accepted, circuit open, reservations with payment links, browsing and reviews work; provider back: every booking settles, nothing lost',
+  withLogsOnFailure(
+    () => platform,
+    async () => {
+      const p = platform!;
+      const booking = p.internal('booking');
+      const payment = p.internal('payment');
+      const ada = await signUp(p, 'ada');
+      const operatorEmail = `operator-${randomUUID().slice(0, 8)}@example.test`;
+      const future = await createTour(p, {
+        title: 'Seine by night',
+        destination: 'Paris',
+        country: 'FR',
+        startsAt: new Date(Date.now() + 30 * 24 * 3_600_000),
+        priceCents: 4_000,
+        capacity: 60,
+        operatorEmail,
+      });
+
+      // Before the outage: a tour Ada takes part in (it starts seconds from now), paid.
+      const past = await createTour(p, {
+        title: 'Père-Lachaise at sunrise',
+        destination: 'Paris',
+        country: 'FR',
+        startsAt: new Date(Date.now() + SHORT_LEAD_MS),
+        priceCents: 2_000,
+        operatorEmail,
+      });
+      const taken = expectStatus(
+        await requestBooking(ada, past.id, 1, `taken-${randomUUID()}`),
+        201,
+        'book the sunrise tour',
+      );
+      await eventually(
+        'the sunrise booking CONFIRMED',
+        async () => (await bookingOf(ada, taken.id)).status === 'CONFIRMED',
+      );
+      await eventually(
+        'booking /health UP',
+        async () => (await booking.get('/health')).body.status === 'UP',
+      );
+      await eventually(
+        'the sunrise tour to have started',
+        () => Date.now() > Date.parse(past.startsAt),
+        {
+          timeoutMs: SHORT_LEAD_MS + 5_000,
+        },
+      );
+
+      // The provider goes down.
+      expectStatus(await payment.put('/internal/simulator', { outage: true }), 200, 'outage on');
+
+      // Bookings are still accepted at once; their charges fail and open the circuit.
+      const made: JsonBody[] = [];
+      let key = 0;
+      const book = async (travellers: number) => {
+        const body = expectStatus(
+          await requestBooking(ada, future.id, travellers, `outage-${++key}-${randomUUID()}`),
+          201,
+          'book during the outage',
+        );
+        made.push(body);
+        return body;
+      };
+      const firstDuringOutage = await book(2);
+      expect(firstDuringOutage.status).toBe('PENDING_PAYMENT');
+      await book(1);
+      await book(3);
+
+      const degraded = await eventually('booking /health DEGRADED (circuit open)', async () => {
+        const health = await booking.get('/health');
+        return health.body.status === 'DEGRADED' ? health : undefined;
+      });
+      expect(degraded.status).toBe(200);
+      expect(degraded.body.checks.payment).toMatchObject({ status: 'DOWN', critical: false });
+      expect((await booking.get('/readyz')).status).toBe(200);
+      expect((await booking.get('/metrics')).body).toMatch(
+        /circuit_state\{[^}]*circuit="payment"[^}]*\} 2/,
+      );
+
+      // New bookings while the circuit is open: pay-later reservations. The circuit half-opens
+      // every 3 s to try again; a booking taken in that instant is a plain PENDING_PAYMENT one
+      // (and is followed to its end like the others), so book until two reservations exist.
+      const reserved: JsonBody[] = [];
+      await eventually(
+        'two reservations taken while the circuit is open',
+        async () => {
+          const health = await booking.get('/health');
+          if (health.body.status !== 'DEGRADED') return false;
+          const body = await book(1);
+          if (body.status === 'RESERVED_PENDING_PAYMENT') reserved.push(body);
+          return reserved.length >= 2;
+        },
+        { timeoutMs: 30_000, intervalMs: 50 },
+      );
+      for (const body of made) {
+        expect(['PENDING_PAYMENT', 'RESERVED_PENDING_PAYMENT']).toContain(body.status);
+      }
+      for (const reservation of reserved) {
+        expect(Date.parse(reservation.expiresAt) - Date.now()).toBeGreaterThan(23 * 3_600_000);
+      }
+
+      // Each reservation gets its payment link by e-mail, pointing at the gateway.
+      const links = new Map<string, string>();
+      for (const reservation of reserved) {
+        const mail = await waitForMail(p, `payment-link:${reservation.id}`);
+        expect(mail.envelope.to).toEqual([ada.email]);
+        const link = `${p.url.gateway}/v1/bookings/${reservation.id}/pay`;
+        expect(mail.body).toContain(link);
+        links.set(reservation.id, link);
+      }
+
+      // Browsing and reviews keep working while payment is down.
+      const search = expectStatus(
+        await p.gateway.get('/v1/tours?destination=Paris'),
+        200,
+        'search during the outage',
+      );
+      expect(search.items.map((tour: JsonBody) => tour.id)).toContain(future.id);
+      expectStatus(await p.gateway.get(`/v1/tours/${future.id}`), 200, 'details during the outage');
+      const review = expectStatus(
+        await ada.api.post(`/v1/tours/${past.id}/reviews`, {
+          rating: 5,
+          comment: 'Worth the early start.',
+        }),
+        201,
+        'review during the outage',
+      );
+      await eventually('catalog rating during the outage', async () => {
+        const tour = (await p.gateway.get(`/v1/tours/${past.id}`)).body;
+        return tour.ratingCount === 1 && tour.ratingAverage === 5;
+      });
+      await waitForMail(p, `review-posted:${review.id}`);
+
+      // The provider returns. Reservations are paid through their links (503 while the circuit
+      // is still open); pending bookings finish their retries.
+      expectStatus(await payment.put('/internal/simulator', { outage: false }), 200, 'outage off');
+      for (const [id, link] of links) {
+        const paid = await eventually(`payment link of ${id} answered`, async () => {
+          const response = await payByLink(ada, link);
+          return response.status === 503 ? undefined : response;
+        });
+        expect(paid.status).toBe(202);
+        expect(paid.body.status).toBe('PENDING_PAYMENT');
+      }
+
+      const settled = new Map<string, JsonBody>();
+      for (const made1 of made) {
+        settled.set(
+          made1.id,
+          await eventually(
+            `booking ${made1.id} (${made1.status}) to settle`,
+            async () => {
+              const current = await bookingOf(ada, made1.id);
+              return SETTLED.includes(current.status) ? current : undefined;
+            },
+            { timeoutMs: 60_000, intervalMs: 250 },
+          ),
+        );
+      }
+      for (const reservation of reserved) {
+        expect(settled.get(reservation.id)!.status).toBe('CONFIRMED');
+      }
+
+      // Nothing lost, nothing doubled: one e-mail of the right kind per booking, one charge per
+      // confirmed booking and none for a failed one, every seat accounted for.
+      for (const current of settled.values()) {
+        const charges = await chargesOf(p, current.id);
+        if (current.status === 'CONFIRMED') {
+          expect(charges.filter((c: JsonBody) => c.status === 'SUCCEEDED')).toHaveLength(1);
+          const mail = await waitForMail(p, `booking-confirmed:${current.id}`);
+          expect(mail.envelope.to).toEqual([ada.email]);
+          expect(
+            mailsOf(p.smtp.messages, `support-alert:payment-failed:${current.id}`),
+          ).toHaveLength(0);
+        } else {
+          expect(current.requiresManualIntervention).toBe(true);
+          expect(current.paymentAttempts).toBe(6);
+          expect(charges.filter((c: JsonBody) => c.status === 'SUCCEEDED')).toHaveLength(0);
+          const alert = await waitForMail(p, `support-alert:payment-failed:${current.id}`);
+          expect(alert.envelope.to).toEqual([SUPPORT_EMAIL]);
+          expect(mailsOf(p.smtp.messages, `booking-confirmed:${current.id}`)).toHaveLength(0);
+        }
+      }
+      const seats = made.reduce((sum, b) => sum + b.travellers, 0);
+      const availability = expectStatus(
+        await p.gateway.get(`/v1/tours/${future.id}/availability`),
+        200,
+        'availability',
+      );
+      expect(availability.bookedSeats).toBe(seats);
+
+      await eventually(
+        'booking /health UP again',
+        async () => (await booking.get('/health')).body.status === 'UP',
+      );
+      for (const current of settled.values()) {
+        expect(
+          mailsOf(p.smtp.messages, `booking-confirmed:${current.id}`).length +
+            mailsOf(p.smtp.messages, `support-alert:payment-failed:${current.id}`).length,
+        ).toBe(1);
+      }
+    },
+  ),
+  240_000,
+);
+
+async function waitForMail(p: Platform, dedupeKey: string) {
+  await p.smtp.waitFor((messages) => mailsOf(messages, dedupeKey).length > 0, 30_000);
+  return mailsOf(p.smtp.messages, dedupeKey)[0]!;
+}
+
+function payByLink(traveller: Traveller, link: string) {
+  return traveller.api.post(new URL(link).pathname);
+}
+
+async function chargesOf(p: Platform, bookingId: string): Promise<JsonBody[]> {
+  const body = expectStatus(
+    await p.internal('payment').get(`/internal/payments?bookingId=${bookingId}`),
+    200,
+    'payments of a booking',
+  );
+  return Array.isArray(body) ? body : body.items;
+}
