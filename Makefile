@@ -30,7 +30,8 @@ lint: deps ## ESLint and Prettier over the tree
 	npm run lint
 
 .PHONY: test
-test: deps ## Every test: unit, integration (real Postgres/Redis), cluster (real control plane)
+test: deps ## Every test: unit, integration (real Postgres/Redis), cross-process, cluster (real control plane)
+	$(if $(KUBECONFIG),@echo "cluster tests use KUBECONFIG=$(KUBECONFIG)",hack/cluster/up.sh)
 	npm test
 
 .PHONY: bench
