@@ -28,6 +28,19 @@ export interface PlatformOptions {
   readonly redis: { readonly image: string };
   /** OTLP/HTTP endpoint for traces; unset means no export. */
   readonly otlpEndpoint: string;
+  /** Where users reach the gateway: base of the payment links booking e-mails (PUBLIC_URL). */
+  readonly publicUrl: string;
+  /** Recipient of support alerts (SUPPORT_EMAIL of booking and notification). */
+  readonly supportEmail: string;
+  /**
+   * Mailpit, catching every e-mail notification sends, with its web inbox on a NodePort (kind maps it to
+   * http://localhost:8025). Off: SMTP_URL comes from the Secret's `smtp-url` key (a real relay).
+   */
+  readonly mailCatcher: {
+    readonly enabled: boolean;
+    readonly image: string;
+    readonly nodePort: number;
+  };
 }
 
 export const DEFAULT_OPTIONS: PlatformOptions = {
@@ -43,6 +56,9 @@ export const DEFAULT_OPTIONS: PlatformOptions = {
   postgres: { image: 'postgres:17.6' },
   redis: { image: 'redis:7.4-alpine' },
   otlpEndpoint: '',
+  publicUrl: 'http://localhost:8080',
+  supportEmail: 'support@tourkit.local',
+  mailCatcher: { enabled: true, image: 'axllent/mailpit:v1.29', nodePort: 30825 },
 };
 
 export type PartialOptions = {
@@ -80,7 +96,8 @@ function booleanVariable(
 
 /**
  * `make synth` settings: TOURKIT_NAMESPACE, TOURKIT_IMAGE_REGISTRY, TOURKIT_IMAGE_TAG, TOURKIT_CNPG,
- * TOURKIT_SERVICE_MONITOR, TOURKIT_OPERATOR, TOURKIT_OPERATOR_IMAGE; unset or empty keeps the default.
+ * TOURKIT_SERVICE_MONITOR, TOURKIT_OPERATOR, TOURKIT_OPERATOR_IMAGE, TOURKIT_MAIL_CATCHER, TOURKIT_PUBLIC_URL;
+ * unset or empty keeps the default.
  */
 export function optionsFromEnvironment(env: Record<string, string | undefined>): PlatformOptions {
   const namespace = env.TOURKIT_NAMESPACE || DEFAULT_OPTIONS.namespace;
@@ -89,13 +106,18 @@ export function optionsFromEnvironment(env: Record<string, string | undefined>):
   const cnpg = booleanVariable(env, 'TOURKIT_CNPG');
   const monitors = booleanVariable(env, 'TOURKIT_SERVICE_MONITOR');
   const operator = booleanVariable(env, 'TOURKIT_OPERATOR');
+  const mailCatcher = booleanVariable(env, 'TOURKIT_MAIL_CATCHER');
+  const publicUrl = env.TOURKIT_PUBLIC_URL || DEFAULT_OPTIONS.publicUrl;
+  if (!URL.canParse(publicUrl)) throw new Error(`TOURKIT_PUBLIC_URL: "${publicUrl}" is not a URL`);
   return resolveOptions({
     namespace,
     image: {
       registry: env.TOURKIT_IMAGE_REGISTRY ?? DEFAULT_OPTIONS.image.registry,
       tag: env.TOURKIT_IMAGE_TAG || DEFAULT_OPTIONS.image.tag,
     },
+    publicUrl,
     ...(cnpg === undefined ? {} : { cloudnativepg: { enabled: cnpg } }),
+    ...(mailCatcher === undefined ? {} : { mailCatcher: { enabled: mailCatcher } }),
     ...(monitors === undefined
       ? {}
       : { serviceMonitor: { enabled: monitors }, prometheusRules: { enabled: monitors } }),

@@ -1,5 +1,6 @@
 import { Chart, type App } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-33';
+import { MailCatcher } from './constructs/mail-catcher.js';
 import { CnpgPostgres, PlainPostgres } from './constructs/postgres.js';
 import { NetworkPolicies } from './constructs/network-policies.js';
 import { Redis } from './constructs/redis.js';
@@ -26,7 +27,7 @@ export class NamespaceChart extends Chart {
   }
 }
 
-/** Everything `helm template charts/tourkit` renders: services, data stores, policies, observability. */
+/** Everything `helm template charts/tourkit` renders: services, data stores, mail catcher, policies, observability. */
 export class PlatformChart extends Chart {
   constructor(
     scope: App,
@@ -36,6 +37,7 @@ export class PlatformChart extends Chart {
   ) {
     super(scope, id, { disableResourceNameHashes: true });
     new Redis(this, 'redis', { options });
+    if (options.mailCatcher.enabled) new MailCatcher(this, 'mail-catcher', { options });
     for (const spec of services) {
       new TourkitService(this, spec.name, { spec, options });
       if (spec.database) {

@@ -42,7 +42,21 @@ export interface ServiceSpec {
   readonly signsTokens?: boolean;
   /** Reachable from outside the cluster (NodePort for kind). */
   readonly nodePort?: number;
+  /** Reads JWT_PUBLIC_KEY (verifies access tokens). */
+  readonly verifiesTokens: boolean;
+  /** Reads INTERNAL_TOKEN (serves or calls `/internal/*`). */
+  readonly internalToken: boolean;
+  /** Sends e-mail: SMTP_URL (the mail catcher, or the Secret's `smtp-url`) and the SMTP egress. */
+  readonly sendsMail?: boolean;
+  /** Platform-wide settings it reads, from the options of the same meaning. */
+  readonly sharedSettings?: readonly SharedSetting[];
+  /** Its own fixed settings (ConfigMap), where production differs from or must not drift from the defaults. */
+  readonly settings?: Readonly<Record<string, string>>;
 }
+
+/** Settings several services must agree on: `PUBLIC_URL` (the gateway as users reach it), `SUPPORT_EMAIL`. */
+export const SHARED_SETTINGS = ['PUBLIC_URL', 'SUPPORT_EMAIL'] as const;
+export type SharedSetting = (typeof SHARED_SETTINGS)[number];
 
 /** Sized for a kind cluster on a laptop: utilization targets are relative to the requests. */
 const small: Resources = {
@@ -67,8 +81,10 @@ export const SERVICES: readonly ServiceSpec[] = [
     profile: Modest,
     resources: small,
     usesRedis: true,
-    calls: ['catalog', 'user', 'booking', 'review', 'payment'],
+    calls: ['catalog', 'user', 'booking', 'review'],
     nodePort: 30080,
+    verifiesTokens: true,
+    internalToken: false,
   },
   {
     name: 'catalog',
@@ -78,6 +94,8 @@ export const SERVICES: readonly ServiceSpec[] = [
     readsFromReplicas: true,
     usesRedis: true,
     calls: [],
+    verifiesTokens: true,
+    internalToken: true,
   },
   {
     name: 'user',
@@ -87,6 +105,8 @@ export const SERVICES: readonly ServiceSpec[] = [
     usesRedis: false,
     calls: [],
     signsTokens: true,
+    verifiesTokens: true,
+    internalToken: true,
   },
   {
     name: 'booking',
@@ -94,7 +114,19 @@ export const SERVICES: readonly ServiceSpec[] = [
     resources: bookingResources,
     database: db(),
     usesRedis: true,
-    calls: ['catalog', 'user', 'payment', 'notification'],
+    calls: ['catalog', 'payment', 'notification'],
+    verifiesTokens: true,
+    internalToken: true,
+    sharedSettings: ['PUBLIC_URL', 'SUPPORT_EMAIL'],
+    // The seed's payment policy, stated here so a change of the service's defaults cannot move production.
+    settings: {
+      PAYMENT_ATTEMPTS: '6', // first try + retries after 1, 2, 4, 8, 16 s
+      PAYMENT_RETRY_BASE_MS: '1000',
+      PAYMENT_TIMEOUT_MS: '5000',
+      PAYMENT_BREAKER_ERROR_PERCENT: '50',
+      PAYMENT_BREAKER_RESET_MS: '30000',
+      RESERVATION_TTL_HOURS: '24',
+    },
   },
   {
     name: 'review',
@@ -103,14 +135,18 @@ export const SERVICES: readonly ServiceSpec[] = [
     database: db(),
     usesRedis: false,
     calls: ['booking', 'catalog', 'notification'],
+    verifiesTokens: true,
+    internalToken: true,
   },
   {
     name: 'payment',
     profile: Modest,
     resources: small,
     database: db(),
-    usesRedis: true,
-    calls: ['booking', 'notification'],
+    usesRedis: false,
+    calls: [],
+    verifiesTokens: false,
+    internalToken: true,
   },
   {
     name: 'notification',
@@ -119,6 +155,10 @@ export const SERVICES: readonly ServiceSpec[] = [
     database: db(),
     usesRedis: true,
     calls: ['booking', 'user', 'catalog'],
+    verifiesTokens: false,
+    internalToken: true,
+    sendsMail: true,
+    sharedSettings: ['SUPPORT_EMAIL'],
   },
 ];
 
@@ -137,4 +177,19 @@ export function callersOf(
 /** The env var that holds a service's base URL (CONTRIBUTING.md): `CATALOG_URL`. */
 export function urlVariable(name: ServiceName): string {
   return `${name.toUpperCase()}_URL`;
+}
+
+/** Connections one database accepts from its service's pods (Postgres max_connections 100, minus headroom). */
+export const DB_CONNECTION_BUDGET = 80;
+/** The kit's default pool size, kept while the budget allows it. */
+export const DB_POOL_MAX_CEILING = 10;
+
+/** Replicas a service can reach: the autoscaler's maximum, else its fixed count. */
+export function maxReplicasOf(spec: ServiceSpec): number {
+  return spec.profile.autoscaling?.maxReplicas ?? spec.profile.replicas;
+}
+
+/** DB_POOL_MAX: every replica at its maximum still fits the database's connection budget. */
+export function dbPoolMax(spec: ServiceSpec): number {
+  return Math.min(DB_POOL_MAX_CEILING, Math.floor(DB_CONNECTION_BUDGET / maxReplicasOf(spec)));
 }

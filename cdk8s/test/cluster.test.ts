@@ -178,6 +178,7 @@ describe('the synthesized platform on a real API server', () => {
         review: 2,
         payment: 2,
         notification: 2,
+        mailpit: 1,
         [OPERATOR]: 1,
       };
       let last = '';
@@ -255,6 +256,7 @@ describe('the synthesized platform on a real API server', () => {
         'default-deny',
         'allow-dns',
         'redis',
+        'mailpit',
         OPERATOR,
         ...SERVICE_NAMES,
         ...SERVICE_NAMES.filter((s) => s !== 'gateway').map((s) => `${s}-db`),

@@ -60,6 +60,11 @@ function expectSameObjects(sets: string[], options: PartialOptions) {
   it.each([
     [['cloudnativepg.enabled=true'], { cloudnativepg: { enabled: true } }],
     [['networkPolicies.enabled=false'], { networkPolicies: { enabled: false } }],
+    [['mailCatcher.enabled=false'], { mailCatcher: { enabled: false } }],
+    [
+      ['publicUrl=https://tours.example.com', 'supportEmail=ops@example.com'],
+      { publicUrl: 'https://tours.example.com', supportEmail: 'ops@example.com' },
+    ],
     [
       ['serviceMonitor.enabled=false', 'prometheusRules.enabled=false'],
       { serviceMonitor: { enabled: false }, prometheusRules: { enabled: false } },
@@ -81,6 +86,13 @@ function expectSameObjects(sets: string[], options: PartialOptions) {
       'services.booking.autoscaling.maxReplicas=10',
     ]).find((o) => o.kind === 'HorizontalPodAutoscaler' && o.metadata.name === 'booking')!;
     expect([hpa.spec.minReplicas, hpa.spec.maxReplicas]).toEqual([5, 10]);
+  });
+
+  it('sizes the database pool from an overridden maximum (all replicas within the connection budget)', () => {
+    const config = render(['services.booking.autoscaling.maxReplicas=20']).find(
+      (o) => o.kind === 'ConfigMap' && o.metadata.name === 'booking-config',
+    )!;
+    expect(config.data!.DB_POOL_MAX).toBe('4');
   });
 
   it('refuses an autoscaler whose minimum exceeds its maximum, naming the value', () => {

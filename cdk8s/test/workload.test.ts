@@ -73,11 +73,9 @@ describe.each([...SERVICE_NAMES])('%s workload', (name) => {
 
   it('takes secrets from the Secret and plain settings from its ConfigMap', () => {
     expect(container.envFrom).toEqual([{ configMapRef: { name: `${name}-config` } }]);
-    const internal = container.env.find((e: Json) => e.name === 'INTERNAL_TOKEN');
-    expect(internal.valueFrom.secretKeyRef).toEqual({
-      name: 'tourkit-secrets',
-      key: 'internal-token',
-    });
+    const fromSecret = container.env.filter((e: Json) => e.valueFrom?.secretKeyRef);
+    expect(fromSecret.length).toBeGreaterThan(0);
+    for (const e of fromSecret) expect(e.valueFrom.secretKeyRef.name).toBe('tourkit-secrets');
     // Literal values never carry secrets: only $(VAR) references.
     for (const e of container.env) if (e.value) expect(e.value).not.toMatch(/:[^$@/]+@/);
   });
@@ -94,21 +92,14 @@ describe('network policies', () => {
     const from = find('NetworkPolicy', 'user').spec.ingress[0].from.map(
       (p: Json) => p.podSelector.matchLabels['app.kubernetes.io/name'],
     );
-    expect(from.sort()).toEqual(['booking', 'gateway', 'notification']);
+    expect(from.sort()).toEqual(['gateway', 'notification']);
   });
   it('let booking out only to its callees, its database, Redis (and DNS through allow-dns)', () => {
     const egress = find('NetworkPolicy', 'booking').spec.egress;
     const targets = egress.flatMap((r: Json) =>
       r.to.map((p: Json) => p.podSelector.matchLabels['app.kubernetes.io/name']),
     );
-    expect(targets.sort()).toEqual([
-      'booking-db',
-      'catalog',
-      'notification',
-      'payment',
-      'redis',
-      'user',
-    ]);
+    expect(targets.sort()).toEqual(['booking-db', 'catalog', 'notification', 'payment', 'redis']);
     expect(
       find('NetworkPolicy', 'allow-dns')
         .spec.egress[0].ports.map((p: Json) => p.protocol)

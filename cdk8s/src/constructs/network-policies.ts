@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { labels, selectorLabels } from '../labels.js';
 import type { PlatformOptions } from '../options.js';
 import { callersOf, type ServiceSpec } from '../services.js';
+import { MAIL_CATCHER, MAIL_CATCHER_SMTP_PORT, MAIL_CATCHER_WEB_PORT } from './mail-catcher.js';
 import { databaseEndpoints, POSTGRES_PORT } from './postgres.js';
 import { REDIS_PORT } from './redis.js';
 import { CONTAINER_PORT } from './tourkit-service.js';
@@ -20,6 +21,8 @@ const namespace = (name: string): k8s.NetworkPolicyPeer => ({
 });
 /** The API server is outside the pod network, so it can only be named by port. */
 const KUBE_API_PORTS = [tcp(443), tcp(6443)];
+/** A real relay is outside the cluster too: SMTP, submissions (TLS), submission (STARTTLS). */
+export const SMTP_RELAY_PORTS = [25, 465, 587];
 
 export interface NetworkPoliciesProps {
   readonly services: readonly ServiceSpec[];
@@ -29,7 +32,7 @@ export interface NetworkPoliciesProps {
 /**
  * Default deny in both directions for the whole namespace, then one allow policy per workload:
  * a service accepts its callers (derived from `calls`), Prometheus and, for the gateway, everyone;
- * it reaches its callees, its own database, Redis if it uses it, and DNS.
+ * it reaches its callees, its own database, Redis if it uses it, SMTP if it sends mail, and DNS.
  */
 export class NetworkPolicies extends Construct {
   constructor(scope: Construct, id: string, props: NetworkPoliciesProps) {
@@ -91,6 +94,12 @@ export class NetworkPolicies extends Construct {
       if (db) egress.push({ to: [pods(db.podLabels)], ports: [tcp(POSTGRES_PORT)] });
       if (spec.usesRedis)
         egress.push({ to: [pods(selectorLabels('redis'))], ports: [tcp(REDIS_PORT)] });
+      if (spec.sendsMail)
+        egress.push(
+          options.mailCatcher.enabled
+            ? { to: [pods(selectorLabels(MAIL_CATCHER))], ports: [tcp(MAIL_CATCHER_SMTP_PORT)] }
+            : { ports: SMTP_RELAY_PORTS.map(tcp) },
+        );
       policy(
         spec.name,
         {
@@ -145,5 +154,27 @@ export class NetworkPolicies extends Construct {
       },
       'network-policy',
     );
+
+    if (options.mailCatcher.enabled) {
+      const senders = services
+        .filter((s) => s.sendsMail)
+        .map((s) => s.name)
+        .sort()
+        .map((name) => pods(selectorLabels(name)));
+      policy(
+        MAIL_CATCHER,
+        {
+          podSelector: { matchLabels: selectorLabels(MAIL_CATCHER) },
+          policyTypes: ['Ingress', 'Egress'],
+          ingress: [
+            { from: senders, ports: [tcp(MAIL_CATCHER_SMTP_PORT)] },
+            // The web inbox, opened in a browser through the NodePort.
+            { ports: [tcp(MAIL_CATCHER_WEB_PORT)] },
+          ],
+          // No egress rule: the catcher relays nothing.
+        },
+        'network-policy',
+      );
+    }
   }
 }

@@ -4,7 +4,8 @@ import { Construct } from 'constructs';
 import { labels, selectorLabels } from '../labels.js';
 import { imageFor, type PlatformOptions } from '../options.js';
 import type { Autoscaling, ScalingRules } from '../profiles.js';
-import { urlVariable, type ServiceSpec } from '../services.js';
+import { dbPoolMax, urlVariable, type ServiceSpec, type SharedSetting } from '../services.js';
+import { mailCatcherSmtpUrl } from './mail-catcher.js';
 import { databaseEndpoints, type DatabaseEndpoints } from './postgres.js';
 
 export const CONTAINER_PORT = 8080;
@@ -133,9 +134,17 @@ function configData(spec: ServiceSpec, options: PlatformOptions): Record<string,
     SHUTDOWN_DRAIN_SECONDS: String(SHUTDOWN_DRAIN_SECONDS),
     SHUTDOWN_TIMEOUT_SECONDS: String(SHUTDOWN_TIMEOUT_SECONDS),
   };
+  if (spec.database) data.DB_POOL_MAX = String(dbPoolMax(spec));
   if (spec.usesRedis) data.REDIS_URL = `redis://redis.${options.namespace}.svc:6379`;
   for (const callee of spec.calls)
     data[urlVariable(callee)] = `http://${callee}.${options.namespace}.svc:${CONTAINER_PORT}`;
+  if (spec.sendsMail && options.mailCatcher.enabled) data.SMTP_URL = mailCatcherSmtpUrl(options);
+  const shared: Record<SharedSetting, string> = {
+    PUBLIC_URL: options.publicUrl,
+    SUPPORT_EMAIL: options.supportEmail,
+  };
+  for (const name of spec.sharedSettings ?? []) data[name] = shared[name];
+  Object.assign(data, spec.settings);
   if (options.otlpEndpoint) data.OTEL_EXPORTER_OTLP_ENDPOINT = options.otlpEndpoint;
   return data;
 }
@@ -149,12 +158,16 @@ function env(
   options: PlatformOptions,
   db: DatabaseEndpoints | undefined,
 ): k8s.EnvVar[] {
-  const vars: k8s.EnvVar[] = [
-    secretEnv('INTERNAL_TOKEN', options.secretName, 'internal-token'),
-    secretEnv('JWT_PUBLIC_KEY', options.secretName, 'jwt-public-key'),
-  ];
+  const vars: k8s.EnvVar[] = [];
+  if (spec.internalToken)
+    vars.push(secretEnv('INTERNAL_TOKEN', options.secretName, 'internal-token'));
+  if (spec.verifiesTokens)
+    vars.push(secretEnv('JWT_PUBLIC_KEY', options.secretName, 'jwt-public-key'));
   if (spec.signsTokens)
     vars.push(secretEnv('JWT_PRIVATE_KEY', options.secretName, 'jwt-private-key'));
+  // A real relay's URL carries its credentials: Secret, not ConfigMap.
+  if (spec.sendsMail && !options.mailCatcher.enabled)
+    vars.push(secretEnv('SMTP_URL', options.secretName, 'smtp-url'));
   if (db) {
     // The password comes from a Secret; Kubernetes expands $(DB_PASSWORD) in the variables declared after it.
     vars.push(secretEnv('DB_PASSWORD', db.passwordSecret, db.passwordKey));

@@ -91,3 +91,11 @@ labels:
   app.kubernetes.io/managed-by: {{ .Release.Service }}
   helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- end }}
+
+{{/* DB_POOL_MAX of a service: every replica at its maximum within 80 connections (Postgres max_connections 100,
+     minus headroom), at most the kit's default 10. Usage: include "tourkit.dbPoolMax" $svc */}}
+{{- define "tourkit.dbPoolMax" -}}
+{{- $max := .replicas -}}
+{{- if .autoscaling.enabled }}{{ $max = .autoscaling.maxReplicas }}{{ end -}}
+{{ min 10 (div 80 $max) }}
+{{- end }}

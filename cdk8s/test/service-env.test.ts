@@ -1,0 +1,302 @@
+/**
+ * Each service gets exactly the environment its own config schema reads (nothing it ignores, everything it
+ * requires, values it accepts), checked against the services' real schemas; and the network policies open
+ * exactly the calls each service makes, plus the mail catcher.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import type { z } from 'zod';
+import { bookingConfigSchema, paymentFlowSettings } from '../../services/booking/src/config.js';
+import { retryDelaysMs } from '../../services/booking/src/payment/retry-policy.js';
+import { catalogConfigSchema } from '../../services/catalog/src/config.js';
+import { gatewayConfigSchema } from '../../services/gateway/src/config.js';
+import { notificationConfigSchema } from '../../services/notification/src/config.js';
+import { paymentConfigSchema } from '../../services/payment/src/config.js';
+import { reviewConfigSchema } from '../../services/review/src/config.js';
+import { userConfigSchema } from '../../services/user/src/config.js';
+import type { PartialOptions } from '../src/options.js';
+import {
+  DB_CONNECTION_BUDGET,
+  SERVICE_NAMES,
+  SERVICES,
+  maxReplicasOf,
+  type ServiceName,
+} from '../src/services.js';
+import { synthPlatform, type Json } from './synth.js';
+
+const schemas: Record<ServiceName, z.ZodObject> = {
+  gateway: gatewayConfigSchema,
+  catalog: catalogConfigSchema,
+  user: userConfigSchema,
+  booking: bookingConfigSchema,
+  review: reviewConfigSchema,
+  payment: paymentConfigSchema,
+  notification: notificationConfigSchema,
+};
+
+/** What `create-secrets.sh` would put in the Secret (and what an operator adds for a real relay). */
+const PEM = '-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA\n-----END PUBLIC KEY-----';
+const SECRET: Record<string, string> = {
+  'internal-token': 'i'.repeat(64),
+  'jwt-public-key': PEM,
+  'jwt-private-key': PEM.replaceAll('PUBLIC', 'PRIVATE'),
+  'postgres-password': 'pw',
+  'smtp-url': 'smtps://mailer:secret@smtp.example.com:465',
+};
+/** Declared only so that Kubernetes expands $(DB_PASSWORD) in DATABASE_URL; no service reads it. */
+const EXPANSION_ONLY = new Set(['DB_PASSWORD']);
+
+/** The container's environment as Kubernetes builds it: ConfigMap, then `env` with $(VAR) expansion. */
+function environmentOf(name: string, overrides: PartialOptions = {}): Record<string, string> {
+  const { find } = synthPlatform(overrides);
+  const container = find('Deployment', name).spec.template.spec.containers[0];
+  const environment: Record<string, string> = {};
+  for (const source of container.envFrom as Json[])
+    Object.assign(environment, find('ConfigMap', source.configMapRef.name).data);
+  for (const e of container.env as Json[]) {
+    const ref = e.valueFrom?.secretKeyRef;
+    if (ref && ref.name !== 'tourkit-secrets') throw new Error(`unexpected Secret ${ref.name}`);
+    environment[e.name] = ref
+      ? SECRET[ref.key]!
+      : (e.value as string).replace(/\$\(([A-Z_]+)\)/g, (_, v: string) => environment[v]!);
+  }
+  return environment;
+}
+
+const readVariables = (environment: Record<string, string>) =>
+  Object.keys(environment).filter((v) => !EXPANSION_ONLY.has(v));
+const required = (schema: z.ZodObject) =>
+  Object.entries(schema.shape)
+    .filter(([, field]) => !(field as z.ZodType).safeParse(undefined).success)
+    .map(([name]) => name);
+
+describe.each([...SERVICE_NAMES])('%s environment', (name) => {
+  const schema = schemas[name];
+  const environment = environmentOf(name);
+
+  it('holds only variables the service reads', () => {
+    const known = new Set(Object.keys(schema.shape));
+    expect(readVariables(environment).filter((v) => !known.has(v))).toEqual([]);
+  });
+
+  it('holds every variable the service requires', () => {
+    expect(required(schema).filter((v) => !(v in environment))).toEqual([]);
+  });
+
+  it("passes the service's own validation", () => {
+    const result = schema.safeParse(environment);
+    expect(result.success ? [] : result.error.issues).toEqual([]);
+  });
+});
+
+describe('settings that matter in production', () => {
+  it("give booking the seed's payment policy: retries after 1, 2, 4, 8, 16 s, breaker 5 s / 50 % / 30 s, 24 h holds", () => {
+    const settings = paymentFlowSettings(bookingConfigSchema.parse(environmentOf('booking')));
+    expect(retryDelaysMs(settings.retry)).toEqual([1000, 2000, 4000, 8000, 16000]);
+    expect(settings.breaker).toMatchObject({
+      timeoutMs: 5000,
+      errorThresholdPercentage: 50,
+      resetTimeoutMs: 30000,
+    });
+    expect(settings.reservationTtlMs).toBe(24 * 3_600_000);
+  });
+
+  it('point booking at payment, notification and catalog, its payment links at the gateway as users reach it', () => {
+    const environment = environmentOf('booking');
+    expect(environment).toMatchObject({
+      PAYMENT_URL: 'http://payment.tourkit.svc:8080',
+      NOTIFICATION_URL: 'http://notification.tourkit.svc:8080',
+      CATALOG_URL: 'http://catalog.tourkit.svc:8080',
+      REDIS_URL: 'redis://redis.tourkit.svc:6379',
+      PUBLIC_URL: 'http://localhost:8080',
+    });
+    expect(environmentOf('booking', { publicUrl: 'https://tours.example.com' }).PUBLIC_URL).toBe(
+      'https://tours.example.com',
+    );
+  });
+
+  it('send support alerts of booking and notification to the same address', () => {
+    const address = 'ops@example.com';
+    expect(environmentOf('booking', { supportEmail: address }).SUPPORT_EMAIL).toBe(address);
+    expect(environmentOf('notification', { supportEmail: address }).SUPPORT_EMAIL).toBe(address);
+  });
+
+  it('keep the secrets out of the ConfigMaps and away from services that do not use them', () => {
+    const { ofKind } = synthPlatform({ mailCatcher: { enabled: false } });
+    for (const map of ofKind('ConfigMap'))
+      expect(Object.keys(map.data ?? {})).not.toEqual(
+        expect.arrayContaining([expect.stringMatching(/TOKEN|KEY|PASSWORD/)]),
+      );
+    expect(environmentOf('gateway').INTERNAL_TOKEN).toBeUndefined();
+    expect(environmentOf('payment').JWT_PUBLIC_KEY).toBeUndefined();
+    expect(environmentOf('notification').JWT_PUBLIC_KEY).toBeUndefined();
+  });
+
+  it('size every pool so that all replicas at their maximum fit the database (booking: 15 × 5)', () => {
+    for (const spec of SERVICES.filter((s) => s.database)) {
+      const pool = Number(environmentOf(spec.name).DB_POOL_MAX);
+      expect(pool).toBeGreaterThanOrEqual(1);
+      expect(pool * maxReplicasOf(spec)).toBeLessThanOrEqual(DB_CONNECTION_BUDGET);
+    }
+    expect(environmentOf('booking').DB_POOL_MAX).toBe('5');
+    expect(environmentOf('payment').DB_POOL_MAX).toBe('10');
+  });
+});
+
+/** `name:port` of every destination a policy's egress rules open (peers named by their app label). */
+function egressOf(policy: Json): string[] {
+  return (policy.spec.egress as Json[])
+    .flatMap((rule) =>
+      (rule.to ?? [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': '*' } } }]).flatMap(
+        (peer: Json) =>
+          rule.ports.map(
+            (p: Json) => `${peer.podSelector.matchLabels['app.kubernetes.io/name']}:${p.port}`,
+          ),
+      ),
+    )
+    .sort();
+}
+/** `name:port` of every source a policy's ingress rules let in (`*` for any source, `ns/<name>` for a namespace). */
+function ingressOf(policy: Json): string[] {
+  return (policy.spec.ingress as Json[])
+    .flatMap((rule) =>
+      (rule.from ?? [{ any: true }]).flatMap((peer: Json) =>
+        rule.ports.map((p: Json) => {
+          const source = peer.any
+            ? '*'
+            : peer.namespaceSelector
+              ? `ns/${peer.namespaceSelector.matchLabels['kubernetes.io/metadata.name']}`
+              : peer.podSelector.matchLabels['app.kubernetes.io/name'];
+          return `${source}:${p.port}`;
+        }),
+      ),
+    )
+    .sort();
+}
+
+describe('network policies: exactly the calls each service makes', () => {
+  const { find } = synthPlatform();
+  const http = (...names: string[]) => names.map((n) => `${n}:8080`);
+  // From the services' READMEs ("calls") and config: whom each service reaches (DNS comes from allow-dns).
+  const expectedEgress: Record<ServiceName, string[]> = {
+    gateway: [...http('catalog', 'user', 'booking', 'review'), 'redis:6379'],
+    catalog: ['catalog-db:5432', 'redis:6379'],
+    user: ['user-db:5432'],
+    booking: [...http('catalog', 'payment', 'notification'), 'redis:6379', 'booking-db:5432'],
+    review: [...http('booking', 'catalog', 'notification'), 'review-db:5432'],
+    payment: ['payment-db:5432'],
+    notification: [
+      ...http('user', 'catalog', 'booking'),
+      'redis:6379',
+      'mailpit:1025',
+      'notification-db:5432',
+    ],
+  };
+
+  it.each([...SERVICE_NAMES])('%s reaches only its callees, its stores and SMTP', (name) => {
+    expect(egressOf(find('NetworkPolicy', name))).toEqual(expectedEgress[name].sort());
+  });
+
+  it.each([...SERVICE_NAMES].filter((s) => s !== 'gateway'))(
+    '%s lets in exactly the services that call it, and Prometheus',
+    (name) => {
+      const callers = SERVICE_NAMES.filter((c) => expectedEgress[c].includes(`${name}:8080`));
+      expect(ingressOf(find('NetworkPolicy', name))).toEqual(
+        [...callers.map((c) => `${c}:http`), 'ns/monitoring:http'].sort(),
+      );
+    },
+  );
+
+  it('let Redis in only from its users (payment no longer queues)', () => {
+    expect(ingressOf(find('NetworkPolicy', 'redis'))).toEqual(
+      ['booking', 'catalog', 'gateway', 'notification'].map((n) => `${n}:6379`),
+    );
+  });
+
+  it('let the mail catcher take SMTP from notification only, and its inbox from anywhere', () => {
+    const policy = find('NetworkPolicy', 'mailpit');
+    expect(ingressOf(policy)).toEqual(['*:8025', 'notification:1025']);
+    expect(policy.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(policy.spec.egress).toBeUndefined();
+  });
+});
+
+describe('the mail catcher (Mailpit)', () => {
+  const { find, maybe } = synthPlatform();
+
+  it('receives every e-mail notification sends', () => {
+    expect(environmentOf('notification').SMTP_URL).toBe('smtp://mailpit.tourkit.svc:1025');
+    expect(find('Service', 'mailpit').spec).toMatchObject({
+      type: 'ClusterIP',
+      ports: [{ name: 'smtp', port: 1025, targetPort: 'smtp' }],
+    });
+  });
+
+  it('shows its inbox on NodePort 30825, which kind maps to http://localhost:8025', () => {
+    expect(find('Service', 'mailpit-web').spec).toMatchObject({
+      type: 'NodePort',
+      ports: [{ name: 'web', port: 8025, targetPort: 'web', nodePort: 30825 }],
+    });
+    const kind = parse(
+      readFileSync(path.resolve(import.meta.dirname, '..', '..', 'kind-config.yaml'), 'utf8'),
+    );
+    const mappings = kind.nodes.flatMap((n: Json) => n.extraPortMappings ?? []);
+    expect(mappings).toContainEqual({ containerPort: 30825, hostPort: 8025, protocol: 'TCP' });
+  });
+
+  it('runs one restricted pod of axllent/mailpit, probed on its own health endpoints', () => {
+    const deployment = find('Deployment', 'mailpit');
+    const pod = deployment.spec.template.spec;
+    const container = pod.containers[0];
+    expect(deployment.spec.replicas).toBe(1);
+    expect(container.image).toMatch(/^axllent\/mailpit:v\d+\.\d+/);
+    expect(container.ports).toEqual([
+      { name: 'smtp', containerPort: 1025, protocol: 'TCP' },
+      { name: 'web', containerPort: 8025, protocol: 'TCP' },
+    ]);
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'web' });
+    expect(container.livenessProbe.httpGet).toEqual({ path: '/livez', port: 'web' });
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 10001 });
+    expect(container.securityContext).toMatchObject({
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+    });
+    expect(container.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
+    expect(maybe('HorizontalPodAutoscaler', 'mailpit')).toBeUndefined();
+  });
+
+  describe('switched off (a real relay)', () => {
+    const off = synthPlatform({ mailCatcher: { enabled: false } });
+
+    it('is not deployed', () => {
+      for (const [kind, name] of [
+        ['Deployment', 'mailpit'],
+        ['Service', 'mailpit'],
+        ['Service', 'mailpit-web'],
+        ['NetworkPolicy', 'mailpit'],
+      ])
+        expect(off.maybe(kind!, name!)).toBeUndefined();
+    });
+
+    it("takes notification's SMTP_URL from the Secret and opens only the SMTP ports", () => {
+      const container = off.find('Deployment', 'notification').spec.template.spec.containers[0];
+      expect(container.env.find((e: Json) => e.name === 'SMTP_URL').valueFrom.secretKeyRef).toEqual(
+        { name: 'tourkit-secrets', key: 'smtp-url' },
+      );
+      expect(off.find('ConfigMap', 'notification-config').data!.SMTP_URL).toBeUndefined();
+      expect(egressOf(off.find('NetworkPolicy', 'notification'))).toEqual(
+        expect.arrayContaining(['*:25', '*:465', '*:587']),
+      );
+      expect(egressOf(off.find('NetworkPolicy', 'notification'))).not.toContain('mailpit:1025');
+    });
+
+    it("still satisfies notification's validation", () => {
+      const result = notificationConfigSchema.safeParse(
+        environmentOf('notification', { mailCatcher: { enabled: false } }),
+      );
+      expect(result.success).toBe(true);
+    });
+  });
+});
