@@ -10,6 +10,8 @@ export * from './db.js';
 export * from './cache.js';
 export * from './http-client.js';
 export * from './circuit-breaker.js';
+export * from './delivery-errors.js';
+export * from './outbox.js';
 export * from './auth.js';
 export * from './jwks.js';
 export * from './countries.js';

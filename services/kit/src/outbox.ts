@@ -1,0 +1,201 @@
+import type { Logger } from 'pino';
+import type { Pool } from './db.js';
+import { PermanentDeliveryError, retryDelayMs } from './delivery-errors.js';
+import type { ServiceMetrics } from './metrics.js';
+
+/** A row of the outbox table, as a handler receives it. */
+export interface OutboxEntry<Kind extends string = string, Payload = unknown> {
+  id: string;
+  kind: Kind;
+  payload: Payload;
+  /** Attempts so far, this one included. */
+  attempts: number;
+}
+
+/** The payload type of each kind of message, e.g. `{ refund: { bookingId: string } }`. */
+export type OutboxPayloads = Record<string, unknown>;
+
+/** One handler per kind; resolves when the receiver accepted the message, throws otherwise. */
+export type OutboxHandlers<Payloads extends OutboxPayloads> = {
+  [Kind in keyof Payloads & string]: (
+    payload: Payloads[Kind],
+    entry: OutboxEntry<Kind, Payloads[Kind]>,
+  ) => Promise<void>;
+};
+
+export interface OutboxRelayOptions<Payloads extends OutboxPayloads> {
+  pool: Pool;
+  handlers: OutboxHandlers<Payloads>;
+  logger: Logger;
+  /** Adds `outbox_deliveries_total{kind,result=delivered|retry|parked}` and `outbox_pending`. */
+  metrics?: ServiceMetrics;
+  /** Pause between passes when the last one found less than a batch. */
+  intervalMs: number;
+  /** First retry delay; doubled per attempt up to `maxBackoffMs`. */
+  retryBaseMs: number;
+  maxBackoffMs?: number;
+  /** A claimed message stays invisible this long: if the process dies meanwhile, it is retried after. */
+  leaseMs?: number;
+  batchSize?: number;
+  /** The table, `outbox` unless the service names it otherwise (a trusted identifier, never input). */
+  table?: string;
+}
+
+export interface OutboxRelay {
+  /** Polls every `intervalMs` until `stop()`. */
+  start(): void;
+  /** A pass now (new messages were committed) instead of at the next poll; no-op when stopped. */
+  wake(): void;
+  /** One pass over the due messages; concurrent calls share the pass in progress. Returns how many it claimed. */
+  drainOnce(): Promise<number>;
+  /** Stops polling and waits for the pass in progress. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The delivering half of a transactional outbox: the service inserts rows in the transaction that
+ * makes them true, this relay delivers them, at least once. Each pass claims up to a batch of due
+ * rows (SKIP LOCKED, so replicas share the work) by pushing their next attempt `leaseMs` ahead, so no
+ * transaction stays open while a receiver is called. Delivered rows get `delivered_at` (kept as a
+ * record); a failure is retried after a doubling delay; a PermanentDeliveryError parks the row
+ * (`next_attempt_at = 'infinity'`, `last_error`) for a person to look at.
+ *
+ * The table needs: `id bigint`, `kind text`, `payload jsonb`, `attempts integer`,
+ * `next_attempt_at timestamptz`, `last_error text`, `delivered_at timestamptz`.
+ */
+export function createOutboxRelay<Payloads extends OutboxPayloads>(
+  options: OutboxRelayOptions<Payloads>,
+): OutboxRelay {
+  type Kind = keyof Payloads & string;
+  const { pool, handlers, logger } = options;
+  const table = options.table ?? 'outbox';
+  const batchSize = options.batchSize ?? 20;
+  const leaseMs = options.leaseMs ?? 60_000;
+  const maxBackoffMs = options.maxBackoffMs ?? 300_000;
+  const deliveries = options.metrics?.counter<'kind' | 'result'>({
+    name: 'outbox_deliveries_total',
+    help: 'Outbox delivery attempts, by kind and result (delivered, retry, parked)',
+    labelNames: ['kind', 'result'],
+  });
+  options.metrics?.gauge({
+    name: 'outbox_pending',
+    help: 'Outbox messages not delivered yet (parked ones included)',
+    async collect() {
+      const { rows } = await pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM ${table} WHERE delivered_at IS NULL`,
+      );
+      this.set(rows[0]!.n);
+    },
+  });
+
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<number> | undefined;
+  let passAgain = false;
+  let stopped = true;
+
+  async function claim(): Promise<Array<OutboxEntry<Kind>>> {
+    const { rows } = await pool.query<OutboxEntry<Kind>>(
+      `UPDATE ${table}
+          SET attempts = attempts + 1,
+              next_attempt_at = now() + make_interval(secs => $2::double precision / 1000)
+        WHERE id IN (SELECT id FROM ${table}
+                      WHERE delivered_at IS NULL AND next_attempt_at <= now()
+                      ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+        RETURNING id::text, kind, payload, attempts`,
+      [batchSize, leaseMs],
+    );
+    return rows.sort((a, b) => Number(a.id) - Number(b.id));
+  }
+
+  async function deliver(entry: OutboxEntry<Kind>): Promise<void> {
+    const context = { outboxId: entry.id, kind: entry.kind, attempts: entry.attempts };
+    try {
+      const handler = handlers[entry.kind] as (
+        payload: unknown,
+        entry: OutboxEntry<Kind>,
+      ) => Promise<void>;
+      await handler(entry.payload, entry);
+      await pool.query(
+        `UPDATE ${table} SET delivered_at = now(), last_error = NULL WHERE id = $1`,
+        [entry.id],
+      );
+      deliveries?.inc({ kind: entry.kind, result: 'delivered' });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (error instanceof PermanentDeliveryError) {
+        await pool.query(
+          `UPDATE ${table} SET next_attempt_at = 'infinity', last_error = $2 WHERE id = $1`,
+          [entry.id, message],
+        );
+        deliveries?.inc({ kind: entry.kind, result: 'parked' });
+        logger.error({ ...context, err: error }, 'outbox message refused for good; parked');
+        return;
+      }
+      const delayMs = retryDelayMs(entry.attempts, options.retryBaseMs, maxBackoffMs);
+      await pool.query(
+        `UPDATE ${table} SET last_error = $2,
+           next_attempt_at = now() + make_interval(secs => $3::double precision / 1000)
+          WHERE id = $1`,
+        [entry.id, message, delayMs],
+      );
+      deliveries?.inc({ kind: entry.kind, result: 'retry' });
+      logger.warn({ ...context, delayMs, error: message }, 'outbox delivery failed; will retry');
+    }
+  }
+
+  async function pass(): Promise<number> {
+    const entries = await claim();
+    for (const entry of entries) await deliver(entry);
+    return entries.length;
+  }
+
+  async function drainOnce(): Promise<number> {
+    if (running) {
+      passAgain = true;
+      return running;
+    }
+    running = pass().finally(() => {
+      running = undefined;
+    });
+    const claimed = await running;
+    if (passAgain) {
+      passAgain = false;
+      return claimed + (await drainOnce());
+    }
+    return claimed;
+  }
+
+  function tick(): void {
+    drainOnce()
+      .then(
+        (claimed) => (claimed >= batchSize ? 0 : options.intervalMs),
+        (error: unknown) => {
+          logger.error({ err: error }, 'outbox relay pass failed; retrying at next poll');
+          return options.intervalMs;
+        },
+      )
+      .then((delayMs) => {
+        if (!stopped) timer = setTimeout(tick, delayMs);
+      });
+  }
+
+  return {
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      timer = setTimeout(tick, 0);
+    },
+    wake() {
+      if (stopped) return;
+      void drainOnce().catch((error: unknown) =>
+        logger.error({ err: error }, 'outbox relay pass failed; retrying at next poll'),
+      );
+    },
+    drainOnce,
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running?.catch(() => undefined);
+    },
+  };
+}
