@@ -20,6 +20,9 @@ export type OutboxMessage =
     }
   | { kind: 'refund'; dedupeKey: string; payload: { bookingId: string; paymentId: string } };
 
+/** Each kind's payload, for the kit's outbox relay. */
+export type OutboxPayloads = { [M in OutboxMessage as M['kind']]: M['payload'] };
+
 function notification(payload: NotificationRequest): OutboxMessage {
   return { kind: 'notification', dedupeKey: payload.dedupeKey, payload };
 }
@@ -96,9 +99,4 @@ export function refundRequest(booking: Pick<Booking, 'id'>, paymentId: string): 
 
 export function paymentLink(publicUrl: string, bookingId: string): string {
   return `${publicUrl.replace(/\/+$/, '')}/v1/bookings/${bookingId}/pay`;
-}
-
-/** Delay before the n-th retry of an outbox message (n ≥ 1): doubling from `baseMs`, capped. */
-export function outboxRetryDelayMs(attempts: number, baseMs: number, maxMs = 300_000): number {
-  return Math.min(baseMs * 2 ** Math.max(attempts - 1, 0), maxMs);
 }

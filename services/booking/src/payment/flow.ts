@@ -1,8 +1,10 @@
 import { Queue, type ConnectionOptions, type Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import {
-  UpstreamError,
+  PermanentDeliveryError,
+  asDeliveryError,
   createCircuitBreaker,
+  createOutboxRelay,
   withTransaction,
   type HealthRegistry,
   type Pool,
@@ -10,8 +12,8 @@ import {
   type ServiceMetrics,
 } from '@tourkit/kit';
 import type { Catalog } from '../catalog-client.js';
-import { seatRelease, type NotificationRequest } from '../outbox/messages.js';
-import { PermanentDeliveryError, addToOutbox, createOutboxRelay } from '../outbox/outbox.js';
+import { seatRelease, type NotificationRequest, type OutboxPayloads } from '../outbox/messages.js';
+import { addToOutbox } from '../outbox/outbox.js';
 import { releasePromo } from '../repository/promos.js';
 import {
   expireOverdueReservations,
@@ -118,9 +120,10 @@ export function createPaymentFlow(options: PaymentFlowOptions) {
     { critical: false },
   );
 
-  const outbox = createOutboxRelay({
+  const outbox = createOutboxRelay<OutboxPayloads>({
     pool,
     logger,
+    metrics,
     intervalMs: options.outboxIntervalMs,
     retryBaseMs: options.outboxRetryBaseMs,
     handlers: {
@@ -259,20 +262,4 @@ async function deliverNotification(client: ServiceClient, payload: NotificationR
   } catch (error) {
     throw asDeliveryError(error);
   }
-}
-
-/** A 4xx other than 408/429 will not change on retry; anything else (5xx, timeout, network) may. */
-function asDeliveryError(error: unknown): unknown {
-  if (
-    error instanceof UpstreamError &&
-    error.kind === 'status' &&
-    error.status !== undefined &&
-    error.status >= 400 &&
-    error.status < 500 &&
-    error.status !== 408 &&
-    error.status !== 429
-  ) {
-    return new PermanentDeliveryError(error.message);
-  }
-  return error;
 }
