@@ -16,12 +16,17 @@ MONITORING_NAMESPACE ?= monitoring
 CNPG         ?= 0
 # Empty: keep the cdk8s default (on); `make deploy` sets it from the CRDs present.
 TOURKIT_SERVICE_MONITOR ?=
+# MAIL_CATCHER=0 leaves Mailpit out: notification then sends through SMTP_URL (put in the Secret as smtp-url).
+MAIL_CATCHER ?= 1
+# Where users reach the gateway (base of booking's payment links); empty keeps http://localhost:8080 (kind).
+PUBLIC_URL   ?=
 
 .PHONY: synth
 synth: deps ## Synthesize the Kubernetes manifests into cdk8s/dist/*.k8s.yaml
 	npx tsc -b cdk8s
 	TOURKIT_NAMESPACE=$(NAMESPACE) TOURKIT_IMAGE_TAG=$(TAG) TOURKIT_IMAGE_REGISTRY=$(REGISTRY) \
 	  TOURKIT_CNPG=$(CNPG) TOURKIT_SERVICE_MONITOR=$(TOURKIT_SERVICE_MONITOR) \
+	  TOURKIT_MAIL_CATCHER=$(MAIL_CATCHER) TOURKIT_PUBLIC_URL=$(PUBLIC_URL) \
 	  TOURKIT_OPERATOR_IMAGE=$(OPERATOR_IMAGE) node $(CDK8S_DIST)/main.js
 
 .PHONY: dashboards
@@ -108,6 +113,7 @@ up: deps kind-cluster kind-load cluster-addons deploy ## Local kind cluster with
 	@echo "Tourkit is up (kind cluster '$(KIND_CLUSTER)', namespace '$(NAMESPACE)'):"
 	@echo "  gateway  http://localhost:8080/v1/tours"
 	@echo "  grafana  http://localhost:3000  (admin / tourkit; dashboard 'Tourkit: services (RED) and autoscaling')"
+	@if [ "$(MAIL_CATCHER)" != 0 ]; then echo "  e-mail   http://localhost:8025  (Mailpit: every message notification sends)"; fi
 	@echo "  kubectl  -n $(NAMESPACE) get deploy,hpa,pdb"
 
 .PHONY: down

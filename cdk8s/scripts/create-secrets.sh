@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Creates the platform Secret the manifests reference (keys: internal-token, jwt-public-key,
-# jwt-private-key, postgres-password) unless it exists. Values are random per cluster; keys are
+# jwt-private-key, postgres-password, and smtp-url when SMTP_URL is set: the relay notification uses
+# when the mail catcher is off) unless it exists. Values are random per cluster; keys are
 # Ed25519 (PKCS#8 private, SPKI public) as CONTRIBUTING.md asks for PEM keys.
 # Usage: create-secrets.sh <namespace> [secret-name]
 set -euo pipefail
@@ -21,4 +22,5 @@ kubectl -n "$namespace" create secret generic "$name" \
   --from-file=internal-token="$work/internal-token" \
   --from-file=jwt-private-key="$work/jwt-private-key" \
   --from-file=jwt-public-key="$work/jwt-public-key" \
-  --from-file=postgres-password="$work/postgres-password"
+  --from-file=postgres-password="$work/postgres-password" \
+  ${SMTP_URL:+--from-literal=smtp-url="$SMTP_URL"}

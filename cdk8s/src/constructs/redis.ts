@@ -7,7 +7,7 @@ export const REDIS_PORT = 6379;
 /** uid/gid of the `redis` user in the official image. */
 const REDIS_UID = 999;
 
-/** One Redis for the cache (catalog), the queues (booking, payment, notification) and the gateway's rate limit. */
+/** One Redis for the cache (catalog), the queues (booking, notification) and the gateway's rate limit. */
 export class Redis extends Construct {
   constructor(scope: Construct, id: string, props: { readonly options: PlatformOptions }) {
     super(scope, id);
