@@ -2,7 +2,7 @@
 # Stops the processes hack/cluster/up.sh started (by the pids it recorded, newest first) and
 # removes the cluster's data, so the next start is a fresh cluster. Certificates and logs stay.
 set -euo pipefail
-. "$(dirname "$0")/config.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/config.sh"
 
 stop() {
   local name=$1 pid

@@ -4,7 +4,7 @@
 # metrics-server able to scrape them. Charts and manifests come from the pinned Go modules of kwok
 # and metrics-server; the cluster pulls their images from registry.k8s.io.
 set -euo pipefail
-. "$(dirname "$0")/config.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/config.sh"
 
 [[ -n ${KUBECONFIG:-} ]] || die "set KUBECONFIG to the cluster to equip (this script never touches the local control plane)"
 KUBECTL="$(command -v kubectl || tool_path kubectl)"

@@ -2,7 +2,7 @@
 # Certificates and keys of the local control plane (openssl), generated once into
 # ${TOURKIT_CACHE}/cluster/pki and reused, plus one kubeconfig per client identity.
 set -euo pipefail
-. "$(dirname "$0")/config.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/config.sh"
 
 DAYS=3650
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Which components of the local control plane run, their pids and resident memory.
 set -euo pipefail
-. "$(dirname "$0")/config.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/config.sh"
 
 total_kib=0
 running=0

@@ -4,16 +4,21 @@
 # Components already running (pid recorded under ${TOURKIT_CACHE}/cluster/run) are kept, so a
 # second start only waits for readiness again. The kubeconfig is ${TOURKIT_CACHE}/cluster/kubeconfig.
 set -euo pipefail
-. "$(dirname "$0")/config.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/config.sh"
 
 STARTED_AT=$(date +%s)
 since_start() { echo "$(($(date +%s) - STARTED_AT))s"; }
 
-# wait_until <description> <timeout-seconds> <command...>
+# wait_until <component> <description> <timeout-seconds> <command...>: fails at once when the
+# component's process has exited, showing the end of its log.
 wait_until() {
-  local what=$1 timeout=$2; shift 2
+  local component=$1 what=$2 timeout=$3; shift 3
   local deadline=$(($(date +%s) + timeout))
   until "$@" >/dev/null 2>&1; do
+    if ! running_pid "$component" >/dev/null; then
+      tail -5 "$LOG_DIR/$component.log" >&2
+      die "$component exited while waiting for $what (log: $LOG_DIR/$component.log)"
+    fi
     if (($(date +%s) > deadline)); then
       log "timed out after ${timeout}s waiting for $what; logs: $LOG_DIR"
       return 1
@@ -33,7 +38,7 @@ start() {
     return
   fi
   [[ -f $LOG_DIR/$name.log ]] && mv -f "$LOG_DIR/$name.log" "$LOG_DIR/$name.previous.log"
-  setsid "$(tool_path "$name")" "$@" >"$LOG_DIR/$name.log" 2>&1 </dev/null &
+  setsid "$(tool_path "$name")" "$@" >"$LOG_DIR/$name.log" 2>&1 </dev/null 8>&- &
   echo $! >"$RUN_DIR/$name.pid"
   sleep 0.3
   if ! running_pid "$name" >/dev/null; then
@@ -77,12 +82,17 @@ start_etcd() {
     --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
     --initial-cluster "tourkit-local=http://127.0.0.1:$ETCD_PEER_PORT" \
     --unsafe-no-fsync --quota-backend-bytes=2147483648 --log-level=warn
-  wait_until "etcd healthy on 127.0.0.1:$ETCD_CLIENT_PORT" 30 etcd_healthy
+  wait_until etcd "etcd healthy on 127.0.0.1:$ETCD_CLIENT_PORT" 30 etcd_healthy
 }
 
 start_apiserver() {
+  # Loopback only: Endpoints may not hold a loopback address, so the apiserver does not publish
+  # itself behind the `kubernetes` Service (no pod runs for real here to use it anyway). For the
+  # same reason the aggregator reaches metrics-server through an ExternalName Service, which it
+  # resolves only without --enable-aggregator-routing (with it, it wants EndpointSlices).
   start kube-apiserver \
     --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$APISERVER_PORT" \
+    --endpoint-reconciler-type=none \
     --etcd-servers="http://127.0.0.1:$ETCD_CLIENT_PORT" \
     --service-cluster-ip-range="$SERVICE_CIDR" \
     --tls-cert-file="$PKI_DIR/apiserver.crt" --tls-private-key-file="$PKI_DIR/apiserver.key" \
@@ -103,9 +113,9 @@ start_apiserver() {
     --requestheader-extra-headers-prefix=X-Remote-Extra- \
     --proxy-client-cert-file="$PKI_DIR/front-proxy-client.crt" \
     --proxy-client-key-file="$PKI_DIR/front-proxy-client.key" \
-    --enable-aggregator-routing=true \
+    --enable-aggregator-routing=false \
     --profiling=false
-  wait_until "kube-apiserver ready at $APISERVER_URL" 120 apiserver_ready
+  wait_until kube-apiserver "kube-apiserver ready at $APISERVER_URL" 120 apiserver_ready
 }
 
 start_controllers() {
@@ -128,8 +138,8 @@ start_controllers() {
     --authorization-kubeconfig="$PKI_DIR/scheduler.kubeconfig" \
     --bind-address=127.0.0.1 --secure-port="$SCHEDULER_PORT" \
     --leader-elect=false --profiling=false
-  wait_until "kube-controller-manager healthy" 60 component_healthy "$CONTROLLER_MANAGER_PORT"
-  wait_until "kube-scheduler healthy" 60 component_healthy "$SCHEDULER_PORT"
+  wait_until kube-controller-manager "kube-controller-manager healthy" 60 component_healthy "$CONTROLLER_MANAGER_PORT"
+  wait_until kube-scheduler "kube-scheduler healthy" 60 component_healthy "$SCHEDULER_PORT"
 }
 
 start_kwok() {
@@ -150,7 +160,8 @@ start_kwok() {
     -f "$kwok_dir/kustomize/stage/pod/fast/pod-complete.yaml" \
     -f "$kwok_dir/kustomize/stage/pod/fast/pod-delete.yaml" \
     -f "$kwok_dir/kustomize/metrics/resource/metrics-resource.yaml" \
-    -f "$HACK_DIR/cluster/manifests/default-usage.yaml" >/dev/null
+    -f "$HACK_DIR/cluster/manifests/default-usage.yaml" \
+    -f "$HACK_DIR/cluster/manifests/node-baseline.yaml" >/dev/null
   start kwok \
     --kubeconfig="$PKI_DIR/kwok.kubeconfig" \
     --manage-all-nodes=false \
@@ -160,10 +171,14 @@ start_kwok() {
     --cidr="$POD_CIDR" --node-lease-duration-seconds=40 \
     --enable-crds=Stage,Metric,ResourceUsage,ClusterResourceUsage
   fake_nodes_manifest | kubectl_local apply --server-side -f - >/dev/null
-  wait_until "$FAKE_NODES fake nodes Ready" 90 nodes_ready
+  wait_until kwok "$FAKE_NODES fake nodes Ready" 90 nodes_ready
 }
 
 start_metrics_server() {
+  # Its permissions first: it reads the aggregation layer's client CA at start.
+  CA_BUNDLE="$(base64 -w0 <"$PKI_DIR/ca.crt")" METRICS_SERVER_PORT="$METRICS_SERVER_PORT" \
+    envsubst '${CA_BUNDLE} ${METRICS_SERVER_PORT}' <"$HACK_DIR/cluster/manifests/metrics-server.yaml" |
+    kubectl_local apply --server-side --force-conflicts -f - >/dev/null
   start metrics-server \
     --kubeconfig="$PKI_DIR/metrics-server.kubeconfig" \
     --authentication-kubeconfig="$PKI_DIR/metrics-server.kubeconfig" \
@@ -172,11 +187,8 @@ start_metrics_server() {
     --tls-cert-file="$PKI_DIR/metrics-server.crt" --tls-private-key-file="$PKI_DIR/metrics-server.key" \
     --kubelet-preferred-address-types=InternalIP --kubelet-use-node-status-port \
     --kubelet-certificate-authority="$PKI_DIR/ca.crt" \
-    --metric-resolution="$METRIC_RESOLUTION"
-  CA_BUNDLE="$(base64 -w0 <"$PKI_DIR/ca.crt")" METRICS_SERVER_PORT="$METRICS_SERVER_PORT" \
-    envsubst '${CA_BUNDLE} ${METRICS_SERVER_PORT}' <"$HACK_DIR/cluster/manifests/metrics-server.yaml" |
-    kubectl_local apply --server-side --force-conflicts -f - >/dev/null
-  wait_until "metrics.k8s.io serving every fake node" 180 node_metrics_served
+    --metric-resolution="$METRIC_RESOLUTION" --kubelet-request-timeout=5s
+  wait_until metrics-server "metrics.k8s.io serving every fake node" 180 node_metrics_served
 }
 
 main() {
@@ -199,4 +211,4 @@ main() {
   log "  stop:    make cluster-local-down"
 }
 
-main "$@"
+if [[ ${BASH_SOURCE[0]} == "$0" ]]; then main "$@"; fi
