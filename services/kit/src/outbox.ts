@@ -37,6 +37,8 @@ export interface OutboxRelayOptions<Payloads extends OutboxPayloads> {
   /** A claimed message stays invisible this long: if the process dies meanwhile, it is retried after. */
   leaseMs?: number;
   batchSize?: number;
+  /** `keep` (default) marks a delivered row `delivered_at` as a record; `delete` removes it, so the table stays small. */
+  deliveredRows?: 'keep' | 'delete';
   /** The table, `outbox` unless the service names it otherwise (a trusted identifier, never input). */
   table?: string;
 }
@@ -57,8 +59,9 @@ export interface OutboxRelay {
  * makes them true, this relay delivers them, at least once. Each pass claims up to a batch of due
  * rows (SKIP LOCKED, so replicas share the work) by pushing their next attempt `leaseMs` ahead, so no
  * transaction stays open while a receiver is called. Delivered rows get `delivered_at` (kept as a
- * record); a failure is retried after a doubling delay; a PermanentDeliveryError parks the row
- * (`next_attempt_at = 'infinity'`, `last_error`) for a person to look at.
+ * record) or are deleted (`deliveredRows: 'delete'`); a failure is retried after a doubling delay;
+ * a PermanentDeliveryError parks the row (`next_attempt_at = 'infinity'`, `last_error`) for a
+ * person to look at.
  *
  * The table needs: `id bigint`, `kind text`, `payload jsonb`, `attempts integer`,
  * `next_attempt_at timestamptz`, `last_error text`, `delivered_at timestamptz`.
@@ -116,7 +119,9 @@ export function createOutboxRelay<Payloads extends OutboxPayloads>(
       ) => Promise<void>;
       await handler(entry.payload, entry);
       await pool.query(
-        `UPDATE ${table} SET delivered_at = now(), last_error = NULL WHERE id = $1`,
+        options.deliveredRows === 'delete'
+          ? `DELETE FROM ${table} WHERE id = $1`
+          : `UPDATE ${table} SET delivered_at = now(), last_error = NULL WHERE id = $1`,
         [entry.id],
       );
       deliveries?.inc({ kind: entry.kind, result: 'delivered' });

@@ -168,6 +168,26 @@ describe('createOutboxRelay (real Postgres)', () => {
     expect(delivered.sort((x, y) => x - y)).toEqual([...Array(30).keys()]);
   });
 
+  test("deliveredRows: 'delete' removes a delivered row and keeps a failed one", async () => {
+    const relay = createOutboxRelay<{ mail: { ok: boolean } }>({
+      pool,
+      logger: memoryLogger().logger,
+      intervalMs: 10_000,
+      retryBaseMs: 10_000,
+      deliveredRows: 'delete',
+      handlers: {
+        mail: async ({ ok }) => {
+          if (!ok) throw new Error('refused for now');
+        },
+      },
+    });
+    await add('mail', { ok: true });
+    const failed = await add('mail', { ok: false });
+    expect(await relay.drainOnce()).toBe(2);
+    const { rows } = await pool.query<{ id: string }>('SELECT id::text FROM outbox');
+    expect(rows).toEqual([{ id: failed }]);
+  });
+
   test('started, it delivers what is due; wake() delivers a new row before the next poll', async () => {
     const delivered: string[] = [];
     const relay = createOutboxRelay<{ mail: { to: string } }>({
