@@ -6,17 +6,18 @@ import {
   createLogger,
   createMetrics,
   createPool,
+  createOutboxRelay,
   createServiceClient,
   tokenVerifierFromConfig,
   type Closer,
   type Logger,
+  type OutboxRelay,
   type Pool,
   type ServiceClient,
   type ServiceMetrics,
 } from '@tourkit/kit';
 import type { ReviewConfig } from './config.js';
-import { outboxHandlers } from './clients.js';
-import { OutboxRelay } from './outbox.js';
+import { outboxHandlers, type ReviewOutboxPayloads } from './clients.js';
 import { reviewRoutes } from './routes.js';
 
 /** The service's OpenAPI document, served at /openapi.yaml (the image copies the whole service folder). */
@@ -74,12 +75,14 @@ export function createReviewApp(config: ReviewConfig, options: ReviewAppOptions 
     health.register(service, () => livez(url), { critical: false, timeoutMs: 1000 });
   }
 
-  const outbox = new OutboxRelay({
+  const outbox = createOutboxRelay<ReviewOutboxPayloads>({
     pool,
     handlers: outboxHandlers({ pool, catalog, notification }),
     logger,
     metrics,
-    pollMs: config.OUTBOX_POLL_MS,
+    intervalMs: config.OUTBOX_POLL_MS,
+    // The review row is the record; a delivered side effect needs no trace of its own.
+    deliveredRows: 'delete',
     retryBaseMs: config.OUTBOX_RETRY_BASE_MS,
     maxBackoffMs: config.OUTBOX_MAX_BACKOFF_MS,
   });
@@ -100,11 +103,11 @@ export function createReviewApp(config: ReviewConfig, options: ReviewAppOptions 
       booking,
       verifier: tokenVerifierFromConfig(config),
       reviewsTotal,
-      onReviewCreated: () => outbox.kick(),
+      onReviewCreated: () => outbox.wake(),
       now: options.now ?? (() => new Date()),
     }),
   });
-  const closers: Closer[] = [() => outbox.close(), pool];
+  const closers: Closer[] = [() => outbox.stop(), pool];
   return {
     app,
     logger,
@@ -114,7 +117,7 @@ export function createReviewApp(config: ReviewConfig, options: ReviewAppOptions 
     outbox,
     closers,
     async close() {
-      await outbox.close();
+      await outbox.stop();
       await pool.end();
     },
   };

@@ -25,7 +25,7 @@ async function reviewCount(): Promise<number> {
 
 async function outboxCount(): Promise<number> {
   const { rows } = await h.review.pool.query<{ n: number }>(
-    'SELECT count(*)::int AS n FROM outbox',
+    'SELECT count(*)::int AS n FROM outbox WHERE delivered_at IS NULL',
   );
   return rows[0]!.n;
 }
@@ -281,7 +281,7 @@ describe('catalog down while a review is created (outbox)', () => {
     expect(tour.ratingAverage).toBe(5);
     await eventually(async () => {
       const { rows } = await h.review.pool.query(
-        `SELECT 1 FROM outbox WHERE payload->>'tourId' = $1`,
+        `SELECT 1 FROM outbox WHERE payload->>'tourId' = $1 AND delivered_at IS NULL`,
         [tourId],
       );
       return rows.length === 0 ? true : undefined;

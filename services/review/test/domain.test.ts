@@ -1,4 +1,3 @@
-import { outboxBackoffMs } from '../src/domain/backoff.js';
 import { decodeCursor, encodeCursor } from '../src/domain/cursor.js';
 import { reviewEligibility, type BookingSummary } from '../src/domain/eligibility.js';
 
@@ -65,13 +64,5 @@ describe('page cursor', () => {
     Buffer.from('yesterday|3f0c8a2e-1b2c-4d5e-8f90-1234567890ab').toString('base64url'),
   ])('rejects %j', (text) => {
     expect(decodeCursor(text)).toBeUndefined();
-  });
-});
-
-describe('outboxBackoffMs', () => {
-  test('doubles from the base and stops at the cap', () => {
-    expect([1, 2, 3, 4, 5, 40].map((n) => outboxBackoffMs(n, 1000, 5000))).toEqual([
-      1000, 2000, 4000, 5000, 5000, 5000,
-    ]);
   });
 });
