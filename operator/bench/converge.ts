@@ -31,7 +31,7 @@ const converged = async () => {
 
 async function run(label: string) {
   const rssBefore = process.memoryUsage().rss;
-  const controller = new ScalingScheduleController({ kubeConfig: cluster.kc, log: pino({ level: 'warn' }), leaderElection: false });
+  const controller = new ScalingScheduleController({ kubeConfig: cluster.kc, log: pino({ level: 'warn' }), leaderElection: false, watchNamespaces: [ns] });
   const started = performance.now();
   void controller.start();
   while ((await converged()) < count) await new Promise((r) => setTimeout(r, 250));
@@ -60,7 +60,7 @@ try {
   console.table([first, again]);
   console.log(`schedules: ${count}; converge time ratio (adopt / no-op restart): ${(first.seconds / again.seconds).toFixed(1)}x; writes in the no-op run: ${again.writes}`);
 } finally {
-  const cleaner = new ScalingScheduleController({ kubeConfig: cluster.kc, log: pino({ level: 'silent' }), leaderElection: false });
+  const cleaner = new ScalingScheduleController({ kubeConfig: cluster.kc, log: pino({ level: 'silent' }), leaderElection: false, watchNamespaces: [ns] });
   void cleaner.start();
   await kubectl(cluster, ['delete', 'scalingschedules', '--all', '--wait=true', '--timeout=300s'], { namespace: ns });
   await cleaner.stop();

@@ -1,4 +1,4 @@
-// The controller process: env → controller + /metrics, /livez, /readyz on METRICS_PORT.
+// The controller process: env (WATCH_NAMESPACE, LEADER_ELECT, ...) → controller + /metrics, /livez, /readyz on METRICS_PORT.
 import { KubeConfig } from '@kubernetes/client-node';
 import { createServer } from 'node:http';
 import { hostname } from 'node:os';
@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { offsetClock } from './controller/clock.js';
 import { ScalingScheduleController } from './controller/controller.js';
 import { createMetrics } from './controller/metrics.js';
+import { parseWatchNamespaces } from './controller/watch-scope.js';
 
 function envNumber(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -18,6 +19,15 @@ function envNumber(name: string, fallback: number): number {
   return value;
 }
 
+function envWatchNamespaces(): string[] {
+  try {
+    return parseWatchNamespaces(process.env.WATCH_NAMESPACE);
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(2);
+  }
+}
+
 const log = pino({ level: process.env.LOG_LEVEL ?? 'info' });
 const port = envNumber('METRICS_PORT', 8080);
 const kubeConfig = new KubeConfig();
@@ -28,6 +38,7 @@ const controller = new ScalingScheduleController({
   kubeConfig,
   log,
   metrics,
+  watchNamespaces: envWatchNamespaces(),
   identity: process.env.POD_NAME ?? `${hostname()}-${process.pid}`,
   clock: offsetClock(envNumber('TOURKIT_CLOCK_OFFSET_SECONDS', 0) * 1000),
   leaderElection: leaderElect

@@ -31,6 +31,29 @@ describe('deploy manifests', () => {
     expect(container.readinessProbe.httpGet.path).toBe('/readyz');
   });
 
+  it('without watched namespaces, sets no WATCH_NAMESPACE (the controller watches the cluster)', () => {
+    const deployment = byKind('Deployment')[0] as unknown as { spec: { template: { spec: { containers: { env: { name: string }[] }[] } } } };
+    expect(deployment.spec.template.spec.containers[0]!.env.map((e) => e.name)).not.toContain('WATCH_NAMESPACE');
+  });
+
+  it('namespace-scoped: a Role and RoleBinding per watched namespace instead of the ClusterRole, and WATCH_NAMESPACE', () => {
+    const scoped = operatorManifests({ namespace: 'tourkit-system', image: 'x', watchNamespaces: ['tourkit', 'tourkit-staging'] });
+    const kinds = scoped.map((o) => o.kind);
+    expect(kinds).not.toContain('ClusterRole');
+    expect(kinds).not.toContain('ClusterRoleBinding');
+    const grants = scoped.filter((o) => (o.kind === 'Role' || o.kind === 'RoleBinding') && o.metadata?.name === 'tourkit-scaling-schedule');
+    expect(grants.map((o) => `${o.kind} ${o.metadata?.namespace}`)).toEqual([
+      'Role tourkit', 'RoleBinding tourkit', 'Role tourkit-staging', 'RoleBinding tourkit-staging',
+    ]);
+    const role = grants[0] as unknown as { rules: unknown };
+    expect(role.rules).toEqual((byKind('ClusterRole')[0] as unknown as { rules: unknown }).rules);
+    const binding = grants[1] as unknown as { roleRef: { kind: string }; subjects: { name: string; namespace: string }[] };
+    expect(binding.roleRef.kind).toBe('Role');
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'tourkit-scaling-schedule', namespace: 'tourkit-system' }]);
+    const deployment = scoped.find((o) => o.kind === 'Deployment') as unknown as { spec: { template: { spec: { containers: { env: { name: string; value?: string }[] }[] } } } };
+    expect(deployment.spec.template.spec.containers[0]!.env).toContainEqual({ name: 'WATCH_NAMESPACE', value: 'tourkit,tourkit-staging' });
+  });
+
   it('the booking schedule is valid and has the seed numbers', () => {
     const schedule = bookingSchedule({ namespace: 'tourkit' });
     const result = validateResource(schedule);

@@ -4,11 +4,9 @@
 import {
   AutoscalingV2Api,
   CustomObjectsApi,
-  makeInformer,
   type Informer,
   type KubeConfig,
   type KubernetesListObject,
-  type ObjectCache,
 } from '@kubernetes/client-node';
 import { hostname } from 'node:os';
 import { pino, type Logger } from 'pino';
@@ -20,6 +18,7 @@ import { createMetrics, type ControllerMetrics } from './metrics.js';
 import { plan, planDeletion } from './plan.js';
 import { CountingKubeConfig } from './request-counter.js';
 import { GVR, keyOf, viewOfHpa, type HpaObject, type ScheduleObject } from './resource.js';
+import { ScopedInformer } from './scoped-informer.js';
 import { WorkQueue } from './work-queue.js';
 
 export interface ControllerOptions {
@@ -29,13 +28,13 @@ export interface ControllerOptions {
   metrics?: ControllerMetrics;
   identity?: string;
   concurrency?: number;
+  /** Namespaces to watch (see WATCH_NAMESPACE); empty or absent = the whole cluster. */
+  watchNamespaces?: readonly string[];
   /** Lease coordinates; false runs without election (a single instance, e.g. in a test). */
   leaderElection?: { namespace: string; name?: string; leaseDurationSeconds?: number; retryPeriodMs?: number } | false;
   /** Slack added to a boundary before requeueing, so the reconcile lands after it. */
   boundarySlackMs?: number;
 }
-
-type Cache<T extends ScheduleObject | HpaObject> = Informer<T> & ObjectCache<T>;
 
 const statusCode = (error: unknown) => (error as { code?: number }).code;
 const targetKey = (schedule: ScheduleObject) =>
@@ -49,8 +48,8 @@ export class ScalingScheduleController {
   private readonly log: Logger;
   private readonly api: KubeApi;
   private readonly elector: LeaderElector | undefined;
-  private schedules: Cache<ScheduleObject> | undefined;
-  private hpas: Cache<HpaObject> | undefined;
+  private schedules: ScopedInformer<ScheduleObject> | undefined;
+  private hpas: ScopedInformer<HpaObject> | undefined;
   private queue: WorkQueue | undefined;
   private readonly freshSchedules = new FreshCache<ScheduleObject>();
   private readonly freshHpas = new FreshCache<HpaObject>();
@@ -80,7 +79,7 @@ export class ScalingScheduleController {
         },
         onStoppedLeading: () => {
           this.metrics.leader.set(0);
-          this.halt();
+          void this.halt();
         },
       });
     }
@@ -100,8 +99,10 @@ export class ScalingScheduleController {
     else await this.run();
   }
 
+  /** Resolves once no reconcile of this instance is in flight: a stopped controller writes nothing more. */
   async stop(): Promise<void> {
-    this.halt();
+    await this.halt();
+    await this.queue?.idle();
     await this.elector?.stop();
   }
 
@@ -126,15 +127,20 @@ export class ScalingScheduleController {
         this.log.warn({ key, attempt, err: error }, 'reconcile failed; retrying with backoff');
       },
     });
-    this.schedules = makeInformer<ScheduleObject>(
-      this.kubeConfig,
-      `/apis/${GVR.group}/${GVR.version}/${GVR.plural}`,
-      async () => (await custom.listClusterCustomObject(GVR)) as KubernetesListObject<ScheduleObject>,
+    const namespaces = this.options.watchNamespaces ?? [];
+    this.schedules = new ScopedInformer<ScheduleObject>(this.kubeConfig, GVR, namespaces, async (namespace) =>
+      (namespace
+        ? await custom.listNamespacedCustomObject({ ...GVR, namespace })
+        : await custom.listClusterCustomObject(GVR)) as KubernetesListObject<ScheduleObject>,
     );
-    this.hpas = makeInformer<HpaObject>(
+    this.hpas = new ScopedInformer<HpaObject>(
       this.kubeConfig,
-      '/apis/autoscaling/v2/horizontalpodautoscalers',
-      async () => (await autoscaling.listHorizontalPodAutoscalerForAllNamespaces()) as KubernetesListObject<HpaObject>,
+      { group: 'autoscaling', version: 'v2', plural: 'horizontalpodautoscalers' },
+      namespaces,
+      async (namespace) =>
+        (namespace
+          ? await autoscaling.listNamespacedHorizontalPodAutoscaler({ namespace })
+          : await autoscaling.listHorizontalPodAutoscalerForAllNamespaces()) as KubernetesListObject<HpaObject>,
     );
     const enqueue = (schedule: ScheduleObject) => this.queue?.add(keyOf(schedule));
     this.schedules.on('add', enqueue);
@@ -151,7 +157,8 @@ export class ScalingScheduleController {
       }
     };
     for (const verb of ['add', 'update', 'delete'] as const) this.hpas.on(verb, enqueueOwners);
-    for (const informer of [this.schedules, this.hpas] as Cache<ScheduleObject | HpaObject>[]) {
+    const informers = [...this.schedules.informers, ...this.hpas.informers] as Informer<ScheduleObject | HpaObject>[];
+    for (const informer of informers) {
       informer.on('error', (error: unknown) => {
         if (!this.running) return; // stopped on purpose
         this.log.warn({ err: error }, 'watch failed; restarting in 2s');
@@ -161,13 +168,13 @@ export class ScalingScheduleController {
       });
     }
     // HPAs first: the first schedule reconciles then see their targets.
-    await this.startWithRetry(this.hpas);
-    await this.startWithRetry(this.schedules);
+    for (const informer of this.hpas.informers) await this.startWithRetry(informer);
+    for (const informer of this.schedules.informers) await this.startWithRetry(informer);
     this.synced = true;
-    this.log.info({ identity: this.identity }, 'controller running');
+    this.log.info({ identity: this.identity, namespaces: namespaces.length > 0 ? namespaces : 'all' }, 'controller running');
   }
 
-  private async startWithRetry(informer: Cache<ScheduleObject> | Cache<HpaObject>): Promise<void> {
+  private async startWithRetry(informer: Informer<ScheduleObject> | Informer<HpaObject>): Promise<void> {
     for (let attempt = 0; this.running; attempt++) {
       try {
         await informer.start();
@@ -179,12 +186,11 @@ export class ScalingScheduleController {
     }
   }
 
-  private halt(): void {
+  private async halt(): Promise<void> {
     if (!this.running) return;
     this.running = false;
     this.queue?.stop();
-    void this.schedules?.stop();
-    void this.hpas?.stop();
+    await Promise.all([this.schedules?.stop(), this.hpas?.stop()]);
   }
 
   private dropMetrics(schedule: ScheduleObject): void {

@@ -13,6 +13,11 @@ export interface OperatorManifestOptions {
   image: string;
   replicas?: number;
   logLevel?: string;
+  /**
+   * Namespaces the controller may act in (WATCH_NAMESPACE): a Role and RoleBinding in each instead
+   * of the ClusterRole. Absent or empty: the whole cluster.
+   */
+  watchNamespaces?: string[];
 }
 
 const labels = {
@@ -32,20 +37,42 @@ export function operatorClusterRules() {
   ];
 }
 
-export function operatorManifests(options: OperatorManifestOptions): KubernetesObject[] {
-  const { namespace, image, replicas = 2, logLevel = 'info' } = options;
-  const meta = (name: string) => ({ name, namespace, labels });
+const subject = (namespace: string) => ({ kind: 'ServiceAccount', name: OPERATOR_NAME, namespace });
+
+function clusterRbac(namespace: string): KubernetesObject[] {
   return [
-    scalingScheduleCrd(),
-    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(OPERATOR_NAME), automountServiceAccountToken: true } as KubernetesObject,
     { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: OPERATOR_NAME, labels }, rules: operatorClusterRules() } as KubernetesObject,
     {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRoleBinding',
       metadata: { name: OPERATOR_NAME, labels },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: OPERATOR_NAME },
-      subjects: [{ kind: 'ServiceAccount', name: OPERATOR_NAME, namespace }],
+      subjects: [subject(namespace)],
     } as KubernetesObject,
+  ];
+}
+
+/** The same rules, granted only in the watched namespaces. */
+function namespacedRbac(watchNamespaces: string[], namespace: string): KubernetesObject[] {
+  return watchNamespaces.flatMap((watched) => [
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: OPERATOR_NAME, namespace: watched, labels }, rules: operatorClusterRules() } as KubernetesObject,
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: OPERATOR_NAME, namespace: watched, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: OPERATOR_NAME },
+      subjects: [subject(namespace)],
+    } as KubernetesObject,
+  ]);
+}
+
+export function operatorManifests(options: OperatorManifestOptions): KubernetesObject[] {
+  const { namespace, image, replicas = 2, logLevel = 'info', watchNamespaces = [] } = options;
+  const meta = (name: string) => ({ name, namespace, labels });
+  return [
+    scalingScheduleCrd(),
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(OPERATOR_NAME), automountServiceAccountToken: true } as KubernetesObject,
+    ...(watchNamespaces.length > 0 ? namespacedRbac(watchNamespaces, namespace) : clusterRbac(namespace)),
     {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'Role',
@@ -85,6 +112,7 @@ export function operatorManifests(options: OperatorManifestOptions): KubernetesO
                   { name: 'LEASE_NAME', value: LEASE_NAME },
                   { name: 'METRICS_PORT', value: String(METRICS_PORT) },
                   { name: 'LOG_LEVEL', value: logLevel },
+                  ...(watchNamespaces.length > 0 ? [{ name: 'WATCH_NAMESPACE', value: watchNamespaces.join(',') }] : []),
                 ],
                 ports: [{ name: 'metrics', containerPort: METRICS_PORT }],
                 livenessProbe: { httpGet: { path: '/livez', port: 'metrics' }, periodSeconds: 10 },

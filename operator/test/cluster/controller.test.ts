@@ -31,7 +31,7 @@ afterEach(async () => {
 
 afterAll(async () => {
   // Finalizers would hold the namespace: let a controller release them first.
-  const cleaner = startController(cluster, {});
+  const cleaner = startController(cluster, namespace.name, {});
   await kubectl(cluster, ['delete', 'scalingschedules', '--all', '--wait=true', '--timeout=30s'], { namespace: namespace.name });
   await cleaner.stop();
   await namespace?.cleanup();
@@ -40,7 +40,7 @@ afterAll(async () => {
 test('a new schedule sets the HPA bounds and records the originals', async () => {
   const ns = namespace.name;
   await createHpa(cluster, ns, 'created', 1, 3);
-  controller = startController(cluster, { clock: clockAt(WEDNESDAY_NOON) });
+  controller = startController(cluster, ns, { clock: clockAt(WEDNESDAY_NOON) });
   await createBookingSchedule(cluster, ns, 'created');
   await waitForBounds(cluster, ns, 'created', [5, 10]);
   const schedule = await waitFor('status of the schedule', async () => {
@@ -66,18 +66,42 @@ test('a new schedule sets the HPA bounds and records the originals', async () =>
   expect(printed.stdout).toMatch(/created\s+business-hours\s+5\s+10/);
 }, testMs);
 
+test('a namespace-scoped controller leaves schedules in other namespaces alone', async () => {
+  const ns = namespace.name;
+  const other = await createTestNamespace(cluster, 'operator-other');
+  try {
+    await createHpa(cluster, other.name, 'elsewhere', 1, 3);
+    await createBookingSchedule(cluster, other.name, 'elsewhere');
+    await createHpa(cluster, ns, 'scoped', 1, 3);
+    controller = startController(cluster, ns, { clock: clockAt(WEDNESDAY_NOON) });
+    await createBookingSchedule(cluster, ns, 'scoped');
+    await waitForBounds(cluster, ns, 'scoped', [5, 10]);
+    await controller.idle();
+    const elsewhere = await readSchedule(cluster, other.name, 'elsewhere');
+    expect(elsewhere.metadata?.finalizers ?? []).not.toContain(FINALIZER);
+    expect(elsewhere.status).toBeUndefined();
+    expect(await waitForBounds(cluster, other.name, 'elsewhere', [1, 3])).toEqual([1, 3]);
+  } finally {
+    await other.cleanup();
+  }
+}, testMs);
+
 test('crossing a boundary changes the bounds and writes an Event', async () => {
   const ns = namespace.name;
   await createHpa(cluster, ns, 'boundary', 1, 3);
-  controller = startController(cluster, { clock: clockAt(WEDNESDAY_BEFORE_17H) });
+  controller = startController(cluster, ns, { clock: clockAt(WEDNESDAY_BEFORE_17H) });
   await createBookingSchedule(cluster, ns, 'boundary');
   await waitForBounds(cluster, ns, 'boundary', [5, 10]);
   await waitForBounds(cluster, ns, 'boundary', [2, 4]);
-  const events = await waitFor('a Transition event', async () => {
+  await waitFor('a Transition event', async () => {
     const found = (await eventsAbout(cluster, ns, 'boundary')).filter((e) => e.reason === 'Transition');
     return found.length > 0 ? found : undefined;
   });
-  expect(events[0]).toMatchObject({
+  // One boundary crossed, one transition: a second one would mean a fight over the HPA.
+  await controller.idle();
+  const after = (await eventsAbout(cluster, ns, 'boundary')).filter((e) => e.reason === 'Transition');
+  expect(after).toHaveLength(1);
+  expect(after[0]).toMatchObject({
     type: 'Normal',
     reportingController: 'scaling.tourkit.dev/scaling-schedule-controller',
     note: 'business-hours → default: min 5, max 10 → min 2, max 4',
@@ -89,7 +113,7 @@ test('crossing a boundary changes the bounds and writes an Event', async () => {
 test('a foreign edit is reported as Drifted, then corrected', async () => {
   const ns = namespace.name;
   await createHpa(cluster, ns, 'drift', 1, 3);
-  controller = startController(cluster, { clock: clockAt(WEDNESDAY_NOON) });
+  controller = startController(cluster, ns, { clock: clockAt(WEDNESDAY_NOON) });
   await createBookingSchedule(cluster, ns, 'drift');
   await waitForBounds(cluster, ns, 'drift', [5, 10]);
   const edit = await kubectl(cluster, ['patch', 'hpa', 'drift', '--type=merge', '-p', '{"spec":{"minReplicas":3}}'], { namespace: ns });
@@ -106,7 +130,7 @@ test('a foreign edit is reported as Drifted, then corrected', async () => {
 test('deleting the schedule restores the original bounds', async () => {
   const ns = namespace.name;
   await createHpa(cluster, ns, 'restore', 2, 6);
-  controller = startController(cluster, { clock: clockAt(SATURDAY_NOON) });
+  controller = startController(cluster, ns, { clock: clockAt(SATURDAY_NOON) });
   await createBookingSchedule(cluster, ns, 'restore');
   await waitForBounds(cluster, ns, 'restore', [7, 15]);
   const deleted = await kubectl(cluster, ['delete', 'scalingschedule', 'restore', '--wait=true', '--timeout=30s'], { namespace: ns });
@@ -151,7 +175,7 @@ test('the API server rejects an invalid schedule with a readable message', async
 test('an unknown time zone passes the API server but the controller reports Degraded', async () => {
   const ns = namespace.name;
   await createHpa(cluster, ns, 'zone', 1, 3);
-  controller = startController(cluster, { clock: clockAt(WEDNESDAY_NOON) });
+  controller = startController(cluster, ns, { clock: clockAt(WEDNESDAY_NOON) });
   const schedule = {
     apiVersion: 'scaling.tourkit.dev/v1alpha1', kind: 'ScalingSchedule', metadata: { name: 'zone' },
     spec: { targetRef: { kind: 'HorizontalPodAutoscaler', name: 'zone' }, timeZone: 'Europe/Atlantis', default: { minReplicas: 2, maxReplicas: 4 } },
@@ -168,19 +192,19 @@ test('an unknown time zone passes the API server but the controller reports Degr
 test('a controller restarted mid-window applies the right bounds at once', async () => {
   const ns = namespace.name;
   await createHpa(cluster, ns, 'restart', 1, 3);
-  controller = startController(cluster, { clock: clockAt(WEDNESDAY_NOON) });
+  controller = startController(cluster, ns, { clock: clockAt(WEDNESDAY_NOON) });
   await createBookingSchedule(cluster, ns, 'restart');
   await waitForBounds(cluster, ns, 'restart', [5, 10]);
   await controller.stop();
   // Down across a boundary: no "missed cron" — the new process computes from the clock.
-  controller = startController(cluster, { clock: clockAt(SATURDAY_NOON) });
+  controller = startController(cluster, ns, { clock: clockAt(SATURDAY_NOON) });
   await waitForBounds(cluster, ns, 'restart', [7, 15]);
 }, testMs);
 
 test('a no-op reconcile makes no API write', async () => {
   const ns = namespace.name;
   await createHpa(cluster, ns, 'noop', 1, 3);
-  controller = startController(cluster, { clock: clockAt(WEDNESDAY_NOON) });
+  controller = startController(cluster, ns, { clock: clockAt(WEDNESDAY_NOON) });
   await createBookingSchedule(cluster, ns, 'noop');
   await waitForBounds(cluster, ns, 'noop', [5, 10]);
   await waitFor('the schedule settled', async () => ((await readSchedule(cluster, ns, 'noop')).status?.appliedBounds ? true : undefined));
@@ -203,9 +227,9 @@ async function noopCount(c: ScalingScheduleController): Promise<number> {
 
 test('two instances: one leader, and the other takes over when it stops', async () => {
   const ns = namespace.name;
-  const election = { namespace: ns, name: 'operator-test-lease', leaseDurationSeconds: 3, retryPeriodMs: 300 };
-  const first = startController(cluster, { leaderElection: election, identity: 'first' });
-  const second = startController(cluster, { leaderElection: election, identity: 'second' });
+  const election = { namespace: ns, name: `${ns}-leader`, leaseDurationSeconds: 3, retryPeriodMs: 300 };
+  const first = startController(cluster, ns, { leaderElection: election, identity: 'first' });
+  const second = startController(cluster, ns, { leaderElection: election, identity: 'second' });
   try {
     await waitFor('a leader', async () => (first.isLeader || second.isLeader ? true : undefined), { intervalMs: 100 });
     for (let i = 0; i < 10; i++) {
@@ -215,7 +239,7 @@ test('two instances: one leader, and the other takes over when it stops', async 
     const [leader, follower] = first.isLeader ? [first, second] : [second, first];
     await leader.stop();
     await waitFor('the follower to lead', async () => (follower.isLeader ? true : undefined), { intervalMs: 100, timeoutMs: 15_000 });
-    const lease = await kubectl(cluster, ['get', 'lease', 'operator-test-lease', '-o', 'jsonpath={.spec.holderIdentity}'], { namespace: ns });
+    const lease = await kubectl(cluster, ['get', 'lease', election.name, '-o', 'jsonpath={.spec.holderIdentity}'], { namespace: ns });
     expect(lease.stdout).toBe(follower.identity);
   } finally {
     await first.stop();

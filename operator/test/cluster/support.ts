@@ -24,12 +24,21 @@ export function clockAt(instant: string): () => Date {
   return () => new Date(Date.now() + offset);
 }
 
-export function startController(cluster: TestCluster, options: Partial<ControllerOptions>): ScalingScheduleController {
+/**
+ * A controller that watches only the test's namespace: other test files run controllers (with
+ * other clocks) in the same cluster at the same time, and must not reconcile each other's schedules.
+ */
+export function startController(
+  cluster: TestCluster,
+  namespace: string,
+  options: Partial<ControllerOptions>,
+): ScalingScheduleController {
   const controller = new ScalingScheduleController({
     kubeConfig: cluster.kc,
     log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     leaderElection: false,
     boundarySlackMs: 50,
+    watchNamespaces: [namespace],
     ...options,
   });
   void controller.start();
