@@ -31,7 +31,7 @@ test("a server-side dry-run of an invalid object is rejected with the API server
     input: invalidDeployment,
   });
   expect(dryRun.code).not.toBe(0);
-  expect(dryRun.stderr).toContain('Deployment.apps "invalid" is invalid');
+  expect(dryRun.stderr).toContain('The Deployment "invalid" is invalid');
   expect(dryRun.stderr).toContain(
     'spec.replicas: Invalid value: -1: must be greater than or equal to 0',
   );
