@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { UpstreamError, type ServiceClient } from '@tourkit/kit';
+import type { ServiceClient } from '@tourkit/kit';
 
 const userSchema = z.object({
   id: z.string(),
@@ -56,17 +56,4 @@ export function createDirectory(clients: {
       return body.items;
     },
   };
-}
-
-/** A 4xx from a service (unknown user or tour, refused token) will not heal by retrying. */
-export function isPermanentUpstreamError(error: unknown): boolean {
-  return (
-    error instanceof UpstreamError &&
-    error.kind === 'status' &&
-    error.status !== undefined &&
-    error.status >= 400 &&
-    error.status < 500 &&
-    error.status !== 408 &&
-    error.status !== 429
-  );
 }

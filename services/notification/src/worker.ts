@@ -1,7 +1,7 @@
 import { DelayedError, UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
-import type { Logger } from '@tourkit/kit';
+import { isPermanentUpstreamError, type Logger } from '@tourkit/kit';
 import { composeEmail, NoRecipientError, type ComposedEmail } from './composer.js';
-import { isPermanentUpstreamError, type Directory } from './directory.js';
+import type { Directory } from './directory.js';
 import { messageIdFor } from './domain/notification.js';
 import type { Mailer } from './mailer.js';
 import type { NotificationMetrics } from './notification-metrics.js';
