@@ -12,8 +12,10 @@ import {
 
 // The payment provider goes down (seed exercise 2): bookings are still taken, the circuit opens,
 // new bookings become pay-later reservations with an e-mailed link, /health is DEGRADED (not
-// DOWN), browsing and reviews go on. When the provider returns, every booking ends CONFIRMED or
-// PAYMENT_FAILED, each with its e-mail, and no seat or charge is lost or doubled.
+// DOWN), browsing and reviews go on; bookings whose retries run out during the outage end
+// PAYMENT_FAILED with a support alert. When the provider returns, a pending booking's retries
+// confirm it and reservations are paid through their links: every booking ends CONFIRMED or
+// PAYMENT_FAILED, each with its one e-mail, and no seat or charge is lost or doubled.
 
 const SHORT_LEAD_MS = 15_000;
 const SETTLED = ['CONFIRMED', 'PAYMENT_FAILED'];
@@ -174,8 +176,27 @@ test(
       });
       await waitForMail(p, `review-posted:${review.id}`);
 
-      // The provider returns. Reservations are paid through their links (503 while the circuit
-      // is still open); pending bookings finish their retries.
+      // The provider stays down: every booking still waiting for its charge runs out of retries
+      // (6 attempts) and ends PAYMENT_FAILED, flagged for a person, support alerted (below).
+      const pendingDuringOutage = made.filter((b) => b.status === 'PENDING_PAYMENT');
+      for (const pending of pendingDuringOutage) {
+        const failed = await settle(ada, pending.id);
+        expect(failed.status).toBe('PAYMENT_FAILED');
+      }
+
+      // With no call to fail, the circuit half-opens (health UP again) and takes a booking as
+      // PENDING_PAYMENT; its first charge is the trial, which fails and opens the circuit again.
+      await eventually('booking /health UP (circuit half-open)', async () => {
+        return (await booking.get('/health')).body.status === 'UP';
+      });
+      const late = await book(2);
+      expect(late.status).toBe('PENDING_PAYMENT');
+      await eventually('the late booking trial to reopen the circuit', async () => {
+        return (await booking.get('/health')).body.status === 'DEGRADED';
+      });
+
+      // The provider returns. The late booking's retries go through once the circuit lets them;
+      // reservations are paid through their links (503 while the circuit is still open).
       expectStatus(await payment.put('/internal/simulator', { outage: false }), 200, 'outage off');
       for (const [id, link] of links) {
         const paid = await eventually(`payment link of ${id} answered`, async () => {
@@ -187,19 +208,9 @@ test(
       }
 
       const settled = new Map<string, JsonBody>();
-      for (const made1 of made) {
-        settled.set(
-          made1.id,
-          await eventually(
-            `booking ${made1.id} (${made1.status}) to settle`,
-            async () => {
-              const current = await bookingOf(ada, made1.id);
-              return SETTLED.includes(current.status) ? current : undefined;
-            },
-            { timeoutMs: 60_000, intervalMs: 250 },
-          ),
-        );
-      }
+      for (const made1 of made) settled.set(made1.id, await settle(ada, made1.id));
+      expect(settled.get(late.id)!.status).toBe('CONFIRMED');
+      expect(settled.get(late.id)!.paymentAttempts).toBeGreaterThan(1);
       for (const reservation of reserved) {
         expect(settled.get(reservation.id)!.status).toBe('CONFIRMED');
       }
@@ -246,6 +257,18 @@ test(
   ),
   240_000,
 );
+
+/** Waits until the booking is CONFIRMED or PAYMENT_FAILED and returns it. */
+function settle(traveller: Traveller, bookingId: string): Promise<JsonBody> {
+  return eventually(
+    `booking ${bookingId} to end CONFIRMED or PAYMENT_FAILED`,
+    async () => {
+      const current = await bookingOf(traveller, bookingId);
+      return SETTLED.includes(current.status) ? current : undefined;
+    },
+    { timeoutMs: 60_000, intervalMs: 250 },
+  );
+}
 
 async function waitForMail(p: Platform, dedupeKey: string) {
   await p.smtp.waitFor((messages) => mailsOf(messages, dedupeKey).length > 0, 30_000);

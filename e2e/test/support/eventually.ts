@@ -6,13 +6,14 @@
 export async function eventually<T>(
   what: string,
   probe: () => T | Promise<T>,
-  options: { timeoutMs?: number; intervalMs?: number } = {},
+  options: { timeoutMs?: number; intervalMs?: number; signal?: AbortSignal } = {},
 ): Promise<NonNullable<T>> {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const intervalMs = options.intervalMs ?? 100;
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
+    options.signal?.throwIfAborted();
     try {
       const value = await probe();
       if (value) return value as NonNullable<T>;

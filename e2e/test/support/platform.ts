@@ -204,10 +204,11 @@ export async function startPlatform(
     const running = children.get(service);
     if (running && isRunning(running)) throw new Error(`${service} is already running`);
     const child = spawnService(service);
+    const startUp = new AbortController();
     const ready = eventually(
       `${service} to be ready at ${url[service]}/readyz`,
       async () => (await fetch(`${url[service]}/readyz`)).status === 200,
-      { timeoutMs: READY_TIMEOUT_MS, intervalMs: 200 },
+      { timeoutMs: READY_TIMEOUT_MS, intervalMs: 200, signal: startUp.signal },
     );
     const died = child.exited.then(() => {
       throw new Error(`${service} exited during start-up (see ${logFile(service)})`);
@@ -215,7 +216,11 @@ export async function startPlatform(
     // Whichever loses the race settles later; it must not surface as an unhandled rejection.
     ready.catch(() => undefined);
     died.catch(() => undefined);
-    await Promise.race([ready, died]);
+    try {
+      await Promise.race([ready, died]);
+    } finally {
+      startUp.abort();
+    }
   };
 
   const kill = async (service: ServiceName, signal: NodeJS.Signals = 'SIGKILL') => {
