@@ -4,7 +4,7 @@ import { ScalingScheduleController } from '../../src/controller/controller.js';
 import { FINALIZER, ORIGINAL_BOUNDS_ANNOTATION } from '../../src/controller/resource.js';
 import { operatorClusterRules } from '../../src/deploy/manifests.js';
 import {
-  apis, clockAt, clusterStartMs, createBookingSchedule, createHpa, eventsAbout, installCrd,
+  apis, clockAt, clusterStartMs, createBookingSchedule, createHpa, eventsAbout, heldClockAt, installCrd,
   readSchedule, startController, waitForBounds,
 } from './support.js';
 
@@ -89,9 +89,11 @@ test('a namespace-scoped controller leaves schedules in other namespaces alone',
 test('crossing a boundary changes the bounds and writes an Event', async () => {
   const ns = namespace.name;
   await createHpa(cluster, ns, 'boundary', 1, 3);
-  controller = startController(cluster, ns, { clock: clockAt(WEDNESDAY_BEFORE_17H) });
+  const time = heldClockAt(WEDNESDAY_BEFORE_17H);
+  controller = startController(cluster, ns, { clock: time.clock });
   await createBookingSchedule(cluster, ns, 'boundary');
   await waitForBounds(cluster, ns, 'boundary', [5, 10]);
+  time.release();
   await waitForBounds(cluster, ns, 'boundary', [2, 4]);
   await waitFor('a Transition event', async () => {
     const found = (await eventsAbout(cluster, ns, 'boundary')).filter((e) => e.reason === 'Transition');

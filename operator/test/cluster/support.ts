@@ -28,6 +28,21 @@ export function clockAt(instant: string): () => Date {
  * A controller that watches only the test's namespace: other test files run controllers (with
  * other clocks) in the same cluster at the same time, and must not reconcile each other's schedules.
  */
+/**
+ * A clock held at `instant` until `release()`, then running at normal speed from there: a test
+ * sees the state before a boundary however slow the machine is, then lets the boundary come.
+ */
+export function heldClockAt(instant: string): { clock: () => Date; release(): void } {
+  const start = Date.parse(instant);
+  let releasedAt: number | undefined;
+  return {
+    clock: () => new Date(releasedAt === undefined ? start : start + Date.now() - releasedAt),
+    release: () => {
+      releasedAt ??= Date.now();
+    },
+  };
+}
+
 export function startController(
   cluster: TestCluster,
   namespace: string,
