@@ -4,6 +4,7 @@ export * from './metrics.js';
 export * from './health.js';
 export * from './errors.js';
 export * from './validation.js';
+export * from './idempotency-key.js';
 export * from './app.js';
 export * from './server.js';
 export * from './db.js';
