@@ -7,8 +7,8 @@ import {
   parseParams,
   parseQuery,
   requireAuth,
+  requireIdempotencyKey,
   requireInternalToken,
-  validationFailed,
   type Pool,
   type TokenVerifier,
 } from '@tourkit/kit';
@@ -80,10 +80,6 @@ const upcomingQuerySchema = z.object({
 
 const internalListQuerySchema = z.object({ user: uuid, tour: uuid });
 
-const idempotencyKeySchema = z
-  .string({ message: 'the Idempotency-Key header is required' })
-  .regex(/^[\x21-\x7e]{1,255}$/, 'must be 1 to 255 visible ASCII characters');
-
 /** The request a route works on; the traveller's country comes from the body, else the token, else the default. */
 function bookingRequest(req: Request, defaultCountry: string): BookingRequest {
   const body = parseBody(req, bookingRequestSchema);
@@ -95,17 +91,6 @@ function bookingRequest(req: Request, defaultCountry: string): BookingRequest {
     promoCode: body.promoCode,
     country,
   };
-}
-
-function idempotencyKey(req: Request): string {
-  const result = idempotencyKeySchema.safeParse(req.get('idempotency-key'));
-  if (!result.success) {
-    throw validationFailed(
-      [{ field: 'Idempotency-Key', message: result.error.issues[0]?.message ?? 'invalid' }],
-      'Invalid request headers.',
-    );
-  }
-  return result.data;
 }
 
 function internalView(booking: Booking) {
@@ -136,7 +121,7 @@ export function bookingRoutes(deps: RouteDeps): Router {
   v1.post('/bookings/calculate-price', quote);
 
   v1.post('/bookings', async (req, res) => {
-    const key = idempotencyKey(req);
+    const key = requireIdempotencyKey(req);
     const request = bookingRequest(req, deps.defaultCountry);
     const result = await service.create(currentUser(req).id, key, request);
     if (result.replayed) res.setHeader('idempotent-replayed', 'true');

@@ -188,7 +188,9 @@ describe('booking ↔ payment through the queue', () => {
     await eventually(async () => (await getBooking(created.id)).paymentAttempts >= 2);
     await h.simulator({ failureRate: 0 });
     const confirmed = await settled(created.id, 'CONFIRMED');
-    expect(confirmed.paymentAttempts).toBeGreaterThanOrEqual(3);
+    // An attempt is counted when it starts: the second may already have been under way (and so
+    // succeed) when the provider recovered. At least the first one failed.
+    expect(confirmed.paymentAttempts).toBeGreaterThanOrEqual(2);
     expect(confirmed.paymentAttempts).toBeLessThanOrEqual(6);
     expect(await chargesAtProvider(created.id)).toBe(1);
   });

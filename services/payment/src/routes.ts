@@ -1,4 +1,4 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Response } from 'express';
 import { z } from 'zod';
 import {
   HttpProblem,
@@ -7,8 +7,8 @@ import {
   parseBody,
   parseParams,
   parseQuery,
+  requireIdempotencyKey,
   requireInternalToken,
-  validationFailed,
 } from '@tourkit/kit';
 import type { PaymentService } from './payment-service.js';
 import type { SimulatedProvider } from './provider/simulator.js';
@@ -51,21 +51,6 @@ const refundSchema = z.strictObject({
     .optional(),
   reason: z.string().max(500).optional(),
 });
-
-const idempotencyKeySchema = z
-  .string({ message: 'the Idempotency-Key header is required' })
-  .regex(/^[\x21-\x7e]{1,255}$/, 'must be 1 to 255 visible ASCII characters');
-
-function idempotencyKey(req: Request): string {
-  const result = idempotencyKeySchema.safeParse(req.get('idempotency-key'));
-  if (!result.success) {
-    throw validationFailed(
-      [{ field: 'Idempotency-Key', message: result.error.issues[0]?.message ?? 'invalid' }],
-      'Invalid request headers.',
-    );
-  }
-  return result.data;
-}
 
 export function paymentView(payment: Payment) {
   return {
@@ -116,7 +101,7 @@ export function paymentRoutes(deps: PaymentRoutesDeps): Router {
   internal.use(requireInternalToken(deps.internalToken));
 
   internal.post('/payments', async (req, res) => {
-    const key = idempotencyKey(req);
+    const key = requireIdempotencyKey(req);
     const body = parseBody(req, chargeSchema);
     const outcome = await deps.service.charge(key, {
       ...body,
@@ -154,7 +139,7 @@ export function paymentRoutes(deps: PaymentRoutesDeps): Router {
 
   internal.post('/payments/:id/refunds', async (req, res) => {
     const { id } = parseParams(req, z.object({ id: uuid }));
-    const key = idempotencyKey(req);
+    const key = requireIdempotencyKey(req);
     const body = parseBody(req, refundSchema);
     const outcome = await deps.service.refund(id.toLowerCase(), key, {
       amountCents: body.amountCents,
