@@ -235,6 +235,10 @@ test(
           expect(mailsOf(p.smtp.messages, `booking-confirmed:${current.id}`)).toHaveLength(0);
         }
       }
+      const mine = expectStatus(await ada.api.get('/v1/bookings?limit=100'), 200, 'my bookings');
+      expect(mine.items.map((b: JsonBody) => b.id).sort()).toEqual(
+        [taken.id, ...made.map((b) => b.id)].sort(),
+      );
       const seats = made.reduce((sum, b) => sum + b.travellers, 0);
       const availability = expectStatus(
         await p.gateway.get(`/v1/tours/${future.id}/availability`),
@@ -285,5 +289,5 @@ async function chargesOf(p: Platform, bookingId: string): Promise<JsonBody[]> {
     200,
     'payments of a booking',
   );
-  return Array.isArray(body) ? body : body.items;
+  return body.items;
 }
