@@ -1,6 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -115,6 +123,12 @@ export async function startPlatform(
   name: string,
   options: PlatformOptions = {},
 ): Promise<Platform> {
+  const unbuilt = SERVICES.filter((s) => !existsSync(path.join(REPO_ROOT, mainOf(s))));
+  if (unbuilt.length > 0) {
+    throw new Error(
+      `not built: ${unbuilt.map(mainOf).join(', ')} (run \`npx tsc -b\` or \`npm test\`)`,
+    );
+  }
   const logDir = mkdtempSync(path.join(tmpdir(), `tourkit-e2e-${name}-`));
   const runPrefix = `tourkit-e2e:${name}:${randomUUID()}`;
   const internalToken = `e2e-internal-${randomUUID()}`;
@@ -176,11 +190,11 @@ export async function startPlatform(
   const spawnService = (service: ServiceName): Child => {
     const fd = openSync(logFile(service), 'a');
     writeSync(fd, `--- e2e: starting ${service} at ${new Date().toISOString()}\n`);
-    const child = spawn(
-      process.execPath,
-      ['--enable-source-maps', path.join('services', service, 'dist', 'main.js')],
-      { cwd: REPO_ROOT, env: envFor(service), stdio: ['ignore', fd, fd] },
-    );
+    const child = spawn(process.execPath, ['--enable-source-maps', mainOf(service)], {
+      cwd: REPO_ROOT,
+      env: envFor(service),
+      stdio: ['ignore', fd, fd],
+    });
     closeSync(fd);
     const entry: Child = {
       process: child,
@@ -321,6 +335,10 @@ export function withLogsOnFailure(
       throw error;
     }
   };
+}
+
+function mainOf(service: ServiceName): string {
+  return path.join('services', service, 'dist', 'main.js');
 }
 
 function isRunning(child: Child): boolean {
