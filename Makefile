@@ -9,7 +9,7 @@ export PATH := $(shell bash -c '. hack/node-env.sh >&2 && echo "$$PATH"')
 
 .PHONY: help
 help: ## List the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-20s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST) | sort -t: -k1,1 -s
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  \033[36m%-20s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST) | sort -t: -k1,1 -s
 
 # Each area of the tree keeps its own targets in mk/<area>.mk.
 include $(sort $(wildcard mk/*.mk))

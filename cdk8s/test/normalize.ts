@@ -35,7 +35,7 @@ export function withParsedJsonData(object: K8sObject): K8sObject {
   const data: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(object.data))
     data[key] = key.endsWith('.json') ? JSON.parse(value) : value;
-  return { ...object, data };
+  return { ...object, data: data as Record<string, string> };
 }
 
 export const objectKey = (o: K8sObject) => `${o.kind}/${o.metadata.name}`;

@@ -28,7 +28,7 @@ describe('retry policy (pure)', () => {
     expect(options).toMatchObject({ jobId: 'b-1', attempts: 6 });
     const bullmqDelays = [1, 2, 3, 4, 5].map((attemptsMade) =>
       Backoffs.calculate(
-        Backoffs.normalize(options.backoff),
+        Backoffs.normalize(options.backoff!)!,
         attemptsMade,
         new Error('x'),
         {} as never,

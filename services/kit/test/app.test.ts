@@ -10,6 +10,7 @@ import { HealthRegistry } from '../src/health.js';
 import { createMetrics } from '../src/metrics.js';
 import { parseBody, parseParams, parseQuery } from '../src/validation.js';
 import { memoryLogger } from './support.js';
+import type { Express, Request, Response } from 'express';
 
 function buildApp() {
   const { logger, lines } = memoryLogger();
@@ -37,7 +38,7 @@ function buildApp() {
     metrics,
     health,
     bodyLimit: '1kb',
-    routes: (app) => {
+    routes: (app: Express) => {
       app.use('/v1/tours', tours);
       app.get('/boom', () => {
         throw new Error('secret connection string postgres://admin:pw@db');
@@ -159,8 +160,8 @@ describe('createApp', () => {
       logger,
       metrics: createMetrics('ids', { defaultMetrics: false }),
       health: new HealthRegistry(),
-      routes: (app) =>
-        app.get('/deep', async (_req, res) => {
+      routes: (app: Express) =>
+        app.get('/deep', async (_req: Request, res: Response) => {
           await new Promise((resolve) => setTimeout(resolve, 5));
           logger.info('from a repository');
           res.json({});

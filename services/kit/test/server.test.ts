@@ -5,6 +5,7 @@ import { createMetrics } from '../src/metrics.js';
 import { defineConfig, loadConfig } from '../src/config.js';
 import { serverOptions, startServer } from '../src/server.js';
 import { memoryLogger } from './support.js';
+import type { Express, Request, Response } from 'express';
 
 function get(
   url: string,
@@ -50,14 +51,14 @@ describe('startServer graceful shutdown', () => {
       logger,
       metrics: createMetrics('shutdown-test', { defaultMetrics: false }),
       health,
-      routes: (app) => {
-        app.get('/slow', async (_req, res) => {
+      routes: (app: Express) => {
+        app.get('/slow', async (_req: Request, res: Response) => {
           slowStarted();
           await slowReleased;
           events.push('slow finished');
           res.json({ done: true });
         });
-        app.get('/fast', (_req, res) => {
+        app.get('/fast', (_req: Request, res: Response) => {
           res.json({ ok: true });
         });
       },

@@ -116,6 +116,16 @@ export async function startHarness(name: string, now: () => Date): Promise<Harne
     internalToken: INTERNAL_TOKEN,
     rules: defaultPricingRules,
     defaultCountry: 'FR',
+    // Review's tests only read bookings (fixtures are inserted directly), never create one.
+    payments: {
+      acceptsPayments: () => false,
+      enqueue: async () => {
+        throw new Error('review tests create no bookings through the booking API');
+      },
+      wakeOutbox: () => undefined,
+      publicUrl: 'http://127.0.0.1',
+      reservationTtlMs: 86_400_000,
+    },
   });
   const bookingServer = await startServer(bookingApp, {
     port: 0,
