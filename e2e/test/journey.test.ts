@@ -58,6 +58,13 @@ test(
         operatorEmail,
       });
 
+      // The gateway documents the services it fronts, fetched from the running processes.
+      for (const service of ['catalog', 'booking', 'review', 'user']) {
+        const document = await p.gateway.get(`/v1/openapi/${service}.yaml`);
+        expect(document.status).toBe(200);
+        expect(String(document.body)).toMatch(/^openapi: 3\.1/m);
+      }
+
       // Search through the gateway, anonymously.
       const search = expectStatus(
         await p.gateway.get('/v1/tours?destination=Paris&available=true'),
