@@ -41,6 +41,7 @@ export const options = {
     checks: ['rate>0.99'],
   },
   setupTimeout: '120s',
+  summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'],
 };
 
 export function setup() {

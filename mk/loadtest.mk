@@ -1,0 +1,13 @@
+# k6 load tests (loadtests/): against a running platform, and the scaling validator on a cluster.
+LOADTEST_BASE_URL ?= http://127.0.0.1:8080
+# A subset: make loadtest LOADTESTS="booking-peak"
+LOADTESTS ?= catalog-read-heavy booking-peak user-steady
+
+.PHONY: loadtest
+loadtest: ## k6 load tests against the running platform (make dev, or a port-forwarded gateway); summaries in loadtests/results/
+	BASE_URL=$(LOADTEST_BASE_URL) loadtests/run.sh $(LOADTESTS)
+
+.PHONY: loadtest-cluster
+loadtest-cluster: deps ## k6 against the current kube context's port-forwarded gateway while recording the HPAs; checks the scaling rules
+	npx tsc -b cdk8s loadtests
+	BASE_URL=$(LOADTEST_BASE_URL) node loadtests/dist/cli/validate-cluster.js $(if $(NAMESPACE),--namespace $(NAMESPACE))
