@@ -18,6 +18,8 @@ CNPG         ?= 0
 TOURKIT_SERVICE_MONITOR ?=
 # MAIL_CATCHER=0 leaves Mailpit out: notification then sends through SMTP_URL (put in the Secret as smtp-url).
 MAIL_CATCHER ?= 1
+# DEMO_DATA=0 leaves catalog and booking empty (SEED_DEMO_DATA=false): production. 1 seeds demo tours and promo codes.
+DEMO_DATA    ?= 1
 # Where users reach the gateway (base of booking's payment links); empty keeps http://localhost:8080 (kind).
 PUBLIC_URL   ?=
 
@@ -26,7 +28,7 @@ synth: deps ## Synthesize the Kubernetes manifests into cdk8s/dist/*.k8s.yaml
 	npx tsc -b cdk8s
 	TOURKIT_NAMESPACE=$(NAMESPACE) TOURKIT_IMAGE_TAG=$(TAG) TOURKIT_IMAGE_REGISTRY=$(REGISTRY) \
 	  TOURKIT_CNPG=$(CNPG) TOURKIT_SERVICE_MONITOR=$(TOURKIT_SERVICE_MONITOR) \
-	  TOURKIT_MAIL_CATCHER=$(MAIL_CATCHER) TOURKIT_PUBLIC_URL=$(PUBLIC_URL) \
+	  TOURKIT_MAIL_CATCHER=$(MAIL_CATCHER) TOURKIT_PUBLIC_URL=$(PUBLIC_URL) TOURKIT_DEMO_DATA=$(DEMO_DATA) \
 	  TOURKIT_OPERATOR_IMAGE=$(OPERATOR_IMAGE) node $(CDK8S_DIST)/main.js
 
 .PHONY: dashboards

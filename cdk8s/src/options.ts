@@ -41,6 +41,11 @@ export interface PlatformOptions {
     readonly image: string;
     readonly nodePort: number;
   };
+  /**
+   * SEED_DEMO_DATA of the services that seed (catalog: demo tours; booking: demo promo codes), so that a
+   * fresh kind cluster shows a catalog. Production turns it off.
+   */
+  readonly demoData: { readonly enabled: boolean };
 }
 
 export const DEFAULT_OPTIONS: PlatformOptions = {
@@ -59,6 +64,7 @@ export const DEFAULT_OPTIONS: PlatformOptions = {
   publicUrl: 'http://localhost:8080',
   supportEmail: 'support@tourkit.local',
   mailCatcher: { enabled: true, image: 'axllent/mailpit:v1.29', nodePort: 30825 },
+  demoData: { enabled: true },
 };
 
 export type PartialOptions = {
@@ -96,8 +102,8 @@ function booleanVariable(
 
 /**
  * `make synth` settings: TOURKIT_NAMESPACE, TOURKIT_IMAGE_REGISTRY, TOURKIT_IMAGE_TAG, TOURKIT_CNPG,
- * TOURKIT_SERVICE_MONITOR, TOURKIT_OPERATOR, TOURKIT_OPERATOR_IMAGE, TOURKIT_MAIL_CATCHER, TOURKIT_PUBLIC_URL;
- * unset or empty keeps the default.
+ * TOURKIT_SERVICE_MONITOR, TOURKIT_OPERATOR, TOURKIT_OPERATOR_IMAGE, TOURKIT_MAIL_CATCHER, TOURKIT_PUBLIC_URL,
+ * TOURKIT_DEMO_DATA; unset or empty keeps the default.
  */
 export function optionsFromEnvironment(env: Record<string, string | undefined>): PlatformOptions {
   const namespace = env.TOURKIT_NAMESPACE || DEFAULT_OPTIONS.namespace;
@@ -107,6 +113,7 @@ export function optionsFromEnvironment(env: Record<string, string | undefined>):
   const monitors = booleanVariable(env, 'TOURKIT_SERVICE_MONITOR');
   const operator = booleanVariable(env, 'TOURKIT_OPERATOR');
   const mailCatcher = booleanVariable(env, 'TOURKIT_MAIL_CATCHER');
+  const demoData = booleanVariable(env, 'TOURKIT_DEMO_DATA');
   const publicUrl = env.TOURKIT_PUBLIC_URL || DEFAULT_OPTIONS.publicUrl;
   if (!URL.canParse(publicUrl)) throw new Error(`TOURKIT_PUBLIC_URL: "${publicUrl}" is not a URL`);
   return resolveOptions({
@@ -118,6 +125,7 @@ export function optionsFromEnvironment(env: Record<string, string | undefined>):
     publicUrl,
     ...(cnpg === undefined ? {} : { cloudnativepg: { enabled: cnpg } }),
     ...(mailCatcher === undefined ? {} : { mailCatcher: { enabled: mailCatcher } }),
+    ...(demoData === undefined ? {} : { demoData: { enabled: demoData } }),
     ...(monitors === undefined
       ? {}
       : { serviceMonitor: { enabled: monitors }, prometheusRules: { enabled: monitors } }),

@@ -48,6 +48,8 @@ export interface ServiceSpec {
   readonly internalToken: boolean;
   /** Sends e-mail: SMTP_URL (the mail catcher, or the Secret's `smtp-url`) and the SMTP egress. */
   readonly sendsMail?: boolean;
+  /** Reads SEED_DEMO_DATA (fills an empty database with demo rows); set from the `demoData` option. */
+  readonly seedsDemoData?: boolean;
   /** Platform-wide settings it reads, from the options of the same meaning. */
   readonly sharedSettings?: readonly SharedSetting[];
   /** Its own fixed settings (ConfigMap), where production differs from or must not drift from the defaults. */
@@ -96,6 +98,7 @@ export const SERVICES: readonly ServiceSpec[] = [
     calls: [],
     verifiesTokens: true,
     internalToken: true,
+    seedsDemoData: true, // demo tours
   },
   {
     name: 'user',
@@ -117,6 +120,7 @@ export const SERVICES: readonly ServiceSpec[] = [
     calls: ['catalog', 'payment', 'notification'],
     verifiesTokens: true,
     internalToken: true,
+    seedsDemoData: true, // demo promo codes
     sharedSettings: ['PUBLIC_URL', 'SUPPORT_EMAIL'],
     // The seed's payment policy, stated here so a change of the service's defaults cannot move production.
     settings: {

@@ -61,6 +61,7 @@ function expectSameObjects(sets: string[], options: PartialOptions) {
     [['cloudnativepg.enabled=true'], { cloudnativepg: { enabled: true } }],
     [['networkPolicies.enabled=false'], { networkPolicies: { enabled: false } }],
     [['mailCatcher.enabled=false'], { mailCatcher: { enabled: false } }],
+    [['demoData.enabled=false'], { demoData: { enabled: false } }],
     [
       ['publicUrl=https://tours.example.com', 'supportEmail=ops@example.com'],
       { publicUrl: 'https://tours.example.com', supportEmail: 'ops@example.com' },

@@ -15,7 +15,7 @@ import { notificationConfigSchema } from '../../services/notification/src/config
 import { paymentConfigSchema } from '../../services/payment/src/config.js';
 import { reviewConfigSchema } from '../../services/review/src/config.js';
 import { userConfigSchema } from '../../services/user/src/config.js';
-import type { PartialOptions } from '../src/options.js';
+import { optionsFromEnvironment, type PartialOptions } from '../src/options.js';
 import {
   DB_CONNECTION_BUDGET,
   SERVICE_NAMES,
@@ -141,6 +141,39 @@ describe('settings that matter in production', () => {
     }
     expect(environmentOf('booking').DB_POOL_MAX).toBe('5');
     expect(environmentOf('payment').DB_POOL_MAX).toBe('10');
+  });
+});
+
+describe('demo data', () => {
+  const seeders = SERVICE_NAMES.filter((name) => 'SEED_DEMO_DATA' in schemas[name].shape);
+
+  it('is seeded by exactly the services whose schema reads SEED_DEMO_DATA: catalog and booking', () => {
+    expect(seeders).toEqual(['catalog', 'booking']);
+    expect(SERVICES.filter((s) => s.seedsDemoData).map((s) => s.name)).toEqual(seeders);
+  });
+
+  it('is on by default (kind): catalog seeds its tours, booking its promo codes', () => {
+    for (const name of seeders) {
+      expect(environmentOf(name).SEED_DEMO_DATA).toBe('true');
+      expect(schemas[name].parse(environmentOf(name)).SEED_DEMO_DATA).toBe(true);
+    }
+  });
+
+  it('switched off (production), is written as false, so no default of the services can seed', () => {
+    const off = { demoData: { enabled: false } };
+    for (const name of seeders) {
+      expect(environmentOf(name, off).SEED_DEMO_DATA).toBe('false');
+      expect(schemas[name].parse(environmentOf(name, off)).SEED_DEMO_DATA).toBe(false);
+    }
+  });
+
+  it('follows TOURKIT_DEMO_DATA (`make synth DEMO_DATA=0`), naming the variable when it is not a boolean', () => {
+    expect(optionsFromEnvironment({}).demoData.enabled).toBe(true);
+    expect(optionsFromEnvironment({ TOURKIT_DEMO_DATA: '0' }).demoData.enabled).toBe(false);
+    expect(optionsFromEnvironment({ TOURKIT_DEMO_DATA: '1' }).demoData.enabled).toBe(true);
+    expect(() => optionsFromEnvironment({ TOURKIT_DEMO_DATA: 'maybe' })).toThrow(
+      /TOURKIT_DEMO_DATA: expected true\/false\/1\/0\/yes\/no, got "maybe"/,
+    );
   });
 });
 

@@ -139,6 +139,8 @@ function configData(spec: ServiceSpec, options: PlatformOptions): Record<string,
   for (const callee of spec.calls)
     data[urlVariable(callee)] = `http://${callee}.${options.namespace}.svc:${CONTAINER_PORT}`;
   if (spec.sendsMail && options.mailCatcher.enabled) data.SMTP_URL = mailCatcherSmtpUrl(options);
+  // Written when off too, so a change of the services' default cannot seed production.
+  if (spec.seedsDemoData) data.SEED_DEMO_DATA = String(options.demoData.enabled);
   const shared: Record<SharedSetting, string> = {
     PUBLIC_URL: options.publicUrl,
     SUPPORT_EMAIL: options.supportEmail,
