@@ -89,6 +89,9 @@ export function defineConfig<Shape extends z.ZodRawShape>(shape: Shape) {
 
 export type BaseConfig = z.output<z.ZodObject<typeof baseConfigShape>>;
 
+/** The variables `databaseConfigShape` adds, parsed. */
+export type DatabaseConfig = z.output<z.ZodObject<ReturnType<typeof databaseConfigShape>>>;
+
 /** Validates `env` against `schema`; empty strings count as unset (a blank k8s value means "use the default"). */
 export function loadConfig<Schema extends z.ZodType>(
   schema: Schema,

@@ -106,13 +106,9 @@ async function shutdown(server: Server, options: StartServerOptions): Promise<vo
     await sleep(drainMs);
   }
   await stopHttpServer(server, (options.shutdownTimeoutSeconds ?? 25) * 1000, logger);
-  for (const closer of options.onShutdown ?? []) {
-    try {
-      await runCloser(closer);
-    } catch (error) {
-      logger.error({ err: error }, 'closer failed during shutdown');
-    }
-  }
+  await closeAll(options.onShutdown ?? [], {
+    onError: (error) => logger.error({ err: error }, 'closer failed during shutdown'),
+  });
   logger.info('shutdown complete');
 }
 
@@ -131,6 +127,26 @@ function stopHttpServer(server: Server, timeoutMs: number, logger: Logger): Prom
     });
     server.closeIdleConnections();
   });
+}
+
+/**
+ * Closes each closer in order; one failing does not stop the others. A failure goes to `onError` when
+ * given; otherwise the first one rejects the returned promise once every closer has run.
+ */
+export async function closeAll(
+  closers: readonly Closer[],
+  options: { onError?: (error: unknown) => void } = {},
+): Promise<void> {
+  const failures: unknown[] = [];
+  for (const closer of closers) {
+    try {
+      await runCloser(closer);
+    } catch (error) {
+      if (options.onError) options.onError(error);
+      else failures.push(error);
+    }
+  }
+  if (failures.length > 0) throw failures[0];
 }
 
 async function runCloser(closer: Closer): Promise<void> {

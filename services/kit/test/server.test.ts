@@ -3,7 +3,7 @@ import { createApp } from '../src/app.js';
 import { HealthRegistry } from '../src/health.js';
 import { createMetrics } from '../src/metrics.js';
 import { defineConfig, loadConfig } from '../src/config.js';
-import { serverOptions, startServer } from '../src/server.js';
+import { closeAll, serverOptions, startServer } from '../src/server.js';
 import { memoryLogger } from './support.js';
 import type { Express, Request, Response } from 'express';
 
@@ -150,5 +150,31 @@ describe('serverOptions', () => {
       drainSeconds: 5,
       shutdownTimeoutSeconds: 40,
     });
+  });
+});
+
+describe('closeAll', () => {
+  it('closes every closer in order, even after one fails, then rejects with the first failure', async () => {
+    const closed: string[] = [];
+    const closing = closeAll([
+      () => void closed.push('worker'),
+      {
+        close: () => {
+          throw new Error('cache already closed');
+        },
+      },
+      { end: async () => void closed.push('pool') },
+    ]);
+    await expect(closing).rejects.toThrow('cache already closed');
+    expect(closed).toEqual(['worker', 'pool']);
+  });
+
+  it('hands failures to onError and resolves when one is given', async () => {
+    const failures: unknown[] = [];
+    await closeAll(
+      [() => Promise.reject(new Error('first')), () => Promise.reject(new Error('second'))],
+      { onError: (error) => failures.push(error) },
+    );
+    expect(failures.map((error) => (error as Error).message)).toEqual(['first', 'second']);
   });
 });
