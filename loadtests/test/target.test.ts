@@ -1,5 +1,4 @@
 import { describe, expect, it } from '@jest/globals';
-// @ts-expect-error plain JavaScript run by k6, without type declarations
 import { envDuration, envInt, isLoopbackHost, nonLoopbackCidrs, parseHttpUrl, resolveBaseUrl } from '../scripts/lib/target.js';
 
 describe('resolveBaseUrl', () => {
