@@ -23,6 +23,13 @@ for script in "${scripts[@]}"; do
     die "no such load test: $script (have: $(cd "$root/loadtests/scripts" && ls ./*.js | sed 's|^\./||; s|\.js$||' | tr '\n' ' '))"
 done
 
+host="$(sed -E 's#^[a-z]+://(\[[^]]*\]|[^/:]*).*#\1#' <<<"$BASE_URL" | tr 'A-Z' 'a-z')"
+case "$host" in
+  127.0.0.1 | localhost | "[::1]") ;;
+  *) [ "${ALLOW_NON_LOOPBACK:-}" = 1 ] ||
+    die "BASE_URL host $host is not a loopback address (127.0.0.1, localhost, ::1): port-forward the target, or set ALLOW_NON_LOOPBACK=1" ;;
+esac
+
 if ! curl -fsS --max-time 5 "$BASE_URL/readyz" >/dev/null 2>&1; then
   die "the platform is not ready at $BASE_URL (GET /readyz failed).
   Start it first, in another terminal:   make dev

@@ -8,6 +8,6 @@ loadtest: ## k6 load tests against the running platform (make dev, or a port-for
 	BASE_URL=$(LOADTEST_BASE_URL) loadtests/run.sh $(LOADTESTS)
 
 .PHONY: loadtest-cluster
-loadtest-cluster: deps ## k6 against the current kube context's port-forwarded gateway while recording the HPAs; checks the scaling rules
+loadtest-cluster: deps ## k6 against the current kube context (gateway port-forwarded to localhost) while recording the HPAs; checks the scaling rules (LOADTEST_DURATION=5m)
 	npx tsc -b cdk8s loadtests
-	BASE_URL=$(LOADTEST_BASE_URL) node loadtests/dist/cli/validate-cluster.js $(if $(NAMESPACE),--namespace $(NAMESPACE))
+	BASE_URL=$(LOADTEST_BASE_URL) node loadtests/dist/cli/validate-cluster.js $(if $(NAMESPACE),--namespace $(NAMESPACE)) $(if $(LOADTEST_DURATION),--duration $(LOADTEST_DURATION))

@@ -78,3 +78,13 @@ describe('envInt and envDuration', () => {
     expect(() => envDuration({ DURATION: 'soon' }, 'DURATION', '30s')).toThrow(/DURATION must be a duration/);
   });
 });
+
+describe('assertLoopbackTarget (the validator CLI)', () => {
+  it('accepts loopback and refuses other hosts unless allowed', async () => {
+    const { assertLoopbackTarget } = await import('../src/cli/cli-support.js');
+    expect(() => assertLoopbackTarget('http://[::1]:8080', false)).not.toThrow();
+    expect(() => assertLoopbackTarget('http://localhost:8080', false)).not.toThrow();
+    expect(() => assertLoopbackTarget('http://10.0.0.1:8080', false)).toThrow(/10\.0\.0\.1 is not a loopback/);
+    expect(() => assertLoopbackTarget('http://10.0.0.1:8080', true)).not.toThrow();
+  });
+});

@@ -16,3 +16,18 @@ export function isExecutable(file: string): boolean {
     return false;
   }
 }
+
+/** The same rule as the k6 scripts' guard: no request (not even a readiness probe) beyond loopback. */
+export function assertLoopbackTarget(baseUrl: string, allowNonLoopback: boolean): void {
+  let host: string;
+  try {
+    host = new URL(baseUrl).hostname.toLowerCase();
+  } catch {
+    throw new Error(`BASE_URL is not a URL: ${JSON.stringify(baseUrl)}`);
+  }
+  if (!allowNonLoopback && !['127.0.0.1', 'localhost', '[::1]'].includes(host)) {
+    throw new Error(
+      `BASE_URL host ${host} is not a loopback address (127.0.0.1, localhost, ::1): port-forward the gateway, or set ALLOW_NON_LOOPBACK=1`,
+    );
+  }
+}

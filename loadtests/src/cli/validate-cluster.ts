@@ -18,7 +18,7 @@ import { startRecorder } from '../cluster-recorder.js';
 import { parseK6Summary, summarizeRun } from '../k6-summary.js';
 import { PLATFORM_PROFILES, checkScaling } from '../scaling-rules.js';
 import { formatTable, timelineTable, verdictTable } from '../table.js';
-import { isExecutable, parseDurationSeconds } from './cli-support.js';
+import { assertLoopbackTarget, isExecutable, parseDurationSeconds } from './cli-support.js';
 
 const loadtestsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SCRIPTS = ['catalog-read-heavy', 'booking-peak', 'user-steady'] as const;
@@ -35,6 +35,7 @@ const durationSeconds = parseDurationSeconds('--duration', values.duration);
 const intervalSeconds = parseDurationSeconds('--interval', values.interval);
 const settleSeconds = parseDurationSeconds('--settle', values.settle);
 const baseUrl = process.env.BASE_URL ?? 'http://127.0.0.1:8080';
+assertLoopbackTarget(baseUrl, process.env.ALLOW_NON_LOOPBACK === '1');
 
 const kc = new KubeConfig();
 kc.loadFromDefault();
