@@ -7,6 +7,7 @@ const candidates = [
   'cdk8s',
   'operator',
   'e2e',
+  'loadtests',
 ];
 
 export default {
