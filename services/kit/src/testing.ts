@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import type { Express } from 'express';
 import pg from 'pg';
 import {
   createTokenSigner,
@@ -8,6 +9,9 @@ import {
   type TokenSigner,
   type TokenVerifier,
 } from './auth.js';
+import { HealthRegistry } from './health.js';
+import { createLogger, type Logger } from './logger.js';
+import { startServer, type Closer, type ServerHandle } from './server.js';
 
 const DEFAULT_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -60,6 +64,32 @@ export async function closedPort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   if (!address || typeof address === 'string') throw new Error('could not get a port');
   return address.port;
+}
+
+export interface ListenForTestsOptions {
+  /** Behind /readyz and /health; default an empty registry. */
+  health?: HealthRegistry;
+  /** Default a silent logger. */
+  logger?: Logger;
+  /** Default a free port; give the old one to restart a service where its clients expect it. */
+  port?: number;
+  /** Run by `close()` after the server has stopped (the service's closers). */
+  onShutdown?: Closer[];
+}
+
+/** `startServer` as tests want it: on 127.0.0.1, no signal handlers; `close()` stops it gracefully. */
+export function listenForTests(
+  app: Express,
+  options: ListenForTestsOptions = {},
+): Promise<ServerHandle> {
+  return startServer(app, {
+    port: options.port ?? 0,
+    host: '127.0.0.1',
+    logger: options.logger ?? createLogger('test', 'silent'),
+    health: options.health ?? new HealthRegistry(),
+    handleSignals: false,
+    onShutdown: options.onShutdown ?? [],
+  });
 }
 
 export interface TestAuth {
