@@ -1,14 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import {
-  HealthRegistry,
-  createLogger,
-  createMetrics,
-  createPool,
+  createServiceBase,
   createServiceClient,
-  runMigrations,
-  serverOptions,
-  startServer,
+  createServicePool,
+  registerUpstreamHealth,
+  serveService,
   tokenVerifierFromConfig,
   type ServerHandle,
   type StartServiceOptions,
@@ -24,20 +21,9 @@ const DEMO_PROMO_CODES = fileURLToPath(new URL('../seed/dev-promo-codes.sql', im
 /** Loads the config, migrates, seeds when asked, starts the payment flow and serves until SIGTERM. Throws ConfigError naming a bad variable. */
 export async function startBooking(options: StartServiceOptions = {}): Promise<ServerHandle> {
   const config = loadBookingConfig(options.environment);
-  const logger = createLogger(config.SERVICE_NAME, config.LOG_LEVEL);
-  const metrics = createMetrics(config.SERVICE_NAME);
-  const health = new HealthRegistry();
-  if (config.RUN_MIGRATIONS) await runMigrations(config.DATABASE_URL, MIGRATIONS_DIR, { logger });
-  const pool = createPool(config.DATABASE_URL, {
-    name: 'db',
-    max: config.DB_POOL_MAX,
-    health,
-    logger,
-  });
-  if (config.SEED_DEMO_DATA) {
-    await pool.query(await readFile(DEMO_PROMO_CODES, 'utf8'));
-    logger.info('demo promo codes present');
-  }
+  const base = createServiceBase(config);
+  const { logger, metrics, health } = base;
+  const pool = createServicePool(base, config);
   const internalHeaders = { 'x-internal-token': config.INTERNAL_TOKEN };
   const catalogClient = createServiceClient({
     name: 'catalog',
@@ -48,9 +34,7 @@ export async function startBooking(options: StartServiceOptions = {}): Promise<S
   });
   // Not critical: with catalog down, quotes and new bookings fail but listing existing bookings
   // still works, so the pod stays in service and reports DEGRADED.
-  health.register('catalog', () => catalogClient.request('GET', '/livez', { timeoutMs: 1_000 }), {
-    critical: false,
-  });
+  registerUpstreamHealth(health, [catalogClient], { critical: false });
   const catalog = createCatalog(catalogClient);
   const payments = createPaymentFlow({
     pool,
@@ -76,8 +60,6 @@ export async function startBooking(options: StartServiceOptions = {}): Promise<S
     }),
     ...paymentFlowSettings(config),
   });
-  if (config.PAYMENT_WORKER) payments.startWorker();
-  payments.startBackground();
   const app = buildBookingApp({
     logger,
     metrics,
@@ -91,12 +73,21 @@ export async function startBooking(options: StartServiceOptions = {}): Promise<S
     defaultCountry: config.DEFAULT_COUNTRY,
     bodyLimit: config.BODY_LIMIT,
   });
-  return startServer(app, {
-    ...serverOptions(config),
-    logger,
-    health,
-    handleSignals: options.handleSignals ?? true,
+  return serveService(
     // The worker and the background loops finish their running job before the pool closes.
-    onShutdown: [() => payments.close(), pool, ...(options.onShutdown ?? [])],
-  });
+    { app, logger, health, closers: [() => payments.close(), pool] },
+    config,
+    {
+      ...options,
+      migrationsDir: MIGRATIONS_DIR,
+      beforeListen: async () => {
+        if (config.SEED_DEMO_DATA) {
+          await pool.query(await readFile(DEMO_PROMO_CODES, 'utf8'));
+          logger.info('demo promo codes present');
+        }
+        if (config.PAYMENT_WORKER) payments.startWorker();
+        payments.startBackground();
+      },
+    },
+  );
 }

@@ -1,18 +1,18 @@
 import { fileURLToPath } from 'node:url';
 import type { Express } from 'express';
 import {
-  HealthRegistry,
+  closeAll,
   createApp,
   createCache,
-  createLogger,
-  createMetrics,
   createPool,
+  createServiceBase,
+  createServicePool,
   tokenVerifierFromConfig,
   type Cache,
   type Closer,
   type Logger,
   type Pool,
-  type ServiceMetrics,
+  type ServiceBase,
 } from '@tourkit/kit';
 import type { CatalogConfig } from './config.js';
 import { TourRepository } from './db/tour-repository.js';
@@ -22,11 +22,8 @@ import { TourCatalog } from './tour-catalog.js';
 /** The service's OpenAPI document, served at /openapi.yaml (the image copies the whole service folder). */
 const OPENAPI_PATH = fileURLToPath(new URL('../openapi.yaml', import.meta.url));
 
-export interface CatalogApp {
+export interface CatalogApp extends ServiceBase {
   app: Express;
-  logger: Logger;
-  metrics: ServiceMetrics;
-  health: HealthRegistry;
   primary: Pool;
   replica: Pool;
   cache: Cache;
@@ -41,16 +38,13 @@ export function createCatalogApp(
   config: CatalogConfig,
   options: { logger?: Logger } = {},
 ): CatalogApp {
-  const name = config.SERVICE_NAME;
-  const logger = options.logger ?? createLogger(name, config.LOG_LEVEL);
-  const metrics = createMetrics(name);
-  const health = new HealthRegistry();
-  const max = config.DB_POOL_MAX;
-  const primary = createPool(config.DATABASE_URL, { name: 'db', max, health, logger });
+  const base = createServiceBase(config, options);
+  const { logger, metrics, health } = base;
+  const primary = createServicePool(base, config);
   // Always a separate read-only pool, even on the primary's URL: a write sent to it fails loudly.
   const replica = createPool(config.DATABASE_READ_URL ?? config.DATABASE_URL, {
     name: 'db-read',
-    max,
+    max: config.DB_POOL_MAX,
     readOnly: true,
     health,
     logger,
@@ -69,31 +63,20 @@ export function createCatalogApp(
   });
   const verifier = tokenVerifierFromConfig(config);
   const app = createApp({
-    name,
-    logger,
-    metrics,
-    health,
+    ...base,
     bodyLimit: config.BODY_LIMIT,
     openapiPath: OPENAPI_PATH,
     routes: catalogRoutes({ catalog, verifier, internalToken: config.INTERNAL_TOKEN }),
   });
   const closers: Closer[] = [cache, replica, primary];
   return {
+    ...base,
     app,
-    logger,
-    metrics,
-    health,
     primary,
     replica,
     cache,
     catalog,
     closers,
-    async close() {
-      for (const closer of closers) {
-        if (typeof closer === 'function') await closer();
-        else if ('close' in closer) await closer.close();
-        else await closer.end();
-      }
-    },
+    close: () => closeAll(closers),
   };
 }

@@ -1,11 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import {
-  runMigrations,
-  serverOptions,
-  startServer,
-  type StartServiceOptions,
-  type ServerHandle,
-} from '@tourkit/kit';
+import { serveService, type ServerHandle, type StartServiceOptions } from '@tourkit/kit';
 import { createCatalogApp } from './app.js';
 import { loadCatalogConfig } from './config.js';
 import { seedDemoCatalog } from './seed/demo-catalog.js';
@@ -16,20 +10,16 @@ export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta
 export async function startCatalog(options: StartServiceOptions = {}): Promise<ServerHandle> {
   const config = loadCatalogConfig(options.environment);
   const catalog = createCatalogApp(config);
-  const { logger } = catalog;
-  if (config.RUN_MIGRATIONS) await runMigrations(config.DATABASE_URL, MIGRATIONS_DIR, { logger });
-  if (config.SEED_DEMO_DATA) {
-    const inserted = await seedDemoCatalog(catalog.primary);
-    logger.info(
-      { inserted },
-      inserted > 0 ? 'demo catalog seeded' : 'catalog not empty; demo seed skipped',
-    );
-  }
-  return startServer(catalog.app, {
-    ...serverOptions(config),
-    logger,
-    health: catalog.health,
-    handleSignals: options.handleSignals ?? true,
-    onShutdown: [...catalog.closers, ...(options.onShutdown ?? [])],
+  return serveService(catalog, config, {
+    ...options,
+    migrationsDir: MIGRATIONS_DIR,
+    beforeListen: async () => {
+      if (!config.SEED_DEMO_DATA) return;
+      const inserted = await seedDemoCatalog(catalog.primary);
+      catalog.logger.info(
+        { inserted },
+        inserted > 0 ? 'demo catalog seeded' : 'catalog not empty; demo seed skipped',
+      );
+    },
   });
 }

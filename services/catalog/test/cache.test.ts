@@ -101,11 +101,10 @@ describe('cache', () => {
   });
 
   it('expires entries after CACHE_TTL_SECONDS', async () => {
-    const ttlCatalog = await startTestCatalog(
-      databaseUrl,
-      { CACHE_TTL_SECONDS: '42' },
-      catalog.auth,
-    );
+    const ttlCatalog = await startTestCatalog(databaseUrl, {
+      env: { CACHE_TTL_SECONDS: '42' },
+      auth: catalog.auth,
+    });
     try {
       await request(ttlCatalog.url).get('/v1/tours?destination=Lyon').expect(200);
       const keys = await ttlCatalog.cache.redis.keys(`${ttlCatalog.config.CACHE_PREFIX}g*search*`);
@@ -122,11 +121,10 @@ describe('cache', () => {
 describe('Redis down', () => {
   let degraded: TestCatalog;
   beforeAll(async () => {
-    degraded = await startTestCatalog(
-      databaseUrl,
-      { REDIS_URL: `redis://127.0.0.1:${await closedPort()}` },
-      catalog.auth,
-    );
+    degraded = await startTestCatalog(databaseUrl, {
+      env: { REDIS_URL: `redis://127.0.0.1:${await closedPort()}` },
+      auth: catalog.auth,
+    });
   });
   afterAll(async () => {
     await degraded.stop();

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import { runMigrations } from '@tourkit/kit';
+import { runMigrations, type Logger } from '@tourkit/kit';
 import {
   createTestAuth,
   createTestDatabase,
+  listenForTests,
   testRedisUrl,
   type TestAuth,
 } from '@tourkit/kit/testing';
@@ -16,10 +15,22 @@ export const INTERNAL_TOKEN = 'test-internal-token-0123456789';
 
 export interface TestCatalog extends CatalogApp {
   url: string;
+  port: number;
   config: CatalogConfig;
   auth: TestAuth;
   internal: { 'x-internal-token': string };
+  /** Stops listening, then closes the cache and pools (the database stays). */
   stop(): Promise<void>;
+}
+
+export interface TestCatalogOptions {
+  /** Variables over the test defaults (e.g. `INTERNAL_TOKEN`, `CACHE_TTL_SECONDS`, a dead `REDIS_URL`). */
+  env?: Record<string, string>;
+  /** Whose public key verifies tokens; default a fresh one. */
+  auth?: TestAuth;
+  /** Default a free port; the old one to restart the catalog where its clients expect it. */
+  port?: number;
+  logger?: Logger;
 }
 
 /** A fresh migrated database `tourkit_<dbName>_test` (one per test file: files run in parallel). */
@@ -29,12 +40,16 @@ export async function migratedTestDatabase(dbName: string): Promise<string> {
   return url;
 }
 
-/** A listening catalog on a test database with its own cache prefix. */
+/**
+ * The real catalog listening on a test database, with its own cache prefix. Other services' tests
+ * start it too (booking, review and gateway call it over HTTP as in production).
+ */
 export async function startTestCatalog(
   databaseUrl: string,
-  overrides: Record<string, string> = {},
-  auth: TestAuth = createTestAuth(),
+  options: TestCatalogOptions = {},
 ): Promise<TestCatalog> {
+  const auth = options.auth ?? createTestAuth();
+  const env = options.env ?? {};
   const config = loadCatalogConfig({
     DATABASE_URL: databaseUrl,
     REDIS_URL: testRedisUrl(),
@@ -42,24 +57,25 @@ export async function startTestCatalog(
     JWT_PUBLIC_KEY: auth.publicKeyPem,
     INTERNAL_TOKEN,
     LOG_LEVEL: 'silent',
-    ...overrides,
+    ...env,
   });
-  const catalog = createCatalogApp(config);
+  const catalog = createCatalogApp(config, options.logger ? { logger: options.logger } : {});
   // The cache does not queue commands while connecting; wait, so the first request already uses it.
-  if (!overrides.REDIS_URL) await waitUntilReady(catalog);
-  const server: Server = catalog.app.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as AddressInfo;
+  if (!env.REDIS_URL) await waitUntilReady(catalog);
+  const server = await listenForTests(catalog.app, {
+    health: catalog.health,
+    logger: catalog.logger,
+    onShutdown: catalog.closers,
+    ...(options.port === undefined ? {} : { port: options.port }),
+  });
   return {
     ...catalog,
     config,
     auth,
-    url: `http://127.0.0.1:${port}`,
-    internal: { 'x-internal-token': INTERNAL_TOKEN },
-    async stop() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await catalog.close();
-    },
+    url: server.url,
+    port: server.port,
+    internal: { 'x-internal-token': config.INTERNAL_TOKEN },
+    stop: () => server.close(),
   };
 }
 

@@ -1,17 +1,18 @@
 import { fileURLToPath } from 'node:url';
 import type { Express, RequestHandler } from 'express';
 import {
-  HealthRegistry,
+  closeAll,
   createApp,
   createCache,
-  createLogger,
-  createMetrics,
+  createServiceBase,
+  createServiceClient,
   notFound,
+  registerUpstreamHealth,
   tokenVerifierFromConfig,
   type Cache,
   type Closer,
   type Logger,
-  type ServiceMetrics,
+  type ServiceBase,
 } from '@tourkit/kit';
 import { identifyCaller, requireTokenOnProtectedRoutes } from './auth.js';
 import type { GatewayConfig } from './config.js';
@@ -23,11 +24,8 @@ import { ROUTES, UPSTREAMS, isUnsafePath, type Upstream } from './routing.js';
 /** The gateway's own OpenAPI document, served at /openapi.yaml and /v1/openapi/gateway.yaml. */
 const OPENAPI_PATH = fileURLToPath(new URL('../openapi.yaml', import.meta.url));
 
-export interface GatewayApp {
+export interface GatewayApp extends ServiceBase {
   app: Express;
-  logger: Logger;
-  metrics: ServiceMetrics;
-  health: HealthRegistry;
   cache: Cache;
   closers: Closer[];
   close(): Promise<void>;
@@ -51,18 +49,18 @@ export async function createGatewayApp(
   config: GatewayConfig,
   options: { logger?: Logger } = {},
 ): Promise<GatewayApp> {
-  const name = config.SERVICE_NAME;
-  const logger = options.logger ?? createLogger(name, config.LOG_LEVEL);
-  const metrics = createMetrics(name);
-  const health = new HealthRegistry();
+  const base = createServiceBase(config, options);
+  const { logger, metrics, health } = base;
   // Non-critical: without Redis the limiter fails open and the gateway keeps routing.
   const cache = createCache(config.REDIS_URL, { prefix: config.RATE_LIMIT_PREFIX, logger, health });
   const targets = upstreamUrls(config);
   // No upstream is critical, user included: tokens are verified here with the public key, so
   // browsing and booking go on while user is down; readiness failing would take every route down.
-  for (const upstream of UPSTREAMS) {
-    health.register(upstream, () => ready(targets[upstream]), { critical: false, timeoutMs: 1000 });
-  }
+  // Their /readyz, not /livez: an upstream that cannot serve counts as down from here.
+  const probes = UPSTREAMS.map((upstream) =>
+    createServiceClient({ name: upstream, baseUrl: targets[upstream], retries: 0 }),
+  );
+  registerUpstreamHealth(health, probes, { critical: false, path: '/readyz' });
   const verifier = tokenVerifierFromConfig(config);
   const openapi = openapiRoutes({
     ownSpecPath: OPENAPI_PATH,
@@ -81,10 +79,7 @@ export async function createGatewayApp(
   });
 
   const app = createApp({
-    name,
-    logger,
-    metrics,
-    health,
+    ...base,
     bodyLimit: config.BODY_LIMIT,
     openapiPath: OPENAPI_PATH,
     routes: (app: Express) => {
@@ -111,17 +106,7 @@ export async function createGatewayApp(
     },
   });
   const closers: Closer[] = [cache];
-  return {
-    app,
-    logger,
-    metrics,
-    health,
-    cache,
-    closers,
-    async close() {
-      await cache.close();
-    },
-  };
+  return { ...base, app, cache, closers, close: () => closeAll(closers) };
 }
 
 /** Runs `handler` for /v1 paths only (not mounted with app.use('/v1'), so req.path stays whole). */
@@ -130,10 +115,4 @@ function underV1(handler: RequestHandler): RequestHandler {
     if (req.path === '/v1' || req.path.startsWith('/v1/')) handler(req, res, next);
     else next();
   };
-}
-
-async function ready(baseUrl: string): Promise<void> {
-  const response = await fetch(new URL('/readyz', baseUrl), { signal: AbortSignal.timeout(1000) });
-  await response.body?.cancel();
-  if (!response.ok) throw new Error(`/readyz answered ${response.status}`);
 }

@@ -2,15 +2,15 @@ import { fileURLToPath } from 'node:url';
 import type { Express } from 'express';
 import type { Queue } from 'bullmq';
 import {
-  HealthRegistry,
+  closeAll,
   createApp,
-  createLogger,
-  createMetrics,
-  createPool,
+  createServiceBase,
   createServiceClient,
+  createServicePool,
+  type Closer,
   type Logger,
   type Pool,
-  type ServiceMetrics,
+  type ServiceBase,
 } from '@tourkit/kit';
 import type { NotificationConfig } from './config.js';
 import { createDirectory, type Directory } from './directory.js';
@@ -26,13 +26,10 @@ import { startNotificationWorker, type NotificationWorker } from './worker.js';
 /** The service's OpenAPI document, served at /openapi.yaml (the image copies the whole service folder). */
 const OPENAPI_PATH = fileURLToPath(new URL('../openapi.yaml', import.meta.url));
 
-export interface NotificationService {
+export interface NotificationService extends ServiceBase {
   app: Express;
   config: NotificationConfig;
-  logger: Logger;
-  metrics: ServiceMetrics;
   notificationMetrics: NotificationMetrics;
-  health: HealthRegistry;
   pool: Pool;
   queue: Queue;
   store: NotificationStore;
@@ -42,7 +39,8 @@ export interface NotificationService {
   /** Starts the queue worker, the recovery sweeps and the reminder scheduler in this process. */
   startWorker(): Promise<NotificationWorker>;
   runReminders(): Promise<ReminderSweepResult>;
-  /** Stops the worker (when started), the queue, the mailer and the pool. */
+  /** The worker (when started; it finishes its in-flight sends), the queue, the mailer, then the pool. */
+  closers: Closer[];
   close(): Promise<void>;
 }
 
@@ -51,15 +49,9 @@ export function buildNotificationApp(
   config: NotificationConfig,
   options: { logger?: Logger; mailer?: Mailer } = {},
 ): NotificationService {
-  const logger = options.logger ?? createLogger(config.SERVICE_NAME, config.LOG_LEVEL);
-  const metrics = createMetrics(config.SERVICE_NAME);
-  const health = new HealthRegistry();
-  const pool = createPool(config.DATABASE_URL, {
-    name: 'db',
-    max: config.DB_POOL_MAX,
-    health,
-    logger,
-  });
+  const base = createServiceBase(config, options);
+  const { logger, metrics, health } = base;
+  const pool = createServicePool(base, config);
   const queue = createNotificationQueue({
     redisUrl: config.REDIS_URL,
     prefix: config.QUEUE_PREFIX,
@@ -113,10 +105,7 @@ export function buildNotificationApp(
     runReminderSweep({ directory, notifications, within: config.REMINDER_WINDOW, logger });
 
   const app = createApp({
-    name: config.SERVICE_NAME,
-    logger,
-    metrics,
-    health,
+    ...base,
     bodyLimit: config.BODY_LIMIT,
     openapiPath: OPENAPI_PATH,
     routes: notificationRoutes({
@@ -128,13 +117,12 @@ export function buildNotificationApp(
   });
 
   let worker: NotificationWorker | undefined;
+  const closers: Closer[] = [() => worker?.close(), queue, mailer, pool];
   return {
+    ...base,
     app,
     config,
-    logger,
-    metrics,
     notificationMetrics,
-    health,
     pool,
     queue,
     store,
@@ -167,11 +155,7 @@ export function buildNotificationApp(
       });
       return worker;
     },
-    async close() {
-      await worker?.close();
-      await queue.close();
-      mailer.close();
-      await pool.end();
-    },
+    closers,
+    close: () => closeAll(closers),
   };
 }

@@ -1,15 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import type { Express } from 'express';
 import {
-  HealthRegistry,
+  closeAll,
   createApp,
-  createLogger,
-  createMetrics,
-  createPool,
+  createServiceBase,
+  createServicePool,
   type Closer,
   type Logger,
   type Pool,
-  type ServiceMetrics,
+  type ServiceBase,
 } from '@tourkit/kit';
 import type { PaymentConfig } from './config.js';
 import { createPaymentService, type PaymentService } from './payment-service.js';
@@ -19,11 +18,8 @@ import { paymentRoutes } from './routes.js';
 /** The service's OpenAPI document, served at /openapi.yaml (the image copies the whole service folder). */
 const OPENAPI_PATH = fileURLToPath(new URL('../openapi.yaml', import.meta.url));
 
-export interface PaymentApp {
+export interface PaymentApp extends ServiceBase {
   app: Express;
-  logger: Logger;
-  metrics: ServiceMetrics;
-  health: HealthRegistry;
   pool: Pool;
   service: PaymentService;
   simulator: SimulatedProvider;
@@ -43,16 +39,9 @@ export function createPaymentApp(
   config: PaymentConfig,
   options: PaymentAppOptions = {},
 ): PaymentApp {
-  const name = config.SERVICE_NAME;
-  const logger = options.logger ?? createLogger(name, config.LOG_LEVEL);
-  const metrics = createMetrics(name);
-  const health = new HealthRegistry();
-  const pool = createPool(config.DATABASE_URL, {
-    name: 'db',
-    max: config.DB_POOL_MAX,
-    health,
-    logger,
-  });
+  const base = createServiceBase(config, options);
+  const { logger, metrics, health } = base;
+  const pool = createServicePool(base, config);
   const simulator = new SimulatedProvider({
     pool,
     defaults: {
@@ -68,10 +57,7 @@ export function createPaymentApp(
   health.register('provider', () => simulator.ping(), { critical: false });
   const service = createPaymentService({ pool, provider: simulator, metrics, logger });
   const app = createApp({
-    name,
-    logger,
-    metrics,
-    health,
+    ...base,
     bodyLimit: config.BODY_LIMIT,
     openapiPath: OPENAPI_PATH,
     routes: paymentRoutes({
@@ -83,16 +69,12 @@ export function createPaymentApp(
   });
   const closers: Closer[] = [pool];
   return {
+    ...base,
     app,
-    logger,
-    metrics,
-    health,
     pool,
     service,
     simulator,
     closers,
-    async close() {
-      await pool.end();
-    },
+    close: () => closeAll(closers),
   };
 }

@@ -1,11 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import {
-  runMigrations,
-  serverOptions,
-  startServer,
-  type ServerHandle,
-  type StartServiceOptions,
-} from '@tourkit/kit';
+import { serveService, type ServerHandle, type StartServiceOptions } from '@tourkit/kit';
 import { createPaymentApp } from './app.js';
 import { loadPaymentConfig } from './config.js';
 
@@ -15,14 +9,10 @@ export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta
 export async function startPayment(options: StartServiceOptions = {}): Promise<ServerHandle> {
   const config = loadPaymentConfig(options.environment);
   const payment = createPaymentApp(config);
-  const { logger } = payment;
-  if (config.RUN_MIGRATIONS) await runMigrations(config.DATABASE_URL, MIGRATIONS_DIR, { logger });
-  logger.info({ provider: config.PAYMENT_PROVIDER }, 'payment provider selected');
-  return startServer(payment.app, {
-    ...serverOptions(config),
-    logger,
-    health: payment.health,
-    handleSignals: options.handleSignals ?? true,
-    onShutdown: [...payment.closers, ...(options.onShutdown ?? [])],
+  return serveService(payment, config, {
+    ...options,
+    migrationsDir: MIGRATIONS_DIR,
+    beforeListen: () =>
+      payment.logger.info({ provider: config.PAYMENT_PROVIDER }, 'payment provider selected'),
   });
 }

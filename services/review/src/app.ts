@@ -1,20 +1,20 @@
 import { fileURLToPath } from 'node:url';
 import type { Express } from 'express';
 import {
-  HealthRegistry,
+  closeAll,
   createApp,
-  createLogger,
-  createMetrics,
-  createPool,
   createOutboxRelay,
+  createServiceBase,
   createServiceClient,
+  createServicePool,
+  registerUpstreamHealth,
   tokenVerifierFromConfig,
   type Closer,
   type Logger,
   type OutboxRelay,
   type Pool,
+  type ServiceBase,
   type ServiceClient,
-  type ServiceMetrics,
 } from '@tourkit/kit';
 import type { ReviewConfig } from './config.js';
 import { outboxHandlers, type ReviewOutboxPayloads } from './clients.js';
@@ -23,11 +23,8 @@ import { reviewRoutes } from './routes.js';
 /** The service's OpenAPI document, served at /openapi.yaml (the image copies the whole service folder). */
 const OPENAPI_PATH = fileURLToPath(new URL('../openapi.yaml', import.meta.url));
 
-export interface ReviewApp {
+export interface ReviewApp extends ServiceBase {
   app: Express;
-  logger: Logger;
-  metrics: ServiceMetrics;
-  health: HealthRegistry;
   pool: Pool;
   outbox: OutboxRelay;
   /** Closed in this order at shutdown (the outbox loop before the pool it uses). */
@@ -43,16 +40,9 @@ export interface ReviewAppOptions {
 
 /** Builds the review service (pool, clients, outbox relay, routes) without listening or starting the relay. */
 export function createReviewApp(config: ReviewConfig, options: ReviewAppOptions = {}): ReviewApp {
-  const name = config.SERVICE_NAME;
-  const logger = options.logger ?? createLogger(name, config.LOG_LEVEL);
-  const metrics = createMetrics(name);
-  const health = new HealthRegistry();
-  const pool = createPool(config.DATABASE_URL, {
-    name: 'db',
-    max: config.DB_POOL_MAX,
-    health,
-    logger,
-  });
+  const base = createServiceBase(config, options);
+  const { logger, metrics } = base;
+  const pool = createServicePool(base, config);
   const internal = { 'x-internal-token': config.INTERNAL_TOKEN };
   const client = (service: string, baseUrl: string): ServiceClient =>
     createServiceClient({
@@ -67,12 +57,7 @@ export function createReviewApp(config: ReviewConfig, options: ReviewAppOptions 
   const notification = client('notification', config.NOTIFICATION_URL);
   // Booking down: no new review can be checked (503/502), but reading reviews works; catalog or
   // notification down: reviews are still accepted, their side effects wait in the outbox.
-  for (const [service, upstream] of Object.entries({ booking, catalog, notification })) {
-    health.register(service, () => upstream.request('GET', '/livez', { timeoutMs: 1000 }), {
-      critical: false,
-      timeoutMs: 1000,
-    });
-  }
+  registerUpstreamHealth(base.health, [booking, catalog, notification], { critical: false });
 
   const outbox = createOutboxRelay<ReviewOutboxPayloads>({
     pool,
@@ -91,10 +76,7 @@ export function createReviewApp(config: ReviewConfig, options: ReviewAppOptions 
     labelNames: ['rating'],
   });
   const app = createApp({
-    name,
-    logger,
-    metrics,
-    health,
+    ...base,
     bodyLimit: config.BODY_LIMIT,
     openapiPath: OPENAPI_PATH,
     routes: reviewRoutes({
@@ -107,17 +89,5 @@ export function createReviewApp(config: ReviewConfig, options: ReviewAppOptions 
     }),
   });
   const closers: Closer[] = [() => outbox.stop(), pool];
-  return {
-    app,
-    logger,
-    metrics,
-    health,
-    pool,
-    outbox,
-    closers,
-    async close() {
-      await outbox.stop();
-      await pool.end();
-    },
-  };
+  return { ...base, app, pool, outbox, closers, close: () => closeAll(closers) };
 }

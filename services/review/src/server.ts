@@ -1,11 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import {
-  runMigrations,
-  serverOptions,
-  startServer,
-  type ServerHandle,
-  type StartServiceOptions,
-} from '@tourkit/kit';
+import { serveService, type ServerHandle, type StartServiceOptions } from '@tourkit/kit';
 import { createReviewApp } from './app.js';
 import { loadReviewConfig } from './config.js';
 
@@ -15,14 +9,9 @@ export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta
 export async function startReview(options: StartServiceOptions = {}): Promise<ServerHandle> {
   const config = loadReviewConfig(options.environment);
   const review = createReviewApp(config);
-  const { logger } = review;
-  if (config.RUN_MIGRATIONS) await runMigrations(config.DATABASE_URL, MIGRATIONS_DIR, { logger });
-  review.outbox.start();
-  return startServer(review.app, {
-    ...serverOptions(config),
-    logger,
-    health: review.health,
-    handleSignals: options.handleSignals ?? true,
-    onShutdown: [...review.closers, ...(options.onShutdown ?? [])],
+  return serveService(review, config, {
+    ...options,
+    migrationsDir: MIGRATIONS_DIR,
+    beforeListen: () => review.outbox.start(),
   });
 }

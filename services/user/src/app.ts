@@ -1,14 +1,17 @@
 import { fileURLToPath } from 'node:url';
 import type { Express } from 'express';
 import {
+  closeAll,
   createApp,
+  createServiceBase,
+  createServicePool,
   createTokenSigner,
   publicJwkSet,
   tokenVerifierFromConfig,
-  type HealthRegistry,
+  type Closer,
   type Logger,
   type Pool,
-  type ServiceMetrics,
+  type ServiceBase,
 } from '@tourkit/kit';
 import type { UserConfig } from './config.js';
 import { createPasswordHasher, type PasswordHasher } from './domain/password.js';
@@ -19,45 +22,49 @@ import { createUserUseCases } from './users.js';
 /** The service's OpenAPI document, served at /openapi.yaml (the image copies the whole service folder). */
 const OPENAPI_PATH = fileURLToPath(new URL('../openapi.yaml', import.meta.url));
 
-export interface UserAppDeps {
-  config: UserConfig;
-  logger: Logger;
-  metrics: ServiceMetrics;
-  health: HealthRegistry;
+export interface UserApp extends ServiceBase {
+  app: Express;
   pool: Pool;
+  /** Closed in this order at shutdown. */
+  closers: Closer[];
+  close(): Promise<void>;
+}
+
+export interface UserAppOptions {
+  logger?: Logger;
+  /** Tests count the KDF runs through it. */
   hasher?: PasswordHasher;
 }
 
-/** Builds the user service's Express app; does not listen. */
-export function createUserApp(deps: UserAppDeps): Express {
-  const { config } = deps;
+/** Builds the user service (pool, token signer, routes) without listening. */
+export function createUserApp(config: UserConfig, options: UserAppOptions = {}): UserApp {
+  const base = createServiceBase(config, options);
+  const pool = createServicePool(base, config);
   const signer = createTokenSigner({
     privateKeyPem: config.JWT_PRIVATE_KEY,
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
     ttl: config.ACCESS_TOKEN_TTL_SECONDS,
   });
-  const verifier = tokenVerifierFromConfig(config);
   const users = createUserUseCases({
-    repository: createUserRepository(deps.pool),
-    hasher: deps.hasher ?? createPasswordHasher(),
+    repository: createUserRepository(pool),
+    hasher: options.hasher ?? createPasswordHasher(),
     issueAccessToken: (user) =>
       signer.sign({ id: user.id, email: user.email, roles: user.roles, country: user.country }),
     accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
   });
-  return createApp({
-    name: config.SERVICE_NAME,
-    logger: deps.logger,
-    metrics: deps.metrics,
-    health: deps.health,
+  const app = createApp({
+    ...base,
     bodyLimit: config.BODY_LIMIT,
     openapiPath: OPENAPI_PATH,
     routes: userRoutes({
       users,
-      verifier,
+      verifier: tokenVerifierFromConfig(config),
       internalToken: config.INTERNAL_TOKEN,
       jwks: publicJwkSet(config.JWT_PUBLIC_KEY),
-      metrics: deps.metrics,
+      metrics: base.metrics,
     }),
   });
+  const closers: Closer[] = [pool];
+  return { ...base, app, pool, closers, close: () => closeAll(closers) };
 }

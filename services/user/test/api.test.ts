@@ -1,6 +1,6 @@
 import { createPublicKey, verify as verifySignature } from 'node:crypto';
 import request from 'supertest';
-import { HealthRegistry, createLogger, createMetrics } from '@tourkit/kit';
+import { createLogger } from '@tourkit/kit';
 import { createUserApp } from '../src/app.js';
 import { createPasswordHasher, type PasswordHasher } from '../src/domain/password.js';
 import { INTERNAL_TOKEN, startHarness, type Harness } from './harness.js';
@@ -167,22 +167,22 @@ describe('registration and login', () => {
       verify: (hash, password) => ((kdfRuns.count += 1), real.verify(hash, password)),
       verifyAgainstDummy: (password) => ((kdfRuns.count += 1), real.verifyAgainstDummy(password)),
     };
-    const app = createUserApp({
-      config: h.config,
+    const counted = createUserApp(h.config, {
       logger: createLogger('user', 'silent'),
-      metrics: createMetrics('user', { defaultMetrics: false }),
-      health: new HealthRegistry(),
-      pool: h.pool,
       hasher: counting,
     });
-    const { user } = await register();
-    const attempt = (email: string) =>
-      request(app).post('/v1/auth/login').send({ email, password: 'not the password' });
+    try {
+      const { user } = await register();
+      const attempt = (email: string) =>
+        request(counted.app).post('/v1/auth/login').send({ email, password: 'not the password' });
 
-    expect((await attempt(user.email)).status).toBe(401);
-    expect(kdfRuns.count).toBe(1);
-    expect((await attempt(uniqueEmail('nobody'))).status).toBe(401);
-    expect(kdfRuns.count).toBe(2);
+      expect((await attempt(user.email)).status).toBe(401);
+      expect(kdfRuns.count).toBe(1);
+      expect((await attempt(uniqueEmail('nobody'))).status).toBe(401);
+      expect(kdfRuns.count).toBe(2);
+    } finally {
+      await counted.close();
+    }
   });
 
   it('logs in whatever the case of the e-mail', async () => {

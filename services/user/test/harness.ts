@@ -1,12 +1,5 @@
 import type { Express } from 'express';
-import {
-  HealthRegistry,
-  createLogger,
-  createMetrics,
-  createPool,
-  runMigrations,
-  type Pool,
-} from '@tourkit/kit';
+import { createLogger, runMigrations, type Pool } from '@tourkit/kit';
 import { createTestAuth, createTestDatabase, type TestAuth } from '@tourkit/kit/testing';
 import { createUserApp } from '../src/app.js';
 import { loadUserConfig, type UserConfig } from '../src/config.js';
@@ -35,15 +28,8 @@ export async function startHarness(name: string): Promise<Harness> {
     JWT_PUBLIC_KEY: auth.publicKeyPem,
     INTERNAL_TOKEN,
     LOG_LEVEL: 'silent',
+    DB_POOL_MAX: '4',
   });
-  const health = new HealthRegistry();
-  const pool = createPool(databaseUrl, { name: 'db', health, max: 4 });
-  const app = createUserApp({
-    config,
-    logger: createLogger('user', 'silent'),
-    metrics: createMetrics('user', { defaultMetrics: false }),
-    health,
-    pool,
-  });
-  return { app, pool, config, auth, databaseUrl, close: () => pool.end() };
+  const user = createUserApp(config, { logger: createLogger('user', 'silent') });
+  return { app: user.app, pool: user.pool, config, auth, databaseUrl, close: () => user.close() };
 }

@@ -10,7 +10,6 @@ import {
   createPool,
   createServiceClient,
   runMigrations,
-  startServer,
   type Pool,
   type ServerHandle,
 } from '@tourkit/kit';
@@ -18,6 +17,7 @@ import {
   createTestAuth,
   createTestDatabase,
   dropTestDatabase,
+  listenForTests,
   testRedisUrl,
   type TestAuth,
 } from '@tourkit/kit/testing';
@@ -27,8 +27,8 @@ import type { PaymentApp } from '../../../payment/src/app.js';
 import type { SimulatorSettingsPatch } from '../../../payment/src/provider/simulator-settings.js';
 // The real catalog service, in-process on its own test database: booking talks to it over HTTP
 // exactly as in production (GET /v1/tours/:id, POST /internal/tours/:id/seats).
-import { createCatalogApp, type CatalogApp } from '../../../catalog/src/app.js';
-import { loadCatalogConfig } from '../../../catalog/src/config.js';
+import type { CatalogApp } from '../../../catalog/src/app.js';
+import { migratedTestDatabase, startTestCatalog } from '../../../catalog/test/helpers.js';
 import { buildBookingApp } from '../../src/app.js';
 import { createCatalog } from '../../src/catalog-client.js';
 import {
@@ -40,7 +40,6 @@ import { defaultPricingRules, type PricingRules } from '../../src/pricing/index.
 
 export const INTERNAL_TOKEN = 'booking-test-internal-token';
 const bookingMigrations = fileURLToPath(new URL('../../migrations', import.meta.url));
-const catalogMigrations = fileURLToPath(new URL('../../../catalog/migrations', import.meta.url));
 
 export interface Harness {
   app: Express;
@@ -106,33 +105,16 @@ export async function startHarness(name: string, options: HarnessOptions = {}): 
   const logger = createLogger('booking-test', 'silent');
 
   const catalogDbName = `${name}_catalog`;
-  const catalogDbUrl = await createTestDatabase(catalogDbName);
-  await runMigrations(catalogDbUrl, catalogMigrations);
-  const catalog = createCatalogApp(
-    loadCatalogConfig({
-      DATABASE_URL: catalogDbUrl,
-      JWT_PUBLIC_KEY: auth.publicKeyPem,
-      INTERNAL_TOKEN,
-      CACHE_PREFIX: `test:${name}:${randomUUID()}:`,
-      LOG_LEVEL: 'silent',
-    }),
-    { logger },
-  );
-  const catalogServer: ServerHandle = await startServer(catalog.app, {
-    port: 0,
-    host: '127.0.0.1',
+  const catalog = await startTestCatalog(await migratedTestDatabase(catalogDbName), {
+    auth,
+    env: { INTERNAL_TOKEN },
     logger,
-    health: catalog.health,
-    handleSignals: false,
   });
 
   const payment = await startPaymentApp(`${name}_payment`, { logger });
-  let paymentServer: ServerHandle = await startServer(payment.app, {
-    port: 0,
-    host: '127.0.0.1',
-    logger,
+  let paymentServer: ServerHandle = await listenForTests(payment.app, {
     health: payment.health,
-    handleSignals: false,
+    logger,
   });
   const paymentPort = paymentServer.port;
 
@@ -145,7 +127,7 @@ export async function startHarness(name: string, options: HarnessOptions = {}): 
   const pool = createPool(dbUrl, { name: 'db' });
   const client = createServiceClient({
     name: 'catalog',
-    baseUrl: catalogServer.url,
+    baseUrl: catalog.url,
     timeoutMs: 5_000,
     headers: { 'x-internal-token': INTERNAL_TOKEN },
   });
@@ -212,9 +194,9 @@ export async function startHarness(name: string, options: HarnessOptions = {}): 
     pool,
     auth,
     catalog,
-    catalogUrl: catalogServer.url,
+    catalogUrl: catalog.url,
     async createTour(overrides = {}) {
-      const response = await fetch(`${catalogServer.url}/v1/tours`, {
+      const response = await fetch(`${catalog.url}/v1/tours`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-internal-token': INTERNAL_TOKEN },
         body: JSON.stringify({
@@ -235,7 +217,7 @@ export async function startHarness(name: string, options: HarnessOptions = {}): 
       return body.id;
     },
     async bookedSeats(tourId) {
-      const response = await fetch(`${catalogServer.url}/v1/tours/${tourId}/availability`);
+      const response = await fetch(`${catalog.url}/v1/tours/${tourId}/availability`);
       return ((await response.json()) as { bookedSeats: number }).bookedSeats;
     },
     async count(table) {
@@ -250,12 +232,10 @@ export async function startHarness(name: string, options: HarnessOptions = {}): 
       await paymentServer.close();
     },
     async paymentUp() {
-      paymentServer = await startServer(payment.app, {
+      paymentServer = await listenForTests(payment.app, {
         port: paymentPort,
-        host: '127.0.0.1',
-        logger,
         health: payment.health,
-        handleSignals: false,
+        logger,
       });
     },
     flow,
@@ -269,8 +249,7 @@ export async function startHarness(name: string, options: HarnessOptions = {}): 
       await paymentServer.close();
       await payment.dispose();
       await new Promise<void>((resolve) => notificationServer.server.close(() => resolve()));
-      await catalogServer.close();
-      await catalog.close();
+      await catalog.stop();
       await pool.end();
       await dropTestDatabase(name);
       await dropTestDatabase(catalogDbName);

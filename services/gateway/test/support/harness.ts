@@ -2,26 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import {
-  HealthRegistry,
-  createLogger,
-  createMetrics,
-  createPool,
-  runMigrations,
-  startServer,
-  type Pool,
-  type ServerHandle,
-} from '@tourkit/kit';
+import { createLogger, runMigrations } from '@tourkit/kit';
 import {
   createTestAuth,
   createTestDatabase,
   dropTestDatabase,
+  listenForTests,
   testRedisUrl,
   type TestAuth,
 } from '@tourkit/kit/testing';
 // The real catalog and user services, in-process on their own test databases.
-import { createCatalogApp, type CatalogApp } from '../../../catalog/src/app.js';
-import { loadCatalogConfig } from '../../../catalog/src/config.js';
+import type { CatalogApp } from '../../../catalog/src/app.js';
+import { migratedTestDatabase, startTestCatalog } from '../../../catalog/test/helpers.js';
 import { createUserApp } from '../../../user/src/app.js';
 import { loadUserConfig } from '../../../user/src/config.js';
 import { createGatewayApp, type GatewayApp } from '../../src/app.js';
@@ -91,19 +83,11 @@ export interface RealServices {
 export async function startRealServices(name: string): Promise<RealServices> {
   const auth = createTestAuth();
   const catalogDb = `${name}_catalog`;
-  const catalogDbUrl = await createTestDatabase(catalogDb);
-  await runMigrations(catalogDbUrl, migrations('catalog'));
-  const catalog = createCatalogApp(
-    loadCatalogConfig({
-      DATABASE_URL: catalogDbUrl,
-      JWT_PUBLIC_KEY: auth.publicKeyPem,
-      INTERNAL_TOKEN,
-      CACHE_PREFIX: `test:${name}:${randomUUID()}:`,
-      LOG_LEVEL: 'silent',
-    }),
-    { logger },
-  );
-  const catalogServer = await serve(catalog.app, catalog.health);
+  const catalog = await startTestCatalog(await migratedTestDatabase(catalogDb), {
+    auth,
+    env: { INTERNAL_TOKEN },
+    logger,
+  });
 
   const userDb = `${name}_user`;
   const userDbUrl = await createTestDatabase(userDb);
@@ -114,39 +98,27 @@ export async function startRealServices(name: string): Promise<RealServices> {
     JWT_PUBLIC_KEY: auth.publicKeyPem,
     INTERNAL_TOKEN,
     LOG_LEVEL: 'silent',
+    DB_POOL_MAX: '4',
   });
-  const userHealth = new HealthRegistry();
-  const userPool: Pool = createPool(userDbUrl, { name: 'db', health: userHealth, max: 4 });
-  const userApp = createUserApp({
-    config: userConfig,
+  const user = createUserApp(userConfig, { logger });
+  const userServer = await listenForTests(user.app, {
+    health: user.health,
     logger,
-    metrics: createMetrics('user', { defaultMetrics: false }),
-    health: userHealth,
-    pool: userPool,
+    onShutdown: user.closers,
   });
-  const userServer = await serve(userApp, userHealth);
 
   return {
     auth,
     catalog,
-    catalogUrl: catalogServer.url,
+    catalogUrl: catalog.url,
     userUrl: userServer.url,
     async close() {
-      await catalogServer.close();
-      await catalog.close();
+      await catalog.stop();
       await userServer.close();
-      await userPool.end();
       await dropTestDatabase(catalogDb);
       await dropTestDatabase(userDb);
     },
   };
-}
-
-function serve(
-  app: Parameters<typeof startServer>[0],
-  health: HealthRegistry,
-): Promise<ServerHandle> {
-  return startServer(app, { port: 0, host: '127.0.0.1', logger, health, handleSignals: false });
 }
 
 export interface TestGateway {
@@ -172,7 +144,7 @@ export async function startGateway(
   );
   if (!env.REDIS_URL && !(await gateway.cache.ready(5000)))
     throw new Error('test Redis is not reachable');
-  const server = await serve(gateway.app, gateway.health);
+  const server = await listenForTests(gateway.app, { health: gateway.health, logger });
   return {
     gateway,
     url: server.url,

@@ -9,20 +9,22 @@ import {
   createPool,
   createServiceClient,
   runMigrations,
-  startServer,
   type Pool,
-  type ServerHandle,
 } from '@tourkit/kit';
 import {
   createTestAuth,
   createTestDatabase,
   dropTestDatabase,
+  listenForTests,
   type TestAuth,
 } from '@tourkit/kit/testing';
 // The real catalog and booking services, in-process on their own test databases: review talks to
 // them over HTTP exactly as in production.
-import { createCatalogApp, type CatalogApp } from '../../../catalog/src/app.js';
-import { loadCatalogConfig } from '../../../catalog/src/config.js';
+import {
+  migratedTestDatabase,
+  startTestCatalog,
+  type TestCatalog,
+} from '../../../catalog/test/helpers.js';
 import { buildBookingApp } from '../../../booking/src/app.js';
 import { createCatalog } from '../../../booking/src/catalog-client.js';
 import { defaultPricingRules } from '../../../booking/src/pricing/index.js';
@@ -62,39 +64,17 @@ export async function startHarness(name: string, now: () => Date): Promise<Harne
   const logger = createLogger('review-test', 'silent');
 
   const catalogDb = `${name}_catalog`;
-  const catalogDbUrl = await createTestDatabase(catalogDb);
-  await runMigrations(catalogDbUrl, migrations('catalog'));
-  let catalog: CatalogApp | undefined;
-  let catalogServer: ServerHandle | undefined;
-  let catalogPort = 0;
-  const startCatalog = async () => {
-    catalog = createCatalogApp(
-      loadCatalogConfig({
-        DATABASE_URL: catalogDbUrl,
-        JWT_PUBLIC_KEY: auth.publicKeyPem,
-        INTERNAL_TOKEN,
-        CACHE_PREFIX: `test:${name}:${randomUUID()}:`,
-        LOG_LEVEL: 'silent',
-      }),
-      { logger },
-    );
-    catalogServer = await startServer(catalog.app, {
-      port: catalogPort,
-      host: '127.0.0.1',
-      logger,
-      health: catalog.health,
-      handleSignals: false,
-    });
-    catalogPort = catalogServer.port;
-  };
+  const catalogDbUrl = await migratedTestDatabase(catalogDb);
+  const catalogOptions = { auth, env: { INTERNAL_TOKEN }, logger };
+  let catalog: TestCatalog | undefined = await startTestCatalog(catalogDbUrl, catalogOptions);
+  const { url: catalogUrl, port: catalogPort } = catalog;
   const stopCatalog = async () => {
-    await catalogServer?.close();
-    await catalog?.close();
-    catalogServer = undefined;
+    await catalog?.stop();
     catalog = undefined;
   };
-  await startCatalog();
-  const catalogUrl = `http://127.0.0.1:${catalogPort}`;
+  const restartCatalog = async () => {
+    catalog = await startTestCatalog(catalogDbUrl, { ...catalogOptions, port: catalogPort });
+  };
 
   const bookingDb = `${name}_booking`;
   const bookingDbUrl = await createTestDatabase(bookingDb);
@@ -127,13 +107,7 @@ export async function startHarness(name: string, now: () => Date): Promise<Harne
       reservationTtlMs: 86_400_000,
     },
   });
-  const bookingServer = await startServer(bookingApp, {
-    port: 0,
-    host: '127.0.0.1',
-    logger,
-    health: new HealthRegistry(),
-    handleSignals: false,
-  });
+  const bookingServer = await listenForTests(bookingApp, { logger });
 
   const notifications: Notification[] = [];
   const notificationServer = await recordingNotificationServer(notifications);
@@ -157,13 +131,7 @@ export async function startHarness(name: string, now: () => Date): Promise<Harne
     { logger, now },
   );
   review.outbox.start();
-  const reviewServer = await startServer(review.app, {
-    port: 0,
-    host: '127.0.0.1',
-    logger,
-    health: review.health,
-    handleSignals: false,
-  });
+  const reviewServer = await listenForTests(review.app, { health: review.health, logger });
 
   return {
     review,
@@ -215,7 +183,7 @@ export async function startHarness(name: string, now: () => Date): Promise<Harne
       return (await response.json()) as { ratingAverage: number | null; ratingCount: number };
     },
     stopCatalog,
-    restartCatalog: startCatalog,
+    restartCatalog,
     async close() {
       await reviewServer.close();
       await review.close();
