@@ -1,7 +1,7 @@
 # The local Kubernetes control plane for cluster tests (hack/cluster, hack/tools, hack/testenv).
 
 # Jest projects whose tests need a cluster; other areas add theirs with `E2E_PROJECTS += <name>`.
-E2E_PROJECTS ?= testenv
+E2E_PROJECTS ?= testenv cdk8s operator e2e
 
 .PHONY: cluster-tools
 cluster-tools: ## Build the pinned cluster tools from Go modules into $TOURKIT_CACHE/tools (cached by version)
@@ -20,7 +20,7 @@ cluster-local-status: ## Show the local control plane's processes and their memo
 	hack/cluster/status.sh
 
 .PHONY: e2e
-e2e: deps ## Cluster tests: against $KUBECONFIG when set, else the local control plane
+e2e: deps ## End-to-end: cluster tests (KUBECONFIG, else the local control plane) and the cross-process platform tests
 	$(if $(KUBECONFIG),,hack/cluster/up.sh)
 	node --experimental-vm-modules --no-warnings=ExperimentalWarning node_modules/jest/bin/jest.js \
 	  --selectProjects $(E2E_PROJECTS)
