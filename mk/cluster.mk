@@ -22,5 +22,6 @@ cluster-local-status: ## Show the local control plane's processes and their memo
 .PHONY: e2e
 e2e: deps ## End-to-end: cluster tests (KUBECONFIG, else the local control plane) and the cross-process platform tests
 	$(if $(KUBECONFIG),,hack/cluster/up.sh)
+	npm run build
 	node --experimental-vm-modules --no-warnings=ExperimentalWarning node_modules/jest/bin/jest.js \
 	  --selectProjects $(E2E_PROJECTS)
