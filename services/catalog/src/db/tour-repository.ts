@@ -112,35 +112,31 @@ export class TourRepository {
     return findTour(this.replica, id);
   }
 
-  async count(): Promise<number> {
-    const result = await this.replica.query<{ total: number }>(
-      'SELECT count(*)::int AS total FROM tours',
-    );
-    return result.rows[0]?.total ?? 0;
+  async create(draft: TourDraft): Promise<Tour> {
+    return withTransaction(this.primary, (client) => insertTour(client, draft));
   }
 
-  async create(draft: TourDraft): Promise<Tour> {
+  /**
+   * Inserts `entries` (each with seats already booked) when the catalog has no tour, all or none.
+   * Replicas starting together each call this: the advisory lock makes the second wait for the
+   * first to commit, then see its tours and insert nothing. Returns how many tours it inserted.
+   */
+  async createAllIfEmpty(
+    entries: ReadonlyArray<{ draft: TourDraft; booked: number }>,
+  ): Promise<number> {
     return withTransaction(this.primary, async (client) => {
-      const inserted = await client.query<{ id: string }>(
-        `INSERT INTO tours (title, destination, country, description, starts_at, duration_hours, capacity,
-                            price_cents, effective_price_cents, operator_email)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-        [
-          draft.title,
-          draft.destination,
-          draft.country,
-          draft.description,
-          draft.startsAt,
-          draft.durationHours,
-          draft.capacity,
-          draft.priceCents,
-          appliedPrice(draft).priceCents,
-          draft.operatorEmail,
-        ],
-      );
-      const id = inserted.rows[0]!.id;
-      await insertSeasons(client, id, draft.seasons);
-      return (await findTour(client, id))!;
+      await client.query("SELECT pg_advisory_xact_lock(hashtext('tourkit-catalog-fill-if-empty'))");
+      const existing = await client.query('SELECT 1 FROM tours LIMIT 1');
+      if (existing.rowCount !== 0) return 0;
+      for (const { draft, booked } of entries) {
+        const tour = await insertTour(client, draft);
+        if (booked > 0) {
+          const changed = await changeSeatsWith(client, tour.id, booked);
+          if (changed.kind !== 'changed')
+            throw new Error(`cannot book ${booked} seats of "${draft.title}"`);
+        }
+      }
+      return entries.length;
     });
   }
 
@@ -249,6 +245,29 @@ export class TourRepository {
       [id, average, count],
     );
   }
+}
+
+async function insertTour(client: PoolClient, draft: TourDraft): Promise<Tour> {
+  const inserted = await client.query<{ id: string }>(
+    `INSERT INTO tours (title, destination, country, description, starts_at, duration_hours, capacity,
+                          price_cents, effective_price_cents, operator_email)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+    [
+      draft.title,
+      draft.destination,
+      draft.country,
+      draft.description,
+      draft.startsAt,
+      draft.durationHours,
+      draft.capacity,
+      draft.priceCents,
+      appliedPrice(draft).priceCents,
+      draft.operatorEmail,
+    ],
+  );
+  const id = inserted.rows[0]!.id;
+  await insertSeasons(client, id, draft.seasons);
+  return (await findTour(client, id))!;
 }
 
 async function findTour(db: Pool | PoolClient, id: string): Promise<Tour | null> {

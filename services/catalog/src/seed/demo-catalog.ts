@@ -215,14 +215,8 @@ export function demoDrafts(now: Date): Array<{ draft: TourDraft; booked: number 
 /**
  * Fills an empty catalog with demo tours (Paris and a few other destinations, several seasons,
  * one sold-out departure). A catalog that already has tours is left alone, so it is safe to call
- * on every `make dev`. Returns how many tours it inserted.
+ * on every `make dev` and from every replica at once. Returns how many tours it inserted.
  */
 export async function seedDemoCatalog(pool: Pool, now: Date = new Date()): Promise<number> {
-  const repository = new TourRepository(pool, pool);
-  if ((await repository.count()) > 0) return 0;
-  for (const { draft, booked } of demoDrafts(now)) {
-    const tour = await repository.create(draft);
-    if (booked > 0) await repository.changeSeats(tour.id, booked);
-  }
-  return DEMO_TOURS.length;
+  return new TourRepository(pool, pool).createAllIfEmpty(demoDrafts(now));
 }
