@@ -22,6 +22,8 @@ MAIL_CATCHER ?= 1
 DEMO_DATA    ?= 1
 # Where users reach the gateway (base of booking's payment links); empty keeps http://localhost:8080 (kind).
 PUBLIC_URL   ?=
+# WATCH_NAMESPACES=tourkit,other scopes the operator to those namespaces (Roles there, no ClusterRole); empty: cluster-wide.
+WATCH_NAMESPACES ?=
 
 .PHONY: synth
 synth: deps ## Synthesize the Kubernetes manifests into cdk8s/dist/*.k8s.yaml
@@ -29,7 +31,8 @@ synth: deps ## Synthesize the Kubernetes manifests into cdk8s/dist/*.k8s.yaml
 	TOURKIT_NAMESPACE=$(NAMESPACE) TOURKIT_IMAGE_TAG=$(TAG) TOURKIT_IMAGE_REGISTRY=$(REGISTRY) \
 	  TOURKIT_CNPG=$(CNPG) TOURKIT_SERVICE_MONITOR=$(TOURKIT_SERVICE_MONITOR) \
 	  TOURKIT_MAIL_CATCHER=$(MAIL_CATCHER) TOURKIT_PUBLIC_URL=$(PUBLIC_URL) TOURKIT_DEMO_DATA=$(DEMO_DATA) \
-	  TOURKIT_OPERATOR_IMAGE=$(OPERATOR_IMAGE) node $(CDK8S_DIST)/main.js
+	  TOURKIT_OPERATOR_IMAGE=$(OPERATOR_IMAGE) TOURKIT_OPERATOR_WATCH_NAMESPACES=$(WATCH_NAMESPACES) \
+	  node $(CDK8S_DIST)/main.js
 
 .PHONY: dashboards
 dashboards: deps ## Generate the Grafana dashboard JSON (cdk8s/dist/dashboards and the Helm chart's copy)

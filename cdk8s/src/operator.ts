@@ -26,7 +26,9 @@ function include(chart: Chart, object: PlainObject): ApiObject {
   const { apiVersion, kind, metadata, ...rest } = object;
   if (!apiVersion || !kind || !metadata?.name)
     throw new Error('operator manifest without apiVersion, kind or name');
-  const api = new ApiObject(chart, `${kind}-${String(metadata.name)}`, {
+  // The namespace is part of the id: in namespace-scoped mode each watched namespace has a Role of the same name.
+  const id = [kind, metadata.namespace, metadata.name].filter(Boolean).map(String).join('-');
+  const api = new ApiObject(chart, id, {
     apiVersion,
     kind,
     metadata: metadata as { name: string },
@@ -51,6 +53,7 @@ export class OperatorChart extends Chart {
       namespace: options.namespace,
       image: options.operator.image,
       replicas: options.operator.replicas,
+      watchNamespaces: [...options.operator.watchNamespaces],
     }) as unknown as PlainObject[];
     for (const object of objects)
       if (object.kind !== 'CustomResourceDefinition') include(this, object);

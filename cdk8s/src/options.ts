@@ -23,6 +23,11 @@ export interface PlatformOptions {
     readonly enabled: boolean;
     readonly image: string;
     readonly replicas: number;
+    /**
+     * Namespaces the controller watches (WATCH_NAMESPACE): a Role and RoleBinding in each instead of
+     * the ClusterRole. Empty: the whole cluster.
+     */
+    readonly watchNamespaces: readonly string[];
   };
   readonly postgres: { readonly image: string };
   readonly redis: { readonly image: string };
@@ -57,7 +62,7 @@ export const DEFAULT_OPTIONS: PlatformOptions = {
   serviceMonitor: { enabled: true },
   prometheusRules: { enabled: true },
   networkPolicies: { enabled: true },
-  operator: { enabled: true, image: 'tourkit/scaling-schedule:dev', replicas: 1 },
+  operator: { enabled: true, image: 'tourkit/scaling-schedule:dev', replicas: 1, watchNamespaces: [] },
   postgres: { image: 'postgres:17.6' },
   redis: { image: 'redis:7.4-alpine' },
   otlpEndpoint: '',
@@ -100,14 +105,28 @@ function booleanVariable(
   return value;
 }
 
+const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/** A comma-separated list of namespace names; unset or empty: []. */
+function namespaceListVariable(env: Record<string, string | undefined>, name: string): string[] {
+  const names = (env[name] ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+  for (const item of names)
+    if (!NAMESPACE_NAME.test(item)) throw new Error(`${name}: "${item}" is not a valid namespace name`);
+  return [...new Set(names)];
+}
+
 /**
  * `make synth` settings: TOURKIT_NAMESPACE, TOURKIT_IMAGE_REGISTRY, TOURKIT_IMAGE_TAG, TOURKIT_CNPG,
- * TOURKIT_SERVICE_MONITOR, TOURKIT_OPERATOR, TOURKIT_OPERATOR_IMAGE, TOURKIT_MAIL_CATCHER, TOURKIT_PUBLIC_URL,
+ * TOURKIT_SERVICE_MONITOR, TOURKIT_OPERATOR, TOURKIT_OPERATOR_IMAGE,
+ * TOURKIT_OPERATOR_WATCH_NAMESPACES (comma-separated), TOURKIT_MAIL_CATCHER, TOURKIT_PUBLIC_URL,
  * TOURKIT_DEMO_DATA; unset or empty keeps the default.
  */
 export function optionsFromEnvironment(env: Record<string, string | undefined>): PlatformOptions {
   const namespace = env.TOURKIT_NAMESPACE || DEFAULT_OPTIONS.namespace;
-  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace))
+  if (!NAMESPACE_NAME.test(namespace))
     throw new Error(`TOURKIT_NAMESPACE: "${namespace}" is not a valid namespace name`);
   const cnpg = booleanVariable(env, 'TOURKIT_CNPG');
   const monitors = booleanVariable(env, 'TOURKIT_SERVICE_MONITOR');
@@ -132,6 +151,7 @@ export function optionsFromEnvironment(env: Record<string, string | undefined>):
     operator: {
       enabled: operator ?? DEFAULT_OPTIONS.operator.enabled,
       image: env.TOURKIT_OPERATOR_IMAGE || DEFAULT_OPTIONS.operator.image,
+      watchNamespaces: namespaceListVariable(env, 'TOURKIT_OPERATOR_WATCH_NAMESPACES'),
     },
   });
 }

@@ -63,6 +63,10 @@ function expectSameObjects(sets: string[], options: PartialOptions) {
     [['mailCatcher.enabled=false'], { mailCatcher: { enabled: false } }],
     [['demoData.enabled=false'], { demoData: { enabled: false } }],
     [
+      ['operator.watchNamespaces={tourkit,staging}'],
+      { operator: { watchNamespaces: ['tourkit', 'staging'] } },
+    ],
+    [
       ['publicUrl=https://tours.example.com', 'supportEmail=ops@example.com'],
       { publicUrl: 'https://tours.example.com', supportEmail: 'ops@example.com' },
     ],

@@ -38,7 +38,9 @@ export function withParsedJsonData(object: K8sObject): K8sObject {
   return { ...object, data: data as Record<string, string> };
 }
 
-export const objectKey = (o: K8sObject) => `${o.kind}/${o.metadata.name}`;
+/** kind/namespace/name (kind/name when cluster-scoped): the operator has a Role of the same name per watched namespace. */
+export const objectKey = (o: K8sObject) =>
+  [o.kind, o.metadata.namespace, o.metadata.name].filter(Boolean).join('/');
 
 export function byKey(objects: K8sObject[]): Map<string, K8sObject> {
   const map = new Map<string, K8sObject>();

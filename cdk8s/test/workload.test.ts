@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { optionsFromEnvironment } from '../src/options.js';
 import { SERVICE_NAMES } from '../src/services.js';
 import { synthPlatform, type Json } from './synth.js';
 
@@ -214,6 +215,31 @@ describe('ScalingSchedule operator', () => {
       'utf8',
     );
     expect(parse(chartCrd)).toEqual(crds[0]);
+  });
+  it('scoped to namespaces: a Role and RoleBinding in each, no ClusterRole, WATCH_NAMESPACE set', () => {
+    const scoped = synthPlatform({ operator: { watchNamespaces: ['tourkit', 'staging'] } });
+    expect(scoped.ofKind('ClusterRole')).toHaveLength(0);
+    expect(scoped.ofKind('ClusterRoleBinding')).toHaveLength(0);
+    const grants = scoped
+      .ofKind('RoleBinding')
+      .filter((o) => o.metadata.name === 'tourkit-scaling-schedule')
+      .map((o) => [o.metadata.namespace, o.roleRef.kind, o.subjects[0].namespace]);
+    expect(grants).toEqual([
+      ['tourkit', 'Role', 'tourkit'],
+      ['staging', 'Role', 'tourkit'],
+    ]);
+    const env = scoped.find('Deployment', 'tourkit-scaling-schedule').spec.template.spec
+      .containers[0].env;
+    expect(env).toContainEqual({ name: 'WATCH_NAMESPACE', value: 'tourkit,staging' });
+  });
+  it('reads the watched namespaces from TOURKIT_OPERATOR_WATCH_NAMESPACES, naming it on a bad name', () => {
+    const read = (value?: string) =>
+      optionsFromEnvironment({ TOURKIT_OPERATOR_WATCH_NAMESPACES: value }).operator.watchNamespaces;
+    expect(read()).toEqual([]);
+    expect(read(' tourkit, staging,tourkit ')).toEqual(['tourkit', 'staging']);
+    expect(() => read('tourkit,Prod')).toThrow(
+      /TOURKIT_OPERATOR_WATCH_NAMESPACES: "Prod" is not a valid namespace name/,
+    );
   });
   it('can be left out', () => {
     const without = synthPlatform({ operator: { enabled: false } });
