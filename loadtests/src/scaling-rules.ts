@@ -2,7 +2,7 @@
  * What the traffic profiles promise about replicas under load, checked against what was recorded.
  * The numbers come from the cdk8s profiles, so a changed profile changes the check with it.
  */
-import { PeakTime, ReadHeavy, Steady, type TrafficProfile } from '@tourkit/cdk8s/dist/profiles.js';
+import { PeakTime, ReadHeavy, Steady, type TrafficProfile } from '@tourkit/cdk8s/profiles';
 import { samplesOf, type WorkloadSample } from './samples.js';
 
 export interface Verdict {

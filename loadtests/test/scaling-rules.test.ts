@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { PeakTime, ReadHeavy, Steady } from '@tourkit/cdk8s/dist/profiles.js';
+import { PeakTime, ReadHeavy, Steady } from '@tourkit/cdk8s/profiles';
 import type { WorkloadSample } from '../src/samples.js';
 import { sampleFromDeployment, sampleFromHpa } from '../src/samples.js';
 import { checkScaling } from '../src/scaling-rules.js';
