@@ -67,6 +67,8 @@ export interface RequestOptions<Schema extends z.ZodType | undefined = undefined
   /** Validates the response body; the call fails with kind `invalid-response` when it does not match. */
   schema?: Schema;
   timeoutMs?: number;
+  /** Extra attempts for this call instead of the client's `retries` (e.g. 0 for a health probe: the next probe is the retry). */
+  retries?: number;
   /** Allow retries for a non-idempotent method (e.g. a POST carrying an Idempotency-Key). */
   idempotent?: boolean;
   signal?: AbortSignal;
@@ -216,13 +218,14 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
     requestOptions: RequestOptions<z.ZodType | undefined> = {},
   ) {
     const url = buildUrl(baseUrl, path, requestOptions.query);
+    const maxRetries = requestOptions.retries ?? retries;
     for (let attemptNumber = 0; ; attemptNumber++) {
       try {
         return await attempt(method, url, requestOptions);
       } catch (error) {
         if (
           !(error instanceof UpstreamError) ||
-          attemptNumber >= retries ||
+          attemptNumber >= maxRetries ||
           !shouldRetry(method, error, requestOptions.idempotent) ||
           requestOptions.signal?.aborted
         ) {

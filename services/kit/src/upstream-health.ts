@@ -10,7 +10,11 @@ export interface UpstreamHealthOptions {
   timeoutMs?: number;
 }
 
-/** One health check per client, named after the client's service: a GET of its probe. */
+/**
+ * One health check per client, named after the client's service: a GET of its probe, tried once
+ * (the next probe is the retry; retrying inside one would also log a warning per probe while the
+ * upstream is down).
+ */
 export function registerUpstreamHealth(
   health: HealthRegistry,
   clients: readonly ServiceClient[],
@@ -18,7 +22,7 @@ export function registerUpstreamHealth(
 ): void {
   const { critical, path = '/livez', timeoutMs = 1000 } = options;
   for (const client of clients) {
-    health.register(client.name, () => client.request('GET', path, { timeoutMs }), {
+    health.register(client.name, () => client.request('GET', path, { timeoutMs, retries: 0 }), {
       critical,
       timeoutMs,
     });

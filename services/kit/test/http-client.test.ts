@@ -138,6 +138,20 @@ describe('createServiceClient (real HTTP server)', () => {
     expect(upstream.received).toHaveLength(3);
   });
 
+  it("takes a call's own retries over the client's", async () => {
+    upstream.respond((_req, res) => json(res, 503, { status: 503 }));
+    const client = createServiceClient({
+      name: 'catalog',
+      baseUrl: upstream.baseUrl,
+      retries: 2,
+      backoffMs: 1,
+    });
+    await expect(client.get('/once', { retries: 0 })).rejects.toMatchObject({ status: 503 });
+    expect(upstream.received).toHaveLength(1);
+    await expect(client.get('/more', { retries: 3 })).rejects.toMatchObject({ status: 503 });
+    expect(upstream.received).toHaveLength(5);
+  });
+
   it('never retries a POST (not idempotent), unless told it is', async () => {
     upstream.respond((_req, res) => json(res, 503, { status: 503 }));
     const client = createServiceClient({

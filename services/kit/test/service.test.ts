@@ -182,10 +182,12 @@ describe('registerUpstreamHealth (real HTTP upstreams)', () => {
   let upstream: Server;
   let upstreamUrl: string;
   let deadUrl: string;
+  const probes: string[] = [];
 
   beforeAll(async () => {
     // Alive but not ready: /livez 200, /readyz 503.
     upstream = createServer((req, res) => {
+      probes.push(req.url ?? '');
       res.writeHead(req.url === '/livez' ? 200 : 503, { 'content-type': 'application/json' });
       res.end('{}');
     });
@@ -219,5 +221,17 @@ describe('registerUpstreamHealth (real HTTP upstreams)', () => {
     const { ready, report } = await health.readiness();
     expect(report.checks.catalog).toMatchObject({ status: 'DOWN', critical: true });
     expect(ready).toBe(false);
+  });
+
+  it('asks a failing upstream once per probe, without retry warnings, whatever the client retries', async () => {
+    const { logger, lines } = memoryLogger();
+    const health = new HealthRegistry();
+    const client = createServiceClient({ name: 'catalog', baseUrl: upstreamUrl, logger });
+    registerUpstreamHealth(health, [client], { critical: true, path: '/readyz' });
+    probes.length = 0;
+    const { report } = await health.readiness();
+    expect(report.checks.catalog).toMatchObject({ status: 'DOWN' });
+    expect(probes).toEqual(['/readyz']);
+    expect(lines().filter((line) => line.msg === 'retrying upstream call')).toEqual([]);
   });
 });
