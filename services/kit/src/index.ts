@@ -20,4 +20,3 @@ export * from './jwks.js';
 export * from './countries.js';
 export * from './request-context.js';
 export { errorToProblem } from './problem-mapping.js';
-export { exportedSignalsOptions, type Tracing, type TracingOptions } from './tracing.js';
