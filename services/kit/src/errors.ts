@@ -64,10 +64,6 @@ export class HttpProblem extends Error {
   }
 }
 
-export function isHttpProblem(error: unknown): error is HttpProblem {
-  return error instanceof HttpProblem;
-}
-
 type Detail = string | undefined;
 
 export const badRequest = (detail?: Detail, errors?: FieldError[]) =>

@@ -5,7 +5,6 @@ export const PASSWORD_MIN_LENGTH = 10;
 // Long enough for any passphrase, short enough that nobody feeds megabytes to the KDF.
 export const PASSWORD_MAX_LENGTH = 256;
 
-export const DEFAULT_ROLE = 'customer';
 export const ADMIN_ROLE = 'admin';
 
 /** A user as stored, password hash included; never sent to a client as is. */
