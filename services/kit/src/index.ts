@@ -19,4 +19,5 @@ export * from './auth.js';
 export * from './jwks.js';
 export * from './countries.js';
 export * from './request-context.js';
+export * from './deadline.js';
 export { errorToProblem } from './problem-mapping.js';

@@ -1,4 +1,4 @@
-import type { ServiceMetrics } from '@tourkit/kit';
+import { withDeadline, type ServiceMetrics } from '@tourkit/kit';
 import type { Queue } from 'bullmq';
 
 export interface NotificationMetrics {
@@ -16,7 +16,12 @@ export function createNotificationMetrics(
     help: 'Jobs in the notification queue, by state (read from Redis at scrape time)',
     labelNames: ['state'],
     async collect() {
-      const counts = await withTimeout(queue.getJobCounts('waiting', 'delayed', 'active'), 1_000);
+      // Redis down: keep the last values rather than hang or fail the scrape.
+      const counts = await withDeadline(
+        queue.getJobCounts('waiting', 'delayed', 'active'),
+        1_000,
+        'queue depth timed out',
+      ).catch(() => undefined);
       if (!counts) return;
       for (const [state, count] of Object.entries(counts)) this.set({ state }, count);
     },
@@ -32,17 +37,4 @@ export function createNotificationMetrics(
       help: 'Reminder e-mails delivered (one per booking)',
     }),
   };
-}
-
-/** Resolves to undefined instead of hanging when Redis does not answer in time. */
-export async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), ms);
-  });
-  try {
-    return await Promise.race([promise.catch(() => undefined), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import type { Logger } from '@tourkit/kit';
+import { withDeadline, type Logger } from '@tourkit/kit';
 import type { NotificationRequest } from './domain/notification.js';
 import type { NotificationStore } from './notification-store.js';
 import type { NotificationMetrics } from './notification-metrics.js';
@@ -62,22 +62,11 @@ export class Notifications {
 
   private async enqueueOrLeaveToRecovery(id: string): Promise<void> {
     const timeoutMs = this.deps.enqueueTimeoutMs ?? 2_000;
-    let timer: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([
-        this.enqueue(id),
-        new Promise((_, reject) => {
-          timer = setTimeout(
-            () => reject(new Error(`Redis did not answer in ${timeoutMs} ms`)),
-            timeoutMs,
-          );
-        }),
-      ]);
+      await withDeadline(this.enqueue(id), timeoutMs, `Redis did not answer in ${timeoutMs} ms`);
     } catch (error) {
       // The row is stored: the recovery sweep enqueues it once Redis answers again.
       this.deps.logger.warn({ err: error, notificationId: id }, 'enqueue failed; left to recovery');
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

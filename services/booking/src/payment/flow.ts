@@ -5,6 +5,7 @@ import {
   asDeliveryError,
   createCircuitBreaker,
   createOutboxRelay,
+  withDeadline,
   withTransaction,
   type HealthRegistry,
   type Pool,
@@ -102,7 +103,11 @@ export function createPaymentFlow(options: PaymentFlowOptions) {
     help: 'Payment jobs waiting, delayed (retry backoff) or running',
     async collect() {
       try {
-        const counts = await queue.getJobCounts('waiting', 'delayed', 'active', 'prioritized');
+        const counts = await withDeadline(
+          queue.getJobCounts('waiting', 'delayed', 'active', 'prioritized'),
+          1_000,
+          'queue depth timed out',
+        );
         this.set(Object.values(counts).reduce((sum, n) => sum + n, 0));
       } catch {
         // Redis down: keep the last value rather than fail the scrape.
@@ -160,17 +165,11 @@ export function createPaymentFlow(options: PaymentFlowOptions) {
   const timers: NodeJS.Timeout[] = [];
 
   async function enqueue(bookingId: string): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      await Promise.race([
-        queue.add('charge', { bookingId }, paymentJobOptions(bookingId, options.retry)),
-        new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error('enqueue timed out')), ENQUEUE_TIMEOUT_MS);
-        }),
-      ]);
-    } finally {
-      clearTimeout(timer);
-    }
+    await withDeadline(
+      queue.add('charge', { bookingId }, paymentJobOptions(bookingId, options.retry)),
+      ENQUEUE_TIMEOUT_MS,
+      'enqueue timed out',
+    );
   }
 
   /** Marks overdue pay-later reservations EXPIRED and queues their seat releases. */
