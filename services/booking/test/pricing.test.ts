@@ -237,7 +237,7 @@ describe('quotePrice — properties', () => {
     vatBp: fc.integer({ min: 0, max: 5_000 }),
   });
 
-  function build(a: (typeof arbitraryInput extends fc.Arbitrary<infer T> ? T : never)): QuoteInput {
+  function build(a: typeof arbitraryInput extends fc.Arbitrary<infer T> ? T : never): QuoteInput {
     const startsAt = new Date(bookedAt.getTime() + a.daysAhead * DAY + 3_600_000);
     const day = startsAt.toISOString().slice(0, 10);
     return {
