@@ -16,8 +16,10 @@ import {
   createTestNamespace,
   getTestCluster,
   kubectl,
+  kubectlOrThrow,
   waitFor,
   type TestCluster,
+  type TestNamespace,
 } from '@tourkit/testenv';
 import { SERVICE_NAMES } from '../src/services.js';
 import { synthPlatform, type K8sObject, type Json } from './synth.js';
@@ -26,7 +28,7 @@ const MINUTE = 60_000;
 jest.setTimeout(10 * MINUTE);
 
 let cluster: TestCluster;
-let ns: { name: string; cleanup(): Promise<void> };
+let ns: TestNamespace;
 let objects: K8sObject[];
 let namespaceObject: K8sObject;
 const OPERATOR = 'tourkit-scaling-schedule';
@@ -49,12 +51,8 @@ function isolateClusterScoped(list: K8sObject[], suffix: string): K8sObject[] {
 // JSON documents: valid YAML for kubectl, with no YAML 1.1 surprises ("yes" read as a boolean).
 const toYaml = (list: K8sObject[]) => list.map((o) => `---\n${JSON.stringify(o)}\n`).join('');
 
-async function ok(args: string[], input?: string): Promise<string> {
-  const result = await kubectl(cluster, args, input === undefined ? {} : { input });
-  if (result.code !== 0)
-    throw new Error(`kubectl ${args.join(' ')} failed (${result.code}):\n${result.stderr}`);
-  return result.stdout;
-}
+const ok = (args: string[], input?: string): Promise<string> =>
+  kubectlOrThrow(cluster, args, input === undefined ? {} : { input });
 
 async function getJson(kind: string, name = ''): Promise<Json> {
   return JSON.parse(await ok(['-n', ns.name, 'get', kind, ...(name ? [name] : []), '-o', 'json']));

@@ -4,23 +4,15 @@
  * with KUBECONFIG set); without it the suite is skipped, loudly.
  */
 import { execFileSync } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
-import { toolPath } from '@tourkit/testenv';
+import { toolAvailable, toolPath } from '@tourkit/testenv';
 import type { PartialOptions } from '../src/options.js';
 import { byKey, parseManifests, withoutHelmLabels, withParsedJsonData } from './normalize.js';
 import { synthPlatform } from './synth.js';
 
 const chartDir = path.resolve(import.meta.dirname, '..', '..', 'charts', 'tourkit');
 const helm = toolPath('helm');
-const helmAvailable = (() => {
-  try {
-    accessSync(helm, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const helmAvailable = toolAvailable('helm');
 if (!helmAvailable) {
   console.warn(
     `\n!!! SKIPPING the Helm chart tests: no helm binary at ${helm}.\n` +

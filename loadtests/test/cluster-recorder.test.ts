@@ -1,11 +1,11 @@
 // The recorder against a real API server (KUBECONFIG, else the local control plane): it reads an
 // HPA's bounds and replicas and, for a workload without an HPA, its Deployment.
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { createTestNamespace, getTestCluster, kubectl, waitFor, type TestCluster } from '@tourkit/testenv';
+import { createTestNamespace, getTestCluster, kubectlOrThrow, waitFor, type TestCluster, type TestNamespace } from '@tourkit/testenv';
 import { sampleOnce } from '../src/cluster-recorder.js';
 
 let cluster: TestCluster;
-let namespace: { name: string; cleanup(): Promise<void> };
+let namespace: TestNamespace;
 
 const deployment = (name: string, replicas: number) => `
 apiVersion: apps/v1
@@ -35,8 +35,7 @@ beforeAll(async () => {
   cluster = await getTestCluster();
   namespace = await createTestNamespace(cluster, 'loadtests-recorder');
   const input = [deployment('booking', 2), deployment('user', 3), bookingHpa].join('\n---\n');
-  const applied = await kubectl(cluster, ['apply', '-f', '-'], { namespace: namespace.name, input });
-  expect(applied.stderr).toBe('');
+  await kubectlOrThrow(cluster, ['apply', '-f', '-'], { namespace: namespace.name, input });
 }, 300_000);
 
 afterAll(async () => {

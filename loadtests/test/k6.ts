@@ -4,13 +4,12 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { toolPath } from '@tourkit/testenv';
-import { isExecutable } from '../src/cli/cli-support.js';
+import { toolAvailable, toolPath } from '@tourkit/testenv';
 import { parseK6Summary, summarizeRun, type RunSummary } from '../src/k6-summary.js';
 
 export const scriptsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../scripts');
 export const k6Binary = toolPath('k6');
-export const k6Built = isExecutable(k6Binary);
+export const k6Built = toolAvailable('k6');
 
 export interface K6Run {
   exitCode: number;

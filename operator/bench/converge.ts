@@ -2,17 +2,16 @@
 // API requests per reconcile, resident memory. Baseline in the same run: a restarted controller
 // over the converged state (the no-op path) — its requests are what a resync costs.
 import { CustomObjectsApi } from '@kubernetes/client-node';
-import { createTestNamespace, getTestCluster, kubectl } from '@tourkit/testenv';
+import { createTestNamespace, getTestCluster, kubectl, kubectlOrThrow } from '@tourkit/testenv';
 import { pino } from 'pino';
 import { ScalingScheduleController } from '../src/controller/controller.js';
 import { GVR, type ScheduleObject } from '../src/controller/resource.js';
 import { bookingSchedule } from '../src/deploy/manifests.js';
-import { crdPath, hpaManifest } from '../test/cluster/support.js';
+import { hpaManifest, installCrd } from '../test/cluster/support.js';
 
 const count = Number(process.env.BENCH_SCHEDULES ?? 1000);
 const cluster = await getTestCluster();
-await kubectl(cluster, ['apply', '--server-side', '--force-conflicts', '-f', crdPath]);
-await kubectl(cluster, ['wait', '--for=condition=Established', 'crd/scalingschedules.scaling.tourkit.dev']);
+await installCrd(cluster);
 const namespace = await createTestNamespace(cluster, 'opbench');
 const ns = namespace.name;
 const items = Array.from({ length: count }, (_, i) => [
@@ -20,8 +19,7 @@ const items = Array.from({ length: count }, (_, i) => [
   bookingSchedule({ namespace: ns, name: `s-${i}`, hpaName: `hpa-${i}` }),
 ]).flat();
 for (let i = 0; i < items.length; i += 500) {
-  const r = await kubectl(cluster, ['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: items.slice(i, i + 500) }) });
-  if (r.code !== 0) throw new Error(r.stderr);
+  await kubectlOrThrow(cluster, ['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: items.slice(i, i + 500) }) });
 }
 const custom = cluster.kc.makeApiClient(CustomObjectsApi);
 const converged = async () => {

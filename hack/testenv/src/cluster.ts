@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { hackDir, localKubeconfigPath } from './paths.js';
 import { run } from './process.js';
-import { isExecutable, toolPath } from './tools.js';
+import { toolAvailable, toolPath } from './tools.js';
 
 export interface TestCluster {
   /** The kubeconfig file every tool (kubectl, helm) is pointed at. */
@@ -75,7 +75,7 @@ function singleKubeconfigFile(given: string, kc: KubeConfig): string {
 }
 
 async function ensureTool(name: 'kubectl'): Promise<void> {
-  if (isExecutable(toolPath(name))) return;
+  if (toolAvailable(name)) return;
   const built = await run(path.join(hackDir, 'tools', 'build.sh'), [name], { streamStderr: true });
   if (built.code !== 0)
     throw new Error(`hack/tools/build.sh ${name} failed:\n${built.stderr.slice(-4000)}`);

@@ -1,8 +1,8 @@
 export { getTestCluster, type TestCluster } from './cluster.js';
-export { createTestNamespace, testNamespaceLabel } from './namespace.js';
-export { kubectl } from './kubectl.js';
+export { createTestNamespace, testNamespaceLabel, type TestNamespace } from './namespace.js';
+export { kubectl, kubectlOrThrow } from './kubectl.js';
 export type { RunResult } from './process.js';
-export { toolPath, toolVersions } from './tools.js';
+export { toolAvailable, toolPath, toolVersions } from './tools.js';
 export type { ToolName, ToolVersions } from './versions.js';
 export {
   setSimulatedUsage,

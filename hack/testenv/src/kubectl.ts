@@ -13,3 +13,15 @@ export function kubectl(
     ...(opts.input === undefined ? {} : { input: opts.input }),
   });
 }
+
+/** Runs kubectl and returns its stdout; a non-zero exit throws with the command and its stderr. */
+export async function kubectlOrThrow(
+  cluster: TestCluster,
+  args: string[],
+  opts: { input?: string; namespace?: string } = {},
+): Promise<string> {
+  const result = await kubectl(cluster, args, opts);
+  if (result.code !== 0)
+    throw new Error(`kubectl ${args.join(' ')} failed (exit ${result.code}):\n${result.stderr}`);
+  return result.stdout;
+}

@@ -6,6 +6,12 @@ import { waitFor } from './wait.js';
 
 export const testNamespaceLabel = 'tourkit.dev/test';
 
+export interface TestNamespace {
+  readonly name: string;
+  /** Deletes the namespace (in the background) and its simulated usage. */
+  cleanup(): Promise<void>;
+}
+
 /**
  * A namespace of the test's own, labelled `tourkit.dev/test=true` (and its prefix), ready for
  * pods (its default ServiceAccount exists). Where kwok simulates usage, its pods start at an
@@ -14,7 +20,7 @@ export const testNamespaceLabel = 'tourkit.dev/test';
 export async function createTestNamespace(
   cluster: TestCluster,
   prefix: string,
-): Promise<{ name: string; cleanup(): Promise<void> }> {
+): Promise<TestNamespace> {
   const core = cluster.kc.makeApiClient(CoreV1Api);
   const name = testNamespaceName(prefix);
   await core.createNamespace({

@@ -12,12 +12,12 @@ export function toolVersions(): ToolVersions {
 }
 
 /** ${TOURKIT_CACHE}/tools/<name>-<version>/<name>, where hack/tools/build.sh puts it. */
-export function cachedToolPath(name: ToolName): string {
+function cachedToolPath(name: ToolName): string {
   const version = versionOf(name, toolVersions());
   return path.join(cacheDir(), 'tools', `${name}-${version}`, name);
 }
 
-export function isExecutable(file: string): boolean {
+function isExecutable(file: string): boolean {
   try {
     accessSync(file, constants.X_OK);
     return true;
@@ -43,4 +43,9 @@ export function toolPath(name: ToolName): string {
     if (onPath) return onPath;
   }
   return cachedToolPath(name);
+}
+
+/** Whether `toolPath(name)` is there to run (tests that need helm or k6 skip, loudly, without it). */
+export function toolAvailable(name: ToolName): boolean {
+  return isExecutable(toolPath(name));
 }

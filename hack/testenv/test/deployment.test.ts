@@ -1,10 +1,16 @@
 import { CoreV1Api } from '@kubernetes/client-node';
-import { createTestNamespace, getTestCluster, kubectl, type TestCluster } from '../src/index.js';
+import {
+  createTestNamespace,
+  getTestCluster,
+  kubectl,
+  type TestCluster,
+  type TestNamespace,
+} from '../src/index.js';
 import { fakeNodeNames, isFakeNode, pauseDeployment } from './support/workload.js';
 
 const clusterStartMs = 60 * 60_000; // a cold first run builds the tools
 let cluster: TestCluster;
-let namespace: { name: string; cleanup(): Promise<void> };
+let namespace: TestNamespace;
 
 beforeAll(async () => {
   cluster = await getTestCluster();

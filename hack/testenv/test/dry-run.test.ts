@@ -1,7 +1,13 @@
-import { createTestNamespace, getTestCluster, kubectl, type TestCluster } from '../src/index.js';
+import {
+  createTestNamespace,
+  getTestCluster,
+  kubectl,
+  type TestCluster,
+  type TestNamespace,
+} from '../src/index.js';
 
 let cluster: TestCluster;
-let namespace: { name: string; cleanup(): Promise<void> };
+let namespace: TestNamespace;
 
 beforeAll(async () => {
   cluster = await getTestCluster();

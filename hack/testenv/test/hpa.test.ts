@@ -11,6 +11,7 @@ import {
   setSimulatedUsage,
   simulatedUsageAvailable,
   waitFor,
+  type TestNamespace,
 } from '../src/index.js';
 import { fakeNodeNames, pauseDeployment } from './support/workload.js';
 
@@ -56,7 +57,7 @@ function hpaManifest(target: string): string {
 }
 
 describeWithSimulatedUsage('HorizontalPodAutoscaler driven by metrics-server', () => {
-  let namespace: { name: string; cleanup(): Promise<void> };
+  let namespace: TestNamespace;
   const apps = cluster.kc.makeApiClient(AppsV1Api);
   const autoscaling = cluster.kc.makeApiClient(AutoscalingV2Api);
   let lastHpa: V2HorizontalPodAutoscaler | undefined;

@@ -13,12 +13,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
-import { toolPath } from '@tourkit/testenv';
+import { toolAvailable, toolPath } from '@tourkit/testenv';
 import { startRecorder } from '../cluster-recorder.js';
 import { parseK6Summary, summarizeRun } from '../k6-summary.js';
 import { PLATFORM_PROFILES, checkScaling } from '../scaling-rules.js';
 import { formatTable, timelineTable, verdictTable } from '../table.js';
-import { assertLoopbackTarget, isExecutable, parseDurationSeconds } from './cli-support.js';
+import { assertLoopbackTarget, parseDurationSeconds } from './cli-support.js';
 
 const loadtestsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SCRIPTS = ['catalog-read-heavy', 'booking-peak', 'user-steady'] as const;
@@ -53,7 +53,7 @@ try {
 }
 
 const k6 = toolPath('k6');
-if (!isExecutable(k6)) {
+if (!toolAvailable('k6')) {
   console.error(`k6 is not built (${k6}): run hack/tools/build.sh k6 (or make cluster-tools)`);
   process.exit(2);
 }

@@ -1,5 +1,5 @@
 // The controller against a real control plane (hack/cluster, or any cluster KUBECONFIG names).
-import { createTestNamespace, getTestCluster, kubectl, waitFor, type TestCluster } from '@tourkit/testenv';
+import { createTestNamespace, getTestCluster, kubectl, kubectlOrThrow, waitFor, type TestCluster, type TestNamespace } from '@tourkit/testenv';
 import { ScalingScheduleController } from '../../src/controller/controller.js';
 import { FINALIZER, ORIGINAL_BOUNDS_ANNOTATION } from '../../src/controller/resource.js';
 import { operatorClusterRules } from '../../src/deploy/manifests.js';
@@ -15,7 +15,7 @@ const SATURDAY_NOON = '2026-06-13T10:00:00Z'; // weekend: 7–15
 const testMs = 90_000;
 
 let cluster: TestCluster;
-let namespace: { name: string; cleanup(): Promise<void> };
+let namespace: TestNamespace;
 let controller: ScalingScheduleController | undefined;
 
 beforeAll(async () => {
@@ -215,8 +215,8 @@ test('a no-op reconcile makes no API write', async () => {
   const noopsBefore = await noopCount(controller);
   const writesBefore = controller.kubeConfig.writes();
   // Touch the schedule and the HPA without changing anything the controller manages.
-  await kubectl(cluster, ['label', 'scalingschedule', 'noop', 'touched=yes'], { namespace: ns });
-  await kubectl(cluster, ['label', 'hpa', 'noop', 'touched=yes'], { namespace: ns });
+  await kubectlOrThrow(cluster, ['label', 'scalingschedule', 'noop', 'touched=yes'], { namespace: ns });
+  await kubectlOrThrow(cluster, ['label', 'hpa', 'noop', 'touched=yes'], { namespace: ns });
   await waitFor('two reconciles', async () => ((await noopCount(controller!)) >= noopsBefore + 2 ? true : undefined), { intervalMs: 100 });
   await controller.idle();
   expect(controller.kubeConfig.writes()).toBe(writesBefore);

@@ -1,5 +1,5 @@
 import { AutoscalingV2Api, CustomObjectsApi, EventsV1Api } from '@kubernetes/client-node';
-import { kubectl, waitFor, type TestCluster } from '@tourkit/testenv';
+import { kubectlOrThrow, waitFor, type TestCluster } from '@tourkit/testenv';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { ScalingScheduleController, type ControllerOptions } from '../../src/controller/controller.js';
@@ -7,15 +7,11 @@ import { GVR, type ScheduleObject } from '../../src/controller/resource.js';
 import { bookingSchedule } from '../../src/deploy/manifests.js';
 
 export const clusterStartMs = 60 * 60_000; // a cold first run builds the tools
-export const crdPath = fileURLToPath(new URL('../../config/crd/scalingschedules.yaml', import.meta.url));
+const crdPath = fileURLToPath(new URL('../../config/crd/scalingschedules.yaml', import.meta.url));
 
 export async function installCrd(cluster: TestCluster): Promise<void> {
-  const applied = await kubectl(cluster, ['apply', '--server-side', '--force-conflicts', '-f', crdPath]);
-  if (applied.code !== 0) throw new Error(`CRD not applied: ${applied.stderr}`);
-  const established = await kubectl(cluster, [
-    'wait', '--for=condition=Established', '--timeout=60s', 'crd/scalingschedules.scaling.tourkit.dev',
-  ]);
-  if (established.code !== 0) throw new Error(`CRD not established: ${established.stderr}`);
+  await kubectlOrThrow(cluster, ['apply', '--server-side', '--force-conflicts', '-f', crdPath]);
+  await kubectlOrThrow(cluster, ['wait', '--for=condition=Established', '--timeout=60s', 'crd/scalingschedules.scaling.tourkit.dev']);
 }
 
 /** A clock that stands at `instant` when created and then runs at normal speed. */
@@ -24,10 +20,6 @@ export function clockAt(instant: string): () => Date {
   return () => new Date(Date.now() + offset);
 }
 
-/**
- * A controller that watches only the test's namespace: other test files run controllers (with
- * other clocks) in the same cluster at the same time, and must not reconcile each other's schedules.
- */
 /**
  * A clock held at `instant` until `release()`, then running at normal speed from there: a test
  * sees the state before a boundary however slow the machine is, then lets the boundary come.
@@ -43,6 +35,10 @@ export function heldClockAt(instant: string): { clock: () => Date; release(): vo
   };
 }
 
+/**
+ * A controller that watches only the test's namespace: other test files run controllers (with
+ * other clocks) in the same cluster at the same time, and must not reconcile each other's schedules.
+ */
 export function startController(
   cluster: TestCluster,
   namespace: string,
@@ -83,16 +79,14 @@ export function hpaManifest(name: string, minReplicas: number, maxReplicas: numb
 }
 
 export async function createHpa(cluster: TestCluster, namespace: string, name: string, min: number, max: number) {
-  const result = await kubectl(cluster, ['apply', '-f', '-'], { namespace, input: hpaManifest(name, min, max) });
-  if (result.code !== 0) throw new Error(result.stderr);
+  await kubectlOrThrow(cluster, ['apply', '-f', '-'], { namespace, input: hpaManifest(name, min, max) });
 }
 
 export async function createBookingSchedule(cluster: TestCluster, namespace: string, name: string, hpaName = name) {
-  const result = await kubectl(cluster, ['apply', '-f', '-'], {
+  await kubectlOrThrow(cluster, ['apply', '-f', '-'], {
     namespace,
     input: JSON.stringify(bookingSchedule({ namespace, name, hpaName })),
   });
-  if (result.code !== 0) throw new Error(result.stderr);
 }
 
 export async function hpaBounds(cluster: TestCluster, namespace: string, name: string) {
