@@ -312,6 +312,6 @@ function canonical(value: unknown): unknown {
   return value;
 }
 
-export function sameJson(a: unknown, b: unknown): boolean {
+function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(canonical(a ?? {})) === JSON.stringify(canonical(b ?? {}));
 }

@@ -25,7 +25,7 @@ export interface WeekSummary {
 const HOUR_MS = 3_600_000;
 
 /** Monday 00:00 (local) of the week containing `date`'s local day. */
-export function mondayOf(date: LocalDate): LocalDate {
+function mondayOf(date: LocalDate): LocalDate {
   return addDays(date, -isoWeekdayIndex(date));
 }
 

@@ -122,18 +122,18 @@ const windowsOverlapCel = `a.days.exists(da, b.days.exists(db, (${weekMinuteCel(
 
 export type WindowSpec = z.output<typeof windowSchema>;
 
-export function clockMinutes(clock: string): number {
+function clockMinutes(clock: string): number {
   const [h, m] = clock.split(':').map(Number) as [number, number];
   return h * 60 + m;
 }
 
-export function windowLengthMinutes(w: Pick<WindowSpec, 'start' | 'end'>): number {
+function windowLengthMinutes(w: Pick<WindowSpec, 'start' | 'end'>): number {
   const length = (clockMinutes(w.end) - clockMinutes(w.start) + 1440) % 1440;
   return length === 0 ? 1440 : length;
 }
 
 /** Do two windows share a minute of the (wall-clock) week? */
-export function windowsOverlap(a: WindowSpec, b: WindowSpec): boolean {
+function windowsOverlap(a: WindowSpec, b: WindowSpec): boolean {
   const week = 7 * 1440;
   return a.days.some((da) =>
     b.days.some((db) => {

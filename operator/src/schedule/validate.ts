@@ -8,7 +8,7 @@ export interface FieldError {
 
 export type Validation<T> = { ok: true; value: T } | { ok: false, errors: FieldError[] };
 
-export function formatPath(prefix: string, path: readonly PropertyKey[]): string {
+function formatPath(prefix: string, path: readonly PropertyKey[]): string {
   return path.reduce<string>(
     (text, key) => (typeof key === 'number' ? `${text}[${key}]` : `${text}.${String(key)}`),
     prefix,
