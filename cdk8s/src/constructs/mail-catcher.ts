@@ -2,6 +2,7 @@ import { k8s } from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import { labels, selectorLabels } from '../labels.js';
 import type { PlatformOptions } from '../options.js';
+import { restrictedSecurityContext } from './security-context.js';
 
 export const MAIL_CATCHER = 'mailpit';
 export const MAIL_CATCHER_SMTP_PORT = 1025;
@@ -103,15 +104,7 @@ export class MailCatcher extends Construct {
                   periodSeconds: 10,
                   failureThreshold: 3,
                 },
-                securityContext: {
-                  allowPrivilegeEscalation: false,
-                  readOnlyRootFilesystem: true,
-                  runAsNonRoot: true,
-                  runAsUser: MAIL_CATCHER_UID,
-                  runAsGroup: MAIL_CATCHER_UID,
-                  capabilities: { drop: ['ALL'] },
-                  seccompProfile: { type: 'RuntimeDefault' },
-                },
+                securityContext: restrictedSecurityContext(MAIL_CATCHER_UID),
                 // Its message database is a temporary SQLite file.
                 volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
               },

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { labels, PART_OF } from '../labels.js';
 import type { PlatformOptions } from '../options.js';
 import type { DatabaseSpec } from '../services.js';
+import { restrictedSecurityContext } from './security-context.js';
 
 export const POSTGRES_PORT = 5432;
 export const POSTGRES_USER = 'tourkit';
@@ -213,13 +214,7 @@ function postgresPodSpec(
         startupProbe: { ...isReady, periodSeconds: 2, failureThreshold: 150 },
         readinessProbe: { ...isReady, periodSeconds: 5, failureThreshold: 2 },
         livenessProbe: { ...isReady, periodSeconds: 10, failureThreshold: 6 },
-        securityContext: {
-          allowPrivilegeEscalation: false,
-          readOnlyRootFilesystem: true,
-          runAsNonRoot: true,
-          capabilities: { drop: ['ALL'] },
-          seccompProfile: { type: 'RuntimeDefault' },
-        },
+        securityContext: restrictedSecurityContext(),
         volumeMounts: [
           { name: 'data', mountPath: '/var/lib/postgresql/data' },
           { name: 'run', mountPath: '/var/run/postgresql' },

@@ -2,6 +2,7 @@ import { k8s } from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import { labels, selectorLabels } from '../labels.js';
 import type { PlatformOptions } from '../options.js';
+import { restrictedSecurityContext } from './security-context.js';
 
 export const REDIS_PORT = 6379;
 /** uid/gid of the `redis` user in the official image. */
@@ -63,13 +64,7 @@ export class Redis extends Construct {
                 },
                 readinessProbe: { ...ping, periodSeconds: 5 },
                 livenessProbe: { ...ping, periodSeconds: 10, failureThreshold: 3 },
-                securityContext: {
-                  allowPrivilegeEscalation: false,
-                  readOnlyRootFilesystem: true,
-                  runAsNonRoot: true,
-                  capabilities: { drop: ['ALL'] },
-                  seccompProfile: { type: 'RuntimeDefault' },
-                },
+                securityContext: restrictedSecurityContext(),
                 volumeMounts: [{ name: 'data', mountPath: '/data' }],
               },
             ],

@@ -7,6 +7,7 @@ import type { Autoscaling, ScalingRules } from '../profiles.js';
 import { dbPoolMax, urlVariable, type ServiceSpec, type SharedSetting } from '../services.js';
 import { mailCatcherSmtpUrl } from './mail-catcher.js';
 import { databaseEndpoints, type DatabaseEndpoints } from './postgres.js';
+import { restrictedSecurityContext } from './security-context.js';
 
 export const CONTAINER_PORT = 8080;
 export const RUN_AS_USER = 10001;
@@ -241,15 +242,7 @@ function podSpec(
           timeoutSeconds: 2,
         },
         lifecycle: { preStop: { sleep: { seconds: PRESTOP_SLEEP_SECONDS } } },
-        securityContext: {
-          allowPrivilegeEscalation: false,
-          readOnlyRootFilesystem: true,
-          runAsNonRoot: true,
-          runAsUser: RUN_AS_USER,
-          runAsGroup: RUN_AS_USER,
-          capabilities: { drop: ['ALL'] },
-          seccompProfile: { type: 'RuntimeDefault' },
-        },
+        securityContext: restrictedSecurityContext(RUN_AS_USER),
         volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
       },
     ],
