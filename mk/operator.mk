@@ -12,7 +12,7 @@ operator-crd: deps ## Regenerate operator/config/crd/scalingschedules.yaml from 
 	npm run -s -w @tourkit/operator gen-crd
 
 .PHONY: operator-test
-operator-test: deps ## Operator tests: schedule engine, plan, CRD; cluster tests when a control plane is up
+operator-test: deps ## Operator tests: schedule engine, plan, CRD, and the cluster tests (KUBECONFIG, else the local control plane, started when needed)
 	npx tsc -b operator
 	node --experimental-vm-modules --no-warnings=ExperimentalWarning node_modules/jest/bin/jest.js --selectProjects operator
 
