@@ -1,3 +1,4 @@
+import type { V1Deployment } from '@kubernetes/client-node';
 import { bookingSchedule, operatorManifests } from '@tourkit/operator/deploy/manifests';
 import { validateResource } from '../src/schedule/validate.js';
 import { evaluate } from '../src/schedule/evaluate.js';
@@ -23,12 +24,13 @@ describe('deploy manifests', () => {
   });
 
   it('runs non-root with a read-only root filesystem and probes', () => {
-    const deployment = byKind('Deployment')[0] as unknown as { spec: { replicas: number; template: { spec: { securityContext: { runAsNonRoot: boolean }; containers: Record<string, any>[] } } } };
-    const container = deployment.spec.template.spec.containers[0]!;
-    expect(deployment.spec.replicas).toBe(2);
-    expect(deployment.spec.template.spec.securityContext.runAsNonRoot).toBe(true);
+    const deployment = byKind('Deployment')[0] as V1Deployment;
+    const pod = deployment.spec!.template.spec!;
+    const container = pod.containers[0]!;
+    expect(deployment.spec!.replicas).toBe(2);
+    expect(pod.securityContext?.runAsNonRoot).toBe(true);
     expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
-    expect(container.readinessProbe.httpGet.path).toBe('/readyz');
+    expect(container.readinessProbe?.httpGet?.path).toBe('/readyz');
   });
 
   it('without watched namespaces, sets no WATCH_NAMESPACE (the controller watches the cluster)', () => {
