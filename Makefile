@@ -14,8 +14,11 @@ help: ## List the targets
 # Each area of the tree keeps its own targets in mk/<area>.mk.
 include $(sort $(wildcard mk/*.mk))
 
-node_modules/.package-lock.json: package-lock.json
-	npm ci --loglevel=error --no-fund --no-audit
+# `npm install`, not `npm ci`: the registry these machines reach serves only the Linux builds of
+# some packages' optional platform bindings, which npm leaves out of the lock file, and `npm ci`
+# refuses a lock file without every platform's. The lock file still pins every version installed.
+node_modules/.package-lock.json: package-lock.json package.json $(wildcard */package.json services/*/package.json hack/*/package.json)
+	npm install --loglevel=error --no-fund --no-audit
 	@touch $@
 
 .PHONY: deps
