@@ -62,7 +62,12 @@ export const DEFAULT_OPTIONS: PlatformOptions = {
   serviceMonitor: { enabled: true },
   prometheusRules: { enabled: true },
   networkPolicies: { enabled: true },
-  operator: { enabled: true, image: 'tourkit/scaling-schedule:dev', replicas: 1, watchNamespaces: [] },
+  operator: {
+    enabled: true,
+    image: 'tourkit/scaling-schedule:dev',
+    replicas: 1,
+    watchNamespaces: [],
+  },
   postgres: { image: 'postgres:17.6' },
   redis: { image: 'redis:7.4-alpine' },
   otlpEndpoint: '',
@@ -114,7 +119,8 @@ function namespaceListVariable(env: Record<string, string | undefined>, name: st
     .map((item) => item.trim())
     .filter((item) => item !== '');
   for (const item of names)
-    if (!NAMESPACE_NAME.test(item)) throw new Error(`${name}: "${item}" is not a valid namespace name`);
+    if (!NAMESPACE_NAME.test(item))
+      throw new Error(`${name}: "${item}" is not a valid namespace name`);
   return [...new Set(names)];
 }
 

@@ -8,7 +8,13 @@
 //   USERS=10 BOOK_RATIO=0.3           travellers made in setup(); share of quotes that book
 import http from 'k6/http';
 import { check, fail } from 'k6';
-import { loopbackOnlyOptions, resolveBaseUrl, envInt, envDuration, durationSeconds } from './lib/target.js';
+import {
+  loopbackOnlyOptions,
+  resolveBaseUrl,
+  envInt,
+  envDuration,
+  durationSeconds,
+} from './lib/target.js';
 import { JSON_HEADERS, bearer, createTravellers, jsonBody, pick, routeParams } from './lib/api.js';
 
 const BASE_URL = resolveBaseUrl(__ENV);
@@ -17,7 +23,8 @@ const DURATION = envDuration(__ENV, 'DURATION', '30s');
 const MAX_VUS = envInt(__ENV, 'MAX_VUS', 30);
 const USERS = envInt(__ENV, 'USERS', 10);
 const BOOK_RATIO = Number(__ENV.BOOK_RATIO ?? '0.3');
-if (!(BOOK_RATIO >= 0 && BOOK_RATIO <= 1)) throw new Error(`BOOK_RATIO must be between 0 and 1; got ${__ENV.BOOK_RATIO}`);
+if (!(BOOK_RATIO >= 0 && BOOK_RATIO <= 1))
+  throw new Error(`BOOK_RATIO must be between 0 and 1; got ${__ENV.BOOK_RATIO}`);
 
 // Ramp 40 % of the time, hold the peak 40 %, come down 20 %.
 const total = durationSeconds(DURATION);
@@ -64,7 +71,9 @@ export function setup() {
   );
   const tours = (jsonBody(search)?.items ?? []).filter((t) => (t.availableSeats ?? 0) >= 4);
   if (tours.length === 0) {
-    fail(`setup: no bookable tour (≥ 4 free seats, starting after ${from}) at ${BASE_URL}/v1/tours (status ${search.status})`);
+    fail(
+      `setup: no bookable tour (≥ 4 free seats, starting after ${from}) at ${BASE_URL}/v1/tours (status ${search.status})`,
+    );
   }
   const travellers = createTravellers(BASE_URL, 'peak', USERS);
   const runId = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
@@ -74,24 +83,45 @@ export function setup() {
 export default function travel(data) {
   const token = pick(data.tokens);
   const headers = { ...JSON_HEADERS, ...bearer(token) };
-  const body = JSON.stringify({ tourId: pick(data.tourIds), travellers: Math.random() < 0.8 ? 1 : 2 });
+  const body = JSON.stringify({
+    tourId: pick(data.tourIds),
+    travellers: Math.random() < 0.8 ? 1 : 2,
+  });
 
-  const quote = http.post(`${BASE_URL}/v1/bookings/quote`, body, routeParams('POST /v1/bookings/quote', headers));
-  check(quote, { 'quote: 200 with a total': (r) => r.status === 200 && Number.isInteger(jsonBody(r)?.totalCents) });
+  const quote = http.post(
+    `${BASE_URL}/v1/bookings/quote`,
+    body,
+    routeParams('POST /v1/bookings/quote', headers),
+  );
+  check(quote, {
+    'quote: 200 with a total': (r) => r.status === 200 && Number.isInteger(jsonBody(r)?.totalCents),
+  });
   if (quote.status !== 200 || Math.random() >= BOOK_RATIO) return;
 
   const keyed = { ...headers, 'idempotency-key': `load-${data.runId}-${__VU}-${__ITER}` };
-  const created = http.post(`${BASE_URL}/v1/bookings`, body, routeParams('POST /v1/bookings', keyed));
+  const created = http.post(
+    `${BASE_URL}/v1/bookings`,
+    body,
+    routeParams('POST /v1/bookings', keyed),
+  );
   const booking = jsonBody(created);
-  check(created, { 'book: 201 with an id': (r) => r.status === 201 && typeof booking?.id === 'string' });
+  check(created, {
+    'book: 201 with an id': (r) => r.status === 201 && typeof booking?.id === 'string',
+  });
   if (created.status !== 201) return;
 
   // One retry in ten repeats the request with the same key: it must replay, never book twice.
   if (Math.random() < 0.1) {
-    const retried = http.post(`${BASE_URL}/v1/bookings`, body, routeParams('POST /v1/bookings', keyed));
+    const retried = http.post(
+      `${BASE_URL}/v1/bookings`,
+      body,
+      routeParams('POST /v1/bookings', keyed),
+    );
     check(retried, {
       'retry: replayed, same booking': (r) =>
-        r.status === 201 && r.headers['Idempotent-Replayed'] === 'true' && jsonBody(r)?.id === booking.id,
+        r.status === 201 &&
+        r.headers['Idempotent-Replayed'] === 'true' &&
+        jsonBody(r)?.id === booking.id,
     });
   }
 

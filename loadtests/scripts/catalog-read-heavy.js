@@ -19,7 +19,18 @@ const MAX_VUS = envInt(__ENV, 'MAX_VUS', 20);
 const AUTH_USERS = __ENV.AUTH_USERS === '0' ? 0 : envInt(__ENV, 'AUTH_USERS', 20);
 
 // Paris dominates, as in the seed; the rest spreads the cache keys.
-const DESTINATIONS = ['Paris', 'Paris', 'Paris', 'Lyon', 'Berlin', 'Munich', 'Rome', 'Barcelona', 'Lisbon', 'Amsterdam'];
+const DESTINATIONS = [
+  'Paris',
+  'Paris',
+  'Paris',
+  'Lyon',
+  'Berlin',
+  'Munich',
+  'Rome',
+  'Barcelona',
+  'Lisbon',
+  'Amsterdam',
+];
 
 export const options = {
   ...loopbackOnlyOptions(__ENV),
@@ -67,8 +78,13 @@ export default function browse(data) {
   // Most searches lead to one details page; some travellers check availability too.
   if (Math.random() < 0.7) {
     const tour = pick(items);
-    const details = http.get(`${BASE_URL}/v1/tours/${tour.id}`, routeParams('GET /v1/tours/:id', headers));
-    check(details, { 'details: 200 of that tour': (r) => r.status === 200 && jsonBody(r)?.id === tour.id });
+    const details = http.get(
+      `${BASE_URL}/v1/tours/${tour.id}`,
+      routeParams('GET /v1/tours/:id', headers),
+    );
+    check(details, {
+      'details: 200 of that tour': (r) => r.status === 200 && jsonBody(r)?.id === tour.id,
+    });
     if (Math.random() < 0.3) {
       const availability = http.get(
         `${BASE_URL}/v1/tours/${tour.id}/availability`,

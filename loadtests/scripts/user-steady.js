@@ -17,7 +17,8 @@ const USERS = envInt(__ENV, 'USERS', 10);
 // Logins are anonymous at the gateway, so they count against one per-IP budget (300/min by
 // default): 10 % of 10/s stays well under it.
 const LOGIN_RATIO = Number(__ENV.LOGIN_RATIO ?? '0.1');
-if (!(LOGIN_RATIO >= 0 && LOGIN_RATIO <= 1)) throw new Error(`LOGIN_RATIO must be between 0 and 1; got ${__ENV.LOGIN_RATIO}`);
+if (!(LOGIN_RATIO >= 0 && LOGIN_RATIO <= 1))
+  throw new Error(`LOGIN_RATIO must be between 0 and 1; got ${__ENV.LOGIN_RATIO}`);
 
 export const options = {
   ...loopbackOnlyOptions(__ENV),
@@ -54,6 +55,11 @@ export default function steady(data) {
     login(BASE_URL, traveller.email);
     return;
   }
-  const me = http.get(`${BASE_URL}/v1/users/me`, routeParams('GET /v1/users/me', bearer(traveller.token)));
-  check(me, { 'profile: 200, own e-mail': (r) => r.status === 200 && jsonBody(r)?.email === traveller.email });
+  const me = http.get(
+    `${BASE_URL}/v1/users/me`,
+    routeParams('GET /v1/users/me', bearer(traveller.token)),
+  );
+  check(me, {
+    'profile: 200, own e-mail': (r) => r.status === 200 && jsonBody(r)?.email === traveller.email,
+  });
 }

@@ -38,7 +38,12 @@ export async function sampleOnce(
       continue;
     }
     try {
-      samples.push(sampleFromDeployment(await apps.readNamespacedDeployment({ name: workload, namespace }), atSeconds));
+      samples.push(
+        sampleFromDeployment(
+          await apps.readNamespacedDeployment({ name: workload, namespace }),
+          atSeconds,
+        ),
+      );
     } catch (error) {
       if ((error as { code?: number }).code !== 404) throw error;
     }

@@ -28,7 +28,11 @@ export function parseK6Summary(text: string, source: string): K6SummaryExport {
   } catch (error) {
     throw new Error(`${source}: not JSON (${(error as Error).message})`);
   }
-  if (typeof parsed !== 'object' || parsed === null || typeof (parsed as K6SummaryExport).metrics !== 'object') {
+  if (
+    typeof parsed !== 'object' ||
+    parsed === null ||
+    typeof (parsed as K6SummaryExport).metrics !== 'object'
+  ) {
     throw new Error(`${source}: not a k6 summary export (no "metrics" object)`);
   }
   return parsed as K6SummaryExport;
@@ -42,7 +46,9 @@ export function summarizeRun(summary: K6SummaryExport): RunSummary {
       thresholds.push({ metric, expression, passed: crossed === false });
     }
   }
-  thresholds.sort((a, b) => a.metric.localeCompare(b.metric) || a.expression.localeCompare(b.expression));
+  thresholds.sort(
+    (a, b) => a.metric.localeCompare(b.metric) || a.expression.localeCompare(b.expression),
+  );
   return {
     requests: summary.metrics.http_reqs?.count ?? 0,
     // A rate metric's share of true samples is its `value` (its passes/fails count the opposite way).

@@ -39,7 +39,10 @@ export function sampleFromHpa(hpa: HpaLike, atSeconds: number): WorkloadSample {
   };
 }
 
-export function sampleFromDeployment(deployment: DeploymentLike, atSeconds: number): WorkloadSample {
+export function sampleFromDeployment(
+  deployment: DeploymentLike,
+  atSeconds: number,
+): WorkloadSample {
   return {
     atSeconds,
     workload: deployment.metadata?.name ?? '(unnamed)',

@@ -36,10 +36,16 @@ export function checkScaling(
   for (const [workload, profile] of Object.entries(profiles)) {
     const series = samplesOf(samples, workload);
     if (series.length === 0) {
-      verdicts.push({ workload, rule: 'observed during the run', passed: false, observed: 'no sample' });
+      verdicts.push({
+        workload,
+        rule: 'observed during the run',
+        passed: false,
+        observed: 'no sample',
+      });
       continue;
     }
-    if (profile.autoscaling) verdicts.push(...autoscaledRules(workload, profile, series, options.graceSeconds ?? 60));
+    if (profile.autoscaling)
+      verdicts.push(...autoscaledRules(workload, profile, series, options.graceSeconds ?? 60));
     else verdicts.push(...fixedRules(workload, profile, series));
   }
   return verdicts;
@@ -78,14 +84,23 @@ function autoscaledRules(
   if (profile.name === 'peak-time') {
     const first = current[0]!;
     const peak = Math.max(...current);
-    verdicts.push({ workload, rule: 'scaled up under the peak', passed: peak > first, observed: `${first} → ${peak}` });
+    verdicts.push({
+      workload,
+      rule: 'scaled up under the peak',
+      passed: peak > first,
+      observed: `${first} → ${peak}`,
+    });
     verdicts.push(scheduledMinimum(workload, series, graceSeconds));
   }
   return verdicts;
 }
 
 /** Replicas stay at or above the HPA's minimum as it stood at each moment (the ScalingSchedule's). */
-function scheduledMinimum(workload: string, series: WorkloadSample[], graceSeconds: number): Verdict {
+function scheduledMinimum(
+  workload: string,
+  series: WorkloadSample[],
+  graceSeconds: number,
+): Verdict {
   let minSince = series[0]!.atSeconds;
   let previousMin = series[0]!.minReplicas;
   const breaches: string[] = [];
@@ -108,19 +123,27 @@ function scheduledMinimum(workload: string, series: WorkloadSample[], graceSecon
   };
 }
 
-function fixedRules(workload: string, profile: TrafficProfile, series: WorkloadSample[]): Verdict[] {
+function fixedRules(
+  workload: string,
+  profile: TrafficProfile,
+  series: WorkloadSample[],
+): Verdict[] {
   const counts = [...new Set(series.map((s) => s.currentReplicas))].sort((a, b) => a - b);
   return [
     {
       workload,
       rule: 'no autoscaler',
       passed: series.every((s) => s.source === 'deployment'),
-      observed: series.every((s) => s.source === 'deployment') ? 'Deployment only' : 'an HPA exists',
+      observed: series.every((s) => s.source === 'deployment')
+        ? 'Deployment only'
+        : 'an HPA exists',
     },
     {
       workload,
       rule: `stayed at ${profile.replicas} replicas`,
-      passed: series.every((s) => s.currentReplicas === profile.replicas && s.desiredReplicas === profile.replicas),
+      passed: series.every(
+        (s) => s.currentReplicas === profile.replicas && s.desiredReplicas === profile.replicas,
+      ),
       observed: `ready ${counts.join(', ')}`,
     },
   ];

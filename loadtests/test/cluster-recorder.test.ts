@@ -1,7 +1,14 @@
 // The recorder against a real API server (KUBECONFIG, else the local control plane): it reads an
 // HPA's bounds and replicas and, for a workload without an HPA, its Deployment.
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { createTestNamespace, getTestCluster, kubectlOrThrow, waitFor, type TestCluster, type TestNamespace } from '@tourkit/testenv';
+import {
+  createTestNamespace,
+  getTestCluster,
+  kubectlOrThrow,
+  waitFor,
+  type TestCluster,
+  type TestNamespace,
+} from '@tourkit/testenv';
 import { sampleOnce } from '../src/cluster-recorder.js';
 
 let cluster: TestCluster;
@@ -55,8 +62,22 @@ test('samples the HPA of booking (found by its target) and the Deployment of use
   );
 
   expect(samples).toEqual([
-    { atSeconds: 7, workload: 'booking', source: 'hpa', currentReplicas: 2, desiredReplicas: expect.any(Number), minReplicas: 2, maxReplicas: 15 },
-    { atSeconds: 7, workload: 'user', source: 'deployment', currentReplicas: 3, desiredReplicas: 3 },
+    {
+      atSeconds: 7,
+      workload: 'booking',
+      source: 'hpa',
+      currentReplicas: 2,
+      desiredReplicas: expect.any(Number),
+      minReplicas: 2,
+      maxReplicas: 15,
+    },
+    {
+      atSeconds: 7,
+      workload: 'user',
+      source: 'deployment',
+      currentReplicas: 3,
+      desiredReplicas: 3,
+    },
     // catalog does not exist here: no sample, which the rules report as "not observed".
   ]);
 }, 120_000);

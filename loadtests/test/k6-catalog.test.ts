@@ -50,7 +50,10 @@ describeWithK6('k6 against a real catalog', () => {
     expect(run.summary?.requests).toBeGreaterThan(10);
     expect(run.summary?.failedRequestRate).toBe(0);
     expect(run.summary?.thresholds.map((t) => t.metric)).toEqual(
-      expect.arrayContaining(['http_req_duration{route:GET /v1/tours}', 'http_req_failed{route:GET /v1/tours/:id}']),
+      expect.arrayContaining([
+        'http_req_duration{route:GET /v1/tours}',
+        'http_req_failed{route:GET /v1/tours/:id}',
+      ]),
     );
     expect(run.summary?.allThresholdsPassed).toBe(true);
   }, 60_000);

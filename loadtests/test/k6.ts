@@ -21,16 +21,31 @@ export async function runK6(script: string, env: Record<string, string>): Promis
   const summaryFile = path.join(mkdtempSync(path.join(tmpdir(), 'tourkit-k6-')), 'summary.json');
   const child = spawn(
     k6Binary,
-    ['run', '--quiet', '--address', '', '--summary-export', summaryFile, path.join(scriptsDir, `${script}.js`)],
+    [
+      'run',
+      '--quiet',
+      '--address',
+      '',
+      '--summary-export',
+      summaryFile,
+      path.join(scriptsDir, `${script}.js`),
+    ],
     {
       // Only what the script needs: no stray BASE_URL or ALLOW_NON_LOOPBACK from the caller's shell.
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', K6_NO_USAGE_REPORT: 'true', ...env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        K6_NO_USAGE_REPORT: 'true',
+        ...env,
+      },
       stdio: ['ignore', 'ignore', 'pipe'],
     },
   );
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exitCode = await new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
+  const exitCode = await new Promise<number>((resolve) =>
+    child.on('exit', (code) => resolve(code ?? 1)),
+  );
   let summary: RunSummary | undefined;
   try {
     summary = summarizeRun(parseK6Summary(readFileSync(summaryFile, 'utf8'), summaryFile));

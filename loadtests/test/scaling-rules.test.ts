@@ -5,11 +5,32 @@ import { sampleFromDeployment, sampleFromHpa } from '../src/samples.js';
 import { checkScaling } from '../src/scaling-rules.js';
 import { timelineTable, verdictTable } from '../src/table.js';
 
-function hpa(workload: string, at: number, current: number, min: number, max: number, desired = current): WorkloadSample {
-  return { atSeconds: at, workload, source: 'hpa', currentReplicas: current, desiredReplicas: desired, minReplicas: min, maxReplicas: max };
+function hpa(
+  workload: string,
+  at: number,
+  current: number,
+  min: number,
+  max: number,
+  desired = current,
+): WorkloadSample {
+  return {
+    atSeconds: at,
+    workload,
+    source: 'hpa',
+    currentReplicas: current,
+    desiredReplicas: desired,
+    minReplicas: min,
+    maxReplicas: max,
+  };
 }
 function deployment(workload: string, at: number, ready: number, wanted = ready): WorkloadSample {
-  return { atSeconds: at, workload, source: 'deployment', currentReplicas: ready, desiredReplicas: wanted };
+  return {
+    atSeconds: at,
+    workload,
+    source: 'deployment',
+    currentReplicas: ready,
+    desiredReplicas: wanted,
+  };
 }
 
 /** A run that did what the profiles promise: booking 2 → 6, catalog ≥ 4, user at 3. */
@@ -28,7 +49,11 @@ const failedRules = (samples: WorkloadSample[]) =>
 
 describe('checkScaling against the cdk8s profiles', () => {
   it('uses the profiles’ numbers', () => {
-    expect([PeakTime.autoscaling?.maxReplicas, ReadHeavy.autoscaling?.minReplicas, Steady.replicas]).toEqual([15, 4, 3]);
+    expect([
+      PeakTime.autoscaling?.maxReplicas,
+      ReadHeavy.autoscaling?.minReplicas,
+      Steady.replicas,
+    ]).toEqual([15, 4, 3]);
   });
 
   it('passes a run that scaled booking up within its bounds, kept catalog ≥ 4 and user at 3', () => {
@@ -38,7 +63,9 @@ describe('checkScaling against the cdk8s profiles', () => {
   });
 
   it('fails booking when it did not scale up, or went above 15', () => {
-    const flat = healthyRun().map((s) => (s.workload === 'booking' ? { ...s, currentReplicas: 2, desiredReplicas: 2 } : s));
+    const flat = healthyRun().map((s) =>
+      s.workload === 'booking' ? { ...s, currentReplicas: 2, desiredReplicas: 2 } : s,
+    );
     expect(failedRules(flat)).toEqual(['booking: scaled up under the peak']);
 
     const runaway = [...healthyRun(), hpa('booking', 120, 15, 2, 15, 16)];
@@ -47,9 +74,17 @@ describe('checkScaling against the cdk8s profiles', () => {
 
   it('fails booking below a scheduled minimum once the grace period is over, not during it', () => {
     // A window raised the minimum to 5 at 30 s; replicas followed only at 120 s.
-    const lagging = [hpa('booking', 0, 2, 2, 4), hpa('booking', 30, 2, 5, 10), hpa('booking', 60, 3, 5, 10), hpa('booking', 120, 4, 5, 10), hpa('booking', 150, 6, 5, 10)];
+    const lagging = [
+      hpa('booking', 0, 2, 2, 4),
+      hpa('booking', 30, 2, 5, 10),
+      hpa('booking', 60, 3, 5, 10),
+      hpa('booking', 120, 4, 5, 10),
+      hpa('booking', 150, 6, 5, 10),
+    ];
     const others = healthyRun().filter((s) => s.workload !== 'booking');
-    expect(failedRules([...lagging, ...others])).toEqual(['booking: never below the scheduled min']);
+    expect(failedRules([...lagging, ...others])).toEqual([
+      'booking: never below the scheduled min',
+    ]);
     const prompt = lagging.map((s) => (s.atSeconds === 120 ? { ...s, currentReplicas: 5 } : s));
     expect(failedRules([...prompt, ...others])).toEqual([]);
   });
@@ -61,21 +96,45 @@ describe('checkScaling against the cdk8s profiles', () => {
       return s;
     });
     expect(failedRules(run)).toEqual(['catalog: never below min 4', 'user: stayed at 3 replicas']);
-    const userHpa = healthyRun().map((s) => (s.workload === 'user' ? { ...s, source: 'hpa' as const } : s));
+    const userHpa = healthyRun().map((s) =>
+      s.workload === 'user' ? { ...s, source: 'hpa' as const } : s,
+    );
     expect(failedRules(userHpa)).toEqual(['user: no autoscaler']);
   });
 
   it('fails a workload that was never observed', () => {
-    expect(failedRules(healthyRun().filter((s) => s.workload !== 'catalog'))).toEqual(['catalog: observed during the run']);
+    expect(failedRules(healthyRun().filter((s) => s.workload !== 'catalog'))).toEqual([
+      'catalog: observed during the run',
+    ]);
   });
 });
 
 describe('samples and tables', () => {
   it('reads an HPA and a Deployment as the API returns them', () => {
     expect(
-      sampleFromHpa({ metadata: { name: 'booking' }, spec: { maxReplicas: 15 }, status: { currentReplicas: 3, desiredReplicas: 5 } }, 10),
-    ).toEqual({ atSeconds: 10, workload: 'booking', source: 'hpa', currentReplicas: 3, desiredReplicas: 5, minReplicas: 1, maxReplicas: 15 });
-    expect(sampleFromDeployment({ metadata: { name: 'user' }, spec: { replicas: 3 }, status: { replicas: 3 } }, 0)).toMatchObject({
+      sampleFromHpa(
+        {
+          metadata: { name: 'booking' },
+          spec: { maxReplicas: 15 },
+          status: { currentReplicas: 3, desiredReplicas: 5 },
+        },
+        10,
+      ),
+    ).toEqual({
+      atSeconds: 10,
+      workload: 'booking',
+      source: 'hpa',
+      currentReplicas: 3,
+      desiredReplicas: 5,
+      minReplicas: 1,
+      maxReplicas: 15,
+    });
+    expect(
+      sampleFromDeployment(
+        { metadata: { name: 'user' }, spec: { replicas: 3 }, status: { replicas: 3 } },
+        0,
+      ),
+    ).toMatchObject({
       currentReplicas: 0, // none ready yet
       desiredReplicas: 3,
     });
@@ -83,7 +142,9 @@ describe('samples and tables', () => {
 
   it('prints replicas over time and the verdicts', () => {
     const samples = healthyRun();
-    expect(timelineTable(samples, ['booking', 'catalog', 'user']).split('\n')[2]).toBe('0s   2/2 [2-15]  4/4 [4-10]  3/3');
+    expect(timelineTable(samples, ['booking', 'catalog', 'user']).split('\n')[2]).toBe(
+      '0s   2/2 [2-15]  4/4 [4-10]  3/3',
+    );
     expect(verdictTable(checkScaling(samples))).toContain('booking   scaled up under the peak');
   });
 });

@@ -19,24 +19,36 @@ const items = Array.from({ length: count }, (_, i) => [
   bookingSchedule({ namespace: ns, name: `s-${i}`, hpaName: `hpa-${i}` }),
 ]).flat();
 for (let i = 0; i < items.length; i += 500) {
-  await kubectlOrThrow(cluster, ['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: items.slice(i, i + 500) }) });
+  await kubectlOrThrow(cluster, ['apply', '-f', '-'], {
+    input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: items.slice(i, i + 500) }),
+  });
 }
 const custom = cluster.kc.makeApiClient(CustomObjectsApi);
 const converged = async () => {
-  const list = (await custom.listNamespacedCustomObject({ ...GVR, namespace: ns })) as { items: ScheduleObject[] };
+  const list = (await custom.listNamespacedCustomObject({ ...GVR, namespace: ns })) as {
+    items: ScheduleObject[];
+  };
   return list.items.filter((s) => s.status?.appliedBounds).length;
 };
 
 async function run(label: string) {
   const rssBefore = process.memoryUsage().rss;
-  const controller = new ScalingScheduleController({ kubeConfig: cluster.kc, log: pino({ level: 'warn' }), leaderElection: false, watchNamespaces: [ns] });
+  const controller = new ScalingScheduleController({
+    kubeConfig: cluster.kc,
+    log: pino({ level: 'warn' }),
+    leaderElection: false,
+    watchNamespaces: [ns],
+  });
   const started = performance.now();
   void controller.start();
   while ((await converged()) < count) await new Promise((r) => setTimeout(r, 250));
   await new Promise((r) => setTimeout(r, 1000));
   await controller.idle();
   const seconds = (performance.now() - started) / 1000;
-  const reconciles = (await controller.metrics.reconciles.get()).values.reduce((sum, v) => sum + v.value, 0);
+  const reconciles = (await controller.metrics.reconciles.get()).values.reduce(
+    (sum, v) => sum + v.value,
+    0,
+  );
   const result = {
     label,
     seconds: +seconds.toFixed(2),
@@ -56,11 +68,20 @@ try {
   const first = await run('adopt and apply');
   const again = await run('restart over converged state (baseline: no-op)');
   console.table([first, again]);
-  console.log(`schedules: ${count}; converge time ratio (adopt / no-op restart): ${(first.seconds / again.seconds).toFixed(1)}x; writes in the no-op run: ${again.writes}`);
+  console.log(
+    `schedules: ${count}; converge time ratio (adopt / no-op restart): ${(first.seconds / again.seconds).toFixed(1)}x; writes in the no-op run: ${again.writes}`,
+  );
 } finally {
-  const cleaner = new ScalingScheduleController({ kubeConfig: cluster.kc, log: pino({ level: 'silent' }), leaderElection: false, watchNamespaces: [ns] });
+  const cleaner = new ScalingScheduleController({
+    kubeConfig: cluster.kc,
+    log: pino({ level: 'silent' }),
+    leaderElection: false,
+    watchNamespaces: [ns],
+  });
   void cleaner.start();
-  await kubectl(cluster, ['delete', 'scalingschedules', '--all', '--wait=true', '--timeout=300s'], { namespace: ns });
+  await kubectl(cluster, ['delete', 'scalingschedules', '--all', '--wait=true', '--timeout=300s'], {
+    namespace: ns,
+  });
   await cleaner.stop();
   await namespace.cleanup();
 }

@@ -2,7 +2,14 @@
 // source): `npm run gen-crd` writes it to config/crd/, deploy/manifests.ts ships it.
 import type { V1CustomResourceDefinition, V1JSONSchemaProps } from '@kubernetes/client-node';
 import { z } from 'zod';
-import { API_GROUP, API_VERSION, KIND, PLURAL, specSchema, statusSchema } from './schedule/schema.js';
+import {
+  API_GROUP,
+  API_VERSION,
+  KIND,
+  PLURAL,
+  specSchema,
+  statusSchema,
+} from './schedule/schema.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -15,13 +22,18 @@ function toStructural(schema: unknown): unknown {
   for (const [key, value] of Object.entries(schema)) {
     if (key === '$schema' || key === 'id') continue;
     if (key === 'additionalProperties' && value === false) continue;
-    out[key] = key === 'x-kubernetes-validations' || key === 'enum' || key === 'required' ? value : toStructural(value);
+    out[key] =
+      key === 'x-kubernetes-validations' || key === 'enum' || key === 'required'
+        ? value
+        : toStructural(value);
   }
   return out;
 }
 
 function openApi(schema: z.ZodType): V1JSONSchemaProps {
-  return toStructural(z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input' })) as V1JSONSchemaProps;
+  return toStructural(
+    z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input' }),
+  ) as V1JSONSchemaProps;
 }
 
 export function scalingScheduleCrd(): V1CustomResourceDefinition {
@@ -30,7 +42,10 @@ export function scalingScheduleCrd(): V1CustomResourceDefinition {
     kind: 'CustomResourceDefinition',
     metadata: {
       name: `${PLURAL}.${API_GROUP}`,
-      labels: { 'app.kubernetes.io/part-of': 'tourkit', 'app.kubernetes.io/component': 'scaling-schedule' },
+      labels: {
+        'app.kubernetes.io/part-of': 'tourkit',
+        'app.kubernetes.io/component': 'scaling-schedule',
+      },
     },
     spec: {
       group: API_GROUP,
@@ -54,8 +69,17 @@ export function scalingScheduleCrd(): V1CustomResourceDefinition {
             { name: 'Window', type: 'string', jsonPath: '.status.activeWindow' },
             { name: 'Min', type: 'integer', jsonPath: '.status.appliedBounds.minReplicas' },
             { name: 'Max', type: 'integer', jsonPath: '.status.appliedBounds.maxReplicas' },
-            { name: 'Next', type: 'date', jsonPath: '.status.nextTransition', description: 'Next change of bounds' },
-            { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
+            {
+              name: 'Next',
+              type: 'date',
+              jsonPath: '.status.nextTransition',
+              description: 'Next change of bounds',
+            },
+            {
+              name: 'Ready',
+              type: 'string',
+              jsonPath: '.status.conditions[?(@.type=="Ready")].status',
+            },
             { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
           ],
           schema: {

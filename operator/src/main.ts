@@ -42,7 +42,10 @@ const controller = new ScalingScheduleController({
   identity: process.env.POD_NAME ?? `${hostname()}-${process.pid}`,
   clock: offsetClock(envNumber('TOURKIT_CLOCK_OFFSET_SECONDS', 0) * 1000),
   leaderElection: leaderElect
-    ? { namespace: process.env.POD_NAMESPACE ?? 'tourkit-system', name: process.env.LEASE_NAME ?? 'tourkit-scaling-schedule-controller' }
+    ? {
+        namespace: process.env.POD_NAMESPACE ?? 'tourkit-system',
+        name: process.env.LEASE_NAME ?? 'tourkit-scaling-schedule-controller',
+      }
     : false,
 });
 

@@ -9,14 +9,19 @@ const schemaOf = () => scalingScheduleCrd().spec.versions[0]!.schema!.openAPIV3S
 
 describe('ScalingSchedule CRD', () => {
   it('is the file config/crd/scalingschedules.yaml (run `npm run -w @tourkit/operator gen-crd`)', () => {
-    const file = readFileSync(fileURLToPath(new URL('../config/crd/scalingschedules.yaml', import.meta.url)), 'utf8');
+    const file = readFileSync(
+      fileURLToPath(new URL('../config/crd/scalingschedules.yaml', import.meta.url)),
+      'utf8',
+    );
     expect(file).toBe(crdYaml());
   });
 
   it('names scalingschedules.scaling.tourkit.dev/v1alpha1 with a status subresource', () => {
     const crd = scalingScheduleCrd();
     expect(crd.metadata?.name).toBe('scalingschedules.scaling.tourkit.dev');
-    expect(crd.spec.versions.map((v) => [v.name, v.storage, v.subresources?.status])).toEqual([['v1alpha1', true, {}]]);
+    expect(crd.spec.versions.map((v) => [v.name, v.storage, v.subresources?.status])).toEqual([
+      ['v1alpha1', true, {}],
+    ]);
     expect(crd.spec.versions[0]!.additionalPrinterColumns!.map((c) => c.name)).toEqual(
       expect.arrayContaining(['Target', 'Window', 'Min', 'Max', 'Next']),
     );
@@ -32,7 +37,15 @@ describe('ScalingSchedule CRD', () => {
     expect(windows.maxItems).toBe(16);
     expect(windows['x-kubernetes-validations']?.[0]?.rule).toContain('a.priority != b.priority');
     expect(windows.items!.properties!.start!.pattern).toBe('^([01][0-9]|2[0-3]):[0-5][0-9]$');
-    expect(windows.items!.properties!.days!.items!.enum).toEqual(['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']);
+    expect(windows.items!.properties!.days!.items!.enum).toEqual([
+      'Mon',
+      'Tue',
+      'Wed',
+      'Thu',
+      'Fri',
+      'Sat',
+      'Sun',
+    ]);
     expect(spec.properties!.default!['x-kubernetes-validations']).toEqual([
       expect.objectContaining({ rule: 'self.minReplicas <= self.maxReplicas' }),
     ]);

@@ -4,20 +4,36 @@ import { validateResource } from '../src/schedule/validate.js';
 import { evaluate } from '../src/schedule/evaluate.js';
 
 describe('deploy manifests', () => {
-  const objects = operatorManifests({ namespace: 'tourkit-system', image: 'tourkit/scaling-schedule:0.1.0', replicas: 2 });
+  const objects = operatorManifests({
+    namespace: 'tourkit-system',
+    image: 'tourkit/scaling-schedule:0.1.0',
+    replicas: 2,
+  });
   const byKind = (kind: string) => objects.filter((o) => o.kind === kind);
 
   it('ships the CRD, RBAC, the Deployment and the metrics Service', () => {
     expect(objects.map((o) => o.kind)).toEqual([
-      'CustomResourceDefinition', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding', 'Deployment', 'Service',
+      'CustomResourceDefinition',
+      'ServiceAccount',
+      'ClusterRole',
+      'ClusterRoleBinding',
+      'Role',
+      'RoleBinding',
+      'Deployment',
+      'Service',
     ]);
   });
 
   it('grants leases only in its namespace and nothing beyond what the controller calls', () => {
-    const role = byKind('Role')[0] as unknown as { metadata: { namespace: string }; rules: { resources: string[] }[] };
+    const role = byKind('Role')[0] as unknown as {
+      metadata: { namespace: string };
+      rules: { resources: string[] }[];
+    };
     expect(role.metadata.namespace).toBe('tourkit-system');
     expect(role.rules.flatMap((r) => r.resources)).toEqual(['leases']);
-    const cluster = byKind('ClusterRole')[0] as unknown as { rules: { resources: string[]; verbs: string[] }[] };
+    const cluster = byKind('ClusterRole')[0] as unknown as {
+      rules: { resources: string[]; verbs: string[] }[];
+    };
     const hpa = cluster.rules.find((r) => r.resources.includes('horizontalpodautoscalers'))!;
     expect(hpa.verbs).toEqual(['get', 'list', 'watch', 'patch']);
     expect(JSON.stringify(cluster.rules)).not.toContain('"*"');
@@ -29,31 +45,59 @@ describe('deploy manifests', () => {
     const container = pod.containers[0]!;
     expect(deployment.spec!.replicas).toBe(2);
     expect(pod.securityContext?.runAsNonRoot).toBe(true);
-    expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
+    expect(container.securityContext).toMatchObject({
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+    });
     expect(container.readinessProbe?.httpGet?.path).toBe('/readyz');
   });
 
   it('without watched namespaces, sets no WATCH_NAMESPACE (the controller watches the cluster)', () => {
-    const deployment = byKind('Deployment')[0] as unknown as { spec: { template: { spec: { containers: { env: { name: string }[] }[] } } } };
-    expect(deployment.spec.template.spec.containers[0]!.env.map((e) => e.name)).not.toContain('WATCH_NAMESPACE');
+    const deployment = byKind('Deployment')[0] as unknown as {
+      spec: { template: { spec: { containers: { env: { name: string }[] }[] } } };
+    };
+    expect(deployment.spec.template.spec.containers[0]!.env.map((e) => e.name)).not.toContain(
+      'WATCH_NAMESPACE',
+    );
   });
 
   it('namespace-scoped: a Role and RoleBinding per watched namespace instead of the ClusterRole, and WATCH_NAMESPACE', () => {
-    const scoped = operatorManifests({ namespace: 'tourkit-system', image: 'x', watchNamespaces: ['tourkit', 'tourkit-staging'] });
+    const scoped = operatorManifests({
+      namespace: 'tourkit-system',
+      image: 'x',
+      watchNamespaces: ['tourkit', 'tourkit-staging'],
+    });
     const kinds = scoped.map((o) => o.kind);
     expect(kinds).not.toContain('ClusterRole');
     expect(kinds).not.toContain('ClusterRoleBinding');
-    const grants = scoped.filter((o) => (o.kind === 'Role' || o.kind === 'RoleBinding') && o.metadata?.name === 'tourkit-scaling-schedule');
+    const grants = scoped.filter(
+      (o) =>
+        (o.kind === 'Role' || o.kind === 'RoleBinding') &&
+        o.metadata?.name === 'tourkit-scaling-schedule',
+    );
     expect(grants.map((o) => `${o.kind} ${o.metadata?.namespace}`)).toEqual([
-      'Role tourkit', 'RoleBinding tourkit', 'Role tourkit-staging', 'RoleBinding tourkit-staging',
+      'Role tourkit',
+      'RoleBinding tourkit',
+      'Role tourkit-staging',
+      'RoleBinding tourkit-staging',
     ]);
     const role = grants[0] as unknown as { rules: unknown };
     expect(role.rules).toEqual((byKind('ClusterRole')[0] as unknown as { rules: unknown }).rules);
-    const binding = grants[1] as unknown as { roleRef: { kind: string }; subjects: { name: string; namespace: string }[] };
+    const binding = grants[1] as unknown as {
+      roleRef: { kind: string };
+      subjects: { name: string; namespace: string }[];
+    };
     expect(binding.roleRef.kind).toBe('Role');
-    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'tourkit-scaling-schedule', namespace: 'tourkit-system' }]);
-    const deployment = scoped.find((o) => o.kind === 'Deployment') as unknown as { spec: { template: { spec: { containers: { env: { name: string; value?: string }[] }[] } } } };
-    expect(deployment.spec.template.spec.containers[0]!.env).toContainEqual({ name: 'WATCH_NAMESPACE', value: 'tourkit,tourkit-staging' });
+    expect(binding.subjects).toEqual([
+      { kind: 'ServiceAccount', name: 'tourkit-scaling-schedule', namespace: 'tourkit-system' },
+    ]);
+    const deployment = scoped.find((o) => o.kind === 'Deployment') as unknown as {
+      spec: { template: { spec: { containers: { env: { name: string; value?: string }[] }[] } } };
+    };
+    expect(deployment.spec.template.spec.containers[0]!.env).toContainEqual({
+      name: 'WATCH_NAMESPACE',
+      value: 'tourkit,tourkit-staging',
+    });
   });
 
   it('the booking schedule is valid and has the seed numbers', () => {

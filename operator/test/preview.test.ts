@@ -15,12 +15,16 @@ describe('preview: a week of bounds', () => {
   });
 
   it('the week that ends summer time has 169 hours', () => {
-    expect(summarizeWeek(booking, weekStart(booking, { year: 2026, month: 10, day: 19 })).hours).toBe(169);
+    expect(
+      summarizeWeek(booking, weekStart(booking, { year: 2026, month: 10, day: 19 })).hours,
+    ).toBe(169);
   });
 
   it('prints cost against a static deployment at the peak and draws both bounds', () => {
     const summary = summarizeWeek(booking, weekStart(booking, { year: 2026, month: 6, day: 8 }));
-    expect(renderCost(summary, 0.03)).toContain('static at peak (15 replicas): 2520 replica-hours, $75.60');
+    expect(renderCost(summary, 0.03)).toContain(
+      'static at peak (15 replicas): 2520 replica-hours, $75.60',
+    );
     const svg = renderSvg(booking, summary, 'booking');
     expect(svg.match(/<path /g)).toHaveLength(2);
     expect(svg).toContain('Mon 8/6');

@@ -36,12 +36,19 @@ export function createTravellers(baseUrl, label, count) {
     const email = `loadtest+${label}-${runId}-${i}@example.com`;
     const signup = http.post(
       `${baseUrl}/v1/users`,
-      JSON.stringify({ email, password: PASSWORD, name: `Load ${label} ${i}`, country: i % 3 === 0 ? 'DE' : 'FR' }),
+      JSON.stringify({
+        email,
+        password: PASSWORD,
+        name: `Load ${label} ${i}`,
+        country: i % 3 === 0 ? 'DE' : 'FR',
+      }),
       routeParams('POST /v1/users', JSON_HEADERS),
     );
-    if (signup.status !== 201) fail(`setup: sign-up of ${email} answered ${signup.status}: ${signup.body}`);
+    if (signup.status !== 201)
+      fail(`setup: sign-up of ${email} answered ${signup.status}: ${signup.body}`);
     const { token, res } = login(baseUrl, email);
-    if (typeof token !== 'string') fail(`setup: login of ${email} answered ${res.status}: ${res.body}`);
+    if (typeof token !== 'string')
+      fail(`setup: login of ${email} answered ${res.status}: ${res.body}`);
     travellers.push({ email, token });
   }
   return travellers;

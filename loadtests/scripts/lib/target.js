@@ -8,7 +8,8 @@ const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]', '::1'];
  * User-info ("user@host") is refused outright: it is the classic way to disguise the real host.
  */
 export function parseHttpUrl(raw) {
-  const match = /^(https?):\/\/(\[[0-9a-fA-F:.]+\]|[^/:?#@[\]]+)(?::(\d{1,5}))?(\/[^?#]*)?\/?$/.exec(raw);
+  const match =
+    /^(https?):\/\/(\[[0-9a-fA-F:.]+\]|[^/:?#@[\]]+)(?::(\d{1,5}))?(\/[^?#]*)?\/?$/.exec(raw);
   if (!match) {
     throw new Error(
       `BASE_URL must be http(s)://host[:port][/path] without user-info, query or fragment; got ${JSON.stringify(raw)}`,

@@ -39,7 +39,9 @@ assertLoopbackTarget(baseUrl, process.env.ALLOW_NON_LOOPBACK === '1');
 
 const kc = new KubeConfig();
 kc.loadFromDefault();
-console.log(`cluster: context ${kc.getCurrentContext()}, namespace ${values.namespace}; target ${baseUrl}`);
+console.log(
+  `cluster: context ${kc.getCurrentContext()}, namespace ${values.namespace}; target ${baseUrl}`,
+);
 
 try {
   const ready = await fetch(`${baseUrl}/readyz`, { signal: AbortSignal.timeout(5000) });
@@ -66,12 +68,20 @@ const recorder = startRecorder(kc, {
   intervalMs: intervalSeconds * 1000,
   onError: (error) => console.error(`  (sampling failed: ${error.message})`),
 });
-console.log(`running ${SCRIPTS.join(', ')} for ${values.duration} each, at once; sampling every ${values.interval}`);
-const progress = setInterval(() => {
-  const latest = recorder.samples.slice(-Object.keys(PLATFORM_PROFILES).length);
-  const at = latest[0]?.atSeconds ?? 0;
-  console.log(`  ${at}s  ` + latest.map((s) => `${s.workload} ${s.currentReplicas}/${s.desiredReplicas}`).join('  '));
-}, Math.max(intervalSeconds, 30) * 1000);
+console.log(
+  `running ${SCRIPTS.join(', ')} for ${values.duration} each, at once; sampling every ${values.interval}`,
+);
+const progress = setInterval(
+  () => {
+    const latest = recorder.samples.slice(-Object.keys(PLATFORM_PROFILES).length);
+    const at = latest[0]?.atSeconds ?? 0;
+    console.log(
+      `  ${at}s  ` +
+        latest.map((s) => `${s.workload} ${s.currentReplicas}/${s.desiredReplicas}`).join('  '),
+    );
+  },
+  Math.max(intervalSeconds, 30) * 1000,
+);
 
 const exitCodes = await Promise.all(
   SCRIPTS.map(
@@ -79,10 +89,22 @@ const exitCodes = await Promise.all(
       new Promise<number>((resolve) => {
         const child = spawn(
           k6,
-          ['run', '--quiet', '--address', '', '--summary-export', path.join(resultsDir, `cluster-${script}.json`),
-            path.join(loadtestsDir, 'scripts', `${script}.js`)],
+          [
+            'run',
+            '--quiet',
+            '--address',
+            '',
+            '--summary-export',
+            path.join(resultsDir, `cluster-${script}.json`),
+            path.join(loadtestsDir, 'scripts', `${script}.js`),
+          ],
           {
-            env: { ...process.env, BASE_URL: baseUrl, DURATION: `${durationSeconds}s`, K6_NO_USAGE_REPORT: 'true' },
+            env: {
+              ...process.env,
+              BASE_URL: baseUrl,
+              DURATION: `${durationSeconds}s`,
+              K6_NO_USAGE_REPORT: 'true',
+            },
             stdio: ['ignore', 'ignore', 'inherit'],
           },
         );
@@ -98,9 +120,15 @@ const runRows = SCRIPTS.map((script, i) => {
   try {
     const file = path.join(resultsDir, `cluster-${script}.json`);
     const run = summarizeRun(parseK6Summary(readFileSync(file, 'utf8'), file));
-    const failed = run.thresholds.filter((t) => !t.passed).map((t) => `${t.metric} ${t.expression}`);
-    return [script, String(run.requests), `${(run.failedRequestRate * 100).toFixed(2)} %`,
-      failed.length === 0 ? 'all passed' : `FAILED: ${failed.join('; ')}`];
+    const failed = run.thresholds
+      .filter((t) => !t.passed)
+      .map((t) => `${t.metric} ${t.expression}`);
+    return [
+      script,
+      String(run.requests),
+      `${(run.failedRequestRate * 100).toFixed(2)} %`,
+      failed.length === 0 ? 'all passed' : `FAILED: ${failed.join('; ')}`,
+    ];
   } catch (error) {
     return [script, '-', '-', `no summary (k6 exit ${exitCodes[i]}): ${(error as Error).message}`];
   }
@@ -108,9 +136,14 @@ const runRows = SCRIPTS.map((script, i) => {
 const verdicts = checkScaling(samples, PLATFORM_PROFILES, { graceSeconds: 60 });
 
 console.log('\nk6\n' + formatTable(['script', 'requests', 'failed', 'thresholds'], runRows));
-console.log('\nreplicas (current/desired [min-max])\n' + timelineTable(samples, Object.keys(PLATFORM_PROFILES)));
+console.log(
+  '\nreplicas (current/desired [min-max])\n' +
+    timelineTable(samples, Object.keys(PLATFORM_PROFILES)),
+);
 console.log('\nscaling\n' + verdictTable(verdicts));
 
 const ok = exitCodes.every((c) => c === 0) && verdicts.every((v) => v.passed);
-console.log(ok ? '\nthe platform held its SLOs and scaled as its profiles say' : '\nFAILED (see above)');
+console.log(
+  ok ? '\nthe platform held its SLOs and scaled as its profiles say' : '\nFAILED (see above)',
+);
 process.exit(ok ? 0 : 1);

@@ -20,10 +20,14 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: { svg: { type: 'string' }, from: { type: 'string' }, price: { type: 'string' } },
 });
-const file = positionals[0] ?? fail('usage: preview <schedule.yaml> [--svg out.svg] [--from YYYY-MM-DD] [--price 0.03]');
+const file =
+  positionals[0] ??
+  fail('usage: preview <schedule.yaml> [--svg out.svg] [--from YYYY-MM-DD] [--price 0.03]');
 const price = values.price === undefined ? DEFAULT_PRICE_PER_INSTANCE_HOUR : Number(values.price);
-if (!Number.isFinite(price) || price < 0) fail(`--price: expected a non-negative number, got "${values.price}"`);
-if (values.from !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.from)) fail(`--from: expected YYYY-MM-DD, got "${values.from}"`);
+if (!Number.isFinite(price) || price < 0)
+  fail(`--price: expected a non-negative number, got "${values.price}"`);
+if (values.from !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.from))
+  fail(`--from: expected YYYY-MM-DD, got "${values.from}"`);
 
 let text: string;
 try {

@@ -2,7 +2,8 @@
 import { stringify } from 'yaml';
 import { bookingSchedule } from '../deploy/manifests.js';
 
-process.stdout.write(stringify(bookingSchedule({ namespace: process.argv[2] ?? 'tourkit' }), {
+process.stdout.write(
+  stringify(bookingSchedule({ namespace: process.argv[2] ?? 'tourkit' }), {
     defaultStringType: 'QUOTE_DOUBLE',
     defaultKeyType: 'PLAIN',
   }),

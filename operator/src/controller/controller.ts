@@ -31,7 +31,9 @@ export interface ControllerOptions {
   /** Namespaces to watch (see WATCH_NAMESPACE); empty or absent = the whole cluster. */
   watchNamespaces?: readonly string[];
   /** Lease coordinates; false runs without election (a single instance, e.g. in a test). */
-  leaderElection?: { namespace: string; name?: string; leaseDurationSeconds?: number; retryPeriodMs?: number } | false;
+  leaderElection?:
+    | { namespace: string; name?: string; leaseDurationSeconds?: number; retryPeriodMs?: number }
+    | false;
   /** Slack added to a boundary before requeueing, so the reconcile lands after it. */
   boundarySlackMs?: number;
 }
@@ -128,10 +130,14 @@ export class ScalingScheduleController {
       },
     });
     const namespaces = this.options.watchNamespaces ?? [];
-    this.schedules = new ScopedInformer<ScheduleObject>(this.kubeConfig, GVR, namespaces, async (namespace) =>
-      (namespace
-        ? await custom.listNamespacedCustomObject({ ...GVR, namespace })
-        : await custom.listClusterCustomObject(GVR)) as KubernetesListObject<ScheduleObject>,
+    this.schedules = new ScopedInformer<ScheduleObject>(
+      this.kubeConfig,
+      GVR,
+      namespaces,
+      async (namespace) =>
+        (namespace
+          ? await custom.listNamespacedCustomObject({ ...GVR, namespace })
+          : await custom.listClusterCustomObject(GVR)) as KubernetesListObject<ScheduleObject>,
     );
     this.hpas = new ScopedInformer<HpaObject>(
       this.kubeConfig,
@@ -157,7 +163,9 @@ export class ScalingScheduleController {
       }
     };
     for (const verb of ['add', 'update', 'delete'] as const) this.hpas.on(verb, enqueueOwners);
-    const informers = [...this.schedules.informers, ...this.hpas.informers] as Informer<ScheduleObject | HpaObject>[];
+    const informers = [...this.schedules.informers, ...this.hpas.informers] as Informer<
+      ScheduleObject | HpaObject
+    >[];
     for (const informer of informers) {
       informer.on('error', (error: unknown) => {
         if (!this.running) return; // stopped on purpose
@@ -171,10 +179,15 @@ export class ScalingScheduleController {
     for (const informer of this.hpas.informers) await this.startWithRetry(informer);
     for (const informer of this.schedules.informers) await this.startWithRetry(informer);
     this.synced = true;
-    this.log.info({ identity: this.identity, namespaces: namespaces.length > 0 ? namespaces : 'all' }, 'controller running');
+    this.log.info(
+      { identity: this.identity, namespaces: namespaces.length > 0 ? namespaces : 'all' },
+      'controller running',
+    );
   }
 
-  private async startWithRetry(informer: Informer<ScheduleObject> | Informer<HpaObject>): Promise<void> {
+  private async startWithRetry(
+    informer: Informer<ScheduleObject> | Informer<HpaObject>,
+  ): Promise<void> {
     for (let attempt = 0; this.running; attempt++) {
       try {
         await informer.start();
@@ -194,7 +207,10 @@ export class ScalingScheduleController {
   }
 
   private dropMetrics(schedule: ScheduleObject): void {
-    const labels = { namespace: schedule.metadata?.namespace ?? '', name: schedule.metadata?.name ?? '' };
+    const labels = {
+      namespace: schedule.metadata?.namespace ?? '',
+      name: schedule.metadata?.name ?? '',
+    };
     this.metrics.minReplicas.remove(labels);
     this.metrics.maxReplicas.remove(labels);
     this.metrics.nextTransition.remove(labels);
@@ -223,7 +239,10 @@ export class ScalingScheduleController {
     if (schedule.metadata?.deletionTimestamp) {
       const deletion = planDeletion(schedule, hpaView);
       if (deletion.restoreBounds) {
-        this.freshHpas.remember(hpaKey, await this.api.restoreHpaBounds(namespace, hpaName, deletion.restoreBounds));
+        this.freshHpas.remember(
+          hpaKey,
+          await this.api.restoreHpaBounds(namespace, hpaName, deletion.restoreBounds),
+        );
         await this.recordEvent(schedule, hpaName, {
           type: 'Normal',
           reason: 'Restored',
@@ -252,12 +271,18 @@ export class ScalingScheduleController {
       wrote = true;
     }
     if (planned.applyBounds) {
-      this.freshHpas.remember(hpaKey, await this.api.applyHpaBounds(namespace, hpaName, planned.applyBounds));
+      this.freshHpas.remember(
+        hpaKey,
+        await this.api.applyHpaBounds(namespace, hpaName, planned.applyBounds),
+      );
       wrote = true;
       if (planned.driftCorrected) this.metrics.driftCorrections.inc(labels);
     }
     if (planned.restoreBounds) {
-      this.freshHpas.remember(hpaKey, await this.api.restoreHpaBounds(namespace, hpaName, planned.restoreBounds));
+      this.freshHpas.remember(
+        hpaKey,
+        await this.api.restoreHpaBounds(namespace, hpaName, planned.restoreBounds),
+      );
       wrote = true;
     }
     if (!sameJson(schedule.status, planned.status)) {
@@ -272,24 +297,32 @@ export class ScalingScheduleController {
     for (const event of planned.events) await this.recordEvent(schedule, hpaName, event);
 
     if (planned.transitionDueAt) {
-      this.metrics.transitionLag.observe(Math.max(0, now.getTime() - planned.transitionDueAt.getTime()) / 1000);
+      this.metrics.transitionLag.observe(
+        Math.max(0, now.getTime() - planned.transitionDueAt.getTime()) / 1000,
+      );
     }
     const bounds = planned.status.appliedBounds;
     if (bounds) {
       this.metrics.minReplicas.set(labels, bounds.minReplicas);
       this.metrics.maxReplicas.set(labels, bounds.maxReplicas);
     }
-    if (planned.requeueAt) this.metrics.nextTransition.set(labels, planned.requeueAt.getTime() / 1000);
+    if (planned.requeueAt)
+      this.metrics.nextTransition.set(labels, planned.requeueAt.getTime() / 1000);
     else this.metrics.nextTransition.remove(labels);
     this.metrics.reconciles.inc({ result: wrote ? 'changed' : 'noop' });
 
     if (!planned.requeueAt) return { requeueAfterMs: null };
     return {
-      requeueAfterMs: planned.requeueAt.getTime() - now.getTime() + (this.options.boundarySlackMs ?? 20),
+      requeueAfterMs:
+        planned.requeueAt.getTime() - now.getTime() + (this.options.boundarySlackMs ?? 20),
     };
   }
 
-  private async recordEvent(schedule: ScheduleObject, hpaName: string, event: Parameters<KubeApi['recordEvent']>[2]) {
+  private async recordEvent(
+    schedule: ScheduleObject,
+    hpaName: string,
+    event: Parameters<KubeApi['recordEvent']>[2],
+  ) {
     try {
       await this.api.recordEvent(schedule, hpaName, event);
     } catch (error) {

@@ -30,7 +30,10 @@ export class KubeApi {
   private readonly autoscaling: AutoscalingV2Api;
   private readonly events: EventsV1Api;
 
-  constructor(kc: KubeConfig, private readonly identity: string) {
+  constructor(
+    kc: KubeConfig,
+    private readonly identity: string,
+  ) {
     this.custom = kc.makeApiClient(CustomObjectsApi);
     this.autoscaling = kc.makeApiClient(AutoscalingV2Api);
     this.events = kc.makeApiClient(EventsV1Api);
@@ -71,7 +74,10 @@ export class KubeApi {
   }
 
   /** Server-side apply of the status; fields this manager no longer sets are removed. */
-  async applyStatus(schedule: ScheduleObject, status: ScalingScheduleStatus): Promise<ScheduleObject> {
+  async applyStatus(
+    schedule: ScheduleObject,
+    status: ScalingScheduleStatus,
+  ): Promise<ScheduleObject> {
     return (await this.custom.patchNamespacedCustomObjectStatus(
       {
         ...GVR,
@@ -122,7 +128,11 @@ export class KubeApi {
     )) as HpaObject;
   }
 
-  async recordEvent(schedule: ScheduleObject, hpaName: string | undefined, event: PlannedEvent): Promise<void> {
+  async recordEvent(
+    schedule: ScheduleObject,
+    hpaName: string | undefined,
+    event: PlannedEvent,
+  ): Promise<void> {
     const { name, namespace, uid } = schedule.metadata!;
     await this.events.createNamespacedEvent({
       namespace: namespace!,
@@ -137,7 +147,14 @@ export class KubeApi {
         note: event.note.slice(0, 1024),
         regarding: { apiVersion: SCHEDULE_API_VERSION, kind: KIND, name, namespace, uid },
         ...(hpaName
-          ? { related: { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', name: hpaName, namespace } }
+          ? {
+              related: {
+                apiVersion: 'autoscaling/v2',
+                kind: 'HorizontalPodAutoscaler',
+                name: hpaName,
+                namespace,
+              },
+            }
           : {}),
       },
     });

@@ -1,6 +1,11 @@
 // Leader election on a coordination.k8s.io/v1 Lease, the client-go way: a lease is expired when
 // its record has not changed for leaseDuration by OUR clock (no trust in other clocks).
-import { CoordinationV1Api, V1MicroTime, type KubeConfig, type V1Lease } from '@kubernetes/client-node';
+import {
+  CoordinationV1Api,
+  V1MicroTime,
+  type KubeConfig,
+  type V1Lease,
+} from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 
 export interface LeaderElectionOptions {
@@ -25,7 +30,10 @@ export class LeaderElector {
   private lastRenewal = 0;
   private stopped = false;
 
-  constructor(kc: KubeConfig, private readonly options: LeaderElectionOptions) {
+  constructor(
+    kc: KubeConfig,
+    private readonly options: LeaderElectionOptions,
+  ) {
     this.api = kc.makeApiClient(CoordinationV1Api);
   }
 
@@ -48,7 +56,11 @@ export class LeaderElector {
       if (lease?.spec?.holderIdentity === this.options.identity) {
         lease.spec.holderIdentity = undefined;
         lease.spec.leaseDurationSeconds = 1;
-        await this.api.replaceNamespacedLease({ name: this.options.name, namespace: this.options.namespace, body: lease });
+        await this.api.replaceNamespacedLease({
+          name: this.options.name,
+          namespace: this.options.namespace,
+          body: lease,
+        });
       }
     } catch (error) {
       this.options.log.warn({ err: error }, 'could not release the leader lease');
@@ -57,7 +69,10 @@ export class LeaderElector {
 
   private async read(): Promise<V1Lease | null> {
     try {
-      return await this.api.readNamespacedLease({ name: this.options.name, namespace: this.options.namespace });
+      return await this.api.readNamespacedLease({
+        name: this.options.name,
+        namespace: this.options.namespace,
+      });
     } catch (error) {
       if (statusOf(error) === 404) return null;
       throw error;
@@ -89,7 +104,13 @@ export class LeaderElector {
         namespace,
         body: {
           metadata: { name, namespace },
-          spec: { holderIdentity: identity, leaseDurationSeconds, acquireTime: now, renewTime: now, leaseTransitions: 0 },
+          spec: {
+            holderIdentity: identity,
+            leaseDurationSeconds,
+            acquireTime: now,
+            renewTime: now,
+            leaseTransitions: 0,
+          },
         },
       });
       this.renewed();
@@ -130,7 +151,10 @@ export class LeaderElector {
 
   private setLeading(leading: boolean): void {
     this.leading = leading;
-    this.options.log.info({ identity: this.options.identity, leading }, leading ? 'became leader' : 'not leader');
+    this.options.log.info(
+      { identity: this.options.identity, leading },
+      leading ? 'became leader' : 'not leader',
+    );
     if (leading) this.options.onStartedLeading();
     else this.options.onStoppedLeading();
   }

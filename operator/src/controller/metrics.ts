@@ -8,8 +8,18 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
   const labelNames = ['namespace', 'name'] as const;
   return {
     registry,
-    minReplicas: new Gauge({ name: 'tourkit_scaling_schedule_min_replicas', help: 'minReplicas applied to the target HPA', labelNames, registers: [registry] }),
-    maxReplicas: new Gauge({ name: 'tourkit_scaling_schedule_max_replicas', help: 'maxReplicas applied to the target HPA', labelNames, registers: [registry] }),
+    minReplicas: new Gauge({
+      name: 'tourkit_scaling_schedule_min_replicas',
+      help: 'minReplicas applied to the target HPA',
+      labelNames,
+      registers: [registry],
+    }),
+    maxReplicas: new Gauge({
+      name: 'tourkit_scaling_schedule_max_replicas',
+      help: 'maxReplicas applied to the target HPA',
+      labelNames,
+      registers: [registry],
+    }),
     nextTransition: new Gauge({
       name: 'tourkit_scaling_schedule_next_transition_timestamp_seconds',
       help: 'Unix time of the next change of bounds',
@@ -22,9 +32,28 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300],
       registers: [registry],
     }),
-    reconciles: new Counter({ name: 'tourkit_scaling_schedule_reconcile_total', help: 'Reconciles by result', labelNames: ['result'], registers: [registry] }),
-    driftCorrections: new Counter({ name: 'tourkit_scaling_schedule_drift_corrections_total', help: 'Foreign edits of HPA bounds corrected', labelNames, registers: [registry] }),
-    apiRequests: new Counter({ name: 'tourkit_scaling_schedule_api_requests_total', help: 'Kubernetes API requests by HTTP method', labelNames: ['method'], registers: [registry] }),
-    leader: new Gauge({ name: 'tourkit_scaling_schedule_leader', help: '1 while this instance holds the leader lease', registers: [registry] }),
+    reconciles: new Counter({
+      name: 'tourkit_scaling_schedule_reconcile_total',
+      help: 'Reconciles by result',
+      labelNames: ['result'],
+      registers: [registry],
+    }),
+    driftCorrections: new Counter({
+      name: 'tourkit_scaling_schedule_drift_corrections_total',
+      help: 'Foreign edits of HPA bounds corrected',
+      labelNames,
+      registers: [registry],
+    }),
+    apiRequests: new Counter({
+      name: 'tourkit_scaling_schedule_api_requests_total',
+      help: 'Kubernetes API requests by HTTP method',
+      labelNames: ['method'],
+      registers: [registry],
+    }),
+    leader: new Gauge({
+      name: 'tourkit_scaling_schedule_leader',
+      help: '1 while this instance holds the leader lease',
+      registers: [registry],
+    }),
   };
 }

@@ -49,7 +49,9 @@ function conditions(
     return {
       ...condition,
       lastTransitionTime:
-        before && before.status === condition.status ? before.lastTransitionTime : now.toISOString(),
+        before && before.status === condition.status
+          ? before.lastTransitionTime
+          : now.toISOString(),
       ...(generation !== undefined ? { observedGeneration: generation } : {}),
     };
   });
@@ -64,7 +66,13 @@ const cond = (type: string, status: boolean, reason: string, message: string): C
 
 const boundsText = (b: Bounds) => `min ${b.minReplicas}, max ${b.maxReplicas}`;
 
-function degraded(schedule: ScheduleObject, now: Date, reason: string, message: string, requeueAt: Date | null): Plan {
+function degraded(
+  schedule: ScheduleObject,
+  now: Date,
+  reason: string,
+  message: string,
+  requeueAt: Date | null,
+): Plan {
   const old = schedule.status ?? {};
   const wasDegraded = old.conditions?.find((c) => c.type === 'Degraded');
   const events: PlannedEvent[] =
@@ -90,7 +98,8 @@ function degraded(schedule: ScheduleObject, now: Date, reason: string, message: 
 
 export function plan(schedule: ScheduleObject, hpa: HpaView | null, now: Date): Plan {
   const validation = validateSpec(schedule.spec);
-  if (!validation.ok) return degraded(schedule, now, 'InvalidSpec', describeErrors(validation.errors), null);
+  if (!validation.ok)
+    return degraded(schedule, now, 'InvalidSpec', describeErrors(validation.errors), null);
   const spec = validation.value;
   if (!hpa) {
     return degraded(
@@ -131,7 +140,10 @@ export function plan(schedule: ScheduleObject, hpa: HpaView | null, now: Date): 
   }
 
   const evaluation = evaluate(spec, now);
-  const scheduled: Bounds = { minReplicas: evaluation.minReplicas, maxReplicas: evaluation.maxReplicas };
+  const scheduled: Bounds = {
+    minReplicas: evaluation.minReplicas,
+    maxReplicas: evaluation.maxReplicas,
+  };
   const label = describeSource(evaluation);
   const plan: Plan = { status: {}, events, requeueAt: evaluation.nextTransition };
   if (metadata) plan.metadata = metadata;
@@ -144,7 +156,8 @@ export function plan(schedule: ScheduleObject, hpa: HpaView | null, now: Date): 
 
   if (managing) {
     activeWindow = label;
-    const transition = wasManaging && (old.activeWindow !== label || !sameBounds(old.desiredBounds, scheduled));
+    const transition =
+      wasManaging && (old.activeWindow !== label || !sameBounds(old.desiredBounds, scheduled));
     if (!sameBounds(hpa.bounds, scheduled)) {
       plan.applyBounds = scheduled;
       if (wasManaging && !transition && sameBounds(old.appliedBounds, scheduled)) {
@@ -167,7 +180,12 @@ export function plan(schedule: ScheduleObject, hpa: HpaView | null, now: Date): 
       });
     } else if (!wasManaging) {
       lastTransitionTime = now.toISOString();
-      events.push({ type: 'Normal', reason: 'Scheduled', action: 'Scale', note: `${label}: ${boundsText(scheduled)}` });
+      events.push({
+        type: 'Normal',
+        reason: 'Scheduled',
+        action: 'Scale',
+        note: `${label}: ${boundsText(scheduled)}`,
+      });
     }
     applied = scheduled;
   } else {
@@ -213,7 +231,12 @@ export function plan(schedule: ScheduleObject, hpa: HpaView | null, now: Date): 
     conditions: conditions(old.conditions, generation, now, [
       cond('Ready', true, readyReason, readyMessage),
       managing
-        ? cond('HPAInSync', inSync, inSync ? 'BoundsApplied' : 'Pending', `HPA at ${boundsText(hpaAfter)}`)
+        ? cond(
+            'HPAInSync',
+            inSync,
+            inSync ? 'BoundsApplied' : 'Pending',
+            `HPA at ${boundsText(hpaAfter)}`,
+          )
         : cond('HPAInSync', true, readyReason, 'the schedule does not manage the HPA now'),
       driftedCondition,
       cond('Degraded', false, 'AsExpected', 'no problem'),
@@ -223,12 +246,20 @@ export function plan(schedule: ScheduleObject, hpa: HpaView | null, now: Date): 
 }
 
 /** Deletion: give the original bounds back if this controller changed them. */
-export function planDeletion(schedule: ScheduleObject, hpa: HpaView | null): { restoreBounds?: Bounds; removeFinalizer: boolean } {
+export function planDeletion(
+  schedule: ScheduleObject,
+  hpa: HpaView | null,
+): { restoreBounds?: Bounds; removeFinalizer: boolean } {
   const finalizers = schedule.metadata?.finalizers ?? [];
   if (!finalizers.includes(FINALIZER)) return { removeFinalizer: false };
   const originals = parseOriginalBounds(schedule) ?? schedule.status?.originalBounds;
   const touched = schedule.status?.appliedBounds !== undefined;
-  if (hpa && touched && originals?.minReplicas !== undefined && !sameBounds(hpa.bounds, originals as Bounds)) {
+  if (
+    hpa &&
+    touched &&
+    originals?.minReplicas !== undefined &&
+    !sameBounds(hpa.bounds, originals as Bounds)
+  ) {
     return { restoreBounds: originals as Bounds, removeFinalizer: true };
   }
   return { removeFinalizer: true };

@@ -24,7 +24,9 @@ export class CountingKubeConfig extends KubeConfig {
 
   /** Requests that change state (everything but GET; watches are GETs). */
   writes(): number {
-    return [...this.counts].filter(([method]) => method !== 'GET').reduce((sum, [, n]) => sum + n, 0);
+    return [...this.counts]
+      .filter(([method]) => method !== 'GET')
+      .reduce((sum, [, n]) => sum + n, 0);
   }
 
   total(): number {

@@ -1,5 +1,16 @@
-import type { KubernetesObject, V1HorizontalPodAutoscaler, V1ManagedFieldsEntry } from '@kubernetes/client-node';
-import { API_GROUP, API_VERSION, KIND, PLURAL, type Bounds, type ScalingScheduleStatus } from '../schedule/schema.js';
+import type {
+  KubernetesObject,
+  V1HorizontalPodAutoscaler,
+  V1ManagedFieldsEntry,
+} from '@kubernetes/client-node';
+import {
+  API_GROUP,
+  API_VERSION,
+  KIND,
+  PLURAL,
+  type Bounds,
+  type ScalingScheduleStatus,
+} from '../schedule/schema.js';
 
 export const FIELD_MANAGER = 'tourkit-scaling-schedule';
 export const FINALIZER = `${API_GROUP}/restore-bounds`;

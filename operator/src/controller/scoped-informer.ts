@@ -24,7 +24,10 @@ export class ScopedInformer<T extends KubernetesObject> {
     list: (namespace: string | undefined) => Promise<KubernetesListObject<T>>,
   ) {
     for (const { namespace, path } of watchPaths(collection, namespaces)) {
-      this.byNamespace.set(namespace ?? '', makeInformer<T>(kubeConfig, path, () => list(namespace)));
+      this.byNamespace.set(
+        namespace ?? '',
+        makeInformer<T>(kubeConfig, path, () => list(namespace)),
+      );
     }
   }
 

@@ -10,15 +10,27 @@ export function parseWatchNamespaces(raw: string | undefined): string[] {
     .filter((name) => name !== '');
   for (const name of names) {
     if (name.length > 63 || !DNS_LABEL.test(name)) {
-      throw new Error(`WATCH_NAMESPACE: "${name}" is not a namespace name (lower-case letters, digits and '-', at most 63)`);
+      throw new Error(
+        `WATCH_NAMESPACE: "${name}" is not a namespace name (lower-case letters, digits and '-', at most 63)`,
+      );
     }
   }
   return [...new Set(names)];
 }
 
 /** List/watch paths: one per namespace, or the single cluster-wide one. */
-export function watchPaths(collection: { group: string; version: string; plural: string }, namespaces: readonly string[]) {
-  const base = collection.group === '' ? `/api/${collection.version}` : `/apis/${collection.group}/${collection.version}`;
-  if (namespaces.length === 0) return [{ namespace: undefined, path: `${base}/${collection.plural}` }];
-  return namespaces.map((namespace) => ({ namespace, path: `${base}/namespaces/${namespace}/${collection.plural}` }));
+export function watchPaths(
+  collection: { group: string; version: string; plural: string },
+  namespaces: readonly string[],
+) {
+  const base =
+    collection.group === ''
+      ? `/api/${collection.version}`
+      : `/apis/${collection.group}/${collection.version}`;
+  if (namespaces.length === 0)
+    return [{ namespace: undefined, path: `${base}/${collection.plural}` }];
+  return namespaces.map((namespace) => ({
+    namespace,
+    path: `${base}/namespaces/${namespace}/${collection.plural}`,
+  }));
 }

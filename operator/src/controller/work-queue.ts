@@ -100,7 +100,10 @@ export class WorkQueue {
       const attempt = (this.failures.get(key) ?? 0) + 1;
       this.failures.set(key, attempt);
       this.options.onError?.(key, error, attempt);
-      const backoff = Math.min(this.options.maxBackoffMs, this.options.baseBackoffMs * 2 ** (attempt - 1));
+      const backoff = Math.min(
+        this.options.maxBackoffMs,
+        this.options.baseBackoffMs * 2 ** (attempt - 1),
+      );
       this.addAfter(key, backoff * (0.8 + Math.random() * 0.4));
     } finally {
       this.processing.delete(key);

@@ -2,7 +2,13 @@
 // and the Helm chart consume these (import '@tourkit/operator/deploy/manifests').
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { scalingScheduleCrd } from '../crd.js';
-import { API_GROUP, API_VERSION, KIND, PLURAL, type ScalingScheduleSpecInput } from '../schedule/schema.js';
+import {
+  API_GROUP,
+  API_VERSION,
+  KIND,
+  PLURAL,
+  type ScalingScheduleSpecInput,
+} from '../schedule/schema.js';
 
 export const OPERATOR_NAME = 'tourkit-scaling-schedule';
 export const METRICS_PORT = 8080;
@@ -29,10 +35,18 @@ const labels = {
 /** Exactly what the controller calls, no more. */
 export function operatorClusterRules() {
   return [
-    { apiGroups: [API_GROUP], resources: [PLURAL], verbs: ['get', 'list', 'watch', 'patch', 'update'] },
+    {
+      apiGroups: [API_GROUP],
+      resources: [PLURAL],
+      verbs: ['get', 'list', 'watch', 'patch', 'update'],
+    },
     { apiGroups: [API_GROUP], resources: [`${PLURAL}/status`], verbs: ['patch', 'update'] },
     { apiGroups: [API_GROUP], resources: [`${PLURAL}/finalizers`], verbs: ['update'] },
-    { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: ['get', 'list', 'watch', 'patch'] },
+    {
+      apiGroups: ['autoscaling'],
+      resources: ['horizontalpodautoscalers'],
+      verbs: ['get', 'list', 'watch', 'patch'],
+    },
     { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
   ];
 }
@@ -41,7 +55,12 @@ const subject = (namespace: string) => ({ kind: 'ServiceAccount', name: OPERATOR
 
 function clusterRbac(namespace: string): KubernetesObject[] {
   return [
-    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: OPERATOR_NAME, labels }, rules: operatorClusterRules() } as KubernetesObject,
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: OPERATOR_NAME, labels },
+      rules: operatorClusterRules(),
+    } as KubernetesObject,
     {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRoleBinding',
@@ -55,7 +74,12 @@ function clusterRbac(namespace: string): KubernetesObject[] {
 /** The same rules, granted only in the watched namespaces. */
 function namespacedRbac(watchNamespaces: string[], namespace: string): KubernetesObject[] {
   return watchNamespaces.flatMap((watched) => [
-    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: OPERATOR_NAME, namespace: watched, labels }, rules: operatorClusterRules() } as KubernetesObject,
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: OPERATOR_NAME, namespace: watched, labels },
+      rules: operatorClusterRules(),
+    } as KubernetesObject,
     {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'RoleBinding',
@@ -71,19 +95,36 @@ export function operatorManifests(options: OperatorManifestOptions): KubernetesO
   const meta = (name: string) => ({ name, namespace, labels });
   return [
     scalingScheduleCrd(),
-    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(OPERATOR_NAME), automountServiceAccountToken: true } as KubernetesObject,
-    ...(watchNamespaces.length > 0 ? namespacedRbac(watchNamespaces, namespace) : clusterRbac(namespace)),
+    {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: meta(OPERATOR_NAME),
+      automountServiceAccountToken: true,
+    } as KubernetesObject,
+    ...(watchNamespaces.length > 0
+      ? namespacedRbac(watchNamespaces, namespace)
+      : clusterRbac(namespace)),
     {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'Role',
       metadata: meta(`${OPERATOR_NAME}-leader-election`),
-      rules: [{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] }],
+      rules: [
+        {
+          apiGroups: ['coordination.k8s.io'],
+          resources: ['leases'],
+          verbs: ['get', 'create', 'update'],
+        },
+      ],
     } as KubernetesObject,
     {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'RoleBinding',
       metadata: meta(`${OPERATOR_NAME}-leader-election`),
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: `${OPERATOR_NAME}-leader-election` },
+      roleRef: {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'Role',
+        name: `${OPERATOR_NAME}-leader-election`,
+      },
       subjects: [{ kind: 'ServiceAccount', name: OPERATOR_NAME, namespace }],
     } as KubernetesObject,
     {
@@ -96,11 +137,20 @@ export function operatorManifests(options: OperatorManifestOptions): KubernetesO
         template: {
           metadata: {
             labels,
-            annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(METRICS_PORT), 'prometheus.io/path': '/metrics' },
+            annotations: {
+              'prometheus.io/scrape': 'true',
+              'prometheus.io/port': String(METRICS_PORT),
+              'prometheus.io/path': '/metrics',
+            },
           },
           spec: {
             serviceAccountName: OPERATOR_NAME,
-            securityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' } },
+            securityContext: {
+              runAsNonRoot: true,
+              runAsUser: 10001,
+              runAsGroup: 10001,
+              seccompProfile: { type: 'RuntimeDefault' },
+            },
             containers: [
               {
                 name: 'controller',
@@ -108,16 +158,24 @@ export function operatorManifests(options: OperatorManifestOptions): KubernetesO
                 imagePullPolicy: 'IfNotPresent',
                 env: [
                   { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
-                  { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+                  {
+                    name: 'POD_NAMESPACE',
+                    valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } },
+                  },
                   { name: 'LEASE_NAME', value: LEASE_NAME },
                   { name: 'METRICS_PORT', value: String(METRICS_PORT) },
                   { name: 'LOG_LEVEL', value: logLevel },
-                  ...(watchNamespaces.length > 0 ? [{ name: 'WATCH_NAMESPACE', value: watchNamespaces.join(',') }] : []),
+                  ...(watchNamespaces.length > 0
+                    ? [{ name: 'WATCH_NAMESPACE', value: watchNamespaces.join(',') }]
+                    : []),
                 ],
                 ports: [{ name: 'metrics', containerPort: METRICS_PORT }],
                 livenessProbe: { httpGet: { path: '/livez', port: 'metrics' }, periodSeconds: 10 },
                 readinessProbe: { httpGet: { path: '/readyz', port: 'metrics' }, periodSeconds: 5 },
-                resources: { requests: { cpu: '20m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
+                resources: {
+                  requests: { cpu: '20m', memory: '64Mi' },
+                  limits: { cpu: '500m', memory: '256Mi' },
+                },
                 securityContext: {
                   allowPrivilegeEscalation: false,
                   readOnlyRootFilesystem: true,
@@ -148,18 +206,42 @@ export function bookingScheduleSpec(hpaName = 'booking'): ScalingScheduleSpecInp
     timeZone: 'Europe/Paris',
     default: { minReplicas: 2, maxReplicas: 4 },
     windows: [
-      { name: 'business-hours', days: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri'], start: '09:00', end: '17:00', minReplicas: 5, maxReplicas: 10, priority: 10 },
-      { name: 'weekend', days: ['Sat', 'Sun'], start: '00:00', end: '24:00', minReplicas: 7, maxReplicas: 15, priority: 20 },
+      {
+        name: 'business-hours',
+        days: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri'],
+        start: '09:00',
+        end: '17:00',
+        minReplicas: 5,
+        maxReplicas: 10,
+        priority: 10,
+      },
+      {
+        name: 'weekend',
+        days: ['Sat', 'Sun'],
+        start: '00:00',
+        end: '24:00',
+        minReplicas: 7,
+        maxReplicas: 15,
+        priority: 20,
+      },
     ],
     leadTime: '5m',
   };
 }
 
-export function bookingSchedule(options: { namespace: string; name?: string; hpaName?: string }): KubernetesObject & { spec: ScalingScheduleSpecInput } {
+export function bookingSchedule(options: {
+  namespace: string;
+  name?: string;
+  hpaName?: string;
+}): KubernetesObject & { spec: ScalingScheduleSpecInput } {
   return {
     apiVersion: `${API_GROUP}/${API_VERSION}`,
     kind: KIND,
-    metadata: { name: options.name ?? 'booking', namespace: options.namespace, labels: { 'app.kubernetes.io/part-of': 'tourkit' } },
+    metadata: {
+      name: options.name ?? 'booking',
+      namespace: options.namespace,
+      labels: { 'app.kubernetes.io/part-of': 'tourkit' },
+    },
     spec: bookingScheduleSpec(options.hpaName),
   };
 }

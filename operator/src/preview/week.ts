@@ -1,7 +1,13 @@
 // A week of bounds as segments, replica-hours and cost: the numbers behind `preview`.
 import { describeSource, evaluate } from '../schedule/evaluate.js';
 import type { ScalingScheduleSpec } from '../schedule/schema.js';
-import { addDays, instantOfClock, isoWeekdayIndex, toLocal, type LocalDate } from '../schedule/zoned-time.js';
+import {
+  addDays,
+  instantOfClock,
+  isoWeekdayIndex,
+  toLocal,
+  type LocalDate,
+} from '../schedule/zoned-time.js';
 
 export interface Segment {
   start: Date;
@@ -38,9 +44,12 @@ export function summarizeWeek(spec: ScalingScheduleSpec, start: Date): WeekSumma
   const local = toLocal(start.getTime(), spec.timeZone);
   const end = new Date(instantOfClock(addDays(local, 7), '00:00', spec.timeZone));
   const segments: Segment[] = [];
-  for (let at = start; at < end; ) {
+  for (let at = start; at < end;) {
     const evaluation = evaluate(spec, at);
-    const until = evaluation.nextTransition && evaluation.nextTransition < end ? evaluation.nextTransition : end;
+    const until =
+      evaluation.nextTransition && evaluation.nextTransition < end
+        ? evaluation.nextTransition
+        : end;
     segments.push({
       start: at,
       end: until,
@@ -64,7 +73,15 @@ export function summarizeWeek(spec: ScalingScheduleSpec, start: Date): WeekSumma
 }
 
 const localText = (date: Date, timeZone: string) =>
-  new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', day: '2-digit', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(date);
+  new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    weekday: 'short',
+    day: '2-digit',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(date);
 
 export function renderTable(spec: ScalingScheduleSpec, summary: WeekSummary): string {
   const rows = summary.segments.map((s) => [
@@ -76,7 +93,8 @@ export function renderTable(spec: ScalingScheduleSpec, summary: WeekSummary): st
   ]);
   const header = [`from (${spec.timeZone})`, 'until', 'in force', 'min', 'max'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i >= 3 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i >= 3 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
@@ -99,11 +117,15 @@ export function renderSvg(spec: ScalingScheduleSpec, summary: WeekSummary, title
   const start = summary.segments[0]!.start.getTime();
   const end = summary.segments.at(-1)!.end.getTime();
   const top = Math.max(1, summary.peakReplicas + 1);
-  const x = (t: number) => pad.left + ((t - start) / (end - start)) * (width - pad.left - pad.right);
+  const x = (t: number) =>
+    pad.left + ((t - start) / (end - start)) * (width - pad.left - pad.right);
   const y = (v: number) => height - pad.bottom - (v / top) * (height - pad.top - pad.bottom);
   const steps = (pick: (s: Segment) => number) =>
     summary.segments
-      .map((s, i) => `${i === 0 ? 'M' : 'L'}${x(s.start.getTime()).toFixed(1)},${y(pick(s)).toFixed(1)} L${x(s.end.getTime()).toFixed(1)},${y(pick(s)).toFixed(1)}`)
+      .map(
+        (s, i) =>
+          `${i === 0 ? 'M' : 'L'}${x(s.start.getTime()).toFixed(1)},${y(pick(s)).toFixed(1)} L${x(s.end.getTime()).toFixed(1)},${y(pick(s)).toFixed(1)}`,
+      )
       .join(' ');
   const days = Array.from({ length: 7 }, (_, i) => {
     const local = addDays(toLocal(start, spec.timeZone), i);
@@ -113,7 +135,10 @@ export function renderSvg(spec: ScalingScheduleSpec, summary: WeekSummary, title
   }).join('');
   const ticks = Array.from({ length: top + 1 }, (_, v) => v)
     .filter((v) => top <= 20 || v % 5 === 0)
-    .map((v) => `<text x="${pad.left - 8}" y="${(y(v) + 4).toFixed(1)}" font-size="11" text-anchor="end">${v}</text>`)
+    .map(
+      (v) =>
+        `<text x="${pad.left - 8}" y="${(y(v) + 4).toFixed(1)}" font-size="11" text-anchor="end">${v}</text>`,
+    )
     .join('');
   const escape = (s: string) => s.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`);
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">

@@ -116,7 +116,8 @@ const minutesCel = (clock: string) =>
 // Length in minutes of a window, crossing midnight when end <= start.
 const lengthCel = (w: string) =>
   `((${minutesCel(`${w}.end`)} - ${minutesCel(`${w}.start`)} + 1440) % 1440 == 0 ? 1440 : (${minutesCel(`${w}.end`)} - ${minutesCel(`${w}.start`)} + 1440) % 1440)`;
-const weekMinuteCel = (w: string, d: string) => `(${DAY_INDEX_CEL}[${d}] * 1440 + ${minutesCel(`${w}.start`)})`;
+const weekMinuteCel = (w: string, d: string) =>
+  `(${DAY_INDEX_CEL}[${d}] * 1440 + ${minutesCel(`${w}.start`)})`;
 // Two intervals on the weekly circle [x, x+len) overlap iff one starts inside the other.
 const windowsOverlapCel = `a.days.exists(da, b.days.exists(db, (${weekMinuteCel('b', 'db')} - ${weekMinuteCel('a', 'da')} + 10080) % 10080 < ${lengthCel('a')} || (${weekMinuteCel('a', 'da')} - ${weekMinuteCel('b', 'db')} + 10080) % 10080 < ${lengthCel('b')}))`;
 
@@ -139,7 +140,10 @@ function windowsOverlap(a: WindowSpec, b: WindowSpec): boolean {
     b.days.some((db) => {
       const x = DAYS.indexOf(da) * 1440 + clockMinutes(a.start);
       const y = DAYS.indexOf(db) * 1440 + clockMinutes(b.start);
-      return (y - x + week) % week < windowLengthMinutes(a) || (x - y + week) % week < windowLengthMinutes(b);
+      return (
+        (y - x + week) % week < windowLengthMinutes(a) ||
+        (x - y + week) % week < windowLengthMinutes(b)
+      );
     }),
   );
 }
@@ -148,8 +152,20 @@ const overrideSchema = rule(
   z
     .object({
       name: z.string().max(63).regex(NAME, 'expected a DNS label (lower case, digits, -)'),
-      from: z.string().max(40).regex(TIMESTAMP, 'expected an RFC 3339 timestamp with offset, e.g. 2026-11-27T08:00:00+01:00'),
-      until: z.string().max(40).regex(TIMESTAMP, 'expected an RFC 3339 timestamp with offset, e.g. 2026-11-30T00:00:00+01:00'),
+      from: z
+        .string()
+        .max(40)
+        .regex(
+          TIMESTAMP,
+          'expected an RFC 3339 timestamp with offset, e.g. 2026-11-27T08:00:00+01:00',
+        ),
+      until: z
+        .string()
+        .max(40)
+        .regex(
+          TIMESTAMP,
+          'expected an RFC 3339 timestamp with offset, e.g. 2026-11-30T00:00:00+01:00',
+        ),
       minReplicas: replicas,
       maxReplicas: replicas,
     })
@@ -180,7 +196,9 @@ export const specSchema = rule(
       targetRef: z
         .object({
           apiVersion: z.literal('autoscaling/v2').default('autoscaling/v2'),
-          kind: z.literal('HorizontalPodAutoscaler', { message: 'expected HorizontalPodAutoscaler' }),
+          kind: z.literal('HorizontalPodAutoscaler', {
+            message: 'expected HorizontalPodAutoscaler',
+          }),
           name: z.string().min(1).max(253),
         })
         .strict(),
@@ -191,30 +209,44 @@ export const specSchema = rule(
         .refine(isKnownTimeZone, 'unknown time zone (not in the IANA tz database)'),
       default: boundsSchema,
       windows: rule(
-        z.array(windowSchema).max(LIMITS.windows).default([]).meta({
-          'x-kubernetes-list-type': 'map',
-          'x-kubernetes-list-map-keys': ['name'],
-        }),
+        z
+          .array(windowSchema)
+          .max(LIMITS.windows)
+          .default([])
+          .meta({
+            'x-kubernetes-list-type': 'map',
+            'x-kubernetes-list-map-keys': ['name'],
+          }),
         [
           {
             cel: `self.all(a, self.all(b, a.name == b.name || a.priority != b.priority || !(${windowsOverlapCel})))`,
             message: 'two windows of equal priority overlap; give one a higher priority',
             holds: (windows) =>
               windows.every((a) =>
-                windows.every((b) => a.name === b.name || a.priority !== b.priority || !windowsOverlap(a, b)),
+                windows.every(
+                  (b) => a.name === b.name || a.priority !== b.priority || !windowsOverlap(a, b),
+                ),
               ),
           },
         ],
       ),
-      exclusions: z.array(exclusionSchema).max(LIMITS.exclusions).default([]).meta({
-        'x-kubernetes-list-type': 'map',
-        'x-kubernetes-list-map-keys': ['date'],
-      }),
-      overrides: rule(
-        z.array(overrideSchema).max(LIMITS.overrides).default([]).meta({
+      exclusions: z
+        .array(exclusionSchema)
+        .max(LIMITS.exclusions)
+        .default([])
+        .meta({
           'x-kubernetes-list-type': 'map',
-          'x-kubernetes-list-map-keys': ['name'],
+          'x-kubernetes-list-map-keys': ['date'],
         }),
+      overrides: rule(
+        z
+          .array(overrideSchema)
+          .max(LIMITS.overrides)
+          .default([])
+          .meta({
+            'x-kubernetes-list-type': 'map',
+            'x-kubernetes-list-map-keys': ['name'],
+          }),
         [
           {
             cel: 'self.all(a, self.all(b, a.name == b.name || timestamp(a.until) <= timestamp(b.from) || timestamp(b.until) <= timestamp(a.from)))',
@@ -281,10 +313,14 @@ export const statusSchema = z.object({
     .optional(),
   nextTransition: z.string().optional(),
   lastTransitionTime: z.string().optional(),
-  conditions: z.array(conditionSchema).max(8).optional().meta({
-    'x-kubernetes-list-type': 'map',
-    'x-kubernetes-list-map-keys': ['type'],
-  }),
+  conditions: z
+    .array(conditionSchema)
+    .max(8)
+    .optional()
+    .meta({
+      'x-kubernetes-list-type': 'map',
+      'x-kubernetes-list-map-keys': ['type'],
+    }),
 });
 
 export type ScalingScheduleStatus = z.output<typeof statusSchema>;

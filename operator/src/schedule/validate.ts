@@ -6,7 +6,7 @@ export interface FieldError {
   message: string;
 }
 
-export type Validation<T> = { ok: true; value: T } | { ok: false, errors: FieldError[] };
+export type Validation<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
 
 function formatPath(prefix: string, path: readonly PropertyKey[]): string {
   return path.reduce<string>(
@@ -18,7 +18,10 @@ function formatPath(prefix: string, path: readonly PropertyKey[]): string {
 function issuesToErrors(prefix: string, issues: z.core.$ZodIssue[]): FieldError[] {
   return issues.map((issue) => ({
     field: formatPath(prefix, issue.path),
-    message: issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : issue.message,
+    message:
+      issue.code === 'unrecognized_keys'
+        ? `unknown field(s): ${issue.keys.join(', ')}`
+        : issue.message,
   }));
 }
 

@@ -2,7 +2,10 @@ import { AutoscalingV2Api, CustomObjectsApi, EventsV1Api } from '@kubernetes/cli
 import { kubectlOrThrow, waitFor, type TestCluster } from '@tourkit/testenv';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
-import { ScalingScheduleController, type ControllerOptions } from '../../src/controller/controller.js';
+import {
+  ScalingScheduleController,
+  type ControllerOptions,
+} from '../../src/controller/controller.js';
 import { GVR, type ScheduleObject } from '../../src/controller/resource.js';
 import { bookingSchedule } from '../../src/deploy/manifests.js';
 
@@ -11,7 +14,12 @@ const crdPath = fileURLToPath(new URL('../../config/crd/scalingschedules.yaml', 
 
 export async function installCrd(cluster: TestCluster): Promise<void> {
   await kubectlOrThrow(cluster, ['apply', '--server-side', '--force-conflicts', '-f', crdPath]);
-  await kubectlOrThrow(cluster, ['wait', '--for=condition=Established', '--timeout=60s', 'crd/scalingschedules.scaling.tourkit.dev']);
+  await kubectlOrThrow(cluster, [
+    'wait',
+    '--for=condition=Established',
+    '--timeout=60s',
+    'crd/scalingschedules.scaling.tourkit.dev',
+  ]);
 }
 
 /** A clock that stands at `instant` when created and then runs at normal speed. */
@@ -73,16 +81,35 @@ export function hpaManifest(name: string, minReplicas: number, maxReplicas: numb
       scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
       minReplicas,
       maxReplicas,
-      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
+      metrics: [
+        {
+          type: 'Resource',
+          resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } },
+        },
+      ],
     },
   });
 }
 
-export async function createHpa(cluster: TestCluster, namespace: string, name: string, min: number, max: number) {
-  await kubectlOrThrow(cluster, ['apply', '-f', '-'], { namespace, input: hpaManifest(name, min, max) });
+export async function createHpa(
+  cluster: TestCluster,
+  namespace: string,
+  name: string,
+  min: number,
+  max: number,
+) {
+  await kubectlOrThrow(cluster, ['apply', '-f', '-'], {
+    namespace,
+    input: hpaManifest(name, min, max),
+  });
 }
 
-export async function createBookingSchedule(cluster: TestCluster, namespace: string, name: string, hpaName = name) {
+export async function createBookingSchedule(
+  cluster: TestCluster,
+  namespace: string,
+  name: string,
+  hpaName = name,
+) {
   await kubectlOrThrow(cluster, ['apply', '-f', '-'], {
     namespace,
     input: JSON.stringify(bookingSchedule({ namespace, name, hpaName })),
@@ -90,11 +117,20 @@ export async function createBookingSchedule(cluster: TestCluster, namespace: str
 }
 
 export async function hpaBounds(cluster: TestCluster, namespace: string, name: string) {
-  const hpa = await apis(cluster).autoscaling.readNamespacedHorizontalPodAutoscaler({ name, namespace });
+  const hpa = await apis(cluster).autoscaling.readNamespacedHorizontalPodAutoscaler({
+    name,
+    namespace,
+  });
   return [hpa.spec?.minReplicas, hpa.spec?.maxReplicas];
 }
 
-export function waitForBounds(cluster: TestCluster, namespace: string, name: string, expected: [number, number], timeoutMs = 20_000) {
+export function waitForBounds(
+  cluster: TestCluster,
+  namespace: string,
+  name: string,
+  expected: [number, number],
+  timeoutMs = 20_000,
+) {
   let last = '';
   return waitFor(
     `HPA ${name} at min ${expected[0]}, max ${expected[1]}`,
@@ -107,8 +143,16 @@ export function waitForBounds(cluster: TestCluster, namespace: string, name: str
   );
 }
 
-export async function readSchedule(cluster: TestCluster, namespace: string, name: string): Promise<ScheduleObject> {
-  return (await apis(cluster).custom.getNamespacedCustomObject({ ...GVR, namespace, name })) as ScheduleObject;
+export async function readSchedule(
+  cluster: TestCluster,
+  namespace: string,
+  name: string,
+): Promise<ScheduleObject> {
+  return (await apis(cluster).custom.getNamespacedCustomObject({
+    ...GVR,
+    namespace,
+    name,
+  })) as ScheduleObject;
 }
 
 export async function eventsAbout(cluster: TestCluster, namespace: string, name: string) {

@@ -10,13 +10,21 @@ describe('evaluate: the booking schedule (Europe/Paris)', () => {
 
   it('weekday business hours', () => {
     const result = evaluate(booking, new Date('2026-06-10T10:00:00Z')); // Wed 12:00 CEST
-    expect(result).toMatchObject({ active: { kind: 'window', name: 'business-hours' }, minReplicas: 5, maxReplicas: 10 });
+    expect(result).toMatchObject({
+      active: { kind: 'window', name: 'business-hours' },
+      minReplicas: 5,
+      maxReplicas: 10,
+    });
     expect(iso(result.nextTransition)).toBe('2026-06-10T15:00:00.000Z'); // 17:00 CEST
   });
 
   it('weekday night falls back to the default', () => {
     const result = evaluate(booking, new Date('2026-06-10T20:00:00Z'));
-    expect(result).toMatchObject({ active: { kind: 'default', reason: 'no-window' }, minReplicas: 2, maxReplicas: 4 });
+    expect(result).toMatchObject({
+      active: { kind: 'default', reason: 'no-window' },
+      minReplicas: 2,
+      maxReplicas: 4,
+    });
     expect(iso(result.nextTransition)).toBe('2026-06-11T07:00:00.000Z');
   });
 
@@ -24,7 +32,11 @@ describe('evaluate: the booking schedule (Europe/Paris)', () => {
     const result = evaluate(booking, new Date('2026-06-12T16:00:00Z'));
     expect(iso(result.nextTransition)).toBe('2026-06-12T22:00:00.000Z');
     const weekend = evaluate(booking, new Date('2026-06-13T12:00:00Z'));
-    expect(weekend).toMatchObject({ active: { kind: 'window', name: 'weekend' }, minReplicas: 7, maxReplicas: 15 });
+    expect(weekend).toMatchObject({
+      active: { kind: 'window', name: 'weekend' },
+      minReplicas: 7,
+      maxReplicas: 15,
+    });
     // Sat and Sun windows abut: the next change is Monday 00:00, not Sunday 00:00.
     expect(iso(weekend.nextTransition)).toBe('2026-06-14T22:00:00.000Z');
   });
@@ -45,14 +57,23 @@ describe('evaluate: daylight-saving boundaries', () => {
 
   it('Europe/Paris: a window opening in the skipped hour opens at 03:00 CEST', () => {
     const s = nightly('Europe/Paris', '02:30', '04:00', ['Sun']);
-    expect(iso(evaluate(s, new Date('2026-03-29T00:00:00Z')).nextTransition)).toBe('2026-03-29T01:00:00.000Z');
-    expect(evaluate(s, new Date('2026-03-29T01:00:00Z')).active).toEqual({ kind: 'window', name: 'batch' });
-    expect(iso(evaluate(s, new Date('2026-03-29T01:00:00Z')).nextTransition)).toBe('2026-03-29T02:00:00.000Z');
+    expect(iso(evaluate(s, new Date('2026-03-29T00:00:00Z')).nextTransition)).toBe(
+      '2026-03-29T01:00:00.000Z',
+    );
+    expect(evaluate(s, new Date('2026-03-29T01:00:00Z')).active).toEqual({
+      kind: 'window',
+      name: 'batch',
+    });
+    expect(iso(evaluate(s, new Date('2026-03-29T01:00:00Z')).nextTransition)).toBe(
+      '2026-03-29T02:00:00.000Z',
+    );
   });
 
   it('Europe/Paris: a window wholly inside the skipped hour does not happen that day', () => {
     const s = nightly('Europe/Paris', '02:10', '02:50', ['Sun']);
-    expect(iso(evaluate(s, new Date('2026-03-28T23:00:00Z')).nextTransition)).toBe('2026-04-05T00:10:00.000Z');
+    expect(iso(evaluate(s, new Date('2026-03-28T23:00:00Z')).nextTransition)).toBe(
+      '2026-04-05T00:10:00.000Z',
+    );
   });
 
   it('Europe/Paris: a window in the repeated hour runs once, on the first occurrence', () => {
@@ -67,26 +88,40 @@ describe('evaluate: daylight-saving boundaries', () => {
 
   it('America/New_York: 02:30 on the spring-forward day means 03:00 EDT; the end stays 04:00', () => {
     const s = nightly('America/New_York', '02:30', '04:00');
-    expect(iso(evaluate(s, new Date('2026-03-08T05:00:00Z')).nextTransition)).toBe('2026-03-08T07:00:00.000Z');
-    expect(iso(evaluate(s, new Date('2026-03-08T07:00:00Z')).nextTransition)).toBe('2026-03-08T08:00:00.000Z');
+    expect(iso(evaluate(s, new Date('2026-03-08T05:00:00Z')).nextTransition)).toBe(
+      '2026-03-08T07:00:00.000Z',
+    );
+    expect(iso(evaluate(s, new Date('2026-03-08T07:00:00Z')).nextTransition)).toBe(
+      '2026-03-08T08:00:00.000Z',
+    );
     // A window that runs through the repeated hour lasts an hour longer in real time.
     const fall = nightly('America/New_York', '00:30', '03:00');
-    expect(iso(evaluate(fall, new Date('2026-11-01T04:30:00Z')).nextTransition)).toBe('2026-11-01T08:00:00.000Z');
+    expect(iso(evaluate(fall, new Date('2026-11-01T04:30:00Z')).nextTransition)).toBe(
+      '2026-11-01T08:00:00.000Z',
+    );
   });
 
   it('Australia/Sydney: DST ends in April and starts in October (southern hemisphere)', () => {
     const s = nightly('Australia/Sydney', '09:00', '17:00', ['Mon']);
     // Mon 2026-04-06 09:00 AEST (+10) and Mon 2026-10-05 09:00 AEDT (+11).
-    expect(iso(evaluate(s, new Date('2026-04-05T00:00:00Z')).nextTransition)).toBe('2026-04-05T23:00:00.000Z');
-    expect(iso(evaluate(s, new Date('2026-10-04T00:00:00Z')).nextTransition)).toBe('2026-10-04T22:00:00.000Z');
+    expect(iso(evaluate(s, new Date('2026-04-05T00:00:00Z')).nextTransition)).toBe(
+      '2026-04-05T23:00:00.000Z',
+    );
+    expect(iso(evaluate(s, new Date('2026-10-04T00:00:00Z')).nextTransition)).toBe(
+      '2026-10-04T22:00:00.000Z',
+    );
     const repeated = nightly('Australia/Sydney', '02:30', '02:45', ['Sun']);
-    expect(iso(evaluate(repeated, new Date('2026-04-04T12:00:00Z')).nextTransition)).toBe('2026-04-04T15:30:00.000Z');
+    expect(iso(evaluate(repeated, new Date('2026-04-04T12:00:00Z')).nextTransition)).toBe(
+      '2026-04-04T15:30:00.000Z',
+    );
   });
 
   it('Asia/Kolkata: a half-hour offset, no DST at all', () => {
     const s = nightly('Asia/Kolkata', '09:00', '17:00');
     for (const day of ['2026-01-15', '2026-03-29', '2026-07-01', '2026-10-25']) {
-      expect(iso(evaluate(s, new Date(`${day}T00:00:00Z`)).nextTransition)).toBe(`${day}T03:30:00.000Z`);
+      expect(iso(evaluate(s, new Date(`${day}T00:00:00Z`)).nextTransition)).toBe(
+        `${day}T03:30:00.000Z`,
+      );
     }
   });
 });
@@ -96,22 +131,57 @@ describe('evaluate: overlaps, gaps, exclusions, overrides, leadTime', () => {
     const s = spec({
       timeZone: 'UTC',
       windows: [
-        { name: 'day', days: [...DAYS], start: '08:00', end: '20:00', minReplicas: 4, maxReplicas: 8, priority: 1 },
-        { name: 'lunch', days: [...DAYS], start: '12:00', end: '14:00', minReplicas: 6, maxReplicas: 12, priority: 5 },
+        {
+          name: 'day',
+          days: [...DAYS],
+          start: '08:00',
+          end: '20:00',
+          minReplicas: 4,
+          maxReplicas: 8,
+          priority: 1,
+        },
+        {
+          name: 'lunch',
+          days: [...DAYS],
+          start: '12:00',
+          end: '14:00',
+          minReplicas: 6,
+          maxReplicas: 12,
+          priority: 5,
+        },
       ],
     });
     const lunch = evaluate(s, new Date('2026-06-10T13:00:00Z'));
     expect(lunch).toMatchObject({ active: { kind: 'window', name: 'lunch' }, minReplicas: 6 });
     expect(iso(lunch.nextTransition)).toBe('2026-06-10T14:00:00.000Z');
-    expect(evaluate(s, new Date('2026-06-10T14:00:00Z')).active).toEqual({ kind: 'window', name: 'day' });
+    expect(evaluate(s, new Date('2026-06-10T14:00:00Z')).active).toEqual({
+      kind: 'window',
+      name: 'day',
+    });
   });
 
   it('a lower-priority window does not lower the bounds of a higher one', () => {
     const s = spec({
       timeZone: 'UTC',
       windows: [
-        { name: 'wide', days: ['Wed'], start: '00:00', end: '24:00', minReplicas: 9, maxReplicas: 9, priority: 9 },
-        { name: 'narrow', days: ['Wed'], start: '10:00', end: '11:00', minReplicas: 1, maxReplicas: 1, priority: 1 },
+        {
+          name: 'wide',
+          days: ['Wed'],
+          start: '00:00',
+          end: '24:00',
+          minReplicas: 9,
+          maxReplicas: 9,
+          priority: 9,
+        },
+        {
+          name: 'narrow',
+          days: ['Wed'],
+          start: '10:00',
+          end: '11:00',
+          minReplicas: 1,
+          maxReplicas: 1,
+          priority: 1,
+        },
       ],
     });
     expect(evaluate(s, new Date('2026-06-10T10:30:00Z')).minReplicas).toBe(9);
@@ -121,8 +191,22 @@ describe('evaluate: overlaps, gaps, exclusions, overrides, leadTime', () => {
     const s = spec({
       timeZone: 'UTC',
       windows: [
-        { name: 'evening', days: ['Fri'], start: '18:00', end: '20:00', minReplicas: 3, maxReplicas: 6 },
-        { name: 'night', days: ['Fri'], start: '22:00', end: '02:00', minReplicas: 3, maxReplicas: 5 },
+        {
+          name: 'evening',
+          days: ['Fri'],
+          start: '18:00',
+          end: '20:00',
+          minReplicas: 3,
+          maxReplicas: 6,
+        },
+        {
+          name: 'night',
+          days: ['Fri'],
+          start: '22:00',
+          end: '02:00',
+          minReplicas: 3,
+          maxReplicas: 5,
+        },
       ],
     });
     expect(evaluate(s, new Date('2026-06-12T21:00:00Z')).active.kind).toBe('default');
@@ -132,14 +216,22 @@ describe('evaluate: overlaps, gaps, exclusions, overrides, leadTime', () => {
   });
 
   it('an excluded date is the default for the whole local day', () => {
-    const s = spec({ windows: bookingWindows, exclusions: [{ date: '2026-12-25', reason: 'Christmas' }] });
+    const s = spec({
+      windows: bookingWindows,
+      exclusions: [{ date: '2026-12-25', reason: 'Christmas' }],
+    });
     const christmas = evaluate(s, new Date('2026-12-25T10:00:00Z'));
     expect(christmas.active).toEqual({ kind: 'default', reason: 'exclusion' });
     // Christmas 2026 is a Friday: the weekend window takes over at its end.
     expect(iso(christmas.nextTransition)).toBe('2026-12-25T23:00:00.000Z');
-    expect(evaluate(s, new Date('2026-12-25T23:00:00Z')).active).toEqual({ kind: 'window', name: 'weekend' });
+    expect(evaluate(s, new Date('2026-12-25T23:00:00Z')).active).toEqual({
+      kind: 'window',
+      name: 'weekend',
+    });
     // Thursday evening: same bounds, but the reason changes at midnight.
-    expect(iso(evaluate(s, new Date('2026-12-24T17:00:00Z')).nextTransition)).toBe('2026-12-24T23:00:00.000Z');
+    expect(iso(evaluate(s, new Date('2026-12-24T17:00:00Z')).nextTransition)).toBe(
+      '2026-12-24T23:00:00.000Z',
+    );
     expect(evaluate(s, new Date('2026-12-24T08:30:00Z')).active.kind).toBe('window');
   });
 
@@ -147,14 +239,30 @@ describe('evaluate: overlaps, gaps, exclusions, overrides, leadTime', () => {
     const s = spec({
       windows: bookingWindows,
       overrides: [
-        { name: 'black-friday', from: '2026-11-27T06:00:00+01:00', until: '2026-11-28T00:00:00+01:00', minReplicas: 10, maxReplicas: 15 },
+        {
+          name: 'black-friday',
+          from: '2026-11-27T06:00:00+01:00',
+          until: '2026-11-28T00:00:00+01:00',
+          minReplicas: 10,
+          maxReplicas: 15,
+        },
       ],
     });
     const during = evaluate(s, new Date('2026-11-27T12:00:00Z'));
-    expect(during).toMatchObject({ active: { kind: 'override', name: 'black-friday' }, minReplicas: 10, maxReplicas: 15 });
+    expect(during).toMatchObject({
+      active: { kind: 'override', name: 'black-friday' },
+      minReplicas: 10,
+      maxReplicas: 15,
+    });
     expect(iso(during.nextTransition)).toBe('2026-11-27T23:00:00.000Z');
-    expect(evaluate(s, new Date('2026-11-27T23:00:00Z')).active).toEqual({ kind: 'window', name: 'weekend' });
-    expect(evaluate(s, new Date('2026-12-04T12:00:00Z')).active).toEqual({ kind: 'window', name: 'business-hours' });
+    expect(evaluate(s, new Date('2026-11-27T23:00:00Z')).active).toEqual({
+      kind: 'window',
+      name: 'weekend',
+    });
+    expect(evaluate(s, new Date('2026-12-04T12:00:00Z')).active).toEqual({
+      kind: 'window',
+      name: 'business-hours',
+    });
   });
 
   it('leadTime raises the bounds before a window opens, never lowers them', () => {
@@ -163,14 +271,26 @@ describe('evaluate: overlaps, gaps, exclusions, overrides, leadTime', () => {
     expect(justBefore).toMatchObject({ minReplicas: 2, maxReplicas: 4 });
     expect(iso(justBefore.nextTransition)).toBe('2026-06-10T06:55:00.000Z');
     const leading = evaluate(s, new Date('2026-06-10T06:57:00Z'));
-    expect(leading).toMatchObject({ active: { kind: 'default' }, leadingInto: 'business-hours', minReplicas: 5, maxReplicas: 10 });
+    expect(leading).toMatchObject({
+      active: { kind: 'default' },
+      leadingInto: 'business-hours',
+      minReplicas: 5,
+      maxReplicas: 10,
+    });
     expect(iso(leading.nextTransition)).toBe('2026-06-10T07:00:00.000Z');
     // Friday 23:55 → weekend lead; Sunday 23:55 → business hours do not lead (they open at 09:00).
-    expect(evaluate(s, new Date('2026-06-12T21:56:00Z'))).toMatchObject({ leadingInto: 'weekend', minReplicas: 7 });
+    expect(evaluate(s, new Date('2026-06-12T21:56:00Z'))).toMatchObject({
+      leadingInto: 'weekend',
+      minReplicas: 7,
+    });
   });
 
   it('leadTime does not lead into a window on an excluded day', () => {
-    const s = spec({ windows: bookingWindows, leadTime: '1h', exclusions: [{ date: '2026-06-10' }] });
+    const s = spec({
+      windows: bookingWindows,
+      leadTime: '1h',
+      exclusions: [{ date: '2026-06-10' }],
+    });
     expect(evaluate(s, new Date('2026-06-10T06:30:00Z')).leadingInto).toBeUndefined();
   });
 
@@ -223,17 +343,22 @@ describe('evaluate: properties', () => {
 
   it('nextTransition is after now, the evaluation holds until then and changes there', () => {
     fc.assert(
-      fc.property(specArb, nowArb, fc.double({ min: 0, max: 1, noNaN: true }), (s, now, fraction) => {
-        const result = evaluate(s, now);
-        if (result.nextTransition === null) return;
-        const next = result.nextTransition.getTime();
-        expect(next).toBeGreaterThan(now.getTime());
-        const inside = new Date(now.getTime() + Math.floor((next - now.getTime()) * fraction));
-        const between = inside.getTime() < next ? inside : now;
-        expect(sameSnapshot(evaluate(s, between), result)).toBe(true);
-        expect(sameSnapshot(evaluate(s, new Date(next - 1)), result)).toBe(true);
-        expect(sameSnapshot(evaluate(s, result.nextTransition), result)).toBe(false);
-      }),
+      fc.property(
+        specArb,
+        nowArb,
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (s, now, fraction) => {
+          const result = evaluate(s, now);
+          if (result.nextTransition === null) return;
+          const next = result.nextTransition.getTime();
+          expect(next).toBeGreaterThan(now.getTime());
+          const inside = new Date(now.getTime() + Math.floor((next - now.getTime()) * fraction));
+          const between = inside.getTime() < next ? inside : now;
+          expect(sameSnapshot(evaluate(s, between), result)).toBe(true);
+          expect(sameSnapshot(evaluate(s, new Date(next - 1)), result)).toBe(true);
+          expect(sameSnapshot(evaluate(s, result.nextTransition), result)).toBe(false);
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -14,7 +14,13 @@ const fields = (input: unknown) => {
 describe('validateSpec', () => {
   it('accepts the booking schedule and fills defaults', () => {
     const result = validateSpec({ ...base, windows: bookingWindows });
-    expect(result.ok && result.value).toMatchObject({ leadTime: '0s', suspend: false, dryRun: false, exclusions: [], overrides: [] });
+    expect(result.ok && result.value).toMatchObject({
+      leadTime: '0s',
+      suspend: false,
+      dryRun: false,
+      exclusions: [],
+      overrides: [],
+    });
   });
 
   it('names the field of a bad clock, day, bounds and zone', () => {
@@ -52,36 +58,88 @@ describe('validateSpec', () => {
 
   it('rejects overlapping windows of equal priority, across midnight and the week end', () => {
     const w = (name: string, days: string[], start: string, end: string, priority = 0) => ({
-      name, days, start, end, minReplicas: 1, maxReplicas: 2, priority,
+      name,
+      days,
+      start,
+      end,
+      minReplicas: 1,
+      maxReplicas: 2,
+      priority,
     });
-    const overlap = 'spec.windows: two windows of equal priority overlap; give one a higher priority';
-    expect(fields({ ...base, windows: [w('a', ['Sun'], '22:00', '02:00'), w('b', ['Mon'], '01:00', '03:00')] })).toEqual([overlap]);
-    expect(fields({ ...base, windows: [w('a', ['Sun'], '22:00', '02:00'), w('b', ['Mon'], '02:00', '03:00')] })).toEqual([]);
-    expect(fields({ ...base, windows: [w('a', ['Mon'], '09:00', '17:00'), w('b', ['Mon'], '12:00', '13:00', 1)] })).toEqual([]);
-    expect(fields({ ...base, windows: [w('a', ['Mon'], '00:00', '24:00'), w('b', ['Mon'], '23:59', '24:00')] })).toEqual([overlap]);
+    const overlap =
+      'spec.windows: two windows of equal priority overlap; give one a higher priority';
+    expect(
+      fields({
+        ...base,
+        windows: [w('a', ['Sun'], '22:00', '02:00'), w('b', ['Mon'], '01:00', '03:00')],
+      }),
+    ).toEqual([overlap]);
+    expect(
+      fields({
+        ...base,
+        windows: [w('a', ['Sun'], '22:00', '02:00'), w('b', ['Mon'], '02:00', '03:00')],
+      }),
+    ).toEqual([]);
+    expect(
+      fields({
+        ...base,
+        windows: [w('a', ['Mon'], '09:00', '17:00'), w('b', ['Mon'], '12:00', '13:00', 1)],
+      }),
+    ).toEqual([]);
+    expect(
+      fields({
+        ...base,
+        windows: [w('a', ['Mon'], '00:00', '24:00'), w('b', ['Mon'], '23:59', '24:00')],
+      }),
+    ).toEqual([overlap]);
   });
 
   it('rejects overlapping overrides and until before from', () => {
-    const o = (name: string, from: string, until: string) => ({ name, from, until, minReplicas: 3, maxReplicas: 6 });
+    const o = (name: string, from: string, until: string) => ({
+      name,
+      from,
+      until,
+      minReplicas: 3,
+      maxReplicas: 6,
+    });
     expect(
-      fields({ ...base, overrides: [o('a', '2026-11-27T00:00:00Z', '2026-11-28T00:00:00Z'), o('b', '2026-11-27T12:00:00Z', '2026-11-29T00:00:00Z')] }),
+      fields({
+        ...base,
+        overrides: [
+          o('a', '2026-11-27T00:00:00Z', '2026-11-28T00:00:00Z'),
+          o('b', '2026-11-27T12:00:00Z', '2026-11-29T00:00:00Z'),
+        ],
+      }),
     ).toEqual(['spec.overrides: two overrides overlap in time']);
-    expect(fields({ ...base, overrides: [o('a', '2026-11-28T00:00:00Z', '2026-11-27T00:00:00Z')] })).toEqual([
-      'spec.overrides[0].until: until must be after from',
-    ]);
+    expect(
+      fields({ ...base, overrides: [o('a', '2026-11-28T00:00:00Z', '2026-11-27T00:00:00Z')] }),
+    ).toEqual(['spec.overrides[0].until: until must be after from']);
   });
 
   it('rejects a lead time above 24h or badly written, and unknown fields', () => {
-    expect(fields({ ...base, leadTime: '25h' })).toEqual(['spec.leadTime: leadTime must be at most 24h']);
-    expect(fields({ ...base, leadTime: '5 minutes' })).toEqual(['spec.leadTime: expected a duration such as 5m, 1h30m or 90s']);
+    expect(fields({ ...base, leadTime: '25h' })).toEqual([
+      'spec.leadTime: leadTime must be at most 24h',
+    ]);
+    expect(fields({ ...base, leadTime: '5 minutes' })).toEqual([
+      'spec.leadTime: expected a duration such as 5m, 1h30m or 90s',
+    ]);
     expect(fields({ ...base, maxReplica: 3 })).toEqual(['spec: unknown field(s): maxReplica']);
   });
 });
 
 describe('validateResource', () => {
   it('checks apiVersion, kind and name of a manifest', () => {
-    const result = validateResource({ apiVersion: 'v1', kind: 'Scaling', metadata: {}, spec: base });
-    expect(result.ok ? [] : result.errors.map((e) => e.field)).toEqual(['apiVersion', 'kind', 'metadata.name']);
+    const result = validateResource({
+      apiVersion: 'v1',
+      kind: 'Scaling',
+      metadata: {},
+      spec: base,
+    });
+    expect(result.ok ? [] : result.errors.map((e) => e.field)).toEqual([
+      'apiVersion',
+      'kind',
+      'metadata.name',
+    ]);
   });
 });
 
@@ -89,10 +147,15 @@ describe('YAML 1.1 pitfalls', () => {
   it('explains that an unquoted clock became a number', () => {
     const result = validateSpec({
       ...base,
-      windows: [{ name: 'w', days: ['Mon'], start: 540, end: '17:00', minReplicas: 1, maxReplicas: 2 }],
+      windows: [
+        { name: 'w', days: ['Mon'], start: 540, end: '17:00', minReplicas: 1, maxReplicas: 2 },
+      ],
     });
     expect(result.ok ? [] : result.errors).toEqual([
-      { field: 'spec.windows[0].start', message: 'expected HH:MM as a quoted string, e.g. "09:00"' },
+      {
+        field: 'spec.windows[0].start',
+        message: 'expected HH:MM as a quoted string, e.g. "09:00"',
+      },
     ]);
   });
 });

@@ -1,10 +1,11 @@
-import { instantOf, instantOfClock, isKnownTimeZone, offsetAt } from '../../src/schedule/zoned-time.js';
+import {
+  instantOf,
+  instantOfClock,
+  isKnownTimeZone,
+  offsetAt,
+} from '../../src/schedule/zoned-time.js';
 
-const at = (
-  zone: string,
-  date: string,
-  clock: string,
-): string => {
+const at = (zone: string, date: string, clock: string): string => {
   const [year, month, day] = date.split('-').map(Number) as [number, number, number];
   return new Date(instantOfClock({ year, month, day }, clock, zone)).toISOString();
 };
@@ -14,23 +15,83 @@ describe('wall clock → instant, with the daylight-saving rules', () => {
   const table: [string, string, string, string, string][] = [
     ['Europe/Paris', '2026-03-28', '09:00', '2026-03-28T08:00:00.000Z', 'winter time, +01:00'],
     ['Europe/Paris', '2026-03-30', '09:00', '2026-03-30T07:00:00.000Z', 'summer time, +02:00'],
-    ['Europe/Paris', '2026-03-29', '02:00', '2026-03-29T01:00:00.000Z', 'skipped: first instant after (03:00 CEST)'],
-    ['Europe/Paris', '2026-03-29', '02:30', '2026-03-29T01:00:00.000Z', 'skipped: first instant after (03:00 CEST)'],
+    [
+      'Europe/Paris',
+      '2026-03-29',
+      '02:00',
+      '2026-03-29T01:00:00.000Z',
+      'skipped: first instant after (03:00 CEST)',
+    ],
+    [
+      'Europe/Paris',
+      '2026-03-29',
+      '02:30',
+      '2026-03-29T01:00:00.000Z',
+      'skipped: first instant after (03:00 CEST)',
+    ],
     ['Europe/Paris', '2026-03-29', '03:00', '2026-03-29T01:00:00.000Z', '03:00 CEST exists'],
-    ['Europe/Paris', '2026-10-25', '02:30', '2026-10-25T00:30:00.000Z', 'repeated: first occurrence (CEST)'],
+    [
+      'Europe/Paris',
+      '2026-10-25',
+      '02:30',
+      '2026-10-25T00:30:00.000Z',
+      'repeated: first occurrence (CEST)',
+    ],
     ['Europe/Paris', '2026-10-25', '03:00', '2026-10-25T02:00:00.000Z', 'after the repeat, CET'],
-    ['Europe/Paris', '2026-10-25', '24:00', '2026-10-25T23:00:00.000Z', '24:00 is the next midnight'],
+    [
+      'Europe/Paris',
+      '2026-10-25',
+      '24:00',
+      '2026-10-25T23:00:00.000Z',
+      '24:00 is the next midnight',
+    ],
     ['America/New_York', '2026-03-08', '02:30', '2026-03-08T07:00:00.000Z', 'skipped: 03:00 EDT'],
-    ['America/New_York', '2026-03-08', '01:59', '2026-03-08T06:59:00.000Z', 'last minute before the gap'],
-    ['America/New_York', '2026-11-01', '01:30', '2026-11-01T05:30:00.000Z', 'repeated: first occurrence (EDT)'],
-    ['America/New_York', '2026-11-01', '02:00', '2026-11-01T07:00:00.000Z', 'after the repeat, EST'],
-    ['Australia/Sydney', '2026-04-05', '02:30', '2026-04-04T15:30:00.000Z', 'repeated: first occurrence (AEDT)'],
-    ['Australia/Sydney', '2026-04-05', '03:00', '2026-04-04T17:00:00.000Z', 'after the repeat, AEST'],
+    [
+      'America/New_York',
+      '2026-03-08',
+      '01:59',
+      '2026-03-08T06:59:00.000Z',
+      'last minute before the gap',
+    ],
+    [
+      'America/New_York',
+      '2026-11-01',
+      '01:30',
+      '2026-11-01T05:30:00.000Z',
+      'repeated: first occurrence (EDT)',
+    ],
+    [
+      'America/New_York',
+      '2026-11-01',
+      '02:00',
+      '2026-11-01T07:00:00.000Z',
+      'after the repeat, EST',
+    ],
+    [
+      'Australia/Sydney',
+      '2026-04-05',
+      '02:30',
+      '2026-04-04T15:30:00.000Z',
+      'repeated: first occurrence (AEDT)',
+    ],
+    [
+      'Australia/Sydney',
+      '2026-04-05',
+      '03:00',
+      '2026-04-04T17:00:00.000Z',
+      'after the repeat, AEST',
+    ],
     ['Australia/Sydney', '2026-10-04', '02:30', '2026-10-03T16:00:00.000Z', 'skipped: 03:00 AEDT'],
     ['Australia/Sydney', '2026-10-04', '09:00', '2026-10-03T22:00:00.000Z', 'summer time, +11:00'],
     ['Asia/Kolkata', '2026-03-29', '09:00', '2026-03-29T03:30:00.000Z', 'no DST, +05:30'],
     ['Asia/Kolkata', '2026-10-25', '02:30', '2026-10-24T21:00:00.000Z', 'no DST, +05:30'],
-    ['Asia/Kolkata', '2026-12-31', '24:00', '2026-12-31T18:30:00.000Z', 'midnight into the new year'],
+    [
+      'Asia/Kolkata',
+      '2026-12-31',
+      '24:00',
+      '2026-12-31T18:30:00.000Z',
+      'midnight into the new year',
+    ],
   ];
 
   it.each(table)('%s %s %s → %s (%s)', (zone, date, clock, expected) => {
