@@ -14,10 +14,7 @@ export function workspaceJestConfig(displayName, extra = {}) {
     extensionsToTreatAsEsm: ['.ts'],
     testMatch: ['<rootDir>/test/**/*.test.ts'],
     transform: {
-      '^.+\\.ts$': [
-        'ts-jest',
-        { useESM: true, tsconfig: path.join(root, 'tsconfig.jest.json') },
-      ],
+      '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: path.join(root, 'tsconfig.jest.json') }],
     },
     moduleNameMapper: {
       '^@tourkit/kit$': path.join(root, 'services/kit/src/index.ts'),
