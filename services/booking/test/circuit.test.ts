@@ -20,15 +20,7 @@ describe('payment down: circuit breaker, pay-later reservations, expiry', () => 
   beforeAll(async () => {
     h = await startHarness('booking_circuit', {
       now: () => new Date(Date.now() + clockOffsetMs),
-      flow: {
-        ...FAST_FLOW,
-        breaker: {
-          timeoutMs: 5_000,
-          errorThresholdPercentage: 50,
-          resetTimeoutMs: 1_500,
-          volumeThreshold: 2,
-        },
-      },
+      env: { ...FAST_FLOW, PAYMENT_BREAKER_RESET_MS: '1500', PAYMENT_BREAKER_VOLUME: '2' },
     });
     asA = await h.auth.authHeader(userA);
     asB = await h.auth.authHeader(userB);

@@ -63,21 +63,13 @@ describe('booking ↔ payment through the queue', () => {
 
   beforeAll(async () => {
     h = await startHarness('booking_payment_flow', {
-      flow: {
-        ...FAST_FLOW,
-        // This file checks retries; the circuit (see circuit.test.ts) must not open here.
-        breaker: {
-          timeoutMs: 5_000,
-          errorThresholdPercentage: 50,
-          resetTimeoutMs: 30_000,
-          volumeThreshold: 1_000,
-        },
-        afterCharge: () => {
-          if (crashAfterNextCharge) {
-            crashAfterNextCharge = false;
-            throw new Error('simulated worker crash after the charge, before the booking update');
-          }
-        },
+      // This file checks retries; the circuit (see circuit.test.ts) must not open here.
+      env: { ...FAST_FLOW, PAYMENT_BREAKER_VOLUME: '1000' },
+      afterCharge: () => {
+        if (crashAfterNextCharge) {
+          crashAfterNextCharge = false;
+          throw new Error('simulated worker crash after the charge, before the booking update');
+        }
       },
     });
     asA = await h.auth.authHeader(userA);

@@ -1,18 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import type { Express } from 'express';
-import {
-  HealthRegistry,
-  createLogger,
-  createMetrics,
-  createPool,
-  createServiceClient,
-  runMigrations,
-  type Pool,
-  type ServerHandle,
-} from '@tourkit/kit';
+import { createLogger, runMigrations, type Pool, type ServerHandle } from '@tourkit/kit';
 import {
   createTestAuth,
   createTestDatabase,
@@ -22,28 +12,25 @@ import {
   type TestAuth,
 } from '@tourkit/kit/testing';
 // The real payment service, in-process on its own test database.
-import { PAYMENT_INTERNAL_TOKEN, startPaymentApp } from '../../../payment/test/harness.js';
+import { startPaymentApp } from '../../../payment/test/harness.js';
 import type { PaymentApp } from '../../../payment/src/app.js';
 import type { SimulatorSettingsPatch } from '../../../payment/src/provider/simulator-settings.js';
 // The real catalog service, in-process on its own test database: booking talks to it over HTTP
 // exactly as in production (GET /v1/tours/:id, POST /internal/tours/:id/seats).
 import type { CatalogApp } from '../../../catalog/src/app.js';
 import { migratedTestDatabase, startTestCatalog } from '../../../catalog/test/helpers.js';
-import { buildBookingApp } from '../../src/app.js';
-import { createCatalog } from '../../src/catalog-client.js';
-import {
-  createPaymentFlow,
-  type PaymentFlow,
-  type PaymentFlowOptions,
-} from '../../src/payment/flow.js';
-import { defaultPricingRules, type PricingRules } from '../../src/pricing/index.js';
+import { createBookingApp, type BookingApp, type BookingAppOptions } from '../../src/app.js';
+import { loadBookingConfig } from '../../src/config.js';
+import type { PaymentFlow } from '../../src/payment/flow.js';
+import { MIGRATIONS_DIR } from '../../src/server.js';
 
 export const INTERNAL_TOKEN = 'booking-test-internal-token';
-const bookingMigrations = fileURLToPath(new URL('../../migrations', import.meta.url));
 
 export interface Harness {
   app: Express;
   pool: Pool;
+  /** The booking service as createBookingApp built it. */
+  booking: BookingApp;
   auth: TestAuth;
   catalog: CatalogApp;
   catalogUrl: string;
@@ -77,26 +64,16 @@ export interface RecordedNotification {
   token: string | undefined;
 }
 
-export interface HarnessOptions {
-  now?: () => Date;
-  rules?: PricingRules;
-  /** Overrides of the payment flow (fast retries, a small breaker, …). */
-  flow?: Partial<PaymentFlowOptions>;
+export interface HarnessOptions extends Pick<BookingAppOptions, 'now' | 'afterCharge'> {
+  /** Booking's environment variables over the harness's (fast retries, a small breaker, …). */
+  env?: Record<string, string>;
 }
 
-/** Test-speed defaults: the seed's shape (6 attempts, doubling delays, 50 % errors) at 50 ms. */
-export const FAST_FLOW: Partial<PaymentFlowOptions> = {
-  retry: { attempts: 6, baseDelayMs: 50 },
-  breaker: {
-    timeoutMs: 5_000,
-    errorThresholdPercentage: 50,
-    resetTimeoutMs: 30_000,
-    volumeThreshold: 5,
-  },
-  outboxIntervalMs: 50,
-  outboxRetryBaseMs: 50,
-  expirySweepIntervalMs: 60_000,
-  requeueIntervalMs: 60_000,
+/** Test-speed settings: the seed's shape (6 attempts, doubling delays, 50 % errors) at 50 ms. */
+export const FAST_FLOW: Record<string, string> = {
+  PAYMENT_RETRY_BASE_MS: '50',
+  OUTBOX_INTERVAL_MS: '50',
+  OUTBOX_RETRY_BASE_MS: '50',
 };
 
 /** Booking + real catalog, each on its own test database named after `name` (unique per test file). */
@@ -111,7 +88,8 @@ export async function startHarness(name: string, options: HarnessOptions = {}): 
     logger,
   });
 
-  const payment = await startPaymentApp(`${name}_payment`, { logger });
+  // Booking sends its one INTERNAL_TOKEN to catalog, payment and notification, as in the cluster.
+  const payment = await startPaymentApp(`${name}_payment`, { logger, env: { INTERNAL_TOKEN } });
   let paymentServer: ServerHandle = await listenForTests(payment.app, {
     health: payment.health,
     logger,
@@ -123,75 +101,35 @@ export async function startHarness(name: string, options: HarnessOptions = {}): 
   const notificationServer = await startNotificationStandIn(notifications, () => notificationDown);
 
   const dbUrl = await createTestDatabase(name);
-  await runMigrations(dbUrl, bookingMigrations);
-  const pool = createPool(dbUrl, { name: 'db' });
-  const client = createServiceClient({
-    name: 'catalog',
-    baseUrl: catalog.url,
-    timeoutMs: 5_000,
-    headers: { 'x-internal-token': INTERNAL_TOKEN },
-  });
-  const catalogPort = createCatalog(client);
-  const metrics = createMetrics('booking', { defaultMetrics: false });
-  const health = new HealthRegistry();
-  // Booking sends INTERNAL_TOKEN everywhere; the payment app under test expects its own.
-  const flow = createPaymentFlow({
-    pool,
-    logger,
-    metrics,
-    health,
-    catalog: catalogPort,
-    payment: createServiceClient({
-      name: 'payment',
-      baseUrl: `http://127.0.0.1:${paymentPort}`,
-      timeoutMs: 5_000,
-      retries: 0,
-      headers: { 'x-internal-token': PAYMENT_INTERNAL_TOKEN },
+  await runMigrations(dbUrl, MIGRATIONS_DIR);
+  const booking = createBookingApp(
+    loadBookingConfig({
+      DATABASE_URL: dbUrl,
+      JWT_PUBLIC_KEY: auth.publicKeyPem,
+      INTERNAL_TOKEN,
+      CATALOG_URL: catalog.url,
+      CATALOG_TIMEOUT_MS: '5000',
+      PAYMENT_URL: `http://127.0.0.1:${paymentPort}`,
+      NOTIFICATION_URL: notificationServer.url,
+      REDIS_URL: testRedisUrl(),
+      QUEUE_PREFIX: `test:booking:${name}:${randomUUID()}`,
+      PUBLIC_URL: 'http://tourkit.test',
+      SUPPORT_EMAIL: 'support@tourkit.test',
+      LOG_LEVEL: 'silent',
+      ...options.env,
     }),
-    notification: createServiceClient({
-      name: 'notification',
-      baseUrl: notificationServer.url,
-      timeoutMs: 2_000,
-      retries: 0,
-      headers: { 'x-internal-token': INTERNAL_TOKEN },
-    }),
-    redisUrl: testRedisUrl(),
-    queuePrefix: `test:booking:${name}:${randomUUID()}`,
-    retry: { attempts: 6, baseDelayMs: 1_000 },
-    breaker: {
-      timeoutMs: 5_000,
-      errorThresholdPercentage: 50,
-      resetTimeoutMs: 30_000,
-      volumeThreshold: 5,
+    {
+      logger,
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.afterCharge ? { afterCharge: options.afterCharge } : {}),
     },
-    workerConcurrency: 5,
-    publicUrl: 'http://tourkit.test',
-    supportEmail: 'support@tourkit.test',
-    reservationTtlMs: 24 * 3_600_000,
-    outboxIntervalMs: 1_000,
-    outboxRetryBaseMs: 1_000,
-    expirySweepIntervalMs: 60_000,
-    requeueIntervalMs: 60_000,
-    ...(options.now ? { now: options.now } : {}),
-    ...options.flow,
-  });
-  const app = buildBookingApp({
-    logger,
-    metrics,
-    health,
-    pool,
-    catalog: catalogPort,
-    payments: flow,
-    verifier: auth.verifier,
-    internalToken: INTERNAL_TOKEN,
-    rules: options.rules ?? defaultPricingRules,
-    defaultCountry: 'FR',
-    ...(options.now ? { now: options.now } : {}),
-  });
+  );
+  const { app, pool, flow } = booking;
 
   return {
     app,
     pool,
+    booking,
     auth,
     catalog,
     catalogUrl: catalog.url,
@@ -245,12 +183,11 @@ export async function startHarness(name: string, options: HarnessOptions = {}): 
     },
     async close() {
       await flow.queue.obliterate({ force: true }).catch(() => undefined);
-      await flow.close();
+      await booking.close();
       await paymentServer.close();
       await payment.dispose();
       await new Promise<void>((resolve) => notificationServer.server.close(() => resolve()));
       await catalog.stop();
-      await pool.end();
       await dropTestDatabase(name);
       await dropTestDatabase(catalogDbName);
     },

@@ -2,20 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { createLogger, runMigrations } from '@tourkit/kit';
 import {
-  HealthRegistry,
-  createLogger,
-  createMetrics,
-  createPool,
-  createServiceClient,
-  runMigrations,
-  type Pool,
-} from '@tourkit/kit';
-import {
+  closedPort,
   createTestAuth,
   createTestDatabase,
   dropTestDatabase,
   listenForTests,
+  testRedisUrl,
   type TestAuth,
 } from '@tourkit/kit/testing';
 // The real catalog and booking services, in-process on their own test databases: review talks to
@@ -25,9 +19,8 @@ import {
   startTestCatalog,
   type TestCatalog,
 } from '../../../catalog/test/helpers.js';
-import { buildBookingApp } from '../../../booking/src/app.js';
-import { createCatalog } from '../../../booking/src/catalog-client.js';
-import { defaultPricingRules } from '../../../booking/src/pricing/index.js';
+import { createBookingApp } from '../../../booking/src/app.js';
+import { loadBookingConfig } from '../../../booking/src/config.js';
 import { insertBooking } from '../../../booking/src/repository/bookings.js';
 import { createReviewApp, type ReviewApp } from '../../src/app.js';
 import { loadReviewConfig } from '../../src/config.js';
@@ -79,35 +72,23 @@ export async function startHarness(name: string, now: () => Date): Promise<Harne
   const bookingDb = `${name}_booking`;
   const bookingDbUrl = await createTestDatabase(bookingDb);
   await runMigrations(bookingDbUrl, migrations('booking'));
-  const bookingPool: Pool = createPool(bookingDbUrl, { name: 'db' });
-  const bookingApp = buildBookingApp({
-    logger,
-    metrics: createMetrics('booking', { defaultMetrics: false }),
-    health: new HealthRegistry(),
-    pool: bookingPool,
-    catalog: createCatalog(
-      createServiceClient({
-        name: 'catalog',
-        baseUrl: catalogUrl,
-        headers: { 'x-internal-token': INTERNAL_TOKEN },
-      }),
-    ),
-    verifier: auth.verifier,
-    internalToken: INTERNAL_TOKEN,
-    rules: defaultPricingRules,
-    defaultCountry: 'FR',
-    // Review's tests only read bookings (fixtures are inserted directly), never create one.
-    payments: {
-      acceptsPayments: () => false,
-      enqueue: async () => {
-        throw new Error('review tests create no bookings through the booking API');
-      },
-      wakeOutbox: () => undefined,
-      publicUrl: 'http://127.0.0.1',
-      reservationTtlMs: 86_400_000,
-    },
-  });
-  const bookingServer = await listenForTests(bookingApp, { logger });
+  // Review's tests only read bookings (fixtures are inserted directly): the payment flow is built
+  // but never started, and payment is a port nothing listens on.
+  const booking = createBookingApp(
+    loadBookingConfig({
+      DATABASE_URL: bookingDbUrl,
+      JWT_PUBLIC_KEY: auth.publicKeyPem,
+      INTERNAL_TOKEN,
+      CATALOG_URL: catalogUrl,
+      PAYMENT_URL: `http://127.0.0.1:${await closedPort()}`,
+      REDIS_URL: testRedisUrl(),
+      QUEUE_PREFIX: `test:review-booking:${name}:${randomUUID()}`,
+      LOG_LEVEL: 'silent',
+    }),
+    { logger },
+  );
+  const bookingPool = booking.pool;
+  const bookingServer = await listenForTests(booking.app, { health: booking.health, logger });
 
   const notifications: Notification[] = [];
   const notificationServer = await recordingNotificationServer(notifications);
@@ -189,7 +170,7 @@ export async function startHarness(name: string, now: () => Date): Promise<Harne
       await review.close();
       await new Promise<void>((resolve) => notificationServer.server.close(() => resolve()));
       await bookingServer.close();
-      await bookingPool.end();
+      await booking.close();
       await stopCatalog();
       await dropTestDatabase(name);
       await dropTestDatabase(bookingDb);
