@@ -33,9 +33,18 @@ let objects: K8sObject[];
 let namespaceObject: K8sObject;
 const OPERATOR = 'tourkit-scaling-schedule';
 
-/** Cluster-scoped names made unique to this test's namespace. */
+/**
+ * Cluster-scoped names made unique to this test's namespace, and NodePorts (a cluster-wide pool)
+ * left to the API server, so two runs on one cluster, or a run beside a deployed platform, don't
+ * collide. The NodePort numbers themselves are asserted field by field in workload tests.
+ */
 function isolateClusterScoped(list: K8sObject[], suffix: string): K8sObject[] {
   return list.map((o) => {
+    if (o.kind === 'Service' && JSON.stringify(o).includes('"nodePort"')) {
+      const spec = o.spec as { ports: Record<string, unknown>[] };
+      const ports = spec.ports.map(({ nodePort: _assigned, ...port }) => port);
+      return { ...o, spec: { ...spec, ports } };
+    }
     if (o.kind === 'ClusterRole')
       return { ...o, metadata: { ...o.metadata, name: `${o.metadata.name}-${suffix}` } };
     if (o.kind === 'ClusterRoleBinding')
