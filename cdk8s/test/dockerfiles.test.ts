@@ -18,7 +18,7 @@ describe('service Dockerfiles', () => {
   it('run as numeric non-root user 10001 under tini, production deps only', () => {
     expect(template).toMatch(/^USER 10001:10001$/m);
     expect(template).toMatch(/^ENTRYPOINT \["\/usr\/bin\/tini", "--"\]$/m);
-    expect(template).toMatch(/npm ci --workspace services\/\$\{SERVICE\} --omit=dev/);
+    expect(template).toMatch(/npm install --workspace services\/\$\{SERVICE\} --omit=dev/);
     expect(template).toMatch(/^FROM \$\{NODE_IMAGE\}$/m);
     expect(template).toMatch(/^ARG NODE_IMAGE=node:24-bookworm-slim$/m);
   });
