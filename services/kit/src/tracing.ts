@@ -8,6 +8,7 @@ import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { markFetchInstrumented } from './fetch-instrumentation-flag.js';
 
 export interface TracingOptions {
@@ -79,16 +80,7 @@ export function initTracing(serviceName: string, options: TracingOptions = {}): 
     instrumentations:
       options.instrumentations === false
         ? []
-        : [
-            new HttpInstrumentation({
-              ignoreIncomingRequestHook: (req) =>
-                /^\/(livez|readyz|health|metrics)\b/.test(req.url ?? ''),
-            }),
-            new ExpressInstrumentation(),
-            new PgInstrumentation(),
-            new IORedisInstrumentation(),
-            new UndiciInstrumentation(),
-          ],
+        : instrumentationsFor(endpoint !== undefined && endpoint !== ''),
   });
   sdk.start();
   markFetchInstrumented(options.instrumentations !== false);
@@ -102,6 +94,27 @@ export function initTracing(serviceName: string, options: TracingOptions = {}): 
     },
   };
   return started;
+}
+
+/**
+ * The HTTP server and fetch (undici) instrumentations carry the trace id: incoming traceparent, the id in the
+ * logs, traceparent on outgoing calls. Express, pg and ioredis only add child spans, which cost a span per
+ * middleware and per query on every request: without an exporter nobody would ever see them.
+ */
+export function instrumentationsFor(exporting: boolean): Instrumentation[] {
+  const carriers: Instrumentation[] = [
+    new HttpInstrumentation({
+      ignoreIncomingRequestHook: (req) => /^\/(livez|readyz|health|metrics)\b/.test(req.url ?? ''),
+    }),
+    new UndiciInstrumentation(),
+  ];
+  if (!exporting) return carriers;
+  return [
+    ...carriers,
+    new ExpressInstrumentation(),
+    new PgInstrumentation(),
+    new IORedisInstrumentation(),
+  ];
 }
 
 const INSTRUMENTED_PACKAGES = ['express', 'pg', 'ioredis'];

@@ -1,5 +1,5 @@
 import { metrics } from '@opentelemetry/api';
-import { exportedSignalsOptions, initTracing } from '../src/tracing.js';
+import { exportedSignalsOptions, initTracing, instrumentationsFor } from '../src/tracing.js';
 
 describe('exported signals', () => {
   it('exports no metrics and no logs unless OTEL_METRICS_EXPORTER / OTEL_LOGS_EXPORTER ask for them', () => {
@@ -40,4 +40,28 @@ describe('tracing shutdown', () => {
       'shut down',
     );
   }, 10_000);
+});
+
+describe('instrumentations', () => {
+  const names = (exporting: boolean) =>
+    instrumentationsFor(exporting).map((instrumentation) => instrumentation.instrumentationName);
+
+  it('keeps only the id carriers (incoming HTTP, fetch) when no span is exported', () => {
+    expect(names(false)).toEqual([
+      '@opentelemetry/instrumentation-http',
+      '@opentelemetry/instrumentation-undici',
+    ]);
+  });
+
+  it('adds express, pg and ioredis spans when an exporter is configured', () => {
+    expect(names(true)).toEqual(
+      expect.arrayContaining([
+        '@opentelemetry/instrumentation-http',
+        '@opentelemetry/instrumentation-undici',
+        '@opentelemetry/instrumentation-express',
+        '@opentelemetry/instrumentation-pg',
+        '@opentelemetry/instrumentation-ioredis',
+      ]),
+    );
+  });
 });
