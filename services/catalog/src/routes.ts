@@ -1,4 +1,4 @@
-import { Router, type Request, type RequestHandler } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import {
   HttpProblem,
   conflict,
@@ -47,12 +47,14 @@ export function catalogRoutes({
   const operatorOrInternal = operatorOrInternalToken(verifier, internalOnly);
 
   router.get('/v1/tours', async (req, res) => {
-    res.json(await catalog.search(parseQuery(req, searchQuerySchema)));
+    sendJsonText(res, await catalog.searchJson(parseQuery(req, searchQuerySchema)));
   });
 
   router.get('/v1/tours/:id', async (req, res) => {
     const { id } = parseParams(req, tourIdParams);
-    res.json(await findTour(catalog, id));
+    const json = await catalog.detailsJson(id);
+    if (json === null) throw tourNotFound(id);
+    sendJsonText(res, json);
   });
 
   router.get('/v1/tours/:id/availability', async (req, res) => {
@@ -142,6 +144,11 @@ export function catalogRoutes({
   });
 
   return router;
+}
+
+/** What `res.json` sends (same content type, ETag), for a body that is JSON text already. */
+function sendJsonText(res: Response, json: string): void {
+  res.type('application/json').send(json);
 }
 
 async function findTour(catalog: TourCatalog, id: string) {

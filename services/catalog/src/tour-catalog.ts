@@ -5,7 +5,7 @@ import type {
   TourRepository,
   UpdateResult,
 } from './db/tour-repository.js';
-import { canonicalFilter, toPage, type Page, type SearchFilter } from './domain/search.js';
+import { canonicalFilter, toPage, type SearchFilter } from './domain/search.js';
 import type { TourDraft, TourPatch } from './domain/tour.js';
 import { toTourView, type TourView } from './tour-view.js';
 
@@ -28,20 +28,29 @@ const GENERATION_KEY = 'generation';
 export class TourCatalog {
   constructor(private readonly options: TourCatalogOptions) {}
 
-  async search(filter: SearchFilter): Promise<Page<TourView>> {
-    return this.cached(`search:${canonicalFilter(filter)}`, async () => {
+  /** The search page as JSON text: a cache hit is the stored text, sent without parsing it. */
+  async searchJson(filter: SearchFilter): Promise<string> {
+    const json = await this.cachedJson(`search:${canonicalFilter(filter)}`, async () => {
       const { tours, total } = await this.options.repository.search(filter);
       return toPage(tours.map(toTourView), total, filter);
     });
+    if (json === undefined) throw new Error('a search always has a page, if empty');
+    return json;
   }
 
-  /** The tour, or null when there is none (not cached: a 404 should not outlive a create). */
-  async details(id: string): Promise<TourView | null> {
-    const view = await this.cached(`tour:${id}`, async () => {
+  /** The tour as JSON text, or null when there is none (not cached: a 404 should not outlive a create). */
+  async detailsJson(id: string): Promise<string | null> {
+    const json = await this.cachedJson(`tour:${id}`, async () => {
       const tour = await this.options.repository.findById(id);
       return tour ? toTourView(tour) : undefined;
     });
-    return view ?? null;
+    return json ?? null;
+  }
+
+  /** The tour, or null when there is none. */
+  async details(id: string): Promise<TourView | null> {
+    const json = await this.detailsJson(id);
+    return json === null ? null : (JSON.parse(json) as TourView);
   }
 
   async create(draft: TourDraft): Promise<TourView> {
@@ -74,15 +83,13 @@ export class TourCatalog {
     return result;
   }
 
-  private async cached<T>(key: string, loader: () => Promise<T>): Promise<T> {
-    const generation = await this.generation();
-    // Without a generation (Redis down) a cached answer could be stale: go to Postgres.
-    if (generation === undefined) return loader();
-    return this.options.cache.wrap(`g${generation}:${key}`, this.options.ttlSeconds, loader);
-  }
-
-  private async generation(): Promise<number | undefined> {
-    return this.options.cache.counter(GENERATION_KEY);
+  private cachedJson(key: string, loader: () => Promise<unknown>): Promise<string | undefined> {
+    return this.options.cache.wrapGenerationalJson(
+      GENERATION_KEY,
+      key,
+      this.options.ttlSeconds,
+      loader,
+    );
   }
 
   private async invalidate(): Promise<void> {

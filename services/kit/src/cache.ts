@@ -48,12 +48,43 @@ export interface Cache {
     options?: { tags?: string[] },
   ): Promise<T>;
   /**
+   * Cache-aside for data versioned by the counter at `generationKey` (see `incr`): the entry lives under
+   * `g<generation>:<key>`, and one round trip reads the counter and that entry together, so one `incr` after
+   * a write invalidates every entry at once, for every replica, from the next read on. Returns the JSON text as
+   * stored, so a hit is never parsed and re-serialized; undefined (and nothing cached) when `loader` returns
+   * undefined. With Redis down, `loader()`'s JSON: never an entry that might predate a write.
+   */
+  wrapGenerationalJson(
+    generationKey: string,
+    key: string,
+    ttlSeconds: number,
+    loader: () => Promise<unknown>,
+  ): Promise<string | undefined>;
+  /**
    * Waits (bounded) for the first connection; true when Redis is ready. Commands sent before that fail like
    * Redis down (no offline queue), so start-up code and tests that need a warm cache call this first.
    */
   ready(timeoutMs?: number): Promise<boolean>;
   close(): Promise<void>;
 }
+
+/**
+ * Reads a generation counter (KEYS[1], '0' when absent) and the entry ARGV[1]..'g'..generation..':'..ARGV[2]
+ * atomically. The entry's name depends on the counter, so it cannot be declared in KEYS: fine on one Redis
+ * (or a primary with replicas), not on Redis Cluster.
+ */
+const GENERATIONAL_GET_SCRIPT = `
+local generation = redis.call('GET', KEYS[1]) or '0'
+return {generation, redis.call('GET', ARGV[1] .. 'g' .. generation .. ':' .. ARGV[2])}
+`;
+
+type GenerationalRedis = Redis & {
+  generationalGet(
+    generationKey: string,
+    prefix: string,
+    key: string,
+  ): Promise<[generation: string, entry: string | null]>;
+};
 
 /** Redis cache that fails fast: short command timeouts and no offline queue, so Redis down never blocks a request. */
 export function createCache(redisUrl: string, options: CreateCacheOptions): Cache {
@@ -67,6 +98,8 @@ export function createCache(redisUrl: string, options: CreateCacheOptions): Cach
     // ioredis arms this timer even when the socket is already gone (Redis down), delaying process exit.
     disconnectTimeout: 200,
   });
+  // EVALSHA, falling back to EVAL (and caching the script) should Redis not know it yet.
+  redis.defineCommand('generationalGet', { numberOfKeys: 1, lua: GENERATIONAL_GET_SCRIPT });
   let lastErrorLog = 0;
   redis.on('error', (error: Error) => {
     // ioredis reports every failed reconnect; one line per 10 s is enough.
@@ -116,8 +149,17 @@ export function createCache(redisUrl: string, options: CreateCacheOptions): Cach
     ttlSeconds: number,
     setOptions: { tags?: string[] } = {},
   ) {
+    return setText(key, JSON.stringify(value), ttlSeconds, setOptions);
+  }
+
+  async function setText(
+    key: string,
+    text: string,
+    ttlSeconds: number,
+    setOptions: { tags?: string[] } = {},
+  ) {
     try {
-      const pipeline = redis.multi().set(full(key), JSON.stringify(value), 'EX', ttlSeconds);
+      const pipeline = redis.multi().set(full(key), text, 'EX', ttlSeconds);
       for (const tag of setOptions.tags ?? []) {
         pipeline.sadd(tagKey(tag), full(key)).expire(tagKey(tag), ttlSeconds, 'GT');
         pipeline.expire(tagKey(tag), ttlSeconds, 'NX');
@@ -206,6 +248,29 @@ export function createCache(redisUrl: string, options: CreateCacheOptions): Cach
       if (!cached.error && value !== undefined) await setJson(key, value, ttlSeconds, wrapOptions);
       return value;
     },
+    async wrapGenerationalJson(generationKey, key, ttlSeconds, loader) {
+      let generation: number;
+      try {
+        const [counter, entry] = await (redis as GenerationalRedis).generationalGet(
+          full(generationKey),
+          prefix,
+          key,
+        );
+        generation = Number(counter);
+        if (!Number.isSafeInteger(generation)) {
+          throw new Error(`not an integer counter: ${generationKey}`);
+        }
+        requests?.inc({ result: entry === null ? 'miss' : 'hit' });
+        if (entry !== null) return entry;
+      } catch (error) {
+        requests?.inc({ result: 'error' });
+        failed('generationalGet', error);
+        return toJson(await loader());
+      }
+      const text = toJson(await loader());
+      if (text !== undefined) await setText(`g${generation}:${key}`, text, ttlSeconds);
+      return text;
+    },
     ready(timeoutMs = 1000) {
       if (redis.status === 'ready') return Promise.resolve(true);
       return new Promise<boolean>((resolve) => {
@@ -225,6 +290,10 @@ export function createCache(redisUrl: string, options: CreateCacheOptions): Cach
       else redis.disconnect();
     },
   };
+}
+
+function toJson(value: unknown): string | undefined {
+  return value === undefined ? undefined : JSON.stringify(value);
 }
 
 function escapeGlob(value: string): string {

@@ -81,6 +81,47 @@ describe('cache (real Redis)', () => {
     expect(await cache.incr('not-a-counter')).toBeUndefined();
   });
 
+  it('wrapGenerationalJson serves the stored JSON text until the generation moves', async () => {
+    let loads = 0;
+    const loader = async () => ({ destination: 'Paris', load: ++loads });
+    const read = () => cache.wrapGenerationalJson('generation', 'search:paris', 300, loader);
+
+    expect(await read()).toBe('{"destination":"Paris","load":1}');
+    expect(await cache.redis.get(`${prefix}g0:search:paris`)).toBe(
+      '{"destination":"Paris","load":1}',
+    );
+    // A hit is the text as stored, byte for byte: never parsed and serialized again.
+    await cache.redis.set(`${prefix}g0:search:paris`, '{ "as" : "stored" }');
+    expect(await read()).toBe('{ "as" : "stored" }');
+    expect(await cacheCounts(metrics)).toEqual({ hit: 1, miss: 1, error: 0 });
+
+    await cache.incr('generation');
+    expect(await read()).toBe('{"destination":"Paris","load":2}');
+    expect(await cache.redis.get(`${prefix}g1:search:paris`)).toBe(
+      '{"destination":"Paris","load":2}',
+    );
+    expect(await cache.redis.ttl(`${prefix}g1:search:paris`)).toBeGreaterThan(290);
+  });
+
+  it('wrapGenerationalJson caches nothing for undefined, and treats a bad counter as a failure', async () => {
+    let loads = 0;
+    const missing = async () => {
+      loads += 1;
+      return undefined;
+    };
+    expect(await cache.wrapGenerationalJson('generation', 'tour:1', 60, missing)).toBeUndefined();
+    expect(await cache.wrapGenerationalJson('generation', 'tour:1', 60, missing)).toBeUndefined();
+    expect(loads).toBe(2);
+    expect(await cache.redis.keys(`${prefix}*`)).toEqual([]);
+
+    await cache.redis.set(`${prefix}generation`, 'oops');
+    expect(await cache.wrapGenerationalJson('generation', 'tour:2', 60, async () => [2])).toBe(
+      '[2]',
+    );
+    expect(await cacheCounts(metrics)).toEqual({ hit: 0, miss: 2, error: 1 });
+    expect(await cache.redis.keys(`${prefix}g*:*`)).toEqual([]);
+  });
+
   it('registers a non-critical health check that is UP', async () => {
     expect((await health.report()).checks.cache).toMatchObject({ status: 'UP', critical: false });
   });
@@ -108,7 +149,8 @@ describe('cache with Redis down', () => {
       expect(await cache.delByPrefix('')).toBe(false);
       expect(await cache.incr('generation')).toBeUndefined();
       expect(await cache.counter('generation')).toBeUndefined();
-      expect((await cacheCounts(metrics)).error).toBe(3);
+      expect(await cache.wrapGenerationalJson('generation', 'k', 60, loader)).toBe('3');
+      expect((await cacheCounts(metrics)).error).toBe(4);
       const report = await health.report();
       expect(report.status).toBe('DEGRADED');
       expect(report.checks.cache).toMatchObject({ status: 'DOWN', critical: false });
