@@ -50,9 +50,10 @@ export function createApp(options: CreateAppOptions): Express {
       genReqId: (req) => (req as IncomingMessage & { id: string }).id,
       // The logger's mixin adds requestId/traceId from the request context; should a completion line be
       // emitted outside that context, bind them here instead (never both: pino would repeat the keys).
+      // pino-http skips a falsy result, whereas {} would still cost a child logger on every request.
       customProps: (req) =>
         currentRequestContext()
-          ? {}
+          ? (undefined as unknown as object)
           : { requestId: (req as Request).id, traceId: (req as Request).traceId },
       autoLogging: { ignore: (req) => PROBE_PATHS.has((req.url ?? '').split('?')[0] ?? '') },
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
