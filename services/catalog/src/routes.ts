@@ -146,9 +146,9 @@ export function catalogRoutes({
   return router;
 }
 
-/** What `res.json` sends (same content type, ETag), for a body that is JSON text already. */
-function sendJsonText(res: Response, json: string): void {
-  res.type('application/json').send(json);
+/** What `res.json` sends (same content type, ETag), for a body that is UTF-8 JSON already. */
+function sendJsonText(res: Response, json: Buffer): void {
+  res.type('application/json; charset=utf-8').send(json);
 }
 
 async function findTour(catalog: TourCatalog, id: string) {

@@ -28,8 +28,8 @@ const GENERATION_KEY = 'generation';
 export class TourCatalog {
   constructor(private readonly options: TourCatalogOptions) {}
 
-  /** The search page as JSON text: a cache hit is the stored text, sent without parsing it. */
-  async searchJson(filter: SearchFilter): Promise<string> {
+  /** The search page as JSON (UTF-8): a cache hit is the stored bytes, sent without parsing them. */
+  async searchJson(filter: SearchFilter): Promise<Buffer> {
     const json = await this.cachedJson(`search:${canonicalFilter(filter)}`, async () => {
       const { tours, total } = await this.options.repository.search(filter);
       return toPage(tours.map(toTourView), total, filter);
@@ -38,8 +38,8 @@ export class TourCatalog {
     return json;
   }
 
-  /** The tour as JSON text, or null when there is none (not cached: a 404 should not outlive a create). */
-  async detailsJson(id: string): Promise<string | null> {
+  /** The tour as JSON (UTF-8), or null when there is none (not cached: a 404 should not outlive a create). */
+  async detailsJson(id: string): Promise<Buffer | null> {
     const json = await this.cachedJson(`tour:${id}`, async () => {
       const tour = await this.options.repository.findById(id);
       return tour ? toTourView(tour) : undefined;
@@ -50,7 +50,7 @@ export class TourCatalog {
   /** The tour, or null when there is none. */
   async details(id: string): Promise<TourView | null> {
     const json = await this.detailsJson(id);
-    return json === null ? null : (JSON.parse(json) as TourView);
+    return json === null ? null : (JSON.parse(json.toString()) as TourView);
   }
 
   async create(draft: TourDraft): Promise<TourView> {
@@ -83,7 +83,7 @@ export class TourCatalog {
     return result;
   }
 
-  private cachedJson(key: string, loader: () => Promise<unknown>): Promise<string | undefined> {
+  private cachedJson(key: string, loader: () => Promise<unknown>): Promise<Buffer | undefined> {
     return this.options.cache.wrapGenerationalJson(
       GENERATION_KEY,
       key,

@@ -68,6 +68,20 @@ describe('cache', () => {
     });
   });
 
+  it('answers a hit with the same bytes, content type and ETag as the miss that stored it', async () => {
+    const tour = await createParisTour('Sacré-Cœur at dawn');
+    const miss = await request(catalog.url).get(`/v1/tours/${tour.id}`).expect(200);
+    const hit = await request(catalog.url).get(`/v1/tours/${tour.id}`).expect(200);
+    expect(miss.body.title).toBe('Sacré-Cœur at dawn');
+    expect(hit.text).toBe(miss.text);
+    expect(hit.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(hit.headers.etag).toBe(miss.headers.etag);
+    await request(catalog.url)
+      .get(`/v1/tours/${tour.id}`)
+      .set('if-none-match', hit.headers.etag!)
+      .expect(304);
+  });
+
   it('caches details and invalidates them on a patch', async () => {
     const tour = await createParisTour('Detail');
     await request(catalog.url).get(`/v1/tours/${tour.id}`).expect(200);

@@ -50,16 +50,17 @@ export interface Cache {
   /**
    * Cache-aside for data versioned by the counter at `generationKey` (see `incr`): the entry lives under
    * `g<generation>:<key>`, and one round trip reads the counter and that entry together, so one `incr` after
-   * a write invalidates every entry at once, for every replica, from the next read on. Returns the JSON text as
-   * stored, so a hit is never parsed and re-serialized; undefined (and nothing cached) when `loader` returns
-   * undefined. With Redis down, `loader()`'s JSON: never an entry that might predate a write.
+   * a write invalidates every entry at once, for every replica, from the next read on. Returns the JSON as
+   * stored (UTF-8 bytes), so a hit is never decoded, parsed, serialized and encoded again; undefined (and nothing
+   * cached) when `loader` returns undefined. With Redis down, `loader()`'s JSON: never an entry that might
+   * predate a write.
    */
   wrapGenerationalJson(
     generationKey: string,
     key: string,
     ttlSeconds: number,
     loader: () => Promise<unknown>,
-  ): Promise<string | undefined>;
+  ): Promise<Buffer | undefined>;
   /**
    * Waits (bounded) for the first connection; true when Redis is ready. Commands sent before that fail like
    * Redis down (no offline queue), so start-up code and tests that need a warm cache call this first.
@@ -79,11 +80,12 @@ return {generation, redis.call('GET', ARGV[1] .. 'g' .. generation .. ':' .. ARG
 `;
 
 type GenerationalRedis = Redis & {
-  generationalGet(
+  /** ioredis defines a `…Buffer` twin of every custom command, replying with Buffers. */
+  generationalGetBuffer(
     generationKey: string,
     prefix: string,
     key: string,
-  ): Promise<[generation: string, entry: string | null]>;
+  ): Promise<[generation: Buffer, entry: Buffer | null]>;
 };
 
 /** Redis cache that fails fast: short command timeouts and no offline queue, so Redis down never blocks a request. */
@@ -154,7 +156,7 @@ export function createCache(redisUrl: string, options: CreateCacheOptions): Cach
 
   async function setText(
     key: string,
-    text: string,
+    text: string | Buffer,
     ttlSeconds: number,
     setOptions: { tags?: string[] } = {},
   ) {
@@ -251,12 +253,12 @@ export function createCache(redisUrl: string, options: CreateCacheOptions): Cach
     async wrapGenerationalJson(generationKey, key, ttlSeconds, loader) {
       let generation: number;
       try {
-        const [counter, entry] = await (redis as GenerationalRedis).generationalGet(
+        const [counter, entry] = await (redis as GenerationalRedis).generationalGetBuffer(
           full(generationKey),
           prefix,
           key,
         );
-        generation = Number(counter);
+        generation = Number(counter.toString());
         if (!Number.isSafeInteger(generation)) {
           throw new Error(`not an integer counter: ${generationKey}`);
         }
@@ -292,8 +294,8 @@ export function createCache(redisUrl: string, options: CreateCacheOptions): Cach
   };
 }
 
-function toJson(value: unknown): string | undefined {
-  return value === undefined ? undefined : JSON.stringify(value);
+function toJson(value: unknown): Buffer | undefined {
+  return value === undefined ? undefined : Buffer.from(JSON.stringify(value));
 }
 
 function escapeGlob(value: string): string {

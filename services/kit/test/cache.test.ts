@@ -84,13 +84,14 @@ describe('cache (real Redis)', () => {
   it('wrapGenerationalJson serves the stored JSON text until the generation moves', async () => {
     let loads = 0;
     const loader = async () => ({ destination: 'Paris', load: ++loads });
-    const read = () => cache.wrapGenerationalJson('generation', 'search:paris', 300, loader);
+    const read = async () =>
+      (await cache.wrapGenerationalJson('generation', 'search:paris', 300, loader))?.toString();
 
     expect(await read()).toBe('{"destination":"Paris","load":1}');
     expect(await cache.redis.get(`${prefix}g0:search:paris`)).toBe(
       '{"destination":"Paris","load":1}',
     );
-    // A hit is the text as stored, byte for byte: never parsed and serialized again.
+    // A hit is the JSON as stored, byte for byte: never parsed and serialized again.
     await cache.redis.set(`${prefix}g0:search:paris`, '{ "as" : "stored" }');
     expect(await read()).toBe('{ "as" : "stored" }');
     expect(await cacheCounts(metrics)).toEqual({ hit: 1, miss: 1, error: 0 });
@@ -115,9 +116,8 @@ describe('cache (real Redis)', () => {
     expect(await cache.redis.keys(`${prefix}*`)).toEqual([]);
 
     await cache.redis.set(`${prefix}generation`, 'oops');
-    expect(await cache.wrapGenerationalJson('generation', 'tour:2', 60, async () => [2])).toBe(
-      '[2]',
-    );
+    const json = await cache.wrapGenerationalJson('generation', 'tour:2', 60, async () => [2]);
+    expect(json?.toString()).toBe('[2]');
     expect(await cacheCounts(metrics)).toEqual({ hit: 0, miss: 2, error: 1 });
     expect(await cache.redis.keys(`${prefix}g*:*`)).toEqual([]);
   });
@@ -149,7 +149,9 @@ describe('cache with Redis down', () => {
       expect(await cache.delByPrefix('')).toBe(false);
       expect(await cache.incr('generation')).toBeUndefined();
       expect(await cache.counter('generation')).toBeUndefined();
-      expect(await cache.wrapGenerationalJson('generation', 'k', 60, loader)).toBe('3');
+      expect((await cache.wrapGenerationalJson('generation', 'k', 60, loader))?.toString()).toBe(
+        '3',
+      );
       expect((await cacheCounts(metrics)).error).toBe(4);
       const report = await health.report();
       expect(report.status).toBe('DEGRADED');
