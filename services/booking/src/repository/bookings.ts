@@ -2,24 +2,26 @@ import type { AppliedRule } from '../pricing/index.js';
 import { ACTIVE_STATUSES, type Booking, type BookingStatus } from '../domain/booking.js';
 import type { Queryable } from './queryable.js';
 
-export interface NewBooking {
-  userId: string;
-  tourId: string;
-  travellers: number;
-  status: BookingStatus;
-  country: string;
-  promoCode: string | null;
-  unitPriceCents: number;
-  basePriceCents: number;
-  discountCents: number;
-  subtotalCents: number;
-  vatBasisPoints: number;
-  taxCents: number;
-  totalCents: number;
-  rulesApplied: AppliedRule[];
-  tourStartsAt: Date;
-  expiresAt?: Date | null;
-}
+/** What a new booking row is given; the rest (id, timestamps, payment progress) the database fills. */
+export type NewBooking = Pick<
+  Booking,
+  | 'userId'
+  | 'tourId'
+  | 'travellers'
+  | 'status'
+  | 'country'
+  | 'promoCode'
+  | 'unitPriceCents'
+  | 'basePriceCents'
+  | 'discountCents'
+  | 'subtotalCents'
+  | 'vatBasisPoints'
+  | 'taxCents'
+  | 'totalCents'
+  | 'rulesApplied'
+  | 'tourStartsAt'
+> &
+  Partial<Pick<Booking, 'expiresAt'>>;
 
 interface BookingRow {
   id: string;
