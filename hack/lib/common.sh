@@ -9,7 +9,7 @@ TOOLS_DIR="$TOURKIT_CACHE/tools"
 # Version a tool is pinned to, by binary name.
 tool_version() {
   case "$1" in
-    kube-apiserver | kube-controller-manager | kube-scheduler | kubectl) echo "$KUBE_VERSION" ;;
+    kube-apiserver | kube-controller-manager | kube-scheduler | kubectl | kubelet | kube-proxy) echo "$KUBE_VERSION" ;;
     etcd) echo "$ETCD_VERSION" ;;
     kwok) echo "$KWOK_VERSION" ;;
     metrics-server) echo "$METRICS_SERVER_VERSION" ;;

@@ -18,12 +18,12 @@ export GOFLAGS="${GOFLAGS:--buildvcs=false}" GOTOOLCHAIN=local CGO_ENABLED=0
 BUILD_PARALLELISM="${BUILD_PARALLELISM:-2}"
 BUILD_ROOT="$TOURKIT_CACHE/build"
 
-ALL_TOOLS=(kube-apiserver kube-controller-manager kube-scheduler kubectl etcd kwok metrics-server helm k6)
+ALL_TOOLS=(kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet kube-proxy etcd kwok metrics-server helm k6)
 
 # Module and main package of each tool.
 tool_module() {
   case "$1" in
-    kube-*| kubectl) echo "k8s.io/kubernetes" ;;
+    kube-* | kubectl | kubelet) echo "k8s.io/kubernetes" ;;
     etcd) echo "go.etcd.io/etcd/server/v3" ;;
     kwok) echo "sigs.k8s.io/kwok" ;;
     metrics-server) echo "sigs.k8s.io/metrics-server" ;;
@@ -34,14 +34,14 @@ tool_module() {
 tool_package() {
   local module; module="$(tool_module "$1")"
   case "$1" in
-    kube-* | kubectl | kwok | metrics-server | helm) echo "$module/cmd/$1" ;;
+    kube-* | kubectl | kubelet | kwok | metrics-server | helm) echo "$module/cmd/$1" ;;
     etcd | k6) echo "$module" ;;
   esac
 }
-# Wrapper modules are shared by tools of the same module (the four Kubernetes binaries).
+# Wrapper modules are shared by tools of the same module (the six Kubernetes binaries, which so share one compile cache).
 wrapper_name() {
   case "$1" in
-    kube-* | kubectl) echo "kubernetes-$KUBE_VERSION" ;;
+    kube-* | kubectl | kubelet) echo "kubernetes-$KUBE_VERSION" ;;
     *) echo "$1-$(tool_version "$1")" ;;
   esac
 }
@@ -51,7 +51,7 @@ tool_ldflags() {
   local version; version="$(tool_version "$1")"
   local flags="-s -w"
   case "$1" in
-    kube-* | kubectl | metrics-server)
+    kube-* | kubectl | kubelet | metrics-server)
       local major minor commit_date
       if [[ $1 == metrics-server ]]; then
         flags+=" -X k8s.io/client-go/pkg/version.gitVersion=$version"
@@ -147,7 +147,8 @@ build_tool() {
     local packages=("$package@$version")
     [[ $module == k8s.io/kubernetes ]] && packages=(
       "$module/cmd/kube-apiserver@$version" "$module/cmd/kube-controller-manager@$version"
-      "$module/cmd/kube-scheduler@$version" "$module/cmd/kubectl@$version")
+      "$module/cmd/kube-scheduler@$version" "$module/cmd/kubectl@$version"
+      "$module/cmd/kubelet@$version" "$module/cmd/kube-proxy@$version")
     (cd "$wrapper" && go get -tool "${packages[@]}") >"$build_log" 2>&1 ||
       { tail -20 "$build_log" >&2; die "$label: resolving modules failed (log: $build_log)"; }
     touch "$wrapper/.resolved"
