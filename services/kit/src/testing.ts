@@ -15,7 +15,10 @@ import { startServer, type Closer, type ServerHandle } from './server.js';
 
 const DEFAULT_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
-/** Drops (if present) and creates `tourkit_<name>_test`; returns its URL. DATABASE_ADMIN_URL overrides the server. */
+/**
+ * Drops (if present) and creates `tourkit_<name>_test`; returns its URL. DATABASE_ADMIN_URL overrides
+ * the server; TOURKIT_TEST_DB_PREFIX replaces `tourkit`, so two checkouts can test on one server.
+ */
 export async function createTestDatabase(name: string): Promise<string> {
   const database = testDatabaseName(name);
   const adminUrl = process.env.DATABASE_ADMIN_URL ?? DEFAULT_ADMIN_URL;
@@ -45,7 +48,7 @@ export async function dropTestDatabase(name: string): Promise<void> {
 }
 
 export function testDatabaseName(name: string): string {
-  const database = `tourkit_${name}_test`;
+  const database = `${process.env.TOURKIT_TEST_DB_PREFIX ?? 'tourkit'}_${name}_test`;
   if (!/^[a-z0-9_]+$/.test(database))
     throw new Error(`test database name must be [a-z0-9_]: ${name}`);
   return database;

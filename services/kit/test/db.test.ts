@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createPool, ensureDatabase, runMigrations, withTransaction } from '../src/db.js';
 import { HealthRegistry } from '../src/health.js';
-import { createTestDatabase, dropTestDatabase } from '../src/testing.js';
+import { createTestDatabase, dropTestDatabase, testDatabaseName } from '../src/testing.js';
 
 const migrationsDir = path.join(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -84,7 +84,7 @@ describe('database helpers (real Postgres)', () => {
 
   it('ensureDatabase creates a missing database once', async () => {
     const url = new URL(databaseUrl);
-    url.pathname = '/tourkit_kit_ensure_test';
+    url.pathname = `/${testDatabaseName('kit_ensure')}`;
     await dropTestDatabase('kit_ensure');
     expect(await ensureDatabase(url.toString())).toBe(true);
     expect(await ensureDatabase(url.toString())).toBe(false);

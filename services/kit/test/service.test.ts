@@ -10,7 +10,7 @@ import { HealthRegistry } from '../src/health.js';
 import { createServiceClient } from '../src/http-client.js';
 import type { Closer } from '../src/server.js';
 import { createServiceBase, createServicePool, serveService } from '../src/service.js';
-import { closedPort, createTestDatabase, dropTestDatabase } from '../src/testing.js';
+import { closedPort, createTestDatabase, dropTestDatabase, testDatabaseName } from '../src/testing.js';
 import { registerUpstreamHealth } from '../src/upstream-health.js';
 import { memoryLogger } from './support.js';
 
@@ -102,7 +102,7 @@ describe('createServicePool and serveService (real Postgres)', () => {
       const { rows } = await pool.query<{ database: string }>(
         'SELECT current_database() AS database',
       );
-      expect(rows[0]!.database).toBe('tourkit_kit_service_test');
+      expect(rows[0]!.database).toBe(testDatabaseName('kit_service'));
       const report = await base.health.report();
       expect(report.checks.db).toMatchObject({ status: 'UP', critical: true });
     } finally {
