@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createTestAuth, createTestDatabase, testRedisUrl } from '@tourkit/kit/testing';
 import { startCatalog } from '../src/server.js';
-import { INTERNAL_TOKEN } from './helpers.js';
+import { INTERNAL_TOKEN } from '../src/testing.js';
 
 describe('start-up', () => {
   it('migrates, seeds the demo catalog, serves, reports ready, and shuts down cleanly', async () => {

@@ -3,12 +3,12 @@ import request from 'supertest';
 import { createLogger } from '@tourkit/kit';
 import { createUserApp } from '../src/app.js';
 import { createPasswordHasher, type PasswordHasher } from '../src/domain/password.js';
-import { INTERNAL_TOKEN, startHarness, type Harness } from './harness.js';
+import { INTERNAL_TOKEN, startTestUser, type TestUser } from '../src/testing.js';
 
-let h: Harness;
+let h: TestUser;
 
 beforeAll(async () => {
-  h = await startHarness('user');
+  h = await startTestUser('user');
 });
 
 afterAll(async () => {
