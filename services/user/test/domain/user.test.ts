@@ -1,11 +1,10 @@
-import { canReadProfile, canUpdateProfile } from '../src/domain/access.js';
 import {
   loginSchema,
   registerUserSchema,
   toPublicUser,
   updateProfileSchema,
   type User,
-} from '../src/domain/user.js';
+} from '../../src/domain/user.js';
 
 function fieldsOf(result: { success: boolean; error?: { issues: { path: PropertyKey[] }[] } }) {
   return (result.error?.issues ?? []).map((issue) => issue.path.join('.'));
@@ -95,23 +94,6 @@ describe('updateProfileSchema', () => {
 
   it('accepts a partial change', () => {
     expect(updateProfileSchema.parse({ country: 'de' })).toEqual({ country: 'DE' });
-  });
-});
-
-describe('profile access', () => {
-  const self = { id: 'u1', roles: ['customer'] };
-  const admin = { id: 'a1', roles: ['customer', 'admin'] };
-
-  it('lets users read and change their own profile only', () => {
-    expect(canReadProfile(self, 'u1')).toBe(true);
-    expect(canUpdateProfile(self, 'u1')).toBe(true);
-    expect(canReadProfile(self, 'u2')).toBe(false);
-    expect(canUpdateProfile(self, 'u2')).toBe(false);
-  });
-
-  it('lets admins read any profile but not change it', () => {
-    expect(canReadProfile(admin, 'u1')).toBe(true);
-    expect(canUpdateProfile(admin, 'u1')).toBe(false);
   });
 });
 

@@ -1,8 +1,8 @@
 import { createPool, runMigrations, type Pool } from '@tourkit/kit';
 import { createTestDatabase } from '@tourkit/kit/testing';
-import { EmailTakenError } from '../src/domain/errors.js';
-import { createUserRepository, type UserRepository } from '../src/repository.js';
-import { MIGRATIONS_DIR } from '../src/server.js';
+import { EmailTakenError } from '../../src/domain/errors.js';
+import { createUserRepository, type UserRepository } from '../../src/store/users.js';
+import { MIGRATIONS_DIR } from '../../src/server.js';
 
 let pool: Pool;
 let repository: UserRepository;

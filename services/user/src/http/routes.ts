@@ -1,24 +1,14 @@
-import { Router, type ErrorRequestHandler } from 'express';
+import { Router } from 'express';
 import {
-  HttpProblem,
   currentUser,
-  forbidden,
-  notFound,
   parseBody,
   parseParams,
   requireAuth,
   requireInternalToken,
-  validationFailed,
   type ServiceMetrics,
   type TokenVerifier,
 } from '@tourkit/kit';
-import {
-  CurrentPasswordMismatchError,
-  EmailTakenError,
-  ForbiddenError,
-  InvalidCredentialsError,
-  UserNotFoundError,
-} from './domain/errors.js';
+import { InvalidCredentialsError } from '../domain/errors.js';
 import {
   loginSchema,
   registerUserSchema,
@@ -26,11 +16,17 @@ import {
   toPublicUser,
   updateProfileSchema,
   userIdParamsSchema,
-} from './domain/user.js';
-import type { UserUseCases } from './users.js';
+} from '../domain/user.js';
+import type { UserContext } from '../use-cases/context.js';
+import { findUser } from '../use-cases/find-user.js';
+import { getProfile } from '../use-cases/get-profile.js';
+import { logIn } from '../use-cases/log-in.js';
+import { registerUser } from '../use-cases/register-user.js';
+import { updateProfile } from '../use-cases/update-profile.js';
+import { domainErrorsAsProblems } from './problems.js';
 
 export interface UserRoutesDeps {
-  users: UserUseCases;
+  ctx: UserContext;
   verifier: TokenVerifier;
   internalToken: string;
   jwks: { keys: object[] };
@@ -38,7 +34,7 @@ export interface UserRoutesDeps {
 }
 
 export function userRoutes(deps: UserRoutesDeps): Router {
-  const { users } = deps;
+  const { ctx } = deps;
   const router = Router();
   const authenticated = requireAuth(deps.verifier);
   const registrations = deps.metrics.counter({
@@ -53,7 +49,7 @@ export function userRoutes(deps: UserRoutesDeps): Router {
 
   router.post('/v1/users', async (req, res) => {
     const input = parseBody(req, registerUserSchema);
-    const user = await users.register(input);
+    const user = await registerUser(ctx, input);
     registrations.inc();
     res.status(201).location(`/v1/users/${user.id}`).json(toPublicUser(user));
   });
@@ -61,7 +57,7 @@ export function userRoutes(deps: UserRoutesDeps): Router {
   router.post('/v1/auth/login', async (req, res) => {
     const input = parseBody(req, loginSchema);
     try {
-      const token = await users.login(input);
+      const token = await logIn(ctx, input);
       logins.inc({ outcome: 'success' });
       res.set('cache-control', 'no-store').json(token);
     } catch (error) {
@@ -73,29 +69,30 @@ export function userRoutes(deps: UserRoutesDeps): Router {
   // Declared before /v1/users/:id so that "me" is never read as an id.
   router.get('/v1/users/me', authenticated, async (req, res) => {
     const actor = currentUser(req);
-    res.json(toPublicUser(await users.getProfile(actor, actor.id)));
+    res.json(toPublicUser(await getProfile(ctx, actor, actor.id)));
   });
 
   router.patch('/v1/users/me', authenticated, async (req, res) => {
     const actor = currentUser(req);
     const input = parseBody(req, updateProfileSchema);
-    res.json(toPublicUser(await users.updateProfile(actor, actor.id, input)));
+    res.json(toPublicUser(await updateProfile(ctx, actor, actor.id, input)));
   });
 
   router.get('/v1/users/:id', authenticated, async (req, res) => {
     const { id } = parseParams(req, userIdParamsSchema);
-    res.json(toPublicUser(await users.getProfile(currentUser(req), id)));
+    res.json(toPublicUser(await getProfile(ctx, currentUser(req), id)));
   });
 
   router.patch('/v1/users/:id', authenticated, async (req, res) => {
     const { id } = parseParams(req, userIdParamsSchema);
     const input = parseBody(req, updateProfileSchema);
-    res.json(toPublicUser(await users.updateProfile(currentUser(req), id, input)));
+    res.json(toPublicUser(await updateProfile(ctx, currentUser(req), id, input)));
   });
 
   router.get('/internal/users/:id', requireInternalToken(deps.internalToken), async (req, res) => {
     const { id } = parseParams(req, userIdParamsSchema);
-    res.json(toInternalUser(await users.getForService(id)));
+    // Another service (notification enriching an e-mail) reads any user: no actor check.
+    res.json(toInternalUser(await findUser(ctx, id)));
   });
 
   router.get('/.well-known/jwks.json', (_req, res) => {
@@ -104,28 +101,4 @@ export function userRoutes(deps: UserRoutesDeps): Router {
 
   router.use(domainErrorsAsProblems);
   return router;
-}
-
-/** Turns the domain's outcomes into problems; anything else goes on to the kit's handler. */
-const domainErrorsAsProblems: ErrorRequestHandler = (error: unknown, _req, _res, next) => {
-  next(toProblem(error));
-};
-
-function toProblem(error: unknown): unknown {
-  if (error instanceof EmailTakenError) {
-    return new HttpProblem(409, 'email-taken', 'E-mail already registered', {
-      detail: 'An account with this e-mail already exists.',
-    });
-  }
-  if (error instanceof InvalidCredentialsError) {
-    return new HttpProblem(401, 'invalid-credentials', 'Invalid credentials', {
-      detail: 'The e-mail or the password is incorrect.',
-    });
-  }
-  if (error instanceof CurrentPasswordMismatchError) {
-    return validationFailed([{ field: 'currentPassword', message: 'is incorrect' }]);
-  }
-  if (error instanceof ForbiddenError) return forbidden('You may only access your own profile.');
-  if (error instanceof UserNotFoundError) return notFound('No such user.');
-  return error;
 }

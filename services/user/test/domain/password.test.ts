@@ -1,4 +1,4 @@
-import { createPasswordHasher, OWASP_ARGON2ID } from '../src/domain/password.js';
+import { createPasswordHasher, OWASP_ARGON2ID } from '../../src/domain/password.js';
 
 describe('password hasher', () => {
   const hasher = createPasswordHasher();

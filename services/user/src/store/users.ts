@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from '@tourkit/kit';
-import { EmailTakenError } from './domain/errors.js';
-import type { User } from './domain/user.js';
+import { EmailTakenError } from '../domain/errors.js';
+import type { User } from '../domain/user.js';
 
 type Queryable = Pick<Pool | PoolClient, 'query'>;
 

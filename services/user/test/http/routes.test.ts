@@ -1,9 +1,9 @@
 import { createPublicKey, verify as verifySignature } from 'node:crypto';
 import request from 'supertest';
 import { createLogger } from '@tourkit/kit';
-import { createUserApp } from '../src/app.js';
-import { createPasswordHasher, type PasswordHasher } from '../src/domain/password.js';
-import { INTERNAL_TOKEN, startTestUser, type TestUser } from '../src/testing.js';
+import { createUserApp } from '../../src/app.js';
+import { createPasswordHasher, type PasswordHasher } from '../../src/domain/password.js';
+import { INTERNAL_TOKEN, startTestUser, type TestUser } from '../../src/testing.js';
 
 let h: TestUser;
 
