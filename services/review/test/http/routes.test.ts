@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { eventually, startHarness, type Harness } from './support/harness.js';
+import { eventually, startHarness, type Harness } from '../support/harness.js';
 
 const NOW = new Date('2030-06-01T12:00:00.000Z');
 const PAST = new Date('2030-05-01T09:00:00.000Z');
