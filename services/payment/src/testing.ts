@@ -3,10 +3,10 @@ import { createLogger, runMigrations } from '@tourkit/kit';
 import { createTestDatabase, dropTestDatabase } from '@tourkit/kit/testing';
 import { createPaymentApp, type PaymentApp, type PaymentAppOptions } from './app.js';
 import { loadPaymentConfig } from './config.js';
-import { paymentsOfBooking, type Payment } from './repository/payments.js';
+import { paymentsOfBooking, type Payment } from './store/payments.js';
 
 export type { PaymentApp } from './app.js';
-export type { SimulatorSettingsPatch } from './provider/simulator-settings.js';
+export type { SimulatorSettingsPatch } from './domain/simulator-settings.js';
 
 export const PAYMENT_INTERNAL_TOKEN = 'payment-test-internal-token';
 const migrations = fileURLToPath(new URL('../migrations', import.meta.url));

@@ -10,47 +10,22 @@ import {
   requireIdempotencyKey,
   requireInternalToken,
 } from '@tourkit/kit';
-import type { PaymentService } from './payment-service.js';
-import type { SimulatedProvider } from './provider/simulator.js';
-import { simulatorSettingsPatchSchema } from './provider/simulator-settings.js';
-import {
-  findPayment,
-  paymentsOfBooking,
-  type Payment,
-  type Refund,
-} from './repository/payments.js';
+import type { SimulatedProvider } from '../clients/simulator.js';
+import { simulatorSettingsPatchSchema } from '../domain/simulator-settings.js';
+import type { Payment, Refund } from '../store/payments.js';
+import { chargePayment } from '../use-cases/charge-payment.js';
+import type { PaymentContext } from '../use-cases/context.js';
+import { getPayment } from '../use-cases/get-payment.js';
+import { listBookingPayments } from '../use-cases/list-booking-payments.js';
+import { refundPayment } from '../use-cases/refund-payment.js';
+import { chargeSchema, refundSchema, uuid } from './schemas.js';
 
 export interface PaymentRoutesDeps {
-  service: PaymentService;
-  pool: import('@tourkit/kit').Pool;
+  ctx: PaymentContext;
   internalToken: string;
   /** Present when the provider is the simulator: exposes /internal/simulator. */
   simulator?: SimulatedProvider | undefined;
 }
-
-const uuid = z.uuid({ message: 'must be a UUID' });
-const MAX_AMOUNT_CENTS = 100_000_000_00;
-
-const chargeSchema = z.strictObject({
-  bookingId: uuid,
-  userId: uuid,
-  amountCents: z
-    .number({ message: 'must be an integer' })
-    .int('must be an integer')
-    .min(1, 'must be at least 1')
-    .max(MAX_AMOUNT_CENTS, `must be at most ${MAX_AMOUNT_CENTS}`),
-  currency: z.literal('EUR', { message: 'must be EUR' }).default('EUR'),
-});
-
-const refundSchema = z.strictObject({
-  amountCents: z
-    .number({ message: 'must be an integer' })
-    .int('must be an integer')
-    .min(1, 'must be at least 1')
-    .max(MAX_AMOUNT_CENTS)
-    .optional(),
-  reason: z.string().max(500).optional(),
-});
 
 export function paymentView(payment: Payment) {
   return {
@@ -103,7 +78,7 @@ export function paymentRoutes(deps: PaymentRoutesDeps): Router {
   internal.post('/payments', async (req, res) => {
     const key = requireIdempotencyKey(req);
     const body = parseBody(req, chargeSchema);
-    const outcome = await deps.service.charge(key, {
+    const outcome = await chargePayment(deps.ctx, key, {
       ...body,
       bookingId: body.bookingId.toLowerCase(),
       userId: body.userId.toLowerCase(),
@@ -126,22 +101,20 @@ export function paymentRoutes(deps: PaymentRoutesDeps): Router {
 
   internal.get('/payments', async (req, res) => {
     const { bookingId } = parseQuery(req, z.object({ bookingId: uuid }));
-    const items = await paymentsOfBooking(deps.pool, bookingId.toLowerCase());
+    const items = await listBookingPayments(deps.ctx, bookingId.toLowerCase());
     res.json({ items: items.map(paymentView) });
   });
 
   internal.get('/payments/:id', async (req, res) => {
     const { id } = parseParams(req, z.object({ id: uuid }));
-    const payment = await findPayment(deps.pool, id);
-    if (!payment) throw notFound(`payment ${id} not found`);
-    res.json(paymentView(payment));
+    res.json(paymentView(await getPayment(deps.ctx, id)));
   });
 
   internal.post('/payments/:id/refunds', async (req, res) => {
     const { id } = parseParams(req, z.object({ id: uuid }));
     const key = requireIdempotencyKey(req);
     const body = parseBody(req, refundSchema);
-    const outcome = await deps.service.refund(id.toLowerCase(), key, {
+    const outcome = await refundPayment(deps.ctx, id.toLowerCase(), key, {
       amountCents: body.amountCents,
     });
     switch (outcome.kind) {

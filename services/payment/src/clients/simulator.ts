@@ -14,7 +14,7 @@ import {
   simulatedOutcome,
   type SimulatorSettings,
   type SimulatorSettingsPatch,
-} from './simulator-settings.js';
+} from '../domain/simulator-settings.js';
 
 export interface SimulatorOptions {
   pool: Pool;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { PAYMENT_INTERNAL_TOKEN, startPaymentApp } from '../src/testing.js';
+import { PAYMENT_INTERNAL_TOKEN, startPaymentApp } from '../../src/testing.js';
 
 type Started = Awaited<ReturnType<typeof startPaymentApp>>;
 let payment: Started;
