@@ -73,9 +73,9 @@ prefix() { # colour per service, so interleaved logs stay readable
   sed -u "s/^/$(printf '\033[%sm%-13s\033[0m' "$colour" "[$name]") /"
 }
 
-if [ -f services/notification/dist/dev/mail-catcher.js ] && [[ " ${runnable[*]} " == *" notification "* ]]; then
+if [ -f hack/mail-catcher/dist/main.js ] && [[ " ${runnable[*]} " == *" notification "* ]]; then
   echo "==> mail catcher (SMTP 1025, web http://127.0.0.1:8025)"
-  node services/notification/dist/dev/mail-catcher.js 2>&1 | prefix mail 90 &
+  node hack/mail-catcher/dist/main.js 2>&1 | prefix mail 90 &
   pids+=($!)
 fi
 

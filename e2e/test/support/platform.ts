@@ -20,10 +20,7 @@ import {
   dropTestDatabase,
   testRedisUrl,
 } from '@tourkit/kit/testing';
-import {
-  startSmtpCapture,
-  type SmtpCapture,
-} from '../../../services/notification/src/dev/smtp-capture.js';
+import { startSmtpCapture, type SmtpCapture } from '@tourkit/mail-catcher';
 import { eventually } from './eventually.js';
 import { jsonClient, type JsonClient } from './http.js';
 

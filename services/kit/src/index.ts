@@ -20,4 +20,5 @@ export * from './jwks.js';
 export * from './countries.js';
 export * from './request-context.js';
 export * from './deadline.js';
+export * from './html.js';
 export { errorToProblem } from './problem-mapping.js';

@@ -7,6 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+// The Message-ID notification gives an e-mail, so a test can find it in a mail catcher.
+export { messageIdFor } from './domain/notification.js';
+
 export interface RecordedRequest {
   headers: IncomingHttpHeaders;
   body: Record<string, unknown>;

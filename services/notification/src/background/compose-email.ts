@@ -1,6 +1,6 @@
-import type { Directory, DirectoryTour, DirectoryUser } from './directory.js';
-import type { NotificationRequest } from './domain/notification.js';
-import { renderEmail, type EmailContext, type RenderedEmail } from './domain/templates.js';
+import type { Directory, DirectoryTour, DirectoryUser } from '../clients/directory.js';
+import type { NotificationRequest } from '../domain/notification.js';
+import { renderEmail, type EmailContext, type RenderedEmail } from '../domain/templates.js';
 
 export interface ComposedEmail extends RenderedEmail {
   to: string;

@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { messageIdFor } from '../src/domain/notification.js';
-import { countByMessageId, eventually, startHarness, type Harness } from './support/harness.js';
+import { messageIdFor } from '../../src/domain/notification.js';
+import { countByMessageId, eventually, startHarness, type Harness } from '../support/harness.js';
 
-const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL('../../../..', import.meta.url));
 const TOTAL = 50;
 
 let h: Harness;

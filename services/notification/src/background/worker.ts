@@ -1,12 +1,11 @@
 import { DelayedError, UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
 import { isPermanentUpstreamError, type Logger } from '@tourkit/kit';
-import { composeEmail, NoRecipientError, type ComposedEmail } from './composer.js';
-import type { Directory } from './directory.js';
-import { messageIdFor } from './domain/notification.js';
-import type { Mailer } from './mailer.js';
+import { composeEmail, NoRecipientError, type ComposedEmail } from './compose-email.js';
+import type { Directory } from '../clients/directory.js';
+import { messageIdFor } from '../domain/notification.js';
+import type { Mailer } from '../clients/mailer.js';
 import type { NotificationMetrics } from './notification-metrics.js';
-import type { NotificationRow, NotificationStore } from './notification-store.js';
-import type { Notifications } from './notifications.js';
+import type { NotificationRow, NotificationStore } from '../store/notifications.js';
 import {
   DELIVER_JOB,
   QUEUE_NAME,
@@ -15,11 +14,13 @@ import {
   redisConnectionOptions,
   type DeliverJobData,
 } from './queue.js';
-import { runReminderSweep } from './reminders.js';
+import type { NotificationContext } from '../use-cases/context.js';
+import { runReminderSweep } from '../use-cases/run-reminder-sweep.js';
+import { recoverUnfinished } from './delivery-jobs.js';
 
 export interface WorkerDeps {
+  ctx: NotificationContext;
   store: NotificationStore;
-  notifications: Notifications;
   directory: Directory;
   mailer: Mailer;
   metrics: NotificationMetrics;
@@ -136,11 +137,11 @@ async function fail(deps: WorkerDeps, row: NotificationRow, error: unknown): Pro
  */
 export async function startNotificationWorker(deps: WorkerDeps): Promise<NotificationWorker> {
   const { settings, logger } = deps;
-  await deps.notifications.recover(0);
+  await recoverUnfinished(deps.ctx, 0);
   const recovery = setInterval(() => {
-    deps.notifications
-      .recover(settings.recoveryIntervalMs)
-      .catch((error: unknown) => logger.warn({ err: error }, 'recovery sweep failed'));
+    recoverUnfinished(deps.ctx, settings.recoveryIntervalMs).catch((error: unknown) =>
+      logger.warn({ err: error }, 'recovery sweep failed'),
+    );
   }, settings.recoveryIntervalMs);
   recovery.unref();
 
@@ -157,12 +158,7 @@ export async function startNotificationWorker(deps: WorkerDeps): Promise<Notific
       if (job.name === DELIVER_JOB)
         return deliverNotification(deps, job as Job<DeliverJobData>, token);
       if (job.name === REMINDER_SWEEP_JOB) {
-        return runReminderSweep({
-          directory: deps.directory,
-          notifications: deps.notifications,
-          within: settings.reminderWindow,
-          logger,
-        });
+        return runReminderSweep(deps.ctx, settings.reminderWindow);
       }
       throw new UnrecoverableError(`unknown job ${job.name}`);
     },

@@ -1,16 +1,18 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { notFound, parseBody, parseParams, requireInternalToken } from '@tourkit/kit';
-import { notificationRequestSchema } from './domain/notification.js';
-import type { NotificationRow, NotificationStore } from './notification-store.js';
-import type { Notifications } from './notifications.js';
-import type { ReminderSweepResult } from './reminders.js';
+import { parseBody, parseParams, requireInternalToken } from '@tourkit/kit';
+import { notificationRequestSchema } from '../domain/notification.js';
+import type { NotificationRow } from '../store/notifications.js';
+import type { NotificationContext } from '../use-cases/context.js';
+import { getNotification } from '../use-cases/get-notification.js';
+import { runReminderSweep } from '../use-cases/run-reminder-sweep.js';
+import { submitNotification } from '../use-cases/submit-notification.js';
 
 export interface NotificationRoutesDeps {
-  notifications: Notifications;
-  store: NotificationStore;
+  ctx: NotificationContext;
   internalToken: string;
-  runReminders: () => Promise<ReminderSweepResult>;
+  /** The reminder window (REMINDER_WINDOW) a manual run uses, as the hourly job does. */
+  reminderWindow: string;
 }
 
 const idParams = z.object({ id: z.uuid('must be a UUID') });
@@ -36,18 +38,16 @@ export function notificationRoutes(deps: NotificationRoutesDeps): Router {
 
   internal.post('/notifications', async (req, res) => {
     const request = parseBody(req, notificationRequestSchema);
-    res.status(202).json(await deps.notifications.submit(request));
+    res.status(202).json(await submitNotification(deps.ctx, request));
   });
 
   internal.get('/notifications/:id', async (req, res) => {
     const { id } = parseParams(req, idParams);
-    const row = await deps.store.get(id);
-    if (!row) throw notFound(`No notification ${id}`);
-    res.json(view(row));
+    res.json(view(await getNotification(deps.ctx, id)));
   });
 
   internal.post('/jobs/reminders/run', async (_req, res) => {
-    res.json(await deps.runReminders());
+    res.json(await runReminderSweep(deps.ctx, deps.reminderWindow));
   });
 
   const router = Router();

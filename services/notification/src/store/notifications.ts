@@ -3,7 +3,7 @@ import type {
   NotificationRequest,
   NotificationStatus,
   NotificationType,
-} from './domain/notification.js';
+} from '../domain/notification.js';
 
 export interface NotificationRow {
   id: string;

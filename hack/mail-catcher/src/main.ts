@@ -1,4 +1,4 @@
-// Local mail catcher for `make dev`: SMTP on MAIL_CATCHER_SMTP_PORT (1025) keeps every message in
+// Local mail catcher for `make dev` (hack/dev.sh runs dist/main.js): SMTP on MAIL_CATCHER_SMTP_PORT (1025) keeps every message in
 // memory; http://127.0.0.1:MAIL_CATCHER_HTTP_PORT (8025) lists them. Not for production: the
 // kind deployment runs a real catcher (mailpit) instead.
 import { createServer } from 'node:http';

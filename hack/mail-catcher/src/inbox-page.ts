@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { escapeHtml } from '../domain/templates.js';
+import { escapeHtml } from '@tourkit/kit';
 import type { CapturedMail } from './captured-mail.js';
 
 /** The page: newest first, each message's headers and decoded body (escaped). */

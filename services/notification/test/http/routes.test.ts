@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { messageIdFor } from '../src/domain/notification.js';
+import { messageIdFor } from '../../src/domain/notification.js';
 import {
   countByMessageId,
   eventually,
   startHarness,
   SUPPORT_EMAIL,
   type Harness,
-} from './support/harness.js';
+} from '../support/harness.js';
 
 let h: Harness;
 const ada = { id: randomUUID(), email: 'ada@example.com', name: 'Ada', country: 'FR' };
