@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { unauthorized, type TokenVerifier } from '@tourkit/kit';
-import { isPublicRoute } from './routing.js';
+import { isPublicRoute } from '../domain/routing.js';
 
 const failures = new WeakMap<object, unknown>();
 

@@ -1,4 +1,4 @@
-import { createTtlMemo } from '../src/ttl-memo.js';
+import { createTtlMemo } from '../../src/domain/ttl-memo.js';
 
 describe('createTtlMemo', () => {
   test('serves the loaded value until the TTL ends, then loads again', async () => {

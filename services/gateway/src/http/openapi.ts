@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { Router } from 'express';
 import { z } from 'zod';
 import { createServiceClient, notFound, type Logger } from '@tourkit/kit';
-import type { Upstream } from './routing.js';
-import { createTtlMemo } from './ttl-memo.js';
+import type { Upstream } from '../domain/routing.js';
+import { createTtlMemo } from '../domain/ttl-memo.js';
 
 /** How long a service's document is served from memory before it is fetched again. */
 export const OPENAPI_CACHE_SECONDS = 300;
