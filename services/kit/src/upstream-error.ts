@@ -1,0 +1,39 @@
+import type { ProblemBody } from './errors.js';
+
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export type UpstreamErrorKind = 'timeout' | 'network' | 'status' | 'invalid-response';
+
+/** A failed call to another service: no answer in time, no connection, an error status, or a body that fails its schema. */
+export class UpstreamError extends Error {
+  readonly service: string;
+  readonly method: HttpMethod;
+  readonly url: string;
+  readonly kind: UpstreamErrorKind;
+  /** HTTP status when the upstream answered. */
+  readonly status: number | undefined;
+  /** The upstream's problem+json (or JSON) error body, when it sent one. */
+  readonly problem: Partial<ProblemBody> | undefined;
+
+  constructor(init: {
+    service: string;
+    method: HttpMethod;
+    url: string;
+    kind: UpstreamErrorKind;
+    status?: number;
+    problem?: Partial<ProblemBody>;
+    cause?: unknown;
+  }) {
+    super(
+      `${init.service} ${init.method} ${init.url} failed: ${init.kind}${init.status ? ` ${init.status}` : ''}`,
+      init.cause === undefined ? undefined : { cause: init.cause },
+    );
+    this.name = 'UpstreamError';
+    this.service = init.service;
+    this.method = init.method;
+    this.url = init.url;
+    this.kind = init.kind;
+    this.status = init.status;
+    this.problem = init.problem;
+  }
+}
