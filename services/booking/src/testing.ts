@@ -12,7 +12,6 @@ import { MIGRATIONS_DIR } from './server.js';
 import { insertBooking, type NewBooking } from './store/bookings.js';
 
 export type { BookingApp, BookingAppOptions } from './app.js';
-export type { NewBooking } from './store/bookings.js';
 
 export interface TestBookingOptions extends BookingAppOptions {
   /** Variables over the test defaults; JWT_PUBLIC_KEY, INTERNAL_TOKEN and the upstream URLs are the caller's to give. */
@@ -56,10 +55,14 @@ export async function startTestBooking(
   });
 }
 
+/** What addTestBooking needs; the rest has a plain default (1 traveller, FR, 10.00 € + VAT). */
+export type TestBookingFields = Pick<NewBooking, 'userId' | 'tourId' | 'status' | 'tourStartsAt'> &
+  Partial<NewBooking>;
+
 /** A booking with a plain price (1 traveller), written straight into booking's store: for states the API cannot reach in a test (a tour already started). */
 export async function addTestBooking(
   booking: Pick<BookingApp, 'pool'>,
-  fields: Pick<NewBooking, 'userId' | 'tourId' | 'status' | 'tourStartsAt'> & Partial<NewBooking>,
+  fields: TestBookingFields,
 ): Promise<Booking> {
   return insertBooking(booking.pool, {
     travellers: 1,

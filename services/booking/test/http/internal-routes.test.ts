@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { insertBooking, type NewBooking } from '../../src/store/bookings.js';
+import { addTestBooking, type TestBookingFields } from '../../src/testing.js';
 import { INTERNAL_TOKEN, startHarness, userA, userB, type Harness } from '../support/harness.js';
 
 const now = new Date('2030-03-10T12:00:00.000Z');
@@ -9,22 +9,15 @@ const internal = { 'x-internal-token': INTERNAL_TOKEN };
 const tourId = '00000000-0000-4000-8000-000000000077';
 const otherTourId = '00000000-0000-4000-8000-000000000078';
 
-function booking(startsInMs: number, overrides: Partial<NewBooking> = {}): NewBooking {
+/** A 1-traveller booking of userA's starting `startsInMs` after the pinned now (addTestBooking's plain price). */
+function booking(
+  startsInMs: number,
+  overrides: Partial<TestBookingFields> = {},
+): TestBookingFields {
   return {
     userId: userA,
     tourId,
-    travellers: 1,
     status: 'PENDING_PAYMENT',
-    country: 'FR',
-    promoCode: null,
-    unitPriceCents: 1_000,
-    basePriceCents: 1_000,
-    discountCents: 0,
-    subtotalCents: 1_000,
-    vatBasisPoints: 2_000,
-    taxCents: 200,
-    totalCents: 1_200,
-    rulesApplied: [],
     tourStartsAt: new Date(now.getTime() + startsInMs),
     ...overrides,
   };
@@ -34,7 +27,7 @@ const ids: Record<string, string> = {};
 
 beforeAll(async () => {
   h = await startHarness('booking_internal', { now: () => now });
-  const rows: Array<[string, NewBooking]> = [
+  const rows: Array<[string, TestBookingFields]> = [
     ['started', booking(0)],
     ['in1ms', booking(1)],
     ['in23h', booking(23 * HOUR, { status: 'CONFIRMED' })],
@@ -45,14 +38,14 @@ beforeAll(async () => {
   ];
   for (const [name, row] of rows) {
     if (row.status === 'CANCELLED') {
-      const inserted = await insertBooking(h.pool, { ...row, status: 'PENDING_PAYMENT' });
+      const inserted = await addTestBooking(h, { ...row, status: 'PENDING_PAYMENT' });
       await h.pool.query(
         `UPDATE bookings SET status = 'CANCELLED', cancelled_at = now() WHERE id = $1`,
         [inserted.id],
       );
       ids[name] = inserted.id;
     } else {
-      ids[name] = (await insertBooking(h.pool, row)).id;
+      ids[name] = (await addTestBooking(h, row)).id;
     }
   }
 });
