@@ -8,7 +8,7 @@ import {
   type Harness,
 } from '../support/harness.js';
 
-// The seed's fallback while payment is down: the circuit opens, new bookings are pay-later
+// The fallback while payment is down: the circuit opens, new bookings are pay-later
 // reservations with an e-mailed link, /health is DEGRADED, and unpaid reservations expire.
 describe('payment down: circuit breaker, pay-later reservations, expiry', () => {
   let h: Harness;

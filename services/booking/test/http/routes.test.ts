@@ -34,7 +34,7 @@ let keyCounter = 0;
 const newKey = () => `test-key-${Date.now()}-${++keyCounter}`;
 
 describe('POST /v1/bookings/quote', () => {
-  test('prices the seed example: base × travellers, promo %, TVA 20 %', async () => {
+  test('prices the course example: base × travellers, promo %, TVA 20 %', async () => {
     const tourId = await h.createTour({ priceCents: 10_000 });
     const res = await request(h.app)
       .post('/v1/bookings/quote')
@@ -54,7 +54,7 @@ describe('POST /v1/bookings/quote', () => {
     expect(res.body.rulesApplied.map((r: { rule: string }) => r.rule)).toEqual(['promo', 'vat']);
   });
 
-  test('the seed path /calculate-price is the same operation; country defaults to FR', async () => {
+  test('the course path /calculate-price is the same operation; country defaults to FR', async () => {
     const tourId = await h.createTour({ priceCents: 5_000 });
     const res = await request(h.app)
       .post('/v1/bookings/calculate-price')

@@ -5,7 +5,7 @@ interface DemoTour {
   destination: string;
   country: string;
   description: string;
-  /** Days after the seed date, at `hourUtc`. */
+  /** Days after the date the demo data is loaded, at `hourUtc`. */
   inDays: number;
   hourUtc: number;
   durationHours: number;

@@ -3,7 +3,7 @@ import { demoDrafts } from '../../src/domain/demo-tours.js';
 import { loadDemoData } from '../../src/use-cases/load-demo-data.js';
 import { migratedTestDatabase } from '../../src/testing.js';
 
-describe('demo seed', () => {
+describe('demo data', () => {
   let url: string;
   const pools: Pool[] = [];
 
@@ -18,7 +18,7 @@ describe('demo seed', () => {
   it('inserts the demo tours once when four replicas start together on an empty catalog', async () => {
     // One pool per replica, as four catalog pods would have.
     for (let replica = 0; replica < 4; replica += 1)
-      pools.push(createPool(url, { name: `seed-replica-${replica}` }));
+      pools.push(createPool(url, { name: `demo-data-replica-${replica}` }));
     const demoTours = demoDrafts(new Date()).length;
 
     const inserted = await Promise.all(pools.map((pool) => loadDemoData(pool)));

@@ -32,7 +32,7 @@ const summer: PromoCode = {
   alreadyUsedByUser: false,
 };
 
-describe('quotePrice — the seed example (base × travellers, promo %, TVA 20 %)', () => {
+describe('quotePrice — the course example (base × travellers, promo %, TVA 20 %)', () => {
   test.each([
     // travellers, unit, promo, country, base, discount, subtotal, tax, total
     [1, 10_000, undefined, 'FR', 10_000, 0, 10_000, 2_000, 12_000],
