@@ -11,11 +11,15 @@ cd "$(dirname "$0")/.."
 state="${TOURKIT_CACHE:-$HOME/.cache/tourkit}/dev"
 mkdir -p "$state"
 pg_base="${DEV_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432}"
-all_services="catalog user booking payment notification review gateway"
+# The services, their local ports and whether they own a database: services/services.json.
+declare -A port=() has_db=()
+all_services=""
+while read -r name service_port database; do
+  all_services+="${all_services:+ }$name"
+  port[$name]=$service_port
+  if [ "$database" = true ]; then has_db[$name]=1; fi
+done < <(node -e "for (const s of require('./services/services.json').services) console.log(s.name, s.port, s.database)")
 services="${DEV_SERVICES:-$all_services}"
-
-declare -A port=([gateway]=8080 [catalog]=8081 [user]=8082 [booking]=8083 [review]=8084 [payment]=8085 [notification]=8086)
-declare -A has_db=([catalog]=1 [user]=1 [booking]=1 [review]=1 [payment]=1 [notification]=1)
 
 # One signing key pair and one internal token per machine, kept between runs so tokens survive a
 # restart. Ed25519 through openssl: the same algorithms the kit verifies.

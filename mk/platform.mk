@@ -5,9 +5,9 @@ KIND_CLUSTER ?= tourkit
 NAMESPACE    ?= tourkit
 TAG          ?= dev
 REGISTRY     ?=
-# Every service (each package of services/ but the kit library) gets an image, all from the one
-# services/Dockerfile with --build-arg SERVICE=<svc>.
-IMAGE_SERVICES := $(filter-out kit,$(patsubst services/%/package.json,%,$(wildcard services/*/package.json)))
+# Every service of services/services.json (the one list of services) gets an image, all from the
+# one services/Dockerfile with --build-arg SERVICE=<svc>.
+IMAGE_SERVICES := $(shell node -p "require('./services/services.json').services.map((s) => s.name).join(' ')")
 CDK8S_DIST   := cdk8s/dist
 KUBECTL      ?= kubectl
 HELM         ?= helm

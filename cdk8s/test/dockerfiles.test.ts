@@ -3,14 +3,17 @@
  * keeps a copy of its own, each has what the image copies, and the runtime stage carries what runs
  * only (no src/, bench/ or scripts/).
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const servicesDir = path.resolve(import.meta.dirname, '..', '..', 'services');
 const dockerfile = readFileSync(path.join(servicesDir, 'Dockerfile'), 'utf8');
-const services = readdirSync(servicesDir).filter(
-  (s) => s !== 'kit' && existsSync(path.join(servicesDir, s, 'package.json')),
-);
+// The one list of services (services/services.json; service-list.test.ts checks it against the folders).
+const services = (
+  JSON.parse(readFileSync(path.join(servicesDir, 'services.json'), 'utf8')) as {
+    services: Array<{ name: string }>;
+  }
+).services.map((s) => s.name);
 
 describe('the service Dockerfile', () => {
   it.each(services)(
