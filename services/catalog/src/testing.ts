@@ -102,6 +102,26 @@ export function tourBody(overrides: Record<string, unknown> = {}, inDays = 30) {
   };
 }
 
+/**
+ * Creates a tour through catalog's API, as another service's test does (with the internal token),
+ * and returns its id: `tourBody(overrides, inDays)` sent to POST /v1/tours.
+ */
+export async function createTestTour(
+  catalogUrl: string,
+  internalToken: string,
+  overrides: Record<string, unknown> = {},
+  inDays = 30,
+): Promise<string> {
+  const response = await fetch(`${catalogUrl}/v1/tours`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-internal-token': internalToken },
+    body: JSON.stringify(tourBody(overrides, inDays)),
+  });
+  const body = (await response.json()) as { id: string };
+  if (response.status !== 201) throw new Error(`catalog refused the tour: ${JSON.stringify(body)}`);
+  return body.id;
+}
+
 /** Sum of the cache_requests_total counter for one result, read from /metrics. */
 export async function cacheRequests(
   url: string,

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import request from 'supertest';
+import { createTestTour } from '@tourkit/catalog/testing';
 import { closedPort } from '@tourkit/kit/testing';
 import {
   INTERNAL_TOKEN,
@@ -40,22 +41,13 @@ afterAll(async () => {
   await services?.close();
 });
 
-async function createTour(): Promise<string> {
-  const res = await fetch(`${services.catalogUrl}/v1/tours`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-internal-token': INTERNAL_TOKEN },
-    body: JSON.stringify({
-      title: 'Seine cruise',
-      destination: 'Paris',
-      country: 'FR',
-      startsAt: new Date(Date.now() + 20 * 86_400_000).toISOString(),
-      durationHours: 1,
-      capacity: 50,
-      priceCents: 2_500,
-      operatorEmail: 'operator@example.test',
-    }),
-  });
-  return ((await res.json()) as { id: string }).id;
+function createTour(): Promise<string> {
+  return createTestTour(
+    services.catalogUrl,
+    INTERNAL_TOKEN,
+    { title: 'Seine cruise', durationHours: 1, capacity: 50, priceCents: 2_500 },
+    20,
+  );
 }
 
 describe('routing', () => {

@@ -9,7 +9,12 @@ import {
 // The real catalog and payment services, in-process on their own test databases: booking talks to
 // them over HTTP exactly as in production (GET /v1/tours/:id, POST /internal/tours/:id/seats,
 // POST /internal/payments).
-import { migratedTestDatabase, startTestCatalog, type CatalogApp } from '@tourkit/catalog/testing';
+import {
+  createTestTour,
+  migratedTestDatabase,
+  startTestCatalog,
+  type CatalogApp,
+} from '@tourkit/catalog/testing';
 import { startNotificationRecorder } from '@tourkit/notification/testing';
 import {
   startPaymentApp,
@@ -118,27 +123,19 @@ export async function startHarness(name: string, options: HarnessOptions = {}): 
     auth,
     catalog,
     catalogUrl: catalog.url,
-    async createTour(overrides = {}) {
-      const response = await fetch(`${catalog.url}/v1/tours`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-internal-token': INTERNAL_TOKEN },
-        body: JSON.stringify({
+    createTour: (overrides = {}) =>
+      createTestTour(
+        catalog.url,
+        INTERNAL_TOKEN,
+        {
           title: 'Paris by night',
-          destination: 'Paris',
-          country: 'FR',
-          startsAt: new Date(Date.now() + 10 * 86_400_000).toISOString(),
           durationHours: 3,
           capacity: 20,
           priceCents: 10_000,
-          operatorEmail: 'operator@example.test',
           ...overrides,
-        }),
-      });
-      const body = (await response.json()) as { id: string };
-      if (response.status !== 201)
-        throw new Error(`catalog refused the tour: ${JSON.stringify(body)}`);
-      return body.id;
-    },
+        },
+        10,
+      ),
     async bookedSeats(tourId) {
       const response = await fetch(`${catalog.url}/v1/tours/${tourId}/availability`);
       return ((await response.json()) as { bookedSeats: number }).bookedSeats;

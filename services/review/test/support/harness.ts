@@ -11,7 +11,12 @@ import {
 // The real catalog and booking services, in-process on their own test databases: review talks to
 // them over HTTP exactly as in production.
 import { addTestBooking, startTestBooking } from '@tourkit/booking/testing';
-import { migratedTestDatabase, startTestCatalog, type TestCatalog } from '@tourkit/catalog/testing';
+import {
+  createTestTour,
+  migratedTestDatabase,
+  startTestCatalog,
+  type TestCatalog,
+} from '@tourkit/catalog/testing';
 import { startNotificationRecorder, type RecordedRequest } from '@tourkit/notification/testing';
 import { createReviewApp, type ReviewApp } from '../../src/app.js';
 import { loadReviewConfig } from '../../src/config.js';
@@ -97,25 +102,13 @@ export async function startHarness(name: string, now: () => Date): Promise<Harne
     auth,
     catalogUrl,
     notifications: recorder.received,
-    async createTour() {
-      const response = await fetch(`${catalogUrl}/v1/tours`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-internal-token': INTERNAL_TOKEN },
-        body: JSON.stringify({
-          title: 'Montmartre walk',
-          destination: 'Paris',
-          country: 'FR',
-          startsAt: new Date(Date.now() + 10 * 86_400_000).toISOString(),
-          durationHours: 2,
-          capacity: 20,
-          priceCents: 3_000,
-          operatorEmail: 'operator@example.test',
-        }),
-      });
-      const body = (await response.json()) as { id: string };
-      if (response.status !== 201) throw new Error(`catalog refused: ${JSON.stringify(body)}`);
-      return body.id;
-    },
+    createTour: () =>
+      createTestTour(
+        catalogUrl,
+        INTERNAL_TOKEN,
+        { title: 'Montmartre walk', durationHours: 2, capacity: 20, priceCents: 3_000 },
+        10,
+      ),
     async book(userId, tourId, status, tourStartsAt) {
       const added = await addTestBooking(booking, {
         userId,
