@@ -33,15 +33,8 @@ export function bookingView(booking: Booking) {
   };
 }
 
-/** The narrower view other services get on /internal (reminders, review eligibility). */
+/** The narrower view other services get on /internal (reminders, review eligibility): a subset of bookingView. */
 export function internalBookingView(booking: Booking) {
-  return {
-    id: booking.id,
-    userId: booking.userId,
-    tourId: booking.tourId,
-    travellers: booking.travellers,
-    status: booking.status,
-    tourStartsAt: booking.tourStartsAt.toISOString(),
-    createdAt: booking.createdAt.toISOString(),
-  };
+  const { id, userId, tourId, travellers, status, tourStartsAt, createdAt } = bookingView(booking);
+  return { id, userId, tourId, travellers, status, tourStartsAt, createdAt };
 }

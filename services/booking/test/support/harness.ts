@@ -22,6 +22,7 @@ import {
   type SimulatorSettingsPatch,
 } from '@tourkit/payment/testing';
 import type { BookingBackground } from '../../src/background/runtime.js';
+import type { NotificationRequest } from '../../src/domain/outbox-messages.js';
 import { startTestBooking, type BookingApp, type BookingAppOptions } from '../../src/testing.js';
 
 export const INTERNAL_TOKEN = 'booking-test-internal-token';
@@ -53,16 +54,8 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export interface RecordedNotification {
-  type: string;
-  dedupeKey: string;
-  userId?: string;
-  email?: string;
-  bookingId?: string;
-  tourId?: string;
-  data?: Record<string, unknown>;
-  token: string | undefined;
-}
+/** What booking sent notification (its request body), with the internal token it sent along. */
+export type RecordedNotification = NotificationRequest & { token: string | undefined };
 
 export interface HarnessOptions extends Pick<BookingAppOptions, 'now' | 'afterCharge'> {
   /** Booking's environment variables over the harness's (fast retries, a small breaker, …). */
@@ -163,7 +156,7 @@ export async function startHarness(name: string, options: HarnessOptions = {}): 
       return recorder.received.map(({ headers, body }) => {
         const token = headers['x-internal-token'];
         return {
-          ...(body as Omit<RecordedNotification, 'token'>),
+          ...(body as unknown as NotificationRequest),
           token: typeof token === 'string' ? token : undefined,
         };
       });
