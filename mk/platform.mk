@@ -7,7 +7,7 @@ TAG          ?= dev
 REGISTRY     ?=
 # Every service of services/services.json (the one list of services) gets an image, all from the
 # one services/Dockerfile with --build-arg SERVICE=<svc>.
-IMAGE_SERVICES := $(shell node -p "require('./services/services.json').services.map((s) => s.name).join(' ')")
+IMAGE_SERVICES = $(shell node -p "require('./services/services.json').services.map((s) => s.name).join(' ')")
 CDK8S_DIST   := cdk8s/dist
 KUBECTL      ?= kubectl
 HELM         ?= helm
