@@ -39,7 +39,7 @@ export {
 } from './db.js';
 export { createCache, type Cache } from './cache.js';
 export { createServiceClient, type ServiceClient } from './http-client.js';
-export { UpstreamError } from './upstream-error.js';
+export { UpstreamError, upstreamProblem } from './upstream-error.js';
 export { registerUpstreamHealth } from './upstream-health.js';
 export { createCircuitBreaker, type CircuitBreaker } from './circuit-breaker.js';
 export {

@@ -1,4 +1,4 @@
-import type { ProblemBody } from './errors.js';
+import { PROBLEM_BASE_URI, type ProblemBody } from './errors.js';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -36,4 +36,16 @@ export class UpstreamError extends Error {
     this.status = init.status;
     this.problem = init.problem;
   }
+}
+
+/**
+ * The slug of the problem another service answered with (`https://tourkit.dev/problems/<slug>`),
+ * or undefined when the error is not such an answer: what callers branch on, rather than on the
+ * status code (CONTRIBUTING.md, "Style rules").
+ */
+export function upstreamProblem(error: unknown): string | undefined {
+  if (!(error instanceof UpstreamError) || error.kind !== 'status') return undefined;
+  const type = error.problem?.type;
+  if (typeof type !== 'string' || !type.startsWith(PROBLEM_BASE_URI)) return undefined;
+  return type.slice(PROBLEM_BASE_URI.length);
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { UpstreamError, type ServiceClient } from '@tourkit/kit';
+import { upstreamProblem, type ServiceClient } from '@tourkit/kit';
 import type { TourPricing } from '../domain/pricing/index.js';
 
 /** What booking needs of a tour; catalog sends more, which is ignored. */
@@ -37,7 +37,7 @@ export function createCatalog(client: ServiceClient): Catalog {
       try {
         return await client.get(`/v1/tours/${encodeURIComponent(tourId)}`, { schema: tourSchema });
       } catch (error) {
-        if (error instanceof UpstreamError && error.status === 404) return null;
+        if (upstreamProblem(error) === 'not-found') return null;
         throw error;
       }
     },
@@ -51,13 +51,18 @@ export function createCatalog(client: ServiceClient): Catalog {
         );
         return 'ok';
       } catch (error) {
-        if (error instanceof UpstreamError && error.kind === 'status') {
-          if (error.status === 404) return 'tour-not-found';
-          if (error.status === 409 || error.status === 422) {
+        switch (upstreamProblem(error)) {
+          case 'not-found':
+            return 'tour-not-found';
+          // Catalog's refusals (src/http/routes.ts there); a reused reference means this seat
+          // change was already decided otherwise, which booking treats as the same refusal.
+          case 'not-enough-seats':
+          case 'release-exceeds-booked':
+          case 'seat-reference-reused':
             return delta > 0 ? 'not-enough-seats' : 'release-exceeds-booked';
-          }
+          default:
+            throw error;
         }
-        throw error;
       }
     },
   };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { UpstreamError, type ServiceClient } from '@tourkit/kit';
+import { upstreamProblem, type ServiceClient } from '@tourkit/kit';
 import type { Booking } from '../domain/booking.js';
 
 const paymentSchema = z.object({ id: z.string(), status: z.literal('SUCCEEDED') });
@@ -14,9 +14,10 @@ export interface PaymentGateway {
 export const chargeKey = (bookingId: string) => `booking:${bookingId}`;
 export const refundKey = (bookingId: string) => `booking:${bookingId}:refund`;
 
-/** A decline (402) or a refused key (422) is an answer, not an outage: it must not open the circuit. */
+/** A decline or a refused key is an answer, not an outage: it must not open the circuit. */
 export function isPaymentOutage(error: unknown): boolean {
-  return !(error instanceof UpstreamError && (error.status === 402 || error.status === 422));
+  const problem = upstreamProblem(error);
+  return problem !== 'payment-declined' && problem !== 'idempotency-key-reused';
 }
 
 export function createPaymentGateway(client: ServiceClient): PaymentGateway {
