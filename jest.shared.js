@@ -1,10 +1,15 @@
 // One jest set-up for every workspace: TypeScript as ES modules through ts-jest (transpile only;
 // `tsc -b` type-checks before the tests run), and @tourkit/* resolved to their sources so a test
 // never runs against a stale build.
+import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
+/** Every package under services/ (the kit and each service): `@tourkit/<name>/<entry>` → its source. */
+const servicePackages = readdirSync(path.join(root, 'services'), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name);
 
 /** @param {string} displayName @param {Partial<import('jest').Config>} [extra] */
 export function workspaceJestConfig(displayName, extra = {}) {
@@ -18,8 +23,9 @@ export function workspaceJestConfig(displayName, extra = {}) {
     },
     moduleNameMapper: {
       '^@tourkit/kit$': path.join(root, 'services/kit/src/index.ts'),
-      '^@tourkit/kit/(.*)$': path.join(root, 'services/kit/src/$1.ts'),
+      [`^@tourkit/(${servicePackages.join('|')})/(.*)$`]: path.join(root, 'services/$1/src/$2.ts'),
       '^@tourkit/testenv$': path.join(root, 'hack/testenv/src/index.ts'),
+      '^@tourkit/mail-catcher$': path.join(root, 'hack/mail-catcher/src/index.ts'),
       '^@tourkit/operator/(.*)$': path.join(root, 'operator/src/$1.ts'),
       '^@tourkit/cdk8s/(.*)$': path.join(root, 'cdk8s/src/$1.ts'),
       '^(\\.{1,2}/.*)\\.js$': '$1',

@@ -11,11 +11,15 @@ cd "$(dirname "$0")/.."
 state="${TOURKIT_CACHE:-$HOME/.cache/tourkit}/dev"
 mkdir -p "$state"
 pg_base="${DEV_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432}"
-all_services="catalog user booking payment notification review gateway"
+# The services, their local ports and whether they own a database: services/services.json.
+declare -A port=() has_db=()
+all_services=""
+while read -r name service_port database; do
+  all_services+="${all_services:+ }$name"
+  port[$name]=$service_port
+  if [ "$database" = true ]; then has_db[$name]=1; fi
+done < <(node -e "for (const s of require('./services/services.json').services) console.log(s.name, s.port, s.database)")
 services="${DEV_SERVICES:-$all_services}"
-
-declare -A port=([gateway]=8080 [catalog]=8081 [user]=8082 [booking]=8083 [review]=8084 [payment]=8085 [notification]=8086)
-declare -A has_db=([catalog]=1 [user]=1 [booking]=1 [review]=1 [payment]=1 [notification]=1)
 
 # One signing key pair and one internal token per machine, kept between runs so tokens survive a
 # restart. Ed25519 through openssl: the same algorithms the kit verifies.
@@ -73,9 +77,9 @@ prefix() { # colour per service, so interleaved logs stay readable
   sed -u "s/^/$(printf '\033[%sm%-13s\033[0m' "$colour" "[$name]") /"
 }
 
-if [ -f services/notification/dist/dev/mail-catcher.js ] && [[ " ${runnable[*]} " == *" notification "* ]]; then
+if [ -f hack/mail-catcher/dist/main.js ] && [[ " ${runnable[*]} " == *" notification "* ]]; then
   echo "==> mail catcher (SMTP 1025, web http://127.0.0.1:8025)"
-  node services/notification/dist/dev/mail-catcher.js 2>&1 | prefix mail 90 &
+  node hack/mail-catcher/dist/main.js 2>&1 | prefix mail 90 &
   pids+=($!)
 fi
 

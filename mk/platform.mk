@@ -5,8 +5,9 @@ KIND_CLUSTER ?= tourkit
 NAMESPACE    ?= tourkit
 TAG          ?= dev
 REGISTRY     ?=
-# Every service with a Dockerfile gets an image; adding one is `make dockerfile SERVICE=<svc>`.
-IMAGE_SERVICES := $(patsubst services/%/Dockerfile,%,$(wildcard services/*/Dockerfile))
+# Every service of services/services.json (the one list of services) gets an image, all from the
+# one services/Dockerfile with --build-arg SERVICE=<svc>.
+IMAGE_SERVICES = $(shell node -p "require('./services/services.json').services.map((s) => s.name).join(' ')")
 CDK8S_DIST   := cdk8s/dist
 KUBECTL      ?= kubectl
 HELM         ?= helm
@@ -45,19 +46,12 @@ chart-files: dashboards ## Refresh the Helm chart's generated files: dashboard J
 	node $(CDK8S_DIST)/main.js --chart-crds charts/tourkit/crds
 	npx prettier --log-level warn --write charts/tourkit/crds
 
-.PHONY: dockerfile
-dockerfile: ## Give a new service its Dockerfile: make dockerfile SERVICE=review
-	@test -n "$(SERVICE)" || { echo "SERVICE is required: make dockerfile SERVICE=<svc>" >&2; exit 2; }
-	@test -d services/$(SERVICE) || { echo "SERVICE: services/$(SERVICE) does not exist" >&2; exit 2; }
-	sed 's/catalog/$(SERVICE)/g' services/catalog/Dockerfile > services/$(SERVICE)/Dockerfile
-	@echo "wrote services/$(SERVICE)/Dockerfile"
-
 .PHONY: images
-images: ## Build every service image (tourkit/<svc>:$(TAG)) with docker
+images: ## Build every service image (tourkit/<svc>:$(TAG)) with docker, from services/Dockerfile
 	@set -e; n=0; total=$(words $(IMAGE_SERVICES)); \
 	for svc in $(IMAGE_SERVICES); do \
 	  n=$$((n + 1)); echo "==> [$$n/$$total] tourkit/$$svc:$(TAG)"; \
-	  docker build --progress=plain -f services/$$svc/Dockerfile -t tourkit/$$svc:$(TAG) . ; \
+	  docker build --progress=plain -f services/Dockerfile --build-arg SERVICE=$$svc -t tourkit/$$svc:$(TAG) . ; \
 	done
 
 .PHONY: kind-cluster

@@ -1,25 +1,47 @@
-/** The per-service Dockerfiles stay one file: each is services/catalog/Dockerfile with its own name. */
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+/**
+ * One Dockerfile builds every service (services/Dockerfile, --build-arg SERVICE=<svc>): no service
+ * keeps a copy of its own, each has what the image copies, and the runtime stage carries what runs
+ * only (no src/, bench/ or scripts/).
+ */
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const servicesDir = path.resolve(import.meta.dirname, '..', '..', 'services');
-const template = readFileSync(path.join(servicesDir, 'catalog', 'Dockerfile'), 'utf8');
-const withDockerfile = readdirSync(servicesDir).filter((s) =>
-  existsSync(path.join(servicesDir, s, 'Dockerfile')),
-);
+const dockerfile = readFileSync(path.join(servicesDir, 'Dockerfile'), 'utf8');
+// The one list of services (services/services.json; service-list.test.ts checks it against the folders).
+const services = (
+  JSON.parse(readFileSync(path.join(servicesDir, 'services.json'), 'utf8')) as {
+    services: Array<{ name: string }>;
+  }
+).services.map((s) => s.name);
 
-describe('service Dockerfiles', () => {
-  it.each(withDockerfile)('%s is the shared template with SERVICE=%s', (service) => {
-    const text = readFileSync(path.join(servicesDir, service, 'Dockerfile'), 'utf8');
-    expect(text).toBe(template.replaceAll('catalog', service));
-    expect(text).toContain(`ARG SERVICE=${service}\n`);
+describe('the service Dockerfile', () => {
+  it.each(services)(
+    '%s has no Dockerfile of its own, and the files the image copies',
+    (service) => {
+      const dir = path.join(servicesDir, service);
+      expect(existsSync(path.join(dir, 'Dockerfile'))).toBe(false);
+      expect(existsSync(path.join(dir, 'src', 'main.ts'))).toBe(true);
+      const tsconfig = JSON.parse(readFileSync(path.join(dir, 'tsconfig.json'), 'utf8')) as {
+        compilerOptions: { outDir: string };
+      };
+      expect(tsconfig.compilerOptions.outDir).toBe('dist');
+    },
+  );
+
+  it('names the service by a required build argument and copies only what runs', () => {
+    expect(dockerfile).toMatch(/^ARG SERVICE$/m);
+    expect(dockerfile).toMatch(/build argument SERVICE must name a folder of services\//);
+    expect(dockerfile).toMatch(/cp -r package\.json dist \/out\//);
+    expect(dockerfile).toMatch(/^COPY --from=build \/out services\/\$\{SERVICE\}$/m);
+    expect(dockerfile).not.toMatch(/COPY --from=build \/repo\/services\/\$\{SERVICE\} /);
   });
 
-  it('run as numeric non-root user 10001 under tini, production deps only', () => {
-    expect(template).toMatch(/^USER 10001:10001$/m);
-    expect(template).toMatch(/^ENTRYPOINT \["\/usr\/bin\/tini", "--"\]$/m);
-    expect(template).toMatch(/npm install --workspace services\/\$\{SERVICE\} --omit=dev/);
-    expect(template).toMatch(/^FROM \$\{NODE_IMAGE\}$/m);
-    expect(template).toMatch(/^ARG NODE_IMAGE=node:24-bookworm-slim$/m);
+  it('runs as numeric non-root user 10001 under tini, production deps only', () => {
+    expect(dockerfile).toMatch(/^USER 10001:10001$/m);
+    expect(dockerfile).toMatch(/^ENTRYPOINT \["\/usr\/bin\/tini", "--"\]$/m);
+    expect(dockerfile).toMatch(/npm install --workspace services\/\$\{SERVICE\} --omit=dev/);
+    expect(dockerfile).toMatch(/^FROM \$\{NODE_IMAGE\}$/m);
+    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:24-bookworm-slim$/m);
   });
 });

@@ -7,14 +7,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import type { z } from 'zod';
-import { bookingConfigSchema, paymentFlowSettings } from '../../services/booking/src/config.js';
-import { retryDelaysMs } from '../../services/booking/src/payment/retry-policy.js';
-import { catalogConfigSchema } from '../../services/catalog/src/config.js';
-import { gatewayConfigSchema } from '../../services/gateway/src/config.js';
-import { notificationConfigSchema } from '../../services/notification/src/config.js';
-import { paymentConfigSchema } from '../../services/payment/src/config.js';
-import { reviewConfigSchema } from '../../services/review/src/config.js';
-import { userConfigSchema } from '../../services/user/src/config.js';
+import { backgroundSettings, bookingConfigSchema, retryDelaysMs } from '@tourkit/booking/config';
+import { catalogConfigSchema } from '@tourkit/catalog/config';
+import { gatewayConfigSchema } from '@tourkit/gateway/config';
+import { notificationConfigSchema } from '@tourkit/notification/config';
+import { paymentConfigSchema } from '@tourkit/payment/config';
+import { reviewConfigSchema } from '@tourkit/review/config';
+import { userConfigSchema } from '@tourkit/user/config';
 import { optionsFromEnvironment, type PartialOptions } from '../src/options.js';
 import {
   DB_CONNECTION_BUDGET,
@@ -92,7 +91,7 @@ describe.each([...SERVICE_NAMES])('%s environment', (name) => {
 
 describe('settings that matter in production', () => {
   it("give booking the seed's payment policy: retries after 1, 2, 4, 8, 16 s, breaker 5 s / 50 % / 30 s, 24 h holds", () => {
-    const settings = paymentFlowSettings(bookingConfigSchema.parse(environmentOf('booking')));
+    const settings = backgroundSettings(bookingConfigSchema.parse(environmentOf('booking')));
     expect(retryDelaysMs(settings.retry)).toEqual([1000, 2000, 4000, 8000, 16000]);
     expect(settings.breaker).toMatchObject({
       timeoutMs: 5000,

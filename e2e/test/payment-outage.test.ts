@@ -10,7 +10,7 @@ import {
   type Platform,
 } from './support/platform.js';
 
-// The payment provider goes down (seed exercise 2): bookings are still taken, the circuit opens,
+// The payment provider goes down (the course's exercise 2): bookings are still taken, the circuit opens,
 // new bookings become pay-later reservations with an e-mailed link, /health is DEGRADED (not
 // DOWN), browsing and reviews go on; bookings whose retries run out during the outage end
 // PAYMENT_FAILED with a support alert. When the provider returns, a pending booking's retries
@@ -26,7 +26,7 @@ beforeAll(async () => {
   platform = await startPlatform('outage', {
     env: {
       booking: {
-        // Retries after 0.5, 1, 2, 4, 8 s (the seed's 1…16 s, halved); the circuit opens after 3
+        // Retries after 0.5, 1, 2, 4, 8 s (production's 1…16 s, halved); the circuit opens after 3
         // failed calls and tries again 3 s later.
         PAYMENT_RETRY_BASE_MS: '500',
         PAYMENT_BREAKER_RESET_MS: '3000',

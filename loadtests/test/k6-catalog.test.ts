@@ -7,7 +7,7 @@ import {
   startTestCatalog,
   tourBody,
   type TestCatalog,
-} from '../../services/catalog/test/helpers.js';
+} from '@tourkit/catalog/testing';
 import { k6Binary, k6Built, runK6 } from './k6.js';
 
 if (!k6Built) {

@@ -1,5 +1,5 @@
-import type { CapturedMail } from '../../../services/notification/src/dev/captured-mail.js';
-import { messageIdFor } from '../../../services/notification/src/domain/notification.js';
+import type { CapturedMail } from '@tourkit/mail-catcher';
+import { messageIdFor } from '@tourkit/notification/testing';
 import { MESSAGE_ID_DOMAIN } from './platform.js';
 
 export type { CapturedMail };

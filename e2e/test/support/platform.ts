@@ -20,34 +20,23 @@ import {
   dropTestDatabase,
   testRedisUrl,
 } from '@tourkit/kit/testing';
-import {
-  startSmtpCapture,
-  type SmtpCapture,
-} from '../../../services/notification/src/dev/smtp-capture.js';
+import { startSmtpCapture, type SmtpCapture } from '@tourkit/mail-catcher';
 import { eventually } from './eventually.js';
 import { jsonClient, type JsonClient } from './http.js';
 
-export const SERVICES = [
-  'catalog',
-  'user',
-  'booking',
-  'payment',
-  'notification',
-  'review',
-  'gateway',
-] as const;
-export type ServiceName = (typeof SERVICES)[number];
-
-const WITH_DATABASE: readonly ServiceName[] = [
-  'catalog',
-  'user',
-  'booking',
-  'payment',
-  'notification',
-  'review',
-];
-
 export const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+
+/** The services in start order, and which own a database: services/services.json, the one list. */
+const SERVICE_LIST = (
+  JSON.parse(readFileSync(path.join(REPO_ROOT, 'services/services.json'), 'utf8')) as {
+    services: Array<{ name: string; database: boolean }>;
+  }
+).services;
+export const SERVICES: readonly string[] = SERVICE_LIST.map((s) => s.name);
+export type ServiceName = string;
+const WITH_DATABASE: readonly ServiceName[] = SERVICE_LIST.filter((s) => s.database).map(
+  (s) => s.name,
+);
 export const SUPPORT_EMAIL = 'support@e2e.tourkit.test';
 export const MESSAGE_ID_DOMAIN = 'e2e.tourkit.test';
 
@@ -138,6 +127,12 @@ export async function startPlatform(
   const url = Object.fromEntries(
     SERVICES.map((service, i) => [service, `http://127.0.0.1:${ports[i]}`]),
   ) as Record<ServiceName, string>;
+  /** The base URL of a service of the list; a name not on it is a mistake in the test. */
+  const urlOf = (service: ServiceName): string => {
+    const found = url[service];
+    if (found === undefined) throw new Error(`${service} is not in services/services.json`);
+    return found;
+  };
   const databaseUrls = new Map<ServiceName, string>();
   const children = new Map<ServiceName, Child>();
   const unexpectedExits: string[] = [];
@@ -154,7 +149,7 @@ export async function startPlatform(
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? tmpdir(),
       SERVICE_NAME: service,
-      PORT: new URL(url[service]).port,
+      PORT: new URL(urlOf(service)).port,
       LOG_LEVEL: 'info',
       SHUTDOWN_DRAIN_SECONDS: '0',
       SHUTDOWN_TIMEOUT_SECONDS: '5',
@@ -164,8 +159,8 @@ export async function startPlatform(
       JWT_AUDIENCE: auth.audience,
       REDIS_URL: testRedisUrl(),
       SUPPORT_EMAIL,
-      PUBLIC_URL: url.gateway,
-      ...Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_URL`, url[s]])),
+      PUBLIC_URL: urlOf('gateway'),
+      ...Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_URL`, urlOf(s)])),
     };
     const database = databaseUrls.get(service);
     if (database) {
@@ -220,8 +215,8 @@ export async function startPlatform(
     const child = spawnService(service);
     const startUp = new AbortController();
     const ready = eventually(
-      `${service} to be ready at ${url[service]}/readyz`,
-      async () => (await fetch(`${url[service]}/readyz`)).status === 200,
+      `${service} to be ready at ${urlOf(service)}/readyz`,
+      async () => (await fetch(`${urlOf(service)}/readyz`)).status === 200,
       { timeoutMs: READY_TIMEOUT_MS, intervalMs: 200, signal: startUp.signal },
     );
     const died = child.exited.then(() => {
@@ -311,8 +306,8 @@ export async function startPlatform(
     internalToken,
     smtp,
     logDir,
-    gateway: jsonClient(url.gateway),
-    internal: (service) => jsonClient(url[service], { 'x-internal-token': internalToken }),
+    gateway: jsonClient(urlOf('gateway')),
+    internal: (service) => jsonClient(urlOf(service), { 'x-internal-token': internalToken }),
     start,
     kill,
     printLogs,

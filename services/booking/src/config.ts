@@ -8,7 +8,11 @@ import {
   loadConfig,
   tokenVerifierConfigShape,
 } from '@tourkit/kit';
-import { percentToBasisPoints, type PricingRules } from './pricing/index.js';
+import { retryDelaysMs } from './domain/payment-retry.js';
+import { percentToBasisPoints, type PricingRules } from './domain/pricing/index.js';
+
+// The manifests' tests (cdk8s) check the retry waits a deployment's environment gives.
+export { retryDelaysMs };
 
 const percent = (defaultValue: number) =>
   z.coerce
@@ -45,7 +49,7 @@ export const bookingConfigSchema = defineConfig({
   SERVICE_NAME: z.string().min(1).default('booking'),
   PORT: env.int(8083, 0, 65535),
   ...databaseConfigShape('postgres://postgres@127.0.0.1:5432/tourkit_booking'),
-  // SEED_DEMO_DATA inserts the demo promo codes of seed/dev-promo-codes.sql.
+  // SEED_DEMO_DATA inserts the demo promo codes of demo-data/promo-codes.sql.
   ...demoDataShape,
   CATALOG_URL: env.url('http://127.0.0.1:8081'),
   CATALOG_TIMEOUT_MS: env.int(2_000, 50, 30_000),
@@ -64,7 +68,7 @@ export const bookingConfigSchema = defineConfig({
   PRICING_EARLY_BIRD_PERCENT: percent(5),
   PRICING_MAX_DISCOUNT_PERCENT: percent(50),
 
-  // Booking ↔ payment (seed exercise 2).
+  // Booking ↔ payment: the queue, its retries, the circuit breaker, the outbox (src/background).
   PAYMENT_URL: env.url('http://127.0.0.1:8085'),
   REDIS_URL: env.url('redis://127.0.0.1:6379'),
   /** BullMQ key prefix of the payment queue. */
@@ -72,7 +76,7 @@ export const bookingConfigSchema = defineConfig({
   /** Run the payment worker in this process (false: an API-only replica). */
   PAYMENT_WORKER: env.boolean(true),
   PAYMENT_WORKER_CONCURRENCY: env.int(5, 1, 100),
-  /** First try + retries (the seed: 1 + 5). */
+  /** First try + retries (1 + 5 by default). */
   PAYMENT_ATTEMPTS: env.int(6, 1, 20),
   /** Delay before the first retry, doubled for each next one (1, 2, 4, 8, 16 s). */
   PAYMENT_RETRY_BASE_MS: env.int(1_000, 1, 600_000),
@@ -123,7 +127,8 @@ export function pricingRulesFrom(config: BookingConfig): PricingRules {
   };
 }
 
-export function paymentFlowSettings(config: BookingConfig) {
+/** The background runtime's settings (src/background/runtime.ts) from the environment. */
+export function backgroundSettings(config: BookingConfig) {
   return {
     redisUrl: config.REDIS_URL,
     queuePrefix: config.QUEUE_PREFIX,

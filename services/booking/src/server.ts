@@ -5,9 +5,9 @@ import { createBookingApp } from './app.js';
 import { loadBookingConfig } from './config.js';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url));
-const DEMO_PROMO_CODES = fileURLToPath(new URL('../seed/dev-promo-codes.sql', import.meta.url));
+const DEMO_PROMO_CODES = fileURLToPath(new URL('../demo-data/promo-codes.sql', import.meta.url));
 
-/** Loads the config, migrates, seeds when asked, starts the payment flow and serves until SIGTERM. Throws ConfigError naming a bad variable. */
+/** Loads the config, migrates, loads the demo data when asked, starts the background runtime and serves until SIGTERM. Throws ConfigError naming a bad variable. */
 export async function startBooking(options: StartServiceOptions = {}): Promise<ServerHandle> {
   const config = loadBookingConfig(options.environment);
   const booking = createBookingApp(config);
@@ -19,8 +19,8 @@ export async function startBooking(options: StartServiceOptions = {}): Promise<S
         await booking.pool.query(await readFile(DEMO_PROMO_CODES, 'utf8'));
         booking.logger.info('demo promo codes present');
       }
-      if (config.PAYMENT_WORKER) booking.flow.startWorker();
-      booking.flow.startBackground();
+      if (config.PAYMENT_WORKER) booking.background.startWorker();
+      booking.background.start();
     },
   });
 }

@@ -15,9 +15,9 @@ import {
   type ServiceBase,
 } from '@tourkit/kit';
 import type { CatalogConfig } from './config.js';
-import { TourRepository } from './db/tour-repository.js';
-import { catalogRoutes } from './routes.js';
-import { TourCatalog } from './tour-catalog.js';
+import { catalogRoutes } from './http/routes.js';
+import { TourRepository } from './store/tours.js';
+import type { CatalogContext } from './use-cases/context.js';
 
 /** The service's OpenAPI document, served at /openapi.yaml (the image copies the whole service folder). */
 const OPENAPI_PATH = fileURLToPath(new URL('../openapi.yaml', import.meta.url));
@@ -27,7 +27,8 @@ export interface CatalogApp extends ServiceBase {
   primary: Pool;
   replica: Pool;
   cache: Cache;
-  catalog: TourCatalog;
+  /** What the use cases work with (store, cache, TTL). */
+  catalog: CatalogContext;
   /** Closed in this order at shutdown. */
   closers: Closer[];
   close(): Promise<void>;
@@ -55,12 +56,12 @@ export function createCatalogApp(
     metrics,
     health,
   });
-  const catalog = new TourCatalog({
-    repository: new TourRepository(primary, replica),
+  const catalog: CatalogContext = {
+    tours: new TourRepository(primary, replica),
     cache,
     ttlSeconds: config.CACHE_TTL_SECONDS,
     logger,
-  });
+  };
   const verifier = tokenVerifierFromConfig(config);
   const app = createApp({
     ...base,

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { createTestAuth, createTestDatabase, testRedisUrl } from '@tourkit/kit/testing';
 import { startCatalog } from '../src/server.js';
-import { INTERNAL_TOKEN } from './helpers.js';
+import { INTERNAL_TOKEN } from '../src/testing.js';
 
 describe('start-up', () => {
-  it('migrates, seeds the demo catalog, serves, reports ready, and shuts down cleanly', async () => {
+  it('migrates, loads the demo data, serves, reports ready, and shuts down cleanly', async () => {
     const closed: string[] = [];
     const handle = await startCatalog({
       environment: {

@@ -14,12 +14,12 @@ import {
   type Logger,
   type ServiceBase,
 } from '@tourkit/kit';
-import { identifyCaller, requireTokenOnProtectedRoutes } from './auth.js';
+import { identifyCaller, requireTokenOnProtectedRoutes } from './http/auth.js';
 import type { GatewayConfig } from './config.js';
-import { openapiRoutes } from './openapi.js';
-import { proxyTo } from './proxy.js';
-import { rateLimiter } from './rate-limit.js';
-import { ROUTES, UPSTREAMS, isUnsafePath, type Upstream } from './routing.js';
+import { openapiRoutes } from './http/openapi.js';
+import { proxyTo } from './http/proxy.js';
+import { rateLimiter } from './http/rate-limit.js';
+import { ROUTES, UPSTREAMS, isUnsafePath, type Upstream } from './domain/routing.js';
 
 /** The gateway's own OpenAPI document, served at /openapi.yaml and /v1/openapi/gateway.yaml. */
 const OPENAPI_PATH = fileURLToPath(new URL('../openapi.yaml', import.meta.url));

@@ -1,4 +1,4 @@
-import { UpstreamError } from './http-client.js';
+import { UpstreamError } from './upstream-error.js';
 
 /** Thrown by a delivery when retrying cannot help (e.g. the receiver answers 4xx): the message is parked. */
 export class PermanentDeliveryError extends Error {

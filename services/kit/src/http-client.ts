@@ -4,46 +4,8 @@ import type { z } from 'zod';
 import type { ProblemBody } from './errors.js';
 import { currentRequestContext } from './request-context.js';
 import { isFetchInstrumented } from './fetch-instrumentation-flag.js';
-
-export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
-const IDEMPOTENT_METHODS: ReadonlySet<HttpMethod> = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
-
-export type UpstreamErrorKind = 'timeout' | 'network' | 'status' | 'invalid-response';
-
-/** A failed call to another service: no answer in time, no connection, an error status, or a body that fails its schema. */
-export class UpstreamError extends Error {
-  readonly service: string;
-  readonly method: HttpMethod;
-  readonly url: string;
-  readonly kind: UpstreamErrorKind;
-  /** HTTP status when the upstream answered. */
-  readonly status: number | undefined;
-  /** The upstream's problem+json (or JSON) error body, when it sent one. */
-  readonly problem: Partial<ProblemBody> | undefined;
-
-  constructor(init: {
-    service: string;
-    method: HttpMethod;
-    url: string;
-    kind: UpstreamErrorKind;
-    status?: number;
-    problem?: Partial<ProblemBody>;
-    cause?: unknown;
-  }) {
-    super(
-      `${init.service} ${init.method} ${init.url} failed: ${init.kind}${init.status ? ` ${init.status}` : ''}`,
-      init.cause === undefined ? undefined : { cause: init.cause },
-    );
-    this.name = 'UpstreamError';
-    this.service = init.service;
-    this.method = init.method;
-    this.url = init.url;
-    this.kind = init.kind;
-    this.status = init.status;
-    this.problem = init.problem;
-  }
-}
+import { backoffDelay, shouldRetry } from './retry-policy.js';
+import { UpstreamError, type HttpMethod } from './upstream-error.js';
 
 export interface ServiceClientOptions {
   /** The called service's name (logs, errors). */
@@ -112,26 +74,6 @@ export interface ServiceClient {
     path: string,
     options?: RequestOptions<Schema>,
   ): Promise<Body<Schema>>;
-}
-
-/** Whether a failed attempt may be tried again (pure; exported for tests). */
-export function shouldRetry(
-  method: HttpMethod,
-  error: UpstreamError,
-  idempotentOverride = false,
-): boolean {
-  if (!idempotentOverride && !IDEMPOTENT_METHODS.has(method)) return false;
-  if (error.kind === 'timeout' || error.kind === 'network') return true;
-  return error.kind === 'status' && (error.status ?? 0) >= 500;
-}
-
-/** Exponential backoff with full jitter (pure apart from Math.random). */
-export function backoffDelay(
-  attempt: number,
-  baseMs: number,
-  random: () => number = Math.random,
-): number {
-  return Math.round(baseMs * 2 ** attempt * (0.5 + random() / 2));
 }
 
 /** fetch-based client for service-to-service calls: timeouts, trace context, x-request-id, safe retries, typed errors. */

@@ -2,6 +2,13 @@ import type { Logger } from 'pino';
 import type { Pool } from './db.js';
 import { PermanentDeliveryError, retryDelayMs } from './delivery-errors.js';
 import type { ServiceMetrics } from './metrics.js';
+import {
+  claimDueRows,
+  countPending,
+  markDelivered,
+  parkRow,
+  scheduleRetry,
+} from './outbox-table.js';
 
 /** A row of the outbox table, as a handler receives it. */
 export interface OutboxEntry<Kind extends string = string, Payload = unknown> {
@@ -56,9 +63,9 @@ export interface OutboxRelay {
 
 /**
  * The delivering half of a transactional outbox: the service inserts rows in the transaction that
- * makes them true, this relay delivers them, at least once. Each pass claims up to a batch of due
- * rows (SKIP LOCKED, so replicas share the work) by pushing their next attempt `leaseMs` ahead, so no
- * transaction stays open while a receiver is called. Delivered rows get `delivered_at` (kept as a
+ * makes them true, this relay delivers them, at least once; its SQL is in src/outbox-table.ts. Each
+ * pass claims up to a batch of due rows (SKIP LOCKED, so replicas share the work) by pushing their
+ * next attempt `leaseMs` ahead, so no transaction stays open while a receiver is called. Delivered rows get `delivered_at` (kept as a
  * record) or are deleted (`deliveredRows: 'delete'`); a failure is retried after a doubling delay;
  * a PermanentDeliveryError parks the row (`next_attempt_at = 'infinity'`, `last_error`) for a
  * person to look at.
@@ -84,10 +91,7 @@ export function createOutboxRelay<Payloads extends OutboxPayloads>(
     name: 'outbox_pending',
     help: 'Outbox messages not delivered yet (parked ones included)',
     async collect() {
-      const { rows } = await pool.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM ${table} WHERE delivered_at IS NULL`,
-      );
-      this.set(rows[0]!.n);
+      this.set(await countPending(pool, table));
     },
   });
 
@@ -97,17 +101,7 @@ export function createOutboxRelay<Payloads extends OutboxPayloads>(
   let stopped = true;
 
   async function claim(): Promise<Array<OutboxEntry<Kind>>> {
-    const { rows } = await pool.query<OutboxEntry<Kind>>(
-      `UPDATE ${table}
-          SET attempts = attempts + 1,
-              next_attempt_at = now() + make_interval(secs => $2::double precision / 1000)
-        WHERE id IN (SELECT id FROM ${table}
-                      WHERE delivered_at IS NULL AND next_attempt_at <= now()
-                      ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
-        RETURNING id::text, kind, payload, attempts`,
-      [batchSize, leaseMs],
-    );
-    return rows.sort((a, b) => Number(a.id) - Number(b.id));
+    return (await claimDueRows<Kind>(pool, table, batchSize, leaseMs)) as Array<OutboxEntry<Kind>>;
   }
 
   async function deliver(entry: OutboxEntry<Kind>): Promise<void> {
@@ -118,31 +112,18 @@ export function createOutboxRelay<Payloads extends OutboxPayloads>(
         entry: OutboxEntry<Kind>,
       ) => Promise<void>;
       await handler(entry.payload, entry);
-      await pool.query(
-        options.deliveredRows === 'delete'
-          ? `DELETE FROM ${table} WHERE id = $1`
-          : `UPDATE ${table} SET delivered_at = now(), last_error = NULL WHERE id = $1`,
-        [entry.id],
-      );
+      await markDelivered(pool, table, entry.id, options.deliveredRows ?? 'keep');
       deliveries?.inc({ kind: entry.kind, result: 'delivered' });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (error instanceof PermanentDeliveryError) {
-        await pool.query(
-          `UPDATE ${table} SET next_attempt_at = 'infinity', last_error = $2 WHERE id = $1`,
-          [entry.id, message],
-        );
+        await parkRow(pool, table, entry.id, message);
         deliveries?.inc({ kind: entry.kind, result: 'parked' });
         logger.error({ ...context, err: error }, 'outbox message refused for good; parked');
         return;
       }
       const delayMs = retryDelayMs(entry.attempts, options.retryBaseMs, maxBackoffMs);
-      await pool.query(
-        `UPDATE ${table} SET last_error = $2,
-           next_attempt_at = now() + make_interval(secs => $3::double precision / 1000)
-          WHERE id = $1`,
-        [entry.id, message, delayMs],
-      );
+      await scheduleRetry(pool, table, entry.id, message, delayMs);
       deliveries?.inc({ kind: entry.kind, result: 'retry' });
       logger.warn({ ...context, delayMs, error: message }, 'outbox delivery failed; will retry');
     }

@@ -9,7 +9,7 @@ import {
   serviceUnavailable,
   unsupportedMediaType,
 } from './errors.js';
-import { UpstreamError } from './http-client.js';
+import { UpstreamError } from './upstream-error.js';
 import { isCircuitOpenError } from './circuit-breaker.js';
 import { fieldErrors } from './validation.js';
 

@@ -67,7 +67,7 @@ export type ServeConfig = Pick<
 export interface ServeServiceOptions extends StartServiceOptions {
   /** The service's `migrations/` folder, applied to `DATABASE_URL` first when `RUN_MIGRATIONS` is on. */
   migrationsDir?: string;
-  /** Runs after the migrations, before listening: demo seeds, workers, relays. */
+  /** Runs after the migrations, before listening: demo data, workers, relays. */
   beforeListen?: () => Promise<unknown> | unknown;
 }
 

@@ -2,12 +2,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { context, propagation, trace, type Span } from '@opentelemetry/api';
 import { z } from 'zod';
-import {
-  UpstreamError,
-  backoffDelay,
-  createServiceClient,
-  shouldRetry,
-} from '../src/http-client.js';
+import { createServiceClient } from '../src/http-client.js';
+import { backoffDelay, shouldRetry } from '../src/retry-policy.js';
+import { UpstreamError } from '../src/upstream-error.js';
 import { runWithRequestContext } from '../src/request-context.js';
 import { initTracing } from '../src/tracing.js';
 

@@ -5,7 +5,7 @@ import {
   isPermanentUpstreamError,
   retryDelayMs,
 } from '../src/delivery-errors.js';
-import { UpstreamError } from '../src/http-client.js';
+import { UpstreamError } from '../src/upstream-error.js';
 import { createMetrics } from '../src/metrics.js';
 import { createOutboxRelay, type OutboxEntry } from '../src/outbox.js';
 import { createTestDatabase, dropTestDatabase } from '../src/testing.js';

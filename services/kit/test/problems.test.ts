@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { HttpProblem, conflict, notFound, validationFailed } from '../src/errors.js';
 import { errorToProblem } from '../src/problem-mapping.js';
 import { validate } from '../src/validation.js';
-import { UpstreamError } from '../src/http-client.js';
+import { UpstreamError } from '../src/upstream-error.js';
 
 describe('HttpProblem', () => {
   it('serializes to an RFC 9457 body with a stable type URI', () => {

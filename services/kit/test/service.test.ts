@@ -123,8 +123,8 @@ describe('createServicePool and serveService (real Postgres)', () => {
       handleSignals: false,
       migrationsDir,
       beforeListen: async () => {
-        await service.pool.query("INSERT INTO widgets (name) VALUES ('seeded')");
-        events.push('seeded');
+        await service.pool.query("INSERT INTO widgets (name) VALUES ('demo')");
+        events.push('demo data');
       },
       onShutdown: [() => void events.push('tracing')],
     });
@@ -135,7 +135,7 @@ describe('createServicePool and serveService (real Postgres)', () => {
     } finally {
       await handle.close();
     }
-    expect(events).toEqual(['seeded', 'relay', 'pool', 'tracing']);
+    expect(events).toEqual(['demo data', 'relay', 'pool', 'tracing']);
   });
 
   it('leaves the schema alone when RUN_MIGRATIONS is off', async () => {
@@ -162,11 +162,11 @@ describe('createServicePool and serveService (real Postgres)', () => {
       serveService(service, config, {
         handleSignals: false,
         beforeListen: () => {
-          throw new Error('seed failed');
+          throw new Error('demo data failed');
         },
         onShutdown: [() => void events.push('tracing')],
       }),
-    ).rejects.toThrow('seed failed');
+    ).rejects.toThrow('demo data failed');
     expect(events).toEqual(['relay', 'pool']);
     expect(service.pool.ended).toBe(true);
   });

@@ -13,15 +13,18 @@ import {
   type ServiceBase,
 } from '@tourkit/kit';
 import type { NotificationConfig } from './config.js';
-import { createDirectory, type Directory } from './directory.js';
-import { createSmtpMailer, type Mailer } from './mailer.js';
-import { createNotificationMetrics, type NotificationMetrics } from './notification-metrics.js';
-import { NotificationStore } from './notification-store.js';
-import { Notifications } from './notifications.js';
-import { createNotificationQueue } from './queue.js';
-import { runReminderSweep, type ReminderSweepResult } from './reminders.js';
-import { notificationRoutes } from './routes.js';
-import { startNotificationWorker, type NotificationWorker } from './worker.js';
+import {
+  createNotificationMetrics,
+  type NotificationMetrics,
+} from './background/notification-metrics.js';
+import { createNotificationQueue } from './background/queue.js';
+import { startNotificationWorker, type NotificationWorker } from './background/worker.js';
+import { createDirectory, type Directory } from './clients/directory.js';
+import { createSmtpMailer, type Mailer } from './clients/mailer.js';
+import { notificationRoutes } from './http/routes.js';
+import { NotificationStore } from './store/notifications.js';
+import type { NotificationContext } from './use-cases/context.js';
+import { runReminderSweep, type ReminderSweepResult } from './use-cases/run-reminder-sweep.js';
 
 /** The service's OpenAPI document, served at /openapi.yaml (the image copies the whole service folder). */
 const OPENAPI_PATH = fileURLToPath(new URL('../openapi.yaml', import.meta.url));
@@ -33,7 +36,8 @@ export interface NotificationService extends ServiceBase {
   pool: Pool;
   queue: Queue;
   store: NotificationStore;
-  notifications: Notifications;
+  /** What the use cases work with (store, queue, directory, metrics). */
+  ctx: NotificationContext;
   directory: Directory;
   mailer: Mailer;
   /** Starts the queue worker, the recovery sweeps and the reminder scheduler in this process. */
@@ -76,13 +80,6 @@ export function buildNotificationApp(
 
   const notificationMetrics = createNotificationMetrics(metrics, queue);
   const store = new NotificationStore(pool);
-  const notifications = new Notifications({
-    store,
-    queue,
-    metrics: notificationMetrics,
-    logger,
-    retry: { attempts: config.SEND_ATTEMPTS, backoffMs: config.SEND_BACKOFF_MS },
-  });
   const clientOptions = {
     timeoutMs: config.UPSTREAM_TIMEOUT_MS,
     logger,
@@ -101,18 +98,24 @@ export function buildNotificationApp(
       ...clientOptions,
     }),
   });
-  const runReminders = () =>
-    runReminderSweep({ directory, notifications, within: config.REMINDER_WINDOW, logger });
+  const ctx: NotificationContext = {
+    store,
+    queue,
+    directory,
+    metrics: notificationMetrics,
+    logger,
+    retry: { attempts: config.SEND_ATTEMPTS, backoffMs: config.SEND_BACKOFF_MS },
+  };
+  const runReminders = () => runReminderSweep(ctx, config.REMINDER_WINDOW);
 
   const app = createApp({
     ...base,
     bodyLimit: config.BODY_LIMIT,
     openapiPath: OPENAPI_PATH,
     routes: notificationRoutes({
-      notifications,
-      store,
+      ctx,
       internalToken: config.INTERNAL_TOKEN,
-      runReminders,
+      reminderWindow: config.REMINDER_WINDOW,
     }),
   });
 
@@ -126,14 +129,14 @@ export function buildNotificationApp(
     pool,
     queue,
     store,
-    notifications,
+    ctx,
     directory,
     mailer,
     runReminders,
     async startWorker() {
       worker ??= await startNotificationWorker({
+        ctx,
         store,
-        notifications,
         directory,
         mailer,
         metrics: notificationMetrics,

@@ -11,9 +11,9 @@ import {
   type ServiceBase,
 } from '@tourkit/kit';
 import type { PaymentConfig } from './config.js';
-import { createPaymentService, type PaymentService } from './payment-service.js';
-import { SimulatedProvider } from './provider/simulator.js';
-import { paymentRoutes } from './routes.js';
+import { SimulatedProvider } from './clients/simulator.js';
+import { paymentRoutes } from './http/routes.js';
+import { createPaymentContext, type PaymentContext } from './use-cases/context.js';
 
 /** The service's OpenAPI document, served at /openapi.yaml (the image copies the whole service folder). */
 const OPENAPI_PATH = fileURLToPath(new URL('../openapi.yaml', import.meta.url));
@@ -21,7 +21,8 @@ const OPENAPI_PATH = fileURLToPath(new URL('../openapi.yaml', import.meta.url));
 export interface PaymentApp extends ServiceBase {
   app: Express;
   pool: Pool;
-  service: PaymentService;
+  /** What the use cases work with (pool, provider, metrics). */
+  ctx: PaymentContext;
   simulator: SimulatedProvider;
   /** Closed in this order at shutdown. */
   closers: Closer[];
@@ -55,14 +56,13 @@ export function createPaymentApp(
   // Not critical: with the provider down the service still answers (503 per charge, refunds
   // pending), keeps its data and stays in the load balancer; /health says DEGRADED.
   health.register('provider', () => simulator.ping(), { critical: false });
-  const service = createPaymentService({ pool, provider: simulator, metrics, logger });
+  const ctx = createPaymentContext({ pool, provider: simulator, metrics, logger });
   const app = createApp({
     ...base,
     bodyLimit: config.BODY_LIMIT,
     openapiPath: OPENAPI_PATH,
     routes: paymentRoutes({
-      service,
-      pool,
+      ctx,
       internalToken: config.INTERNAL_TOKEN,
       simulator,
     }),
@@ -72,7 +72,7 @@ export function createPaymentApp(
     ...base,
     app,
     pool,
-    service,
+    ctx,
     simulator,
     closers,
     close: () => closeAll(closers),

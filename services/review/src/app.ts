@@ -3,7 +3,6 @@ import type { Express } from 'express';
 import {
   closeAll,
   createApp,
-  createOutboxRelay,
   createServiceBase,
   createServiceClient,
   createServicePool,
@@ -17,8 +16,8 @@ import {
   type ServiceClient,
 } from '@tourkit/kit';
 import type { ReviewConfig } from './config.js';
-import { outboxHandlers, type ReviewOutboxPayloads } from './clients.js';
-import { reviewRoutes } from './routes.js';
+import { createReviewOutbox } from './background/outbox-relay.js';
+import { reviewRoutes } from './http/routes.js';
 
 /** The service's OpenAPI document, served at /openapi.yaml (the image copies the whole service folder). */
 const OPENAPI_PATH = fileURLToPath(new URL('../openapi.yaml', import.meta.url));
@@ -59,14 +58,13 @@ export function createReviewApp(config: ReviewConfig, options: ReviewAppOptions 
   // notification down: reviews are still accepted, their side effects wait in the outbox.
   registerUpstreamHealth(base.health, [booking, catalog, notification], { critical: false });
 
-  const outbox = createOutboxRelay<ReviewOutboxPayloads>({
+  const outbox = createReviewOutbox({
     pool,
-    handlers: outboxHandlers({ pool, catalog, notification }),
+    catalog,
+    notification,
     logger,
     metrics,
     intervalMs: config.OUTBOX_POLL_MS,
-    // The review row is the record; a delivered side effect needs no trace of its own.
-    deliveredRows: 'delete',
     retryBaseMs: config.OUTBOX_RETRY_BASE_MS,
     maxBackoffMs: config.OUTBOX_MAX_BACKOFF_MS,
   });
@@ -80,12 +78,14 @@ export function createReviewApp(config: ReviewConfig, options: ReviewAppOptions 
     bodyLimit: config.BODY_LIMIT,
     openapiPath: OPENAPI_PATH,
     routes: reviewRoutes({
-      pool,
-      booking,
+      ctx: {
+        pool,
+        booking,
+        reviewsTotal,
+        onReviewCreated: () => outbox.wake(),
+        now: options.now ?? (() => new Date()),
+      },
       verifier: tokenVerifierFromConfig(config),
-      reviewsTotal,
-      onReviewCreated: () => outbox.wake(),
-      now: options.now ?? (() => new Date()),
     }),
   });
   const closers: Closer[] = [() => outbox.stop(), pool];

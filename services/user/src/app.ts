@@ -15,9 +15,9 @@ import {
 } from '@tourkit/kit';
 import type { UserConfig } from './config.js';
 import { createPasswordHasher, type PasswordHasher } from './domain/password.js';
-import { createUserRepository } from './repository.js';
-import { userRoutes } from './routes.js';
-import { createUserUseCases } from './users.js';
+import { userRoutes } from './http/routes.js';
+import { createUserRepository } from './store/users.js';
+import type { UserContext } from './use-cases/context.js';
 
 /** The service's OpenAPI document, served at /openapi.yaml (the image copies the whole service folder). */
 const OPENAPI_PATH = fileURLToPath(new URL('../openapi.yaml', import.meta.url));
@@ -46,19 +46,19 @@ export function createUserApp(config: UserConfig, options: UserAppOptions = {}):
     audience: config.JWT_AUDIENCE,
     ttl: config.ACCESS_TOKEN_TTL_SECONDS,
   });
-  const users = createUserUseCases({
-    repository: createUserRepository(pool),
+  const ctx: UserContext = {
+    users: createUserRepository(pool),
     hasher: options.hasher ?? createPasswordHasher(),
     issueAccessToken: (user) =>
       signer.sign({ id: user.id, email: user.email, roles: user.roles, country: user.country }),
     accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
-  });
+  };
   const app = createApp({
     ...base,
     bodyLimit: config.BODY_LIMIT,
     openapiPath: OPENAPI_PATH,
     routes: userRoutes({
-      users,
+      ctx,
       verifier: tokenVerifierFromConfig(config),
       internalToken: config.INTERNAL_TOKEN,
       jwks: publicJwkSet(config.JWT_PUBLIC_KEY),

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AppliedRule } from '../pricing/index.js';
+import type { AppliedRule } from './pricing/index.js';
 
 export const BOOKING_STATUSES = [
   'PENDING_PAYMENT',

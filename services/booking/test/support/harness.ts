@@ -1,28 +1,29 @@
-import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
-import { createLogger, runMigrations, type Pool, type ServerHandle } from '@tourkit/kit';
+import { createLogger, type Pool, type ServerHandle } from '@tourkit/kit';
 import {
   createTestAuth,
-  createTestDatabase,
   dropTestDatabase,
   listenForTests,
-  testRedisUrl,
   type TestAuth,
 } from '@tourkit/kit/testing';
-// The real payment service, in-process on its own test database.
-import { startPaymentApp } from '../../../payment/test/harness.js';
-import type { PaymentApp } from '../../../payment/src/app.js';
-import type { SimulatorSettingsPatch } from '../../../payment/src/provider/simulator-settings.js';
-// The real catalog service, in-process on its own test database: booking talks to it over HTTP
-// exactly as in production (GET /v1/tours/:id, POST /internal/tours/:id/seats).
-import type { CatalogApp } from '../../../catalog/src/app.js';
-import { migratedTestDatabase, startTestCatalog } from '../../../catalog/test/helpers.js';
-import { createBookingApp, type BookingApp, type BookingAppOptions } from '../../src/app.js';
-import { loadBookingConfig } from '../../src/config.js';
-import type { PaymentFlow } from '../../src/payment/flow.js';
-import { MIGRATIONS_DIR } from '../../src/server.js';
+// The real catalog and payment services, in-process on their own test databases: booking talks to
+// them over HTTP exactly as in production (GET /v1/tours/:id, POST /internal/tours/:id/seats,
+// POST /internal/payments).
+import {
+  createTestTour,
+  migratedTestDatabase,
+  startTestCatalog,
+  type CatalogApp,
+} from '@tourkit/catalog/testing';
+import { startNotificationRecorder } from '@tourkit/notification/testing';
+import {
+  startPaymentApp,
+  type PaymentApp,
+  type SimulatorSettingsPatch,
+} from '@tourkit/payment/testing';
+import type { BookingBackground } from '../../src/background/runtime.js';
+import type { NotificationRequest } from '../../src/domain/outbox-messages.js';
+import { startTestBooking, type BookingApp, type BookingAppOptions } from '../../src/testing.js';
 
 export const INTERNAL_TOKEN = 'booking-test-internal-token';
 
@@ -45,38 +46,30 @@ export interface Harness {
   /** Stops (close) and starts again (listen) the payment service on the same port. */
   paymentDown(): Promise<void>;
   paymentUp(): Promise<void>;
-  flow: PaymentFlow;
-  /** What the notification stand-in received, in order. */
-  notifications: RecordedNotification[];
-  /** While set, the notification stand-in answers 503. */
+  background: BookingBackground;
+  /** What the notification recorder received, in order. */
+  readonly notifications: RecordedNotification[];
+  /** While set, the notification recorder answers 503. */
   setNotificationOutage(down: boolean): void;
   close(): Promise<void>;
 }
 
-export interface RecordedNotification {
-  type: string;
-  dedupeKey: string;
-  userId?: string;
-  email?: string;
-  bookingId?: string;
-  tourId?: string;
-  data?: Record<string, unknown>;
-  token: string | undefined;
-}
+/** What booking sent notification (its request body), with the internal token it sent along. */
+export type RecordedNotification = NotificationRequest & { token: string | undefined };
 
 export interface HarnessOptions extends Pick<BookingAppOptions, 'now' | 'afterCharge'> {
   /** Booking's environment variables over the harness's (fast retries, a small breaker, …). */
   env?: Record<string, string>;
 }
 
-/** Test-speed settings: the seed's shape (6 attempts, doubling delays, 50 % errors) at 50 ms. */
+/** Test-speed settings: the default shape (6 attempts, doubling delays, 50 % errors) at 50 ms. */
 export const FAST_FLOW: Record<string, string> = {
   PAYMENT_RETRY_BASE_MS: '50',
   OUTBOX_INTERVAL_MS: '50',
   OUTBOX_RETRY_BASE_MS: '50',
 };
 
-/** Booking + real catalog, each on its own test database named after `name` (unique per test file). */
+/** Booking + real catalog + real payment, each on its own test database named after `name` (unique per test file). */
 export async function startHarness(name: string, options: HarnessOptions = {}): Promise<Harness> {
   const auth = createTestAuth();
   const logger = createLogger('booking-test', 'silent');
@@ -96,35 +89,25 @@ export async function startHarness(name: string, options: HarnessOptions = {}): 
   });
   const paymentPort = paymentServer.port;
 
-  const notifications: RecordedNotification[] = [];
-  let notificationDown = false;
-  const notificationServer = await startNotificationStandIn(notifications, () => notificationDown);
+  const recorder = await startNotificationRecorder();
 
-  const dbUrl = await createTestDatabase(name);
-  await runMigrations(dbUrl, MIGRATIONS_DIR);
-  const booking = createBookingApp(
-    loadBookingConfig({
-      DATABASE_URL: dbUrl,
+  const booking = await startTestBooking(name, {
+    env: {
       JWT_PUBLIC_KEY: auth.publicKeyPem,
       INTERNAL_TOKEN,
       CATALOG_URL: catalog.url,
       CATALOG_TIMEOUT_MS: '5000',
       PAYMENT_URL: `http://127.0.0.1:${paymentPort}`,
-      NOTIFICATION_URL: notificationServer.url,
-      REDIS_URL: testRedisUrl(),
-      QUEUE_PREFIX: `test:booking:${name}:${randomUUID()}`,
+      NOTIFICATION_URL: recorder.url,
       PUBLIC_URL: 'http://tourkit.test',
       SUPPORT_EMAIL: 'support@tourkit.test',
-      LOG_LEVEL: 'silent',
       ...options.env,
-    }),
-    {
-      logger,
-      ...(options.now ? { now: options.now } : {}),
-      ...(options.afterCharge ? { afterCharge: options.afterCharge } : {}),
     },
-  );
-  const { app, pool, flow } = booking;
+    logger,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.afterCharge ? { afterCharge: options.afterCharge } : {}),
+  });
+  const { app, pool, background } = booking;
 
   return {
     app,
@@ -133,27 +116,19 @@ export async function startHarness(name: string, options: HarnessOptions = {}): 
     auth,
     catalog,
     catalogUrl: catalog.url,
-    async createTour(overrides = {}) {
-      const response = await fetch(`${catalog.url}/v1/tours`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-internal-token': INTERNAL_TOKEN },
-        body: JSON.stringify({
+    createTour: (overrides = {}) =>
+      createTestTour(
+        catalog.url,
+        INTERNAL_TOKEN,
+        {
           title: 'Paris by night',
-          destination: 'Paris',
-          country: 'FR',
-          startsAt: new Date(Date.now() + 10 * 86_400_000).toISOString(),
           durationHours: 3,
           capacity: 20,
           priceCents: 10_000,
-          operatorEmail: 'operator@example.test',
           ...overrides,
-        }),
-      });
-      const body = (await response.json()) as { id: string };
-      if (response.status !== 201)
-        throw new Error(`catalog refused the tour: ${JSON.stringify(body)}`);
-      return body.id;
-    },
+        },
+        10,
+      ),
     async bookedSeats(tourId) {
       const response = await fetch(`${catalog.url}/v1/tours/${tourId}/availability`);
       return ((await response.json()) as { bookedSeats: number }).bookedSeats;
@@ -176,19 +151,23 @@ export async function startHarness(name: string, options: HarnessOptions = {}): 
         logger,
       });
     },
-    flow,
-    notifications,
-    setNotificationOutage(down) {
-      notificationDown = down;
+    background,
+    get notifications() {
+      return recorder.received.map(({ headers, body }) => {
+        const token = headers['x-internal-token'];
+        return {
+          ...(body as unknown as NotificationRequest),
+          token: typeof token === 'string' ? token : undefined,
+        };
+      });
     },
+    setNotificationOutage: recorder.setOutage,
     async close() {
-      await flow.queue.obliterate({ force: true }).catch(() => undefined);
-      await booking.close();
+      await booking.dispose();
       await paymentServer.close();
       await payment.dispose();
-      await new Promise<void>((resolve) => notificationServer.server.close(() => resolve()));
+      await recorder.close();
       await catalog.stop();
-      await dropTestDatabase(name);
       await dropTestDatabase(catalogDbName);
     },
   };
@@ -196,34 +175,6 @@ export async function startHarness(name: string, options: HarnessOptions = {}): 
 
 export const userA = '00000000-0000-4000-8000-00000000000a';
 export const userB = '00000000-0000-4000-8000-00000000000b';
-
-/** A small real HTTP server standing in for the notification service: records what booking sends. */
-async function startNotificationStandIn(
-  received: RecordedNotification[],
-  isDown: () => boolean,
-): Promise<{ server: Server; url: string }> {
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    req.on('end', () => {
-      if (req.method !== 'POST' || req.url !== '/internal/notifications') {
-        res.writeHead(404).end();
-        return;
-      }
-      if (isDown()) {
-        res.writeHead(503, { 'content-type': 'application/problem+json' });
-        res.end(JSON.stringify({ status: 503, title: 'down for the test' }));
-        return;
-      }
-      const token = req.headers['x-internal-token'];
-      received.push({ ...JSON.parse(body), token: typeof token === 'string' ? token : undefined });
-      res.writeHead(202, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ id: randomUUID(), status: 'queued' }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
 
 /** Polls `probe` until it returns a truthy value (or throws after `timeoutMs`). */
 export async function eventually<T>(

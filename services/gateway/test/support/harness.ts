@@ -1,27 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { createLogger, runMigrations } from '@tourkit/kit';
+import { createLogger } from '@tourkit/kit';
 import {
   createTestAuth,
-  createTestDatabase,
   dropTestDatabase,
   listenForTests,
   testRedisUrl,
   type TestAuth,
 } from '@tourkit/kit/testing';
 // The real catalog and user services, in-process on their own test databases.
-import type { CatalogApp } from '../../../catalog/src/app.js';
-import { migratedTestDatabase, startTestCatalog } from '../../../catalog/test/helpers.js';
-import { createUserApp } from '../../../user/src/app.js';
-import { loadUserConfig } from '../../../user/src/config.js';
+import { migratedTestDatabase, startTestCatalog, type CatalogApp } from '@tourkit/catalog/testing';
+import { startTestUser } from '@tourkit/user/testing';
 import { createGatewayApp, type GatewayApp } from '../../src/app.js';
 import { loadGatewayConfig } from '../../src/config.js';
 
 export const INTERNAL_TOKEN = 'gateway-test-internal-token';
-const migrations = (service: string) =>
-  fileURLToPath(new URL(`../../../${service}/migrations`, import.meta.url));
 const logger = createLogger('gateway-test', 'silent');
 
 export interface RecordedRequest {
@@ -90,17 +84,7 @@ export async function startRealServices(name: string): Promise<RealServices> {
   });
 
   const userDb = `${name}_user`;
-  const userDbUrl = await createTestDatabase(userDb);
-  await runMigrations(userDbUrl, migrations('user'));
-  const userConfig = loadUserConfig({
-    DATABASE_URL: userDbUrl,
-    JWT_PRIVATE_KEY: auth.privateKeyPem,
-    JWT_PUBLIC_KEY: auth.publicKeyPem,
-    INTERNAL_TOKEN,
-    LOG_LEVEL: 'silent',
-    DB_POOL_MAX: '4',
-  });
-  const user = createUserApp(userConfig, { logger });
+  const { user } = await startTestUser(userDb, { auth, env: { INTERNAL_TOKEN }, logger });
   const userServer = await listenForTests(user.app, {
     health: user.health,
     logger,

@@ -1,3 +1,4 @@
+import { escapeHtml } from '@tourkit/kit';
 import type { NotificationType } from './notification.js';
 
 /** What a template may show; everything but `data` comes from enrichment (user, catalog). */
@@ -22,15 +23,6 @@ const frenchSpeaking = new Set(['FR', 'BE', 'CH', 'LU', 'MC']);
 
 export function languageFor(country: string | undefined): Language {
   return country && frenchSpeaking.has(country.toUpperCase()) ? 'fr' : 'en';
-}
-
-export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
 }
 
 /** "2026-05-12T09:00:00.000Z" → "Tuesday 12 May 2026 at 09:00 UTC" (in the reader's language). */

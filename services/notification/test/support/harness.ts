@@ -6,7 +6,7 @@ import { runMigrations } from '@tourkit/kit';
 import { createTestDatabase, testRedisUrl } from '@tourkit/kit/testing';
 import { buildNotificationApp, type NotificationService } from '../../src/app.js';
 import { loadNotificationConfig } from '../../src/config.js';
-import { startSmtpCapture, type SmtpCapture } from '../../src/dev/smtp-capture.js';
+import { startSmtpCapture, type SmtpCapture } from '@tourkit/mail-catcher';
 import { startUpstreams, type Upstreams } from './upstreams.js';
 
 export const INTERNAL_TOKEN = 'test-internal-token-0123456789';

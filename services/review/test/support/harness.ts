@@ -1,6 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createLogger, runMigrations } from '@tourkit/kit';
 import {
@@ -9,30 +6,23 @@ import {
   createTestDatabase,
   dropTestDatabase,
   listenForTests,
-  testRedisUrl,
   type TestAuth,
 } from '@tourkit/kit/testing';
 // The real catalog and booking services, in-process on their own test databases: review talks to
 // them over HTTP exactly as in production.
+import { addTestBooking, startTestBooking } from '@tourkit/booking/testing';
 import {
+  createTestTour,
   migratedTestDatabase,
   startTestCatalog,
   type TestCatalog,
-} from '../../../catalog/test/helpers.js';
-import { createBookingApp } from '../../../booking/src/app.js';
-import { loadBookingConfig } from '../../../booking/src/config.js';
-import { insertBooking } from '../../../booking/src/repository/bookings.js';
+} from '@tourkit/catalog/testing';
+import { startNotificationRecorder, type RecordedRequest } from '@tourkit/notification/testing';
 import { createReviewApp, type ReviewApp } from '../../src/app.js';
 import { loadReviewConfig } from '../../src/config.js';
 
 export const INTERNAL_TOKEN = 'review-test-internal-token';
-const migrations = (service: string) =>
-  fileURLToPath(new URL(`../../../${service}/migrations`, import.meta.url));
-
-export interface Notification {
-  headers: IncomingMessage['headers'];
-  body: Record<string, unknown>;
-}
+const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url));
 
 export interface Harness {
   review: ReviewApp;
@@ -40,7 +30,7 @@ export interface Harness {
   auth: TestAuth;
   catalogUrl: string;
   /** Notifications the stand-in notification service accepted, in order. */
-  notifications: Notification[];
+  notifications: RecordedRequest[];
   createTour(): Promise<string>;
   book(userId: string, tourId: string, status: string, tourStartsAt: Date): Promise<string>;
   /** The tour as the real catalog shows it. */
@@ -69,32 +59,24 @@ export async function startHarness(name: string, now: () => Date): Promise<Harne
     catalog = await startTestCatalog(catalogDbUrl, { ...catalogOptions, port: catalogPort });
   };
 
-  const bookingDb = `${name}_booking`;
-  const bookingDbUrl = await createTestDatabase(bookingDb);
-  await runMigrations(bookingDbUrl, migrations('booking'));
-  // Review's tests only read bookings (fixtures are inserted directly): the payment flow is built
-  // but never started, and payment is a port nothing listens on.
-  const booking = createBookingApp(
-    loadBookingConfig({
-      DATABASE_URL: bookingDbUrl,
+  // Review's tests only read bookings (fixtures come from booking's testing export, since a tour
+  // date in the past cannot be booked through the API): the background runtime is built but never
+  // started, and payment is a port nothing listens on.
+  const booking = await startTestBooking(`${name}_booking`, {
+    env: {
       JWT_PUBLIC_KEY: auth.publicKeyPem,
       INTERNAL_TOKEN,
       CATALOG_URL: catalogUrl,
       PAYMENT_URL: `http://127.0.0.1:${await closedPort()}`,
-      REDIS_URL: testRedisUrl(),
-      QUEUE_PREFIX: `test:review-booking:${name}:${randomUUID()}`,
-      LOG_LEVEL: 'silent',
-    }),
-    { logger },
-  );
-  const bookingPool = booking.pool;
+    },
+    logger,
+  });
   const bookingServer = await listenForTests(booking.app, { health: booking.health, logger });
 
-  const notifications: Notification[] = [];
-  const notificationServer = await recordingNotificationServer(notifications);
+  const recorder = await startNotificationRecorder({ internalToken: INTERNAL_TOKEN });
 
   const reviewDbUrl = await createTestDatabase(name);
-  await runMigrations(reviewDbUrl, migrations('review'));
+  await runMigrations(reviewDbUrl, MIGRATIONS_DIR);
   const review = createReviewApp(
     loadReviewConfig({
       DATABASE_URL: reviewDbUrl,
@@ -102,7 +84,7 @@ export async function startHarness(name: string, now: () => Date): Promise<Harne
       INTERNAL_TOKEN,
       BOOKING_URL: bookingServer.url,
       CATALOG_URL: catalogUrl,
-      NOTIFICATION_URL: notificationServer.url,
+      NOTIFICATION_URL: recorder.url,
       OUTBOX_POLL_MS: '50',
       OUTBOX_RETRY_BASE_MS: '20',
       OUTBOX_MAX_BACKOFF_MS: '200',
@@ -119,45 +101,27 @@ export async function startHarness(name: string, now: () => Date): Promise<Harne
     url: reviewServer.url,
     auth,
     catalogUrl,
-    notifications,
-    async createTour() {
-      const response = await fetch(`${catalogUrl}/v1/tours`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-internal-token': INTERNAL_TOKEN },
-        body: JSON.stringify({
-          title: 'Montmartre walk',
-          destination: 'Paris',
-          country: 'FR',
-          startsAt: new Date(Date.now() + 10 * 86_400_000).toISOString(),
-          durationHours: 2,
-          capacity: 20,
-          priceCents: 3_000,
-          operatorEmail: 'operator@example.test',
-        }),
-      });
-      const body = (await response.json()) as { id: string };
-      if (response.status !== 201) throw new Error(`catalog refused: ${JSON.stringify(body)}`);
-      return body.id;
-    },
+    notifications: recorder.received,
+    createTour: () =>
+      createTestTour(
+        catalogUrl,
+        INTERNAL_TOKEN,
+        { title: 'Montmartre walk', durationHours: 2, capacity: 20, priceCents: 3_000 },
+        10,
+      ),
     async book(userId, tourId, status, tourStartsAt) {
-      const booking = await insertBooking(bookingPool, {
+      const added = await addTestBooking(booking, {
         userId,
         tourId,
-        travellers: 1,
         status: status as never,
-        country: 'FR',
-        promoCode: null,
+        tourStartsAt,
         unitPriceCents: 3_000,
         basePriceCents: 3_000,
-        discountCents: 0,
         subtotalCents: 3_000,
-        vatBasisPoints: 2_000,
         taxCents: 600,
         totalCents: 3_600,
-        rulesApplied: [],
-        tourStartsAt,
       });
-      return booking.id;
+      return added.id;
     },
     async catalogTour(tourId) {
       const response = await fetch(`${catalogUrl}/v1/tours/${tourId}`);
@@ -168,44 +132,14 @@ export async function startHarness(name: string, now: () => Date): Promise<Harne
     async close() {
       await reviewServer.close();
       await review.close();
-      await new Promise<void>((resolve) => notificationServer.server.close(() => resolve()));
+      await recorder.close();
       await bookingServer.close();
-      await booking.close();
+      await booking.dispose();
       await stopCatalog();
       await dropTestDatabase(name);
-      await dropTestDatabase(bookingDb);
       await dropTestDatabase(catalogDb);
     },
   };
-}
-
-/** A real HTTP server standing in for the notification service: accepts and records each POST. */
-async function recordingNotificationServer(
-  notifications: Notification[],
-): Promise<{ server: Server; url: string }> {
-  const server = createServer((req, res) => {
-    let text = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => (text += chunk));
-    req.on('end', () => {
-      if (req.method !== 'POST' || req.url !== '/internal/notifications') {
-        res.writeHead(404).end();
-        return;
-      }
-      if (req.headers['x-internal-token'] !== INTERNAL_TOKEN) {
-        res.writeHead(401).end();
-        return;
-      }
-      notifications.push({
-        headers: req.headers,
-        body: JSON.parse(text) as Record<string, unknown>,
-      });
-      res.writeHead(202, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ id: randomUUID(), status: 'queued' }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
 /** Polls `check` until it returns a value (not undefined) or the deadline passes. */

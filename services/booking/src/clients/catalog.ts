@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { upstreamProblem, type ServiceClient } from '@tourkit/kit';
+import type { TourPricing } from '../domain/pricing/index.js';
+
+/** What booking needs of a tour; catalog sends more, which is ignored. */
+const tourSchema = z.object({
+  id: z.string(),
+  startsAt: z.coerce.date(),
+  priceCents: z.number().int().nonnegative(),
+  seasons: z
+    .array(
+      z.object({
+        name: z.string(),
+        from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+        until: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+        priceCents: z.number().int().nonnegative(),
+      }),
+    )
+    .default([]),
+});
+
+export type CatalogTour = TourPricing & { id: string };
+
+export type SeatChangeResult =
+  'ok' | 'not-enough-seats' | 'tour-not-found' | 'release-exceeds-booked';
+
+/** The two catalog calls booking makes: read a tour's price, and reserve (+) or release (−) seats. */
+export interface Catalog {
+  getTour(tourId: string): Promise<CatalogTour | null>;
+  /** `reference` (e.g. booking:<id>:reserve) makes the change apply once, so it is retried safely. */
+  changeSeats(tourId: string, delta: number, reference: string): Promise<SeatChangeResult>;
+}
+
+export function createCatalog(client: ServiceClient): Catalog {
+  return {
+    async getTour(tourId) {
+      try {
+        return await client.get(`/v1/tours/${encodeURIComponent(tourId)}`, { schema: tourSchema });
+      } catch (error) {
+        if (upstreamProblem(error) === 'not-found') return null;
+        throw error;
+      }
+    },
+    // Catalog applies a reference once, so this POST may be retried on timeouts and 5xx.
+    async changeSeats(tourId, delta, reference) {
+      try {
+        await client.post(
+          `/internal/tours/${encodeURIComponent(tourId)}/seats`,
+          { delta, reference },
+          { idempotent: true },
+        );
+        return 'ok';
+      } catch (error) {
+        switch (upstreamProblem(error)) {
+          case 'not-found':
+            return 'tour-not-found';
+          // Catalog's refusals (src/http/routes.ts there); a reused reference means this seat
+          // change was already decided otherwise, which booking treats as the same refusal.
+          case 'not-enough-seats':
+          case 'release-exceeds-booked':
+          case 'seat-reference-reused':
+            return delta > 0 ? 'not-enough-seats' : 'release-exceeds-booked';
+          default:
+            throw error;
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,102 @@
+import { seatReference, type Booking } from './booking.js';
+
+/** The notification service's request body (POST /internal/notifications). */
+export interface NotificationRequest {
+  type: 'booking-confirmed' | 'payment-link' | 'support-alert';
+  dedupeKey: string;
+  userId?: string;
+  email?: string;
+  bookingId?: string;
+  tourId?: string;
+  data?: Record<string, unknown>;
+}
+
+export type OutboxMessage =
+  | { kind: 'notification'; dedupeKey: string; payload: NotificationRequest }
+  | {
+      kind: 'release-seats';
+      dedupeKey: string;
+      payload: { tourId: string; delta: number; reference: string };
+    }
+  | { kind: 'refund'; dedupeKey: string; payload: { bookingId: string; paymentId: string } };
+
+/** Each kind's payload, for the kit's outbox relay. */
+export type OutboxPayloads = { [M in OutboxMessage as M['kind']]: M['payload'] };
+
+function notification(payload: NotificationRequest): OutboxMessage {
+  return { kind: 'notification', dedupeKey: payload.dedupeKey, payload };
+}
+
+export function confirmationEmail(booking: Booking): OutboxMessage {
+  return notification({
+    type: 'booking-confirmed',
+    dedupeKey: `booking-confirmed:${booking.id}`,
+    userId: booking.userId,
+    bookingId: booking.id,
+    tourId: booking.tourId,
+    data: {
+      travellers: booking.travellers,
+      totalCents: booking.totalCents,
+      currency: booking.currency,
+      paymentId: booking.paymentId,
+    },
+  });
+}
+
+export function paymentLinkEmail(booking: Booking, publicUrl: string): OutboxMessage {
+  return notification({
+    type: 'payment-link',
+    dedupeKey: `payment-link:${booking.id}`,
+    userId: booking.userId,
+    bookingId: booking.id,
+    tourId: booking.tourId,
+    data: {
+      paymentLink: paymentLink(publicUrl, booking.id),
+      expiresAt: booking.expiresAt?.toISOString() ?? null,
+      totalCents: booking.totalCents,
+      currency: booking.currency,
+    },
+  });
+}
+
+export function paymentFailedAlert(
+  booking: Booking,
+  supportEmail: string,
+  lastError: string,
+): OutboxMessage {
+  return notification({
+    type: 'support-alert',
+    dedupeKey: `support-alert:payment-failed:${booking.id}`,
+    email: supportEmail,
+    bookingId: booking.id,
+    tourId: booking.tourId,
+    data: {
+      reason: `Payment failed after ${Math.max(booking.paymentAttempts - 1, 0)} retries`,
+      attempts: booking.paymentAttempts,
+      lastError,
+      userId: booking.userId,
+      totalCents: booking.totalCents,
+    },
+  });
+}
+
+export function seatRelease(booking: Booking): OutboxMessage {
+  const reference = seatReference(booking.id, 'release');
+  return {
+    kind: 'release-seats',
+    dedupeKey: reference,
+    payload: { tourId: booking.tourId, delta: -booking.travellers, reference },
+  };
+}
+
+export function refundRequest(booking: Pick<Booking, 'id'>, paymentId: string): OutboxMessage {
+  return {
+    kind: 'refund',
+    dedupeKey: `refund:${booking.id}`,
+    payload: { bookingId: booking.id, paymentId },
+  };
+}
+
+export function paymentLink(publicUrl: string, bookingId: string): string {
+  return `${publicUrl.replace(/\/+$/, '')}/v1/bookings/${bookingId}/pay`;
+}

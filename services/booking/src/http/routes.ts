@@ -1,0 +1,112 @@
+import { Router, type Request, type Response } from 'express';
+import {
+  currentUser,
+  parseParams,
+  parseQuery,
+  requireAuth,
+  requireIdempotencyKey,
+  requireInternalToken,
+  type TokenVerifier,
+} from '@tourkit/kit';
+import { bookingView, internalBookingView } from '../domain/booking-view.js';
+import { cancelBooking } from '../use-cases/cancel-booking.js';
+import type { BookingContext } from '../use-cases/context.js';
+import { createBooking } from '../use-cases/create-booking.js';
+import { getBooking } from '../use-cases/get-booking.js';
+import { listBookings } from '../use-cases/list-bookings.js';
+import { listUpcomingBookings } from '../use-cases/list-upcoming-bookings.js';
+import { listUserTourBookings } from '../use-cases/list-user-tour-bookings.js';
+import { payBooking } from '../use-cases/pay-booking.js';
+import { quoteBooking } from '../use-cases/quote-booking.js';
+import {
+  bookingIdParams,
+  bookingRequest,
+  internalListQuerySchema,
+  listQuerySchema,
+  upcomingQuerySchema,
+} from './schemas.js';
+
+export interface RouteDeps {
+  ctx: BookingContext;
+  verifier: TokenVerifier;
+  internalToken: string;
+  defaultCountry: string;
+}
+
+/** /v1 for travellers (bearer token), /internal for notification and review (internal token). */
+export function bookingRoutes(deps: RouteDeps): Router {
+  const router = Router();
+  const { ctx } = deps;
+
+  const v1 = Router();
+  v1.use(requireAuth(deps.verifier));
+
+  const quote = async (req: Request, res: Response) => {
+    const request = bookingRequest(req, deps.defaultCountry);
+    res.json(await quoteBooking(ctx, currentUser(req).id, request));
+  };
+  v1.post('/bookings/quote', quote);
+  // The course's name for the same operation (kept for its exercises' clients).
+  v1.post('/bookings/calculate-price', quote);
+
+  v1.post('/bookings', async (req, res) => {
+    const key = requireIdempotencyKey(req);
+    const request = bookingRequest(req, deps.defaultCountry);
+    const result = await createBooking(ctx, currentUser(req).id, key, request);
+    if (result.replayed) res.setHeader('idempotent-replayed', 'true');
+    const body = result.body as { id?: string };
+    if (body.id) res.setHeader('location', `/v1/bookings/${body.id}`);
+    res.status(result.status).json(result.body);
+  });
+
+  v1.get('/bookings', async (req, res) => {
+    const query = parseQuery(req, listQuerySchema);
+    const { items, total } = await listBookings(ctx, {
+      userId: currentUser(req).id,
+      tourId: query.tour,
+      status: query.status,
+      limit: query.limit,
+      offset: query.offset,
+    });
+    res.json({ items: items.map(bookingView), total, limit: query.limit, offset: query.offset });
+  });
+
+  v1.get('/bookings/:id', async (req, res) => {
+    const { id } = parseParams(req, bookingIdParams);
+    res.json(bookingView(await getBooking(ctx, currentUser(req).id, id)));
+  });
+
+  // The payment link e-mailed for a pay-later reservation.
+  v1.post('/bookings/:id/pay', async (req, res) => {
+    const { id } = parseParams(req, bookingIdParams);
+    res.status(202).json(bookingView(await payBooking(ctx, currentUser(req).id, id)));
+  });
+
+  v1.post('/bookings/:id/cancel', async (req, res) => {
+    const { id } = parseParams(req, bookingIdParams);
+    res.json(bookingView(await cancelBooking(ctx, currentUser(req).id, id)));
+  });
+
+  const internal = Router();
+  internal.use(requireInternalToken(deps.internalToken));
+
+  internal.get('/bookings/upcoming', async (req, res) => {
+    const query = parseQuery(req, upcomingQuerySchema);
+    const { from, until, items } = await listUpcomingBookings(ctx, query.within, query.limit);
+    res.json({
+      from: from.toISOString(),
+      until: until.toISOString(),
+      items: items.map(internalBookingView),
+    });
+  });
+
+  internal.get('/bookings', async (req, res) => {
+    const query = parseQuery(req, internalListQuerySchema);
+    const items = await listUserTourBookings(ctx, query.user, query.tour);
+    res.json({ items: items.map(internalBookingView) });
+  });
+
+  router.use('/v1', v1);
+  router.use('/internal', internal);
+  return router;
+}

@@ -1,0 +1,18 @@
+import { toTourView, type TourView } from '../domain/tour-view.js';
+import type { CatalogContext } from './context.js';
+import { cachedJson } from './tour-cache.js';
+
+/** The traveller opens a tour: its JSON (UTF-8), or null when there is none (not cached: a 404 should not outlive a create). */
+export async function getTourJson(ctx: CatalogContext, id: string): Promise<Buffer | null> {
+  const json = await cachedJson(ctx, `tour:${id}`, async () => {
+    const tour = await ctx.tours.findById(id);
+    return tour ? toTourView(tour) : undefined;
+  });
+  return json ?? null;
+}
+
+/** The same tour, parsed, for a caller that works with it. */
+export async function getTour(ctx: CatalogContext, id: string): Promise<TourView | null> {
+  const json = await getTourJson(ctx, id);
+  return json === null ? null : (JSON.parse(json.toString()) as TourView);
+}

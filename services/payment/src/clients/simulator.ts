@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Pool } from '@tourkit/kit';
+import {
+  PaymentDeclinedError,
+  ProviderUnavailableError,
+  type ChargeRequest,
+  type PaymentProvider,
+  type ProviderResult,
+  type RefundRequest,
+} from './provider.js';
+import {
+  applySettingsPatch,
+  simulatedOutcome,
+  type SimulatorSettings,
+  type SimulatorSettingsPatch,
+} from '../domain/simulator-settings.js';
+
+export interface SimulatorOptions {
+  pool: Pool;
+  /** Used until the first PUT /internal/simulator stores settings. */
+  defaults: SimulatorSettings;
+  /** [0, 1) draws; injectable for tests. */
+  random?: () => number;
+}
+
+interface SettingsRow {
+  failure_rate: string;
+  decline_rate: string;
+  latency_ms: number;
+  outage: boolean;
+}
+
+/**
+ * A local payment provider for development, tests and demos. Its settings live in the payment
+ * database, so one PUT reaches every replica; its ledger (simulator_operations) honours
+ * idempotency keys like a real provider.
+ */
+export class SimulatedProvider implements PaymentProvider {
+  readonly name = 'simulator';
+  private readonly random: () => number;
+
+  constructor(private readonly options: SimulatorOptions) {
+    this.random = options.random ?? Math.random;
+  }
+
+  async settings(): Promise<SimulatorSettings> {
+    const { rows } = await this.options.pool.query<SettingsRow>(
+      'SELECT failure_rate, decline_rate, latency_ms, outage FROM simulator_settings WHERE id = 1',
+    );
+    const row = rows[0];
+    if (!row) return this.options.defaults;
+    return {
+      failureRate: Number(row.failure_rate),
+      declineRate: Number(row.decline_rate),
+      latencyMs: row.latency_ms,
+      outage: row.outage,
+    };
+  }
+
+  async updateSettings(patch: SimulatorSettingsPatch): Promise<SimulatorSettings> {
+    const next = applySettingsPatch(await this.settings(), patch);
+    await this.options.pool.query(
+      `INSERT INTO simulator_settings (id, failure_rate, decline_rate, latency_ms, outage, updated_at)
+       VALUES (1, $1, $2, $3, $4, now())
+       ON CONFLICT (id) DO UPDATE SET failure_rate = $1, decline_rate = $2, latency_ms = $3,
+         outage = $4, updated_at = now()`,
+      [next.failureRate, next.declineRate, next.latencyMs, next.outage],
+    );
+    return next;
+  }
+
+  async charge(request: ChargeRequest): Promise<ProviderResult> {
+    await this.misbehave('charge');
+    return this.record(request.idempotencyKey, 'charge', request.amountCents);
+  }
+
+  async refund(request: RefundRequest): Promise<ProviderResult> {
+    await this.misbehave('refund');
+    return this.record(request.idempotencyKey, 'refund', request.amountCents);
+  }
+
+  async ping(): Promise<void> {
+    if ((await this.settings()).outage) throw new ProviderUnavailableError('simulated outage');
+  }
+
+  /** Operations the simulator has carried out (tests assert "charged once" with this). */
+  async operations(
+    kind: 'charge' | 'refund',
+  ): Promise<Array<{ idempotencyKey: string; amountCents: number }>> {
+    const { rows } = await this.options.pool.query<{
+      idempotency_key: string;
+      amount_cents: string;
+    }>(
+      'SELECT idempotency_key, amount_cents FROM simulator_operations WHERE kind = $1 ORDER BY created_at',
+      [kind],
+    );
+    return rows.map((r) => ({
+      idempotencyKey: r.idempotency_key,
+      amountCents: Number(r.amount_cents),
+    }));
+  }
+
+  private async misbehave(operation: 'charge' | 'refund'): Promise<void> {
+    const settings = await this.settings();
+    if (settings.latencyMs > 0) await sleep(settings.latencyMs);
+    switch (simulatedOutcome(settings, this.random(), operation)) {
+      case 'unavailable':
+        throw new ProviderUnavailableError(
+          settings.outage ? 'simulated outage' : 'simulated provider failure',
+        );
+      case 'declined':
+        throw new PaymentDeclinedError('simulated decline');
+      case 'ok':
+        return;
+    }
+  }
+
+  private async record(
+    idempotencyKey: string,
+    kind: 'charge' | 'refund',
+    amountCents: number,
+  ): Promise<ProviderResult> {
+    const providerRef = `sim_${kind === 'charge' ? 'ch' : 're'}_${randomUUID()}`;
+    await this.options.pool.query(
+      `INSERT INTO simulator_operations (idempotency_key, kind, provider_ref, amount_cents)
+       VALUES ($1, $2, $3, $4) ON CONFLICT (idempotency_key) DO NOTHING`,
+      [idempotencyKey, kind, providerRef, amountCents],
+    );
+    const { rows } = await this.options.pool.query<{ provider_ref: string }>(
+      'SELECT provider_ref FROM simulator_operations WHERE idempotency_key = $1',
+      [idempotencyKey],
+    );
+    return { providerRef: rows[0]!.provider_ref };
+  }
+}

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+export const uuid = z.uuid({ message: 'must be a UUID' });
+const MAX_AMOUNT_CENTS = 100_000_000_00;
+
+export const chargeSchema = z.strictObject({
+  bookingId: uuid,
+  userId: uuid,
+  amountCents: z
+    .number({ message: 'must be an integer' })
+    .int('must be an integer')
+    .min(1, 'must be at least 1')
+    .max(MAX_AMOUNT_CENTS, `must be at most ${MAX_AMOUNT_CENTS}`),
+  currency: z.literal('EUR', { message: 'must be EUR' }).default('EUR'),
+});
+
+export const refundSchema = z.strictObject({
+  amountCents: z
+    .number({ message: 'must be an integer' })
+    .int('must be an integer')
+    .min(1, 'must be at least 1')
+    .max(MAX_AMOUNT_CENTS)
+    .optional(),
+  reason: z.string().max(500).optional(),
+});
