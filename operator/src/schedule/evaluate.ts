@@ -142,9 +142,13 @@ export function sameSnapshot(a: Snapshot, b: Snapshot): boolean {
 export function evaluate(spec: ScalingScheduleSpec, now: Date): Evaluation {
   const at = now.getTime();
   const exclusions = excludedDays(spec);
-  const lookBackDays = 2 + Math.ceil(parseDurationMs(spec.leadTime) / MS.DAY);
+  // Local days, not 24-hour steps: a lead of a day reaches into the day after tomorrow when
+  // tonight is a 23-hour spring-forward night, so the lead widens the window ahead as well as
+  // behind (2 days each way cover an overnight window and a 25-hour day).
+  const leadDays = Math.ceil(parseDurationMs(spec.leadTime) / MS.DAY);
+  const lookBackDays = 2 + leadDays;
   const firstDay = addDays(toLocal(at, spec.timeZone), -lookBackDays);
-  let occurrences = occurrencesFor(spec, firstDay, lookBackDays + 2);
+  let occurrences = occurrencesFor(spec, firstDay, lookBackDays + 2 + leadDays);
   const current = evaluateAt(spec, occurrences, exclusions, at);
 
   let searchedUntil = at;

@@ -294,6 +294,43 @@ describe('evaluate: overlaps, gaps, exclusions, overrides, leadTime', () => {
     expect(evaluate(s, new Date('2026-06-10T06:30:00Z')).leadingInto).toBeUndefined();
   });
 
+  // A Monday window at 00:00 with a leadTime of a day: the lead opens 24 real hours earlier,
+  // whatever the wall clock says in between (Europe/Paris, 2026: summer time starts Sun 29 Mar,
+  // ends Sun 25 Oct).
+  const mondayMidnight = spec({
+    leadTime: '24h',
+    windows: [
+      {
+        name: 'monday',
+        days: ['Mon'],
+        start: '00:00',
+        end: '06:00',
+        minReplicas: 9,
+        maxReplicas: 12,
+      },
+    ],
+  });
+
+  it('a leadTime of a day across the spring-forward night (a 23-hour Sunday)', () => {
+    // Mon 30 Mar 00:00 CEST = 29 Mar 22:00Z; a day earlier is Sat 28 Mar 23:00 CET.
+    const before = evaluate(mondayMidnight, new Date('2026-03-28T21:59:00Z'));
+    expect(before).toMatchObject({ minReplicas: 2, maxReplicas: 4 });
+    expect(iso(before.nextTransition)).toBe('2026-03-28T22:00:00.000Z');
+    const leading = evaluate(mondayMidnight, new Date('2026-03-28T22:30:00Z')); // Sat 23:30 CET
+    expect(leading).toMatchObject({ leadingInto: 'monday', minReplicas: 9, maxReplicas: 12 });
+    expect(iso(leading.nextTransition)).toBe('2026-03-29T22:00:00.000Z');
+  });
+
+  it('a leadTime of a day across the fall-back night (a 25-hour Sunday)', () => {
+    // Mon 26 Oct 00:00 CET = 25 Oct 23:00Z; a day earlier is Sun 25 Oct 01:00 CEST.
+    const before = evaluate(mondayMidnight, new Date('2026-10-24T22:30:00Z')); // Sun 00:30 CEST
+    expect(before).toMatchObject({ minReplicas: 2, maxReplicas: 4 });
+    expect(iso(before.nextTransition)).toBe('2026-10-24T23:00:00.000Z');
+    const leading = evaluate(mondayMidnight, new Date('2026-10-24T23:30:00Z'));
+    expect(leading).toMatchObject({ leadingInto: 'monday', minReplicas: 9 });
+    expect(iso(leading.nextTransition)).toBe('2026-10-25T23:00:00.000Z');
+  });
+
   it('no windows and no overrides: never changes', () => {
     expect(evaluate(spec(), new Date('2026-06-10T06:30:00Z')).nextTransition).toBeNull();
   });
@@ -316,7 +353,7 @@ describe('evaluate: properties', () => {
     .record({
       timeZone: fc.constantFrom(...zones),
       windows: fc.array(windowArb, { maxLength: 4 }),
-      leadMinutes: fc.constantFrom(0, 5, 90),
+      leadMinutes: fc.constantFrom(0, 5, 90, 1440),
       excluded: fc.boolean(),
     })
     .map(({ timeZone, windows, leadMinutes, excluded }) =>
