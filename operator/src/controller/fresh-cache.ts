@@ -18,6 +18,12 @@ export class FreshCache<T extends KubernetesObject> {
     this.written.set(key, object);
   }
 
+  /** The watch event of our own last write: it brings nothing new to reconcile. */
+  isEcho(key: string, object: T): boolean {
+    const mine = this.written.get(key);
+    return !!mine && version(mine) === version(object) && version(object) !== 0n;
+  }
+
   forget(key: string): void {
     this.written.delete(key);
   }

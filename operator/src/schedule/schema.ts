@@ -304,6 +304,8 @@ const conditionSchema = z.object({
 
 export const statusSchema = z.object({
   observedGeneration: z.number().int().optional(),
+  /** The HPA this status describes (originalBounds are its bounds). */
+  target: z.string().optional(),
   activeWindow: z.string().optional(),
   activeSource: z.enum(['window', 'override', 'default', 'suspended']).optional(),
   appliedBounds: boundsSchema.optional(),
