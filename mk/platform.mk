@@ -107,6 +107,11 @@ deploy: ## Apply the platform to the current kube context (server-side apply; CR
 	cdk8s/scripts/create-secrets.sh $(NAMESPACE)
 	$(KUBECTL) apply --server-side --field-manager=tourkit -f $(CDK8S_DIST)/tourkit-crds.k8s.yaml
 	$(KUBECTL) wait --for=condition=Established --timeout=60s crd/scalingschedules.scaling.tourkit.dev
+	@# HPAs a ScalingSchedule manages: created whole once; tourkit.k8s.yaml applies them without bounds.
+	@seed=$(CDK8S_DIST)/tourkit-hpa-seed.k8s.yaml; if [ -f $$seed ]; then \
+	  if ! out=$$($(KUBECTL) create --field-manager=tourkit-hpa-seed -f $$seed 2>&1); then \
+	    if grep -v AlreadyExists <<<"$$out" | grep -q .; then echo "$$out" >&2; exit 1; fi; fi; \
+	  echo "$${out:-HPA seeds created}" | sed 's/^Error from server (AlreadyExists): /already there: /'; fi
 	$(KUBECTL) apply --server-side --field-manager=tourkit -f $(CDK8S_DIST)/tourkit.k8s.yaml
 	$(KUBECTL) apply --server-side --field-manager=tourkit -f $(CDK8S_DIST)/tourkit-operator.k8s.yaml
 	$(KUBECTL) -n $(NAMESPACE) rollout status statefulset --timeout=10m

@@ -11,6 +11,7 @@ import {
   OPERATOR_NAME,
   operatorManifests,
   scalingScheduleCrd,
+  splitScheduledHpa,
 } from '@tourkit/operator/deploy/manifests';
 import { stringify } from 'yaml';
 import { labels } from './labels.js';
@@ -91,6 +92,39 @@ export class OperatorChart extends Chart {
           ],
         },
       });
+    }
+  }
+}
+
+/** The HPAs the operator chart's ScalingSchedules target (spec.targetRef.name). */
+export function scheduledHpaNames(options: PlatformOptions): string[] {
+  return [bookingSchedule({ namespace: options.namespace }).spec.targetRef.name];
+}
+
+/**
+ * The whole of each HPA a ScalingSchedule manages, created once by `make deploy` when absent
+ * (`kubectl create`); the platform chart keeps the same HPA without minReplicas/maxReplicas, so
+ * re-applying it never contests the controller's bounds (see splitScheduledHpa).
+ */
+export class HpaSeedChart extends Chart {
+  constructor(scope: App, id: string, platform: Chart, hpaNames: readonly string[]) {
+    super(scope, id, { disableResourceNameHashes: true });
+    const hpas = platform.node
+      .findAll()
+      .filter(
+        (c): c is ApiObject =>
+          c instanceof ApiObject &&
+          c.kind === 'HorizontalPodAutoscaler' &&
+          hpaNames.includes(c.metadata.name!),
+      );
+    for (const hpa of hpas) {
+      const { seed, applied } = splitScheduledHpa(
+        hpa.toJson() as PlainObject & { spec?: Record<string, unknown> },
+      );
+      include(this, seed);
+      for (const field of ['minReplicas', 'maxReplicas'])
+        if (!(applied.spec && field in applied.spec))
+          hpa.addJsonPatch(JsonPatch.remove(`/spec/${field}`));
     }
   }
 }

@@ -27,8 +27,12 @@ export function synthPlatform(overrides: PartialOptions = {}) {
   const namespace = Testing.synth(charts.namespace) as K8sObject[];
   const crds = charts.crds ? (Testing.synth(charts.crds) as K8sObject[]) : [];
   // What `helm template` renders: the platform and, when enabled, the operator (its CRD is apart, in crds/).
+  // An HPA a schedule manages is there whole, as its seed (what `make deploy` creates first).
+  const seeds = charts.hpaSeed ? (Testing.synth(charts.hpaSeed) as K8sObject[]) : [];
+  const seedOf = (o: K8sObject) =>
+    seeds.find((s) => s.kind === o.kind && s.metadata.name === o.metadata.name);
   const platform = [
-    ...(Testing.synth(charts.platform) as K8sObject[]),
+    ...(Testing.synth(charts.platform) as K8sObject[]).map((o) => seedOf(o) ?? o),
     ...(charts.operator ? (Testing.synth(charts.operator) as K8sObject[]) : []),
   ];
   const find = (kind: string, name: string): K8sObject => {

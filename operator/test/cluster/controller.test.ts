@@ -563,7 +563,7 @@ test(
           '-n',
           ns,
         ),
-      ).toBe('yes');
+      ).toBe('no'); // no finalizer any more
       expect(await can('create', 'events.events.k8s.io', '-n', ns)).toBe('yes');
       expect(await can('update', 'leases.coordination.k8s.io', '-n', ns)).toBe('yes');
       expect(await can('update', 'leases.coordination.k8s.io', '-n', 'kube-system')).toBe('no');
@@ -571,6 +571,7 @@ test(
       expect(await can('create', 'horizontalpodautoscalers.autoscaling', '-n', ns)).toBe('no');
       expect(await can('get', 'secrets', '-n', ns)).toBe('no');
       expect(await can('delete', 'scalingschedules.scaling.tourkit.dev', '-n', ns)).toBe('no');
+      expect(await can('update', 'scalingschedules.scaling.tourkit.dev', '-n', ns)).toBe('no');
     } finally {
       await kubectl(cluster, [
         'delete',
