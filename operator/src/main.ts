@@ -53,8 +53,16 @@ if (leaderElect && timingErrors.length > 0) {
   console.error(timingErrors.join('\n'));
   process.exit(2);
 }
+const concurrency = envNumber('RECONCILE_CONCURRENCY', 16);
+if (!Number.isInteger(concurrency) || concurrency < 1) {
+  console.error(
+    `RECONCILE_CONCURRENCY: expected a whole number of at least 1, got "${concurrency}"`,
+  );
+  process.exit(2);
+}
 const controller = new ScalingScheduleController({
   kubeConfig,
+  concurrency,
   log,
   metrics,
   watchNamespaces: envWatchNamespaces(),

@@ -82,6 +82,11 @@ test(
       /boosted: min 12, max 14 from .* until .* \(override boost-\d{14}\)/,
     );
     await waitForBounds(cluster, ns, 'plugged', [12, 14]);
+    await waitFor('the status of the boost', async () =>
+      (await readSchedule(cluster, ns, 'plugged')).status?.appliedBounds?.minReplicas === 12
+        ? true
+        : undefined,
+    );
     const explained = await run('explain', 'plugged', '-n', ns);
     expect(explained.code).toBe(0);
     expect(explained.stdout).toMatch(/in force: override "boost-\d{14}" from .*: min 12, max 14/);
