@@ -14,7 +14,7 @@ import {
   MANAGED_BY_ANNOTATION,
   ORIGINAL_BOUNDS_ANNOTATION,
 } from '../../src/controller/resource.js';
-import { operatorClusterRules } from '../../src/deploy/manifests.js';
+import { bookingScheduleSpec, operatorClusterRules } from '../../src/deploy/manifests.js';
 import {
   apis,
   clockAt,
@@ -159,6 +159,43 @@ test(
     expect(lag.values.find((v) => v.metricName?.endsWith('_count'))?.value).toBeGreaterThanOrEqual(
       1,
     );
+  },
+  testMs,
+);
+
+test(
+  'a ramp moves the bounds in steps after a boundary; the API server refuses a bad ramp by name',
+  async () => {
+    const ns = namespace.name;
+    await createHpa(cluster, ns, 'ramped', 1, 3);
+    const time = heldClockAt(WEDNESDAY_BEFORE_17H);
+    controller = startController(cluster, ns, { clock: time.clock });
+    const schedule = (ramp: unknown) =>
+      JSON.stringify({
+        apiVersion: 'scaling.tourkit.dev/v1alpha1',
+        kind: 'ScalingSchedule',
+        metadata: { name: 'ramped', namespace: ns },
+        spec: { ...bookingScheduleSpec('ramped'), ramp },
+      });
+    const refused = await kubectl(cluster, ['apply', '-f', '-'], {
+      input: schedule({ duration: '7h', steps: 2 }),
+    });
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('spec.ramp.duration: Invalid value');
+    expect(refused.stderr).toContain('ramp.duration must be from 1m to 6h');
+    // 5–10 → 2–4 at 17:00 in 2 steps 30 s apart: 4–7 at once (rounded up), 2–4 after 30 s.
+    await kubectlOrThrow(cluster, ['apply', '-f', '-'], {
+      input: schedule({ duration: '1m', steps: 2 }),
+    });
+    await waitForBounds(cluster, ns, 'ramped', [5, 10]);
+    time.release();
+    await waitForBounds(cluster, ns, 'ramped', [4, 7]);
+    const midway = await waitFor('the ramp in the status', async () => {
+      const s = await readSchedule(cluster, ns, 'ramped');
+      return s.status?.activeWindow === 'default (ramp 1/2)' ? s : undefined;
+    });
+    expect(midway.status?.nextTransition).toBe('2026-06-10T15:00:30.000Z');
+    await waitForBounds(cluster, ns, 'ramped', [2, 4], 60_000);
   },
   testMs,
 );

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { evaluate, sameSnapshot } from '../../src/schedule/evaluate.js';
+import { describeSource, evaluate, sameSnapshot } from '../../src/schedule/evaluate.js';
 import { DAYS } from '../../src/schedule/schema.js';
 import { bookingWindows, spec } from './fixtures.js';
 
@@ -331,6 +331,33 @@ describe('evaluate: overlaps, gaps, exclusions, overrides, leadTime', () => {
     expect(iso(leading.nextTransition)).toBe('2026-10-25T23:00:00.000Z');
   });
 
+  it('a ramp moves the bounds in steps after a boundary, rounding up, then holds', () => {
+    const s = spec({ windows: bookingWindows, ramp: { duration: '30m', steps: 3 } });
+    // Business hours end at 17:00 CEST (15:00Z): 5–10 → 2–4 in 3 steps 10 minutes apart.
+    const first = evaluate(s, new Date('2026-06-10T15:00:00Z'));
+    expect(first).toMatchObject({
+      active: { kind: 'default' },
+      minReplicas: 4, // 5 - 3 × 1/3
+      maxReplicas: 8, // 10 - 6 × 1/3
+      ramp: { step: 1, of: 3, target: { minReplicas: 2, maxReplicas: 4 } },
+    });
+    expect(iso(first.nextTransition)).toBe('2026-06-10T15:10:00.000Z');
+    expect(evaluate(s, new Date('2026-06-10T15:15:00Z'))).toMatchObject({
+      minReplicas: 3,
+      maxReplicas: 6,
+    });
+    const done = evaluate(s, new Date('2026-06-10T15:20:00Z'));
+    expect(done).toMatchObject({ minReplicas: 2, maxReplicas: 4 });
+    expect(done.ramp).toBeUndefined();
+    expect(iso(done.nextTransition)).toBe('2026-06-11T07:00:00.000Z'); // Thursday 09:00
+    expect(describeSource(first)).toBe('default (ramp 1/3)');
+    // Up at 09:00: 2–4 → 5–10, the first step at once.
+    expect(evaluate(s, new Date('2026-06-11T07:00:00Z'))).toMatchObject({
+      minReplicas: 3,
+      maxReplicas: 6,
+    });
+  });
+
   it('no windows and no overrides: never changes', () => {
     expect(evaluate(spec(), new Date('2026-06-10T06:30:00Z')).nextTransition).toBeNull();
   });
@@ -355,11 +382,19 @@ describe('evaluate: properties', () => {
       windows: fc.array(windowArb, { maxLength: 4 }),
       leadMinutes: fc.constantFrom(0, 5, 90, 1440),
       excluded: fc.boolean(),
+      ramp: fc.option(
+        fc.record({
+          duration: fc.constantFrom('1m', '30m', '2h', '6h'),
+          steps: fc.integer({ min: 2, max: 5 }),
+        }),
+        { nil: undefined },
+      ),
     })
-    .map(({ timeZone, windows, leadMinutes, excluded }) =>
+    .map(({ timeZone, windows, leadMinutes, excluded, ramp }) =>
       spec({
         timeZone,
         leadTime: `${leadMinutes}m`,
+        ...(ramp ? { ramp } : {}),
         exclusions: excluded ? [{ date: '2026-03-29' }] : [],
         windows: windows
           .filter((w) => w.start !== w.end)
