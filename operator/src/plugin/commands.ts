@@ -269,6 +269,10 @@ export function explain(
     lines.push(
       `lead: raised to ${bounds} ahead of window "${e.leadingInto}" (leadTime ${spec.leadTime})`,
     );
+  if (e.ramp)
+    lines.push(
+      `ramp: step ${e.ramp.step} of ${e.ramp.of}: ${bounds}, on the way to min ${e.ramp.target.minReplicas}, max ${e.ramp.target.maxReplicas}`,
+    );
   if (spec.suspend) lines.push('suspended: the controller leaves the HPA at its own bounds');
   if (spec.dryRun)
     lines.push('dryRun: the controller reports these bounds but does not apply them');

@@ -140,6 +140,16 @@ describe('explain', () => {
     expect(text).toContain('controller: no status yet');
   });
 
+  it('says where a ramp stands', () => {
+    const ramped = spec({ windows: bookingWindows, ramp: { duration: '30m', steps: 3 } });
+    const text = explain(
+      { namespace: 't', name: 'b', spec: ramped },
+      new Date('2026-06-10T15:05:00Z'),
+    );
+    expect(text).toContain('ramp: step 1 of 3: min 4, max 8, on the way to min 2, max 4');
+    expect(text).toContain('next: Wed 2026-06-10 17:10 (in 5m) → default (ramp 2/3): min 3, max 6');
+  });
+
   it('names a lead, and the controller conditions that are not as expected', () => {
     const text = explain(
       {
