@@ -28,10 +28,19 @@ export class FreshCache<T extends KubernetesObject> {
     this.written.delete(key);
   }
 
+  /**
+   * The informer decides what exists: an object it does not have is gone, whatever we wrote
+   * (a write answered after the delete event must not bring a deleted object back). We only ever
+   * write to objects the informer has shown us, so nothing of ours is lost by this.
+   */
   read(key: string, cached: T | undefined): T | undefined {
     const mine = this.written.get(key);
+    if (!cached) {
+      this.written.delete(key);
+      return undefined;
+    }
     if (!mine) return cached;
-    if (cached && version(cached) >= version(mine)) {
+    if (version(cached) >= version(mine)) {
       this.written.delete(key);
       return cached;
     }
