@@ -169,7 +169,12 @@ export class LeaderElector {
 
   /** The fence: true only while this instance's last renewal is younger than renewDeadline. */
   mayWrite(): boolean {
-    return this.leading && this.now() - this.renewedAt < this.options.renewDeadlineMs;
+    return this.leading && this.fresh();
+  }
+
+  /** The last successful renewal started less than renewDeadline ago. */
+  private fresh(): boolean {
+    return this.now() - this.renewedAt < this.options.renewDeadlineMs;
   }
 
   start(): void {
@@ -281,7 +286,7 @@ export class LeaderElector {
             });
       this.observation = { record: recordOf(written.spec), observedAtMs: this.now() };
       this.renewedAt = sentAt;
-      if (!this.leading && this.mayWrite()) this.setLeading(true);
+      if (!this.leading && this.fresh()) this.setLeading(true);
     } catch (error) {
       // 409: another candidate wrote first; it will be observed on the next attempt.
       if (statusOf(error) !== 409) throw error;

@@ -172,6 +172,8 @@ export function plan(
   } else if (
     wasManaging &&
     old.target === hpa.name &&
+    old.targetUID !== undefined &&
+    old.targetUID === hpa.uid &&
     old.appliedBounds &&
     complete(old.originalBounds)
   ) {
@@ -281,6 +283,7 @@ export function plan(
   plan.status = {
     ...(generation !== undefined ? { observedGeneration: generation } : {}),
     target: hpa.name,
+    ...(hpa.uid ? { targetUID: hpa.uid } : {}),
     activeWindow,
     activeSource: managing ? evaluation.active.kind : 'suspended',
     desiredBounds: scheduled,

@@ -42,6 +42,7 @@ export type HpaObject = V1HorizontalPodAutoscaler & KubernetesObject;
 
 export interface HpaView {
   name: string;
+  uid?: string;
   bounds: Bounds;
   /** Managers other than this controller that own minReplicas or maxReplicas. */
   foreignOwners: string[];
@@ -63,6 +64,7 @@ export function viewOfHpa(hpa: HpaObject): HpaView {
   const managedBy = annotations[MANAGED_BY_ANNOTATION];
   return {
     name: hpa.metadata?.name ?? '',
+    ...(hpa.metadata?.uid ? { uid: hpa.metadata.uid } : {}),
     bounds: { minReplicas: hpa.spec?.minReplicas ?? 1, maxReplicas: hpa.spec?.maxReplicas ?? 1 },
     foreignOwners: (hpa.metadata?.managedFields ?? [])
       .filter(

@@ -340,6 +340,8 @@ export const statusSchema = z.object({
   observedGeneration: z.number().int().optional(),
   /** The HPA this status describes (originalBounds are its bounds). */
   target: z.string().optional(),
+  /** Its uid: an HPA deleted and created again under the same name is another HPA. */
+  targetUID: z.string().optional(),
   activeWindow: z.string().optional(),
   activeSource: z.enum(['window', 'override', 'default', 'suspended']).optional(),
   appliedBounds: boundsSchema.optional(),

@@ -37,6 +37,7 @@ const bounds = (minReplicas: number, maxReplicas: number): Bounds => ({
 
 const hpa = (minReplicas: number, maxReplicas: number, extra: Partial<HpaView> = {}): HpaView => ({
   name: 'booking',
+  uid: 'hpa-1',
   bounds: bounds(minReplicas, maxReplicas),
   foreignOwners: [],
   originals: null,
@@ -124,6 +125,9 @@ describe('plan', () => {
     expect(p.apply).toEqual({ bounds: bounds(5, 10), originals: bounds(1, 3) });
     expect(p.driftCorrected).toBeUndefined();
     expect(p.events).toEqual([]);
+    // The same name, another HPA (deleted and created again): its own bounds are the originals.
+    const recreated = plan(s, hpa(3, 8, { uid: 'hpa-2' }), wednesdayNoon);
+    expect(recreated.apply).toEqual({ bounds: bounds(5, 10), originals: bounds(3, 8) });
   });
 
   it('suspend gives the HPA back once (bounds and record), then leaves it alone', () => {
