@@ -26,14 +26,12 @@ describe('HPA seeds for scheduled autoscalers', () => {
     expect(applied.spec.metrics).toHaveLength(2);
     expect(seed).toHaveLength(1);
     const seeded = hpa(seed!, 'booking')!;
-    expect([seeded.spec.minReplicas, seeded.spec.maxReplicas]).toEqual([2, 15]);
-    expect({
-      ...seeded,
-      spec: { ...seeded.spec, minReplicas: undefined, maxReplicas: undefined },
-    }).toEqual({
-      ...applied,
-      spec: { ...applied.spec, minReplicas: undefined, maxReplicas: undefined },
+    expect(seeded.spec).toEqual({
+      scaleTargetRef: applied.spec.scaleTargetRef,
+      minReplicas: 2,
+      maxReplicas: 15,
     });
+    expect(seeded.metadata).toEqual({ name: 'booking', namespace: 'tourkit' });
   });
 
   it('HPAs no schedule manages keep their bounds', () => {

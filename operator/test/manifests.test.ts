@@ -120,22 +120,35 @@ describe('deploy manifests', () => {
 });
 
 describe('splitScheduledHpa', () => {
-  it('the seed is the whole HPA; the applied half has everything but the bounds', () => {
+  it('the seed is the least that creates the HPA; the applied half is everything but the bounds', () => {
     const hpa = {
       apiVersion: 'autoscaling/v2',
       kind: 'HorizontalPodAutoscaler',
-      metadata: { name: 'booking' },
+      metadata: { name: 'booking', namespace: 'tourkit', labels: { a: 'b' } },
+      spec: {
+        scaleTargetRef: { kind: 'Deployment', name: 'booking' },
+        minReplicas: 2,
+        maxReplicas: 15,
+        metrics: [{ type: 'Resource' }],
+      },
+    };
+    const { seed, applied } = splitScheduledHpa(hpa);
+    expect(seed).toEqual({
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'booking', namespace: 'tourkit' },
       spec: {
         scaleTargetRef: { kind: 'Deployment', name: 'booking' },
         minReplicas: 2,
         maxReplicas: 15,
       },
-    };
-    const { seed, applied } = splitScheduledHpa(hpa);
-    expect(seed).toEqual(hpa);
+    });
     expect(applied).toEqual({
       ...hpa,
-      spec: { scaleTargetRef: { kind: 'Deployment', name: 'booking' } },
+      spec: {
+        scaleTargetRef: { kind: 'Deployment', name: 'booking' },
+        metrics: [{ type: 'Resource' }],
+      },
     });
     expect(hpa.spec.minReplicas).toBe(2); // the input is not changed
   });

@@ -202,17 +202,32 @@ export function operatorManifests(options: OperatorManifestOptions): KubernetesO
  * deploy: the controller owns spec.minReplicas and spec.maxReplicas by server-side apply, and a
  * second `kubectl apply --server-side` carrying other values fails with conflicts (or, forced,
  * resets them until the next reconcile). maxReplicas is required, though, so the HPA is split:
- *  - `seed`: the whole HPA, created once when absent (`kubectl create`, field manager
- *    HPA_SEED_FIELD_MANAGER) and never applied again;
- *  - `applied`: the HPA without the two bounds, applied on every deploy; its manager never owns them.
+ *  - `seed`: the least that creates it (name, scaleTargetRef, the bounds), created once when absent
+ *    (`kubectl create`, field manager HPA_SEED_FIELD_MANAGER) and never applied again. Its manager
+ *    keeps scaleTargetRef (shared with the applied half, same value) and the bounds until the
+ *    controller takes them; metrics and behaviour are never the seed's, so changing them later
+ *    conflicts with nobody;
+ *  - `applied`: the HPA without the two bounds, applied on every deploy.
  */
-export function splitScheduledHpa<T extends { spec?: Record<string, unknown> }>(
-  hpa: T,
-): { seed: T; applied: T } {
-  const spec = { ...(hpa.spec ?? {}) };
-  delete spec.minReplicas;
-  delete spec.maxReplicas;
-  return { seed: hpa, applied: { ...hpa, spec } };
+export function splitScheduledHpa<
+  T extends {
+    apiVersion?: string;
+    kind?: string;
+    metadata?: { name?: string; namespace?: string };
+    spec?: Record<string, unknown>;
+  },
+>(hpa: T): { seed: T; applied: T } {
+  const { minReplicas, maxReplicas, scaleTargetRef, ...rest } = hpa.spec ?? {};
+  const seed = {
+    apiVersion: hpa.apiVersion,
+    kind: hpa.kind,
+    metadata: {
+      name: hpa.metadata?.name,
+      ...(hpa.metadata?.namespace ? { namespace: hpa.metadata.namespace } : {}),
+    },
+    spec: { scaleTargetRef, minReplicas, maxReplicas },
+  } as unknown as T;
+  return { seed, applied: { ...hpa, spec: { scaleTargetRef, ...rest } } };
 }
 
 export const HPA_SEED_FIELD_MANAGER = 'tourkit-hpa-seed';
