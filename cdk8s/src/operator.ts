@@ -11,6 +11,7 @@ import {
   OPERATOR_NAME,
   operatorManifests,
   scalingScheduleCrd,
+  splitScheduledHpa,
 } from '@tourkit/operator/deploy/manifests';
 import { stringify } from 'yaml';
 import { labels } from './labels.js';
@@ -91,6 +92,49 @@ export class OperatorChart extends Chart {
           ],
         },
       });
+    }
+  }
+}
+
+/** The HPAs the operator chart's ScalingSchedules target (spec.targetRef.name). */
+export function scheduledHpaNames(options: PlatformOptions): string[] {
+  return [bookingSchedule({ namespace: options.namespace }).spec.targetRef.name];
+}
+
+/**
+ * The seed of each HPA a ScalingSchedule manages (name, scaleTargetRef, bounds), created once by
+ * `make deploy` when absent (`kubectl create`); the platform chart keeps the same HPA without
+ * minReplicas/maxReplicas, so re-applying it never contests the controller (see splitScheduledHpa).
+ */
+export class HpaSeedChart extends Chart {
+  /**
+   * The applied half of each seeded HPA, on its own: applied once with --force-conflicts right
+   * after its seed is created, so that tourkit (not the seed's manager, which also owns what the
+   * API server defaulted, such as metrics) owns everything but the bounds from then on.
+   */
+  readonly handover: Chart;
+
+  constructor(scope: App, id: string, platform: Chart, hpaNames: readonly string[]) {
+    super(scope, id, { disableResourceNameHashes: true });
+    this.handover = new Chart(scope, `${id.replace(/-seed$/, '')}-handover`, {
+      disableResourceNameHashes: true,
+    });
+    const hpas = platform.node
+      .findAll()
+      .filter(
+        (c): c is ApiObject =>
+          c instanceof ApiObject &&
+          c.kind === 'HorizontalPodAutoscaler' &&
+          hpaNames.includes(c.metadata.name!),
+      );
+    for (const hpa of hpas) {
+      const { seed } = splitScheduledHpa(
+        hpa.toJson() as PlainObject & { spec?: Record<string, unknown> },
+      );
+      include(this, seed);
+      hpa.addJsonPatch(JsonPatch.remove('/spec/minReplicas'));
+      hpa.addJsonPatch(JsonPatch.remove('/spec/maxReplicas'));
+      include(this.handover, splitScheduledHpa(hpa.toJson() as PlainObject).applied);
     }
   }
 }

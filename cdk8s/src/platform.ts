@@ -6,7 +6,7 @@ import { NetworkPolicies } from './constructs/network-policies.js';
 import { Redis } from './constructs/redis.js';
 import { TourkitService } from './constructs/tourkit-service.js';
 import { Observability } from './observability/observability.js';
-import { CrdChart, OperatorChart } from './operator.js';
+import { CrdChart, HpaSeedChart, OperatorChart, scheduledHpaNames } from './operator.js';
 import type { PlatformOptions } from './options.js';
 import { SERVICES, type ServiceSpec } from './services.js';
 
@@ -56,7 +56,8 @@ export class PlatformChart extends Chart {
 }
 
 /**
- * One file per chart, applied in this order by `make deploy`: namespace, CRDs, platform, operator.
+ * One file per chart, applied in this order by `make deploy`: namespace, CRDs, HPA seeds (created
+ * when absent), platform, operator.
  * The operator's charts exist only when `options.operator.enabled`.
  */
 export function buildPlatform(
@@ -64,10 +65,15 @@ export function buildPlatform(
   options: PlatformOptions,
   services: readonly ServiceSpec[] = SERVICES,
 ) {
+  const platform = new PlatformChart(app, 'tourkit', options, services);
   return {
     namespace: new NamespaceChart(app, 'tourkit-namespace', options),
     crds: options.operator.enabled ? new CrdChart(app, 'tourkit-crds') : undefined,
-    platform: new PlatformChart(app, 'tourkit', options, services),
+    platform,
+    // Before the platform: the HPAs a schedule manages are created whole once, then applied without bounds.
+    hpaSeed: options.operator.enabled
+      ? new HpaSeedChart(app, 'tourkit-hpa-seed', platform, scheduledHpaNames(options))
+      : undefined,
     operator: options.operator.enabled
       ? new OperatorChart(app, 'tourkit-operator', options)
       : undefined,

@@ -305,7 +305,7 @@ describe('the synthesized platform on a real API server', () => {
       expect(await canI('patch', 'horizontalpodautoscalers', '-n', ns.name)).toBe('yes');
       expect(
         await canI(
-          'update',
+          'patch',
           'scalingschedules.scaling.tourkit.dev',
           '--subresource=status',
           '-n',

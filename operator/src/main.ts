@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { pino } from 'pino';
 import { offsetClock } from './controller/clock.js';
 import { ScalingScheduleController } from './controller/controller.js';
+import { DEFAULT_LEASE_TIMINGS, validateLeaseTimings } from './controller/leader-election.js';
 import { createMetrics } from './controller/metrics.js';
 import { parseWatchNamespaces } from './controller/watch-scope.js';
 
@@ -34,8 +35,34 @@ const kubeConfig = new KubeConfig();
 kubeConfig.loadFromDefault();
 const metrics = createMetrics({ defaultMetrics: true });
 const leaderElect = (process.env.LEADER_ELECT ?? 'true') !== 'false';
+// client-go's three leader-election durations (controller-runtime's defaults: 15 s, 10 s, 2 s).
+const leaseTimings = {
+  leaseDurationMs:
+    envNumber('LEASE_DURATION_SECONDS', DEFAULT_LEASE_TIMINGS.leaseDurationMs / 1000) * 1000,
+  renewDeadlineMs:
+    envNumber('RENEW_DEADLINE_SECONDS', DEFAULT_LEASE_TIMINGS.renewDeadlineMs / 1000) * 1000,
+  retryPeriodMs:
+    envNumber('RETRY_PERIOD_SECONDS', DEFAULT_LEASE_TIMINGS.retryPeriodMs / 1000) * 1000,
+};
+const timingErrors = validateLeaseTimings(leaseTimings, {
+  leaseDurationMs: 'LEASE_DURATION_SECONDS',
+  renewDeadlineMs: 'RENEW_DEADLINE_SECONDS',
+  retryPeriodMs: 'RETRY_PERIOD_SECONDS',
+});
+if (leaderElect && timingErrors.length > 0) {
+  console.error(timingErrors.join('\n'));
+  process.exit(2);
+}
+const concurrency = envNumber('RECONCILE_CONCURRENCY', 16);
+if (!Number.isInteger(concurrency) || concurrency < 1) {
+  console.error(
+    `RECONCILE_CONCURRENCY: expected a whole number of at least 1, got "${concurrency}"`,
+  );
+  process.exit(2);
+}
 const controller = new ScalingScheduleController({
   kubeConfig,
+  concurrency,
   log,
   metrics,
   watchNamespaces: envWatchNamespaces(),
@@ -45,6 +72,7 @@ const controller = new ScalingScheduleController({
     ? {
         namespace: process.env.POD_NAMESPACE ?? 'tourkit-system',
         name: process.env.LEASE_NAME ?? 'tourkit-scaling-schedule-controller',
+        ...leaseTimings,
       }
     : false,
 });

@@ -1,5 +1,9 @@
 import type { V1Deployment } from '@kubernetes/client-node';
-import { bookingSchedule, operatorManifests } from '@tourkit/operator/deploy/manifests';
+import {
+  bookingSchedule,
+  operatorManifests,
+  splitScheduledHpa,
+} from '@tourkit/operator/deploy/manifests';
 import { validateResource } from '../src/schedule/validate.js';
 import { evaluate } from '../src/schedule/evaluate.js';
 
@@ -112,5 +116,40 @@ describe('deploy manifests', () => {
     expect(at('2026-06-10T10:00:00Z')).toEqual([5, 10]); // Wednesday noon in Paris
     expect(at('2026-06-10T22:00:00Z')).toEqual([2, 4]); // Wednesday night
     expect(at('2026-06-13T12:00:00Z')).toEqual([7, 15]); // Saturday
+  });
+});
+
+describe('splitScheduledHpa', () => {
+  it('the seed is the least that creates the HPA; the applied half is everything but the bounds', () => {
+    const hpa = {
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'booking', namespace: 'tourkit', labels: { a: 'b' } },
+      spec: {
+        scaleTargetRef: { kind: 'Deployment', name: 'booking' },
+        minReplicas: 2,
+        maxReplicas: 15,
+        metrics: [{ type: 'Resource' }],
+      },
+    };
+    const { seed, applied } = splitScheduledHpa(hpa);
+    expect(seed).toEqual({
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'booking', namespace: 'tourkit' },
+      spec: {
+        scaleTargetRef: { kind: 'Deployment', name: 'booking' },
+        minReplicas: 2,
+        maxReplicas: 15,
+      },
+    });
+    expect(applied).toEqual({
+      ...hpa,
+      spec: {
+        scaleTargetRef: { kind: 'Deployment', name: 'booking' },
+        metrics: [{ type: 'Resource' }],
+      },
+    });
+    expect(hpa.spec.minReplicas).toBe(2); // the input is not changed
   });
 });

@@ -84,11 +84,10 @@ cnpg.io/cluster: {{ index . 1 }}-db
 {{/* Labels of the operator's objects: those of operator/src/deploy/manifests.ts plus Helm's own. */}}
 {{/* What the ScalingSchedule controller calls, no more: operatorClusterRules() in operator/src/deploy/manifests.ts. */}}
 {{- define "tourkit.operatorRules" -}}
-- { apiGroups: [scaling.tourkit.dev], resources: [scalingschedules], verbs: [get, list, watch, patch, update] }
-- { apiGroups: [scaling.tourkit.dev], resources: [scalingschedules/status], verbs: [patch, update] }
-- { apiGroups: [scaling.tourkit.dev], resources: [scalingschedules/finalizers], verbs: [update] }
+- { apiGroups: [scaling.tourkit.dev], resources: [scalingschedules], verbs: [get, list, watch, patch] }
+- { apiGroups: [scaling.tourkit.dev], resources: [scalingschedules/status], verbs: [patch] }
 - { apiGroups: [autoscaling], resources: [horizontalpodautoscalers], verbs: [get, list, watch, patch] }
-- { apiGroups: [events.k8s.io], resources: [events], verbs: [create, patch] }
+- { apiGroups: [events.k8s.io], resources: [events], verbs: [create] }
 {{- end }}
 
 {{- define "tourkit.operatorMetadata" -}}

@@ -1,6 +1,7 @@
 // The ScalingSchedule controller: informers on ScalingSchedules and HPAs feed a keyed queue; each
-// reconcile plans from (schedule, HPA, clock) and writes only what differs; the key is requeued
-// at the schedule's next boundary. Only the Lease holder runs it.
+// reconcile plans from (schedule, HPA, clock) and writes only what differs — one server-side apply
+// to the HPA (bounds and the management record), one to the status — and is requeued at the
+// schedule's next boundary. Only the Lease holder runs it, and only while its lease is fresh.
 import {
   AutoscalingV2Api,
   CustomObjectsApi,
@@ -11,13 +12,22 @@ import {
 import { hostname } from 'node:os';
 import { pino, type Logger } from 'pino';
 import { systemClock, type Clock } from './clock.js';
+import { EventRecorder } from './event-recorder.js';
 import { FreshCache } from './fresh-cache.js';
-import { KubeApi } from './kube-api.js';
-import { LeaderElector } from './leader-election.js';
+import { hpaSubject, KubeApi, scheduleSubject, type EventSubject } from './kube-api.js';
+import { DEFAULT_LEASE_TIMINGS, LeaderElector, type LeaseTimings } from './leader-election.js';
 import { createMetrics, type ControllerMetrics } from './metrics.js';
-import { plan, planDeletion } from './plan.js';
-import { CountingKubeConfig } from './request-counter.js';
-import { GVR, keyOf, viewOfHpa, type HpaObject, type ScheduleObject } from './resource.js';
+import { plan, planRelease, type PlannedEvent, type Release } from './plan.js';
+import { CountingKubeConfig, WriteRefused } from './request-counter.js';
+import {
+  GVR,
+  keyOf,
+  MANAGED_BY_ANNOTATION,
+  targetName,
+  viewOfHpa,
+  type HpaObject,
+  type ScheduleObject,
+} from './resource.js';
 import { ScopedInformer } from './scoped-informer.js';
 import { WorkQueue } from './work-queue.js';
 
@@ -31,16 +41,56 @@ export interface ControllerOptions {
   /** Namespaces to watch (see WATCH_NAMESPACE); empty or absent = the whole cluster. */
   watchNamespaces?: readonly string[];
   /** Lease coordinates; false runs without election (a single instance, e.g. in a test). */
-  leaderElection?:
-    | { namespace: string; name?: string; leaseDurationSeconds?: number; retryPeriodMs?: number }
-    | false;
+  leaderElection?: ({ namespace: string; name?: string } & Partial<LeaseTimings>) | false;
   /** Slack added to a boundary before requeueing, so the reconcile lands after it. */
   boundarySlackMs?: number;
 }
 
 const statusCode = (error: unknown) => (error as { code?: number }).code;
 const targetKey = (schedule: ScheduleObject) =>
-  `${schedule.metadata?.namespace}/${(schedule.spec as { targetRef?: { name?: string } } | undefined)?.targetRef?.name ?? ''}`;
+  `${schedule.metadata?.namespace}/${targetName(schedule)}`;
+const ownerKey = (hpa: HpaObject) => {
+  const owner = hpa.metadata?.annotations?.[MANAGED_BY_ANNOTATION];
+  return owner ? `${hpa.metadata?.namespace}/${owner}` : undefined;
+};
+
+interface QueuedEvent {
+  subject: EventSubject;
+  related?: EventSubject;
+  event: PlannedEvent;
+}
+
+/** Adds and removes members of a key → keys index. */
+class Index {
+  private readonly forward = new Map<string, string>();
+  private readonly reverse = new Map<string, Set<string>>();
+
+  set(member: string, group: string | undefined): void {
+    const before = this.forward.get(member);
+    if (before === group) return;
+    if (before !== undefined) {
+      const set = this.reverse.get(before)!;
+      set.delete(member);
+      if (set.size === 0) this.reverse.delete(before);
+    }
+    if (group === undefined) this.forward.delete(member);
+    else {
+      this.forward.set(member, group);
+      let set = this.reverse.get(group);
+      if (!set) this.reverse.set(group, (set = new Set()));
+      set.add(member);
+    }
+  }
+
+  members(group: string): string[] {
+    return [...(this.reverse.get(group) ?? [])];
+  }
+
+  clear(): void {
+    this.forward.clear();
+    this.reverse.clear();
+  }
+}
 
 export class ScalingScheduleController {
   readonly kubeConfig: CountingKubeConfig;
@@ -53,8 +103,13 @@ export class ScalingScheduleController {
   private schedules: ScopedInformer<ScheduleObject> | undefined;
   private hpas: ScopedInformer<HpaObject> | undefined;
   private queue: WorkQueue | undefined;
+  private recorder: EventRecorder<QueuedEvent> | undefined;
   private readonly freshSchedules = new FreshCache<ScheduleObject>();
   private readonly freshHpas = new FreshCache<HpaObject>();
+  /** Schedule key → the HPA key it targets (members: schedules; groups: HPAs). */
+  private readonly targets = new Index();
+  /** HPA key → the schedule key its record names (members: HPAs; groups: schedules). */
+  private readonly owners = new Index();
   private running = false;
   private synced = false;
 
@@ -64,16 +119,21 @@ export class ScalingScheduleController {
     this.log = options.log ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
     this.metrics = options.metrics ?? createMetrics();
     this.identity = options.identity ?? `${hostname()}-${process.pid}`;
-    this.kubeConfig.onRequest((method) => this.metrics.apiRequests.inc({ method }));
+    this.kubeConfig.onRequest((method, url) => {
+      this.metrics.apiRequests.inc({ method });
+      // Sent writes only (the fence refuses before this point): the two-writers test reads these.
+      if (method !== 'GET') this.log.debug({ method, url, identity: this.identity }, 'api write');
+    });
     this.api = new KubeApi(this.kubeConfig, this.identity);
     if (options.leaderElection) {
       const election = options.leaderElection;
-      this.elector = new LeaderElector(this.kubeConfig, {
+      const elector = new LeaderElector(this.kubeConfig, {
         namespace: election.namespace,
         name: election.name ?? 'tourkit-scaling-schedule-controller',
         identity: this.identity,
-        leaseDurationSeconds: election.leaseDurationSeconds ?? 15,
-        retryPeriodMs: election.retryPeriodMs ?? 2_000,
+        leaseDurationMs: election.leaseDurationMs ?? DEFAULT_LEASE_TIMINGS.leaseDurationMs,
+        renewDeadlineMs: election.renewDeadlineMs ?? DEFAULT_LEASE_TIMINGS.renewDeadlineMs,
+        retryPeriodMs: election.retryPeriodMs ?? DEFAULT_LEASE_TIMINGS.retryPeriodMs,
         log: this.log,
         onStartedLeading: () => {
           this.metrics.leader.set(1);
@@ -83,6 +143,15 @@ export class ScalingScheduleController {
           this.metrics.leader.set(0);
           void this.halt();
         },
+      });
+      this.elector = elector;
+      // The fence: no write leaves this process unless its lease is fresh (Lease calls excepted).
+      this.kubeConfig.setGuard((method, url) => {
+        if (url.includes('/leases')) return;
+        if (!elector.mayWrite()) {
+          this.metrics.writesRefused.inc();
+          throw new WriteRefused(`${method} refused: not the leader, or the lease is stale`);
+        }
       });
     }
   }
@@ -105,30 +174,45 @@ export class ScalingScheduleController {
   async stop(): Promise<void> {
     await this.halt();
     await this.queue?.idle();
+    await this.recorder?.idle();
     await this.elector?.stop();
   }
 
-  /** Resolves once nothing is queued or being reconciled. */
+  /** Resolves once nothing is queued or being reconciled, and every Event is sent. */
   async idle(): Promise<void> {
     await this.queue?.idle();
+    await this.recorder?.idle();
   }
 
   private async run(): Promise<void> {
     if (this.running) return;
     this.running = true;
     this.synced = false;
+    this.targets.clear();
+    this.owners.clear();
     const custom = this.kubeConfig.makeApiClient(CustomObjectsApi);
     const autoscaling = this.kubeConfig.makeApiClient(AutoscalingV2Api);
-    this.queue = new WorkQueue((key) => this.reconcile(key), {
-      concurrency: this.options.concurrency ?? 8,
+    const queue = new WorkQueue((key) => this.reconcile(key), {
+      concurrency: this.options.concurrency ?? 16,
       baseBackoffMs: 250,
       maxBackoffMs: 60_000,
       maxDelayMs: 15 * 60_000,
+      paused: true,
       onError: (key, error, attempt) => {
         this.metrics.reconciles.inc({ result: 'error' });
         this.log.warn({ key, attempt, err: error }, 'reconcile failed; retrying with backoff');
       },
     });
+    this.queue = queue;
+    this.recorder = new EventRecorder<QueuedEvent>(
+      ({ subject, related, event }) => this.api.recordEvent(subject, related, event),
+      {
+        concurrency: 4,
+        maxQueued: 10_000,
+        onDrop: () => this.metrics.eventsDropped.inc(),
+        onError: (error) => this.log.warn({ err: error }, 'could not record an event'),
+      },
+    );
     const namespaces = this.options.watchNamespaces ?? [];
     this.schedules = new ScopedInformer<ScheduleObject>(
       this.kubeConfig,
@@ -148,21 +232,43 @@ export class ScalingScheduleController {
           ? await autoscaling.listNamespacedHorizontalPodAutoscaler({ namespace })
           : await autoscaling.listHorizontalPodAutoscalerForAllNamespaces()) as KubernetesListObject<HpaObject>,
     );
-    const enqueue = (schedule: ScheduleObject) => this.queue?.add(keyOf(schedule));
-    this.schedules.on('add', enqueue);
-    this.schedules.on('update', enqueue);
-    this.schedules.on('delete', (schedule) => {
-      this.queue?.forget(keyOf(schedule));
-      this.freshSchedules.forget(keyOf(schedule));
-      this.dropMetrics(schedule);
-    });
-    const enqueueOwners = (hpa: HpaObject) => {
-      const key = keyOf(hpa);
-      for (const schedule of this.schedules?.list(hpa.metadata?.namespace) ?? []) {
-        if (targetKey(schedule) === key) enqueue(schedule);
-      }
+    const onSchedule = (schedule: ScheduleObject) => {
+      const key = keyOf(schedule);
+      this.targets.set(key, targetKey(schedule));
+      // The watch event of our own status write: nothing new to reconcile.
+      if (this.freshSchedules.isEcho(key, schedule)) return;
+      queue.add(key);
     };
-    for (const verb of ['add', 'update', 'delete'] as const) this.hpas.on(verb, enqueueOwners);
+    this.schedules.on('add', onSchedule);
+    this.schedules.on('update', onSchedule);
+    this.schedules.on('delete', (schedule) => {
+      const key = keyOf(schedule);
+      this.targets.set(key, undefined);
+      this.freshSchedules.forget(key);
+      this.dropMetrics(schedule);
+      queue.forget(key);
+      queue.add(key); // gives back the HPAs it managed
+    });
+    const onHpa = (hpa: HpaObject) => {
+      const key = keyOf(hpa);
+      const echo = this.freshHpas.isEcho(key, hpa);
+      this.indexHpa(key, this.readHpa(key));
+      if (echo) return;
+      const owner = ownerKey(hpa);
+      if (owner) queue.add(owner);
+      for (const schedule of this.targets.members(key)) queue.add(schedule);
+    };
+    this.hpas.on('add', onHpa);
+    this.hpas.on('update', onHpa);
+    this.hpas.on('delete', (hpa) => {
+      const key = keyOf(hpa);
+      // A deleted HPA must not survive in the overlay of our own writes.
+      this.freshHpas.forget(key);
+      this.owners.set(key, undefined);
+      const owner = ownerKey(hpa);
+      if (owner) queue.add(owner);
+      for (const schedule of this.targets.members(key)) queue.add(schedule);
+    });
     const informers = [...this.schedules.informers, ...this.hpas.informers] as Informer<
       ScheduleObject | HpaObject
     >[];
@@ -175,19 +281,19 @@ export class ScalingScheduleController {
         }, 2_000).unref();
       });
     }
-    // HPAs first: the first schedule reconciles then see their targets.
-    for (const informer of this.hpas.informers) await this.startWithRetry(informer);
-    for (const informer of this.schedules.informers) await this.startWithRetry(informer);
+    // Both caches whole before the first reconcile: a schedule missing from a half-listed cache
+    // would read as deleted, and its HPA would be given back.
+    await Promise.all(informers.map((informer) => this.startWithRetry(informer)));
+    if (!this.running) return;
     this.synced = true;
+    queue.start();
     this.log.info(
       { identity: this.identity, namespaces: namespaces.length > 0 ? namespaces : 'all' },
       'controller running',
     );
   }
 
-  private async startWithRetry(
-    informer: Informer<ScheduleObject> | Informer<HpaObject>,
-  ): Promise<void> {
+  private async startWithRetry(informer: Informer<ScheduleObject | HpaObject>): Promise<void> {
     for (let attempt = 0; this.running; attempt++) {
       try {
         await informer.start();
@@ -203,6 +309,7 @@ export class ScalingScheduleController {
     if (!this.running) return;
     this.running = false;
     this.queue?.stop();
+    this.recorder?.stop();
     await Promise.all([this.schedules?.stop(), this.hpas?.stop()]);
   }
 
@@ -216,6 +323,10 @@ export class ScalingScheduleController {
     this.metrics.nextTransition.remove(labels);
   }
 
+  private indexHpa(key: string, hpa: HpaObject | undefined): void {
+    this.owners.set(key, hpa ? ownerKey(hpa) : undefined);
+  }
+
   private readSchedule(key: string): ScheduleObject | undefined {
     const [namespace, name] = key.split('/') as [string, string];
     return this.freshSchedules.read(key, this.schedules?.get(name, namespace));
@@ -226,75 +337,154 @@ export class ScalingScheduleController {
     return this.freshHpas.read(key, this.hpas?.get(name, namespace));
   }
 
-  async reconcile(key: string): Promise<{ requeueAfterMs?: number | null }> {
-    let schedule = this.readSchedule(key);
-    if (!schedule || !this.running) return {};
-    const namespace = schedule.metadata!.namespace!;
-    const hpaKey = targetKey(schedule);
-    const hpaName = hpaKey.slice(namespace.length + 1);
-    const hpa = this.readHpa(hpaKey);
-    const hpaView = hpa ? viewOfHpa(hpa) : null;
-    let wrote = false;
+  private rememberHpa(key: string, hpa: HpaObject): void {
+    this.freshHpas.remember(key, hpa);
+    this.indexHpa(key, hpa);
+  }
 
-    if (schedule.metadata?.deletionTimestamp) {
-      const deletion = planDeletion(schedule, hpaView);
-      if (deletion.restoreBounds) {
-        this.freshHpas.remember(
-          hpaKey,
-          await this.api.restoreHpaBounds(namespace, hpaName, deletion.restoreBounds),
-        );
-        await this.recordEvent(schedule, hpaName, {
-          type: 'Normal',
-          reason: 'Restored',
-          action: 'Restore',
-          note: `schedule deleted: restored min ${deletion.restoreBounds.minReplicas}, max ${deletion.restoreBounds.maxReplicas}`,
-        });
+  private event(subject: EventSubject, related: EventSubject | undefined, event: PlannedEvent) {
+    this.recorder?.record({ subject, ...(related ? { related } : {}), event });
+  }
+
+  /** Gives an HPA back; false when it is gone (nothing left to give back). */
+  private async release(hpaKey: string, release: Release): Promise<boolean> {
+    const [namespace, name] = hpaKey.split('/') as [string, string];
+    try {
+      this.rememberHpa(hpaKey, await this.api.releaseHpa(namespace, name, release.bounds));
+      return true;
+    } catch (error) {
+      if (statusCode(error) !== 404) throw error;
+      this.indexHpa(hpaKey, undefined);
+      return false;
+    }
+  }
+
+  /** Every HPA recorded as managed by this schedule except `keep`: give each back. */
+  private async releaseOwned(
+    key: string,
+    keep: string | undefined,
+    why: (hpaName: string) => string,
+    schedule: ScheduleObject | undefined,
+  ): Promise<number> {
+    let writes = 0;
+    for (const hpaKey of this.owners.members(key)) {
+      if (hpaKey === keep) continue;
+      const hpa = this.readHpa(hpaKey);
+      const release = hpa ? planRelease(viewOfHpa(hpa)) : null;
+      if (!hpa || !release || ownerKey(hpa) !== key) {
+        this.indexHpa(hpaKey, hpa);
+        continue;
       }
-      if (deletion.removeFinalizer) {
+      // Another live schedule targets it: it takes the record over as it is (the originals are
+      // the true ones), with no round trip through the original bounds.
+      const heir = this.targets
+        .members(hpaKey)
+        .find((other) => other !== key && !this.readSchedule(other)?.metadata?.deletionTimestamp);
+      if (heir) {
+        this.queue?.add(heir);
+        continue;
+      }
+      if (!(await this.release(hpaKey, release))) continue;
+      writes++;
+      const [namespace, hpaName] = hpaKey.split('/') as [string, string];
+      const restored = release.bounds
+        ? `restored min ${release.bounds.minReplicas}, max ${release.bounds.maxReplicas}`
+        : 'no original bounds recorded; left the bounds as they are';
+      const subject = schedule ? scheduleSubject(schedule) : hpaSubject(namespace, hpaName);
+      const related = schedule ? hpaSubject(namespace, hpaName) : undefined;
+      this.event(subject, related, {
+        type: 'Normal',
+        reason: 'Restored',
+        action: 'Restore',
+        note: `${why(hpaName)}: ${restored}`,
+      });
+    }
+    return writes;
+  }
+
+  async reconcile(key: string): Promise<{ requeueAfterMs?: number | null }> {
+    if (!this.running) return {};
+    const [namespace, name] = key.split('/') as [string, string];
+    let schedule = this.readSchedule(key);
+
+    if (!schedule || schedule.metadata?.deletionTimestamp) {
+      // Gone (or going): what it managed goes back to its owners. Nothing holds the deletion.
+      const writes = await this.releaseOwned(
+        key,
+        undefined,
+        () => `ScalingSchedule ${name} deleted`,
+        undefined,
+      );
+      if (schedule?.metadata?.finalizers?.length) {
         try {
-          await this.api.removeFinalizer(schedule);
+          await this.api.removeLegacyFinalizer(schedule);
         } catch (error) {
-          if (statusCode(error) !== 404) throw error; // already gone
+          if (statusCode(error) !== 404) throw error;
         }
       }
-      this.metrics.reconciles.inc({ result: deletion.removeFinalizer ? 'finalized' : 'noop' });
+      this.metrics.reconciles.inc({ result: writes > 0 ? 'released' : 'noop' });
       return {};
     }
 
-    const now = this.clock();
-    const planned = plan(schedule, hpaView, now);
-    const labels = { namespace, name: schedule.metadata!.name! };
+    const hpaKey = targetKey(schedule);
+    const hpaName = hpaKey.slice(namespace.length + 1);
+    let wrote =
+      (await this.releaseOwned(
+        key,
+        hpaKey,
+        (old) => `targetRef moved from ${old} to ${hpaName}`,
+        schedule,
+      )) > 0;
+    const hpa = this.readHpa(hpaKey);
+    const view = hpa ? viewOfHpa(hpa) : null;
+    // Another schedule recorded on the HPA, still alive and still targeting it, keeps it.
+    let claimedBy: string | undefined;
+    if (view?.managedBy && view.managedBy !== name) {
+      const other = this.readSchedule(`${namespace}/${view.managedBy}`);
+      if (other && !other.metadata?.deletionTimestamp && targetKey(other) === hpaKey)
+        claimedBy = view.managedBy;
+    }
 
-    if (planned.metadata) {
-      schedule = await this.api.patchScheduleMetadata(schedule, planned.metadata);
-      this.freshSchedules.remember(key, schedule);
+    const now = this.clock();
+    const planned = plan(schedule, view, now, claimedBy);
+    const labels = { namespace, name };
+
+    if (planned.removeLegacyFinalizer) {
+      await this.api.removeLegacyFinalizer(schedule);
       wrote = true;
     }
-    if (planned.applyBounds) {
-      this.freshHpas.remember(
-        hpaKey,
-        await this.api.applyHpaBounds(namespace, hpaName, planned.applyBounds),
-      );
-      wrote = true;
-      if (planned.driftCorrected) this.metrics.driftCorrections.inc(labels);
-    }
-    if (planned.restoreBounds) {
-      this.freshHpas.remember(
-        hpaKey,
-        await this.api.restoreHpaBounds(namespace, hpaName, planned.restoreBounds),
-      );
-      wrote = true;
+    try {
+      if (planned.apply) {
+        this.rememberHpa(
+          hpaKey,
+          await this.api.applyHpa(namespace, hpaName, planned.apply.bounds, {
+            schedule: name,
+            originals: planned.apply.originals,
+          }),
+        );
+        wrote = true;
+        if (planned.driftCorrected) this.metrics.driftCorrections.inc(labels);
+      }
+      if (planned.release) {
+        wrote = (await this.release(hpaKey, planned.release)) || wrote;
+      }
+    } catch (error) {
+      // Deleted between the cache read and the write: the HPA delete event brings us back.
+      if (statusCode(error) === 404) return {};
+      throw error;
     }
     if (!sameJson(schedule.status, planned.status)) {
       try {
-        this.freshSchedules.remember(key, await this.api.applyStatus(schedule, planned.status));
+        schedule = await this.api.applyStatus(schedule, planned.status);
+        this.freshSchedules.remember(key, schedule);
         wrote = true;
       } catch (error) {
         if (statusCode(error) !== 404) throw error;
-        return {}; // deleted meanwhile
+        return {}; // deleted meanwhile: its delete event releases the HPA
       }
     }
-    for (const event of planned.events) await this.recordEvent(schedule, hpaName, event);
+    for (const event of planned.events)
+      this.event(scheduleSubject(schedule), hpaSubject(namespace, hpaName), event);
 
     if (planned.transitionDueAt) {
       this.metrics.transitionLag.observe(
@@ -305,6 +495,9 @@ export class ScalingScheduleController {
     if (bounds) {
       this.metrics.minReplicas.set(labels, bounds.minReplicas);
       this.metrics.maxReplicas.set(labels, bounds.maxReplicas);
+    } else {
+      this.metrics.minReplicas.remove(labels);
+      this.metrics.maxReplicas.remove(labels);
     }
     if (planned.requeueAt)
       this.metrics.nextTransition.set(labels, planned.requeueAt.getTime() / 1000);
@@ -316,19 +509,6 @@ export class ScalingScheduleController {
       requeueAfterMs:
         planned.requeueAt.getTime() - now.getTime() + (this.options.boundarySlackMs ?? 20),
     };
-  }
-
-  private async recordEvent(
-    schedule: ScheduleObject,
-    hpaName: string,
-    event: Parameters<KubeApi['recordEvent']>[2],
-  ) {
-    try {
-      await this.api.recordEvent(schedule, hpaName, event);
-    } catch (error) {
-      // An event is a report, not state: losing one must not retry the whole reconcile.
-      this.log.warn({ err: error, reason: event.reason }, 'could not record an event');
-    }
   }
 }
 

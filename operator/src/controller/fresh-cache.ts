@@ -18,14 +18,29 @@ export class FreshCache<T extends KubernetesObject> {
     this.written.set(key, object);
   }
 
+  /** The watch event of our own last write: it brings nothing new to reconcile. */
+  isEcho(key: string, object: T): boolean {
+    const mine = this.written.get(key);
+    return !!mine && version(mine) === version(object) && version(object) !== 0n;
+  }
+
   forget(key: string): void {
     this.written.delete(key);
   }
 
+  /**
+   * The informer decides what exists: an object it does not have is gone, whatever we wrote
+   * (a write answered after the delete event must not bring a deleted object back). We only ever
+   * write to objects the informer has shown us, so nothing of ours is lost by this.
+   */
   read(key: string, cached: T | undefined): T | undefined {
     const mine = this.written.get(key);
+    if (!cached) {
+      this.written.delete(key);
+      return undefined;
+    }
     if (!mine) return cached;
-    if (cached && version(cached) >= version(mine)) {
+    if (version(cached) >= version(mine)) {
       this.written.delete(key);
       return cached;
     }

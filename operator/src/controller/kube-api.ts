@@ -13,13 +13,40 @@ import type { PlannedEvent } from './plan.js';
 import {
   CONTROLLER_NAME,
   FIELD_MANAGER,
-  FINALIZER,
   GVR,
   KIND,
+  LEGACY_FINALIZER,
+  MANAGED_BY_ANNOTATION,
+  ORIGINAL_BOUNDS_ANNOTATION,
+  RESTORE_FIELD_MANAGER,
   SCHEDULE_API_VERSION,
   type HpaObject,
   type ScheduleObject,
 } from './resource.js';
+
+/** What an Event is about: a schedule, or an HPA whose schedule is gone. */
+export interface EventSubject {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace: string;
+  uid?: string;
+}
+
+export const scheduleSubject = (schedule: ScheduleObject): EventSubject => ({
+  apiVersion: SCHEDULE_API_VERSION,
+  kind: KIND,
+  name: schedule.metadata!.name!,
+  namespace: schedule.metadata!.namespace!,
+  ...(schedule.metadata?.uid ? { uid: schedule.metadata.uid } : {}),
+});
+
+export const hpaSubject = (namespace: string, name: string): EventSubject => ({
+  apiVersion: 'autoscaling/v2',
+  kind: 'HorizontalPodAutoscaler',
+  name,
+  namespace,
+});
 
 const apply = setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply);
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
@@ -39,25 +66,9 @@ export class KubeApi {
     this.events = kc.makeApiClient(EventsV1Api);
   }
 
-  /** Adds the finalizer and the original-bounds annotation; fails on a concurrent change. */
-  async patchScheduleMetadata(
-    schedule: ScheduleObject,
-    metadata: { finalizers: string[]; annotations: Record<string, string> },
-  ): Promise<ScheduleObject> {
-    return (await this.custom.patchNamespacedCustomObject(
-      {
-        ...GVR,
-        namespace: schedule.metadata!.namespace!,
-        name: schedule.metadata!.name!,
-        fieldManager: FIELD_MANAGER,
-        body: { metadata: { ...metadata, resourceVersion: schedule.metadata!.resourceVersion } },
-      },
-      mergePatch,
-    )) as ScheduleObject;
-  }
-
-  async removeFinalizer(schedule: ScheduleObject): Promise<void> {
-    const index = (schedule.metadata?.finalizers ?? []).indexOf(FINALIZER);
+  /** Drops a pre-0.2 finalizer (test-and-remove: never another controller's entry). */
+  async removeLegacyFinalizer(schedule: ScheduleObject): Promise<void> {
+    const index = (schedule.metadata?.finalizers ?? []).indexOf(LEGACY_FINALIZER);
     if (index < 0) return;
     await this.custom.patchNamespacedCustomObject(
       {
@@ -65,7 +76,7 @@ export class KubeApi {
         namespace: schedule.metadata!.namespace!,
         name: schedule.metadata!.name!,
         body: [
-          { op: 'test', path: `/metadata/finalizers/${index}`, value: FINALIZER },
+          { op: 'test', path: `/metadata/finalizers/${index}`, value: LEGACY_FINALIZER },
           { op: 'remove', path: `/metadata/finalizers/${index}` },
         ],
       },
@@ -96,8 +107,16 @@ export class KubeApi {
     )) as ScheduleObject;
   }
 
-  /** Owns only spec.minReplicas and spec.maxReplicas of the HPA (force: take them from others). */
-  async applyHpaBounds(namespace: string, name: string, bounds: Bounds): Promise<HpaObject> {
+  /**
+   * One server-side apply: the bounds and the management record (two annotations). This manager
+   * owns those four fields and nothing else of the HPA (force: it takes them from others).
+   */
+  async applyHpa(
+    namespace: string,
+    name: string,
+    bounds: Bounds,
+    record: { schedule: string; originals: Bounds },
+  ): Promise<HpaObject> {
     return (await this.autoscaling.patchNamespacedHorizontalPodAutoscaler(
       {
         namespace,
@@ -107,7 +126,14 @@ export class KubeApi {
         body: {
           apiVersion: 'autoscaling/v2',
           kind: 'HorizontalPodAutoscaler',
-          metadata: { name, namespace },
+          metadata: {
+            name,
+            namespace,
+            annotations: {
+              [MANAGED_BY_ANNOTATION]: record.schedule,
+              [ORIGINAL_BOUNDS_ANNOTATION]: JSON.stringify(record.originals),
+            },
+          },
           spec: { minReplicas: bounds.minReplicas, maxReplicas: bounds.maxReplicas },
         },
       },
@@ -115,29 +141,34 @@ export class KubeApi {
     )) as HpaObject;
   }
 
-  /** A plain update, so that the bounds leave this manager's apply set and belong to no schedule. */
-  async restoreHpaBounds(namespace: string, name: string, bounds: Bounds): Promise<HpaObject> {
+  /**
+   * Gives an HPA back: the original bounds (when known) and no record. A plain update, so that
+   * changed bounds leave this manager's apply set and belong to no schedule any more.
+   */
+  async releaseHpa(namespace: string, name: string, bounds: Bounds | null): Promise<HpaObject> {
     return (await this.autoscaling.patchNamespacedHorizontalPodAutoscaler(
       {
         namespace,
         name,
-        fieldManager: `${FIELD_MANAGER}-restore`,
-        body: { spec: { minReplicas: bounds.minReplicas, maxReplicas: bounds.maxReplicas } },
+        fieldManager: RESTORE_FIELD_MANAGER,
+        body: {
+          metadata: {
+            annotations: { [MANAGED_BY_ANNOTATION]: null, [ORIGINAL_BOUNDS_ANNOTATION]: null },
+          },
+          ...(bounds
+            ? { spec: { minReplicas: bounds.minReplicas, maxReplicas: bounds.maxReplicas } }
+            : {}),
+        },
       },
       mergePatch,
     )) as HpaObject;
   }
 
-  async recordEvent(
-    schedule: ScheduleObject,
-    hpaName: string | undefined,
-    event: PlannedEvent,
-  ): Promise<void> {
-    const { name, namespace, uid } = schedule.metadata!;
+  async recordEvent(subject: EventSubject, related: EventSubject | undefined, event: PlannedEvent) {
     await this.events.createNamespacedEvent({
-      namespace: namespace!,
+      namespace: subject.namespace,
       body: {
-        metadata: { generateName: `${name}-`, namespace },
+        metadata: { generateName: `${subject.name}-`, namespace: subject.namespace },
         eventTime: new V1MicroTime(),
         reportingController: CONTROLLER_NAME,
         reportingInstance: this.identity.slice(0, 128),
@@ -145,17 +176,8 @@ export class KubeApi {
         reason: event.reason,
         action: event.action,
         note: event.note.slice(0, 1024),
-        regarding: { apiVersion: SCHEDULE_API_VERSION, kind: KIND, name, namespace, uid },
-        ...(hpaName
-          ? {
-              related: {
-                apiVersion: 'autoscaling/v2',
-                kind: 'HorizontalPodAutoscaler',
-                name: hpaName,
-                namespace,
-              },
-            }
-          : {}),
+        regarding: subject,
+        ...(related ? { related } : {}),
       },
     });
   }

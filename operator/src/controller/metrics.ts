@@ -50,6 +50,16 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       labelNames: ['method'],
       registers: [registry],
     }),
+    writesRefused: new Counter({
+      name: 'tourkit_scaling_schedule_writes_refused_total',
+      help: 'Writes refused by the leader-election fence (lease not renewed within the renew deadline)',
+      registers: [registry],
+    }),
+    eventsDropped: new Counter({
+      name: 'tourkit_scaling_schedule_events_dropped_total',
+      help: 'Events dropped because the event queue was full',
+      registers: [registry],
+    }),
     leader: new Gauge({
       name: 'tourkit_scaling_schedule_leader',
       help: '1 while this instance holds the leader lease',

@@ -4,9 +4,8 @@ import { describeSource, evaluate } from '../schedule/evaluate.js';
 import type { Bounds, Condition, ScalingScheduleStatus } from '../schedule/schema.js';
 import { describeErrors, validateSpec } from '../schedule/validate.js';
 import {
-  FINALIZER,
-  ORIGINAL_BOUNDS_ANNOTATION,
-  parseOriginalBounds,
+  LEGACY_FINALIZER,
+  legacyOriginalBounds,
   sameBounds,
   type HpaView,
   type ScheduleObject,
@@ -20,18 +19,26 @@ export interface PlannedEvent {
 }
 
 export interface Plan {
-  /** Finalizer and original-bounds annotation to write before touching the HPA. */
-  metadata?: { finalizers: string[]; annotations: Record<string, string> };
-  /** Server-side apply of these bounds to the HPA. */
-  applyBounds?: Bounds;
-  /** Give the HPA back its original bounds (suspend, dryRun). */
-  restoreBounds?: Bounds;
+  /**
+   * One server-side apply to the target HPA: these bounds, and the management record (this
+   * schedule's name and the original bounds) in its annotations.
+   */
+  apply?: { bounds: Bounds; originals: Bounds };
+  /** Give the target back (suspend, dryRun): the original bounds, if known, and no record. */
+  release?: Release;
+  /** A pre-0.2 finalizer on the schedule, to drop (nothing holds a deletion any more). */
+  removeLegacyFinalizer?: boolean;
   status: ScalingScheduleStatus;
   events: PlannedEvent[];
   requeueAt: Date | null;
   /** The boundary this reconcile put into effect (for the transition-lag metric). */
   transitionDueAt?: Date;
   driftCorrected?: boolean;
+}
+
+export interface Release {
+  /** Bounds to put back; null when no record of them survives (the record alone is removed). */
+  bounds: Bounds | null;
 }
 
 const TARGET_MISSING_RETRY_MS = 60_000;
@@ -81,6 +88,7 @@ function degraded(
       : [{ type: 'Warning', reason, action: 'Reconcile', note: message }];
   const generation = schedule.metadata?.generation;
   return {
+    ...(hasLegacyFinalizer(schedule) ? { removeLegacyFinalizer: true } : {}),
     status: {
       ...old,
       ...(generation !== undefined ? { observedGeneration: generation } : {}),
@@ -96,47 +104,92 @@ function degraded(
   };
 }
 
-export function plan(schedule: ScheduleObject, hpa: HpaView | null, now: Date): Plan {
+const complete = (b: Partial<Bounds> | undefined): b is Bounds =>
+  b?.minReplicas !== undefined && b.maxReplicas !== undefined;
+
+const hasLegacyFinalizer = (schedule: ScheduleObject) =>
+  (schedule.metadata?.finalizers ?? []).includes(LEGACY_FINALIZER);
+
+/**
+ * @param hpa the target HPA as cached, null when it does not exist
+ * @param claimedBy another live schedule recorded on the HPA as its manager, which still targets it
+ */
+export function plan(
+  schedule: ScheduleObject,
+  hpa: HpaView | null,
+  now: Date,
+  claimedBy?: string,
+): Plan {
   const validation = validateSpec(schedule.spec);
   if (!validation.ok)
     return degraded(schedule, now, 'InvalidSpec', describeErrors(validation.errors), null);
   const spec = validation.value;
+  const namespace = schedule.metadata?.namespace;
   if (!hpa) {
+    // Not a failure to retry: the HPA informer brings the schedule back when the HPA appears.
     return degraded(
       schedule,
       now,
       'TargetNotFound',
-      `HorizontalPodAutoscaler ${spec.targetRef.name} not found in namespace ${schedule.metadata?.namespace}`,
+      `HorizontalPodAutoscaler ${spec.targetRef.name} not found in namespace ${namespace}`,
       new Date(now.getTime() + TARGET_MISSING_RETRY_MS),
     );
   }
+  if (claimedBy) {
+    return degraded(
+      schedule,
+      now,
+      'TargetClaimed',
+      `HorizontalPodAutoscaler ${spec.targetRef.name} is managed by ScalingSchedule ${claimedBy}; one schedule per HPA`,
+      null,
+    );
+  }
 
+  const name = schedule.metadata?.name ?? '';
   const old = schedule.status ?? {};
   const generation = schedule.metadata?.generation;
   const events: PlannedEvent[] = [];
   const managing = !spec.suspend && !spec.dryRun;
   const wasManaging = old.activeSource !== undefined && old.activeSource !== 'suspended';
-  const finalizers = schedule.metadata?.finalizers ?? [];
+  const mine = hpa.managedBy === name;
 
-  // Adoption: remember the HPA's own bounds before the first change, and again when resuming
-  // (while suspended the HPA belonged to its owners, who may have changed it on purpose).
-  let originals = parseOriginalBounds(schedule);
-  let metadata: Plan['metadata'];
-  const resuming = managing && old.activeSource === 'suspended';
-  if (!originals || resuming || !finalizers.includes(FINALIZER)) {
-    if (!originals || resuming) {
-      originals = hpa.bounds;
+  // The bounds to give back. Ours when the HPA records this schedule; a record left by a schedule
+  // that is gone or targets another HPA is taken over as it is (its originals are the true ones,
+  // the HPA's current bounds are that schedule's); a pre-0.2 record on the schedule is honoured
+  // once; else the HPA's bounds now, at adoption (also on resume: while suspended the HPA
+  // belonged to its owners, who may have changed it on purpose).
+  let originals: Bounds;
+  if (mine && hpa.originals) originals = hpa.originals;
+  else if (hpa.managedBy && hpa.originals) {
+    originals = hpa.originals;
+    if (managing)
+      events.push({
+        type: 'Normal',
+        reason: 'Adopted',
+        action: 'Adopt',
+        note: `took over from ScalingSchedule ${hpa.managedBy}, which no longer manages it; original bounds ${boundsText(originals)}`,
+      });
+  } else if (
+    wasManaging &&
+    old.target === hpa.name &&
+    old.targetUID !== undefined &&
+    old.targetUID === hpa.uid &&
+    old.appliedBounds &&
+    complete(old.originalBounds)
+  ) {
+    // The record was stripped from the HPA: the status still knows what this schedule found.
+    originals = old.originalBounds;
+  } else if (legacyOriginalBounds(schedule) && old.appliedBounds && old.target === undefined) {
+    originals = legacyOriginalBounds(schedule)!;
+  } else {
+    originals = hpa.bounds;
+    if (managing)
       events.push({
         type: 'Normal',
         reason: 'Adopted',
         action: 'Adopt',
         note: `recorded the HPA's original bounds (${boundsText(originals)})`,
       });
-    }
-    metadata = {
-      finalizers: finalizers.includes(FINALIZER) ? finalizers : [...finalizers, FINALIZER],
-      annotations: { [ORIGINAL_BOUNDS_ANNOTATION]: JSON.stringify(originals) },
-    };
   }
 
   const evaluation = evaluate(spec, now);
@@ -146,21 +199,30 @@ export function plan(schedule: ScheduleObject, hpa: HpaView | null, now: Date): 
   };
   const label = describeSource(evaluation);
   const plan: Plan = { status: {}, events, requeueAt: evaluation.nextTransition };
-  if (metadata) plan.metadata = metadata;
+  if (hasLegacyFinalizer(schedule)) plan.removeLegacyFinalizer = true;
 
   let applied = old.appliedBounds;
   let driftMessage: string | undefined;
-  let drifted = old.conditions?.find((c) => c.type === 'Drifted');
+  const drifted = old.conditions?.find((c) => c.type === 'Drifted');
   let activeWindow: string;
   let lastTransitionTime = old.lastTransitionTime;
+  let hpaAfter = hpa.bounds;
 
   if (managing) {
     activeWindow = label;
     const transition =
       wasManaging && (old.activeWindow !== label || !sameBounds(old.desiredBounds, scheduled));
-    if (!sameBounds(hpa.bounds, scheduled)) {
-      plan.applyBounds = scheduled;
-      if (wasManaging && !transition && sameBounds(old.appliedBounds, scheduled)) {
+    const recordOk = mine && sameBounds(hpa.originals, originals);
+    if (!sameBounds(hpa.bounds, scheduled) || !recordOk) {
+      plan.apply = { bounds: scheduled, originals };
+      hpaAfter = scheduled;
+      if (
+        mine &&
+        wasManaging &&
+        !transition &&
+        sameBounds(old.appliedBounds, scheduled) &&
+        !sameBounds(hpa.bounds, scheduled)
+      ) {
         const by = hpa.foreignOwners.length > 0 ? hpa.foreignOwners.join(', ') : 'another client';
         driftMessage = `${by} set ${boundsText(hpa.bounds)}; the schedule wants ${boundsText(scheduled)}; corrected at ${now.toISOString()}`;
         plan.driftCorrected = true;
@@ -191,9 +253,9 @@ export function plan(schedule: ScheduleObject, hpa: HpaView | null, now: Date): 
   } else {
     activeWindow = spec.suspend ? 'suspended' : `dry-run: ${label}`;
     // Give the HPA back once, on the way out; afterwards its owners may change it freely.
-    if (wasManaging && old.appliedBounds && !sameBounds(hpa.bounds, originals)) {
-      plan.restoreBounds = originals;
-      applied = originals;
+    if (mine) {
+      plan.release = { bounds: originals };
+      hpaAfter = originals;
       events.push({
         type: 'Normal',
         reason: 'Restored',
@@ -201,16 +263,15 @@ export function plan(schedule: ScheduleObject, hpa: HpaView | null, now: Date): 
         note: `${spec.suspend ? 'suspended' : 'dry run'}: restored the original bounds (${boundsText(originals)})`,
       });
     }
+    applied = undefined; // the schedule sets nothing on the HPA now
     if (spec.suspend) plan.requeueAt = null;
   }
 
-  const hpaAfter = plan.applyBounds ?? plan.restoreBounds ?? hpa.bounds;
   const driftedCondition: ConditionInput = driftMessage
     ? cond('Drifted', true, 'ForeignEdit', driftMessage)
     : drifted?.status === 'True' && lastTransitionTime === old.lastTransitionTime
       ? { type: 'Drifted', status: 'True', reason: drifted.reason, message: drifted.message }
       : cond('Drifted', false, 'NoDrift', 'no foreign edit seen since the last transition');
-  drifted = undefined;
 
   const readyReason = managing ? 'Scheduled' : spec.suspend ? 'Suspended' : 'DryRun';
   const readyMessage = managing
@@ -221,6 +282,8 @@ export function plan(schedule: ScheduleObject, hpa: HpaView | null, now: Date): 
   const inSync = managing ? sameBounds(hpaAfter, scheduled) : true;
   plan.status = {
     ...(generation !== undefined ? { observedGeneration: generation } : {}),
+    target: hpa.name,
+    ...(hpa.uid ? { targetUID: hpa.uid } : {}),
     activeWindow,
     activeSource: managing ? evaluation.active.kind : 'suspended',
     desiredBounds: scheduled,
@@ -245,22 +308,11 @@ export function plan(schedule: ScheduleObject, hpa: HpaView | null, now: Date): 
   return plan;
 }
 
-/** Deletion: give the original bounds back if this controller changed them. */
-export function planDeletion(
-  schedule: ScheduleObject,
-  hpa: HpaView | null,
-): { restoreBounds?: Bounds; removeFinalizer: boolean } {
-  const finalizers = schedule.metadata?.finalizers ?? [];
-  if (!finalizers.includes(FINALIZER)) return { removeFinalizer: false };
-  const originals = parseOriginalBounds(schedule) ?? schedule.status?.originalBounds;
-  const touched = schedule.status?.appliedBounds !== undefined;
-  if (
-    hpa &&
-    touched &&
-    originals?.minReplicas !== undefined &&
-    !sameBounds(hpa.bounds, originals as Bounds)
-  ) {
-    return { restoreBounds: originals as Bounds, removeFinalizer: true };
-  }
-  return { removeFinalizer: true };
+/**
+ * An HPA recorded as managed by a schedule that is gone, or that now targets another HPA: give it
+ * back. Null when the HPA carries no record (nothing of ours to undo).
+ */
+export function planRelease(hpa: HpaView): Release | null {
+  if (!hpa.managedBy) return null;
+  return { bounds: hpa.originals };
 }

@@ -9,6 +9,8 @@ export interface WorkQueueOptions {
   /** Longest timer: a periodic re-check that also survives wall-clock jumps. */
   maxDelayMs: number;
   onError?: (key: string, error: unknown, attempt: number) => void;
+  /** Queue keys but run none until start(): the controller waits for every cache to sync. */
+  paused?: boolean;
 }
 
 export class WorkQueue {
@@ -20,12 +22,20 @@ export class WorkQueue {
   private readonly failures = new Map<string, number>();
   private active = 0;
   private stopped = false;
+  private paused: boolean;
   private idleWaiters: (() => void)[] = [];
 
   constructor(
     private readonly handler: Handler,
     private readonly options: WorkQueueOptions,
-  ) {}
+  ) {
+    this.paused = options.paused ?? false;
+  }
+
+  start(): void {
+    this.paused = false;
+    this.pump();
+  }
 
   add(key: string): void {
     if (this.stopped) return;
@@ -67,23 +77,29 @@ export class WorkQueue {
     this.timers.clear();
     this.ready.length = 0;
     this.queued.clear();
+    this.pump();
   }
 
   /** Resolves when nothing is queued or running (timers may still be pending). */
   idle(): Promise<void> {
-    if (this.active === 0 && this.ready.length === 0) return Promise.resolve();
+    if (this.active === 0 && (this.ready.length === 0 || this.stopped)) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   private pump(): void {
-    while (!this.stopped && this.active < this.options.concurrency && this.ready.length > 0) {
+    while (
+      !this.stopped &&
+      !this.paused &&
+      this.active < this.options.concurrency &&
+      this.ready.length > 0
+    ) {
       const key = this.ready.shift()!;
       this.queued.delete(key);
       this.processing.add(key);
       this.active++;
       void this.run(key);
     }
-    if (this.active === 0 && this.ready.length === 0) {
+    if (this.active === 0 && (this.ready.length === 0 || this.stopped)) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
       waiters.forEach((resolve) => resolve());

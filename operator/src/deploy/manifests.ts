@@ -32,22 +32,20 @@ const labels = {
   'app.kubernetes.io/part-of': 'tourkit',
 };
 
-/** Exactly what the controller calls, no more. */
+/**
+ * Exactly what the controller calls, no more: schedules are read, and patched only to drop a
+ * pre-0.2 finalizer; status is server-side applied (a PATCH); HPAs are patched (apply, restore).
+ */
 export function operatorClusterRules() {
   return [
-    {
-      apiGroups: [API_GROUP],
-      resources: [PLURAL],
-      verbs: ['get', 'list', 'watch', 'patch', 'update'],
-    },
-    { apiGroups: [API_GROUP], resources: [`${PLURAL}/status`], verbs: ['patch', 'update'] },
-    { apiGroups: [API_GROUP], resources: [`${PLURAL}/finalizers`], verbs: ['update'] },
+    { apiGroups: [API_GROUP], resources: [PLURAL], verbs: ['get', 'list', 'watch', 'patch'] },
+    { apiGroups: [API_GROUP], resources: [`${PLURAL}/status`], verbs: ['patch'] },
     {
       apiGroups: ['autoscaling'],
       resources: ['horizontalpodautoscalers'],
       verbs: ['get', 'list', 'watch', 'patch'],
     },
-    { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
+    { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create'] },
   ];
 }
 
@@ -198,6 +196,41 @@ export function operatorManifests(options: OperatorManifestOptions): KubernetesO
     } as KubernetesObject,
   ];
 }
+
+/**
+ * An HPA whose bounds a ScalingSchedule moves must not have them in the manifests applied on every
+ * deploy: the controller owns spec.minReplicas and spec.maxReplicas by server-side apply, and a
+ * second `kubectl apply --server-side` carrying other values fails with conflicts (or, forced,
+ * resets them until the next reconcile). maxReplicas is required, though, so the HPA is split:
+ *  - `seed`: the least that creates it (name, scaleTargetRef, the bounds), created once when absent
+ *    (`kubectl create`, field manager HPA_SEED_FIELD_MANAGER) and never applied again. Its manager
+ *    keeps scaleTargetRef (shared with the applied half, same value) and the bounds until the
+ *    controller takes them; metrics and behaviour are never the seed's, so changing them later
+ *    conflicts with nobody;
+ *  - `applied`: the HPA without the two bounds, applied on every deploy.
+ */
+export function splitScheduledHpa<
+  T extends {
+    apiVersion?: string;
+    kind?: string;
+    metadata?: { name?: string; namespace?: string };
+    spec?: Record<string, unknown>;
+  },
+>(hpa: T): { seed: T; applied: T } {
+  const { minReplicas, maxReplicas, scaleTargetRef, ...rest } = hpa.spec ?? {};
+  const seed = {
+    apiVersion: hpa.apiVersion,
+    kind: hpa.kind,
+    metadata: {
+      name: hpa.metadata?.name,
+      ...(hpa.metadata?.namespace ? { namespace: hpa.metadata.namespace } : {}),
+    },
+    spec: { scaleTargetRef, minReplicas, maxReplicas },
+  } as unknown as T;
+  return { seed, applied: { ...hpa, spec: { scaleTargetRef, ...rest } } };
+}
+
+export const HPA_SEED_FIELD_MANAGER = 'tourkit-hpa-seed';
 
 /** The seed's booking schedule: weekdays 09–17 5–10, nights 2–4 (default), weekends 7–15. */
 export function bookingScheduleSpec(hpaName = 'booking'): ScalingScheduleSpecInput {

@@ -29,6 +29,8 @@ export interface Evaluation extends Bounds {
   active: ActiveSource;
   /** The window whose leadTime raised the bounds, if any. */
   leadingInto?: string;
+  /** Mid-ramp: step `step` of `of` on the way to `target` (spec.ramp). */
+  ramp?: { step: number; of: number; target: Bounds };
   /** When the evaluation next changes; null when it never does (no windows or overrides ahead). */
   nextTransition: Date | null;
 }
@@ -139,37 +141,124 @@ export function sameSnapshot(a: Snapshot, b: Snapshot): boolean {
   );
 }
 
+/** Instants at which the un-ramped evaluation may change. */
+function changeCandidates(
+  spec: ScalingScheduleSpec,
+  occurrences: Occurrence[],
+  exclusions: Interval[],
+): number[] {
+  return [
+    ...occurrences.flatMap((o) => [o.leadStart, o.start, o.end]),
+    ...exclusions.flatMap((day) => [day.start, day.end]),
+    ...spec.overrides.flatMap((o) => [Date.parse(o.from), Date.parse(o.until)]),
+  ];
+}
+
+const sameBoundsOf = (a: Bounds, b: Bounds) =>
+  a.minReplicas === b.minReplicas && a.maxReplicas === b.maxReplicas;
+
+/**
+ * spec.ramp: after a change of bounds at instant c, from P to N, the bounds move in `steps` equal
+ * steps `duration / steps` apart, the first at c, the last (N) at c + (steps − 1) × duration/steps.
+ * Each step is rounded up (more capacity, never less: a ramp down lingers, a ramp up arrives
+ * early), which keeps min ≤ max. P is the schedule's bounds before c; a change during a ramp starts
+ * a new one from there. Returns the step in force at `at` and when the next visible step comes.
+ */
+function rampAt(
+  spec: ScalingScheduleSpec,
+  occurrences: Occurrence[],
+  exclusions: Interval[],
+  at: number,
+  base: Snapshot,
+): { snapshot: Snapshot; nextStep: number | null } {
+  const ramp = spec.ramp;
+  if (!ramp) return { snapshot: base, nextStep: null };
+  const duration = parseDurationMs(ramp.duration);
+  const change = changeCandidates(spec, occurrences, exclusions)
+    .filter((t) => t > at - duration && t <= at)
+    .sort((a, b) => b - a)
+    .find(
+      (t) =>
+        !sameBoundsOf(
+          evaluateAt(spec, occurrences, exclusions, t - 1),
+          evaluateAt(spec, occurrences, exclusions, t),
+        ),
+    );
+  if (change === undefined) return { snapshot: base, nextStep: null };
+  const from = evaluateAt(spec, occurrences, exclusions, change - 1);
+  const to = evaluateAt(spec, occurrences, exclusions, change);
+  const interval = duration / ramp.steps;
+  const stepAt = (k: number): Bounds => ({
+    minReplicas: Math.ceil(
+      from.minReplicas + ((to.minReplicas - from.minReplicas) * k) / ramp.steps - 1e-9,
+    ),
+    maxReplicas: Math.ceil(
+      from.maxReplicas + ((to.maxReplicas - from.maxReplicas) * k) / ramp.steps - 1e-9,
+    ),
+  });
+  const k = Math.min(ramp.steps, Math.floor((at - change) / interval) + 1);
+  const bounds = stepAt(k);
+  let nextStep: number | null = null;
+  for (let j = k + 1; j <= ramp.steps; j++) {
+    if (!sameBoundsOf(stepAt(j), bounds)) {
+      nextStep = change + Math.ceil((j - 1) * interval);
+      break;
+    }
+  }
+  if (k >= ramp.steps || sameBoundsOf(bounds, base)) return { snapshot: base, nextStep };
+  return {
+    snapshot: {
+      ...base,
+      ...bounds,
+      ramp: {
+        step: k,
+        of: ramp.steps,
+        target: { minReplicas: base.minReplicas, maxReplicas: base.maxReplicas },
+      },
+    },
+    nextStep,
+  };
+}
+
 export function evaluate(spec: ScalingScheduleSpec, now: Date): Evaluation {
   const at = now.getTime();
   const exclusions = excludedDays(spec);
-  const lookBackDays = 2 + Math.ceil(parseDurationMs(spec.leadTime) / MS.DAY);
+  // Local days, not 24-hour steps: a lead of a day reaches into the day after tomorrow when
+  // tonight is a 23-hour spring-forward night, so the lead widens the window ahead as well as
+  // behind (2 days each way cover an overnight window and a 25-hour day).
+  const leadDays = Math.ceil(parseDurationMs(spec.leadTime) / MS.DAY);
+  const lookBackDays = 2 + leadDays;
   const firstDay = addDays(toLocal(at, spec.timeZone), -lookBackDays);
-  let occurrences = occurrencesFor(spec, firstDay, lookBackDays + 2);
-  const current = evaluateAt(spec, occurrences, exclusions, at);
+  let occurrences = occurrencesFor(spec, firstDay, lookBackDays + 2 + leadDays);
+  const unramped = evaluateAt(spec, occurrences, exclusions, at);
+  const ramped = rampAt(spec, occurrences, exclusions, at, unramped);
+  const current = ramped.snapshot;
+  const withRampStep = (next: Date | null): Date | null =>
+    ramped.nextStep !== null && (next === null || ramped.nextStep < next.getTime())
+      ? new Date(ramped.nextStep)
+      : next;
 
   let searchedUntil = at;
   for (const horizonDays of HORIZONS_DAYS) {
     occurrences = occurrencesFor(spec, firstDay, lookBackDays + horizonDays + 1);
     const horizon = at + horizonDays * MS.DAY;
-    const candidates = [
-      ...occurrences.flatMap((o) => [o.leadStart, o.start, o.end]),
-      ...exclusions.flatMap((day) => [day.start, day.end]),
-      ...spec.overrides.flatMap((o) => [Date.parse(o.from), Date.parse(o.until)]),
-    ]
+    const candidates = changeCandidates(spec, occurrences, exclusions)
       .filter((t) => t > searchedUntil && t <= horizon)
       .sort((a, b) => a - b);
     for (const candidate of candidates) {
-      if (!sameSnapshot(current, evaluateAt(spec, occurrences, exclusions, candidate))) {
-        return { ...current, nextTransition: new Date(candidate) };
+      if (!sameSnapshot(unramped, evaluateAt(spec, occurrences, exclusions, candidate))) {
+        return { ...current, nextTransition: withRampStep(new Date(candidate)) };
       }
     }
     searchedUntil = horizon;
   }
-  return { ...current, nextTransition: null };
+  return { ...current, nextTransition: withRampStep(null) };
 }
 
 /** Short label of what is in force, as shown in status and `kubectl get`. */
-export function describeSource(evaluation: Pick<Evaluation, 'active' | 'leadingInto'>): string {
+export function describeSource(
+  evaluation: Pick<Evaluation, 'active' | 'leadingInto' | 'ramp'>,
+): string {
   const { active } = evaluation;
   const label =
     active.kind === 'default'
@@ -179,7 +268,9 @@ export function describeSource(evaluation: Pick<Evaluation, 'active' | 'leadingI
       : active.kind === 'override'
         ? `override/${active.name}`
         : active.name;
-  return evaluation.leadingInto ? `${label} (lead: ${evaluation.leadingInto})` : label;
+  const lead = evaluation.leadingInto ? ` (lead: ${evaluation.leadingInto})` : '';
+  const ramp = evaluation.ramp ? ` (ramp ${evaluation.ramp.step}/${evaluation.ramp.of})` : '';
+  return `${label}${lead}${ramp}`;
 }
 
 export { formatLocalDate };

@@ -13,7 +13,13 @@ export const PLURAL = 'scalingschedules';
 export const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
 export type Day = (typeof DAYS)[number];
 
-export const LIMITS = { windows: 16, exclusions: 64, overrides: 16, replicas: 10_000 } as const;
+export const LIMITS = {
+  windows: 16,
+  exclusions: 64,
+  overrides: 16,
+  replicas: 10_000,
+  rampSteps: 12,
+} as const;
 
 const CLOCK = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
 const CLOCK_OR_MIDNIGHT_END = /^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$/;
@@ -268,6 +274,34 @@ export const specSchema = rule(
         .max(16)
         .regex(DURATION, 'expected a duration such as 5m, 1h30m or 90s')
         .default('0s'),
+      ramp: rule(
+        z
+          .object({
+            duration: z
+              .string()
+              .max(16)
+              .regex(DURATION, 'expected a duration such as 30m, 1h or 90s'),
+            steps: z
+              .number()
+              .int()
+              .min(2, 'must be at least 2')
+              .max(LIMITS.rampSteps, `must be at most ${LIMITS.rampSteps}`),
+          })
+          .strict(),
+        [
+          {
+            cel: "self.duration != '' && (!self.duration.matches('^([0-9]+h)?([0-9]+m)?([0-9]+s)?$') || (duration(self.duration) >= duration('1m') && duration(self.duration) <= duration('6h')))",
+            message: 'ramp.duration must be from 1m to 6h',
+            holds: (r) => {
+              const ms = parseDurationMs(r.duration);
+              return (
+                r.duration !== '' && (Number.isNaN(ms) || (ms >= 60_000 && ms <= 6 * 3_600_000))
+              );
+            },
+            fieldPath: '.duration',
+          },
+        ],
+      ).optional(),
       suspend: z.boolean().default(false),
       dryRun: z.boolean().default(false),
     })
@@ -304,6 +338,10 @@ const conditionSchema = z.object({
 
 export const statusSchema = z.object({
   observedGeneration: z.number().int().optional(),
+  /** The HPA this status describes (originalBounds are its bounds). */
+  target: z.string().optional(),
+  /** Its uid: an HPA deleted and created again under the same name is another HPA. */
+  targetUID: z.string().optional(),
   activeWindow: z.string().optional(),
   activeSource: z.enum(['window', 'override', 'default', 'suspended']).optional(),
   appliedBounds: boundsSchema.optional(),

@@ -9,8 +9,12 @@ import {
   type TestNamespace,
 } from '@tourkit/testenv';
 import { ScalingScheduleController } from '../../src/controller/controller.js';
-import { FINALIZER, ORIGINAL_BOUNDS_ANNOTATION } from '../../src/controller/resource.js';
-import { operatorClusterRules } from '../../src/deploy/manifests.js';
+import {
+  LEGACY_FINALIZER,
+  MANAGED_BY_ANNOTATION,
+  ORIGINAL_BOUNDS_ANNOTATION,
+} from '../../src/controller/resource.js';
+import { bookingScheduleSpec, operatorClusterRules } from '../../src/deploy/manifests.js';
 import {
   apis,
   clockAt,
@@ -47,12 +51,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  // Finalizers would hold the namespace: let a controller release them first.
-  const cleaner = startController(cluster, namespace.name, {});
-  await kubectl(cluster, ['delete', 'scalingschedules', '--all', '--wait=true', '--timeout=30s'], {
-    namespace: namespace.name,
-  });
-  await cleaner.stop();
+  // No finalizer on a schedule: the namespace goes without a controller's help.
   await namespace?.cleanup();
 }, testMs);
 
@@ -70,11 +69,8 @@ test(
         ? s
         : undefined;
     });
-    expect(schedule.metadata?.finalizers).toContain(FINALIZER);
-    expect(JSON.parse(schedule.metadata!.annotations![ORIGINAL_BOUNDS_ANNOTATION]!)).toEqual({
-      minReplicas: 1,
-      maxReplicas: 3,
-    });
+    // No finalizer: nothing can hold the schedule's deletion. The record is on the HPA.
+    expect(schedule.metadata?.finalizers ?? []).toEqual([]);
     expect(schedule.status).toMatchObject({
       activeWindow: 'business-hours',
       appliedBounds: { minReplicas: 5, maxReplicas: 10 },
@@ -82,15 +78,22 @@ test(
       nextTransition: '2026-06-10T15:00:00.000Z',
       observedGeneration: schedule.metadata?.generation,
     });
-    // Only min/max are ours: the HPA's metrics and target stay with their manager.
+    // Only min/max and the record are ours: the HPA's metrics and target stay with their manager.
     const hpa = await apis(cluster).autoscaling.readNamespacedHorizontalPodAutoscaler({
       name: 'created',
       namespace: ns,
     });
+    expect(hpa.metadata?.annotations).toMatchObject({
+      [MANAGED_BY_ANNOTATION]: 'created',
+      [ORIGINAL_BOUNDS_ANNOTATION]: '{"minReplicas":1,"maxReplicas":3}',
+    });
     const ours = hpa.metadata?.managedFields?.find((f) => f.manager === 'tourkit-scaling-schedule');
-    expect(
-      Object.keys((ours?.fieldsV1 as Record<string, Record<string, unknown>>)['f:spec']!).sort(),
-    ).toEqual(['f:maxReplicas', 'f:minReplicas']);
+    const fields = ours?.fieldsV1 as Record<string, Record<string, Record<string, unknown>>>;
+    expect(Object.keys(fields['f:spec']!).sort()).toEqual(['f:maxReplicas', 'f:minReplicas']);
+    expect(Object.keys(fields['f:metadata']!['f:annotations']!).sort()).toEqual([
+      `f:${MANAGED_BY_ANNOTATION}`,
+      `f:${ORIGINAL_BOUNDS_ANNOTATION}`,
+    ]);
     expect(hpa.spec?.metrics?.[0]?.resource?.target.averageUtilization).toBe(70);
     const printed = await kubectl(cluster, ['get', 'scalingschedules', 'created'], {
       namespace: ns,
@@ -115,7 +118,6 @@ test(
       await waitForBounds(cluster, ns, 'scoped', [5, 10]);
       await controller.idle();
       const elsewhere = await readSchedule(cluster, other.name, 'elsewhere');
-      expect(elsewhere.metadata?.finalizers ?? []).not.toContain(FINALIZER);
       expect(elsewhere.status).toBeUndefined();
       expect(await waitForBounds(cluster, other.name, 'elsewhere', [1, 3])).toEqual([1, 3]);
     } finally {
@@ -162,6 +164,43 @@ test(
 );
 
 test(
+  'a ramp moves the bounds in steps after a boundary; the API server refuses a bad ramp by name',
+  async () => {
+    const ns = namespace.name;
+    await createHpa(cluster, ns, 'ramped', 1, 3);
+    const time = heldClockAt(WEDNESDAY_BEFORE_17H);
+    controller = startController(cluster, ns, { clock: time.clock });
+    const schedule = (ramp: unknown) =>
+      JSON.stringify({
+        apiVersion: 'scaling.tourkit.dev/v1alpha1',
+        kind: 'ScalingSchedule',
+        metadata: { name: 'ramped', namespace: ns },
+        spec: { ...bookingScheduleSpec('ramped'), ramp },
+      });
+    const refused = await kubectl(cluster, ['apply', '-f', '-'], {
+      input: schedule({ duration: '7h', steps: 2 }),
+    });
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('spec.ramp.duration: Invalid value');
+    expect(refused.stderr).toContain('ramp.duration must be from 1m to 6h');
+    // 5–10 → 2–4 at 17:00 in 2 steps 30 s apart: 4–7 at once (rounded up), 2–4 after 30 s.
+    await kubectlOrThrow(cluster, ['apply', '-f', '-'], {
+      input: schedule({ duration: '1m', steps: 2 }),
+    });
+    await waitForBounds(cluster, ns, 'ramped', [5, 10]);
+    time.release();
+    await waitForBounds(cluster, ns, 'ramped', [4, 7]);
+    const midway = await waitFor('the ramp in the status', async () => {
+      const s = await readSchedule(cluster, ns, 'ramped');
+      return s.status?.activeWindow === 'default (ramp 1/2)' ? s : undefined;
+    });
+    expect(midway.status?.nextTransition).toBe('2026-06-10T15:00:30.000Z');
+    await waitForBounds(cluster, ns, 'ramped', [2, 4], 60_000);
+  },
+  testMs,
+);
+
+test(
   'a foreign edit is reported as Drifted, then corrected',
   async () => {
     const ns = namespace.name;
@@ -201,6 +240,77 @@ test(
     );
     expect(deleted.code).toBe(0);
     await waitForBounds(cluster, ns, 'restore', [2, 6]);
+    const hpa = await apis(cluster).autoscaling.readNamespacedHorizontalPodAutoscaler({
+      name: 'restore',
+      namespace: ns,
+    });
+    expect(hpa.metadata?.annotations?.[MANAGED_BY_ANNOTATION]).toBeUndefined();
+  },
+  testMs,
+);
+
+test(
+  'a schedule left by a pre-0.2 controller loses its finalizer and keeps its recorded originals',
+  async () => {
+    const ns = namespace.name;
+    // What 0.1 left: the HPA at the window's bounds, the originals and a finalizer on the schedule.
+    await createHpa(cluster, ns, 'legacy', 5, 10);
+    await createBookingSchedule(cluster, ns, 'legacy');
+    await kubectlOrThrow(
+      cluster,
+      [
+        'patch',
+        'scalingschedule',
+        'legacy',
+        '--type=merge',
+        '-p',
+        JSON.stringify({
+          metadata: {
+            finalizers: [LEGACY_FINALIZER],
+            annotations: { [ORIGINAL_BOUNDS_ANNOTATION]: '{"minReplicas":1,"maxReplicas":3}' },
+          },
+        }),
+      ],
+      { namespace: ns },
+    );
+    await kubectlOrThrow(
+      cluster,
+      [
+        'patch',
+        'scalingschedule',
+        'legacy',
+        '--subresource=status',
+        '--type=merge',
+        '-p',
+        JSON.stringify({
+          status: {
+            activeWindow: 'business-hours',
+            activeSource: 'window',
+            appliedBounds: { minReplicas: 5, maxReplicas: 10 },
+            desiredBounds: { minReplicas: 5, maxReplicas: 10 },
+          },
+        }),
+      ],
+      { namespace: ns },
+    );
+    controller = startController(cluster, ns, { clock: clockAt(WEDNESDAY_NOON) });
+    const hpa = await waitFor('the record on the HPA', async () => {
+      const h = await apis(cluster).autoscaling.readNamespacedHorizontalPodAutoscaler({
+        name: 'legacy',
+        namespace: ns,
+      });
+      return h.metadata?.annotations?.[MANAGED_BY_ANNOTATION] ? h : undefined;
+    });
+    expect(hpa.metadata?.annotations?.[ORIGINAL_BOUNDS_ANNOTATION]).toBe(
+      '{"minReplicas":1,"maxReplicas":3}',
+    );
+    await waitFor('the legacy finalizer gone', async () =>
+      (await readSchedule(cluster, ns, 'legacy')).metadata?.finalizers?.length ? undefined : true,
+    );
+    await kubectlOrThrow(cluster, ['delete', 'scalingschedule', 'legacy', '--timeout=30s'], {
+      namespace: ns,
+    });
+    await waitForBounds(cluster, ns, 'legacy', [1, 3]);
   },
   testMs,
 );
@@ -378,7 +488,8 @@ test(
     const election = {
       namespace: ns,
       name: `${ns}-leader`,
-      leaseDurationSeconds: 3,
+      leaseDurationMs: 3_000,
+      renewDeadlineMs: 2_000,
       retryPeriodMs: 300,
     };
     const first = startController(cluster, ns, { leaderElection: election, identity: 'first' });
@@ -489,7 +600,7 @@ test(
           '-n',
           ns,
         ),
-      ).toBe('yes');
+      ).toBe('no'); // no finalizer any more
       expect(await can('create', 'events.events.k8s.io', '-n', ns)).toBe('yes');
       expect(await can('update', 'leases.coordination.k8s.io', '-n', ns)).toBe('yes');
       expect(await can('update', 'leases.coordination.k8s.io', '-n', 'kube-system')).toBe('no');
@@ -497,6 +608,7 @@ test(
       expect(await can('create', 'horizontalpodautoscalers.autoscaling', '-n', ns)).toBe('no');
       expect(await can('get', 'secrets', '-n', ns)).toBe('no');
       expect(await can('delete', 'scalingschedules.scaling.tourkit.dev', '-n', ns)).toBe('no');
+      expect(await can('update', 'scalingschedules.scaling.tourkit.dev', '-n', ns)).toBe('no');
     } finally {
       await kubectl(cluster, [
         'delete',

@@ -1,10 +1,11 @@
-import { plan, planDeletion } from '../../src/controller/plan.js';
+import { plan, planRelease } from '../../src/controller/plan.js';
 import {
-  FINALIZER,
+  LEGACY_FINALIZER,
   ORIGINAL_BOUNDS_ANNOTATION,
   type HpaView,
   type ScheduleObject,
 } from '../../src/controller/resource.js';
+import type { Bounds } from '../../src/schedule/schema.js';
 import { bookingWindows } from '../schedule/fixtures.js';
 
 const wednesdayNoon = new Date('2026-06-10T10:00:00Z'); // business hours in Paris
@@ -28,41 +29,45 @@ function schedule(
     ...overrides,
   };
 }
-const hpa = (minReplicas: number, maxReplicas: number, foreignOwners: string[] = []): HpaView => ({
-  bounds: { minReplicas, maxReplicas },
-  foreignOwners,
+
+const bounds = (minReplicas: number, maxReplicas: number): Bounds => ({
+  minReplicas,
+  maxReplicas,
 });
-const adopted = (extra: Partial<ScheduleObject> = {}, spec: Record<string, unknown> = {}) => {
+
+const hpa = (minReplicas: number, maxReplicas: number, extra: Partial<HpaView> = {}): HpaView => ({
+  name: 'booking',
+  uid: 'hpa-1',
+  bounds: bounds(minReplicas, maxReplicas),
+  foreignOwners: [],
+  originals: null,
+  ...extra,
+});
+
+/** The HPA as our apply leaves it: the bounds, and the record naming the schedule. */
+const managed = (
+  min: number,
+  max: number,
+  originals = bounds(1, 3),
+  extra: Partial<HpaView> = {},
+) => hpa(min, max, { managedBy: 'booking', originals, ...extra });
+
+/** A schedule after its first reconcile at Wednesday noon. */
+const adopted = (spec: Record<string, unknown> = {}) => {
   const first = plan(schedule({}, spec), hpa(1, 3), wednesdayNoon);
-  return schedule(
-    {
-      metadata: {
-        name: 'booking',
-        namespace: 'shop',
-        generation: 1,
-        uid: 'u1',
-        finalizers: first.metadata!.finalizers,
-        annotations: first.metadata!.annotations,
-      },
-      status: first.status,
-      ...extra,
-    },
-    spec,
-  );
+  return schedule({ status: first.status }, spec);
 };
 
 describe('plan', () => {
-  it('adopts: records the original bounds with the finalizer, then applies the window', () => {
+  it('adopts: one apply carries the window bounds and the record of the original bounds', () => {
     const p = plan(schedule(), hpa(1, 3), wednesdayNoon);
-    expect(p.metadata).toEqual({
-      finalizers: [FINALIZER],
-      annotations: { [ORIGINAL_BOUNDS_ANNOTATION]: '{"minReplicas":1,"maxReplicas":3}' },
-    });
-    expect(p.applyBounds).toEqual({ minReplicas: 5, maxReplicas: 10 });
+    expect(p.apply).toEqual({ bounds: bounds(5, 10), originals: bounds(1, 3) });
+    expect(p.release).toBeUndefined();
+    expect(p.removeLegacyFinalizer).toBeUndefined();
     expect(p.status).toMatchObject({
       activeWindow: 'business-hours',
-      appliedBounds: { minReplicas: 5, maxReplicas: 10 },
-      originalBounds: { minReplicas: 1, maxReplicas: 3 },
+      appliedBounds: bounds(5, 10),
+      originalBounds: bounds(1, 3),
       nextTransition: '2026-06-10T15:00:00.000Z',
       observedGeneration: 1,
     });
@@ -71,16 +76,23 @@ describe('plan', () => {
 
   it('does nothing when the HPA and the status already agree (no-op reconcile)', () => {
     const s = adopted();
-    const p = plan(s, hpa(5, 10), new Date(wednesdayNoon.getTime() + 60_000));
-    expect(p.metadata).toBeUndefined();
-    expect(p.applyBounds).toBeUndefined();
+    const p = plan(s, managed(5, 10), new Date(wednesdayNoon.getTime() + 60_000));
+    expect(p.apply).toBeUndefined();
+    expect(p.release).toBeUndefined();
     expect(p.events).toEqual([]);
     expect(p.status).toEqual(s.status);
   });
 
+  it('keeps the recorded originals, never the bounds it set itself (restart, re-reconcile)', () => {
+    const p = plan(schedule(), managed(5, 10, bounds(1, 3)), wednesdayNight);
+    expect(p.apply).toEqual({ bounds: bounds(2, 4), originals: bounds(1, 3) });
+    expect(p.status.originalBounds).toEqual(bounds(1, 3));
+    expect(p.events.map((e) => e.reason)).toEqual(['Scheduled']);
+  });
+
   it('crossing a boundary applies the new bounds, emits a Transition and measures the lag', () => {
-    const p = plan(adopted(), hpa(5, 10), new Date('2026-06-10T15:00:02Z'));
-    expect(p.applyBounds).toEqual({ minReplicas: 2, maxReplicas: 4 });
+    const p = plan(adopted(), managed(5, 10), new Date('2026-06-10T15:00:02Z'));
+    expect(p.apply).toEqual({ bounds: bounds(2, 4), originals: bounds(1, 3) });
     expect(p.events).toEqual([
       expect.objectContaining({
         reason: 'Transition',
@@ -91,8 +103,12 @@ describe('plan', () => {
   });
 
   it('a foreign edit is reported as Drifted (naming the manager) and corrected', () => {
-    const p = plan(adopted(), hpa(3, 10, ['kubectl-edit']), wednesdayNoon);
-    expect(p.applyBounds).toEqual({ minReplicas: 5, maxReplicas: 10 });
+    const p = plan(
+      adopted(),
+      managed(3, 10, bounds(1, 3), { foreignOwners: ['kubectl-edit'] }),
+      wednesdayNoon,
+    );
+    expect(p.apply?.bounds).toEqual(bounds(5, 10));
     expect(p.driftCorrected).toBe(true);
     const drifted = p.status.conditions!.find((c) => c.type === 'Drifted')!;
     expect(drifted).toMatchObject({ status: 'True', reason: 'ForeignEdit' });
@@ -100,51 +116,140 @@ describe('plan', () => {
     expect(p.events.map((e) => e.reason)).toEqual(['Drifted']);
   });
 
-  it('suspend restores the original bounds once, then leaves the HPA alone', () => {
+  it('a stripped record is written again from the status, and is no drift', () => {
+    const s = schedule({
+      status: { ...adopted().status, originalBounds: bounds(1, 3) },
+    });
+    // Someone stripped the annotations; the status still knows the schedule managed it.
+    const p = plan(s, hpa(5, 10), wednesdayNoon);
+    expect(p.apply).toEqual({ bounds: bounds(5, 10), originals: bounds(1, 3) });
+    expect(p.driftCorrected).toBeUndefined();
+    expect(p.events).toEqual([]);
+    // The same name, another HPA (deleted and created again): its own bounds are the originals.
+    const recreated = plan(s, hpa(3, 8, { uid: 'hpa-2' }), wednesdayNoon);
+    expect(recreated.apply).toEqual({ bounds: bounds(5, 10), originals: bounds(3, 8) });
+  });
+
+  it('suspend gives the HPA back once (bounds and record), then leaves it alone', () => {
     const s = adopted();
-    const suspended = schedule({ metadata: s.metadata, status: s.status }, { suspend: true });
-    const p = plan(suspended, hpa(5, 10), wednesdayNoon);
-    expect(p.restoreBounds).toEqual({ minReplicas: 1, maxReplicas: 3 });
+    const suspended = schedule({ status: s.status }, { suspend: true });
+    const p = plan(suspended, managed(5, 10), wednesdayNoon);
+    expect(p.release).toEqual({ bounds: bounds(1, 3) });
+    expect(p.apply).toBeUndefined();
     expect(p.requeueAt).toBeNull();
+    expect(p.events.map((e) => e.reason)).toEqual(['Restored']);
     const later = plan(
-      schedule({ metadata: s.metadata, status: p.status }, { suspend: true }),
+      schedule({ status: p.status }, { suspend: true }),
       hpa(2, 2),
       wednesdayNight,
     );
-    expect(later.restoreBounds).toBeUndefined();
-    expect(later.applyBounds).toBeUndefined();
+    expect(later.release).toBeUndefined();
+    expect(later.apply).toBeUndefined();
+    expect(later.events).toEqual([]);
+  });
+
+  it('resuming adopts afresh: while suspended the HPA belonged to its owners', () => {
+    const s = adopted();
+    const suspended = plan(
+      schedule({ status: s.status }, { suspend: true }),
+      managed(5, 10),
+      wednesdayNoon,
+    );
+    const resumed = plan(schedule({ status: suspended.status }), hpa(2, 6), wednesdayNoon);
+    expect(resumed.apply).toEqual({ bounds: bounds(5, 10), originals: bounds(2, 6) });
   });
 
   it('dryRun computes and reports, never applies', () => {
     const p = plan(schedule({}, { dryRun: true }), hpa(1, 3), wednesdayNoon);
-    expect(p.applyBounds).toBeUndefined();
+    expect(p.apply).toBeUndefined();
+    expect(p.release).toBeUndefined();
     expect(p.status).toMatchObject({
       activeWindow: 'dry-run: business-hours',
-      desiredBounds: { minReplicas: 5, maxReplicas: 10 },
+      desiredBounds: bounds(5, 10),
     });
     expect(p.status.appliedBounds).toBeUndefined();
   });
 
   it('an unknown zone or a missing HPA is Degraded, with no HPA write', () => {
     const bad = plan(schedule({}, { timeZone: 'Europe/Atlantis' }), hpa(1, 3), wednesdayNoon);
-    expect(bad.applyBounds).toBeUndefined();
+    expect(bad.apply).toBeUndefined();
     expect(bad.status.conditions!.find((c) => c.type === 'Degraded')).toMatchObject({
       status: 'True',
       reason: 'InvalidSpec',
     });
-    const missing = plan(schedule(), null, wednesdayNoon);
+    const missing = plan(adopted(), null, wednesdayNoon);
+    expect(missing.apply).toBeUndefined();
     expect(missing.status.conditions!.find((c) => c.type === 'Ready')).toMatchObject({
       status: 'False',
       reason: 'TargetNotFound',
+      message: 'HorizontalPodAutoscaler booking not found in namespace shop',
+    });
+    expect(missing.events).toEqual([
+      expect.objectContaining({ type: 'Warning', reason: 'TargetNotFound' }),
+    ]);
+    // Reported once: the next reconcile with the HPA still missing adds no event.
+    const again = plan(schedule({ status: missing.status }), null, wednesdayNoon);
+    expect(again.events).toEqual([]);
+    expect(again.status).toEqual(missing.status);
+  });
+
+  it('an HPA recorded as managed by another live schedule is left alone, and said so', () => {
+    const p = plan(
+      schedule(),
+      hpa(5, 10, { managedBy: 'other', originals: bounds(1, 3) }),
+      wednesdayNoon,
+      'other',
+    );
+    expect(p.apply).toBeUndefined();
+    expect(p.status.conditions!.find((c) => c.type === 'Degraded')).toMatchObject({
+      status: 'True',
+      reason: 'TargetClaimed',
+      message:
+        'HorizontalPodAutoscaler booking is managed by ScalingSchedule other; one schedule per HPA',
     });
   });
 
-  it('deletion restores the original bounds and removes the finalizer', () => {
-    const s = adopted({}, {});
-    expect(planDeletion(s, hpa(5, 10))).toEqual({
-      restoreBounds: { minReplicas: 1, maxReplicas: 3 },
-      removeFinalizer: true,
+  it('takes over the record of a schedule that no longer manages the HPA, originals and all', () => {
+    const p = plan(
+      schedule(),
+      hpa(7, 15, { managedBy: 'gone', originals: bounds(1, 3) }),
+      wednesdayNoon,
+    );
+    expect(p.apply).toEqual({ bounds: bounds(5, 10), originals: bounds(1, 3) });
+    expect(p.events[0]?.note).toContain('took over from ScalingSchedule gone');
+  });
+
+  it('a new targetRef is adopted with ITS bounds, not the originals of the old target', () => {
+    const s = adopted();
+    const moved = schedule(
+      { status: s.status },
+      { targetRef: { kind: 'HorizontalPodAutoscaler', name: 'booking-v2' } },
+    );
+    const p = plan(moved, hpa(3, 9, { name: 'booking-v2' }), wednesdayNoon);
+    expect(p.apply).toEqual({ bounds: bounds(5, 10), originals: bounds(3, 9) });
+    expect(p.status).toMatchObject({ target: 'booking-v2', originalBounds: bounds(3, 9) });
+  });
+
+  it('a pre-0.2 schedule: its finalizer goes, its recorded originals are kept', () => {
+    const legacy = schedule({
+      metadata: {
+        name: 'booking',
+        namespace: 'shop',
+        generation: 1,
+        finalizers: [LEGACY_FINALIZER, 'example.com/other'],
+        annotations: { [ORIGINAL_BOUNDS_ANNOTATION]: '{"minReplicas":1,"maxReplicas":3}' },
+      },
+      // A pre-0.2 status names no target.
+      status: { ...adopted().status, target: undefined },
     });
-    expect(planDeletion(s, null)).toEqual({ removeFinalizer: true });
+    const p = plan(legacy, hpa(5, 10), wednesdayNoon);
+    expect(p.removeLegacyFinalizer).toBe(true);
+    expect(p.apply).toEqual({ bounds: bounds(5, 10), originals: bounds(1, 3) });
+  });
+
+  it('release: an HPA with a record gets its originals back; one without is not touched', () => {
+    expect(planRelease(managed(5, 10, bounds(1, 3)))).toEqual({ bounds: bounds(1, 3) });
+    expect(planRelease(hpa(5, 10, { managedBy: 'booking' }))).toEqual({ bounds: null });
+    expect(planRelease(hpa(5, 10))).toBeNull();
   });
 });

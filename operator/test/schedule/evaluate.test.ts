@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { evaluate, sameSnapshot } from '../../src/schedule/evaluate.js';
+import { describeSource, evaluate, sameSnapshot } from '../../src/schedule/evaluate.js';
 import { DAYS } from '../../src/schedule/schema.js';
 import { bookingWindows, spec } from './fixtures.js';
 
@@ -294,6 +294,70 @@ describe('evaluate: overlaps, gaps, exclusions, overrides, leadTime', () => {
     expect(evaluate(s, new Date('2026-06-10T06:30:00Z')).leadingInto).toBeUndefined();
   });
 
+  // A Monday window at 00:00 with a leadTime of a day: the lead opens 24 real hours earlier,
+  // whatever the wall clock says in between (Europe/Paris, 2026: summer time starts Sun 29 Mar,
+  // ends Sun 25 Oct).
+  const mondayMidnight = spec({
+    leadTime: '24h',
+    windows: [
+      {
+        name: 'monday',
+        days: ['Mon'],
+        start: '00:00',
+        end: '06:00',
+        minReplicas: 9,
+        maxReplicas: 12,
+      },
+    ],
+  });
+
+  it('a leadTime of a day across the spring-forward night (a 23-hour Sunday)', () => {
+    // Mon 30 Mar 00:00 CEST = 29 Mar 22:00Z; a day earlier is Sat 28 Mar 23:00 CET.
+    const before = evaluate(mondayMidnight, new Date('2026-03-28T21:59:00Z'));
+    expect(before).toMatchObject({ minReplicas: 2, maxReplicas: 4 });
+    expect(iso(before.nextTransition)).toBe('2026-03-28T22:00:00.000Z');
+    const leading = evaluate(mondayMidnight, new Date('2026-03-28T22:30:00Z')); // Sat 23:30 CET
+    expect(leading).toMatchObject({ leadingInto: 'monday', minReplicas: 9, maxReplicas: 12 });
+    expect(iso(leading.nextTransition)).toBe('2026-03-29T22:00:00.000Z');
+  });
+
+  it('a leadTime of a day across the fall-back night (a 25-hour Sunday)', () => {
+    // Mon 26 Oct 00:00 CET = 25 Oct 23:00Z; a day earlier is Sun 25 Oct 01:00 CEST.
+    const before = evaluate(mondayMidnight, new Date('2026-10-24T22:30:00Z')); // Sun 00:30 CEST
+    expect(before).toMatchObject({ minReplicas: 2, maxReplicas: 4 });
+    expect(iso(before.nextTransition)).toBe('2026-10-24T23:00:00.000Z');
+    const leading = evaluate(mondayMidnight, new Date('2026-10-24T23:30:00Z'));
+    expect(leading).toMatchObject({ leadingInto: 'monday', minReplicas: 9 });
+    expect(iso(leading.nextTransition)).toBe('2026-10-25T23:00:00.000Z');
+  });
+
+  it('a ramp moves the bounds in steps after a boundary, rounding up, then holds', () => {
+    const s = spec({ windows: bookingWindows, ramp: { duration: '30m', steps: 3 } });
+    // Business hours end at 17:00 CEST (15:00Z): 5–10 → 2–4 in 3 steps 10 minutes apart.
+    const first = evaluate(s, new Date('2026-06-10T15:00:00Z'));
+    expect(first).toMatchObject({
+      active: { kind: 'default' },
+      minReplicas: 4, // 5 - 3 × 1/3
+      maxReplicas: 8, // 10 - 6 × 1/3
+      ramp: { step: 1, of: 3, target: { minReplicas: 2, maxReplicas: 4 } },
+    });
+    expect(iso(first.nextTransition)).toBe('2026-06-10T15:10:00.000Z');
+    expect(evaluate(s, new Date('2026-06-10T15:15:00Z'))).toMatchObject({
+      minReplicas: 3,
+      maxReplicas: 6,
+    });
+    const done = evaluate(s, new Date('2026-06-10T15:20:00Z'));
+    expect(done).toMatchObject({ minReplicas: 2, maxReplicas: 4 });
+    expect(done.ramp).toBeUndefined();
+    expect(iso(done.nextTransition)).toBe('2026-06-11T07:00:00.000Z'); // Thursday 09:00
+    expect(describeSource(first)).toBe('default (ramp 1/3)');
+    // Up at 09:00: 2–4 → 5–10, the first step at once.
+    expect(evaluate(s, new Date('2026-06-11T07:00:00Z'))).toMatchObject({
+      minReplicas: 3,
+      maxReplicas: 6,
+    });
+  });
+
   it('no windows and no overrides: never changes', () => {
     expect(evaluate(spec(), new Date('2026-06-10T06:30:00Z')).nextTransition).toBeNull();
   });
@@ -316,13 +380,21 @@ describe('evaluate: properties', () => {
     .record({
       timeZone: fc.constantFrom(...zones),
       windows: fc.array(windowArb, { maxLength: 4 }),
-      leadMinutes: fc.constantFrom(0, 5, 90),
+      leadMinutes: fc.constantFrom(0, 5, 90, 1440),
       excluded: fc.boolean(),
+      ramp: fc.option(
+        fc.record({
+          duration: fc.constantFrom('1m', '30m', '2h', '6h'),
+          steps: fc.integer({ min: 2, max: 5 }),
+        }),
+        { nil: undefined },
+      ),
     })
-    .map(({ timeZone, windows, leadMinutes, excluded }) =>
+    .map(({ timeZone, windows, leadMinutes, excluded, ramp }) =>
       spec({
         timeZone,
         leadTime: `${leadMinutes}m`,
+        ...(ramp ? { ramp } : {}),
         exclusions: excluded ? [{ date: '2026-03-29' }] : [],
         windows: windows
           .filter((w) => w.start !== w.end)

@@ -116,6 +116,22 @@ describe('validateSpec', () => {
     ).toEqual(['spec.overrides[0].until: until must be after from']);
   });
 
+  it('rejects a ramp that is too long, too short, or of fewer than 2 steps', () => {
+    expect(fields({ ...base, ramp: { duration: '30m', steps: 3 } })).toEqual([]);
+    expect(fields({ ...base, ramp: { duration: '7h', steps: 3 } })).toEqual([
+      'spec.ramp.duration: ramp.duration must be from 1m to 6h',
+    ]);
+    expect(fields({ ...base, ramp: { duration: '', steps: 3 } })).toEqual([
+      'spec.ramp.duration: ramp.duration must be from 1m to 6h',
+    ]);
+    expect(fields({ ...base, ramp: { duration: 'half an hour', steps: 3 } })).toEqual([
+      'spec.ramp.duration: expected a duration such as 30m, 1h or 90s',
+    ]);
+    expect(fields({ ...base, ramp: { duration: '30m', steps: 1 } })).toEqual([
+      'spec.ramp.steps: must be at least 2',
+    ]);
+  });
+
   it('rejects a lead time above 24h or badly written, and unknown fields', () => {
     expect(fields({ ...base, leadTime: '25h' })).toEqual([
       'spec.leadTime: leadTime must be at most 24h',
