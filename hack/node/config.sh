@@ -73,7 +73,7 @@ node_running_pid() {
   pid="$(<"$pid_file")"
   [[ -n $pid && -r /proc/$pid/cmdline ]] || return 1
   binary="$(node_binary "$1")" || return 1
-  [[ "$(readlink "/proc/$pid/exe" 2>/dev/null)" == "$(readlink -f "$binary")" ]] || return 1
+  [[ "$(readlink "/proc/$pid/exe" 2>/dev/null)" == "$(readlink -m "$binary")" ]] || return 1
   echo "$pid"
 }
 

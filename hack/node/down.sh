@@ -37,7 +37,7 @@ remove_pods() {
 # anything left in the pods' cgroups.
 kill_leftover_processes() {
   local shim pids=() pid
-  shim="$(readlink -f "$(tool_path containerd-shim-runc-v2)")"
+  shim="$(readlink -m "$(tool_path containerd-shim-runc-v2)")"
   for exe in /proc/[0-9]*/exe; do
     [[ "$(readlink "$exe" 2>/dev/null)" == "$shim" ]] && pids+=("$(basename "$(dirname "$exe")")")
   done
