@@ -89,6 +89,17 @@ restore_sysctls() {
   rm -f "$saved"
 }
 
+# What the node leaves in shared host directories: libcni's cached results of its network, the
+# kubelet's links to its container logs.
+remove_host_files() {
+  rm -f /var/lib/cni/results/tourkit-* 2>/dev/null || true
+  local link
+  for link in /var/log/containers/*.log; do
+    [[ -L $link && "$(readlink "$link")" == "$NODE_DIR/"* ]] && rm -f "$link"
+  done
+  return 0
+}
+
 # Host directories up created outside the cache (recorded as it created them).
 remove_host_dirs() {
   local marker="$NODE_RUN_DIR/host-dirs"
@@ -128,6 +139,7 @@ main() {
   ip link del "$NODE_VETH_HOST" 2>/dev/null || true
   remove_cgroups
   restore_sysctls
+  remove_host_files
   remove_host_dirs
 
   if api_reachable; then
@@ -136,7 +148,7 @@ main() {
       --ignore-not-found --wait=false >/dev/null
   fi
 
-  rm -rf "$KUBELET_ROOT" "$CNI_STATE_DIR" "$NODE_CONFIG_DIR" "$CONTAINERD_STATE"
+  rm -rf "$KUBELET_ROOT" "$CNI_STATE_DIR" "$NODE_CONFIG_DIR" "$CONTAINERD_STATE" "$NODE_DIR/pod-logs"
   if [[ ${TOURKIT_NODE_PURGE:-0} == 1 ]]; then
     rm -rf "$CONTAINERD_ROOT"
     log "image store removed (TOURKIT_NODE_PURGE=1)"

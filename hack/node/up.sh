@@ -257,6 +257,8 @@ authorization: { mode: Webhook }
 clusterDNS: [$CLUSTER_DNS_IP]
 clusterDomain: $CLUSTER_DOMAIN
 resolvConf: $NODE_CONFIG_DIR/resolv.conf
+# Container logs under the node's directory (the kubelet still links them from /var/log/containers).
+podLogsDir: $NODE_DIR/pod-logs
 registerWithTaints:
   - { key: $NODE_TAINT_KEY, value: "true", effect: NoSchedule }
 failSwapOn: false
@@ -291,7 +293,9 @@ start_containerd() {
   # Containers inherit containerd's open-files limit; more than this host's hard limit fails.
   local nofile=$NODE_NOFILE_LIMIT hard; hard="$(ulimit -Hn)"
   [[ $hard != unlimited ]] && ((hard < nofile)) && nofile=$hard
-  record_host_dirs "$(dirname "$SHIM_SOCKET_DIR")" "$SHIM_SOCKET_DIR"
+  # containerd's shim sockets; libcni's result cache (no setting moves it); the kubelet's links
+  # to container logs.
+  record_host_dirs "$(dirname "$SHIM_SOCKET_DIR")" "$SHIM_SOCKET_DIR" /var/lib/cni /var/lib/cni/results /var/log/containers
   mkdir -p "$SHIM_SOCKET_DIR"
   (
     ulimit -n "$nofile"

@@ -72,6 +72,8 @@ export function hostState(node: RealNodeSettings): HostState {
       .sort(),
     cgroups: cgroups(),
     sysctls: node.kubeletSysctls.map((key) => `${key}=${sh('sysctl', ['-n', key]).trim()}`),
-    hostDirs: ['/run/netns', '/run/containerd'].filter((dir) => existsSync(dir)),
+    hostDirs: ['/run/netns', '/run/containerd', '/var/lib/cni', '/var/log/containers']
+      .filter((dir) => existsSync(dir))
+      .flatMap((dir) => [dir, ...readdirSync(dir, { recursive: true }).map((entry) => `${dir}/${String(entry)}`)]),
   };
 }
