@@ -61,7 +61,7 @@ node_exec() { nsenter --net="/run/netns/$NODE_NETNS" -- "$@"; }
 
 node_binary() {
   case "$1" in
-    apiserver-forwarder) command -v socat ;;
+    apiserver-forwarder | forward-*) command -v socat ;;
     *) tool_path "$1" ;;
   esac
 }
