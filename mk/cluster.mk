@@ -27,6 +27,10 @@ node: ## Start (or reuse) the real node: containerd + kubelet + kube-proxy in a 
 node-down: ## Stop the real node and remove everything it added to the host (TOURKIT_NODE_PURGE=1 also drops its images)
 	hack/node/down.sh
 
+.PHONY: node-status
+node-status: ## Show the real node's processes (components, shims, pods) and their memory
+	hack/node/status.sh
+
 .PHONY: e2e
 e2e: deps ## End-to-end: cluster tests (KUBECONFIG, else the local control plane) and the cross-process platform tests
 	$(if $(KUBECONFIG),,hack/cluster/up.sh)
