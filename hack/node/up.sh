@@ -334,7 +334,22 @@ ensure_image() {
   return 1
 }
 
+# The kubelet wants its cgroup root to exist in every hierarchy; a new cpuset cgroup starts with no
+# CPUs and no memory nodes, so it gets its parent's.
+create_cgroups() {
+  local hierarchy
+  for hierarchy in /sys/fs/cgroup/*/; do
+    mountpoint -q "$hierarchy" || continue
+    mkdir -p "$hierarchy${NODE_CGROUP_ROOT#/}"
+  done
+  if [[ -f /sys/fs/cgroup/cpuset/cpuset.cpus ]]; then
+    cp /sys/fs/cgroup/cpuset/cpuset.cpus "/sys/fs/cgroup/cpuset$NODE_CGROUP_ROOT/cpuset.cpus"
+    cp /sys/fs/cgroup/cpuset/cpuset.mems "/sys/fs/cgroup/cpuset$NODE_CGROUP_ROOT/cpuset.mems"
+  fi
+}
+
 start_kubelet() {
+  create_cgroups
   # The API server's own identity may call the kubelet (logs, exec, port-forward), as kubeadm sets up.
   kubectl_local apply --server-side --force-conflicts -f "$HACK_DIR/node/manifests/node-rbac.yaml" >/dev/null
   start kubelet nsenter --net="/run/netns/$NODE_NETNS" -- "$(tool_path kubelet)" \
