@@ -319,7 +319,7 @@ start_containerd() {
   ensure_image "$SANDBOX_IMAGE" pause "no pod can start" || true
 }
 
-node_has_image() { "$(tool_path ctr)" --address "$CONTAINERD_SOCKET" -n k8s.io images ls -q | grep -qxF "$1"; }
+node_has_image() { "$(tool_path ctr)" --address "$CONTAINERD_SOCKET" -n k8s.io images ls -q 2>/dev/null | grep -qxF "$1"; }
 
 # ensure_image <name> <hack/images target> <what is missing without it>: images are built here
 # (hack/images), never pulled; a missing one is built into the node's store when hack/images exists.
