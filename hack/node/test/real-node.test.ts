@@ -18,7 +18,9 @@ import {
 import { hostState } from './support/host-state.js';
 
 // One file, run in order: the lifecycle test stops and starts the node the later tests use.
-jest.setTimeout(15 * 60_000);
+// Starting the node may first build its tools (tens of minutes on a cold machine).
+const START = 60 * 60_000;
+const TEST = 10 * 60_000;
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
 
@@ -28,24 +30,28 @@ let node: RealNodeSettings;
 beforeAll(async () => {
   cluster = await getTestCluster();
   node = realNodeSettings();
-});
+}, START);
 
 describe('the real node on the host', () => {
-  it('is removed by down with everything up added: mounts, links, namespaces, processes, iptables, cgroups, settings', async () => {
-    await stopRealNode();
-    const before = hostState(node);
+  it(
+    'is removed by down with everything up added: mounts, links, namespaces, processes, iptables, cgroups, settings',
+    async () => {
+      await stopRealNode();
+      const before = hostState(node);
 
-    await startRealNode();
-    const running = hostState(node);
-    // The listing sees the node: otherwise an equal "after" would prove nothing.
-    expect(running.netns).toContain(node.netns);
-    expect(running.links).toContain(node.vethHost);
-    expect(running.processes.length).toBeGreaterThanOrEqual(3);
-    expect(running.mounts.some((mount) => mount.startsWith(`${node.dir}/`))).toBe(true);
+      await startRealNode();
+      const running = hostState(node);
+      // The listing sees the node: otherwise an equal "after" would prove nothing.
+      expect(running.netns).toContain(node.netns);
+      expect(running.links).toContain(node.vethHost);
+      expect(running.processes.length).toBeGreaterThanOrEqual(3);
+      expect(running.mounts.some((mount) => mount.startsWith(`${node.dir}/`))).toBe(true);
 
-    await stopRealNode();
-    expect(hostState(node)).toEqual(before);
-  });
+      await stopRealNode();
+      expect(hostState(node)).toEqual(before);
+    },
+    START,
+  );
 });
 
 describe('pods on the real node', () => {
@@ -60,7 +66,7 @@ describe('pods on the real node', () => {
     }).trim();
     ns = await createTestNamespace(cluster, 'real-node');
     await placeOnRealNode(cluster, ns.name);
-  });
+  }, START);
 
   afterAll(async () => {
     await ns?.cleanup();
@@ -140,49 +146,55 @@ spec:
       .sort();
   }
 
-  it('runs pods that become Ready through their readiness probe, and leave the Service when it fails', async () => {
-    await kubectlOrThrow(cluster, ['apply', '-f', '-'], { namespace: ns.name, input: web() });
-    const pods = await waitFor(
-      'both web pods Ready on the real node',
-      async () => {
-        const current = await webPods();
-        return current.length === 2 && current.every((pod) => pod.ready) ? current : undefined;
-      },
-      { timeoutMs: 180_000, lastSeen: () => 'see kubectl describe pods' },
-    );
-    for (const pod of pods) {
-      expect(pod.node).toBe(node.name);
-      expect(pod.ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
-    }
-    expect(await serviceEndpoints()).toEqual(pods.map((pod) => pod.ip).sort());
+  it(
+    'runs pods that become Ready through their readiness probe, and leave the Service when it fails',
+    async () => {
+      await kubectlOrThrow(cluster, ['apply', '-f', '-'], { namespace: ns.name, input: web() });
+      const pods = await waitFor(
+        'both web pods Ready on the real node',
+        async () => {
+          const current = await webPods();
+          return current.length === 2 && current.every((pod) => pod.ready) ? current : undefined;
+        },
+        { timeoutMs: 180_000, lastSeen: () => 'see kubectl describe pods' },
+      );
+      for (const pod of pods) {
+        expect(pod.node).toBe(node.name);
+        expect(pod.ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+      }
+      expect(await serviceEndpoints()).toEqual(pods.map((pod) => pod.ip).sort());
 
-    // The probe is real: the server inside one pod stops answering it, and the kubelet sees that.
-    const [failing, healthy] = pods as [PodStatus, PodStatus];
-    await kubectlOrThrow(
-      cluster,
-      ['exec', failing.name, '--', '/testserver', 'post', 'http://127.0.0.1:8080/unready'],
-      { namespace: ns.name },
-    );
-    await waitFor('the unready pod to leave the Service', async () => {
-      const endpoints = await serviceEndpoints();
-      return endpoints.length === 1 ? endpoints : undefined;
-    });
-    expect(await serviceEndpoints()).toEqual([healthy.ip]);
-    expect((await webPods()).find((pod) => pod.name === failing.name)?.ready).toBe(false);
+      // The probe is real: the server inside one pod stops answering it, and the kubelet sees that.
+      const [failing, healthy] = pods as [PodStatus, PodStatus];
+      await kubectlOrThrow(
+        cluster,
+        ['exec', failing.name, '--', '/testserver', 'post', 'http://127.0.0.1:8080/unready'],
+        { namespace: ns.name },
+      );
+      await waitFor('the unready pod to leave the Service', async () => {
+        const endpoints = await serviceEndpoints();
+        return endpoints.length === 1 ? endpoints : undefined;
+      });
+      expect(await serviceEndpoints()).toEqual([healthy.ip]);
+      expect((await webPods()).find((pod) => pod.name === failing.name)?.ready).toBe(false);
 
-    await kubectlOrThrow(
-      cluster,
-      ['exec', failing.name, '--', '/testserver', 'post', 'http://127.0.0.1:8080/ready'],
-      { namespace: ns.name },
-    );
-    await waitFor('the pod to be back in the Service', async () => {
-      const endpoints = await serviceEndpoints();
-      return endpoints.length === 2 ? endpoints : undefined;
-    });
-  });
+      await kubectlOrThrow(
+        cluster,
+        ['exec', failing.name, '--', '/testserver', 'post', 'http://127.0.0.1:8080/ready'],
+        { namespace: ns.name },
+      );
+      await waitFor('the pod to be back in the Service', async () => {
+        const endpoints = await serviceEndpoints();
+        return endpoints.length === 2 ? endpoints : undefined;
+      });
+    },
+    TEST,
+  );
 
-  it('serves through the Service (kube-proxy) to another pod by DNS name and to the host by NodePort', async () => {
-    const client = `
+  it(
+    'serves through the Service (kube-proxy) to another pod by DNS name and to the host by NodePort',
+    async () => {
+      const client = `
 apiVersion: v1
 kind: Pod
 metadata: { name: client }
@@ -194,37 +206,41 @@ spec:
       imagePullPolicy: Never
       args: [get, "http://web.${ns.name}.svc.cluster.local/"]
 `;
-    await kubectlOrThrow(cluster, ['apply', '-f', '-'], { namespace: ns.name, input: client });
-    const phase = await waitFor(
-      'the client pod to finish',
-      async () => {
-        const out = await kubectlOrThrow(
-          cluster,
-          ['get', 'pod', 'client', '-o', 'jsonpath={.status.phase}'],
-          { namespace: ns.name },
-        );
-        return out === 'Succeeded' || out === 'Failed' ? out : undefined;
-      },
-      { timeoutMs: 120_000 },
-    );
-    const logs = await kubectl(cluster, ['logs', 'client'], { namespace: ns.name });
-    expect({ phase, logs: logs.stdout + logs.stderr }).toEqual({
-      phase: 'Succeeded',
-      logs: expect.stringMatching(/^hello from web-/) as unknown as string,
-    });
+      await kubectlOrThrow(cluster, ['apply', '-f', '-'], { namespace: ns.name, input: client });
+      const phase = await waitFor(
+        'the client pod to finish',
+        async () => {
+          const out = await kubectlOrThrow(
+            cluster,
+            ['get', 'pod', 'client', '-o', 'jsonpath={.status.phase}'],
+            { namespace: ns.name },
+          );
+          return out === 'Succeeded' || out === 'Failed' ? out : undefined;
+        },
+        { timeoutMs: 120_000 },
+      );
+      const logs = await kubectl(cluster, ['logs', 'client'], { namespace: ns.name });
+      expect({ phase, logs: logs.stdout + logs.stderr }).toEqual({
+        phase: 'Succeeded',
+        logs: expect.stringMatching(/^hello from web-/) as unknown as string,
+      });
 
-    const nodePort = await kubectlOrThrow(
-      cluster,
-      ['get', 'service', 'web', '-o', 'jsonpath={.spec.ports[0].nodePort}'],
-      { namespace: ns.name },
-    );
-    const response = await fetch(`http://${node.ip}:${nodePort}/`);
-    expect(response.status).toBe(200);
-    expect(await response.text()).toMatch(/^hello from web-/);
-  });
+      const nodePort = await kubectlOrThrow(
+        cluster,
+        ['get', 'service', 'web', '-o', 'jsonpath={.spec.ports[0].nodePort}'],
+        { namespace: ns.name },
+      );
+      const response = await fetch(`http://${node.ip}:${nodePort}/`);
+      expect(response.status).toBe(200);
+      expect(await response.text()).toMatch(/^hello from web-/);
+    },
+    TEST,
+  );
 
-  it("reports a busy pod's real CPU from the kubelet's /metrics/resource through metrics-server", async () => {
-    const spinner = `
+  it(
+    "reports a busy pod's real CPU from the kubelet's /metrics/resource through metrics-server",
+    async () => {
+      const spinner = `
 apiVersion: v1
 kind: Pod
 metadata: { name: spinner }
@@ -236,61 +252,63 @@ spec:
       args: [spin]
       resources: { requests: { cpu: 100m }, limits: { cpu: 200m, memory: 32Mi } }
 `;
-    await kubectlOrThrow(cluster, ['apply', '-f', '-'], { namespace: ns.name, input: spinner });
-    await kubectlOrThrow(
-      cluster,
-      ['wait', '--for=condition=Ready', 'pod/spinner', '--timeout=120s'],
-      { namespace: ns.name },
-    );
+      await kubectlOrThrow(cluster, ['apply', '-f', '-'], { namespace: ns.name, input: spinner });
+      await kubectlOrThrow(
+        cluster,
+        ['wait', '--for=condition=Ready', 'pod/spinner', '--timeout=120s'],
+        { namespace: ns.name },
+      );
 
-    // The kubelet's own endpoint (through the API server's node proxy): a growing CPU counter.
-    const cpuSeconds = async (): Promise<number | undefined> => {
-      const metrics = await kubectlOrThrow(cluster, [
-        'get',
-        '--raw',
-        `/api/v1/nodes/${node.name}/proxy/metrics/resource`,
-      ]);
-      const line = metrics
-        .split('\n')
-        .find(
-          (l) =>
-            l.startsWith('container_cpu_usage_seconds_total{') &&
-            l.includes(`namespace="${ns.name}"`) &&
-            l.includes('pod="spinner"'),
-        );
-      return line ? Number(line.split(' ')[1]) : undefined;
-    };
-    const first = await waitFor('the spinner in the kubelet /metrics/resource', cpuSeconds);
-    const later = await waitFor('its CPU counter to grow', async () => {
-      const value = await cpuSeconds();
-      return value !== undefined && value > first + 0.5 ? value : undefined;
-    });
-    expect(later).toBeGreaterThan(first);
-
-    // metrics-server serves it (what an HPA reads): close to the 200m limit, far above idle.
-    const millicores = await waitFor(
-      'metrics.k8s.io to report the spinner busy',
-      async () => {
-        const result = await kubectl(cluster, [
+      // The kubelet's own endpoint (through the API server's node proxy): a growing CPU counter.
+      const cpuSeconds = async (): Promise<number | undefined> => {
+        const metrics = await kubectlOrThrow(cluster, [
           'get',
           '--raw',
-          `/apis/metrics.k8s.io/v1beta1/namespaces/${ns.name}/pods/spinner`,
+          `/api/v1/nodes/${node.name}/proxy/metrics/resource`,
         ]);
-        if (result.code !== 0) return undefined;
-        const usage = JSON.parse(result.stdout) as { containers: { usage: { cpu: string } }[] };
-        const cpu = usage.containers[0]?.usage.cpu ?? '0';
-        const value = cpu.endsWith('n')
-          ? Number(cpu.slice(0, -1)) / 1e6
-          : cpu.endsWith('u')
-            ? Number(cpu.slice(0, -1)) / 1e3
-            : cpu.endsWith('m')
-              ? Number(cpu.slice(0, -1))
-              : Number(cpu) * 1000;
-        return value >= 100 ? value : undefined;
-      },
-      { timeoutMs: 120_000 },
-    );
-    expect(millicores).toBeGreaterThanOrEqual(100);
-    expect(millicores).toBeLessThan(300);
-  });
+        const line = metrics
+          .split('\n')
+          .find(
+            (l) =>
+              l.startsWith('container_cpu_usage_seconds_total{') &&
+              l.includes(`namespace="${ns.name}"`) &&
+              l.includes('pod="spinner"'),
+          );
+        return line ? Number(line.split(' ')[1]) : undefined;
+      };
+      const first = await waitFor('the spinner in the kubelet /metrics/resource', cpuSeconds);
+      const later = await waitFor('its CPU counter to grow', async () => {
+        const value = await cpuSeconds();
+        return value !== undefined && value > first + 0.5 ? value : undefined;
+      });
+      expect(later).toBeGreaterThan(first);
+
+      // metrics-server serves it (what an HPA reads): close to the 200m limit, far above idle.
+      const millicores = await waitFor(
+        'metrics.k8s.io to report the spinner busy',
+        async () => {
+          const result = await kubectl(cluster, [
+            'get',
+            '--raw',
+            `/apis/metrics.k8s.io/v1beta1/namespaces/${ns.name}/pods/spinner`,
+          ]);
+          if (result.code !== 0) return undefined;
+          const usage = JSON.parse(result.stdout) as { containers: { usage: { cpu: string } }[] };
+          const cpu = usage.containers[0]?.usage.cpu ?? '0';
+          const value = cpu.endsWith('n')
+            ? Number(cpu.slice(0, -1)) / 1e6
+            : cpu.endsWith('u')
+              ? Number(cpu.slice(0, -1)) / 1e3
+              : cpu.endsWith('m')
+                ? Number(cpu.slice(0, -1))
+                : Number(cpu) * 1000;
+          return value >= 100 ? value : undefined;
+        },
+        { timeoutMs: 120_000 },
+      );
+      expect(millicores).toBeGreaterThanOrEqual(100);
+      expect(millicores).toBeLessThan(300);
+    },
+    TEST,
+  );
 });

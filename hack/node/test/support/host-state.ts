@@ -74,6 +74,9 @@ export function hostState(node: RealNodeSettings): HostState {
     sysctls: node.kubeletSysctls.map((key) => `${key}=${sh('sysctl', ['-n', key]).trim()}`),
     hostDirs: ['/run/netns', '/run/containerd', '/var/lib/cni', '/var/log/containers']
       .filter((dir) => existsSync(dir))
-      .flatMap((dir) => [dir, ...readdirSync(dir, { recursive: true }).map((entry) => `${dir}/${String(entry)}`)]),
+      .flatMap((dir) => [
+        dir,
+        ...readdirSync(dir, { recursive: true }).map((entry) => `${dir}/${String(entry)}`),
+      ]),
   };
 }
