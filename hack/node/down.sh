@@ -25,11 +25,11 @@ stop_recorded() {
 remove_pods() {
   local pid
   pid="$(node_running_pid containerd)" || return 0
-  local crictl=("$(tool_path crictl)" --runtime-endpoint "unix://$CONTAINERD_SOCKET" --timeout 30s)
-  local pods; pods="$("${crictl[@]}" pods -q 2>/dev/null | wc -l)"
-  ((pods > 0)) || return 0
-  log "stopping and removing $pods pod sandboxes"
-  "${crictl[@]}" stopp $("${crictl[@]}" pods -q) >/dev/null 2>&1 || true
+  local crictl=("$(tool_path crictl)" --config "$NODE_CONFIG_DIR/crictl.yaml" --runtime-endpoint "unix://$CONTAINERD_SOCKET" --timeout 30s)
+  local pods; mapfile -t pods < <("${crictl[@]}" pods -q 2>/dev/null || true)
+  ((${#pods[@]} > 0)) || return 0
+  log "stopping and removing ${#pods[@]} pod sandboxes"
+  "${crictl[@]}" stopp "${pods[@]}" >/dev/null 2>&1 || true
   "${crictl[@]}" rmp -f -a >/dev/null 2>&1 || true
 }
 

@@ -209,6 +209,8 @@ state = '$CONTAINERD_STATE'
         [plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc.options]
           BinaryName = '$runc'
           SystemdCgroup = false
+          # runc's state with the node's, not in /run/containerd/runc where another containerd keeps its own.
+          Root = '$CONTAINERD_STATE/runc'
     [plugins.'io.containerd.cri.v1.runtime'.cni]
       bin_dirs = ['$(tool_dir cni-plugins)']
       conf_dir = '$CNI_CONF_DIR'
@@ -239,6 +241,9 @@ EOF
   ]
 }
 EOF
+
+  printf 'runtime-endpoint: unix://%s\nimage-endpoint: unix://%s\ntimeout: 30\n' "$CONTAINERD_SOCKET" "$CONTAINERD_SOCKET" \
+    >"$NODE_CONFIG_DIR/crictl.yaml"
 
   # Pods resolve through CoreDNS; this file is what CoreDNS itself and dnsPolicy: Default pods
   # get. The node has no upstream resolver (no way out of the namespace), so it names none.
@@ -315,7 +320,7 @@ start_containerd() {
   echo $! >"$NODE_RUN_DIR/containerd.pid"
   started containerd
   wait_until containerd "containerd serving CRI on $CONTAINERD_SOCKET" 60 \
-    "$(tool_path crictl)" --runtime-endpoint "unix://$CONTAINERD_SOCKET" info
+    "$(tool_path crictl)" --config "$NODE_CONFIG_DIR/crictl.yaml" info
   ensure_image "$SANDBOX_IMAGE" pause "no pod can start" || true
 }
 
@@ -434,7 +439,7 @@ main() {
   trap - EXIT
   log "node $NODE_NAME ready in $(since_start): kubelet $KUBE_VERSION, containerd $CONTAINERD_VERSION, node IP $NODE_IP"
   log "  pods:    kubectl get pods -A -o wide --field-selector spec.nodeName=$NODE_NAME"
-  log "  crictl:  $(tool_path crictl) --runtime-endpoint unix://$CONTAINERD_SOCKET ps"
+  log "  crictl:  $(tool_path crictl) --config $NODE_CONFIG_DIR/crictl.yaml ps"
   log "  logs:    $NODE_LOG_DIR/<component>.log"
   log "  stop:    make node-down"
 }

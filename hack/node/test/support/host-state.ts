@@ -1,6 +1,69 @@
 import { readFileSync, readdirSync, readlinkSync, existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import type { RealNodeSettings } from '@tourkit/testenv';
+
+/*
+ * The machine is shared: other parts of the kit (hack/images runs its own containerd and BuildKit,
+ * with mounts under its own cache directory, network namespaces and shims of its own binaries) change
+ * the host while this test runs. The listing leaves out what is provably theirs, and keeps everything
+ * the node could leave behind: any mount outside the kit's cache or in the node's directory, the
+ * node's namespaces, shim sockets without a listener or served by the node's shim.
+ */
+function othersMount(mount: string, node: RealNodeSettings, line = ''): boolean {
+  const cache = path.dirname(node.dir);
+  const othersPath = (text: string) =>
+    text.includes(`${cache}/`) && !text.includes(node.dir) && !text.includes(`${cache}/cluster`);
+  // Under another area's cache, or made from it (e.g. a containerd client's /tmp/containerd-mount*
+  // overlay of hack/images' snapshots).
+  if (othersPath(mount) || othersPath(line)) return true;
+  return mount.startsWith('/run/netns/') && !ownNetns(path.basename(mount), node);
+}
+
+function ownNetns(name: string, node: RealNodeSettings): boolean {
+  return name === node.netns || name.startsWith('cni-');
+}
+
+/** Unix socket paths and the pids listening on them. */
+function socketListeners(): Map<string, string[]> {
+  const inodes = new Map<string, string>();
+  for (const line of readFileSync('/proc/net/unix', 'utf8').split('\n').slice(1)) {
+    const fields = line.trim().split(/\s+/);
+    if (fields.length >= 8) inodes.set(fields[6]!, fields[7]!);
+  }
+  const listeners = new Map<string, string[]>();
+  for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+    try {
+      for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+        const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+        const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
+        const socketPath = inode ? inodes.get(inode) : undefined;
+        if (socketPath) listeners.set(socketPath, [...(listeners.get(socketPath) ?? []), pid]);
+      }
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return listeners;
+}
+
+function othersShimSocket(
+  entry: string,
+  node: RealNodeSettings,
+  listeners: Map<string, string[]>,
+): boolean {
+  if (!entry.startsWith('/run/containerd/s/')) return false;
+  const pids = listeners.get(entry) ?? [];
+  return pids.length > 0 && pids.every((pid) => !node.binaries.includes(exeOf(pid)));
+}
+
+function exeOf(pid: string): string {
+  try {
+    return readlinkSync(`/proc/${pid}/exe`);
+  } catch {
+    return '';
+  }
+}
 
 /** What the real node may add to the host, as a comparable listing. */
 export interface HostState {
@@ -57,14 +120,19 @@ function cgroups(): string[] {
 }
 
 export function hostState(node: RealNodeSettings): HostState {
+  const listeners = socketListeners();
   return {
     mounts: lines(readFileSync('/proc/self/mountinfo', 'utf8'))
+      .filter((line) => !othersMount(line.split(' ')[4]!, node, line))
       .map((line) => line.split(' ')[4]!)
       .sort(),
     links: lines(sh('ip', ['-o', 'link', 'show']))
       .map((line) => line.split(':')[1]!.trim().split('@')[0]!)
       .sort(),
-    netns: lines(sh('ip', ['netns', 'list'])).sort(),
+    netns: lines(sh('ip', ['netns', 'list']))
+      .map((line) => line.split(' ')[0]!)
+      .filter((name) => ownNetns(name, node))
+      .sort(),
     processes: processes(node),
     iptables: lines(sh('iptables-save', []))
       .filter((line) => !line.startsWith('#'))
@@ -77,6 +145,12 @@ export function hostState(node: RealNodeSettings): HostState {
       .flatMap((dir) => [
         dir,
         ...readdirSync(dir, { recursive: true }).map((entry) => `${dir}/${String(entry)}`),
-      ]),
+      ])
+      // containerd clients' FIFOs and runc state of another containerd (the node keeps its own
+      // runc state under its state directory); shim sockets other shims serve; others' namespaces.
+      .filter((entry) => !/^\/run\/containerd\/(fifo|runc)\//.test(entry))
+      .filter((entry) => !othersShimSocket(entry, node, listeners))
+      .filter((entry) => !othersMount(entry, node))
+      .sort(),
   };
 }
