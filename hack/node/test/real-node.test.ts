@@ -24,6 +24,14 @@ const TEST = 10 * 60_000;
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
 
+/** The test server's image, imported into the node's image store (cached by the binary's digest). */
+function buildTestImage(): string {
+  return execFileSync(path.join(fixtures, 'build-image.sh'), [], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }).trim();
+}
+
 let cluster: TestCluster;
 let node: RealNodeSettings;
 
@@ -34,21 +42,42 @@ beforeAll(async () => {
 
 describe('the real node on the host', () => {
   it(
-    'is removed by down with everything up added: mounts, links, namespaces, processes, iptables, cgroups, settings',
+    'is removed by down with everything up added, running pods included: mounts, links, namespaces, processes, iptables, cgroups, settings',
     async () => {
       await stopRealNode();
       const before = hostState(node);
 
       await startRealNode();
+      // A running pod: its shim, container, cgroups, volumes and network namespace must go too.
+      const image = buildTestImage();
+      const ns = await createTestNamespace(cluster, 'node-lifecycle');
+      await placeOnRealNode(cluster, ns.name);
+      await kubectlOrThrow(
+        cluster,
+        ['run', 'server', `--image=${image}`, '--image-pull-policy=Never'],
+        {
+          namespace: ns.name,
+        },
+      );
+      await kubectlOrThrow(
+        cluster,
+        ['wait', '--for=condition=Ready', 'pod/server', '--timeout=120s'],
+        {
+          namespace: ns.name,
+        },
+      );
       const running = hostState(node);
-      // The listing sees the node: otherwise an equal "after" would prove nothing.
+      // The listing sees the node and its pod: otherwise an equal "after" would prove nothing.
       expect(running.netns).toContain(node.netns);
       expect(running.links).toContain(node.vethHost);
-      expect(running.processes.length).toBeGreaterThanOrEqual(3);
+      expect(running.processes.some((p) => p.endsWith('/containerd-shim-runc-v2'))).toBe(true);
+      expect(running.processes.some((p) => p.endsWith('/testserver'))).toBe(true);
+      expect(running.cgroups).toContain(`memory${node.cgroupRoot}`);
       expect(running.mounts.some((mount) => mount.startsWith(`${node.dir}/`))).toBe(true);
 
       await stopRealNode();
       expect(hostState(node)).toEqual(before);
+      await ns.cleanup();
     },
     START,
   );
@@ -60,10 +89,7 @@ describe('pods on the real node', () => {
 
   beforeAll(async () => {
     await startRealNode();
-    image = execFileSync(path.join(fixtures, 'build-image.sh'), [], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-    }).trim();
+    image = buildTestImage();
     ns = await createTestNamespace(cluster, 'real-node');
     await placeOnRealNode(cluster, ns.name);
   }, START);
