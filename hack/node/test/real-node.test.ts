@@ -218,7 +218,22 @@ spec:
   );
 
   it(
-    'serves through the Service (kube-proxy) to another pod by DNS name and to the host by NodePort',
+    "serves through the Service to the host, on a NodePort of the node's address",
+    async () => {
+      const nodePort = await kubectlOrThrow(
+        cluster,
+        ['get', 'service', 'web', '-o', 'jsonpath={.spec.ports[0].nodePort}'],
+        { namespace: ns.name },
+      );
+      const response = await fetch(`http://${node.ip}:${nodePort}/`);
+      expect(response.status).toBe(200);
+      expect(await response.text()).toMatch(/^hello from web-/);
+    },
+    TEST,
+  );
+
+  it(
+    'serves through the Service (kube-proxy) to another pod, by its DNS name (CoreDNS)',
     async () => {
       const client = `
 apiVersion: v1
@@ -250,15 +265,6 @@ spec:
         phase: 'Succeeded',
         logs: expect.stringMatching(/^hello from web-/) as unknown as string,
       });
-
-      const nodePort = await kubectlOrThrow(
-        cluster,
-        ['get', 'service', 'web', '-o', 'jsonpath={.spec.ports[0].nodePort}'],
-        { namespace: ns.name },
-      );
-      const response = await fetch(`http://${node.ip}:${nodePort}/`);
-      expect(response.status).toBe(200);
-      expect(await response.text()).toMatch(/^hello from web-/);
     },
     TEST,
   );
