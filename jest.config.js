@@ -5,6 +5,7 @@ const candidates = [
   ...readdirSync('services').map((s) => `services/${s}`),
   'hack/testenv',
   'hack/mail-catcher',
+  'hack/node',
   'cdk8s',
   'operator',
   'e2e',

@@ -1,7 +1,7 @@
 # The local Kubernetes control plane for cluster tests (hack/cluster, hack/tools, hack/testenv).
 
 # Jest projects whose tests need a cluster; other areas add theirs with `E2E_PROJECTS += <name>`.
-E2E_PROJECTS ?= testenv cdk8s operator e2e
+E2E_PROJECTS ?= testenv node cdk8s operator e2e
 
 .PHONY: cluster-tools
 cluster-tools: ## Build the pinned cluster tools from Go modules into $TOURKIT_CACHE/tools (cached by version)
@@ -18,6 +18,18 @@ cluster-local-down: ## Stop the local control plane's processes and remove its d
 .PHONY: cluster-local-status
 cluster-local-status: ## Show the local control plane's processes and their memory
 	hack/cluster/status.sh
+
+.PHONY: node
+node: ## Start (or reuse) the real node: containerd + kubelet + kube-proxy in a network namespace, joined to the local control plane (root)
+	hack/node/up.sh
+
+.PHONY: node-down
+node-down: ## Stop the real node and remove everything it added to the host (TOURKIT_NODE_PURGE=1 also drops its images)
+	hack/node/down.sh
+
+.PHONY: node-status
+node-status: ## Show the real node's processes (components, shims, pods) and their memory
+	hack/node/status.sh
 
 .PHONY: e2e
 e2e: deps ## End-to-end: cluster tests (KUBECONFIG, else the local control plane) and the cross-process platform tests

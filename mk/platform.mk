@@ -118,8 +118,20 @@ deploy: ## Apply the platform to the current kube context (server-side apply; CR
 	$(KUBECTL) -n $(NAMESPACE) rollout status statefulset --timeout=10m
 	$(KUBECTL) -n $(NAMESPACE) rollout status deployment --timeout=10m
 
+# Docker and kind present: kind. Otherwise the local control plane and a real node (hack/node, root).
+HAVE_KIND := $(shell command -v docker >/dev/null 2>&1 && command -v $(KIND) >/dev/null 2>&1 && docker info >/dev/null 2>&1 && echo yes)
+
 .PHONY: up
-up: deps kind-cluster kind-load cluster-addons deploy ## Local kind cluster with everything: images, data stores, observability, platform; prints URLs
+up: deps ## The whole platform: on kind with Docker, else on a real node of the local control plane; prints URLs
+ifeq ($(HAVE_KIND),yes)
+	$(MAKE) --no-print-directory up-kind
+else
+	@echo "No Docker/kind here: the platform goes on the local control plane and a real node (hack/node/platform-up.sh)."
+	NAMESPACE=$(NAMESPACE) hack/node/platform-up.sh
+endif
+
+.PHONY: up-kind
+up-kind: deps kind-cluster kind-load cluster-addons deploy ## Local kind cluster with everything: images, data stores, observability, platform; prints URLs
 	@echo
 	@echo "Tourkit is up (kind cluster '$(KIND_CLUSTER)', namespace '$(NAMESPACE)'):"
 	@echo "  gateway  http://localhost:8080/v1/tours"
@@ -128,5 +140,10 @@ up: deps kind-cluster kind-load cluster-addons deploy ## Local kind cluster with
 	@echo "  kubectl  -n $(NAMESPACE) get deploy,hpa,pdb"
 
 .PHONY: down
-down: ## Delete the local kind cluster
+down: ## Delete the kind cluster; without Docker: stop the real node and the local control plane, removing what up added
+ifeq ($(HAVE_KIND),yes)
 	$(KIND) delete cluster --name $(KIND_CLUSTER)
+else
+	hack/node/down.sh
+	hack/cluster/down.sh
+endif

@@ -110,6 +110,12 @@ function booleanVariable(
   return value;
 }
 
+const PULL_POLICIES: readonly PlatformOptions['image']['pullPolicy'][] = [
+  'IfNotPresent',
+  'Always',
+  'Never',
+];
+
 const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 /** A comma-separated list of namespace names; unset or empty: []. */
@@ -128,7 +134,9 @@ function namespaceListVariable(env: Record<string, string | undefined>, name: st
  * `make synth` settings: TOURKIT_NAMESPACE, TOURKIT_IMAGE_REGISTRY, TOURKIT_IMAGE_TAG, TOURKIT_CNPG,
  * TOURKIT_SERVICE_MONITOR, TOURKIT_OPERATOR, TOURKIT_OPERATOR_IMAGE,
  * TOURKIT_OPERATOR_WATCH_NAMESPACES (comma-separated), TOURKIT_MAIL_CATCHER, TOURKIT_PUBLIC_URL,
- * TOURKIT_DEMO_DATA; unset or empty keeps the default.
+ * TOURKIT_DEMO_DATA, and the images a cluster without a registry builds itself (hack/node/platform-up.sh):
+ * TOURKIT_IMAGE_PULL_POLICY, TOURKIT_POSTGRES_IMAGE, TOURKIT_REDIS_IMAGE, TOURKIT_MAIL_CATCHER_IMAGE;
+ * unset or empty keeps the default.
  */
 export function optionsFromEnvironment(env: Record<string, string | undefined>): PlatformOptions {
   const namespace = env.TOURKIT_NAMESPACE || DEFAULT_OPTIONS.namespace;
@@ -141,15 +149,26 @@ export function optionsFromEnvironment(env: Record<string, string | undefined>):
   const demoData = booleanVariable(env, 'TOURKIT_DEMO_DATA');
   const publicUrl = env.TOURKIT_PUBLIC_URL || DEFAULT_OPTIONS.publicUrl;
   if (!URL.canParse(publicUrl)) throw new Error(`TOURKIT_PUBLIC_URL: "${publicUrl}" is not a URL`);
+  const pullPolicy = env.TOURKIT_IMAGE_PULL_POLICY || DEFAULT_OPTIONS.image.pullPolicy;
+  if (!PULL_POLICIES.includes(pullPolicy as PlatformOptions['image']['pullPolicy']))
+    throw new Error(
+      `TOURKIT_IMAGE_PULL_POLICY: expected ${PULL_POLICIES.join('/')}, got "${pullPolicy}"`,
+    );
   return resolveOptions({
     namespace,
     image: {
       registry: env.TOURKIT_IMAGE_REGISTRY ?? DEFAULT_OPTIONS.image.registry,
       tag: env.TOURKIT_IMAGE_TAG || DEFAULT_OPTIONS.image.tag,
+      pullPolicy: pullPolicy as PlatformOptions['image']['pullPolicy'],
     },
     publicUrl,
+    postgres: { image: env.TOURKIT_POSTGRES_IMAGE || DEFAULT_OPTIONS.postgres.image },
+    redis: { image: env.TOURKIT_REDIS_IMAGE || DEFAULT_OPTIONS.redis.image },
+    mailCatcher: {
+      ...(mailCatcher === undefined ? {} : { enabled: mailCatcher }),
+      image: env.TOURKIT_MAIL_CATCHER_IMAGE || DEFAULT_OPTIONS.mailCatcher.image,
+    },
     ...(cnpg === undefined ? {} : { cloudnativepg: { enabled: cnpg } }),
-    ...(mailCatcher === undefined ? {} : { mailCatcher: { enabled: mailCatcher } }),
     ...(demoData === undefined ? {} : { demoData: { enabled: demoData } }),
     ...(monitors === undefined
       ? {}

@@ -176,6 +176,34 @@ describe('demo data', () => {
   });
 });
 
+describe('images of a cluster without a registry (hack/node/platform-up.sh)', () => {
+  it('keeps the upstream images by default and takes the ones built here from the environment', () => {
+    const defaults = optionsFromEnvironment({});
+    expect(defaults.postgres.image).toBe('postgres:17.6');
+    expect(defaults.image.pullPolicy).toBe('IfNotPresent');
+    const local = optionsFromEnvironment({
+      TOURKIT_POSTGRES_IMAGE: 'tourkit.local/postgres:17',
+      TOURKIT_REDIS_IMAGE: 'tourkit.local/redis:8.0',
+      TOURKIT_MAIL_CATCHER_IMAGE: 'tourkit.local/mailpit:v1.33.1',
+      TOURKIT_MAIL_CATCHER: '1',
+      TOURKIT_IMAGE_PULL_POLICY: 'Never',
+    });
+    expect(local.postgres.image).toBe('tourkit.local/postgres:17');
+    expect(local.redis.image).toBe('tourkit.local/redis:8.0');
+    expect(local.mailCatcher).toEqual({
+      ...defaults.mailCatcher,
+      image: 'tourkit.local/mailpit:v1.33.1',
+    });
+    expect(local.image.pullPolicy).toBe('Never');
+  });
+
+  it('names TOURKIT_IMAGE_PULL_POLICY when it is not a pull policy', () => {
+    expect(() => optionsFromEnvironment({ TOURKIT_IMAGE_PULL_POLICY: 'Sometimes' })).toThrow(
+      /TOURKIT_IMAGE_PULL_POLICY: expected IfNotPresent\/Always\/Never, got "Sometimes"/,
+    );
+  });
+});
+
 /** `name:port` of every destination a policy's egress rules open (peers named by their app label). */
 function egressOf(policy: Json): string[] {
   return (policy.spec.egress as Json[])

@@ -30,6 +30,10 @@ HPA_DOWNSCALE_STABILIZATION="${TOURKIT_HPA_DOWNSCALE_STABILIZATION:-30s}"
 METRIC_RESOLUTION="${TOURKIT_METRIC_RESOLUTION:-10s}"
 
 APISERVER_URL="https://127.0.0.1:$APISERVER_PORT"
+# The host's end of the real node's veth (hack/node): the API server advertises this address (the
+# `kubernetes` Service's endpoint, which pods use) and a forwarder there relays to the loopback
+# port. Set here because the API server's flags and certificate name it even before a node exists.
+NODE_HOST_IP="${TOURKIT_NODE_HOST_IP:-10.254.0.1}"
 KWOK_MODULE_DIR="" # set by kwok_module_dir: kwok's manifests (CRDs, stages, metrics) come from its Go module
 
 # Start order; down stops them in reverse.
@@ -75,6 +79,18 @@ EOF
 }
 
 kubectl_local() { "$(tool_path kubectl)" --kubeconfig "$KUBECONFIG_PATH" "$@"; }
+
+# stop_component <name> <pid>: TERM, then KILL after 10 s.
+stop_component() {
+  local name=$1 pid=$2
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for _ in $(seq 1 50); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.2
+  done
+  log "$name (pid $pid) did not stop within 10s; killing it"
+  kill -KILL "$pid" 2>/dev/null || true
+}
 
 # The pid recorded for a component, if that process is still the one we started.
 running_pid() {

@@ -10,15 +10,7 @@ stop() {
     rm -f "$RUN_DIR/$name.pid"
     return
   fi
-  kill -TERM "$pid"
-  for _ in $(seq 1 50); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.2
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    log "$name (pid $pid) did not stop within 10s; killing it"
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
+  stop_component "$name" "$pid"
   rm -f "$RUN_DIR/$name.pid"
   log "$name stopped (pid $pid)"
 }

@@ -31,16 +31,16 @@ new_cert() {
   rm -f "$PKI_DIR/$name.csr" "$ext"
 }
 
-# name user-cert -> a kubeconfig that authenticates with that client certificate
+# file user-cert [server] -> a kubeconfig that authenticates with that client certificate
 new_kubeconfig() {
-  local file=$1 cert=$2
+  local file=$1 cert=$2 server=${3:-$APISERVER_URL}
   cat >"$file" <<EOF
 apiVersion: v1
 kind: Config
 clusters:
 - name: tourkit-local
   cluster:
-    server: $APISERVER_URL
+    server: $server
     certificate-authority: $PKI_DIR/ca.crt
 users:
 - name: $cert
@@ -61,9 +61,15 @@ new_ca ca tourkit-local-ca
 # The aggregation layer's own CA: kube-apiserver proves to metrics-server who is asking.
 new_ca front-proxy-ca tourkit-local-front-proxy-ca
 
+# A certificate issued before the API server was reachable from the real node lacks the veth's
+# address: issue it again (the API server reloads its serving certificate from the file).
+if [[ -f $PKI_DIR/apiserver.crt ]] &&
+  ! openssl x509 -noout -ext subjectAltName -in "$PKI_DIR/apiserver.crt" | grep -qF "IP Address:$NODE_HOST_IP"; then
+  rm -f "$PKI_DIR/apiserver.crt" "$PKI_DIR/apiserver.key"
+fi
 first_service_ip="$(awk -F. '{ print $1 "." $2 "." $3 "." $4 + 1 }' <<<"${SERVICE_CIDR%/*}")"
 new_cert apiserver ca "/CN=kube-apiserver" serverAuth \
-  "IP:127.0.0.1,IP:$first_service_ip,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local"
+  "IP:127.0.0.1,IP:$first_service_ip,IP:$NODE_HOST_IP,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local"
 new_cert front-proxy-client front-proxy-ca "/CN=front-proxy-client" clientAuth
 new_cert apiserver-kubelet-client ca "/CN=kube-apiserver-kubelet-client" clientAuth
 new_cert admin ca "/O=system:masters/CN=tourkit-admin" clientAuth
@@ -84,3 +90,17 @@ new_kubeconfig "$KUBECONFIG_PATH" admin
 for identity in controller-manager scheduler kwok metrics-server; do
   new_kubeconfig "$PKI_DIR/$identity.kubeconfig" "$identity"
 done
+
+# The real node's identities (hack/node/up.sh calls `pki.sh node <node-name> <node-ip>`): the
+# kubelet's client certificate (the Node authorizer and NodeRestriction know it by its name), its
+# serving certificate (metrics-server checks it against the CA and the node's address) and
+# kube-proxy's. Their kubeconfigs reach the API server at the host's end of the veth.
+if [[ ${1:-} == node ]]; then
+  node_name=$2 node_ip=$3
+  new_cert "kubelet-$node_name" ca "/O=system:nodes/CN=system:node:$node_name" clientAuth
+  new_cert "kubelet-$node_name-serving" ca "/CN=$node_name" serverAuth "IP:$node_ip,DNS:$node_name"
+  new_cert kube-proxy ca "/CN=system:kube-proxy" clientAuth
+  chmod 600 "$PKI_DIR"/*.key
+  new_kubeconfig "$PKI_DIR/kubelet-$node_name.kubeconfig" "kubelet-$node_name" "https://$NODE_HOST_IP:$APISERVER_PORT"
+  new_kubeconfig "$PKI_DIR/kube-proxy.kubeconfig" kube-proxy "https://$NODE_HOST_IP:$APISERVER_PORT"
+fi

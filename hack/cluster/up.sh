@@ -34,8 +34,14 @@ start() {
   local name=$1; shift
   local pid
   if pid="$(running_pid "$name")"; then
-    log "$name already running (pid $pid)"
-    return
+    # A component started by an older checkout with other flags is restarted with this one's
+    # (e.g. the API server gained the real node's admission plugins and advertise address).
+    if [[ "$(tr '\0' '\n' <"/proc/$pid/cmdline")" == "$(printf '%s\n' "$(tool_path "$name")" "$@")" ]]; then
+      log "$name already running (pid $pid)"
+      return
+    fi
+    log "$name (pid $pid) runs with other flags than this checkout gives it; restarting it"
+    stop_component "$name" "$pid"
   fi
   [[ -f $LOG_DIR/$name.log ]] && mv -f "$LOG_DIR/$name.log" "$LOG_DIR/$name.previous.log"
   setsid "$(tool_path "$name")" "$@" >"$LOG_DIR/$name.log" 2>&1 </dev/null 8>&- &
@@ -86,19 +92,22 @@ start_etcd() {
 }
 
 start_apiserver() {
-  # Loopback only: Endpoints may not hold a loopback address, so the apiserver does not publish
-  # itself behind the `kubernetes` Service (no pod runs for real here to use it anyway). For the
-  # same reason the aggregator reaches metrics-server through an ExternalName Service, which it
-  # resolves only without --enable-aggregator-routing (with it, it wants EndpointSlices).
+  # Loopback only. Endpoints may not hold a loopback address, so the `kubernetes` Service's endpoint
+  # is the host's end of the real node's veth (NODE_HOST_IP), where hack/node/up.sh runs a
+  # forwarder to this port for the node and its pods; without a node nothing listens there and
+  # nothing needs it. For the same reason the aggregator reaches metrics-server through an
+  # ExternalName Service, which it resolves only without --enable-aggregator-routing (with it, it
+  # wants EndpointSlices). PodNodeSelector and PodTolerationRestriction let a namespace's
+  # annotations send its pods to the real node (hack/node/config.sh).
   start kube-apiserver \
-    --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$APISERVER_PORT" \
-    --endpoint-reconciler-type=none \
+    --bind-address=127.0.0.1 --advertise-address="$NODE_HOST_IP" --secure-port="$APISERVER_PORT" \
+    --endpoint-reconciler-type=lease \
     --etcd-servers="http://127.0.0.1:$ETCD_CLIENT_PORT" \
     --service-cluster-ip-range="$SERVICE_CIDR" \
     --tls-cert-file="$PKI_DIR/apiserver.crt" --tls-private-key-file="$PKI_DIR/apiserver.key" \
     --client-ca-file="$PKI_DIR/ca.crt" \
     --authorization-mode=Node,RBAC \
-    --enable-admission-plugins=NodeRestriction \
+    --enable-admission-plugins=NodeRestriction,PodNodeSelector,PodTolerationRestriction \
     --allow-privileged=true \
     --service-account-issuer=https://kubernetes.default.svc.cluster.local \
     --service-account-key-file="$PKI_DIR/sa.pub" \

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the pinned cluster tools from Go modules (through the Go module proxy only) into
-# ${TOURKIT_CACHE}/tools/<name>-<version>/<name>. A tool already built at its pinned version is
-# reused. Usage: hack/tools/build.sh [tool ...]   (default: every tool; names as in `--list`)
+# ${TOURKIT_CACHE}/tools/<unit>-<version>/<binary>. A tool already built at its pinned version is
+# reused. Usage: hack/tools/build.sh [tool ...]   (default: every tool; units as in `--list`, or
+# any binary of one, e.g. buildctl or ctr)
 #
 # Tools whose upstream go.mod carries `replace` directives (k8s.io/kubernetes replaces its staging
 # modules with ./staging/..., etcd's server replaces its sibling modules with ../...) cannot be
@@ -18,9 +19,12 @@ export GOFLAGS="${GOFLAGS:--buildvcs=false}" GOTOOLCHAIN=local CGO_ENABLED=0
 BUILD_PARALLELISM="${BUILD_PARALLELISM:-2}"
 BUILD_ROOT="$TOURKIT_CACHE/build"
 
-ALL_TOOLS=(kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet kube-proxy etcd kwok metrics-server helm k6)
+# Build units, in build order: one unit is one `go build` of one module (see tool_unit and
+# unit_binaries in hack/lib/common.sh for the units that produce several binaries).
+ALL_TOOLS=(kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet kube-proxy etcd kwok metrics-server helm k6
+  containerd cni-plugins crictl buildkit coredns mailpit)
 
-# Module and main package of each tool.
+# Module of each unit.
 tool_module() {
   case "$1" in
     kube-* | kubectl | kubelet) echo "k8s.io/kubernetes" ;;
@@ -29,13 +33,26 @@ tool_module() {
     metrics-server) echo "sigs.k8s.io/metrics-server" ;;
     helm) echo "helm.sh/helm/${HELM_VERSION%%.*}" ;;
     k6) echo "go.k6.io/k6" ;;
+    containerd) echo "github.com/containerd/containerd/${CONTAINERD_VERSION%%.*}" ;;
+    cni-plugins) echo "github.com/containernetworking/plugins" ;;
+    crictl) echo "sigs.k8s.io/cri-tools" ;;
+    buildkit) echo "github.com/moby/buildkit" ;;
+    coredns) echo "github.com/coredns/coredns" ;;
+    mailpit) echo "github.com/axllent/mailpit" ;;
   esac
 }
-tool_package() {
+# Main packages of each unit, one a line, in the order of unit_binaries.
+tool_packages() {
   local module; module="$(tool_module "$1")"
   case "$1" in
-    kube-* | kubectl | kubelet | kwok | metrics-server | helm) echo "$module/cmd/$1" ;;
-    etcd | k6) echo "$module" ;;
+    kube-* | kubectl | kubelet | kwok | metrics-server | helm | crictl) echo "$module/cmd/$1" ;;
+    etcd | k6 | coredns | mailpit) echo "$module" ;;
+    containerd) printf '%s\n' "$module/cmd/containerd" "$module/cmd/containerd-shim-runc-v2" "$module/cmd/ctr" ;;
+    cni-plugins)
+      printf '%s\n' "$module/plugins/main/bridge" "$module/plugins/ipam/host-local" \
+        "$module/plugins/main/loopback" "$module/plugins/meta/portmap"
+      ;;
+    buildkit) printf '%s\n' "$module/cmd/buildkitd" "$module/cmd/buildctl" ;;
   esac
 }
 # Wrapper modules are shared by tools of the same module (the six Kubernetes binaries, which so share one compile cache).
@@ -43,6 +60,15 @@ wrapper_name() {
   case "$1" in
     kube-* | kubectl | kubelet) echo "kubernetes-$KUBE_VERSION" ;;
     *) echo "$1-$(tool_version "$1")" ;;
+  esac
+}
+# Build tags, as each project's own static release build sets them. Every unit builds with
+# CGO_ENABLED=0: containerd's only cgo plugin (btrfs) is left out by its own `cgo` constraint,
+# and runc, the one piece that needs cgo (libseccomp), comes from Debian instead.
+tool_tags() {
+  case "$1" in
+    containerd) echo "urfave_cli_no_docs osusergo netgo static_build" ;;
+    buildkit) echo "osusergo netgo static_build" ;;
   esac
 }
 
@@ -68,6 +94,15 @@ tool_ldflags() {
       ;;
     kwok) flags+=" -X sigs.k8s.io/kwok/pkg/consts.Version=$version -X sigs.k8s.io/kwok/pkg/consts.KubeVersion=$KUBE_VERSION" ;;
     helm) flags+=" -X helm.sh/helm/${HELM_VERSION%%.*}/internal/version.version=$version -X helm.sh/helm/${HELM_VERSION%%.*}/internal/version.metadata=" ;;
+    containerd)
+      local module; module="$(tool_module containerd)"
+      flags+=" -X $module/version.Version=$version -X $module/version.Package=github.com/containerd/containerd/${version%%.*}"
+      ;;
+    cni-plugins) flags+=" -X github.com/containernetworking/plugins/pkg/utils/buildversion.BuildVersion=$version" ;;
+    crictl) flags+=" -X sigs.k8s.io/cri-tools/pkg/version.Version=$version" ;;
+    buildkit) flags+=" -X github.com/moby/buildkit/version.Version=$version -X github.com/moby/buildkit/version.Package=github.com/moby/buildkit" ;;
+    coredns) flags+=" -X github.com/coredns/coredns/coremain.GitCommit=$version" ;;
+    mailpit) flags+=" -X github.com/axllent/mailpit/config.Version=$version" ;;
   esac
   echo "$flags"
 }
@@ -129,13 +164,17 @@ build_tool() {
   local version; version="$(tool_version "$tool")"
   local out_dir="$TOOLS_DIR/$tool-$version"
   local label="[$step/$total] $tool $version"
-  if [[ -x $out_dir/$tool ]]; then
+  local binaries missing=0
+  read -r -a binaries <<<"$(unit_binaries "$tool")"
+  for binary in "${binaries[@]}"; do [[ -x $out_dir/$binary ]] || missing=1; done
+  if ((!missing)); then
     log "$label: cached at $out_dir"
     return
   fi
   local started; started=$(date +%s)
-  local module package wrapper
-  module="$(tool_module "$tool")"; package="$(tool_package "$tool")"
+  local module wrapper packages
+  module="$(tool_module "$tool")"
+  mapfile -t packages < <(tool_packages "$tool")
   wrapper="$BUILD_ROOT/$(wrapper_name "$tool")"
   mkdir -p "$wrapper" "$out_dir"
   local build_log="$wrapper/build-$tool.log"
@@ -144,19 +183,24 @@ build_tool() {
     log "$label: resolving $module@$version through the Go module proxy"
     write_wrapper_module "$wrapper" "$module" "$version"
     # go get pins the tool's packages at the tool's version and adds what they import.
-    local packages=("$package@$version")
-    [[ $module == k8s.io/kubernetes ]] && packages=(
+    local pinned=("${packages[@]/%/@$version}")
+    [[ $module == k8s.io/kubernetes ]] && pinned=(
       "$module/cmd/kube-apiserver@$version" "$module/cmd/kube-controller-manager@$version"
       "$module/cmd/kube-scheduler@$version" "$module/cmd/kubectl@$version"
       "$module/cmd/kubelet@$version" "$module/cmd/kube-proxy@$version")
-    (cd "$wrapper" && go get -tool "${packages[@]}") >"$build_log" 2>&1 ||
+    (cd "$wrapper" && go get -tool "${pinned[@]}") >"$build_log" 2>&1 ||
       { tail -20 "$build_log" >&2; die "$label: resolving modules failed (log: $build_log)"; }
     touch "$wrapper/.resolved"
   fi
 
-  log "$label: compiling $package (log: $build_log)"
-  (cd "$wrapper" && exec go build -v -p "$BUILD_PARALLELISM" -trimpath -ldflags "$(tool_ldflags "$tool")" \
-    -o "$out_dir/$tool.partial" "$package") >>"$build_log" 2>&1 &
+  # One package: -o names the binary; several: -o names a directory, each binary is named for its package.
+  local partial="$out_dir/.partial" output
+  rm -rf "$partial"; mkdir -p "$partial"
+  output="$partial/"
+  ((${#packages[@]} == 1)) && output="$partial/${binaries[0]}"
+  log "$label: compiling ${packages[*]} (log: $build_log)"
+  (cd "$wrapper" && exec go build -v -p "$BUILD_PARALLELISM" -trimpath -tags "$(tool_tags "$tool")" \
+    -ldflags "$(tool_ldflags "$tool")" -o "$output" "${packages[@]}") >>"$build_log" 2>&1 &
   local pid=$!
   trap 'kill "$pid" 2>/dev/null || true' EXIT INT TERM
   while kill -0 "$pid" 2>/dev/null; do
@@ -166,18 +210,25 @@ build_tool() {
   done
   wait "$pid" || { tail -30 "$build_log" >&2; die "$label: compilation failed (log: $build_log)"; }
   trap - EXIT INT TERM
-  mv "$out_dir/$tool.partial" "$out_dir/$tool"
+  for binary in "${binaries[@]}"; do
+    [[ -x $partial/$binary ]] || die "$label: the build produced no $binary (log: $build_log)"
+    mv -f "$partial/$binary" "$out_dir/$binary"
+  done
+  rm -rf "$partial"
   echo "$(($(date +%s) - started))" >"$out_dir/.build-seconds"
-  log "$label: built in $(elapsed "$started") -> $out_dir/$tool"
+  log "$label: built in $(elapsed "$started") -> $out_dir/{$(IFS=,; echo "${binaries[*]}")}"
 }
 
 main() {
   if [[ ${1:-} == --list ]]; then printf '%s\n' "${ALL_TOOLS[@]}"; return; fi
-  local tools=("$@")
-  [[ ${#tools[@]} -gt 0 ]] || tools=("${ALL_TOOLS[@]}")
-  for tool in "${tools[@]}"; do
-    tool_version "$tool" >/dev/null || die "unknown tool '$tool' (known: ${ALL_TOOLS[*]})"
+  # Arguments are units or binaries (buildctl builds the buildkit unit), each unit built once.
+  local tools=() unit
+  for tool in "$@"; do
+    tool_version "$tool" >/dev/null 2>&1 || die "unknown tool '$tool' (known: ${ALL_TOOLS[*]}, or one of their binaries)"
+    unit="$(tool_unit "$tool")"
+    [[ " ${tools[*]} " == *" $unit "* ]] || tools+=("$unit")
   done
+  [[ ${#tools[@]} -gt 0 ]] || tools=("${ALL_TOOLS[@]}")
   mkdir -p "$TOOLS_DIR" "$BUILD_ROOT"
   # One build at a time on this machine, whoever asks (make, the test helper, a second shell).
   exec 9>"$TOOLS_DIR/.build.lock"

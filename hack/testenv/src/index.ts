@@ -11,3 +11,11 @@ export {
   type SimulatedUsage,
 } from './usage.js';
 export { waitFor } from './wait.js';
+export {
+  parseRealNodeSettings,
+  placeOnRealNode,
+  realNodeSettings,
+  startRealNode,
+  stopRealNode,
+  type RealNodeSettings,
+} from './node.js';

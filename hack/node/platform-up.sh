@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# `make up` without Docker: the local control plane and the real node (hack/node/up.sh), the
+# images built here (hack/images/build.sh all), then the platform from the same cdk8s manifests
+# kind gets, only values differing (image names from hack/images/images.env), its namespace
+# annotated so its pods land on the real node. Waits until every StatefulSet and Deployment is
+# available and prints URLs on 127.0.0.1 (socat relays to the node's NodePorts, recorded by pid
+# under the node's run directory, so make down stops them). A second run redoes only what changed.
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/config.sh"
+
+REPO_DIR="$(cd "$HACK_DIR/.." && pwd)"
+NAMESPACE="${NAMESPACE:-tourkit}"
+STARTED_AT=$(date +%s)
+since_start() { echo "$(($(date +%s) - STARTED_AT))s"; }
+step() { log "==> $* ($(since_start))"; }
+
+# Ports on 127.0.0.1 and the NodePort each relays to (the kind config maps the same ones).
+declare -A URL_PORTS=([gateway]="8080 30080" [mailpit]="8025 30825")
+
+check_ports() {
+  local name ports local_port taken=()
+  for name in "${!URL_PORTS[@]}"; do
+    read -r local_port _ <<<"${URL_PORTS[$name]}"
+    node_running_pid "forward-$name" >/dev/null && continue
+    ss -Hltn "sport = :$local_port" | grep -q . && taken+=("$local_port ($name)")
+  done
+  ((${#taken[@]} == 0)) || die "ports taken on this machine: ${taken[*]}; free them first (the URLs of make up use them)"
+}
+
+forward() { # name local-port node-port
+  local name=$1 local_port=$2 node_port=$3 pid
+  if pid="$(node_running_pid "forward-$name")"; then return; fi
+  setsid socat "TCP-LISTEN:$local_port,bind=127.0.0.1,reuseaddr,fork" "TCP:$NODE_IP:$node_port" \
+    >"$NODE_LOG_DIR/forward-$name.log" 2>&1 </dev/null &
+  echo $! >"$NODE_RUN_DIR/forward-$name.pid"
+}
+
+main() {
+  check_ports
+  step "control plane and real node"
+  "$HACK_DIR/node/up.sh"
+
+  step "images (hack/images/build.sh all)"
+  [[ -x $HACK_DIR/images/build.sh ]] || die "hack/images/build.sh is missing: the images cannot be built here"
+  CONTAINERD_ADDRESS="$CONTAINERD_SOCKET" "$HACK_DIR/images/build.sh" all
+  # shellcheck source=/dev/null
+  . "$HACK_DIR/images/images.env"
+
+  step "manifests (cdk8s) with this machine's image names"
+  TOURKIT_POSTGRES_IMAGE="$TOURKIT_POSTGRES_IMAGE" TOURKIT_REDIS_IMAGE="$TOURKIT_REDIS_IMAGE" \
+    TOURKIT_MAIL_CATCHER_IMAGE="$TOURKIT_MAIL_CATCHER_IMAGE" TOURKIT_IMAGE_PULL_POLICY=Never \
+    make -C "$REPO_DIR" --no-print-directory synth NAMESPACE="$NAMESPACE" TAG="$TOURKIT_IMAGE_TAG" \
+    REGISTRY="$TOURKIT_IMAGE_REGISTRY" OPERATOR_IMAGE="$TOURKIT_OPERATOR_IMAGE" \
+    TOURKIT_SERVICE_MONITOR=false PUBLIC_URL=http://127.0.0.1:8080 >/dev/null
+  local dist="$REPO_DIR/cdk8s/dist"
+
+  step "deploy to namespace $NAMESPACE (pods on node $NODE_NAME)"
+  kubectl_local apply --server-side --field-manager=tourkit -f "$dist/tourkit-namespace.k8s.yaml" >/dev/null
+  local annotations; mapfile -t annotations < <(node_namespace_annotations)
+  kubectl_local annotate namespace "$NAMESPACE" --overwrite "${annotations[@]}" >/dev/null
+  PATH="$(dirname "$(tool_path kubectl)"):$PATH" KUBECONFIG="$KUBECONFIG_PATH" \
+    "$REPO_DIR/cdk8s/scripts/create-secrets.sh" "$NAMESPACE"
+  kubectl_local apply --server-side --field-manager=tourkit -f "$dist/tourkit-crds.k8s.yaml" >/dev/null
+  kubectl_local wait --for=condition=Established --timeout=60s crd/scalingschedules.scaling.tourkit.dev >/dev/null
+  kubectl_local apply --server-side --field-manager=tourkit -f "$dist/tourkit.k8s.yaml" >/dev/null
+  kubectl_local apply --server-side --field-manager=tourkit -f "$dist/tourkit-operator.k8s.yaml" >/dev/null
+
+  step "waiting for every StatefulSet and Deployment"
+  kubectl_local -n "$NAMESPACE" rollout status statefulset --timeout=15m
+  kubectl_local -n "$NAMESPACE" rollout status deployment --timeout=15m
+
+  local name local_port node_port
+  for name in "${!URL_PORTS[@]}"; do
+    read -r local_port node_port <<<"${URL_PORTS[$name]}"
+    forward "$name" "$local_port" "$node_port"
+  done
+  log "Tourkit is up in $(since_start) (real node $NODE_NAME, namespace $NAMESPACE):"
+  log "  gateway  http://127.0.0.1:8080/v1/tours"
+  log "  e-mail   http://127.0.0.1:8025  (Mailpit API: /api/v1/messages)"
+  log "  kubectl  $(tool_path kubectl) --kubeconfig $KUBECONFIG_PATH -n $NAMESPACE get pods -o wide"
+  log "  stop     make down"
+}
+
+main "$@"
