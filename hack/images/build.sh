@@ -9,7 +9,7 @@
 # An image whose inputs are unchanged is a cache hit: BuildKit reuses every step and the image keeps
 # its digest (image configs carry TOURKIT_IMAGES_SOURCE_DATE_EPOCH, not the build's time); the
 # script then says "cached". Environment:
-#   CONTAINERD_ADDRESS   containerd's socket (default: the node's, see below)
+#   CONTAINERD_ADDRESS   containerd's socket (default in lib.sh)
 #   TOURKIT_BUILD_PROXY_ADDRESS  where RUN steps reach the egress proxy (default: found from
 #                        containerd's network namespace; see egress_proxy_address)
 #   DEBIAN_MIRROR        for debootstrap (default http://deb.debian.org/debian)
@@ -18,9 +18,6 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 REPO_ROOT="$(cd "$HACK_DIR/.." && pwd)"
 
-# The standalone containerd of hack/images/containerd.sh until the node's socket is the default.
-CONTAINERD_ADDRESS="${CONTAINERD_ADDRESS:-$IMAGES_CACHE/containerd/containerd.sock}"
-CONTAINERD_NAMESPACE=k8s.io
 DEBIAN_MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 LOG_DIR="$IMAGES_CACHE/logs"
 
@@ -63,7 +60,11 @@ expand_targets() {
 
 # --- containerd and BuildKit --------------------------------------------------------------------
 
-ctr_() { "$CTR" --address "$CONTAINERD_ADDRESS" --namespace "$CONTAINERD_NAMESPACE" "$@"; }
+# containerd warns on every call that cgroup v1 is deprecated (a known limit here, not news).
+ctr_() {
+  "$CTR" --address "$CONTAINERD_ADDRESS" --namespace "$CONTAINERD_NAMESPACE" "$@" \
+    2> >(grep -v 'msg="DEPRECATION: The support for cgroup v1' >&2)
+}
 
 image_digest() { ctr_ images ls "name==$1" 2>/dev/null | awk 'NR > 1 { print $3 }'; }
 image_size() { ctr_ images ls "name==$1" 2>/dev/null | awk 'NR > 1 { print $4, $5 }'; }
@@ -194,7 +195,7 @@ buildkit_build() {
     --opt filename="$(basename "$dockerfile")" \
     --opt "build-arg:SOURCE_DATE_EPOCH=$TOURKIT_IMAGES_SOURCE_DATE_EPOCH" "${proxy_opts[@]}" "$@" \
     --output "type=image,name=$image,unpack=true" 2>&1 | tee "$logf" |
-    awk '/^#[0-9]+ (\[|CACHED|DONE [0-9]|ERROR)/ { print "    " substr($0, 1, 150); fflush() }' >&2 ||
+    awk '/^#[0-9]+ (\[|exporting|CACHED|DONE [0-9]|ERROR)/ { print "    " substr($0, 1, 150); fflush() }' >&2 ||
     { tail -30 "$logf" >&2; die "$label: BuildKit failed to build $image (log: $logf)"; }
   after="$(image_digest "$image")"
   [[ -n $after ]] || die "$label: $image is not in containerd after the build"
@@ -277,13 +278,18 @@ node_dist() {
     (cd "$npm_dir" && npm pack --silent "npm@$TOURKIT_NPM_VERSION" >/dev/null && tar -xzf npm-*.tgz && rm npm-*.tgz)
   fi
   local context="$IMAGES_CACHE/context/base"
+  local stamp; stamp="node $TOURKIT_NODE_VERSION npm $TOURKIT_NPM_VERSION ca $(sha256sum </etc/ssl/certs/ca-certificates.crt)"
+  # Unchanged pieces: the same context as last time (BuildKit then compares nothing new).
+  if [[ -f $context/.stamp && $(<"$context/.stamp") == "$stamp" ]]; then echo "$context"; return; fi
   rm -rf "$context"; mkdir -p "$context/node/bin" "$context/node/lib/node_modules"
-  cp -a "$node_dir/bin/node" "$context/node/bin/node"
-  cp -a "$node_dir/include" "$context/node/include"
-  cp -a "$npm_dir/package" "$context/node/lib/node_modules/npm"
+  # Hard links: no copying of 200 MB on every build, and the files BuildKit compares stay the same.
+  cp -al "$node_dir/bin/node" "$context/node/bin/node"
+  cp -al "$node_dir/include" "$context/node/include"
+  cp -al "$npm_dir/package" "$context/node/lib/node_modules/npm"
   ln -s ../lib/node_modules/npm/bin/npm-cli.js "$context/node/bin/npm"
   ln -s ../lib/node_modules/npm/bin/npx-cli.js "$context/node/bin/npx"
   cp /etc/ssl/certs/ca-certificates.crt "$context/ca-certificates.crt"
+  echo "$stamp" >"$context/.stamp"
   echo "$context"
 }
 

@@ -20,3 +20,9 @@ image_tool() {
   [[ -n $found ]] || die "$name not found: build it with hack/tools/build.sh, or set $var"
   echo "$found"
 }
+
+# The containerd the images are built into and run by. Default: the standalone one of
+# hack/images/containerd.sh, until the local node's containerd takes its place.
+CONTAINERD_ADDRESS="${CONTAINERD_ADDRESS:-$IMAGES_CACHE/containerd/containerd.sock}"
+# The CRI plugin's namespace: the kubelet sees only the images in it.
+CONTAINERD_NAMESPACE=k8s.io
