@@ -51,7 +51,7 @@ expand_targets() {
       services) expand_targets $(list_services) ;;
       operator) expand_targets base; echo operator ;;
       *)
-        if list_services | grep -qx -- "$target"; then expand_targets base; echo "service:$target"
+        if [[ " $(list_services | tr '\n' ' ') " == *" $target "* ]]; then expand_targets base; echo "service:$target"
         else die "unknown image '$target' (known: all base pause coredns postgres redis mailpit services operator $(list_services | tr '\n' ' '))"
         fi ;;
     esac
@@ -69,8 +69,13 @@ ctr_() {
 image_digest() { ctr_ images ls "name==$1" 2>/dev/null | awk 'NR > 1 { print $3 }'; }
 image_size() { ctr_ images ls "name==$1" 2>/dev/null | awk 'NR > 1 { print $4, $5 }'; }
 
-# BuildKit keeps its cache records in its root and the snapshots in containerd: one root per containerd.
-buildkit_root() { echo "$IMAGES_CACHE/buildkit/$(printf '%s' "$CONTAINERD_ADDRESS" | sha256sum | cut -c1-12)"; }
+# BuildKit keeps its cache records in its root and the snapshots in containerd: one root per
+# containerd store, named by the store's UUID (a purged and recreated store is a new one).
+buildkit_root() {
+  local uuid; uuid="$(ctr_ version | awk '$1 == "UUID:" { print $2 }')"
+  [[ -n $uuid ]] || die "containerd on $CONTAINERD_ADDRESS did not say its UUID"
+  echo "$IMAGES_CACHE/buildkit/$uuid"
+}
 
 BUILDKITD_PID=
 start_buildkitd() {
@@ -83,7 +88,7 @@ start_buildkitd() {
   setsid "$BUILDKITD" --root "$root" --addr "unix://$BUILDKIT_SOCKET" \
     --oci-worker=false --containerd-worker=true --containerd-worker-addr "$CONTAINERD_ADDRESS" \
     --containerd-worker-namespace "$CONTAINERD_NAMESPACE" --containerd-worker-net host \
-    --containerd-worker-snapshotter overlayfs >"$root/buildkitd.log" 2>&1 </dev/null &
+    --containerd-worker-snapshotter overlayfs >"$root/buildkitd.log" 2>&1 </dev/null 8>&- &
   BUILDKITD_PID=$!
   local _
   for _ in $(seq 1 120); do
@@ -99,7 +104,7 @@ EGRESS_PROXY_URL=
 cleanup() {
   local pid
   for pid in "$BUILDKITD_PID" "$EGRESS_PROXY_PID"; do
-    [[ -n $pid ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+    if [[ -n $pid ]]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
   done
   return 0
 }
@@ -156,7 +161,7 @@ start_egress_proxy() {
   local address proxy out="$LOG_DIR/egress-proxy.log"
   address="$(egress_proxy_address)"
   proxy="$(go_program egress-proxy)"
-  "$proxy" -listen "$address:0" >"$out" 2>&1 &
+  "$proxy" -listen "$address:0" >"$out" 2>&1 </dev/null 8>&- &
   EGRESS_PROXY_PID=$!
   local _
   for _ in $(seq 1 40); do
@@ -195,7 +200,8 @@ buildkit_build() {
     --opt filename="$(basename "$dockerfile")" \
     --opt "build-arg:SOURCE_DATE_EPOCH=$TOURKIT_IMAGES_SOURCE_DATE_EPOCH" "${proxy_opts[@]}" "$@" \
     --output "type=image,name=$image,unpack=true" 2>&1 | tee "$logf" |
-    awk '/^#[0-9]+ (\[|exporting|CACHED|DONE [0-9]|ERROR)/ { print "    " substr($0, 1, 150); fflush() }' >&2 ||
+    awk '/^#[0-9]+ \[/ && seen[$0]++ { next } # BuildKit repeats a step header when outputs interleave
+         /^#[0-9]+ (\[|exporting|CACHED|DONE [0-9]|ERROR)/ { print "    " substr($0, 1, 150); fflush() }' >&2 ||
     { tail -30 "$logf" >&2; die "$label: BuildKit failed to build $image (log: $logf)"; }
   after="$(image_digest "$image")"
   [[ -n $after ]] || die "$label: $image is not in containerd after the build"
