@@ -53,12 +53,16 @@ dockerfile: ## Give a new service its Dockerfile: make dockerfile SERVICE=review
 	@echo "wrote services/$(SERVICE)/Dockerfile"
 
 .PHONY: images
-images: ## Build every service image (tourkit/<svc>:$(TAG)) with docker
+images: ## Build every service image (tourkit/<svc>:$(TAG)): with docker when it runs, else by BuildKit into containerd (hack/images, tag from its images.env)
+ifeq ($(HAVE_DOCKER),yes)
 	@set -e; n=0; total=$(words $(IMAGE_SERVICES)); \
 	for svc in $(IMAGE_SERVICES); do \
 	  n=$$((n + 1)); echo "==> [$$n/$$total] tourkit/$$svc:$(TAG)"; \
 	  docker build --progress=plain -f services/$$svc/Dockerfile -t tourkit/$$svc:$(TAG) . ; \
 	done
+else
+	hack/images/build.sh services
+endif
 
 .PHONY: kind-cluster
 kind-cluster:
