@@ -363,6 +363,9 @@ build_mailpit() {
   local label=$1 context="$IMAGES_CACHE/context/mailpit" binary
   binary="$(mailpit_binary "$label")"
   rm -rf "$context"; mkdir -p "$context/tmp"; chmod 1777 "$context/tmp"
+  tar --create --file "$context/tmp.tar" --directory "$context" --numeric-owner --owner=0 --group=0 \
+    --mtime=@"$TOURKIT_IMAGES_SOURCE_DATE_EPOCH" tmp
+  rmdir "$context/tmp"
   cp "$binary" "$context/mailpit"
   buildkit_build "$label" "$TOURKIT_MAIL_CATCHER_IMAGE" "$context" "$IMAGES_SRC/mailpit/Dockerfile"
 }
