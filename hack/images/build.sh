@@ -123,11 +123,12 @@ go_program() {
   echo "$out"
 }
 
-# containerd's pid, found as the process whose network namespace holds the listening socket.
+# containerd's pid, found as the process whose network namespace holds the listening socket (flag
+# __SO_ACCEPTCON, 00010000, in /proc/<pid>/net/unix; a connection to it is listed in its client's).
 containerd_pid() {
   local pid
   for pid in $(pgrep -x containerd || true); do
-    if awk -v s="$CONTAINERD_ADDRESS" '$NF == s { found = 1 } END { exit !found }' "/proc/$pid/net/unix" 2>/dev/null; then
+    if awk -v s="$CONTAINERD_ADDRESS" '$NF == s && $4 == "00010000" { found = 1 } END { exit !found }' "/proc/$pid/net/unix" 2>/dev/null; then
       echo "$pid"; return
     fi
   done
