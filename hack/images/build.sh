@@ -330,6 +330,9 @@ build_coredns() {
 # upstream's Dockerfile does), static; cached by version.
 mailpit_binary() {
   local label=$1
+  # hack/tools/build.sh builds the same binary (same module, version and stamp) for the node's tools.
+  local tool="$TOOLS_DIR/mailpit-$MAILPIT_VERSION/mailpit"
+  if [[ -x $tool ]]; then echo "$tool"; return; fi
   local out="$IMAGES_CACHE/bin/mailpit-$MAILPIT_VERSION"
   if [[ -x $out ]]; then echo "$out"; return; fi
   command -v go >/dev/null || PATH="/usr/local/go/bin:$PATH"

@@ -21,8 +21,14 @@ image_tool() {
   echo "$found"
 }
 
-# The containerd the images are built into and run by. Default: the standalone one of
-# hack/images/containerd.sh, until the local node's containerd takes its place.
-CONTAINERD_ADDRESS="${CONTAINERD_ADDRESS:-$IMAGES_CACHE/containerd/containerd.sock}"
+# The containerd the images are built into and run by. Default: the local node's (hack/node) when
+# its socket is there, else the standalone one of hack/images/containerd.sh.
+if [[ -z ${CONTAINERD_ADDRESS:-} ]]; then
+  if [[ -S $TOURKIT_CACHE/node/run/containerd/containerd.sock ]]; then
+    CONTAINERD_ADDRESS="$TOURKIT_CACHE/node/run/containerd/containerd.sock"
+  else
+    CONTAINERD_ADDRESS="$IMAGES_CACHE/containerd/containerd.sock"
+  fi
+fi
 # The CRI plugin's namespace: the kubelet sees only the images in it.
 CONTAINERD_NAMESPACE=k8s.io
