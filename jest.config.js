@@ -6,6 +6,7 @@ const candidates = [
   'hack/testenv',
   'hack/mail-catcher',
   'hack/node',
+  'hack/images',
   'cdk8s',
   'operator',
   'e2e',

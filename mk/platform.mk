@@ -47,12 +47,16 @@ chart-files: dashboards ## Refresh the Helm chart's generated files: dashboard J
 	npx prettier --log-level warn --write charts/tourkit/crds
 
 .PHONY: images
-images: ## Build every service image (tourkit/<svc>:$(TAG)) with docker, from services/Dockerfile
+images: ## Build every service image (tourkit/<svc>:$(TAG)) from services/Dockerfile: with docker when it runs, else by BuildKit into containerd (hack/images, tag from its images.env)
+ifeq ($(HAVE_DOCKER),yes)
 	@set -e; n=0; total=$(words $(IMAGE_SERVICES)); \
 	for svc in $(IMAGE_SERVICES); do \
 	  n=$$((n + 1)); echo "==> [$$n/$$total] tourkit/$$svc:$(TAG)"; \
 	  docker build --progress=plain -f services/Dockerfile --build-arg SERVICE=$$svc -t tourkit/$$svc:$(TAG) . ; \
 	done
+else
+	hack/images/build.sh services
+endif
 
 .PHONY: kind-cluster
 kind-cluster:

@@ -1,0 +1,34 @@
+# Shared by the hack/images scripts (after hack/lib/common.sh): paths, image names, tool lookup.
+# shellcheck shell=bash
+IMAGES_SRC="$HACK_DIR/images"
+IMAGES_CACHE="$TOURKIT_CACHE/images"
+# shellcheck source=images.env
+. "$IMAGES_SRC/images.env"
+
+# Path of a binary the image builds use (containerd, ctr, buildkitd, buildctl, coredns): an explicit
+# <NAME>_BIN (e.g. BUILDCTL_BIN), else the build in the tools cache (hack/tools/build.sh puts each
+# tool in ${TOOLS_DIR}/<tool>-<version>/; the newest wins), else a development build in
+# ${IMAGES_CACHE}/devtools/bin, else PATH.
+image_tool() {
+  local name=$1 var
+  var="$(tr 'a-z-' 'A-Z_' <<<"$name")_BIN"
+  if [[ -n ${!var:-} ]]; then echo "${!var}"; return; fi
+  local found
+  found="$(compgen -G "$TOOLS_DIR/*/$name" | sort -V | tail -1 || true)"
+  [[ -z $found && -x $IMAGES_CACHE/devtools/bin/$name ]] && found="$IMAGES_CACHE/devtools/bin/$name"
+  [[ -z $found ]] && found="$(command -v "$name" || true)"
+  [[ -n $found ]] || die "$name not found: build it with hack/tools/build.sh, or set $var"
+  echo "$found"
+}
+
+# The containerd the images are built into and run by. Default: the local node's (hack/node) when
+# its socket is there, else the standalone one of hack/images/containerd.sh.
+if [[ -z ${CONTAINERD_ADDRESS:-} ]]; then
+  if [[ -S $TOURKIT_CACHE/node/run/containerd/containerd.sock ]]; then
+    CONTAINERD_ADDRESS="$TOURKIT_CACHE/node/run/containerd/containerd.sock"
+  else
+    CONTAINERD_ADDRESS="$IMAGES_CACHE/containerd/containerd.sock"
+  fi
+fi
+# The CRI plugin's namespace: the kubelet sees only the images in it.
+CONTAINERD_NAMESPACE=k8s.io
