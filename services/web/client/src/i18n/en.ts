@@ -59,6 +59,7 @@ export const en = {
     anyRating: 'Any rating',
     ratingAtLeast: (n: number) => `${n} stars or more`,
     submit: 'Search',
+    resultsHeading: 'Results',
     results: (n: number) => (n === 1 ? '1 tour found' : `${n} tours found`),
     ratingFilterNote: 'The rating filter applies to the tours on this page.',
     none: 'No tour matches your search.',
@@ -75,6 +76,7 @@ export const en = {
     duration: (h: number) => (h === 1 ? '1 hour' : `${h} hours`),
     season: (name: string) => `${name} season price`,
     startsAt: 'Departure',
+    seats: 'Seats',
     back: 'All tours',
   },
   quote: {

@@ -61,6 +61,7 @@ export const fr: Messages = {
     anyRating: 'Toutes les notes',
     ratingAtLeast: (n) => `${n} étoiles ou plus`,
     submit: 'Rechercher',
+    resultsHeading: 'Résultats',
     results: (n) => (n <= 1 ? `${n} visite trouvée` : `${n} visites trouvées`),
     ratingFilterNote: 'Le filtre de note s’applique aux visites de cette page.',
     none: 'Aucune visite ne correspond à votre recherche.',
@@ -78,6 +79,7 @@ export const fr: Messages = {
     duration: (h) => (h === 1 ? '1 heure' : `${h} heures`),
     season: (name) => `Tarif saison ${name}`,
     startsAt: 'Départ',
+    seats: 'Places',
     back: 'Toutes les visites',
   },
   quote: {

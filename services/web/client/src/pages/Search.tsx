@@ -142,7 +142,7 @@ export function SearchPage({ location }: { location: Location }) {
 
       <section aria-labelledby="results-heading" aria-busy={page.loading}>
         <h2 id="results-heading">
-          {page.data ? t.search.results(page.data.total) : t.search.title}
+          {page.data ? t.search.results(page.data.total) : t.search.resultsHeading}
         </h2>
         {page.loading && <Loading />}
         {page.error !== undefined && <ProblemAlert error={page.error} onRetry={page.reload} />}

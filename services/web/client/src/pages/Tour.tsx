@@ -39,7 +39,7 @@ export function TourPage({ id }: { id: string }) {
           {money(data.effectivePriceCents)}{' '}
           {data.appliedSeason && `(${t.tour.season(data.appliedSeason)})`}
         </dd>
-        <dt>{t.bookings.status}</dt>
+        <dt>{t.tour.seats}</dt>
         <dd>{t.tour.seatsLeft(data.availableSeats)}</dd>
         <dt>{t.reviews.title}</dt>
         <dd>
