@@ -4,13 +4,13 @@
 // my bookings, cancel, French, keyboard only, and a review once the tour has taken place.
 // Every page is checked with axe (0 serious or critical violations) and photographed.
 import { randomUUID } from 'node:crypto';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { createTour } from '../../../e2e/test/support/actors.js';
 import { eventually } from '../../../e2e/test/support/eventually.js';
 import { expectStatus, jsonClient } from '../../../e2e/test/support/http.js';
 import { withLogsOnFailure } from '../../../e2e/test/support/platform.js';
 import { buildBundle, launchChromium } from './support/browser.js';
-import { PageAudit, tabTo } from './support/journey-helpers.js';
+import { PageAudit, expectText, expectVisible, tabTo } from './support/journey-helpers.js';
 import { startWebPlatform, type WebPlatform } from './support/web-platform.js';
 
 const DAY = 24 * 3_600_000;
@@ -277,23 +277,3 @@ test(
   ),
   300_000,
 );
-
-async function expectVisible(
-  locator: ReturnType<Page['locator']>,
-  timeout = 20_000,
-): Promise<void> {
-  await locator.first().waitFor({ state: 'visible', timeout });
-}
-
-/** Waits until the element's text is `text` (the page is live: quotes and statuses change). */
-async function expectText(
-  locator: ReturnType<Page['locator']>,
-  text: string,
-  timeout = 20_000,
-): Promise<void> {
-  await eventually(
-    `text "${text}"`,
-    async () => (await locator.first().textContent({ timeout: 1_000 }))?.trim() === text,
-    { timeoutMs: timeout, intervalMs: 200 },
-  );
-}

@@ -26,6 +26,9 @@ export function useLocation(): Location {
     const update = () => setLoc(current());
     window.addEventListener('popstate', update);
     window.addEventListener(NAVIGATE, update);
+    // A page's own effect may navigate before this one subscribes (children's effects run
+    // first, e.g. the pay link sending a signed-out traveller to sign in): catch up once.
+    update();
     return () => {
       window.removeEventListener('popstate', update);
       window.removeEventListener(NAVIGATE, update);

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
+import { eventually } from '../../../../e2e/test/support/eventually.js';
 import { SCREENSHOT_DIR, screenshot, seriousAxeViolations, type AxeViolation } from './browser.js';
 
 /** Every page the tests visit: its axe result and screenshot, reported together at the end. */
@@ -52,4 +53,17 @@ export async function tabTo(
     if (isTarget(focused)) return;
   }
   throw new Error(`Tab never reached ${describe} in ${limit} presses`);
+}
+
+export async function expectVisible(locator: Locator, timeout = 20_000): Promise<void> {
+  await locator.first().waitFor({ state: 'visible', timeout });
+}
+
+/** Waits until the element's text is `text` (the page is live: quotes and statuses change). */
+export async function expectText(locator: Locator, text: string, timeout = 20_000): Promise<void> {
+  await eventually(
+    `text "${text}"`,
+    async () => (await locator.first().textContent({ timeout: 1_000 }))?.trim() === text,
+    { timeoutMs: timeout, intervalMs: 200 },
+  );
 }

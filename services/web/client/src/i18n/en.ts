@@ -190,7 +190,7 @@ export const en = {
     supportMail: (email: string) => `Write to ${email}`,
     retry: 'Try again',
     retryHelp: 'Payment may be back in a moment.',
-    stillDown: 'Payment is still unavailable. Please try again in a little while.',
+    stillDown: 'Please try again in a little while.',
   },
 };
 

@@ -194,6 +194,6 @@ export const fr: Messages = {
     supportMail: (email) => `Écrire à ${email}`,
     retry: 'Réessayer plus tard',
     retryHelp: 'Le paiement sera peut-être rétabli dans un instant.',
-    stillDown: 'Le paiement est toujours indisponible. Merci de réessayer un peu plus tard.',
+    stillDown: 'Merci de réessayer un peu plus tard.',
   },
 };
