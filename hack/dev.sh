@@ -11,10 +11,10 @@ cd "$(dirname "$0")/.."
 state="${TOURKIT_CACHE:-$HOME/.cache/tourkit}/dev"
 mkdir -p "$state"
 pg_base="${DEV_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432}"
-all_services="catalog user booking payment notification review gateway"
+all_services="catalog user booking payment notification review gateway web"
 services="${DEV_SERVICES:-$all_services}"
 
-declare -A port=([gateway]=8080 [catalog]=8081 [user]=8082 [booking]=8083 [review]=8084 [payment]=8085 [notification]=8086)
+declare -A port=([gateway]=8080 [catalog]=8081 [user]=8082 [booking]=8083 [review]=8084 [payment]=8085 [notification]=8086 [web]=8087)
 declare -A has_db=([catalog]=1 [user]=1 [booking]=1 [review]=1 [payment]=1 [notification]=1)
 
 # One signing key pair and one internal token per machine, kept between runs so tokens survive a
@@ -33,7 +33,12 @@ export LOG_LEVEL="${LOG_LEVEL:-info}"
 export SHUTDOWN_DRAIN_SECONDS=0
 export SEED_DEMO_DATA=true
 export SMTP_URL="${SMTP_URL:-smtp://127.0.0.1:1025}"
-export PUBLIC_URL="http://127.0.0.1:${port[gateway]}"
+# Payment links open the traveller's web app when it runs (it forwards /v1 to the gateway).
+if [[ " $services " == *" web "* ]]; then
+  export PUBLIC_URL="http://127.0.0.1:${port[web]}"
+else
+  export PUBLIC_URL="http://127.0.0.1:${port[gateway]}"
+fi
 for s in $all_services; do
   upper=$(echo "$s" | tr a-z A-Z)
   export "${upper}_URL=http://127.0.0.1:${port[$s]}"
@@ -41,6 +46,10 @@ done
 
 echo "==> building the workspaces"
 npm run build --silent
+if [[ " $services " == *" web "* ]]; then
+  echo "==> bundling the web app (vite)"
+  npm run bundle --silent --workspace services/web -- --logLevel warn
+fi
 
 runnable=()
 for s in $services; do
@@ -107,7 +116,7 @@ done
 
 cat <<EOF
 
-Tourkit is running locally. Try:
+Tourkit is running locally. The traveller's web app: http://127.0.0.1:${port[web]}  Or try:
   curl -s 'http://127.0.0.1:${port[catalog]}/v1/tours?destination=Paris&available=true' | head -c 600; echo
   curl -s -XPOST http://127.0.0.1:${port[user]}/v1/users -H 'content-type: application/json' \\
        -d '{"email":"ada@example.com","password":"correct horse battery","name":"Ada","country":"FR"}'
