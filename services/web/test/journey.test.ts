@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { createTour } from '../../../e2e/test/support/actors.js';
+import { k6Binary, k6Built, runK6 } from '../../../loadtests/test/k6.js';
 import { eventually } from '../../../e2e/test/support/eventually.js';
 import { expectStatus, jsonClient } from '../../../e2e/test/support/http.js';
 import { withLogsOnFailure } from '../../../e2e/test/support/platform.js';
@@ -277,3 +278,39 @@ test(
   ),
   300_000,
 );
+
+// The in-cluster load generator's script (loadtests/scripts/web-journey.js), run briefly by the
+// real k6 through this web server against the same platform: it makes the journey's requests and
+// none fails. Its latency thresholds are for a cluster and are not asserted here (no test asserts
+// wall-clock time on a shared two-core machine).
+const describeWithK6 = k6Built ? describe : describe.skip;
+if (!k6Built) {
+  console.warn(
+    `!!! SKIPPING the web-journey k6 run: k6 is not built at ${k6Binary} (hack/tools/build.sh k6) !!!`,
+  );
+}
+describeWithK6('the web-journey load script', () => {
+  test(
+    'drives search, tour, reviews, quote, book and cancel through the web app without a failure',
+    withLogsOnFailure(
+      () => web?.platform,
+      async () => {
+        const run = await runK6('web-journey', {
+          BASE_URL: web!.webUrl,
+          DURATION: '5s',
+          RATE: '2',
+          USERS: '3',
+          BOOK_RATIO: '0.5',
+          MAX_VUS: '6',
+        });
+        expect(run.stderr).not.toMatch(/level=error/);
+        expect(run.summary?.requests).toBeGreaterThan(30);
+        expect(run.summary?.failedRequestRate).toBe(0);
+        const byMetric = new Map(run.summary!.thresholds.map((t) => [t.metric, t.passed]));
+        expect(byMetric.get('checks')).toBe(true);
+        expect(byMetric.get('http_req_failed')).toBe(true);
+      },
+    ),
+    120_000,
+  );
+});
