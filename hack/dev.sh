@@ -37,7 +37,12 @@ export LOG_LEVEL="${LOG_LEVEL:-info}"
 export SHUTDOWN_DRAIN_SECONDS=0
 export SEED_DEMO_DATA=true
 export SMTP_URL="${SMTP_URL:-smtp://127.0.0.1:1025}"
-export PUBLIC_URL="http://127.0.0.1:${port[gateway]}"
+# Payment links open the traveller's web app when it runs (it forwards /v1 to the gateway).
+if [[ " $services " == *" web "* ]]; then
+  export PUBLIC_URL="http://127.0.0.1:${port[web]}"
+else
+  export PUBLIC_URL="http://127.0.0.1:${port[gateway]}"
+fi
 for s in $all_services; do
   upper=$(echo "$s" | tr a-z A-Z)
   export "${upper}_URL=http://127.0.0.1:${port[$s]}"
@@ -45,6 +50,10 @@ done
 
 echo "==> building the workspaces"
 npm run build --silent
+if [[ " $services " == *" web "* ]]; then
+  echo "==> bundling the web app (vite)"
+  npm run bundle --silent --workspace services/web -- --logLevel warn
+fi
 
 runnable=()
 for s in $services; do
@@ -111,7 +120,7 @@ done
 
 cat <<EOF
 
-Tourkit is running locally. Try:
+Tourkit is running locally. The traveller's web app: http://127.0.0.1:${port[web]}  Or try:
   curl -s 'http://127.0.0.1:${port[catalog]}/v1/tours?destination=Paris&available=true' | head -c 600; echo
   curl -s -XPOST http://127.0.0.1:${port[user]}/v1/users -H 'content-type: application/json' \\
        -d '{"email":"ada@example.com","password":"correct horse battery","name":"Ada","country":"FR"}'

@@ -14,6 +14,7 @@ import { notificationConfigSchema } from '@tourkit/notification/config';
 import { paymentConfigSchema } from '@tourkit/payment/config';
 import { reviewConfigSchema } from '@tourkit/review/config';
 import { userConfigSchema } from '@tourkit/user/config';
+import { webConfigSchema } from '@tourkit/web/config';
 import { optionsFromEnvironment, type PartialOptions } from '../src/options.js';
 import {
   DB_CONNECTION_BUDGET,
@@ -32,6 +33,7 @@ const schemas: Record<ServiceName, z.ZodObject> = {
   review: reviewConfigSchema,
   payment: paymentConfigSchema,
   notification: notificationConfigSchema,
+  web: webConfigSchema,
 };
 
 /** What `create-secrets.sh` would put in the Secret (and what an operator adds for a real relay). */
@@ -252,13 +254,15 @@ describe('network policies: exactly the calls each service makes', () => {
       'mailpit:1025',
       'notification-db:5432',
     ],
+    web: http('gateway', 'booking'),
   };
 
   it.each([...SERVICE_NAMES])('%s reaches only its callees, its stores and SMTP', (name) => {
     expect(egressOf(find('NetworkPolicy', name))).toEqual(expectedEgress[name].sort());
   });
 
-  it.each([...SERVICE_NAMES].filter((s) => s !== 'gateway'))(
+  // The gateway and web are reached from outside (NodePort): everyone may come in.
+  it.each([...SERVICE_NAMES].filter((s) => s !== 'gateway' && s !== 'web'))(
     '%s lets in exactly the services that call it, and Prometheus',
     (name) => {
       const callers = SERVICE_NAMES.filter((c) => expectedEgress[c].includes(`${name}:8080`));

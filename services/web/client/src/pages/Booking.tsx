@@ -1,0 +1,151 @@
+import { useEffect, useState } from 'react';
+import { request, type Booking } from '../api';
+import { useToken } from '../auth';
+import { Loading, ProblemAlert } from '../components/feedback';
+import { PaymentDown } from '../components/PaymentDown';
+import { useI18n } from '../i18n';
+import { Link, navigate } from '../router';
+import { usePaymentHealth } from '../status';
+import { useResource } from '../use-resource';
+
+/** While the charge runs in booking's queue, the page asks again this often. */
+const POLL_MS = 1000;
+
+/**
+ * The seed's PaymentPage: the booking's payment as it happens. Payment unavailable (the booking
+ * came back RESERVED_PENDING_PAYMENT, or booking's health says payment is DOWN while it waits)
+ * → the three alternatives.
+ */
+export function BookingPage({ id }: { id: string }) {
+  const { t, money, dateTime } = useI18n();
+  const token = useToken();
+  const [refresh, setRefresh] = useState(0);
+  const booking = useResource(
+    (signal) => request<Booking>('GET', `/v1/bookings/${id}`, { token, signal }),
+    [id, token, refresh],
+  );
+  const paymentHealth = usePaymentHealth(refresh);
+  const status = booking.data?.status;
+  useEffect(() => {
+    if (status !== 'PENDING_PAYMENT') return;
+    const timer = setTimeout(() => setRefresh((n) => n + 1), POLL_MS);
+    return () => clearTimeout(timer);
+  }, [status, booking.data]);
+
+  if (!booking.data && booking.loading) return <Loading />;
+  if (!booking.data) return <ProblemAlert error={booking.error} onRetry={booking.reload} />;
+  const data = booking.data;
+  const paymentDown =
+    data.status === 'RESERVED_PENDING_PAYMENT' ||
+    (data.status === 'PENDING_PAYMENT' && paymentHealth === 'DOWN');
+
+  return (
+    <>
+      <h1>{t.payment.title}</h1>
+      <p className="meta">{t.payment.reference(data.id)}</p>
+      <dl className="facts">
+        <dt>{t.bookings.date}</dt>
+        <dd>{dateTime(data.tourStartsAt)}</dd>
+        <dt>{t.bookings.travellers}</dt>
+        <dd>{data.travellers}</dd>
+        <dt>{t.bookings.total}</dt>
+        <dd>{money(data.price.totalCents)}</dd>
+        <dt>{t.bookings.status}</dt>
+        <dd>
+          <span
+            className={`status status-${data.status.toLowerCase()}`}
+            data-testid="booking-status"
+          >
+            {t.status[data.status]}
+          </span>
+        </dd>
+      </dl>
+      {paymentDown ? (
+        <PaymentDown booking={data} onChanged={() => setRefresh((n) => n + 1)} />
+      ) : data.status === 'PENDING_PAYMENT' ? (
+        <Loading label={t.payment.processing} />
+      ) : (
+        <p role="status" className={data.status === 'CONFIRMED' ? 'success' : undefined}>
+          {data.status === 'CONFIRMED'
+            ? t.payment.confirmed
+            : data.status === 'PAYMENT_FAILED'
+              ? t.payment.failed
+              : data.status === 'CANCELLED'
+                ? t.payment.cancelled
+                : t.payment.expired}
+        </p>
+      )}
+      <p>
+        <Link href="/bookings">{t.payment.myBookings}</Link>
+      </p>
+    </>
+  );
+}
+
+/**
+ * The e-mailed pay-later link (`/v1/bookings/<id>/pay`, sent here by the web server): sign in if
+ * needed, then pay with booking's `POST /v1/bookings/<id>/pay` and follow the payment.
+ */
+export function PayLinkPage({ id }: { id: string }) {
+  const { t, money, dateTime } = useI18n();
+  const token = useToken();
+  const booking = useResource(
+    (signal) => request<Booking>('GET', `/v1/bookings/${id}`, { token, signal }),
+    [id, token],
+  );
+  const [paying, setPaying] = useState(false);
+  const [payError, setPayError] = useState<unknown>();
+  useEffect(() => {
+    if (!token)
+      navigate(`/signin?next=${encodeURIComponent(`/bookings/${id}/pay`)}`, { replace: true });
+  }, [token, id]);
+  if (!token) return null;
+
+  const pay = async () => {
+    setPaying(true);
+    setPayError(undefined);
+    try {
+      await request('POST', `/v1/bookings/${id}/pay`, { token });
+      navigate(`/bookings/${id}`);
+    } catch (error) {
+      setPayError(error);
+      setPaying(false);
+    }
+  };
+
+  if (!booking.data && booking.loading) return <Loading />;
+  if (!booking.data) return <ProblemAlert error={booking.error} onRetry={booking.reload} />;
+  const data = booking.data;
+  return (
+    <>
+      <h1>{t.payment.payTitle}</h1>
+      <p className="meta">{t.payment.reference(data.id)}</p>
+      <dl className="facts">
+        <dt>{t.bookings.date}</dt>
+        <dd>{dateTime(data.tourStartsAt)}</dd>
+        <dt>{t.bookings.travellers}</dt>
+        <dd>{data.travellers}</dd>
+        <dt>{t.bookings.total}</dt>
+        <dd>{money(data.price.totalCents)}</dd>
+        <dt>{t.bookings.status}</dt>
+        <dd>{t.status[data.status]}</dd>
+      </dl>
+      {data.status === 'RESERVED_PENDING_PAYMENT' ? (
+        <>
+          {data.expiresAt && <p>{t.payment.expiresAt(dateTime(data.expiresAt))}</p>}
+          {payError !== undefined && <ProblemAlert error={payError} />}
+          <button type="button" className="primary" onClick={() => void pay()} disabled={paying}>
+            {paying ? t.payment.paying : t.payment.payNow}
+          </button>
+        </>
+      ) : (
+        <p role="status">
+          {data.status === 'CONFIRMED' || data.status === 'PENDING_PAYMENT'
+            ? t.payment.alreadyPaid
+            : t.payment.notPayable}{' '}
+          <Link href={`/bookings/${data.id}`}>{t.bookings.view}</Link>
+        </p>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,82 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { closedPort } from '@tourkit/kit/testing';
+import { eventually } from '../../../../e2e/test/support/eventually.js';
+import {
+  SUPPORT_EMAIL,
+  startPlatform,
+  type Platform,
+  type PlatformOptions,
+} from '../../../../e2e/test/support/platform.js';
+
+const WEB_MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+
+export interface WebPlatform {
+  platform: Platform;
+  /** The web server, as a traveller's browser reaches it. */
+  webUrl: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The seven services as real processes (the e2e harness: real Postgres, Redis, SMTP capture) plus
+ * the web server, as `make dev` runs them. Booking's PUBLIC_URL is the web server, as in a
+ * deployment where the web app is the public face: the e-mailed pay-later links open the app.
+ */
+export async function startWebPlatform(
+  name: string,
+  options: PlatformOptions = {},
+): Promise<WebPlatform> {
+  const port = await closedPort();
+  const webUrl = `http://127.0.0.1:${port}`;
+  const platform = await startPlatform(name, {
+    env: {
+      ...options.env,
+      booking: { PUBLIC_URL: webUrl, ...options.env?.booking },
+    },
+  });
+  const logFile = path.join(platform.logDir, 'web.log');
+  const fd = openSync(logFile, 'a');
+  const child: ChildProcess = spawn(process.execPath, ['--enable-source-maps', WEB_MAIN], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      SERVICE_NAME: 'web',
+      PORT: String(port),
+      LOG_LEVEL: 'info',
+      GATEWAY_URL: platform.url.gateway,
+      BOOKING_URL: platform.url.booking,
+      NOTIFICATION_URL: platform.url.notification,
+      INTERNAL_TOKEN: platform.internalToken,
+      SUPPORT_EMAIL,
+    },
+    stdio: ['ignore', fd, fd],
+  });
+  closeSync(fd);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  try {
+    await eventually(
+      `web to be ready at ${webUrl}/readyz (log: ${logFile})`,
+      async () => {
+        if (child.exitCode !== null) throw new Error(`web exited with ${child.exitCode}`);
+        return (await fetch(`${webUrl}/readyz`)).status === 200;
+      },
+      { timeoutMs: 60_000, intervalMs: 200 },
+    );
+  } catch (error) {
+    child.kill('SIGKILL');
+    platform.printLogs('web did not start');
+    await platform.stop();
+    throw error;
+  }
+  return {
+    platform,
+    webUrl,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+      await platform.stop();
+    },
+  };
+}
