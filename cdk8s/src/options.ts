@@ -1,3 +1,5 @@
+export type PullPolicy = 'IfNotPresent' | 'Always' | 'Never';
+
 /**
  * Platform-wide settings. Every field has a Helm value of the same meaning (charts/tourkit/values.yaml);
  * the defaults here equal the chart's defaults, which the equivalence test checks.
@@ -8,7 +10,7 @@ export interface PlatformOptions {
     /** Prefix before `tourkit/<svc>`; empty for images loaded into kind. */
     readonly registry: string;
     readonly tag: string;
-    readonly pullPolicy: 'IfNotPresent' | 'Always' | 'Never';
+    readonly pullPolicy: PullPolicy;
   };
   /** Secret holding internal-token, jwt-public-key, jwt-private-key, postgres-password (created by `make up`). */
   readonly secretName: string;
@@ -29,8 +31,17 @@ export interface PlatformOptions {
      */
     readonly watchNamespaces: readonly string[];
   };
-  readonly postgres: { readonly image: string };
-  readonly redis: { readonly image: string };
+  readonly postgres: {
+    readonly image: string;
+    readonly pullPolicy: PullPolicy;
+    /**
+     * How the pods of one database (primary, standby, read replicas) keep off each other's node:
+     * `required` (a drain or a lost node takes at most one of them; production) or `preferred` (they
+     * spread where they can, so a one-node development cluster still schedules them all).
+     */
+    readonly antiAffinity: 'required' | 'preferred';
+  };
+  readonly redis: { readonly image: string; readonly pullPolicy: PullPolicy };
   /** OTLP/HTTP endpoint for traces; unset means no export. */
   readonly otlpEndpoint: string;
   /** Where users reach the gateway: base of the payment links booking e-mails (PUBLIC_URL). */
@@ -44,6 +55,7 @@ export interface PlatformOptions {
   readonly mailCatcher: {
     readonly enabled: boolean;
     readonly image: string;
+    readonly pullPolicy: PullPolicy;
     readonly nodePort: number;
   };
   /**
@@ -68,26 +80,51 @@ export const DEFAULT_OPTIONS: PlatformOptions = {
     replicas: 1,
     watchNamespaces: [],
   },
-  postgres: { image: 'postgres:17.6' },
-  redis: { image: 'redis:7.4-alpine' },
+  postgres: { image: 'postgres:17.6', pullPolicy: 'IfNotPresent', antiAffinity: 'required' },
+  redis: { image: 'redis:7.4-alpine', pullPolicy: 'IfNotPresent' },
   otlpEndpoint: '',
   publicUrl: 'http://localhost:8080',
   supportEmail: 'support@tourkit.local',
-  mailCatcher: { enabled: true, image: 'axllent/mailpit:v1.29', nodePort: 30825 },
+  mailCatcher: {
+    enabled: true,
+    image: 'axllent/mailpit:v1.29',
+    pullPolicy: 'IfNotPresent',
+    nodePort: 30825,
+  },
   demoData: { enabled: true },
 };
+
+/**
+ * What a development cluster (kind, the local real node) changes from the defaults; the chart's
+ * values-development.yaml says the same, which the equivalence test checks. `make synth` and `make up`
+ * use it (VALUES=development); VALUES=production keeps the defaults.
+ */
+export const DEVELOPMENT_OVERRIDES: PartialOptions = {
+  postgres: { antiAffinity: 'preferred' },
+};
+
+/** Named sets of values: `TOURKIT_VALUES` (the Makefile's VALUES) picks one. */
+export const VALUE_SETS = {
+  production: {},
+  development: DEVELOPMENT_OVERRIDES,
+} as const satisfies Record<string, PartialOptions>;
 
 export type PartialOptions = {
   readonly [K in keyof PlatformOptions]?: Partial<PlatformOptions[K]> | PlatformOptions[K];
 };
 
 /** DEFAULT_OPTIONS with some fields replaced, one level deep. */
-export function resolveOptions(overrides: PartialOptions = {}): PlatformOptions {
-  const merged: Record<string, unknown> = { ...DEFAULT_OPTIONS };
+export function resolveOptions(
+  overrides: PartialOptions = {},
+  base: PlatformOptions = DEFAULT_OPTIONS,
+): PlatformOptions {
+  const merged: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(overrides)) {
-    const base = (DEFAULT_OPTIONS as unknown as Record<string, unknown>)[key];
+    const current = (base as unknown as Record<string, unknown>)[key];
     merged[key] =
-      typeof value === 'object' && value !== null ? { ...(base as object), ...value } : value;
+      typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? { ...(current as object), ...value }
+        : value;
   }
   return merged as unknown as PlatformOptions;
 }
@@ -128,10 +165,17 @@ function namespaceListVariable(env: Record<string, string | undefined>, name: st
  * `make synth` settings: TOURKIT_NAMESPACE, TOURKIT_IMAGE_REGISTRY, TOURKIT_IMAGE_TAG, TOURKIT_CNPG,
  * TOURKIT_SERVICE_MONITOR, TOURKIT_OPERATOR, TOURKIT_OPERATOR_IMAGE,
  * TOURKIT_OPERATOR_WATCH_NAMESPACES (comma-separated), TOURKIT_MAIL_CATCHER, TOURKIT_PUBLIC_URL,
- * TOURKIT_DEMO_DATA; unset or empty keeps the default.
+ * TOURKIT_DEMO_DATA; unset or empty keeps the default. TOURKIT_VALUES (production or development)
+ * picks the set of values the others apply to.
  */
 export function optionsFromEnvironment(env: Record<string, string | undefined>): PlatformOptions {
-  const namespace = env.TOURKIT_NAMESPACE || DEFAULT_OPTIONS.namespace;
+  const valueSet = env.TOURKIT_VALUES || 'production';
+  if (!Object.hasOwn(VALUE_SETS, valueSet))
+    throw new Error(
+      `TOURKIT_VALUES: "${valueSet}" is not one of ${Object.keys(VALUE_SETS).join(', ')}`,
+    );
+  const base = resolveOptions(VALUE_SETS[valueSet as keyof typeof VALUE_SETS]);
+  const namespace = env.TOURKIT_NAMESPACE || base.namespace;
   if (!NAMESPACE_NAME.test(namespace))
     throw new Error(`TOURKIT_NAMESPACE: "${namespace}" is not a valid namespace name`);
   const cnpg = booleanVariable(env, 'TOURKIT_CNPG');
@@ -139,25 +183,28 @@ export function optionsFromEnvironment(env: Record<string, string | undefined>):
   const operator = booleanVariable(env, 'TOURKIT_OPERATOR');
   const mailCatcher = booleanVariable(env, 'TOURKIT_MAIL_CATCHER');
   const demoData = booleanVariable(env, 'TOURKIT_DEMO_DATA');
-  const publicUrl = env.TOURKIT_PUBLIC_URL || DEFAULT_OPTIONS.publicUrl;
+  const publicUrl = env.TOURKIT_PUBLIC_URL || base.publicUrl;
   if (!URL.canParse(publicUrl)) throw new Error(`TOURKIT_PUBLIC_URL: "${publicUrl}" is not a URL`);
-  return resolveOptions({
-    namespace,
-    image: {
-      registry: env.TOURKIT_IMAGE_REGISTRY ?? DEFAULT_OPTIONS.image.registry,
-      tag: env.TOURKIT_IMAGE_TAG || DEFAULT_OPTIONS.image.tag,
+  return resolveOptions(
+    {
+      namespace,
+      image: {
+        registry: env.TOURKIT_IMAGE_REGISTRY ?? base.image.registry,
+        tag: env.TOURKIT_IMAGE_TAG || base.image.tag,
+      },
+      publicUrl,
+      ...(cnpg === undefined ? {} : { cloudnativepg: { enabled: cnpg } }),
+      ...(mailCatcher === undefined ? {} : { mailCatcher: { enabled: mailCatcher } }),
+      ...(demoData === undefined ? {} : { demoData: { enabled: demoData } }),
+      ...(monitors === undefined
+        ? {}
+        : { serviceMonitor: { enabled: monitors }, prometheusRules: { enabled: monitors } }),
+      operator: {
+        enabled: operator ?? base.operator.enabled,
+        image: env.TOURKIT_OPERATOR_IMAGE || base.operator.image,
+        watchNamespaces: namespaceListVariable(env, 'TOURKIT_OPERATOR_WATCH_NAMESPACES'),
+      },
     },
-    publicUrl,
-    ...(cnpg === undefined ? {} : { cloudnativepg: { enabled: cnpg } }),
-    ...(mailCatcher === undefined ? {} : { mailCatcher: { enabled: mailCatcher } }),
-    ...(demoData === undefined ? {} : { demoData: { enabled: demoData } }),
-    ...(monitors === undefined
-      ? {}
-      : { serviceMonitor: { enabled: monitors }, prometheusRules: { enabled: monitors } }),
-    operator: {
-      enabled: operator ?? DEFAULT_OPTIONS.operator.enabled,
-      image: env.TOURKIT_OPERATOR_IMAGE || DEFAULT_OPTIONS.operator.image,
-      watchNamespaces: namespaceListVariable(env, 'TOURKIT_OPERATOR_WATCH_NAMESPACES'),
-    },
-  });
+    base,
+  );
 }
