@@ -44,9 +44,10 @@ dashboards: deps ## Generate the Grafana dashboard JSON (cdk8s/dist/dashboards a
 	npx prettier --log-level warn --write charts/tourkit/files/dashboards
 
 .PHONY: chart-files
-chart-files: dashboards ## Refresh the Helm chart's generated files: dashboard JSON and the ScalingSchedule CRD (crds/)
+chart-files: dashboards ## Refresh the Helm chart's generated files: dashboard JSON, the ScalingSchedule CRD (crds/), values.schema.json
 	node $(CDK8S_DIST)/main.js --chart-crds charts/tourkit/crds
-	npx prettier --log-level warn --write charts/tourkit/crds
+	node $(CDK8S_DIST)/main.js --chart-values-schema charts/tourkit
+	npx prettier --log-level warn --write charts/tourkit/crds charts/tourkit/values.schema.json
 
 .PHONY: dockerfile
 dockerfile: ## Give a new service its Dockerfile: make dockerfile SERVICE=review

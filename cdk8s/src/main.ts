@@ -2,10 +2,12 @@
  * `make synth`: writes dist/tourkit-namespace.k8s.yaml and dist/tourkit.k8s.yaml.
  * `make dashboards` (`--dashboards <dir>...`): writes the generated Grafana dashboard JSON into each directory.
  * `--chart-crds <dir>`: writes the ScalingSchedule CRD for the Helm chart's crds/ folder.
+ * `--chart-values-schema <dir>`: writes the chart's values.schema.json (from ./chart-values.ts).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { App } from 'cdk8s';
+import { chartValuesJsonSchema, VALUES_SCHEMA_FILE } from './chart-values.js';
 import { dashboardJson } from './observability/dashboard.js';
 import { DASHBOARD_FILE } from './observability/observability.js';
 import { optionsFromEnvironment } from './options.js';
@@ -16,7 +18,13 @@ import { SERVICES } from './services.js';
 const args = process.argv.slice(2);
 const flag = args.indexOf('--dashboards');
 const crdFlag = args.indexOf('--chart-crds');
-if (crdFlag >= 0) {
+const schemaFlag = args.indexOf('--chart-values-schema');
+if (schemaFlag >= 0) {
+  const dir = args[schemaFlag + 1];
+  if (!dir) throw new Error('--chart-values-schema needs the chart directory');
+  writeFileSync(path.join(dir, VALUES_SCHEMA_FILE), chartValuesJsonSchema());
+  console.log(`wrote ${path.join(dir, VALUES_SCHEMA_FILE)}`);
+} else if (crdFlag >= 0) {
   const dir = args[crdFlag + 1];
   if (!dir) throw new Error('--chart-crds needs an output directory');
   mkdirSync(dir, { recursive: true });
