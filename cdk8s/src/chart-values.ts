@@ -176,6 +176,7 @@ export function chartValuesJsonSchema(): string {
     target: 'draft-7',
     io: 'input',
   });
-  const title = 'Tourkit chart values (generated from cdk8s/src/chart-values.ts by make chart-files)';
+  const title =
+    'Tourkit chart values (generated from cdk8s/src/chart-values.ts by make chart-files)';
   return `${JSON.stringify({ ...schema, title }, null, 2)}\n`;
 }
