@@ -67,7 +67,9 @@ export interface PlatformOptions {
 
 export const DEFAULT_OPTIONS: PlatformOptions = {
   namespace: 'tourkit',
-  image: { registry: '', tag: 'dev', pullPolicy: 'IfNotPresent' },
+  // Production pulls from a registry, by a tag that no build reuses (the release's version); replace the
+  // registry with yours (`make images REGISTRY=...`). values-development.yaml uses local `:dev` images.
+  image: { registry: 'registry.example.com', tag: '0.1.0', pullPolicy: 'IfNotPresent' },
   secretName: 'tourkit-secrets',
   monitoringNamespace: 'monitoring',
   cloudnativepg: { enabled: false },
@@ -76,18 +78,23 @@ export const DEFAULT_OPTIONS: PlatformOptions = {
   networkPolicies: { enabled: true },
   operator: {
     enabled: true,
-    image: 'tourkit/scaling-schedule:dev',
+    image: 'registry.example.com/tourkit/scaling-schedule:0.1.0',
     replicas: 1,
     watchNamespaces: [],
   },
-  postgres: { image: 'postgres:17.6', pullPolicy: 'IfNotPresent', antiAffinity: 'required' },
-  redis: { image: 'redis:7.4-alpine', pullPolicy: 'IfNotPresent' },
+  // Fully qualified: a cluster whose runtime has another default registry still pulls the same image.
+  postgres: {
+    image: 'docker.io/library/postgres:17.6',
+    pullPolicy: 'IfNotPresent',
+    antiAffinity: 'required',
+  },
+  redis: { image: 'docker.io/library/redis:7.4-alpine', pullPolicy: 'IfNotPresent' },
   otlpEndpoint: '',
   publicUrl: 'http://localhost:8080',
   supportEmail: 'support@tourkit.local',
   mailCatcher: {
     enabled: true,
-    image: 'axllent/mailpit:v1.29',
+    image: 'docker.io/axllent/mailpit:v1.29',
     pullPolicy: 'IfNotPresent',
     nodePort: 30825,
   },
@@ -100,6 +107,8 @@ export const DEFAULT_OPTIONS: PlatformOptions = {
  * use it (VALUES=development); VALUES=production keeps the defaults.
  */
 export const DEVELOPMENT_OVERRIDES: PartialOptions = {
+  image: { registry: '', tag: 'dev' },
+  operator: { image: 'tourkit/scaling-schedule:dev' },
   postgres: { antiAffinity: 'preferred' },
 };
 

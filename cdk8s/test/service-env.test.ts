@@ -287,7 +287,7 @@ describe('the mail catcher (Mailpit)', () => {
     const pod = deployment.spec.template.spec;
     const container = pod.containers[0];
     expect(deployment.spec.replicas).toBe(1);
-    expect(container.image).toMatch(/^axllent\/mailpit:v\d+\.\d+/);
+    expect(container.image).toMatch(/^docker\.io\/axllent\/mailpit:v\d+\.\d+/);
     expect(container.ports).toEqual([
       { name: 'smtp', containerPort: 1025, protocol: 'TCP' },
       { name: 'web', containerPort: 8025, protocol: 'TCP' },

@@ -51,8 +51,10 @@ describe.each([...SERVICE_NAMES])('%s workload', (name) => {
     expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(budget);
   });
 
-  it('pulls tourkit/<svc>:dev if not present, with requests and limits, ephemeral storage included', () => {
-    expect(container.image).toBe(`tourkit/${name}:dev`);
+  it('pulls <registry>/tourkit/<svc>:<release> if not present (development: tourkit/<svc>:dev), with requests and limits, ephemeral storage included', () => {
+    expect(container.image).toBe(`registry.example.com/tourkit/${name}:0.1.0`);
+    const development = synthPlatform(DEVELOPMENT_OVERRIDES).find('Deployment', name);
+    expect(development.spec.template.spec.containers[0].image).toBe(`tourkit/${name}:dev`);
     expect(container.imagePullPolicy).toBe('IfNotPresent');
     const kinds = ['cpu', 'ephemeral-storage', 'memory'];
     expect(Object.keys(container.resources.requests).sort()).toEqual(kinds);
@@ -192,7 +194,7 @@ describe('ScalingSchedule operator', () => {
   it('is included from @tourkit/operator: controller, least-privilege RBAC, the booking schedule', () => {
     expect(
       find('Deployment', 'tourkit-scaling-schedule').spec.template.spec.containers[0].image,
-    ).toBe('tourkit/scaling-schedule:dev');
+    ).toBe('registry.example.com/tourkit/scaling-schedule:0.1.0');
     expect(find('ClusterRoleBinding', 'tourkit-scaling-schedule').subjects[0].namespace).toBe(
       'tourkit',
     );
