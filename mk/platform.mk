@@ -44,10 +44,11 @@ dashboards: deps ## Generate the Grafana dashboard JSON (cdk8s/dist/dashboards a
 	npx prettier --log-level warn --write charts/tourkit/files/dashboards
 
 .PHONY: chart-files
-chart-files: dashboards ## Refresh the Helm chart's generated files: dashboard JSON, the ScalingSchedule CRD (crds/), values.schema.json
+chart-files: dashboards ## Refresh the Helm chart's generated files: dashboard JSON, the ScalingSchedule CRD (crds/), values.schema.json, the Prometheus rules
 	node $(CDK8S_DIST)/main.js --chart-crds charts/tourkit/crds
 	node $(CDK8S_DIST)/main.js --chart-values-schema charts/tourkit
-	npx prettier --log-level warn --write charts/tourkit/crds charts/tourkit/values.schema.json
+	node $(CDK8S_DIST)/main.js --chart-rules charts/tourkit/files
+	npx prettier --log-level warn --write charts/tourkit/crds charts/tourkit/values.schema.json charts/tourkit/files/prometheus-rules.json
 
 .PHONY: dockerfile
 dockerfile: ## Give a new service its Dockerfile: make dockerfile SERVICE=review

@@ -169,18 +169,40 @@ describe('namespace and observability', () => {
   it('enforce the restricted Pod Security Standard on the namespace', () => {
     expect(namespace[0]!.metadata.labels!['pod-security.kubernetes.io/enforce']).toBe('restricted');
   });
-  it('ship the dashboard for the Grafana sidecar and the alert rules', () => {
-    const dashboard = find('ConfigMap', 'tourkit-dashboards');
-    expect(dashboard.metadata.labels!.grafana_dashboard).toBe('1');
-    const json = JSON.parse(dashboard.data!['tourkit-overview.json']!);
-    expect(json.panels.filter((p: Json) => p.type === 'row')).toHaveLength(SERVICE_NAMES.length);
-    const alerts = find('PrometheusRule', 'tourkit').spec.groups[0].rules.map((r: Json) => r.alert);
-    expect(alerts).toEqual([
-      'TourkitHighErrorRate',
-      'TourkitHighLatencyP99',
-      'TourkitHpaAtMaximum',
-      'TourkitPodRestarting',
-    ]);
+  it('ship the dashboards for the Grafana sidecar and the rules (SLO records, then alerts)', () => {
+    const dashboards = find('ConfigMap', 'tourkit-dashboards');
+    expect(dashboards.metadata.labels!.grafana_dashboard).toBe('1');
+    expect(Object.keys(dashboards.data!).sort()).toEqual(
+      ['booking', 'catalog', 'overview', 'scaling', 'user'].map((d) => `tourkit-${d}.json`),
+    );
+    const overview = JSON.parse(dashboards.data!['tourkit-overview.json']!);
+    // A status row, then one row per service.
+    expect(overview.panels.filter((p: Json) => p.type === 'row')).toHaveLength(
+      SERVICE_NAMES.length + 1,
+    );
+    const [records, alerts] = find('PrometheusRule', 'tourkit').spec.groups;
+    expect(records.name).toBe('tourkit.slo');
+    expect(records.rules.every((r: Json) => r.record.startsWith('tourkit:journey_'))).toBe(true);
+    expect(new Set(alerts.rules.map((r: Json) => r.alert))).toEqual(
+      new Set([
+        'TourkitJourneyErrorBudgetBurn',
+        'TourkitJourneyLatencyBudgetBurn',
+        'TourkitServiceDown',
+        'TourkitCircuitOpen',
+        'TourkitPaymentsFailed',
+        'TourkitPaymentQueueBacklog',
+        'TourkitNotificationQueueBacklog',
+        'TourkitScheduleDrifted',
+        'TourkitHighErrorRate',
+        'TourkitHighLatencyP99',
+        'TourkitHpaAtMaximum',
+        'TourkitPodRestarting',
+      ]),
+    );
+    const down = alerts.rules.filter((r: Json) => r.alert === 'TourkitServiceDown');
+    expect(down.map((r: Json) => r.expr)).toEqual(
+      SERVICE_NAMES.map((s) => `absent(up{namespace="tourkit", service="${s}"} == 1)`),
+    );
   });
   it('put every namespaced object in the platform namespace', () => {
     const clusterScoped = new Set(['ClusterRole', 'ClusterRoleBinding']);

@@ -6,6 +6,7 @@ export interface ToolVersions {
   METRICS_SERVER_VERSION: string;
   HELM_VERSION: string;
   K6_VERSION: string;
+  PROMETHEUS_VERSION: string;
 }
 
 const requiredKeys: (keyof ToolVersions)[] = [
@@ -15,6 +16,7 @@ const requiredKeys: (keyof ToolVersions)[] = [
   'METRICS_SERVER_VERSION',
   'HELM_VERSION',
   'K6_VERSION',
+  'PROMETHEUS_VERSION',
 ];
 
 export function parseVersionsEnv(text: string, source = 'versions.env'): ToolVersions {
@@ -44,7 +46,8 @@ export type ToolName =
   | 'kube-apiserver'
   | 'kube-controller-manager'
   | 'kube-scheduler'
-  | 'metrics-server';
+  | 'metrics-server'
+  | 'promtool';
 
 export function versionOf(tool: ToolName, versions: ToolVersions): string {
   switch (tool) {
@@ -63,5 +66,7 @@ export function versionOf(tool: ToolName, versions: ToolVersions): string {
       return versions.HELM_VERSION;
     case 'k6':
       return versions.K6_VERSION;
+    case 'promtool':
+      return versions.PROMETHEUS_VERSION;
   }
 }
