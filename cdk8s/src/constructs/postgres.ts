@@ -253,7 +253,13 @@ function postgresPodSpec(
         resources: resourceRequirements(POSTGRES_RESOURCES),
         startupProbe: { ...isReady, periodSeconds: 2, failureThreshold: 150 },
         readinessProbe: { ...isReady, periodSeconds: 5, failureThreshold: 2 },
-        livenessProbe: { ...isReady, periodSeconds: 10, failureThreshold: 6 },
+        // Liveness asks less than readiness: a server that still listens is alive, even when it
+        // refuses queries for a while (recovery, a busy checkpoint); restarting it would not help.
+        livenessProbe: {
+          tcpSocket: { port: k8s.IntOrString.fromString('postgres') },
+          periodSeconds: 10,
+          failureThreshold: 6,
+        },
         securityContext: restrictedSecurityContext(),
         volumeMounts: [
           { name: 'data', mountPath: '/var/lib/postgresql/data' },

@@ -113,7 +113,13 @@ export class Redis extends Construct {
                   limits: { cpu: '500m', memory: '256Mi', ephemeralStorage: '128Mi' },
                 }),
                 readinessProbe: { ...ping, periodSeconds: 5 },
-                livenessProbe: { ...ping, periodSeconds: 10, failureThreshold: 3 },
+                // Alive while it listens: a server loading its append-only file answers LOADING to
+                // PING, and restarting it then would only start the load again.
+                livenessProbe: {
+                  tcpSocket: { port: k8s.IntOrString.fromString('redis') },
+                  periodSeconds: 10,
+                  failureThreshold: 3,
+                },
                 securityContext: restrictedSecurityContext(),
                 volumeMounts: [{ name: 'data', mountPath: '/data' }],
               },
