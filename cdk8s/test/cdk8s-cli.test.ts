@@ -26,7 +26,7 @@ it('cdk8s synth writes what make synth writes', () => {
   try {
     const viaCli = path.join(work, 'cli');
     const viaMake = path.join(work, 'make');
-    const env = { ...process.env, ...settings };
+    const env: NodeJS.ProcessEnv = { ...process.env, ...settings };
     delete env.CDK8S_OUTDIR;
     execFileSync(cli, ['synth', '--output', viaCli], { cwd: cdk8sDir, env, stdio: 'pipe' });
     execFileSync(process.execPath, ['dist/main.js'], {

@@ -10,7 +10,12 @@ import { HealthRegistry } from '../src/health.js';
 import { createServiceClient } from '../src/http-client.js';
 import type { Closer } from '../src/server.js';
 import { createServiceBase, createServicePool, serveService } from '../src/service.js';
-import { closedPort, createTestDatabase, dropTestDatabase, testDatabaseName } from '../src/testing.js';
+import {
+  closedPort,
+  createTestDatabase,
+  dropTestDatabase,
+  testDatabaseName,
+} from '../src/testing.js';
 import { registerUpstreamHealth } from '../src/upstream-health.js';
 import { memoryLogger } from './support.js';
 
