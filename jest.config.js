@@ -4,6 +4,7 @@ import { existsSync, readdirSync } from 'node:fs';
 const candidates = [
   ...readdirSync('services').map((s) => `services/${s}`),
   'hack/testenv',
+  'hack/observability',
   'cdk8s',
   'operator',
   'e2e',

@@ -20,6 +20,7 @@ export function workspaceJestConfig(displayName, extra = {}) {
       '^@tourkit/kit$': path.join(root, 'services/kit/src/index.ts'),
       '^@tourkit/kit/(.*)$': path.join(root, 'services/kit/src/$1.ts'),
       '^@tourkit/testenv$': path.join(root, 'hack/testenv/src/index.ts'),
+      '^@tourkit/observability$': path.join(root, 'hack/observability/src/index.ts'),
       '^@tourkit/operator/(.*)$': path.join(root, 'operator/src/$1.ts'),
       '^@tourkit/cdk8s/(.*)$': path.join(root, 'cdk8s/src/$1.ts'),
       '^(\\.{1,2}/.*)\\.js$': '$1',

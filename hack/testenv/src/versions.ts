@@ -7,6 +7,7 @@ export interface ToolVersions {
   HELM_VERSION: string;
   K6_VERSION: string;
   PROMETHEUS_VERSION: string;
+  ALERTMANAGER_VERSION: string;
 }
 
 const requiredKeys: (keyof ToolVersions)[] = [
@@ -17,6 +18,7 @@ const requiredKeys: (keyof ToolVersions)[] = [
   'HELM_VERSION',
   'K6_VERSION',
   'PROMETHEUS_VERSION',
+  'ALERTMANAGER_VERSION',
 ];
 
 export function parseVersionsEnv(text: string, source = 'versions.env'): ToolVersions {
@@ -47,7 +49,9 @@ export type ToolName =
   | 'kube-controller-manager'
   | 'kube-scheduler'
   | 'metrics-server'
-  | 'promtool';
+  | 'promtool'
+  | 'prometheus'
+  | 'alertmanager';
 
 export function versionOf(tool: ToolName, versions: ToolVersions): string {
   switch (tool) {
@@ -67,6 +71,9 @@ export function versionOf(tool: ToolName, versions: ToolVersions): string {
     case 'k6':
       return versions.K6_VERSION;
     case 'promtool':
+    case 'prometheus':
       return versions.PROMETHEUS_VERSION;
+    case 'alertmanager':
+      return versions.ALERTMANAGER_VERSION;
   }
 }

@@ -11,6 +11,7 @@ const complete = [
   'HELM_VERSION=v4.3.1',
   'K6_VERSION=v1.8.1',
   'PROMETHEUS_VERSION=v0.316.0',
+  'ALERTMANAGER_VERSION=v0.35.0',
 ].join('\n');
 
 describe('parseVersionsEnv', () => {
@@ -31,7 +32,7 @@ describe('parseVersionsEnv', () => {
 
   it('names the line that is not KEY=value', () => {
     expect(() => parseVersionsEnv(`${complete}\nKWOK VERSION v1`, 'v.env')).toThrow(
-      'v.env:10: expected KEY=value',
+      'v.env:11: expected KEY=value',
     );
   });
 
