@@ -66,7 +66,7 @@ export interface AlertRule {
   alert: string;
   expr: string;
   for: string;
-  labels: { severity: Severity };
+  labels: { severity: Severity; service?: string };
   annotations: { summary: string; description: string };
 }
 
@@ -144,18 +144,21 @@ export function alertRules(
   const ns = `namespace="${namespace}"`;
   return [
     ...burnRateAlerts(),
-    // absent(... == 1) fires both when every target is down and when none is left to scrape
-    // (all pods gone); its labels are the matchers, so the alert names the service.
-    ...services.map((service): AlertRule => ({
-      alert: 'TourkitServiceDown',
-      expr: `absent(up{${ns}, service="${service}"} == 1)`,
-      for: '1m',
-      labels: { severity: 'critical' },
-      annotations: {
-        summary: `${service} is down`,
-        description: `No ${service} instance has answered a scrape for a minute.`,
-      },
-    })),
+    // Every target down, or none left to scrape (all pods gone): absent() of a plain selector takes
+    // its labels from the matchers, so both halves name the namespace and the service.
+    ...services.map((service): AlertRule => {
+      const up = `up{${ns}, service="${service}"}`;
+      return {
+        alert: 'TourkitServiceDown',
+        expr: `sum by (namespace, service) (${up}) == 0 or absent(${up})`,
+        for: '1m',
+        labels: { severity: 'critical', service },
+        annotations: {
+          summary: `${service} is down`,
+          description: `No ${service} instance has answered a scrape for a minute.`,
+        },
+      };
+    }),
     {
       alert: 'TourkitCircuitOpen',
       expr: `max by (service, circuit) (circuit_state{${ns}}) == 2`,
