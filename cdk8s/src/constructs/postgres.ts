@@ -298,8 +298,16 @@ export class CnpgPostgres extends Construct {
         storage: { size: database.storage },
         bootstrap: { initdb: { database: `tourkit_${service}`, owner: POSTGRES_USER } },
         resources: {
-          requests: { cpu: '100m', memory: '256Mi' },
-          limits: { cpu: '1', memory: '512Mi' },
+          requests: {
+            cpu: POSTGRES_RESOURCES.requests.cpu,
+            memory: POSTGRES_RESOURCES.requests.memory,
+            'ephemeral-storage': POSTGRES_RESOURCES.requests.ephemeralStorage,
+          },
+          limits: {
+            cpu: POSTGRES_RESOURCES.limits.cpu,
+            memory: POSTGRES_RESOURCES.limits.memory,
+            'ephemeral-storage': POSTGRES_RESOURCES.limits.ephemeralStorage,
+          },
         },
         ...(database.synchronousStandby
           ? {
