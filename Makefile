@@ -29,8 +29,13 @@ build: deps ## Type-check and compile every workspace
 	npm run build
 
 .PHONY: lint
-lint: deps ## ESLint and Prettier over the tree
+lint: deps lint-manifests ## ESLint and Prettier over the tree, kube-score over the manifests and the chart
 	npm run lint
+
+.PHONY: lint-manifests
+lint-manifests: deps ## kube-score over the cdk8s output and the chart render (production and development values)
+	npx tsc -b cdk8s
+	hack/lint/manifests.sh
 
 .PHONY: test
 test: deps ## Every test: unit, integration (real Postgres/Redis), cross-process, cluster (real control plane)

@@ -7,6 +7,7 @@ const candidates = [
   'hack/mail-catcher',
   'hack/node',
   'hack/images',
+  'hack/observability',
   'cdk8s',
   'operator',
   'e2e',

@@ -23,13 +23,16 @@ MAIL_CATCHER ?= 1
 DEMO_DATA    ?= 1
 # Where users reach the gateway (base of booking's payment links); empty keeps http://localhost:8080 (kind).
 PUBLIC_URL   ?=
+# VALUES=development (kind, minikube, the local node: a database's pods only prefer separate nodes) or
+# production (the defaults: they require them). The chart's charts/tourkit/values-development.yaml says the same.
+VALUES       ?= development
 # WATCH_NAMESPACES=tourkit,other scopes the operator to those namespaces (Roles there, no ClusterRole); empty: cluster-wide.
 WATCH_NAMESPACES ?=
 
 .PHONY: synth
 synth: deps ## Synthesize the Kubernetes manifests into cdk8s/dist/*.k8s.yaml
 	npx tsc -b cdk8s
-	TOURKIT_NAMESPACE=$(NAMESPACE) TOURKIT_IMAGE_TAG=$(TAG) TOURKIT_IMAGE_REGISTRY=$(REGISTRY) \
+	TOURKIT_VALUES=$(VALUES) TOURKIT_NAMESPACE=$(NAMESPACE) TOURKIT_IMAGE_TAG=$(TAG) TOURKIT_IMAGE_REGISTRY=$(REGISTRY) \
 	  TOURKIT_CNPG=$(CNPG) TOURKIT_SERVICE_MONITOR=$(TOURKIT_SERVICE_MONITOR) \
 	  TOURKIT_MAIL_CATCHER=$(MAIL_CATCHER) TOURKIT_PUBLIC_URL=$(PUBLIC_URL) TOURKIT_DEMO_DATA=$(DEMO_DATA) \
 	  TOURKIT_OPERATOR_IMAGE=$(OPERATOR_IMAGE) TOURKIT_OPERATOR_WATCH_NAMESPACES=$(WATCH_NAMESPACES) \
@@ -42,9 +45,11 @@ dashboards: deps ## Generate the Grafana dashboard JSON (cdk8s/dist/dashboards a
 	npx prettier --log-level warn --write charts/tourkit/files/dashboards
 
 .PHONY: chart-files
-chart-files: dashboards ## Refresh the Helm chart's generated files: dashboard JSON and the ScalingSchedule CRD (crds/)
+chart-files: dashboards ## Refresh the Helm chart's generated files: dashboard JSON, the ScalingSchedule CRD (crds/), values.schema.json, the Prometheus rules
 	node $(CDK8S_DIST)/main.js --chart-crds charts/tourkit/crds
-	npx prettier --log-level warn --write charts/tourkit/crds
+	node $(CDK8S_DIST)/main.js --chart-values-schema charts/tourkit
+	node $(CDK8S_DIST)/main.js --chart-rules charts/tourkit/files
+	npx prettier --log-level warn --write charts/tourkit/crds charts/tourkit/values.schema.json charts/tourkit/files/prometheus-rules.json
 
 .PHONY: images
 images: ## Build every service image (tourkit/<svc>:$(TAG)) from services/Dockerfile: with docker when it runs, else by BuildKit into containerd (hack/images, tag from its images.env)

@@ -2,12 +2,15 @@
  * `make synth`: writes dist/tourkit-namespace.k8s.yaml and dist/tourkit.k8s.yaml.
  * `make dashboards` (`--dashboards <dir>...`): writes the generated Grafana dashboard JSON into each directory.
  * `--chart-crds <dir>`: writes the ScalingSchedule CRD for the Helm chart's crds/ folder.
+ * `--chart-values-schema <dir>`: writes the chart's values.schema.json (from ./chart-values.ts).
+ * `--chart-rules <dir>`: writes the chart's copy of the Prometheus rules (placeholders for its values).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { App } from 'cdk8s';
-import { dashboardJson } from './observability/dashboard.js';
-import { DASHBOARD_FILE } from './observability/observability.js';
+import { chartValuesJsonSchema, VALUES_SCHEMA_FILE } from './chart-values.js';
+import { buildDashboards, dashboardJson } from './observability/dashboard.js';
+import { chartRulesJson, RULES_FILE } from './observability/observability.js';
 import { optionsFromEnvironment } from './options.js';
 import { buildPlatform } from './platform.js';
 import { CRD_FILE, crdYaml } from './operator.js';
@@ -16,7 +19,20 @@ import { SERVICES } from './services.js';
 const args = process.argv.slice(2);
 const flag = args.indexOf('--dashboards');
 const crdFlag = args.indexOf('--chart-crds');
-if (crdFlag >= 0) {
+const schemaFlag = args.indexOf('--chart-values-schema');
+const rulesFlag = args.indexOf('--chart-rules');
+if (rulesFlag >= 0) {
+  const dir = args[rulesFlag + 1];
+  if (!dir) throw new Error('--chart-rules needs an output directory');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, RULES_FILE), chartRulesJson(SERVICES));
+  console.log(`wrote ${path.join(dir, RULES_FILE)}`);
+} else if (schemaFlag >= 0) {
+  const dir = args[schemaFlag + 1];
+  if (!dir) throw new Error('--chart-values-schema needs the chart directory');
+  writeFileSync(path.join(dir, VALUES_SCHEMA_FILE), chartValuesJsonSchema());
+  console.log(`wrote ${path.join(dir, VALUES_SCHEMA_FILE)}`);
+} else if (crdFlag >= 0) {
   const dir = args[crdFlag + 1];
   if (!dir) throw new Error('--chart-crds needs an output directory');
   mkdirSync(dir, { recursive: true });
@@ -27,8 +43,10 @@ if (crdFlag >= 0) {
   if (dirs.length === 0) throw new Error('--dashboards needs at least one output directory');
   for (const dir of dirs) {
     mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, DASHBOARD_FILE), dashboardJson(SERVICES));
-    console.log(`wrote ${path.join(dir, DASHBOARD_FILE)}`);
+    for (const { file, dashboard } of buildDashboards(SERVICES)) {
+      writeFileSync(path.join(dir, file), dashboardJson(dashboard));
+      console.log(`wrote ${path.join(dir, file)}`);
+    }
   }
 } else {
   const outdir = process.env.CDK8S_OUTDIR ?? path.join(import.meta.dirname, '..', 'dist');

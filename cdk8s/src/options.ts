@@ -1,3 +1,5 @@
+export type PullPolicy = 'IfNotPresent' | 'Always' | 'Never';
+
 /**
  * Platform-wide settings. Every field has a Helm value of the same meaning (charts/tourkit/values.yaml);
  * the defaults here equal the chart's defaults, which the equivalence test checks.
@@ -8,7 +10,7 @@ export interface PlatformOptions {
     /** Prefix before `tourkit/<svc>`; empty for images loaded into kind. */
     readonly registry: string;
     readonly tag: string;
-    readonly pullPolicy: 'IfNotPresent' | 'Always' | 'Never';
+    readonly pullPolicy: PullPolicy;
   };
   /** Secret holding internal-token, jwt-public-key, jwt-private-key, postgres-password (created by `make up`). */
   readonly secretName: string;
@@ -29,8 +31,17 @@ export interface PlatformOptions {
      */
     readonly watchNamespaces: readonly string[];
   };
-  readonly postgres: { readonly image: string };
-  readonly redis: { readonly image: string };
+  readonly postgres: {
+    readonly image: string;
+    readonly pullPolicy: PullPolicy;
+    /**
+     * How the pods of one database (primary, standby, read replicas) keep off each other's node:
+     * `required` (a drain or a lost node takes at most one of them; production) or `preferred` (they
+     * spread where they can, so a one-node development cluster still schedules them all).
+     */
+    readonly antiAffinity: 'required' | 'preferred';
+  };
+  readonly redis: { readonly image: string; readonly pullPolicy: PullPolicy };
   /** OTLP/HTTP endpoint for traces; unset means no export. */
   readonly otlpEndpoint: string;
   /** Where users reach the gateway: base of the payment links booking e-mails (PUBLIC_URL). */
@@ -44,6 +55,7 @@ export interface PlatformOptions {
   readonly mailCatcher: {
     readonly enabled: boolean;
     readonly image: string;
+    readonly pullPolicy: PullPolicy;
     readonly nodePort: number;
   };
   /**
@@ -55,7 +67,9 @@ export interface PlatformOptions {
 
 export const DEFAULT_OPTIONS: PlatformOptions = {
   namespace: 'tourkit',
-  image: { registry: '', tag: 'dev', pullPolicy: 'IfNotPresent' },
+  // Production pulls from a registry, by a tag that no build reuses (the release's version); replace the
+  // registry with yours (`make images REGISTRY=...`). values-development.yaml uses local `:dev` images.
+  image: { registry: 'registry.example.com', tag: '0.1.0', pullPolicy: 'IfNotPresent' },
   secretName: 'tourkit-secrets',
   monitoringNamespace: 'monitoring',
   cloudnativepg: { enabled: false },
@@ -64,30 +78,62 @@ export const DEFAULT_OPTIONS: PlatformOptions = {
   networkPolicies: { enabled: true },
   operator: {
     enabled: true,
-    image: 'tourkit/scaling-schedule:dev',
+    image: 'registry.example.com/tourkit/scaling-schedule:0.1.0',
     replicas: 1,
     watchNamespaces: [],
   },
-  postgres: { image: 'postgres:17.6' },
-  redis: { image: 'redis:7.4-alpine' },
+  // Fully qualified: a cluster whose runtime has another default registry still pulls the same image.
+  postgres: {
+    image: 'docker.io/library/postgres:17.6',
+    pullPolicy: 'IfNotPresent',
+    antiAffinity: 'required',
+  },
+  redis: { image: 'docker.io/library/redis:7.4-alpine', pullPolicy: 'IfNotPresent' },
   otlpEndpoint: '',
   publicUrl: 'http://localhost:8080',
   supportEmail: 'support@tourkit.local',
-  mailCatcher: { enabled: true, image: 'axllent/mailpit:v1.29', nodePort: 30825 },
+  mailCatcher: {
+    enabled: true,
+    image: 'docker.io/axllent/mailpit:v1.29',
+    pullPolicy: 'IfNotPresent',
+    nodePort: 30825,
+  },
   demoData: { enabled: true },
 };
+
+/**
+ * What a development cluster (kind, the local real node) changes from the defaults; the chart's
+ * values-development.yaml says the same, which the equivalence test checks. `make synth` and `make up`
+ * use it (VALUES=development); VALUES=production keeps the defaults.
+ */
+export const DEVELOPMENT_OVERRIDES: PartialOptions = {
+  image: { registry: '', tag: 'dev' },
+  operator: { image: 'tourkit/scaling-schedule:dev' },
+  postgres: { antiAffinity: 'preferred' },
+};
+
+/** Named sets of values: `TOURKIT_VALUES` (the Makefile's VALUES) picks one. */
+export const VALUE_SETS = {
+  production: {},
+  development: DEVELOPMENT_OVERRIDES,
+} as const satisfies Record<string, PartialOptions>;
 
 export type PartialOptions = {
   readonly [K in keyof PlatformOptions]?: Partial<PlatformOptions[K]> | PlatformOptions[K];
 };
 
 /** DEFAULT_OPTIONS with some fields replaced, one level deep. */
-export function resolveOptions(overrides: PartialOptions = {}): PlatformOptions {
-  const merged: Record<string, unknown> = { ...DEFAULT_OPTIONS };
+export function resolveOptions(
+  overrides: PartialOptions = {},
+  base: PlatformOptions = DEFAULT_OPTIONS,
+): PlatformOptions {
+  const merged: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(overrides)) {
-    const base = (DEFAULT_OPTIONS as unknown as Record<string, unknown>)[key];
+    const current = (base as unknown as Record<string, unknown>)[key];
     merged[key] =
-      typeof value === 'object' && value !== null ? { ...(base as object), ...value } : value;
+      typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? { ...(current as object), ...value }
+        : value;
   }
   return merged as unknown as PlatformOptions;
 }
@@ -135,11 +181,18 @@ function namespaceListVariable(env: Record<string, string | undefined>, name: st
  * TOURKIT_SERVICE_MONITOR, TOURKIT_OPERATOR, TOURKIT_OPERATOR_IMAGE,
  * TOURKIT_OPERATOR_WATCH_NAMESPACES (comma-separated), TOURKIT_MAIL_CATCHER, TOURKIT_PUBLIC_URL,
  * TOURKIT_DEMO_DATA, and the images a cluster without a registry builds itself (hack/node/platform-up.sh):
- * TOURKIT_IMAGE_PULL_POLICY, TOURKIT_POSTGRES_IMAGE, TOURKIT_REDIS_IMAGE, TOURKIT_MAIL_CATCHER_IMAGE;
- * unset or empty keeps the default.
+ * TOURKIT_IMAGE_PULL_POLICY (every image's), TOURKIT_POSTGRES_IMAGE, TOURKIT_REDIS_IMAGE,
+ * TOURKIT_MAIL_CATCHER_IMAGE; unset or empty keeps the default. TOURKIT_VALUES (production or
+ * development) picks the set of values the others apply to.
  */
 export function optionsFromEnvironment(env: Record<string, string | undefined>): PlatformOptions {
-  const namespace = env.TOURKIT_NAMESPACE || DEFAULT_OPTIONS.namespace;
+  const valueSet = env.TOURKIT_VALUES || 'production';
+  if (!Object.hasOwn(VALUE_SETS, valueSet))
+    throw new Error(
+      `TOURKIT_VALUES: "${valueSet}" is not one of ${Object.keys(VALUE_SETS).join(', ')}`,
+    );
+  const base = resolveOptions(VALUE_SETS[valueSet as keyof typeof VALUE_SETS]);
+  const namespace = env.TOURKIT_NAMESPACE || base.namespace;
   if (!NAMESPACE_NAME.test(namespace))
     throw new Error(`TOURKIT_NAMESPACE: "${namespace}" is not a valid namespace name`);
   const cnpg = booleanVariable(env, 'TOURKIT_CNPG');
@@ -147,36 +200,41 @@ export function optionsFromEnvironment(env: Record<string, string | undefined>):
   const operator = booleanVariable(env, 'TOURKIT_OPERATOR');
   const mailCatcher = booleanVariable(env, 'TOURKIT_MAIL_CATCHER');
   const demoData = booleanVariable(env, 'TOURKIT_DEMO_DATA');
-  const publicUrl = env.TOURKIT_PUBLIC_URL || DEFAULT_OPTIONS.publicUrl;
+  const publicUrl = env.TOURKIT_PUBLIC_URL || base.publicUrl;
   if (!URL.canParse(publicUrl)) throw new Error(`TOURKIT_PUBLIC_URL: "${publicUrl}" is not a URL`);
-  const pullPolicy = env.TOURKIT_IMAGE_PULL_POLICY || DEFAULT_OPTIONS.image.pullPolicy;
-  if (!PULL_POLICIES.includes(pullPolicy as PlatformOptions['image']['pullPolicy']))
+  const pullPolicy = env.TOURKIT_IMAGE_PULL_POLICY || base.image.pullPolicy;
+  if (!PULL_POLICIES.includes(pullPolicy as PullPolicy))
     throw new Error(
       `TOURKIT_IMAGE_PULL_POLICY: expected ${PULL_POLICIES.join('/')}, got "${pullPolicy}"`,
     );
-  return resolveOptions({
-    namespace,
-    image: {
-      registry: env.TOURKIT_IMAGE_REGISTRY ?? DEFAULT_OPTIONS.image.registry,
-      tag: env.TOURKIT_IMAGE_TAG || DEFAULT_OPTIONS.image.tag,
-      pullPolicy: pullPolicy as PlatformOptions['image']['pullPolicy'],
+  const everyImage = env.TOURKIT_IMAGE_PULL_POLICY ? { pullPolicy: pullPolicy as PullPolicy } : {};
+  return resolveOptions(
+    {
+      namespace,
+      image: {
+        registry: env.TOURKIT_IMAGE_REGISTRY ?? base.image.registry,
+        tag: env.TOURKIT_IMAGE_TAG || base.image.tag,
+        pullPolicy: pullPolicy as PullPolicy,
+      },
+      publicUrl,
+      postgres: { image: env.TOURKIT_POSTGRES_IMAGE || base.postgres.image, ...everyImage },
+      redis: { image: env.TOURKIT_REDIS_IMAGE || base.redis.image, ...everyImage },
+      mailCatcher: {
+        ...(mailCatcher === undefined ? {} : { enabled: mailCatcher }),
+        image: env.TOURKIT_MAIL_CATCHER_IMAGE || base.mailCatcher.image,
+        ...everyImage,
+      },
+      ...(cnpg === undefined ? {} : { cloudnativepg: { enabled: cnpg } }),
+      ...(demoData === undefined ? {} : { demoData: { enabled: demoData } }),
+      ...(monitors === undefined
+        ? {}
+        : { serviceMonitor: { enabled: monitors }, prometheusRules: { enabled: monitors } }),
+      operator: {
+        enabled: operator ?? base.operator.enabled,
+        image: env.TOURKIT_OPERATOR_IMAGE || base.operator.image,
+        watchNamespaces: namespaceListVariable(env, 'TOURKIT_OPERATOR_WATCH_NAMESPACES'),
+      },
     },
-    publicUrl,
-    postgres: { image: env.TOURKIT_POSTGRES_IMAGE || DEFAULT_OPTIONS.postgres.image },
-    redis: { image: env.TOURKIT_REDIS_IMAGE || DEFAULT_OPTIONS.redis.image },
-    mailCatcher: {
-      ...(mailCatcher === undefined ? {} : { enabled: mailCatcher }),
-      image: env.TOURKIT_MAIL_CATCHER_IMAGE || DEFAULT_OPTIONS.mailCatcher.image,
-    },
-    ...(cnpg === undefined ? {} : { cloudnativepg: { enabled: cnpg } }),
-    ...(demoData === undefined ? {} : { demoData: { enabled: demoData } }),
-    ...(monitors === undefined
-      ? {}
-      : { serviceMonitor: { enabled: monitors }, prometheusRules: { enabled: monitors } }),
-    operator: {
-      enabled: operator ?? DEFAULT_OPTIONS.operator.enabled,
-      image: env.TOURKIT_OPERATOR_IMAGE || DEFAULT_OPTIONS.operator.image,
-      watchNamespaces: namespaceListVariable(env, 'TOURKIT_OPERATOR_WATCH_NAMESPACES'),
-    },
-  });
+    base,
+  );
 }

@@ -3,12 +3,12 @@ import { k8s } from 'cdk8s-plus-33';
 import { MailCatcher } from './constructs/mail-catcher.js';
 import { CnpgPostgres, PlainPostgres } from './constructs/postgres.js';
 import { NetworkPolicies } from './constructs/network-policies.js';
-import { Redis } from './constructs/redis.js';
+import { Redis, redisName } from './constructs/redis.js';
 import { TourkitService } from './constructs/tourkit-service.js';
 import { Observability } from './observability/observability.js';
 import { CrdChart, HpaSeedChart, OperatorChart, scheduledHpaNames } from './operator.js';
 import type { PlatformOptions } from './options.js';
-import { SERVICES, type ServiceSpec } from './services.js';
+import { REDIS_ROLES, SERVICES, type ServiceSpec } from './services.js';
 
 /** The namespace, apart so that `helm install --create-namespace` and the platform chart stay equal. */
 export class NamespaceChart extends Chart {
@@ -36,7 +36,7 @@ export class PlatformChart extends Chart {
     services: readonly ServiceSpec[] = SERVICES,
   ) {
     super(scope, id, { disableResourceNameHashes: true });
-    new Redis(this, 'redis', { options });
+    for (const role of REDIS_ROLES) new Redis(this, redisName(role), { options, role });
     if (options.mailCatcher.enabled) new MailCatcher(this, 'mail-catcher', { options });
     for (const spec of services) {
       new TourkitService(this, spec.name, { spec, options });

@@ -16,9 +16,20 @@ export const SERVICE_NAMES = [
 ] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
+export const REDIS_ROLES = ['queue', 'cache'] as const;
+export type RedisRole = (typeof REDIS_ROLES)[number];
+
 export interface Resources {
-  readonly requests: { readonly cpu: string; readonly memory: string };
-  readonly limits: { readonly cpu: string; readonly memory: string };
+  readonly requests: {
+    readonly cpu: string;
+    readonly memory: string;
+    readonly ephemeralStorage: string;
+  };
+  readonly limits: {
+    readonly cpu: string;
+    readonly memory: string;
+    readonly ephemeralStorage: string;
+  };
 }
 
 export interface DatabaseSpec {
@@ -36,7 +47,8 @@ export interface ServiceSpec {
   readonly database?: DatabaseSpec;
   /** Reads DATABASE_READ_URL (the read-only endpoint). */
   readonly readsFromReplicas?: boolean;
-  readonly usesRedis: boolean;
+  /** Which Redis it uses, if any: `queue` (BullMQ jobs, never evicted) or `cache` (evicts when full). */
+  readonly redis?: RedisRole;
   /** Services this one calls over HTTP; the callee's ingress allow is derived from it. */
   readonly calls: readonly ServiceName[];
   /** Signs tokens, so it gets JWT_PRIVATE_KEY. */
@@ -61,15 +73,19 @@ export interface ServiceSpec {
 export const SHARED_SETTINGS = ['PUBLIC_URL', 'SUPPORT_EMAIL'] as const;
 export type SharedSetting = (typeof SHARED_SETTINGS)[number];
 
-/** Sized for a kind cluster on a laptop: utilization targets are relative to the requests. */
+/**
+ * Sized for a kind cluster on a laptop: utilization targets are relative to the requests. Ephemeral
+ * storage covers the 64Mi /tmp emptyDir and the container's log files, so a runaway writer is evicted
+ * instead of filling the node's disk.
+ */
 const small: Resources = {
-  requests: { cpu: '100m', memory: '128Mi' },
-  limits: { cpu: '500m', memory: '256Mi' },
+  requests: { cpu: '100m', memory: '128Mi', ephemeralStorage: '64Mi' },
+  limits: { cpu: '500m', memory: '256Mi', ephemeralStorage: '256Mi' },
 };
 // Booking scales on memory 80 %: the request leaves a Node process's idle heap well below the target.
 const bookingResources: Resources = {
-  requests: { cpu: '100m', memory: '192Mi' },
-  limits: { cpu: '500m', memory: '384Mi' },
+  requests: { cpu: '100m', memory: '192Mi', ephemeralStorage: '64Mi' },
+  limits: { cpu: '500m', memory: '384Mi', ephemeralStorage: '256Mi' },
 };
 
 const db = (readReplicas = 0, synchronousStandby = false): DatabaseSpec => ({
@@ -83,7 +99,7 @@ export const SERVICES: readonly ServiceSpec[] = [
     name: 'gateway',
     profile: Modest,
     resources: small,
-    usesRedis: true,
+    redis: 'cache', // rate-limit counters
     calls: ['catalog', 'user', 'booking', 'review'],
     nodePort: 30080,
     verifiesTokens: true,
@@ -95,7 +111,7 @@ export const SERVICES: readonly ServiceSpec[] = [
     resources: small,
     database: db(3),
     readsFromReplicas: true,
-    usesRedis: true,
+    redis: 'cache',
     calls: [],
     verifiesTokens: true,
     internalToken: true,
@@ -106,7 +122,6 @@ export const SERVICES: readonly ServiceSpec[] = [
     profile: Steady,
     resources: small,
     database: db(1, true),
-    usesRedis: false,
     calls: [],
     signsTokens: true,
     verifiesTokens: true,
@@ -117,7 +132,7 @@ export const SERVICES: readonly ServiceSpec[] = [
     profile: PeakTime,
     resources: bookingResources,
     database: db(),
-    usesRedis: true,
+    redis: 'queue', // the payment queue
     calls: ['catalog', 'payment', 'notification'],
     verifiesTokens: true,
     internalToken: true,
@@ -138,7 +153,6 @@ export const SERVICES: readonly ServiceSpec[] = [
     profile: Modest,
     resources: small,
     database: db(),
-    usesRedis: false,
     calls: ['booking', 'catalog', 'notification'],
     verifiesTokens: true,
     internalToken: true,
@@ -148,7 +162,6 @@ export const SERVICES: readonly ServiceSpec[] = [
     profile: Modest,
     resources: small,
     database: db(),
-    usesRedis: false,
     calls: [],
     verifiesTokens: false,
     internalToken: true,
@@ -158,7 +171,7 @@ export const SERVICES: readonly ServiceSpec[] = [
     profile: Modest,
     resources: small,
     database: db(),
-    usesRedis: true,
+    redis: 'queue', // the e-mail queue
     calls: ['booking', 'user', 'catalog'],
     verifiesTokens: false,
     internalToken: true,
@@ -172,7 +185,6 @@ export const SERVICES: readonly ServiceSpec[] = [
     name: 'web',
     profile: Modest,
     resources: small,
-    usesRedis: false,
     calls: ['gateway', 'booking'],
     nodePort: 30087,
     verifiesTokens: false,

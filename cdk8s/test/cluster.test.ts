@@ -118,6 +118,7 @@ beforeAll(async () => {
     '--from-literal=jwt-public-key=unused',
     '--from-literal=jwt-private-key=unused',
     '--from-literal=postgres-password=test',
+    '--from-literal=redis-password=test',
   ]);
 });
 
@@ -269,7 +270,8 @@ describe('the synthesized platform on a real API server', () => {
       const expected = [
         'default-deny',
         'allow-dns',
-        'redis',
+        'redis-queue',
+        'redis-cache',
         'mailpit',
         OPERATOR,
         ...SERVICE_NAMES,
@@ -295,6 +297,63 @@ describe('the synthesized platform on a real API server', () => {
       const user = pdbs.find((p) => p.metadata.name === 'user');
       expect(user.status.expectedPods).toBe(3);
       expect(user.status.disruptionsAllowed).toBe(1);
+    });
+
+    it('keeps the pods of a database on different nodes, and its budget lets one go at a time', async () => {
+      // Production values: required anti-affinity. user-db (primary + synchronous standby) lands on
+      // two kwok nodes; catalog-db (primary + 3 replicas) can use only the three nodes there are.
+      const podsOf = async (db: string) =>
+        ((await getJson('pods')).items as Json[]).filter(
+          (p) => p.metadata.labels['app.kubernetes.io/name'] === db,
+        );
+      const userPods = await waitFor(
+        'user-db primary and standby running, its budget allowing one disruption',
+        async () => {
+          const pods = await podsOf('user-db');
+          const ready = pods.filter((p) =>
+            p.status.conditions?.some((c: Json) => c.type === 'Ready' && c.status === 'True'),
+          );
+          const pdb = await getJson('pdb', 'user-db');
+          return ready.length === 2 && pdb.status?.disruptionsAllowed === 1 ? ready : undefined;
+        },
+        { timeoutMs: 3 * MINUTE, intervalMs: 2000 },
+      );
+      expect(new Set(userPods.map((p: Json) => p.spec.nodeName)).size).toBe(2);
+
+      const catalogPods = await waitFor(
+        'catalog-db pods scheduled or found unschedulable',
+        async () => {
+          const pods = await podsOf('catalog-db');
+          const scheduled = pods.filter((p) => p.spec.nodeName);
+          return pods.length === 4 && scheduled.length === 3 ? pods : undefined;
+        },
+        { timeoutMs: 3 * MINUTE, intervalMs: 2000 },
+      );
+      const nodes = catalogPods
+        .filter((p: Json) => p.spec.nodeName)
+        .map((p: Json) => p.spec.nodeName);
+      expect(new Set(nodes).size).toBe(nodes.length);
+
+      // Two evictions back to back, as a drain of both nodes would send them: the budget lets the
+      // first through and refuses the second until the evicted pod is back and ready.
+      const evict = (pod: string) =>
+        kubectl(
+          cluster,
+          ['create', '--raw', `/api/v1/namespaces/${ns.name}/pods/${pod}/eviction`, '-f', '-'],
+          {
+            input: JSON.stringify({
+              apiVersion: 'policy/v1',
+              kind: 'Eviction',
+              metadata: { name: pod, namespace: ns.name },
+            }),
+          },
+        );
+      const [first, second] = userPods.map((p: Json) => p.metadata.name as string);
+      const firstResult = await evict(first!);
+      const secondResult = await evict(second!);
+      expect(firstResult.code).toBe(0);
+      expect(secondResult.code).not.toBe(0);
+      expect(secondResult.stderr).toContain('disruption budget');
     });
 
     it('accepts the booking ScalingSchedule (CRD validation) and grants the operator only what it needs', async () => {

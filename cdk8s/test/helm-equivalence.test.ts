@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { toolAvailable, toolPath } from '@tourkit/testenv';
-import type { PartialOptions } from '../src/options.js';
+import { DEVELOPMENT_OVERRIDES, type PartialOptions } from '../src/options.js';
 import { byKey, parseManifests, withoutHelmLabels, withParsedJsonData } from './normalize.js';
 import { synthPlatform } from './synth.js';
 
@@ -24,14 +24,15 @@ function helmRun(args: string[]): string {
   return execFileSync(helm, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-function render(sets: string[] = []): ReturnType<typeof parseManifests> {
+function render(sets: string[] = [], valueFiles: string[] = []): ReturnType<typeof parseManifests> {
   const args = ['template', 'tourkit', chartDir, '--namespace', 'tourkit'];
+  for (const file of valueFiles) args.push('--values', path.join(chartDir, file));
   for (const s of sets) args.push('--set', s);
   return parseManifests(helmRun(args)).map(withoutHelmLabels);
 }
 
-function expectSameObjects(sets: string[], options: PartialOptions) {
-  const fromHelm = byKey(render(sets).map(withParsedJsonData));
+function expectSameObjects(sets: string[], options: PartialOptions, valueFiles: string[] = []) {
+  const fromHelm = byKey(render(sets, valueFiles).map(withParsedJsonData));
   const fromCdk8s = byKey(synthPlatform(options).platform.map(withParsedJsonData));
   expect([...fromHelm.keys()].sort()).toEqual([...fromCdk8s.keys()].sort());
   for (const [key, object] of fromCdk8s) {
@@ -47,6 +48,10 @@ function expectSameObjects(sets: string[], options: PartialOptions) {
 
   it('renders with default values exactly the objects of the cdk8s app', () => {
     expectSameObjects([], {});
+  });
+
+  it('renders with values-development.yaml exactly the objects of the development options', () => {
+    expectSameObjects([], DEVELOPMENT_OVERRIDES, ['values-development.yaml']);
   });
 
   it.each([
@@ -69,6 +74,20 @@ function expectSameObjects(sets: string[], options: PartialOptions) {
     [
       ['image.registry=registry.example.com/', 'image.tag=1.2.3'],
       { image: { registry: 'registry.example.com/', tag: '1.2.3' } },
+    ],
+    [
+      [
+        'image.pullPolicy=Always',
+        'postgres.pullPolicy=Never',
+        'redis.pullPolicy=Never',
+        'mailCatcher.pullPolicy=Always',
+      ],
+      {
+        image: { pullPolicy: 'Always' },
+        postgres: { pullPolicy: 'Never' },
+        redis: { pullPolicy: 'Never' },
+        mailCatcher: { pullPolicy: 'Always' },
+      },
     ],
   ] as Array<[string[], PartialOptions]>)(
     'with %j, still the same objects as cdk8s',

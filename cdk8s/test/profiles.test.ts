@@ -27,8 +27,8 @@ describe('catalog: read-heavy', () => {
     expect(env.find((e: Json) => e.name === 'DATABASE_READ_URL').value).toBe(
       'postgres://tourkit:$(DB_PASSWORD)@catalog-db-ro.tourkit.svc:5432/tourkit_catalog',
     );
-    expect(find('ConfigMap', 'catalog-config').data!.REDIS_URL).toBe(
-      'redis://redis.tourkit.svc:6379',
+    expect(env.find((e: Json) => e.name === 'REDIS_URL').value).toBe(
+      'redis://:$(REDIS_PASSWORD)@redis-cache.tourkit.svc:6379',
     );
     expect(find('StatefulSet', 'catalog-db').spec.replicas).toBe(1);
     expect(find('StatefulSet', 'catalog-db-replica').spec.replicas).toBe(3);
@@ -69,6 +69,7 @@ describe('user: steady', () => {
       selector: {
         matchLabels: { 'app.kubernetes.io/name': 'user', 'app.kubernetes.io/part-of': 'tourkit' },
       },
+      unhealthyPodEvictionPolicy: 'AlwaysAllow',
     });
   });
   it('has a Postgres standby that confirms every commit, and alone signs tokens', () => {
@@ -99,12 +100,17 @@ describe('modest default', () => {
 });
 
 describe('PodDisruptionBudgets', () => {
-  it('exist exactly for the services with more than one replica', () => {
+  it('exist exactly for the services with more than one replica and the replicated databases', () => {
     expect(
       ofKind('PodDisruptionBudget')
         .map((p) => p.metadata.name)
         .sort(),
-    ).toEqual([...SERVICE_NAMES].sort());
+    ).toEqual([...SERVICE_NAMES, 'catalog-db', 'user-db'].sort());
+  });
+
+  it('let an unready pod be evicted, so it never blocks a drain', () => {
+    for (const pdb of ofKind('PodDisruptionBudget'))
+      expect(pdb.spec.unhealthyPodEvictionPolicy).toBe('AlwaysAllow');
   });
 });
 

@@ -43,10 +43,11 @@ const SECRET: Record<string, string> = {
   'jwt-public-key': PEM,
   'jwt-private-key': PEM.replaceAll('PUBLIC', 'PRIVATE'),
   'postgres-password': 'pw',
+  'redis-password': 'rpw',
   'smtp-url': 'smtps://mailer:secret@smtp.example.com:465',
 };
-/** Declared only so that Kubernetes expands $(DB_PASSWORD) in DATABASE_URL; no service reads it. */
-const EXPANSION_ONLY = new Set(['DB_PASSWORD']);
+/** Declared only so that Kubernetes expands them in DATABASE_URL and REDIS_URL; no service reads them. */
+const EXPANSION_ONLY = new Set(['DB_PASSWORD', 'REDIS_PASSWORD']);
 
 /** The container's environment as Kubernetes builds it: ConfigMap, then `env` with $(VAR) expansion. */
 function environmentOf(name: string, overrides: PartialOptions = {}): Record<string, string> {
@@ -109,7 +110,7 @@ describe('settings that matter in production', () => {
       PAYMENT_URL: 'http://payment.tourkit.svc:8080',
       NOTIFICATION_URL: 'http://notification.tourkit.svc:8080',
       CATALOG_URL: 'http://catalog.tourkit.svc:8080',
-      REDIS_URL: 'redis://redis.tourkit.svc:6379',
+      REDIS_URL: 'redis://:rpw@redis-queue.tourkit.svc:6379',
       PUBLIC_URL: 'http://localhost:8080',
     });
     expect(environmentOf('booking', { publicUrl: 'https://tours.example.com' }).PUBLIC_URL).toBe(
@@ -242,15 +243,15 @@ describe('network policies: exactly the calls each service makes', () => {
   const http = (...names: string[]) => names.map((n) => `${n}:8080`);
   // From the services' READMEs ("calls") and config: whom each service reaches (DNS comes from allow-dns).
   const expectedEgress: Record<ServiceName, string[]> = {
-    gateway: [...http('catalog', 'user', 'booking', 'review'), 'redis:6379'],
-    catalog: ['catalog-db:5432', 'redis:6379'],
+    gateway: [...http('catalog', 'user', 'booking', 'review'), 'redis-cache:6379'],
+    catalog: ['catalog-db:5432', 'redis-cache:6379'],
     user: ['user-db:5432'],
-    booking: [...http('catalog', 'payment', 'notification'), 'redis:6379', 'booking-db:5432'],
+    booking: [...http('catalog', 'payment', 'notification'), 'redis-queue:6379', 'booking-db:5432'],
     review: [...http('booking', 'catalog', 'notification'), 'review-db:5432'],
     payment: ['payment-db:5432'],
     notification: [
       ...http('user', 'catalog', 'booking'),
-      'redis:6379',
+      'redis-queue:6379',
       'mailpit:1025',
       'notification-db:5432',
     ],
@@ -272,9 +273,12 @@ describe('network policies: exactly the calls each service makes', () => {
     },
   );
 
-  it('let Redis in only from its users (payment no longer queues)', () => {
-    expect(ingressOf(find('NetworkPolicy', 'redis'))).toEqual(
-      ['booking', 'catalog', 'gateway', 'notification'].map((n) => `${n}:6379`),
+  it('let each Redis in only from its users: the queues from booking and notification, the cache from catalog and the gateway', () => {
+    expect(ingressOf(find('NetworkPolicy', 'redis-queue'))).toEqual(
+      ['booking', 'notification'].map((n) => `${n}:6379`),
+    );
+    expect(ingressOf(find('NetworkPolicy', 'redis-cache'))).toEqual(
+      ['catalog', 'gateway'].map((n) => `${n}:6379`),
     );
   });
 
@@ -314,7 +318,7 @@ describe('the mail catcher (Mailpit)', () => {
     const pod = deployment.spec.template.spec;
     const container = pod.containers[0];
     expect(deployment.spec.replicas).toBe(1);
-    expect(container.image).toMatch(/^axllent\/mailpit:v\d+\.\d+/);
+    expect(container.image).toMatch(/^docker\.io\/axllent\/mailpit:v\d+\.\d+/);
     expect(container.ports).toEqual([
       { name: 'smtp', containerPort: 1025, protocol: 'TCP' },
       { name: 'web', containerPort: 8025, protocol: 'TCP' },

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { optionsFromEnvironment } from '../src/options.js';
+import { DEVELOPMENT_OVERRIDES, optionsFromEnvironment } from '../src/options.js';
 import { SERVICE_NAMES, SERVICES } from '../src/services.js';
 import { synthPlatform, type Json } from './synth.js';
 
@@ -51,11 +51,14 @@ describe.each([...SERVICE_NAMES])('%s workload', (name) => {
     expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(budget);
   });
 
-  it('pulls tourkit/<svc>:dev if not present, with requests and limits', () => {
-    expect(container.image).toBe(`tourkit/${name}:dev`);
+  it('pulls <registry>/tourkit/<svc>:<release> if not present (development: tourkit/<svc>:dev), with requests and limits, ephemeral storage included', () => {
+    expect(container.image).toBe(`registry.example.com/tourkit/${name}:0.1.0`);
+    const development = synthPlatform(DEVELOPMENT_OVERRIDES).find('Deployment', name);
+    expect(development.spec.template.spec.containers[0].image).toBe(`tourkit/${name}:dev`);
     expect(container.imagePullPolicy).toBe('IfNotPresent');
-    expect(Object.keys(container.resources.requests).sort()).toEqual(['cpu', 'memory']);
-    expect(Object.keys(container.resources.limits).sort()).toEqual(['cpu', 'memory']);
+    const kinds = ['cpu', 'ephemeral-storage', 'memory'];
+    expect(Object.keys(container.resources.requests).sort()).toEqual(kinds);
+    expect(Object.keys(container.resources.limits).sort()).toEqual(kinds);
   });
 
   it('listens on 8080 behind a Service of the same name, scraped by annotations and a ServiceMonitor', () => {
@@ -101,7 +104,13 @@ describe('network policies', () => {
     const targets = egress.flatMap((r: Json) =>
       r.to.map((p: Json) => p.podSelector.matchLabels['app.kubernetes.io/name']),
     );
-    expect(targets.sort()).toEqual(['booking-db', 'catalog', 'notification', 'payment', 'redis']);
+    expect(targets.sort()).toEqual([
+      'booking-db',
+      'catalog',
+      'notification',
+      'payment',
+      'redis-queue',
+    ]);
     expect(
       find('NetworkPolicy', 'allow-dns')
         .spec.egress[0].ports.map((p: Json) => p.protocol)
@@ -150,7 +159,10 @@ describe('data stores', () => {
   });
   it('switch to CloudNativePG Clusters with the same endpoints', () => {
     const cnpg = synthPlatform({ cloudnativepg: { enabled: true } });
-    expect(cnpg.ofKind('StatefulSet').map((s) => s.metadata.name)).toEqual(['redis']);
+    expect(cnpg.ofKind('StatefulSet').map((s) => s.metadata.name)).toEqual([
+      'redis-queue',
+      'redis-cache',
+    ]);
     expect(cnpg.find('Cluster', 'catalog-db').spec.instances).toBe(4);
     expect(cnpg.find('Cluster', 'user-db').spec).toMatchObject({
       instances: 2,
@@ -171,18 +183,38 @@ describe('namespace and observability', () => {
   it('enforce the restricted Pod Security Standard on the namespace', () => {
     expect(namespace[0]!.metadata.labels!['pod-security.kubernetes.io/enforce']).toBe('restricted');
   });
-  it('ship the dashboard for the Grafana sidecar and the alert rules', () => {
-    const dashboard = find('ConfigMap', 'tourkit-dashboards');
-    expect(dashboard.metadata.labels!.grafana_dashboard).toBe('1');
-    const json = JSON.parse(dashboard.data!['tourkit-overview.json']!);
-    expect(json.panels.filter((p: Json) => p.type === 'row')).toHaveLength(SERVICE_NAMES.length);
-    const alerts = find('PrometheusRule', 'tourkit').spec.groups[0].rules.map((r: Json) => r.alert);
-    expect(alerts).toEqual([
-      'TourkitHighErrorRate',
-      'TourkitHighLatencyP99',
-      'TourkitHpaAtMaximum',
-      'TourkitPodRestarting',
-    ]);
+  it('ship the dashboards for the Grafana sidecar and the rules (SLO records, then alerts)', () => {
+    const dashboards = find('ConfigMap', 'tourkit-dashboards');
+    expect(dashboards.metadata.labels!.grafana_dashboard).toBe('1');
+    expect(Object.keys(dashboards.data!).sort()).toEqual(
+      ['booking', 'catalog', 'overview', 'scaling', 'user'].map((d) => `tourkit-${d}.json`),
+    );
+    const overview = JSON.parse(dashboards.data!['tourkit-overview.json']!);
+    // A status row, then one row per service.
+    expect(overview.panels.filter((p: Json) => p.type === 'row')).toHaveLength(
+      SERVICE_NAMES.length + 1,
+    );
+    const [records, alerts] = find('PrometheusRule', 'tourkit').spec.groups;
+    expect(records.name).toBe('tourkit.slo');
+    expect(records.rules.every((r: Json) => r.record.startsWith('tourkit:journey_'))).toBe(true);
+    expect(new Set(alerts.rules.map((r: Json) => r.alert))).toEqual(
+      new Set([
+        'TourkitJourneyErrorBudgetBurn',
+        'TourkitJourneyLatencyBudgetBurn',
+        'TourkitServiceDown',
+        'TourkitCircuitOpen',
+        'TourkitPaymentsFailed',
+        'TourkitPaymentQueueBacklog',
+        'TourkitNotificationQueueBacklog',
+        'TourkitScheduleDrifted',
+        'TourkitHighErrorRate',
+        'TourkitHighLatencyP99',
+        'TourkitHpaAtMaximum',
+        'TourkitPodRestarting',
+      ]),
+    );
+    const down = alerts.rules.filter((r: Json) => r.alert === 'TourkitServiceDown');
+    expect(down.map((r: Json) => r.labels.service)).toEqual([...SERVICE_NAMES]);
   });
   it('put every namespaced object in the platform namespace', () => {
     const clusterScoped = new Set(['ClusterRole', 'ClusterRoleBinding']);
@@ -196,7 +228,7 @@ describe('ScalingSchedule operator', () => {
   it('is included from @tourkit/operator: controller, least-privilege RBAC, the booking schedule', () => {
     expect(
       find('Deployment', 'tourkit-scaling-schedule').spec.template.spec.containers[0].image,
-    ).toBe('tourkit/scaling-schedule:dev');
+    ).toBe('registry.example.com/tourkit/scaling-schedule:0.1.0');
     expect(find('ClusterRoleBinding', 'tourkit-scaling-schedule').subjects[0].namespace).toBe(
       'tourkit',
     );
@@ -281,5 +313,153 @@ describe('the Helm chart copy of the dashboard', () => {
     expect(JSON.parse(file)).toEqual(
       JSON.parse(find('ConfigMap', 'tourkit-dashboards').data!['tourkit-overview.json']!),
     );
+  });
+});
+
+describe('data stores survive a drain', () => {
+  const production = synthPlatform();
+  const development = synthPlatform(DEVELOPMENT_OVERRIDES);
+  const dbSelector = (db: string) => ({
+    'app.kubernetes.io/name': db,
+    'app.kubernetes.io/part-of': 'tourkit',
+  });
+
+  it.each(['catalog-db', 'user-db'])(
+    '%s: one budget over the primary and its replicas, one pod at a time',
+    (db) => {
+      const pdb = production.find('PodDisruptionBudget', db);
+      expect(pdb.spec).toEqual({
+        maxUnavailable: 1,
+        selector: { matchLabels: dbSelector(db) },
+        unhealthyPodEvictionPolicy: 'AlwaysAllow',
+      });
+      // The budget covers both StatefulSets: their pods carry every label it selects on.
+      for (const name of [db, `${db}-replica`]) {
+        const podLabels = production.find('StatefulSet', name).spec.template.metadata.labels;
+        expect(podLabels).toMatchObject(dbSelector(db));
+      }
+    },
+  );
+
+  it('keeps a database without replicas free of budget and affinity (nothing to spread)', () => {
+    expect(production.maybe('PodDisruptionBudget', 'booking-db')).toBeUndefined();
+    expect(
+      production.find('StatefulSet', 'booking-db').spec.template.spec.affinity,
+    ).toBeUndefined();
+  });
+
+  it.each(['catalog-db', 'catalog-db-replica', 'user-db', 'user-db-replica'])(
+    '%s: never shares a node with another pod of its database in production, prefers not to in development',
+    (name) => {
+      const db = name.replace(/-replica$/, '');
+      const term = {
+        labelSelector: { matchLabels: dbSelector(db) },
+        topologyKey: 'kubernetes.io/hostname',
+      };
+      expect(production.find('StatefulSet', name).spec.template.spec.affinity).toEqual({
+        podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term] },
+      });
+      expect(development.find('StatefulSet', name).spec.template.spec.affinity).toEqual({
+        podAntiAffinity: {
+          preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }],
+        },
+      });
+    },
+  );
+});
+
+describe('ephemeral storage is bounded', () => {
+  const { platform } = synthPlatform();
+  const podSpecs = platform
+    .filter((o) => ['Deployment', 'StatefulSet'].includes(o.kind))
+    .map((o) => [`${o.kind}/${o.metadata.name}`, o.spec.template.spec] as const);
+
+  it.each(podSpecs)('%s: every container requests and limits it', (_, spec) => {
+    for (const c of spec.containers as Json[]) {
+      expect(c.resources.requests['ephemeral-storage']).toMatch(/^\d+Mi$/);
+      expect(c.resources.limits['ephemeral-storage']).toMatch(/^\d+Mi$/);
+    }
+  });
+
+  it.each(podSpecs)('%s: every emptyDir has a size limit', (_, spec) => {
+    for (const v of (spec.volumes ?? []) as Json[])
+      if (v.emptyDir) expect(v.emptyDir.sizeLimit).toMatch(/^\d+Mi$/);
+  });
+});
+
+describe('Redis: a queue that never loses a key, a cache that evicts', () => {
+  const { find, ofKind } = synthPlatform();
+  const args = (name: string) => find('StatefulSet', name).spec.template.spec.containers[0].args;
+
+  it('runs the queues with noeviction and an append-only file on a volume claim', () => {
+    const queue = find('StatefulSet', 'redis-queue');
+    expect(args('redis-queue')).toEqual(
+      expect.arrayContaining(['--appendonly', 'yes', '--maxmemory-policy', 'noeviction']),
+    );
+    expect(queue.spec.volumeClaimTemplates[0].metadata.name).toBe('data');
+  });
+
+  it('runs the cache with allkeys-lru and nothing on disk', () => {
+    const cache = find('StatefulSet', 'redis-cache');
+    expect(args('redis-cache')).toEqual(
+      expect.arrayContaining([
+        '--appendonly',
+        'no',
+        '--save',
+        '',
+        '--maxmemory-policy',
+        'allkeys-lru',
+      ]),
+    );
+    expect(cache.spec.volumeClaimTemplates).toBeUndefined();
+  });
+
+  it.each(['redis-queue', 'redis-cache'])(
+    '%s requires the password from the Secret, and its probes authenticate',
+    (name) => {
+      const container = find('StatefulSet', name).spec.template.spec.containers[0];
+      expect(args(name).slice(-2)).toEqual(['--requirepass', '$(REDIS_PASSWORD)']);
+      const fromSecret = Object.fromEntries(
+        (container.env as Json[]).map((e) => [e.name, e.valueFrom.secretKeyRef]),
+      );
+      expect(fromSecret).toEqual({
+        REDIS_PASSWORD: { name: 'tourkit-secrets', key: 'redis-password' },
+        REDISCLI_AUTH: { name: 'tourkit-secrets', key: 'redis-password' },
+      });
+    },
+  );
+
+  it.each(['redis-queue', 'redis-cache'])('%s is governed by a headless Service', (name) => {
+    const serviceName = find('StatefulSet', name).spec.serviceName;
+    expect(serviceName).toBe(`${name}-hl`);
+    expect(find('Service', serviceName).spec.clusterIP).toBe('None');
+  });
+
+  it('gives every StatefulSet a headless governing Service', () => {
+    for (const set of ofKind('StatefulSet'))
+      expect(find('Service', set.spec.serviceName).spec.clusterIP).toBe('None');
+  });
+});
+
+describe('pull policy is a value for every image', () => {
+  it('applies to the data stores and the mail catcher as to the services', () => {
+    const { platform } = synthPlatform({
+      image: { pullPolicy: 'Always' },
+      postgres: { pullPolicy: 'Never' },
+      redis: { pullPolicy: 'Never' },
+      mailCatcher: { pullPolicy: 'Always' },
+    });
+    const policies = Object.fromEntries(
+      platform
+        .filter((o) => ['Deployment', 'StatefulSet'].includes(o.kind))
+        .map((o) => [o.metadata.name, o.spec.template.spec.containers[0].imagePullPolicy]),
+    );
+    expect(policies).toMatchObject({
+      catalog: 'Always',
+      'catalog-db': 'Never',
+      'redis-queue': 'Never',
+      'redis-cache': 'Never',
+      mailpit: 'Always',
+    });
   });
 });

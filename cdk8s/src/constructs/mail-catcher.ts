@@ -2,6 +2,7 @@ import { k8s } from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import { labels, selectorLabels } from '../labels.js';
 import type { PlatformOptions } from '../options.js';
+import { resourceRequirements } from './resources.js';
 import { restrictedSecurityContext } from './security-context.js';
 
 export const MAIL_CATCHER = 'mailpit';
@@ -84,7 +85,7 @@ export class MailCatcher extends Construct {
               {
                 name: MAIL_CATCHER,
                 image: options.mailCatcher.image,
-                imagePullPolicy: 'IfNotPresent',
+                imagePullPolicy: options.mailCatcher.pullPolicy,
                 env: [
                   // Keeps the newest 5000 messages; no update check (no egress is allowed anyway).
                   { name: 'MP_MAX_MESSAGES', value: '5000' },
@@ -94,10 +95,11 @@ export class MailCatcher extends Construct {
                   { name: 'smtp', containerPort: MAIL_CATCHER_SMTP_PORT, protocol: 'TCP' },
                   { name: 'web', containerPort: MAIL_CATCHER_WEB_PORT, protocol: 'TCP' },
                 ],
-                resources: {
-                  requests: { cpu: q('10m'), memory: q('32Mi') },
-                  limits: { cpu: q('200m'), memory: q('128Mi') },
-                },
+                // Ephemeral storage: the 256Mi message database below plus logs.
+                resources: resourceRequirements({
+                  requests: { cpu: '10m', memory: '32Mi', ephemeralStorage: '64Mi' },
+                  limits: { cpu: '200m', memory: '128Mi', ephemeralStorage: '384Mi' },
+                }),
                 readinessProbe: { httpGet: httpGet('/readyz'), periodSeconds: 5 },
                 livenessProbe: {
                   httpGet: httpGet('/livez'),

@@ -2,10 +2,10 @@ import { k8s } from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import { labels, selectorLabels } from '../labels.js';
 import type { PlatformOptions } from '../options.js';
-import { callersOf, type ServiceSpec } from '../services.js';
+import { callersOf, REDIS_ROLES, type ServiceSpec } from '../services.js';
 import { MAIL_CATCHER, MAIL_CATCHER_SMTP_PORT, MAIL_CATCHER_WEB_PORT } from './mail-catcher.js';
 import { databaseEndpoints, POSTGRES_PORT } from './postgres.js';
-import { REDIS_PORT } from './redis.js';
+import { REDIS_PORT, redisName } from './redis.js';
 import { CONTAINER_PORT } from './tourkit-service.js';
 
 const tcp = (port: number | string): k8s.NetworkPolicyPort => ({
@@ -92,8 +92,11 @@ export class NetworkPolicies extends Construct {
           ports: [tcp(CONTAINER_PORT)],
         });
       if (db) egress.push({ to: [pods(db.podLabels)], ports: [tcp(POSTGRES_PORT)] });
-      if (spec.usesRedis)
-        egress.push({ to: [pods(selectorLabels('redis'))], ports: [tcp(REDIS_PORT)] });
+      if (spec.redis)
+        egress.push({
+          to: [pods(selectorLabels(redisName(spec.redis)))],
+          ports: [tcp(REDIS_PORT)],
+        });
       if (spec.sendsMail)
         egress.push(
           options.mailCatcher.enabled
@@ -139,21 +142,23 @@ export class NetworkPolicies extends Construct {
       }
     }
 
-    const redisUsers = services
-      .filter((s) => s.usesRedis)
-      .map((s) => s.name)
-      .sort()
-      .map((name) => pods(selectorLabels(name)));
-    policy(
-      'redis',
-      {
-        podSelector: { matchLabels: selectorLabels('redis') },
-        policyTypes: ['Ingress', 'Egress'],
-        // No egress rule: Redis reaches nothing but DNS.
-        ingress: [{ from: redisUsers, ports: [tcp(REDIS_PORT)] }],
-      },
-      'network-policy',
-    );
+    for (const role of REDIS_ROLES) {
+      const users = services
+        .filter((s) => s.redis === role)
+        .map((s) => s.name)
+        .sort()
+        .map((name) => pods(selectorLabels(name)));
+      policy(
+        redisName(role),
+        {
+          podSelector: { matchLabels: selectorLabels(redisName(role)) },
+          policyTypes: ['Ingress', 'Egress'],
+          // No egress rule: Redis reaches nothing but DNS.
+          ingress: [{ from: users, ports: [tcp(REDIS_PORT)] }],
+        },
+        'network-policy',
+      );
+    }
 
     if (options.mailCatcher.enabled) {
       const senders = services

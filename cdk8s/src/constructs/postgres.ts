@@ -3,7 +3,8 @@ import { ConfigMap, k8s } from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import { labels, PART_OF } from '../labels.js';
 import type { PlatformOptions } from '../options.js';
-import type { DatabaseSpec } from '../services.js';
+import type { DatabaseSpec, Resources } from '../services.js';
+import { resourceRequirements } from './resources.js';
 import { restrictedSecurityContext } from './security-context.js';
 
 export const POSTGRES_PORT = 5432;
@@ -13,6 +14,11 @@ const POSTGRES_UID = 999;
 const PGDATA = '/var/lib/postgresql/data/pgdata';
 /** Role label that tells the primary from its replicas (the rw and ro Services select on it). */
 export const ROLE_LABEL = 'tourkit.dev/db-role';
+/** Each Postgres container; its data lives on the volume claim, so ephemeral storage is logs and /tmp. */
+export const POSTGRES_RESOURCES: Resources = {
+  requests: { cpu: '100m', memory: '256Mi', ephemeralStorage: '64Mi' },
+  limits: { cpu: '1', memory: '512Mi', ephemeralStorage: '256Mi' },
+};
 
 /** How a service reaches its database; the same names with or without CloudNativePG. */
 export interface DatabaseEndpoints {
@@ -59,6 +65,7 @@ export class PlainPostgres extends Construct {
     const ns = options.namespace;
     const baseLabels = labels(name, 'database');
     const roleLabels = (role: 'primary' | 'replica') => ({ ...baseLabels, [ROLE_LABEL]: role });
+    const podSelector = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': PART_OF };
     const roleSelector = (role: 'primary' | 'replica') => ({
       'app.kubernetes.io/name': name,
       'app.kubernetes.io/part-of': PART_OF,
@@ -137,12 +144,17 @@ export class PlainPostgres extends Construct {
           selector: { matchLabels: roleSelector(role) },
           template: {
             metadata: { labels: roleLabels(role) },
-            spec: postgresPodSpec(
-              options,
-              commonEnv,
-              extra,
-              role === 'primary' ? `${name}-init` : undefined,
-            ),
+            spec: {
+              ...postgresPodSpec(
+                options,
+                commonEnv,
+                extra,
+                role === 'primary' ? `${name}-init` : undefined,
+              ),
+              ...(database.readReplicas > 0
+                ? { affinity: apartFromEachOther(podSelector, options.postgres.antiAffinity) }
+                : {}),
+            },
           },
           volumeClaimTemplates: [
             {
@@ -158,6 +170,16 @@ export class PlainPostgres extends Construct {
 
     statefulSet('primary', 1, {});
     if (database.readReplicas > 0) {
+      // One budget over the primary and its replicas (or standby): a drain takes one at a time, and an
+      // unready pod, which serves nothing, never blocks it.
+      new k8s.KubePodDisruptionBudget(this, 'pdb', {
+        metadata: { name, namespace: ns, labels: baseLabels },
+        spec: {
+          maxUnavailable: k8s.IntOrString.fromNumber(1),
+          selector: { matchLabels: podSelector },
+          unhealthyPodEvictionPolicy: 'AlwaysAllow',
+        },
+      });
       endpointService('ro', 'replica');
       const host = `${name}-rw.${ns}.svc`;
       statefulSet('replica', database.readReplicas, {
@@ -176,6 +198,27 @@ export class PlainPostgres extends Construct {
       });
     }
   }
+}
+
+/** Keeps the pods that `selector` matches on different nodes: always (`required`) or where it can. */
+function apartFromEachOther(
+  selector: Record<string, string>,
+  mode: PlatformOptions['postgres']['antiAffinity'],
+): k8s.Affinity {
+  const term: k8s.PodAffinityTerm = {
+    labelSelector: { matchLabels: selector },
+    topologyKey: 'kubernetes.io/hostname',
+  };
+  return {
+    podAntiAffinity:
+      mode === 'required'
+        ? { requiredDuringSchedulingIgnoredDuringExecution: [term] }
+        : {
+            preferredDuringSchedulingIgnoredDuringExecution: [
+              { weight: 100, podAffinityTerm: term },
+            ],
+          },
+  };
 }
 
 function postgresPodSpec(
@@ -203,17 +246,20 @@ function postgresPodSpec(
       {
         name: 'postgres',
         image: options.postgres.image,
-        imagePullPolicy: 'IfNotPresent',
+        imagePullPolicy: options.postgres.pullPolicy,
         ...extra,
         ports: [{ name: 'postgres', containerPort: POSTGRES_PORT, protocol: 'TCP' }],
         env,
-        resources: {
-          requests: { cpu: q('100m'), memory: q('256Mi') },
-          limits: { cpu: q('1'), memory: q('512Mi') },
-        },
+        resources: resourceRequirements(POSTGRES_RESOURCES),
         startupProbe: { ...isReady, periodSeconds: 2, failureThreshold: 150 },
         readinessProbe: { ...isReady, periodSeconds: 5, failureThreshold: 2 },
-        livenessProbe: { ...isReady, periodSeconds: 10, failureThreshold: 6 },
+        // Liveness asks less than readiness: a server that still listens is alive, even when it
+        // refuses queries for a while (recovery, a busy checkpoint); restarting it would not help.
+        livenessProbe: {
+          tcpSocket: { port: k8s.IntOrString.fromString('postgres') },
+          periodSeconds: 10,
+          failureThreshold: 6,
+        },
         securityContext: restrictedSecurityContext(),
         volumeMounts: [
           { name: 'data', mountPath: '/var/lib/postgresql/data' },
@@ -226,8 +272,9 @@ function postgresPodSpec(
       },
     ],
     volumes: [
-      { name: 'run', emptyDir: {} },
-      { name: 'tmp', emptyDir: {} },
+      // The server's socket and lock file; sorts and temporary tables spill into /tmp.
+      { name: 'run', emptyDir: { sizeLimit: q('16Mi') } },
+      { name: 'tmp', emptyDir: { sizeLimit: q('128Mi') } },
       ...(initConfigMap ? [{ name: 'init', configMap: { name: initConfigMap } }] : []),
     ],
   };
@@ -251,8 +298,16 @@ export class CnpgPostgres extends Construct {
         storage: { size: database.storage },
         bootstrap: { initdb: { database: `tourkit_${service}`, owner: POSTGRES_USER } },
         resources: {
-          requests: { cpu: '100m', memory: '256Mi' },
-          limits: { cpu: '1', memory: '512Mi' },
+          requests: {
+            cpu: POSTGRES_RESOURCES.requests.cpu,
+            memory: POSTGRES_RESOURCES.requests.memory,
+            'ephemeral-storage': POSTGRES_RESOURCES.requests.ephemeralStorage,
+          },
+          limits: {
+            cpu: POSTGRES_RESOURCES.limits.cpu,
+            memory: POSTGRES_RESOURCES.limits.memory,
+            'ephemeral-storage': POSTGRES_RESOURCES.limits.ephemeralStorage,
+          },
         },
         ...(database.synchronousStandby
           ? {

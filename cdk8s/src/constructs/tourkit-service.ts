@@ -7,6 +7,8 @@ import type { Autoscaling, ScalingRules } from '../profiles.js';
 import { dbPoolMax, urlVariable, type ServiceSpec, type SharedSetting } from '../services.js';
 import { mailCatcherSmtpUrl } from './mail-catcher.js';
 import { databaseEndpoints, type DatabaseEndpoints } from './postgres.js';
+import { REDIS_PASSWORD_KEY, redisUrl } from './redis.js';
+import { resourceRequirements } from './resources.js';
 import { restrictedSecurityContext } from './security-context.js';
 
 export const CONTAINER_PORT = 8080;
@@ -109,6 +111,8 @@ export class TourkitService extends Construct {
         spec: {
           maxUnavailable: k8s.IntOrString.fromNumber(1),
           selector: { matchLabels: selectorLabels(spec.name) },
+          // An unready pod is evicted rather than blocking a node drain (it serves nothing anyway).
+          unhealthyPodEvictionPolicy: 'AlwaysAllow',
         },
       });
     }
@@ -136,7 +140,6 @@ function configData(spec: ServiceSpec, options: PlatformOptions): Record<string,
     SHUTDOWN_TIMEOUT_SECONDS: String(SHUTDOWN_TIMEOUT_SECONDS),
   };
   if (spec.database) data.DB_POOL_MAX = String(dbPoolMax(spec));
-  if (spec.usesRedis) data.REDIS_URL = `redis://redis.${options.namespace}.svc:6379`;
   for (const callee of spec.calls)
     data[urlVariable(callee)] = `http://${callee}.${options.namespace}.svc:${CONTAINER_PORT}`;
   if (spec.sendsMail && options.mailCatcher.enabled) data.SMTP_URL = mailCatcherSmtpUrl(options);
@@ -171,6 +174,11 @@ function env(
   // A real relay's URL carries its credentials: Secret, not ConfigMap.
   if (spec.sendsMail && !options.mailCatcher.enabled)
     vars.push(secretEnv('SMTP_URL', options.secretName, 'smtp-url'));
+  if (spec.redis) {
+    // As for the database below: Kubernetes expands $(REDIS_PASSWORD) in REDIS_URL, declared after it.
+    vars.push(secretEnv('REDIS_PASSWORD', options.secretName, REDIS_PASSWORD_KEY));
+    vars.push({ name: 'REDIS_URL', value: redisUrl(spec.redis, options) });
+  }
   if (db) {
     // The password comes from a Secret; Kubernetes expands $(DB_PASSWORD) in the variables declared after it.
     vars.push(secretEnv('DB_PASSWORD', db.passwordSecret, db.passwordKey));
@@ -215,13 +223,7 @@ function podSpec(
         ports: [{ name: 'http', containerPort: CONTAINER_PORT, protocol: 'TCP' }],
         envFrom: [{ configMapRef: { name: `${spec.name}-config` } }],
         env: env(spec, options, db),
-        resources: {
-          requests: {
-            cpu: q(spec.resources.requests.cpu),
-            memory: q(spec.resources.requests.memory),
-          },
-          limits: { cpu: q(spec.resources.limits.cpu), memory: q(spec.resources.limits.memory) },
-        },
+        resources: resourceRequirements(spec.resources),
         // Startup allows 60 s for migrations and warm-up before liveness takes over.
         startupProbe: {
           httpGet: httpGet('/livez'),

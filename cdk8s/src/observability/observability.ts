@@ -4,12 +4,22 @@ import { Construct } from 'constructs';
 import { labels } from '../labels.js';
 import type { PlatformOptions } from '../options.js';
 import type { ServiceSpec } from '../services.js';
-import { alertRules } from './alerts.js';
-import { dashboardJson } from './dashboard.js';
+import { CHART_PLACEHOLDERS, ruleGroups } from './alerts.js';
+import { buildDashboards, dashboardJson } from './dashboard.js';
 
-export const DASHBOARD_FILE = 'tourkit-overview.json';
+/** The chart's copy of the rules, with placeholders for the namespace and the thresholds. */
+export const RULES_FILE = 'prometheus-rules.json';
 
-/** The dashboard as a ConfigMap the Grafana sidecar picks up, and the alert rules as a PrometheusRule. */
+export function chartRulesJson(services: readonly ServiceSpec[]): string {
+  const groups = ruleGroups(
+    CHART_PLACEHOLDERS.namespace,
+    services.map((s) => s.name),
+    CHART_PLACEHOLDERS.thresholds,
+  );
+  return `${JSON.stringify({ groups }, null, 2)}\n`;
+}
+
+/** The dashboards as a ConfigMap the Grafana sidecar picks up, and the rules as a PrometheusRule. */
 export class Observability extends Construct {
   constructor(
     scope: Construct,
@@ -24,7 +34,9 @@ export class Observability extends Construct {
         namespace: options.namespace,
         labels: { ...labels('tourkit-dashboards', 'observability'), grafana_dashboard: '1' },
       },
-      data: { [DASHBOARD_FILE]: dashboardJson(services) },
+      data: Object.fromEntries(
+        buildDashboards(services).map((d) => [d.file, dashboardJson(d.dashboard)]),
+      ),
     });
     if (options.prometheusRules.enabled) {
       new ApiObject(this, 'rules', {
@@ -35,7 +47,12 @@ export class Observability extends Construct {
           namespace: options.namespace,
           labels: labels('tourkit', 'observability'),
         },
-        spec: { groups: [{ name: 'tourkit.rules', rules: alertRules(options.namespace) }] },
+        spec: {
+          groups: ruleGroups(
+            options.namespace,
+            services.map((s) => s.name),
+          ),
+        },
       });
     }
   }

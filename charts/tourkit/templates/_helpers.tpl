@@ -60,9 +60,11 @@ seccompProfile:
 requests:
   cpu: {{ .requests.cpu | quote }}
   memory: {{ .requests.memory | quote }}
+  ephemeral-storage: {{ .requests.ephemeralStorage | quote }}
 limits:
   cpu: {{ .limits.cpu | quote }}
   memory: {{ .limits.memory | quote }}
+  ephemeral-storage: {{ .limits.ephemeralStorage | quote }}
 {{- end }}
 
 {{/* Labels of a service's database pods (plain StatefulSets or CloudNativePG instances). Usage: (list $ "catalog") */}}

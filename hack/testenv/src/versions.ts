@@ -6,6 +6,8 @@ export interface ToolVersions {
   METRICS_SERVER_VERSION: string;
   HELM_VERSION: string;
   K6_VERSION: string;
+  PROMETHEUS_VERSION: string;
+  ALERTMANAGER_VERSION: string;
 }
 
 const requiredKeys: (keyof ToolVersions)[] = [
@@ -15,6 +17,8 @@ const requiredKeys: (keyof ToolVersions)[] = [
   'METRICS_SERVER_VERSION',
   'HELM_VERSION',
   'K6_VERSION',
+  'PROMETHEUS_VERSION',
+  'ALERTMANAGER_VERSION',
 ];
 
 export function parseVersionsEnv(text: string, source = 'versions.env'): ToolVersions {
@@ -44,7 +48,10 @@ export type ToolName =
   | 'kube-apiserver'
   | 'kube-controller-manager'
   | 'kube-scheduler'
-  | 'metrics-server';
+  | 'metrics-server'
+  | 'promtool'
+  | 'prometheus'
+  | 'alertmanager';
 
 export function versionOf(tool: ToolName, versions: ToolVersions): string {
   switch (tool) {
@@ -63,5 +70,10 @@ export function versionOf(tool: ToolName, versions: ToolVersions): string {
       return versions.HELM_VERSION;
     case 'k6':
       return versions.K6_VERSION;
+    case 'promtool':
+    case 'prometheus':
+      return versions.PROMETHEUS_VERSION;
+    case 'alertmanager':
+      return versions.ALERTMANAGER_VERSION;
   }
 }

@@ -10,6 +10,8 @@ const complete = [
   'METRICS_SERVER_VERSION=v0.9.0',
   'HELM_VERSION=v4.3.1',
   'K6_VERSION=v1.8.1',
+  'PROMETHEUS_VERSION=v0.316.0',
+  'ALERTMANAGER_VERSION=v0.35.0',
 ].join('\n');
 
 describe('parseVersionsEnv', () => {
@@ -19,6 +21,7 @@ describe('parseVersionsEnv', () => {
     expect(versionOf('kube-scheduler', versions)).toBe('v1.37.2');
     expect(versionOf('metrics-server', versions)).toBe('v0.9.0');
     expect(versionOf('k6', versions)).toBe('v1.8.1');
+    expect(versionOf('promtool', versions)).toBe('v0.316.0');
   });
 
   it('names a missing key', () => {
@@ -29,7 +32,7 @@ describe('parseVersionsEnv', () => {
 
   it('names the line that is not KEY=value', () => {
     expect(() => parseVersionsEnv(`${complete}\nKWOK VERSION v1`, 'v.env')).toThrow(
-      'v.env:9: expected KEY=value',
+      'v.env:11: expected KEY=value',
     );
   });
 

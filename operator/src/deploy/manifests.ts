@@ -170,9 +170,10 @@ export function operatorManifests(options: OperatorManifestOptions): KubernetesO
                 ports: [{ name: 'metrics', containerPort: METRICS_PORT }],
                 livenessProbe: { httpGet: { path: '/livez', port: 'metrics' }, periodSeconds: 10 },
                 readinessProbe: { httpGet: { path: '/readyz', port: 'metrics' }, periodSeconds: 5 },
+                // It writes nothing to disk: ephemeral storage is its log.
                 resources: {
-                  requests: { cpu: '20m', memory: '64Mi' },
-                  limits: { cpu: '500m', memory: '256Mi' },
+                  requests: { cpu: '20m', memory: '64Mi', 'ephemeral-storage': '16Mi' },
+                  limits: { cpu: '500m', memory: '256Mi', 'ephemeral-storage': '64Mi' },
                 },
                 securityContext: {
                   allowPrivilegeEscalation: false,

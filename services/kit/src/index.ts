@@ -15,6 +15,8 @@ export { ServiceMetrics } from './metrics.js';
 export { HealthRegistry } from './health.js';
 export {
   HttpProblem,
+  PROBLEM_CONTENT_TYPE,
+  badGateway,
   conflict,
   forbidden,
   gone,

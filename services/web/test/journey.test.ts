@@ -5,11 +5,11 @@
 // Every page is checked with axe (0 serious or critical violations) and photographed.
 import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext } from 'playwright-core';
-import { createTour } from '../../../e2e/test/support/actors.js';
-import { k6Binary, k6Built, runK6 } from '../../../loadtests/test/k6.js';
-import { eventually } from '../../../e2e/test/support/eventually.js';
-import { expectStatus, jsonClient } from '../../../e2e/test/support/http.js';
-import { withLogsOnFailure } from '../../../e2e/test/support/platform.js';
+import { createTour } from '@tourkit/e2e/support/actors';
+import { k6Binary, k6Built, runK6 } from '@tourkit/loadtests/testing/k6';
+import { eventually } from '@tourkit/e2e/support/eventually';
+import { expectStatus, jsonClient } from '@tourkit/e2e/support/http';
+import { withLogsOnFailure } from '@tourkit/e2e/support/platform';
 import { buildBundle, launchChromium } from './support/browser.js';
 import { PageAudit, expectText, expectVisible, tabTo } from './support/journey-helpers.js';
 import { startWebPlatform, type WebPlatform } from './support/web-platform.js';
@@ -171,7 +171,7 @@ test(
         200,
         'login',
       );
-      const ada = jsonClient(p.url.gateway, { authorization: `Bearer ${login.accessToken}` });
+      const ada = jsonClient(p.url.gateway!, { authorization: `Bearer ${login.accessToken}` });
       const mine = expectStatus(
         await ada.get(`/v1/bookings?tour=${evening.id}`),
         200,

@@ -6,15 +6,11 @@
 // link in a fresh browser (sign in, pay, confirmed).
 import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext } from 'playwright-core';
-import { createTour, signUp } from '../../../e2e/test/support/actors.js';
-import { eventually } from '../../../e2e/test/support/eventually.js';
-import { expectStatus } from '../../../e2e/test/support/http.js';
-import { mailsOf } from '../../../e2e/test/support/mail.js';
-import {
-  SUPPORT_EMAIL,
-  withLogsOnFailure,
-  type Platform,
-} from '../../../e2e/test/support/platform.js';
+import { createTour, signUp } from '@tourkit/e2e/support/actors';
+import { eventually } from '@tourkit/e2e/support/eventually';
+import { expectStatus } from '@tourkit/e2e/support/http';
+import { mailsOf } from '@tourkit/e2e/support/mail';
+import { SUPPORT_EMAIL, withLogsOnFailure, type Platform } from '@tourkit/e2e/support/platform';
 import { buildBundle, launchChromium } from './support/browser.js';
 import { PageAudit, expectText, expectVisible } from './support/journey-helpers.js';
 import { startWebPlatform, type WebPlatform } from './support/web-platform.js';

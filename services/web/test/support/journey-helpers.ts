@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { eventually } from '../../../../e2e/test/support/eventually.js';
+import { eventually } from '@tourkit/e2e/support/eventually';
 import { SCREENSHOT_DIR, screenshot, seriousAxeViolations, type AxeViolation } from './browser.js';
 
 /** Every page the tests visit: its axe result and screenshot, reported together at the end. */

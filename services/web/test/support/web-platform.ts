@@ -3,13 +3,13 @@ import { closeSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { closedPort } from '@tourkit/kit/testing';
-import { eventually } from '../../../../e2e/test/support/eventually.js';
+import { eventually } from '@tourkit/e2e/support/eventually';
 import {
   SUPPORT_EMAIL,
   startPlatform,
   type Platform,
   type PlatformOptions,
-} from '../../../../e2e/test/support/platform.js';
+} from '@tourkit/e2e/support/platform';
 
 const WEB_MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# `make lint-manifests`: kube-score over what the platform deploys, four ways (the cdk8s app and the
+# Helm chart, each with production and development values), every check on except those listed with
+# their reason in hack/lint/kube-score-ignored.txt. Fails on any finding above OK.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+. hack/lib/common.sh
+kube_score="$(tool_path kube-score)"
+helm="$(tool_path helm)"
+[[ -x $kube_score && -x $helm ]] || hack/tools/build.sh kube-score helm
+
+ignored=()
+while read -r check _; do
+  [[ -z $check || $check == \#* ]] || ignored+=(--ignore-test "$check")
+done <hack/lint/kube-score-ignored.txt
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+for values in production development; do
+  TOURKIT_VALUES=$values CDK8S_OUTDIR="$work/cdk8s-$values" node cdk8s/dist/main.js >/dev/null
+  extra=()
+  [[ $values == development ]] && extra=(--values charts/tourkit/values-development.yaml)
+  "$helm" template tourkit charts/tourkit --namespace tourkit "${extra[@]}" >"$work/helm-$values.yaml"
+done
+
+status=0
+for file in "$work"/cdk8s-*/tourkit.k8s.yaml "$work"/cdk8s-*/tourkit-operator.k8s.yaml "$work"/helm-*.yaml; do
+  name="${file#"$work"/}"
+  if out="$("$kube_score" score --output-format ci --exit-one-on-warning \
+    --enable-optional-test container-ephemeral-storage-request-and-limit "${ignored[@]}" "$file")"; then
+    log "kube-score: $name: no findings (${#ignored[@]} checks ignored, see hack/lint/kube-score-ignored.txt)"
+  else
+    status=1
+    log "kube-score: $name:"
+    grep -E '^\[(WARNING|CRITICAL)\]' <<<"$out" >&2 || echo "$out" >&2
+  fi
+done
+exit "$status"

@@ -1,0 +1,131 @@
+/**
+ * Runs a Prometheus and an Alertmanager (the pinned builds of hack/tools/build.sh) beside the platform's
+ * processes, on loopback ports, with data in a directory of their own; stop() ends both by their pid.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, openSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ruleGroups } from '@tourkit/cdk8s/observability/alerts';
+import { toolPath } from '@tourkit/testenv';
+import { stringify } from 'yaml';
+import { alertmanagerConfig, prometheusConfig, type ScrapeTarget } from './config.js';
+
+export interface StackOptions {
+  readonly dir: string;
+  readonly namespace: string;
+  readonly targets: readonly ScrapeTarget[];
+  /** Every service that must have a target up (TourkitServiceDown per service). */
+  readonly services: readonly string[];
+  readonly smtp: string;
+  readonly supportEmail: string;
+  readonly prometheusPort: number;
+  readonly alertmanagerPort: number;
+  /** Scrape and evaluation interval; Alertmanager's group interval follows it. */
+  readonly interval: string;
+}
+
+export interface Stack {
+  readonly prometheusUrl: string;
+  readonly alertmanagerUrl: string;
+  stop(): Promise<void>;
+}
+
+function start(name: string, args: string[], dir: string): ChildProcess {
+  const log = openSync(path.join(dir, `${name}.log`), 'a');
+  const child = spawn(toolPath(name as 'prometheus' | 'alertmanager'), args, {
+    stdio: ['ignore', log, log],
+  });
+  child.on('error', (error) => {
+    throw new Error(`${name} did not start: ${error.message}`);
+  });
+  return child;
+}
+
+async function waitReady(url: string, what: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${what} not ready at ${url} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+export async function startStack(o: StackOptions): Promise<Stack> {
+  mkdirSync(path.join(o.dir, 'prometheus-data'), { recursive: true });
+  mkdirSync(path.join(o.dir, 'alertmanager-data'), { recursive: true });
+  const ruleFile = path.join(o.dir, 'rules.yml');
+  writeFileSync(ruleFile, stringify({ groups: ruleGroups(o.namespace, o.services) }));
+  const alertmanagerAddress = `127.0.0.1:${o.alertmanagerPort}`;
+  writeFileSync(
+    path.join(o.dir, 'prometheus.yml'),
+    prometheusConfig({
+      namespace: o.namespace,
+      targets: o.targets,
+      ruleFile,
+      alertmanager: alertmanagerAddress,
+      interval: o.interval,
+    }),
+  );
+  writeFileSync(
+    path.join(o.dir, 'alertmanager.yml'),
+    alertmanagerConfig({
+      smarthost: o.smtp,
+      from: 'alerts@tourkit.local',
+      to: o.supportEmail,
+      groupWait: o.interval,
+      groupInterval: o.interval,
+    }),
+  );
+  const alertmanager = start(
+    'alertmanager',
+    [
+      `--config.file=${path.join(o.dir, 'alertmanager.yml')}`,
+      `--storage.path=${path.join(o.dir, 'alertmanager-data')}`,
+      `--web.listen-address=${alertmanagerAddress}`,
+      // One instance: no gossip port to open.
+      '--cluster.listen-address=',
+    ],
+    o.dir,
+  );
+  const prometheus = start(
+    'prometheus',
+    [
+      `--config.file=${path.join(o.dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${path.join(o.dir, 'prometheus-data')}`,
+      `--web.listen-address=127.0.0.1:${o.prometheusPort}`,
+      '--web.enable-lifecycle',
+    ],
+    o.dir,
+  );
+  const stack: Stack = {
+    prometheusUrl: `http://127.0.0.1:${o.prometheusPort}`,
+    alertmanagerUrl: `http://${alertmanagerAddress}`,
+    stop: async () => {
+      await Promise.all([stopChild(prometheus), stopChild(alertmanager)]);
+    },
+  };
+  try {
+    await waitReady(`${stack.alertmanagerUrl}/-/ready`, 'Alertmanager');
+    await waitReady(`${stack.prometheusUrl}/-/ready`, 'Prometheus');
+  } catch (error) {
+    await stack.stop();
+    throw error;
+  }
+  return stack;
+}
