@@ -38,7 +38,8 @@ lint-manifests: deps ## kube-score over the cdk8s output and the chart render (p
 	hack/lint/manifests.sh
 
 .PHONY: test
-test: deps ## Every test: unit, integration (real Postgres/Redis), cross-process, cluster (real control plane)
+test: deps ## Every test: unit, integration (real Postgres/Redis), cross-process, cluster (real control plane), real node
+	hack/tools/build.sh
 	$(if $(KUBECONFIG),@echo "cluster tests use KUBECONFIG=$(KUBECONFIG)",hack/cluster/up.sh)
 	npm test
 

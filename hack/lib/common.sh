@@ -15,6 +15,9 @@ tool_version() {
     buildkit | buildkitd | buildctl) echo "$BUILDKIT_VERSION" ;;
     coredns) echo "$COREDNS_VERSION" ;;
     mailpit) echo "$MAILPIT_VERSION" ;;
+    promtool | prometheus) echo "$PROMETHEUS_VERSION" ;;
+    alertmanager) echo "$ALERTMANAGER_VERSION" ;;
+    kube-score) echo "$KUBE_SCORE_VERSION" ;;
     kube-apiserver | kube-controller-manager | kube-scheduler | kubectl | kubelet | kube-proxy) echo "$KUBE_VERSION" ;;
     etcd) echo "$ETCD_VERSION" ;;
     kwok) echo "$KWOK_VERSION" ;;

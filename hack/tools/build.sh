@@ -22,11 +22,12 @@ BUILD_ROOT="$TOURKIT_CACHE/build"
 # Build units, in build order: one unit is one `go build` of one module (see tool_unit and
 # unit_binaries in hack/lib/common.sh for the units that produce several binaries).
 ALL_TOOLS=(kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet kube-proxy etcd kwok metrics-server helm k6
-  containerd cni-plugins crictl buildkit coredns mailpit)
+  containerd cni-plugins crictl buildkit coredns mailpit promtool prometheus alertmanager kube-score)
 
 # Module of each unit.
 tool_module() {
   case "$1" in
+    kube-score) echo "github.com/zegl/kube-score" ;; # before kube-*: not a Kubernetes binary
     kube-* | kubectl | kubelet) echo "k8s.io/kubernetes" ;;
     etcd) echo "go.etcd.io/etcd/server/v3" ;;
     kwok) echo "sigs.k8s.io/kwok" ;;
@@ -39,13 +40,15 @@ tool_module() {
     buildkit) echo "github.com/moby/buildkit" ;;
     coredns) echo "github.com/coredns/coredns" ;;
     mailpit) echo "github.com/axllent/mailpit" ;;
+    promtool | prometheus) echo "github.com/prometheus/prometheus" ;;
+    alertmanager) echo "github.com/prometheus/alertmanager" ;;
   esac
 }
 # Main packages of each unit, one a line, in the order of unit_binaries.
 tool_packages() {
   local module; module="$(tool_module "$1")"
   case "$1" in
-    kube-* | kubectl | kubelet | kwok | metrics-server | helm | crictl) echo "$module/cmd/$1" ;;
+    kube-* | kubectl | kubelet | kwok | metrics-server | helm | crictl | promtool | prometheus | alertmanager | kube-score) echo "$module/cmd/$1" ;;
     etcd | k6 | coredns | mailpit) echo "$module" ;;
     containerd) printf '%s\n' "$module/cmd/containerd" "$module/cmd/containerd-shim-runc-v2" "$module/cmd/ctr" ;;
     cni-plugins)
@@ -58,6 +61,7 @@ tool_packages() {
 # Wrapper modules are shared by tools of the same module (the six Kubernetes binaries, which so share one compile cache).
 wrapper_name() {
   case "$1" in
+    kube-score) echo "kube-score-$(tool_version kube-score)" ;;
     kube-* | kubectl | kubelet) echo "kubernetes-$KUBE_VERSION" ;;
     *) echo "$1-$(tool_version "$1")" ;;
   esac
@@ -77,6 +81,7 @@ tool_ldflags() {
   local version; version="$(tool_version "$1")"
   local flags="-s -w"
   case "$1" in
+    kube-score) ;;
     kube-* | kubectl | kubelet | metrics-server)
       local major minor commit_date
       if [[ $1 == metrics-server ]]; then
@@ -103,6 +108,7 @@ tool_ldflags() {
     buildkit) flags+=" -X github.com/moby/buildkit/version.Version=$version -X github.com/moby/buildkit/version.Package=github.com/moby/buildkit" ;;
     coredns) flags+=" -X github.com/coredns/coredns/coremain.GitCommit=$version" ;;
     mailpit) flags+=" -X github.com/axllent/mailpit/config.Version=$version" ;;
+    promtool | prometheus | alertmanager) flags+=" -X github.com/prometheus/common/version.Version=${version#v}" ;;
   esac
   echo "$flags"
 }
@@ -157,6 +163,28 @@ published_version() {
   esac
 }
 
+# What a unit's wrapper needs beyond its go.mod. Alertmanager embeds its web UI from ui/app/dist,
+# which its release build makes with npm and its Go module does not ship: the wrapper builds a copy of
+# the module whose dist holds one page saying so (the API, /api/v2, is whole).
+prepare_wrapper() {
+  local tool=$1 wrapper=$2 module=$3 version=$4
+  case "$tool" in
+    alertmanager)
+      local src; src="$(module_json_field "$module@$version" Dir)"
+      rm -rf "$wrapper/module"
+      cp -r "$src" "$wrapper/module"
+      chmod -R u+w "$wrapper/module"
+      for ui in elm mantine; do
+        mkdir -p "$wrapper/module/ui/app/dist/$ui"
+        echo '<!doctype html><title>Alertmanager</title><p>This build has no web UI (its assets are built with npm, outside the Go module). The API is at <a href="api/v2/alerts">/api/v2</a>.' \
+          >"$wrapper/module/ui/app/dist/$ui/index.html"
+      done
+      echo "replace $module => ./module" >>"$wrapper/go.mod"
+      (cd "$wrapper" && go mod tidy)
+      ;;
+  esac
+}
+
 elapsed() { local s=$(($(date +%s) - $1)); printf '%dm%02ds' $((s / 60)) $((s % 60)); }
 
 build_tool() {
@@ -190,6 +218,8 @@ build_tool() {
       "$module/cmd/kubelet@$version" "$module/cmd/kube-proxy@$version")
     (cd "$wrapper" && go get -tool "${pinned[@]}") >"$build_log" 2>&1 ||
       { tail -20 "$build_log" >&2; die "$label: resolving modules failed (log: $build_log)"; }
+    prepare_wrapper "$tool" "$wrapper" "$module" "$version" >>"$build_log" 2>&1 ||
+      { tail -20 "$build_log" >&2; die "$label: preparing the module failed (log: $build_log)"; }
     touch "$wrapper/.resolved"
   fi
 
