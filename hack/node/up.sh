@@ -59,8 +59,9 @@ install_missing_packages() {
   done
   ((${#missing[@]})) || return 0
   log "installing Debian packages the node needs: ${missing[*]} (runc runs the containers, iptables holds kube-proxy's rules, socat relays to the API server)"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >"$NODE_LOG_DIR/apt-get.log" 2>&1 ||
-    log "apt-get install failed (log: $NODE_LOG_DIR/apt-get.log)"
+  local output
+  output="$(DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" 2>&1)" ||
+    log "apt-get install failed: $(tail -3 <<<"$output")"
 }
 
 ensure_tools() {
@@ -404,9 +405,7 @@ on_failure() {
 }
 
 main() {
-  mkdir -p "$NODE_RUN_DIR" "$NODE_LOG_DIR"
-  exec 9>"$NODE_DIR/.up.lock"
-  flock 9
+  # Whether this machine can run a node is decided before anything is written.
   install_missing_packages
   local blockers; blockers="$(node_blockers)"
   if [[ -n $blockers ]]; then
@@ -414,6 +413,9 @@ main() {
     while read -r line; do log "  - $line"; done <<<"$blockers"
     exit 1
   fi
+  mkdir -p "$NODE_RUN_DIR" "$NODE_LOG_DIR"
+  exec 9>"$NODE_DIR/.up.lock"
+  flock 9
   ensure_tools
   "$HACK_DIR/cluster/up.sh"
   if node_running && node_ready; then

@@ -1,4 +1,6 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -81,6 +83,47 @@ describe('the real node on the host', () => {
     },
     START,
   );
+});
+
+describe('a machine that cannot run the node', () => {
+  const up = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'up.sh');
+
+  /** Runs up.sh with a cache of its own, returning its exit code, output and what it wrote. */
+  function tryUp(env: NodeJS.ProcessEnv, asNobody = false) {
+    const cache = mkdtempSync(path.join(tmpdir(), 'tourkit-node-refused-'));
+    chmodSync(cache, 0o777);
+    const command = asNobody ? 'setpriv' : up;
+    const args = asNobody ? ['--reuid=65534', '--regid=65534', '--clear-groups', up] : [];
+    const result = spawnSync(command, args, {
+      env: { ...process.env, ...env, TOURKIT_CACHE: cache },
+      encoding: 'utf8',
+    });
+    const written = readdirSync(cache);
+    rmSync(cache, { recursive: true, force: true });
+    return { code: result.status, output: result.stderr, written };
+  }
+
+  it('says it needs root, and writes nothing', () => {
+    const result = tryUp({}, true);
+    expect(result).toEqual({
+      code: 1,
+      output: expect.stringContaining('not root: the node needs root') as unknown as string,
+      written: [],
+    });
+  });
+
+  it('names the veth address another link holds, and writes nothing', () => {
+    const result = tryUp({
+      TOURKIT_NODE_NETNS: 'tourkit-refused',
+      TOURKIT_NODE_VETH: 'tk-refused0',
+      TOURKIT_NODE_HOST_IP: '127.0.0.1',
+    });
+    expect(result).toEqual({
+      code: 1,
+      output: expect.stringContaining('address 127.0.0.1 is already on lo') as unknown as string,
+      written: [],
+    });
+  });
 });
 
 describe('pods on the real node', () => {
