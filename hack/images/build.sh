@@ -224,8 +224,8 @@ debian_rootfs() {
   if [[ -s $dir/rootfs.tar ]]; then
     log "$label: debootstrap $suite cached ($dir/rootfs.tar)"; echo "$dir"; return
   fi
-  command -v debootstrap >/dev/null || die "debootstrap is not installed (apt-get install debootstrap)"
   [[ $(id -u) == 0 ]] || die "debootstrap needs root"
+  ensure_command debootstrap debootstrap
   local started; started=$(date +%s)
   local root="$dir/rootfs.partial"
   rm -rf "$dir"; mkdir -p "$root"
@@ -399,8 +399,9 @@ main() {
     printf '%s\n' base pause coredns postgres redis mailpit services operator $(list_services); return
   fi
   [[ $# -gt 0 ]] || set -- all
-  local targets
-  mapfile -t targets < <(expand_targets "$@" | awk '!seen[$0]++')
+  local targets expanded
+  expanded="$(expand_targets "$@")" || exit 2   # it named the unknown image
+  mapfile -t targets < <(awk '!seen[$0]++' <<<"$expanded")
   [[ ${#targets[@]} -gt 0 ]] || die "nothing to build"
 
   [[ $(id -u) == 0 ]] || die "building into containerd needs root (BuildKit mounts snapshots)"

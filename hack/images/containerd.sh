@@ -22,6 +22,7 @@ running_pid() {
 start() {
   [[ $(id -u) == 0 ]] || die "containerd needs root (it mounts overlay filesystems and runs runc)"
   local containerd; containerd="$(image_tool containerd)"
+  ensure_command runc runc   # containerd's shim runs containers with it (Debian's runc works here)
   if pid="$(running_pid)"; then
     log "containerd already running (pid $pid, $SOCKET)"
     echo "$SOCKET"; return

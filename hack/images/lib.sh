@@ -17,8 +17,28 @@ image_tool() {
   found="$(compgen -G "$TOOLS_DIR/*/$name" | sort -V | tail -1 || true)"
   [[ -z $found && -x $IMAGES_CACHE/devtools/bin/$name ]] && found="$IMAGES_CACHE/devtools/bin/$name"
   [[ -z $found ]] && found="$(command -v "$name" || true)"
+  if [[ -z $found ]]; then
+    # Not built yet (a fresh machine): hack/tools/build.sh builds it, cached by version, if it knows it.
+    log "$name is not built yet: hack/tools/build.sh $name"
+    "$HACK_DIR/tools/build.sh" "$name" >&2 || die "$name not found and hack/tools/build.sh could not build it; set $var"
+    found="$(compgen -G "$TOOLS_DIR/*/$name" | sort -V | tail -1 || true)"
+  fi
   [[ -n $found ]] || die "$name not found: build it with hack/tools/build.sh, or set $var"
   echo "$found"
+}
+
+# ensure_command <command> <Debian package>: installs the package with apt-get when the command is
+# missing (root, apt-get present), else stops with a message naming the package.
+ensure_command() {
+  command -v "$1" >/dev/null && return
+  if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+    log "$1 is missing: apt-get install $2"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$2" >&2 ||
+      { DEBIAN_FRONTEND=noninteractive apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$2" >&2; } ||
+      die "could not install the Debian package $2 (it provides $1)"
+    return
+  fi
+  die "$1 is missing: install the Debian package $2"
 }
 
 # The containerd the images are built into and run by. Default: the local node's (hack/node) when

@@ -2,7 +2,15 @@
 // unchanged Dockerfile answers /livez; the Postgres image keeps the official image's start-up
 // contract; an unchanged image rebuilds from BuildKit's cache with the same digest.
 import { createHash, createHmac, generateKeyPairSync, pbkdf2Sync, randomBytes } from 'node:crypto';
-import { chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chownSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { waitFor } from '@tourkit/testenv';
@@ -39,13 +47,15 @@ function scramVerifierMatches(verifier: string, password: string): boolean {
 const images = imagesEnv();
 const GATEWAY_IMAGE = `docker.io/tourkit/gateway:${images.TOURKIT_IMAGE_TAG}`;
 const POSTGRES_IMAGE = images.TOURKIT_POSTGRES_IMAGE!;
-const TARGETS = ['postgres', 'gateway'];
+const REDIS_IMAGE = images.TOURKIT_REDIS_IMAGE!;
+const TARGETS = ['postgres', 'redis', 'gateway'];
 /** What those targets build, each FROM the one before it where it has a parent. */
 const BUILT_IMAGES = [
   'tourkit.local/debian:bookworm-minbase',
   images.TOURKIT_NODE_IMAGE!,
   'tourkit.local/debian:trixie-minbase',
   POSTGRES_IMAGE,
+  REDIS_IMAGE,
   GATEWAY_IMAGE,
 ];
 
@@ -64,6 +74,8 @@ interface ContainerSpec {
   binds?: { src: string; dst: string; readOnly?: boolean }[];
   tmpfs?: string[];
   user?: string;
+  /** The process: ctr replaces ENTRYPOINT and CMD, so an entrypoint is named with its arguments. */
+  command?: string[];
   logFile: string;
 }
 
@@ -81,7 +93,7 @@ async function startContainer(name: string, spec: ContainerSpec): Promise<string
     args.push('--mount', `type=tmpfs,src=tmpfs,dst=${dst},options=nosuid:nodev:mode=1777`);
   if (spec.user) args.push('--user', spec.user);
   containers.push(id);
-  await ctr([...args, spec.image, id]);
+  await ctr([...args, spec.image, id, ...(spec.command ?? [])]);
   return id;
 }
 
@@ -345,6 +357,46 @@ describe('the Postgres image', () => {
       /^pg_basebackup \(PostgreSQL\) 17\./,
     );
   }, 600_000);
+});
+
+describe('the Redis image', () => {
+  it('starts redis-server from arguments alone, as the StatefulSet passes them, as uid 999', async () => {
+    const dir = workDir('redis');
+    const data = path.join(dir, 'data');
+    mkdirSync(data);
+    chownSync(data, 999, 999);
+    const id = await startContainer('redis', {
+      image: REDIS_IMAGE,
+      user: '999:999',
+      // The StatefulSet's args, after the image's entrypoint (a pod's args keep the ENTRYPOINT).
+      command: [
+        'docker-entrypoint.sh',
+        '--appendonly',
+        'yes',
+        '--maxmemory',
+        '192mb',
+        '--maxmemory-policy',
+        'volatile-lru',
+      ],
+      binds: [{ src: data, dst: '/data' }],
+      logFile: path.join(dir, 'redis.log'),
+    });
+    const cli = async (...args: string[]) =>
+      (await execIn(id, ['redis-cli', ...args])).stdout.trim();
+    await waitFor(
+      'redis to answer PING',
+      async () => ((await cli('ping')) === 'PONG' ? true : undefined),
+      {
+        lastSeen: () => readFileSync(path.join(dir, 'redis.log'), 'utf8').slice(-2000),
+      },
+    );
+    // Other pods connect: protected mode is off, as the official image compiles it.
+    expect(await cli('config', 'get', 'protected-mode')).toBe('protected-mode\nno');
+    expect(await cli('config', 'get', 'maxmemory-policy')).toBe('maxmemory-policy\nvolatile-lru');
+    expect(await cli('config', 'get', 'appendonly')).toBe('appendonly\nyes');
+    // The append-only files land in /data, the working directory.
+    expect(readdirSync(data)).toContain('appendonlydir');
+  }, 120_000);
 });
 
 describe('rebuilding unchanged images', () => {
