@@ -289,7 +289,7 @@ test(
       });
       // The rating filter: only the reviewed tour has 4 stars or more.
       await page.goto(`${webUrl}/?destination=Paris&minRating=4`);
-      await page.getByRole('heading', { name: '2 tours found' }).waitFor();
+      await page.getByRole('heading', { name: '1 tour found' }).waitFor();
       await expectVisible(page.getByRole('link', { name: 'Montmartre at dawn' }));
       expect(await page.getByRole('link', { name: 'Seine by night' }).count()).toBe(0);
 
