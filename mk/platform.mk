@@ -117,6 +117,7 @@ up: deps kind-cluster kind-load cluster-addons deploy ## Local kind cluster with
 	@echo
 	@echo "Tourkit is up (kind cluster '$(KIND_CLUSTER)', namespace '$(NAMESPACE)'):"
 	@echo "  gateway  http://localhost:8080/v1/tours"
+	@echo "  web      http://localhost:8087"
 	@echo "  grafana  http://localhost:3000  (admin / tourkit; dashboard 'Tourkit: services (RED) and autoscaling')"
 	@if [ "$(MAIL_CATCHER)" != 0 ]; then echo "  e-mail   http://localhost:8025  (Mailpit: every message notification sends)"; fi
 	@echo "  kubectl  -n $(NAMESPACE) get deploy,hpa,pdb"

@@ -12,6 +12,7 @@ export const SERVICE_NAMES = [
   'review',
   'payment',
   'notification',
+  'web',
 ] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
@@ -162,6 +163,20 @@ export const SERVICES: readonly ServiceSpec[] = [
     verifiesTokens: false,
     internalToken: true,
     sendsMail: true,
+    sharedSettings: ['SUPPORT_EMAIL'],
+  },
+  {
+    // The traveller's web app: static files plus /v1 forwarded to the gateway; booking's /health
+    // (no token) tells it when payment is down. No internal token: the support relay stays off in
+    // the cluster, and the app offers an e-mail to SUPPORT_EMAIL instead.
+    name: 'web',
+    profile: Modest,
+    resources: small,
+    usesRedis: false,
+    calls: ['gateway', 'booking'],
+    nodePort: 30087,
+    verifiesTokens: false,
+    internalToken: false,
     sharedSettings: ['SUPPORT_EMAIL'],
   },
 ];

@@ -21,7 +21,7 @@ import {
   type TestCluster,
   type TestNamespace,
 } from '@tourkit/testenv';
-import { SERVICE_NAMES } from '../src/services.js';
+import { SERVICE_NAMES, SERVICES } from '../src/services.js';
 import { synthPlatform, type K8sObject, type Json } from './synth.js';
 
 const MINUTE = 60_000;
@@ -244,7 +244,8 @@ describe('the synthesized platform on a real API server', () => {
                 typeof m.resource?.current?.averageUtilization === 'number',
             ).length;
           const reporting = list.filter((h) => measured(h) === h.spec.metrics.length);
-          return list.length === 6 && reporting.length === 6 ? list : undefined;
+          const autoscaled = SERVICES.filter((spec) => spec.profile.autoscaling).length;
+          return list.length === autoscaled && reporting.length === autoscaled ? list : undefined;
         },
         { timeoutMs: 5 * MINUTE, intervalMs: 5000, lastSeen: () => last },
       );
@@ -272,7 +273,7 @@ describe('the synthesized platform on a real API server', () => {
         'mailpit',
         OPERATOR,
         ...SERVICE_NAMES,
-        ...SERVICE_NAMES.filter((s) => s !== 'gateway').map((s) => `${s}-db`),
+        ...SERVICES.filter((s) => s.database).map((s) => `${s.name}-db`),
       ];
       expect(names.sort()).toEqual(expected.sort());
       const deny = await getJson('networkpolicy', 'default-deny');

@@ -15,6 +15,7 @@ import { notificationConfigSchema } from '../../services/notification/src/config
 import { paymentConfigSchema } from '../../services/payment/src/config.js';
 import { reviewConfigSchema } from '../../services/review/src/config.js';
 import { userConfigSchema } from '../../services/user/src/config.js';
+import { webConfigSchema } from '../../services/web/src/config.js';
 import { optionsFromEnvironment, type PartialOptions } from '../src/options.js';
 import {
   DB_CONNECTION_BUDGET,
@@ -33,6 +34,7 @@ const schemas: Record<ServiceName, z.ZodObject> = {
   review: reviewConfigSchema,
   payment: paymentConfigSchema,
   notification: notificationConfigSchema,
+  web: webConfigSchema,
 };
 
 /** What `create-secrets.sh` would put in the Secret (and what an operator adds for a real relay). */
@@ -225,13 +227,15 @@ describe('network policies: exactly the calls each service makes', () => {
       'mailpit:1025',
       'notification-db:5432',
     ],
+    web: http('gateway', 'booking'),
   };
 
   it.each([...SERVICE_NAMES])('%s reaches only its callees, its stores and SMTP', (name) => {
     expect(egressOf(find('NetworkPolicy', name))).toEqual(expectedEgress[name].sort());
   });
 
-  it.each([...SERVICE_NAMES].filter((s) => s !== 'gateway'))(
+  // The gateway and web are reached from outside (NodePort): everyone may come in.
+  it.each([...SERVICE_NAMES].filter((s) => s !== 'gateway' && s !== 'web'))(
     '%s lets in exactly the services that call it, and Prometheus',
     (name) => {
       const callers = SERVICE_NAMES.filter((c) => expectedEgress[c].includes(`${name}:8080`));

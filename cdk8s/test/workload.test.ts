@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { optionsFromEnvironment } from '../src/options.js';
-import { SERVICE_NAMES } from '../src/services.js';
+import { SERVICE_NAMES, SERVICES } from '../src/services.js';
 import { synthPlatform, type Json } from './synth.js';
 
 const { find, ofKind, namespace, platform } = synthPlatform();
@@ -75,7 +75,8 @@ describe.each([...SERVICE_NAMES])('%s workload', (name) => {
   it('takes secrets from the Secret and plain settings from its ConfigMap', () => {
     expect(container.envFrom).toEqual([{ configMapRef: { name: `${name}-config` } }]);
     const fromSecret = container.env.filter((e: Json) => e.valueFrom?.secretKeyRef);
-    expect(fromSecret.length).toBeGreaterThan(0);
+    // web holds no secret at all (no database, no token check, no internal token).
+    if (name !== 'web') expect(fromSecret.length).toBeGreaterThan(0);
     for (const e of fromSecret) expect(e.valueFrom.secretKeyRef.name).toBe('tourkit-secrets');
     // Literal values never carry secrets: only $(VAR) references.
     for (const e of container.env) if (e.value) expect(e.value).not.toMatch(/:[^$@/]+@/);
@@ -116,6 +117,19 @@ describe('network policies', () => {
       ports: [{ nodePort: 30080 }],
     });
   });
+  it('open the web app to any source on NodePort 30087, and let it reach only the gateway and booking', () => {
+    expect(find('NetworkPolicy', 'web').spec.ingress[0]).toEqual({
+      ports: [{ protocol: 'TCP', port: 'http' }],
+    });
+    expect(find('Service', 'web').spec).toMatchObject({
+      type: 'NodePort',
+      ports: [{ nodePort: 30087 }],
+    });
+    const data = find('ConfigMap', 'web-config').data ?? {};
+    expect(data.GATEWAY_URL).toBe('http://gateway.tourkit.svc:8080');
+    expect(data.BOOKING_URL).toBe('http://booking.tourkit.svc:8080');
+    expect(data.INTERNAL_TOKEN).toBeUndefined();
+  });
   it('can be switched off', () => {
     expect(
       synthPlatform({ networkPolicies: { enabled: false } }).ofKind('NetworkPolicy'),
@@ -124,13 +138,13 @@ describe('network policies', () => {
 });
 
 describe('data stores', () => {
-  it('give every service but the gateway its own Postgres', () => {
+  it('give every service with data its own Postgres (not the gateway, not web)', () => {
     const primaries = ofKind('StatefulSet').filter(
       (s) => s.metadata.labels?.['tourkit.dev/db-role'] === 'primary',
     );
     expect(primaries.map((s) => s.metadata.name).sort()).toEqual(
-      SERVICE_NAMES.filter((s) => s !== 'gateway')
-        .map((s) => `${s}-db`)
+      SERVICES.filter((s) => s.database)
+        .map((s) => `${s.name}-db`)
         .sort(),
     );
   });
