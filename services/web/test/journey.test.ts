@@ -93,6 +93,22 @@ test(
       await expectVisible(page.getByRole('link', { name: 'Seine by night' }));
       expect(await page.getByRole('link', { name: 'Traboules of Lyon' }).count()).toBe(0);
       expect(page.url()).toContain('destination=Paris');
+      // Price and dates narrow it (prices typed in euros, sent as cents; dates as days).
+      await page.getByLabel('Minimum price (€ per person)').fill('50');
+      await page.getByRole('button', { name: 'Search' }).click();
+      await page.getByRole('heading', { name: '1 tour found' }).waitFor();
+      await expectVisible(page.getByRole('link', { name: 'Seine by night' }));
+      expect(page.url()).toContain('minPrice=5000');
+      await page.getByLabel('Minimum price (€ per person)').fill('');
+      await page
+        .getByLabel('Until')
+        .fill(new Date(Date.now() + 2 * DAY).toISOString().slice(0, 10));
+      await page.getByRole('button', { name: 'Search' }).click();
+      await page.getByRole('heading', { name: '1 tour found' }).waitFor();
+      await expectVisible(page.getByRole('link', { name: 'Montmartre at dawn' }));
+      await page.getByLabel('Until').fill('');
+      await page.getByRole('button', { name: 'Search' }).click();
+      await page.getByRole('heading', { name: '2 tours found' }).waitFor();
       await audit.check(page, '01-search');
 
       // The tour page, anonymous: price and seats, and an invitation to sign in for a quote.
@@ -271,6 +287,11 @@ test(
         await page.reload();
         return (await page.getByText('4.0 / 5 (1 review)').count()) > 0;
       });
+      // The rating filter: only the reviewed tour has 4 stars or more.
+      await page.goto(`${webUrl}/?destination=Paris&minRating=4`);
+      await page.getByRole('heading', { name: '1 tour found' }).waitFor();
+      await expectVisible(page.getByRole('link', { name: 'Montmartre at dawn' }));
+      expect(await page.getByRole('link', { name: 'Seine by night' }).count()).toBe(0);
 
       expect(pageErrors).toEqual([]);
       expect(audit.failures()).toEqual([]);

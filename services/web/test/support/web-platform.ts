@@ -55,6 +55,9 @@ export async function startWebPlatform(
   });
   closeSync(fd);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // As the e2e harness does for its services: the web server never outlives the test process.
+  const killNow = () => child.kill('SIGKILL');
+  process.once('exit', killNow);
   try {
     await eventually(
       `web to be ready at ${webUrl}/readyz (log: ${logFile})`,
@@ -66,6 +69,7 @@ export async function startWebPlatform(
     );
   } catch (error) {
     child.kill('SIGKILL');
+    process.removeListener('exit', killNow);
     platform.printLogs('web did not start');
     await platform.stop();
     throw error;
@@ -76,6 +80,7 @@ export async function startWebPlatform(
     stop: async () => {
       child.kill('SIGTERM');
       await exited;
+      process.removeListener('exit', killNow);
       await platform.stop();
     },
   };

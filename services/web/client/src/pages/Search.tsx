@@ -142,7 +142,10 @@ export function SearchPage({ location }: { location: Location }) {
 
       <section aria-labelledby="results-heading" aria-busy={page.loading}>
         <h2 id="results-heading">
-          {page.data ? t.search.results(page.data.total) : t.search.resultsHeading}
+          {page.data
+            ? // With the rating filter (applied here, not by catalog) the count is what is shown.
+              t.search.results(minRating > 0 ? items.length : page.data.total)
+            : t.search.resultsHeading}
         </h2>
         {page.loading && <Loading />}
         {page.error !== undefined && <ProblemAlert error={page.error} onRetry={page.reload} />}
