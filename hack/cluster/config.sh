@@ -21,6 +21,8 @@ METRICS_SERVER_PORT="${TOURKIT_METRICS_SERVER_PORT:-16451}"
 FAKE_NODES="${TOURKIT_FAKE_NODES:-3}"
 FAKE_NODE_CPU="${TOURKIT_FAKE_NODE_CPU:-8}"
 FAKE_NODE_MEMORY="${TOURKIT_FAKE_NODE_MEMORY:-32Gi}"
+# Every container of the platform requests ephemeral storage, so the fake nodes must offer some.
+FAKE_NODE_EPHEMERAL_STORAGE="${TOURKIT_FAKE_NODE_EPHEMERAL_STORAGE:-100Gi}"
 SERVICE_CIDR="${TOURKIT_SERVICE_CIDR:-10.96.0.0/16}"
 POD_CIDR="${TOURKIT_POD_CIDR:-10.244.0.0/16}"
 # Test-sized autoscaling loop: the HPA controller re-evaluates every few seconds, metrics-server
@@ -71,8 +73,8 @@ EOF
     [[ -n $taint ]] && printf 'spec:\n  taints: [{ key: kwok.x-k8s.io/node, value: fake, effect: NoSchedule }]\n'
     cat <<EOF
 status:
-  allocatable: { cpu: "$FAKE_NODE_CPU", memory: $FAKE_NODE_MEMORY, pods: "110" }
-  capacity: { cpu: "$FAKE_NODE_CPU", memory: $FAKE_NODE_MEMORY, pods: "110" }
+  allocatable: { cpu: "$FAKE_NODE_CPU", memory: $FAKE_NODE_MEMORY, ephemeral-storage: $FAKE_NODE_EPHEMERAL_STORAGE, pods: "110" }
+  capacity: { cpu: "$FAKE_NODE_CPU", memory: $FAKE_NODE_MEMORY, ephemeral-storage: $FAKE_NODE_EPHEMERAL_STORAGE, pods: "110" }
   nodeInfo: { architecture: amd64, operatingSystem: linux, kubeletVersion: $KUBE_VERSION }
 EOF
   done
