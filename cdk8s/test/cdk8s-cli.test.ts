@@ -37,6 +37,8 @@ it('cdk8s synth writes what make synth writes', () => {
     const fromCli = filesIn(viaCli);
     expect(Object.keys(fromCli).sort()).toEqual([
       'tourkit-crds.k8s.yaml',
+      'tourkit-hpa-handover.k8s.yaml',
+      'tourkit-hpa-seed.k8s.yaml',
       'tourkit-namespace.k8s.yaml',
       'tourkit-operator.k8s.yaml',
       'tourkit.k8s.yaml',

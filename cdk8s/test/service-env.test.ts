@@ -182,7 +182,7 @@ describe('demo data', () => {
 describe('images of a cluster without a registry (hack/node/platform-up.sh)', () => {
   it('keeps the upstream images by default and takes the ones built here from the environment', () => {
     const defaults = optionsFromEnvironment({});
-    expect(defaults.postgres.image).toBe('postgres:17.6');
+    expect(defaults.postgres.image).toBe('docker.io/library/postgres:17.6');
     expect(defaults.image.pullPolicy).toBe('IfNotPresent');
     const local = optionsFromEnvironment({
       TOURKIT_POSTGRES_IMAGE: 'tourkit.local/postgres:17',
@@ -193,11 +193,15 @@ describe('images of a cluster without a registry (hack/node/platform-up.sh)', ()
     });
     expect(local.postgres.image).toBe('tourkit.local/postgres:17');
     expect(local.redis.image).toBe('tourkit.local/redis:8.0');
+    // The pull policy applies to every image: none of them can be pulled here.
     expect(local.mailCatcher).toEqual({
       ...defaults.mailCatcher,
       image: 'tourkit.local/mailpit:v1.33.1',
+      pullPolicy: 'Never',
     });
     expect(local.image.pullPolicy).toBe('Never');
+    expect(local.postgres.pullPolicy).toBe('Never');
+    expect(local.redis.pullPolicy).toBe('Never');
   });
 
   it('names TOURKIT_IMAGE_PULL_POLICY when it is not a pull policy', () => {
