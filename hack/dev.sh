@@ -118,6 +118,18 @@ for s in "${runnable[@]}"; do
   fi
 done
 
+# Prometheus and Alertmanager beside the services (DEV_OBSERVABILITY=0 leaves them out): the
+# platform's own alert rules, alerts e-mailed to support through the mail catcher.
+if [ "${DEV_OBSERVABILITY:-1}" != 0 ]; then
+  echo "==> Prometheus and Alertmanager (built from their Go modules when missing)"
+  hack/tools/build.sh prometheus alertmanager
+  targets=()
+  for s in "${runnable[@]}"; do targets+=(--target "$s=127.0.0.1:${port[$s]}"); done
+  node hack/observability/dist/cli.js --dir "$state/observability" "${targets[@]}" \
+    --smtp "${SMTP_URL#smtp://}" --to "${SUPPORT_EMAIL:-support@tourkit.local}" 2>&1 | prefix observe 37 &
+  pids+=($!)
+fi
+
 cat <<EOF
 
 Tourkit is running locally. The traveller's web app: http://127.0.0.1:${port[web]}  Or try:
@@ -129,6 +141,7 @@ Tourkit is running locally. The traveller's web app: http://127.0.0.1:${port[web
   curl -s -XPOST http://127.0.0.1:${port[booking]}/v1/bookings/quote -H "authorization: Bearer \$TOKEN" \\
        -H 'content-type: application/json' -d '{"tourId":"<an id from the search>","travellers":6,"promoCode":"SUMMER2025"}'
 Health: curl -s http://127.0.0.1:${port[catalog]}/health   Metrics: curl -s http://127.0.0.1:${port[catalog]}/metrics
+Prometheus: http://127.0.0.1:9090/alerts   Alertmanager: http://127.0.0.1:9093   E-mail (alerts too): http://127.0.0.1:8025
 Ctrl-C stops everything.
 EOF
 wait
