@@ -29,9 +29,9 @@ export const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 /** The services in start order, and which own a database: services/services.json, the one list. */
 const SERVICE_LIST = (
   JSON.parse(readFileSync(path.join(REPO_ROOT, 'services/services.json'), 'utf8')) as {
-    services: Array<{ name: string; database: boolean }>;
+    services: Array<{ name: string; database: boolean; frontEnd?: boolean }>;
   }
-).services;
+).services.filter((s) => !s.frontEnd); // the API platform; services/web's tests add the front end
 export const SERVICES: readonly string[] = SERVICE_LIST.map((s) => s.name);
 export type ServiceName = string;
 const WITH_DATABASE: readonly ServiceName[] = SERVICE_LIST.filter((s) => s.database).map(
