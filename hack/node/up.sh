@@ -400,6 +400,12 @@ start_coredns() {
 # node, open to any user since the images run as their own non-root users.
 provide_volumes() {
   local i name manifest
+  # A volume whose claim is gone is emptied and offered again (kind's class deletes it with its claim).
+  for name in $(kubectl_local get persistentvolumes -l "$NODE_LABEL_KEY=$NODE_LABEL_VALUE" \
+    -o jsonpath='{range .items[?(@.status.phase=="Released")]}{.metadata.name}{"\n"}{end}'); do
+    kubectl_local delete persistentvolume "$name" >/dev/null
+    rm -rf "${NODE_VOLUME_DIR:?}/$name"
+  done
   manifest="apiVersion: storage.k8s.io/v1
 kind: StorageClass
 metadata:
