@@ -45,6 +45,12 @@ NODE_TAINT_KEY=tourkit.dev/real-node
 NODE_LABEL_KEY=tourkit.dev/node
 NODE_LABEL_VALUE=real
 
+# Local volumes, as kind's local-path provisioner gives them: a default StorageClass `standard`
+# and this many pre-made PersistentVolumes, directories under the node's directory (up makes them,
+# down deletes them with their data).
+NODE_VOLUMES="${TOURKIT_NODE_VOLUMES:-16}"
+NODE_VOLUME_DIR="$NODE_DIR/volumes"
+
 # Open files a container may have: this host's hard limit is 20000 and a container asking for more
 # fails to start, so containerd (whose limit containers inherit) runs with at most this.
 NODE_NOFILE_LIMIT="${TOURKIT_NODE_NOFILE:-20000}"

@@ -146,9 +146,11 @@ main() {
     kubectl_local delete node "$NODE_NAME" --ignore-not-found --wait=false >/dev/null
     kubectl_local -n kube-system delete deployment/coredns service/kube-dns configmap/coredns serviceaccount/coredns \
       --ignore-not-found --wait=false >/dev/null
+    kubectl_local delete persistentvolumes,storageclasses -l "$NODE_LABEL_KEY=$NODE_LABEL_VALUE" \
+      --ignore-not-found --wait=false >/dev/null
   fi
 
-  rm -rf "$KUBELET_ROOT" "$CNI_STATE_DIR" "$NODE_CONFIG_DIR" "$CONTAINERD_STATE" "$NODE_DIR/pod-logs"
+  rm -rf "$KUBELET_ROOT" "$CNI_STATE_DIR" "$NODE_CONFIG_DIR" "$CONTAINERD_STATE" "$NODE_DIR/pod-logs" "$NODE_VOLUME_DIR"
   if [[ ${TOURKIT_NODE_PURGE:-0} == 1 ]]; then
     rm -rf "$CONTAINERD_ROOT"
     log "image store removed (TOURKIT_NODE_PURGE=1)"

@@ -395,6 +395,53 @@ start_coredns() {
     kubectl_local -n kube-system wait --for=condition=Available --timeout=5s deployment/coredns
 }
 
+# The StorageClass and PersistentVolumes the platform's StatefulSets claim (kind's `standard` class
+# is a local-path provisioner; here the volumes are made in advance): hostPath directories on the
+# node, open to any user since the images run as their own non-root users.
+provide_volumes() {
+  local i name manifest
+  # A volume whose claim is gone is emptied and offered again (kind's class deletes it with its claim).
+  for name in $(kubectl_local get persistentvolumes -l "$NODE_LABEL_KEY=$NODE_LABEL_VALUE" \
+    -o jsonpath='{range .items[?(@.status.phase=="Released")]}{.metadata.name}{"\n"}{end}'); do
+    kubectl_local delete persistentvolume "$name" >/dev/null
+    rm -rf "${NODE_VOLUME_DIR:?}/$name"
+  done
+  manifest="apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata:
+  name: standard
+  labels: { $NODE_LABEL_KEY: $NODE_LABEL_VALUE }
+  annotations: { storageclass.kubernetes.io/is-default-class: 'true' }
+provisioner: kubernetes.io/no-provisioner
+volumeBindingMode: WaitForFirstConsumer
+reclaimPolicy: Retain
+"
+  for i in $(seq -w 1 "$NODE_VOLUMES"); do
+    name="$NODE_NAME-pv-$i"
+    mkdir -p "$NODE_VOLUME_DIR/$name"
+    chmod 0777 "$NODE_VOLUME_DIR/$name"
+    manifest+="---
+apiVersion: v1
+kind: PersistentVolume
+metadata:
+  name: $name
+  labels: { $NODE_LABEL_KEY: $NODE_LABEL_VALUE }
+spec:
+  capacity: { storage: 10Gi }
+  accessModes: [ReadWriteOnce]
+  persistentVolumeReclaimPolicy: Retain
+  storageClassName: standard
+  hostPath: { path: $NODE_VOLUME_DIR/$name, type: Directory }
+  nodeAffinity:
+    required:
+      nodeSelectorTerms:
+        - matchExpressions: [{ key: kubernetes.io/hostname, operator: In, values: [$NODE_NAME] }]
+"
+  done
+  kubectl_local apply --server-side --force-conflicts -f - <<<"$manifest" >/dev/null
+  log "$NODE_VOLUMES local volumes (StorageClass standard) under $NODE_VOLUME_DIR"
+}
+
 on_failure() {
   local status=$?
   trap - EXIT
@@ -420,6 +467,7 @@ main() {
   "$HACK_DIR/cluster/up.sh"
   if node_running && node_ready; then
     log "node $NODE_NAME already running (containerd pid $(node_running_pid containerd), kubelet pid $(node_running_pid kubelet))"
+    provide_volumes
     start_coredns
     return
   fi
@@ -437,6 +485,7 @@ main() {
   start_containerd
   start_kubelet
   start_kube_proxy
+  provide_volumes
   start_coredns
   trap - EXIT
   log "node $NODE_NAME ready in $(since_start): kubelet $KUBE_VERSION, containerd $CONTAINERD_VERSION, node IP $NODE_IP"
