@@ -51,4 +51,5 @@ if [[ -z ${CONTAINERD_ADDRESS:-} ]]; then
   fi
 fi
 # The CRI plugin's namespace: the kubelet sees only the images in it.
+# shellcheck disable=SC2034 # used by the scripts that source this file
 CONTAINERD_NAMESPACE=k8s.io
