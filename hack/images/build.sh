@@ -263,8 +263,12 @@ SOURCES
 }
 
 build_debian() {
-  local label=$1 suite=$2 dir
+  local label=$1 suite=$2 dir old
   dir="$(debian_rootfs "$label" "$suite")"
+  # Tars of an earlier recipe are never used again.
+  for old in "$IMAGES_CACHE/rootfs/debian-$suite-minbase-"*; do
+    [[ $old != "$dir" && -d $old ]] && { log "$label: removing $old (an earlier recipe's rootfs)"; rm -rf "$old"; }
+  done
   buildkit_build "$label" "tourkit.local/debian:$suite-minbase" "$dir" "$IMAGES_SRC/debian/Dockerfile"
 }
 

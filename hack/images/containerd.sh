@@ -64,6 +64,13 @@ stop() {
     log "containerd is not running"
   fi
   rm -f "$PIDFILE"
+  # containerd 2.x mounts snapshots for its own short tasks (diffs, `ctr images mount`) under its
+  # state; one can outlive the daemon. Deepest first, so nested mounts come off before their parents.
+  local mount
+  while read -r mount; do
+    log "unmounting $mount (left by containerd)"
+    umount "$mount" || umount --lazy "$mount"
+  done < <(awk -v d="$DIR/" 'index($2, d) == 1 { print $2 }' /proc/self/mounts | sort -r)
   if [[ ${1:-} == --purge ]]; then
     # Snapshots are overlay mounts while containers run; none should be left once the daemon is gone.
     if grep -q " $DIR/" /proc/self/mounts; then die "mounts remain under $DIR; not removing it"; fi
