@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A standalone containerd for building and trying images where no local node runs (its containerd is
 # the one `make up` starts): root, state and socket under ${TOURKIT_CACHE}/images/containerd/, in the
-# host's network namespace, no CRI plugin. Usage: hack/images/containerd.sh start|stop|status
+# host's network namespace, no CRI plugin. Usage: hack/images/containerd.sh start|stop|status|socket
 # `start` prints the socket path (what CONTAINERD_ADDRESS takes); `stop` stops the process it started
 # (by its recorded pid) and keeps the image store; `stop --purge` removes the store too.
 set -euo pipefail
@@ -82,5 +82,6 @@ case "${1:-}" in
   start) start ;;
   stop) stop "${2:-}" ;;
   status) if pid="$(running_pid)"; then echo "running (pid $pid, $SOCKET)"; else echo "stopped"; exit 1; fi ;;
-  *) die "usage: hack/images/containerd.sh start|stop [--purge]|status" ;;
+  socket) echo "$SOCKET" ;;
+  *) die "usage: hack/images/containerd.sh start|stop [--purge]|status|socket" ;;
 esac
