@@ -9,7 +9,8 @@
 # An image whose inputs are unchanged is a cache hit: BuildKit reuses every step and the image keeps
 # its digest (image configs carry TOURKIT_IMAGES_SOURCE_DATE_EPOCH, not the build's time); the
 # script then says "cached". Environment:
-#   CONTAINERD_ADDRESS   containerd's socket (default in lib.sh)
+#   CONTAINERD_ADDRESS   containerd's socket (default: the real node's when it is there, else the
+#                        standalone one of containerd.sh; see lib.sh)
 #   TOURKIT_BUILD_PROXY_ADDRESS  where RUN steps reach the egress proxy (default: found from
 #                        containerd's network namespace; see egress_proxy_address)
 #   DEBIAN_MIRROR        for debootstrap (default http://deb.debian.org/debian)
