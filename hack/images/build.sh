@@ -9,7 +9,8 @@
 # An image whose inputs are unchanged is a cache hit: BuildKit reuses every step and the image keeps
 # its digest (image configs carry TOURKIT_IMAGES_SOURCE_DATE_EPOCH, not the build's time); the
 # script then says "cached". Environment:
-#   CONTAINERD_ADDRESS   containerd's socket (default in lib.sh)
+#   CONTAINERD_ADDRESS   containerd's socket (default: the real node's when it is there, else the
+#                        standalone one of containerd.sh; see lib.sh)
 #   TOURKIT_BUILD_PROXY_ADDRESS  where RUN steps reach the egress proxy (default: found from
 #                        containerd's network namespace; see egress_proxy_address)
 #   DEBIAN_MIRROR        for debootstrap (default http://deb.debian.org/debian)
@@ -41,14 +42,14 @@ service_image() { echo "docker.io/tourkit/$1:$TOURKIT_IMAGE_TAG"; }
 
 # Targets in build order, each after what it is built FROM.
 expand_targets() {
-  local target
+  local target services
   for target in "$@"; do
     case "$target" in
       all) expand_targets base pause coredns postgres redis mailpit services operator ;;
       base) echo debian-bookworm; echo base ;;
       postgres | redis) echo debian-trixie; echo "$target" ;;
       pause | coredns | mailpit) echo "$target" ;;
-      services) expand_targets $(list_services) ;;
+      services) mapfile -t services < <(list_services); expand_targets "${services[@]}" ;;
       operator) expand_targets base; echo operator ;;
       *)
         if [[ " $(list_services | tr '\n' ' ') " == *" $target "* ]]; then expand_targets base; echo "service:$target"
@@ -251,8 +252,8 @@ SOURCES
   printf 'path-exclude /usr/share/doc/*\npath-include /usr/share/doc/*/copyright\npath-exclude /usr/share/man/*\npath-exclude /usr/share/info/*\npath-exclude /usr/share/locale/*\n' \
     >"$root/etc/dpkg/dpkg.cfg.d/90tourkit-slim"
   find "$root/usr/share/doc" -mindepth 2 ! -name copyright ! -type d -delete 2>/dev/null || true
-  rm -rf "$root"/usr/share/man/* "$root"/usr/share/info/* "$root"/usr/share/locale/* \
-    "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/* "$root"/var/log/* "$root"/dev/* "$root"/tmp/* \
+  rm -rf "${root:?}"/usr/share/man/* "$root"/usr/share/info/* "$root"/usr/share/locale/* \
+    "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/* "$root"/var/log/* "${root:?}"/dev/* "$root"/tmp/* \
     "$root/etc/resolv.conf" "$root/etc/hostname"
   : >"$root/etc/machine-id"
   tar --create --file "$dir/rootfs.tar.partial" --directory "$root" --numeric-owner --xattrs --sort=name .
@@ -263,8 +264,12 @@ SOURCES
 }
 
 build_debian() {
-  local label=$1 suite=$2 dir
+  local label=$1 suite=$2 dir old
   dir="$(debian_rootfs "$label" "$suite")"
+  # Tars of an earlier recipe are never used again.
+  for old in "$IMAGES_CACHE/rootfs/debian-$suite-minbase-"*; do
+    [[ $old != "$dir" && -d $old ]] && { log "$label: removing $old (an earlier recipe's rootfs)"; rm -rf "$old"; }
+  done
   buildkit_build "$label" "tourkit.local/debian:$suite-minbase" "$dir" "$IMAGES_SRC/debian/Dockerfile"
 }
 
@@ -396,6 +401,7 @@ build_operator() {
 
 main() {
   if [[ ${1:-} == --list ]]; then
+    # shellcheck disable=SC2046 # one word per service
     printf '%s\n' base pause coredns postgres redis mailpit services operator $(list_services); return
   fi
   [[ $# -gt 0 ]] || set -- all

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A standalone containerd for building and trying images where no local node runs (its containerd is
 # the one `make up` starts): root, state and socket under ${TOURKIT_CACHE}/images/containerd/, in the
-# host's network namespace, no CRI plugin. Usage: hack/images/containerd.sh start|stop|status
+# host's network namespace, no CRI plugin. Usage: hack/images/containerd.sh start|stop|status|socket
 # `start` prints the socket path (what CONTAINERD_ADDRESS takes); `stop` stops the process it started
 # (by its recorded pid) and keeps the image store; `stop --purge` removes the store too.
 set -euo pipefail
@@ -64,6 +64,13 @@ stop() {
     log "containerd is not running"
   fi
   rm -f "$PIDFILE"
+  # containerd 2.x mounts snapshots for its own short tasks (diffs, `ctr images mount`) under its
+  # state; one can outlive the daemon. Deepest first, so nested mounts come off before their parents.
+  local mount
+  while read -r mount; do
+    log "unmounting $mount (left by containerd)"
+    umount "$mount" || umount --lazy "$mount"
+  done < <(awk -v d="$DIR/" 'index($2, d) == 1 { print $2 }' /proc/self/mounts | sort -r)
   if [[ ${1:-} == --purge ]]; then
     # Snapshots are overlay mounts while containers run; none should be left once the daemon is gone.
     if grep -q " $DIR/" /proc/self/mounts; then die "mounts remain under $DIR; not removing it"; fi
@@ -75,5 +82,6 @@ case "${1:-}" in
   start) start ;;
   stop) stop "${2:-}" ;;
   status) if pid="$(running_pid)"; then echo "running (pid $pid, $SOCKET)"; else echo "stopped"; exit 1; fi ;;
-  *) die "usage: hack/images/containerd.sh start|stop [--purge]|status" ;;
+  socket) echo "$SOCKET" ;;
+  *) die "usage: hack/images/containerd.sh start|stop [--purge]|status|socket" ;;
 esac

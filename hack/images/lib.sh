@@ -7,15 +7,14 @@ IMAGES_CACHE="$TOURKIT_CACHE/images"
 
 # Path of a binary the image builds use (containerd, ctr, buildkitd, buildctl, coredns): an explicit
 # <NAME>_BIN (e.g. BUILDCTL_BIN), else the build in the tools cache (hack/tools/build.sh puts each
-# tool in ${TOOLS_DIR}/<tool>-<version>/; the newest wins), else a development build in
-# ${IMAGES_CACHE}/devtools/bin, else PATH.
+# tool in ${TOOLS_DIR}/<tool>-<version>/; the newest wins), else PATH, else hack/tools/build.sh
+# builds it.
 image_tool() {
   local name=$1 var
   var="$(tr 'a-z-' 'A-Z_' <<<"$name")_BIN"
   if [[ -n ${!var:-} ]]; then echo "${!var}"; return; fi
   local found
   found="$(compgen -G "$TOOLS_DIR/*/$name" | sort -V | tail -1 || true)"
-  [[ -z $found && -x $IMAGES_CACHE/devtools/bin/$name ]] && found="$IMAGES_CACHE/devtools/bin/$name"
   [[ -z $found ]] && found="$(command -v "$name" || true)"
   if [[ -z $found ]]; then
     # Not built yet (a fresh machine): hack/tools/build.sh builds it, cached by version, if it knows it.
@@ -51,4 +50,5 @@ if [[ -z ${CONTAINERD_ADDRESS:-} ]]; then
   fi
 fi
 # The CRI plugin's namespace: the kubelet sees only the images in it.
+# shellcheck disable=SC2034 # used by the scripts that source this file
 CONTAINERD_NAMESPACE=k8s.io

@@ -64,7 +64,7 @@ init_database_dir() {
     echo "error: uid $(id -u) has no passwd entry; run as 999 (postgres) or as root" >&2; exit 1
   fi
   # shellcheck disable=SC2086 # POSTGRES_INITDB_ARGS is a list of arguments, as upstream splits it.
-  initdb --username="$POSTGRES_USER" --pwfile=<(printf '%s\n' "$POSTGRES_PASSWORD") $POSTGRES_INITDB_ARGS "$@"
+  initdb --username="$POSTGRES_USER" --pwfile=<(printf '%s\n' "$POSTGRES_PASSWORD") $POSTGRES_INITDB_ARGS
 }
 
 setup_hba_conf() {
@@ -95,9 +95,9 @@ temp_server_stop() { PGUSER="$POSTGRES_USER" pg_ctl -D "$PGDATA" -m fast -w stop
 
 setup_db() {
   local exists
-  exists="$(POSTGRES_DB= psql_run --dbname postgres --set db="$POSTGRES_DB" --tuples-only <<<"SELECT 1 FROM pg_database WHERE datname = :'db';")"
+  exists="$(psql_run --dbname postgres --set db="$POSTGRES_DB" --tuples-only <<<"SELECT 1 FROM pg_database WHERE datname = :'db';")"
   if [[ -z $exists ]]; then
-    POSTGRES_DB= psql_run --dbname postgres --set db="$POSTGRES_DB" <<<'CREATE DATABASE :"db";'
+    psql_run --dbname postgres --set db="$POSTGRES_DB" <<<'CREATE DATABASE :"db";'
     echo "created database $POSTGRES_DB"
   fi
 }

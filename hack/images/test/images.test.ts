@@ -140,15 +140,16 @@ beforeAll(async () => {
     throw new Error(
       'the image tests need root: BuildKit and containerd mount snapshots and run runc',
     );
-  // The containerd named by CONTAINERD_ADDRESS (the node's), else build.sh's default if it answers,
-  // else a standalone one started (and stopped) here.
-  if (!process.env.CONTAINERD_ADDRESS) {
-    const probe = await run(script('ctr.sh'), ['version'], { env });
-    if (probe.code !== 0) {
-      const socket = await runOrThrow(script('containerd.sh'), ['start'], { env, progress: true });
-      env.CONTAINERD_ADDRESS = socket.trim();
-      startedContainerd = true;
-    }
+  // The containerd named by CONTAINERD_ADDRESS, else build.sh's default (the real node's when it is
+  // there); the standalone one of containerd.sh is started (and stopped) here when it is the one
+  // meant and does not answer.
+  const standalone = (await runOrThrow(script('containerd.sh'), ['socket'], { env })).trim();
+  const probe = await run(script('ctr.sh'), ['version'], { env });
+  const meant = process.env.CONTAINERD_ADDRESS;
+  if (probe.code !== 0 && (meant === undefined || meant === standalone)) {
+    await runOrThrow(script('containerd.sh'), ['start'], { env, progress: true });
+    env.CONTAINERD_ADDRESS = standalone;
+    startedContainerd = true;
   }
   await runOrThrow(script('build.sh'), TARGETS, { env, progress: true });
 }, 45 * 60_000);
