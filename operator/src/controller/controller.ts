@@ -207,7 +207,7 @@ export class ScalingScheduleController {
     this.recorder = new EventRecorder<QueuedEvent>(
       ({ subject, related, event }) => this.api.recordEvent(subject, related, event),
       {
-        concurrency: 4,
+        concurrency: 8,
         maxQueued: 10_000,
         onDrop: () => this.metrics.eventsDropped.inc(),
         onError: (error) => this.log.warn({ err: error }, 'could not record an event'),

@@ -84,8 +84,34 @@ export class KubeApi {
     );
   }
 
-  /** Server-side apply of the status; fields this manager no longer sets are removed. */
+  /**
+   * Server-side apply of the status; fields this manager no longer sets are removed. A CRD older
+   * than this controller (installed separately, not yet upgraded) refuses status fields it does not
+   * declare: those are left out and the rest is written, rather than no status at all.
+   */
   async applyStatus(
+    schedule: ScheduleObject,
+    status: ScalingScheduleStatus,
+  ): Promise<ScheduleObject> {
+    let attempt: Record<string, unknown> = { ...status };
+    for (let tries = 0; ; tries++) {
+      try {
+        return await this.applyStatusOnce(schedule, attempt as ScalingScheduleStatus);
+      } catch (error) {
+        const undeclared = [
+          ...String((error as { body?: unknown }).body ?? '').matchAll(
+            /\.status\.(\w+): field not declared in schema/g,
+          ),
+        ].map((m) => m[1]!);
+        if (undeclared.length === 0 || tries >= 3) throw error;
+        attempt = Object.fromEntries(
+          Object.entries(attempt).filter(([key]) => !undeclared.includes(key)),
+        );
+      }
+    }
+  }
+
+  private async applyStatusOnce(
     schedule: ScheduleObject,
     status: ScalingScheduleStatus,
   ): Promise<ScheduleObject> {

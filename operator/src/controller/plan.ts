@@ -242,12 +242,12 @@ export function plan(
       });
     } else if (!wasManaging) {
       lastTransitionTime = now.toISOString();
-      events.push({
-        type: 'Normal',
-        reason: 'Scheduled',
-        action: 'Scale',
-        note: `${label}: ${boundsText(scheduled)}`,
-      });
+      // One Event per first reconcile: an adoption says what it recorded and what it applied
+      // (a cold start of N schedules sends N Events, not 2N).
+      const adopted = events.findIndex((e) => e.reason === 'Adopted');
+      const note = `${label}: ${boundsText(scheduled)}`;
+      if (adopted >= 0) events[adopted]!.note += `; ${note}`;
+      else events.push({ type: 'Normal', reason: 'Scheduled', action: 'Scale', note });
     }
     applied = scheduled;
   } else {

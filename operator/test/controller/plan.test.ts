@@ -71,7 +71,12 @@ describe('plan', () => {
       nextTransition: '2026-06-10T15:00:00.000Z',
       observedGeneration: 1,
     });
-    expect(p.events.map((e) => e.reason)).toEqual(['Adopted', 'Scheduled']);
+    expect(p.events).toEqual([
+      expect.objectContaining({
+        reason: 'Adopted',
+        note: "recorded the HPA's original bounds (min 1, max 3); business-hours: min 5, max 10",
+      }),
+    ]);
   });
 
   it('does nothing when the HPA and the status already agree (no-op reconcile)', () => {
