@@ -24,18 +24,16 @@ LOG_DIR="$IMAGES_CACHE/logs"
 
 # --- what there is to build ---------------------------------------------------------------------
 
-# Services with an image: as mk/platform.mk lists them (services/<svc>/Dockerfile).
+# Services with an image: the one list, services/services.json (as make images reads it).
 list_services() {
-  local f
-  for f in "$REPO_ROOT"/services/*/Dockerfile; do basename "$(dirname "$f")"; done
+  node -p "require('$REPO_ROOT/services/services.json').services.map((s) => s.name).join('\\n')"
 }
 
-# The one place that says how a service image is built from the repository root: the Dockerfile and
-# its build arguments. One shared Dockerfile taking the service as an argument would be
-#   SERVICE_DOCKERFILE=Dockerfile; SERVICE_BUILD_ARGS=(SERVICE="$1")
+# The one place that says how a service image is built from the repository root: the one
+# services/Dockerfile, the service named by its SERVICE build argument.
 service_build_spec() {
-  SERVICE_DOCKERFILE="services/$1/Dockerfile"
-  SERVICE_BUILD_ARGS=()
+  SERVICE_DOCKERFILE="services/Dockerfile"
+  SERVICE_BUILD_ARGS=(SERVICE="$1")
 }
 
 service_image() { echo "docker.io/tourkit/$1:$TOURKIT_IMAGE_TAG"; }
