@@ -15,7 +15,7 @@ since_start() { echo "$(($(date +%s) - STARTED_AT))s"; }
 step() { log "==> $* ($(since_start))"; }
 
 # Ports on 127.0.0.1 and the NodePort each relays to (the kind config maps the same ones).
-declare -A URL_PORTS=([gateway]="8080 30080" [mailpit]="8025 30825")
+declare -A URL_PORTS=([gateway]="8080 30080" [web]="8087 30087" [mailpit]="8025 30825")
 
 check_ports() {
   local name ports local_port taken=()
@@ -46,24 +46,19 @@ main() {
   # shellcheck source=/dev/null
   . "$HACK_DIR/images/images.env"
 
-  step "manifests (cdk8s) with this machine's image names"
-  TOURKIT_POSTGRES_IMAGE="$TOURKIT_POSTGRES_IMAGE" TOURKIT_REDIS_IMAGE="$TOURKIT_REDIS_IMAGE" \
-    TOURKIT_MAIL_CATCHER_IMAGE="$TOURKIT_MAIL_CATCHER_IMAGE" TOURKIT_IMAGE_PULL_POLICY=Never \
-    make -C "$REPO_DIR" --no-print-directory synth NAMESPACE="$NAMESPACE" TAG="$TOURKIT_IMAGE_TAG" \
-    REGISTRY="$TOURKIT_IMAGE_REGISTRY" OPERATOR_IMAGE="$TOURKIT_OPERATOR_IMAGE" \
-    TOURKIT_SERVICE_MONITOR=false PUBLIC_URL=http://127.0.0.1:8080 >/dev/null
-  local dist="$REPO_DIR/cdk8s/dist"
-
-  step "deploy to namespace $NAMESPACE (pods on node $NODE_NAME)"
-  kubectl_local apply --server-side --field-manager=tourkit -f "$dist/tourkit-namespace.k8s.yaml" >/dev/null
+  step "deploy to namespace $NAMESPACE (pods on node $NODE_NAME), as make deploy does on kind"
+  # The namespace first, annotated so that its pods go to the real node; then the same `make deploy`
+  # as on kind (synth, secrets, CRDs, the booking HPA's seed and handover, platform, operator), with
+  # this machine's image names and the development values.
+  kubectl_local create namespace "$NAMESPACE" --dry-run=client -o yaml | kubectl_local apply -f - >/dev/null
   local annotations; mapfile -t annotations < <(node_namespace_annotations)
   kubectl_local annotate namespace "$NAMESPACE" --overwrite "${annotations[@]}" >/dev/null
   PATH="$(dirname "$(tool_path kubectl)"):$PATH" KUBECONFIG="$KUBECONFIG_PATH" \
-    "$REPO_DIR/cdk8s/scripts/create-secrets.sh" "$NAMESPACE"
-  kubectl_local apply --server-side --field-manager=tourkit -f "$dist/tourkit-crds.k8s.yaml" >/dev/null
-  kubectl_local wait --for=condition=Established --timeout=60s crd/scalingschedules.scaling.tourkit.dev >/dev/null
-  kubectl_local apply --server-side --field-manager=tourkit -f "$dist/tourkit.k8s.yaml" >/dev/null
-  kubectl_local apply --server-side --field-manager=tourkit -f "$dist/tourkit-operator.k8s.yaml" >/dev/null
+    TOURKIT_POSTGRES_IMAGE="$TOURKIT_POSTGRES_IMAGE" TOURKIT_REDIS_IMAGE="$TOURKIT_REDIS_IMAGE" \
+    TOURKIT_MAIL_CATCHER_IMAGE="$TOURKIT_MAIL_CATCHER_IMAGE" TOURKIT_IMAGE_PULL_POLICY=Never \
+    make -C "$REPO_DIR" --no-print-directory deploy VALUES=development NAMESPACE="$NAMESPACE" \
+    TAG="$TOURKIT_IMAGE_TAG" REGISTRY="$TOURKIT_IMAGE_REGISTRY" OPERATOR_IMAGE="$TOURKIT_OPERATOR_IMAGE" \
+    PUBLIC_URL=http://127.0.0.1:8087
 
   step "waiting for every StatefulSet and Deployment"
   kubectl_local -n "$NAMESPACE" rollout status statefulset --timeout=15m
@@ -75,6 +70,7 @@ main() {
     forward "$name" "$local_port" "$node_port"
   done
   log "Tourkit is up in $(since_start) (real node $NODE_NAME, namespace $NAMESPACE):"
+  log "  web      http://127.0.0.1:8087  (the traveller's app)"
   log "  gateway  http://127.0.0.1:8080/v1/tours"
   log "  e-mail   http://127.0.0.1:8025  (Mailpit API: /api/v1/messages)"
   log "  kubectl  $(tool_path kubectl) --kubeconfig $KUBECONFIG_PATH -n $NAMESPACE get pods -o wide"
