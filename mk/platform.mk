@@ -49,6 +49,7 @@ chart-files: dashboards ## Refresh the Helm chart's generated files: dashboard J
 	node $(CDK8S_DIST)/main.js --chart-crds charts/tourkit/crds
 	node $(CDK8S_DIST)/main.js --chart-values-schema charts/tourkit
 	node $(CDK8S_DIST)/main.js --chart-rules charts/tourkit/files
+	node $(CDK8S_DIST)/main.js --chart-load-generator charts/tourkit/files/load-generator
 	npx prettier --log-level warn --write charts/tourkit/crds charts/tourkit/values.schema.json charts/tourkit/files/prometheus-rules.json
 
 .PHONY: images

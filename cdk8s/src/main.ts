@@ -4,11 +4,13 @@
  * `--chart-crds <dir>`: writes the ScalingSchedule CRD for the Helm chart's crds/ folder.
  * `--chart-values-schema <dir>`: writes the chart's values.schema.json (from ./chart-values.ts).
  * `--chart-rules <dir>`: writes the chart's copy of the Prometheus rules (placeholders for its values).
+ * `--chart-load-generator <dir>`: writes the chart's copy of the load generator's k6 scripts.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { App } from 'cdk8s';
 import { chartValuesJsonSchema, VALUES_SCHEMA_FILE } from './chart-values.js';
+import { LOAD_GENERATOR_SCRIPTS, loadGeneratorScript } from './constructs/load-generator.js';
 import { buildDashboards, dashboardJson } from './observability/dashboard.js';
 import { chartRulesJson, RULES_FILE } from './observability/observability.js';
 import { optionsFromEnvironment } from './options.js';
@@ -21,7 +23,16 @@ const flag = args.indexOf('--dashboards');
 const crdFlag = args.indexOf('--chart-crds');
 const schemaFlag = args.indexOf('--chart-values-schema');
 const rulesFlag = args.indexOf('--chart-rules');
-if (rulesFlag >= 0) {
+const loadFlag = args.indexOf('--chart-load-generator');
+if (loadFlag >= 0) {
+  const dir = args[loadFlag + 1];
+  if (!dir) throw new Error('--chart-load-generator needs an output directory');
+  mkdirSync(dir, { recursive: true });
+  for (const key of Object.keys(LOAD_GENERATOR_SCRIPTS)) {
+    writeFileSync(path.join(dir, key), loadGeneratorScript(key));
+    console.log(`wrote ${path.join(dir, key)}`);
+  }
+} else if (rulesFlag >= 0) {
   const dir = args[rulesFlag + 1];
   if (!dir) throw new Error('--chart-rules needs an output directory');
   mkdirSync(dir, { recursive: true });

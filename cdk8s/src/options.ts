@@ -63,6 +63,20 @@ export interface PlatformOptions {
    * fresh kind cluster shows a catalog. Production turns it off.
    */
   readonly demoData: { readonly enabled: boolean };
+  /**
+   * The in-cluster load generator (off by default): a k6 Job driving the traveller's journey through
+   * the web app at `rate` journeys a second for `duration` (`10m`), with `users` signed-in travellers,
+   * `bookRatio` of the journeys booking (and cancelling). Its own namespace's web app only.
+   */
+  readonly loadGenerator: {
+    readonly enabled: boolean;
+    readonly image: string;
+    readonly pullPolicy: PullPolicy;
+    readonly rate: number;
+    readonly duration: string;
+    readonly users: number;
+    readonly bookRatio: number;
+  };
 }
 
 export const DEFAULT_OPTIONS: PlatformOptions = {
@@ -99,6 +113,15 @@ export const DEFAULT_OPTIONS: PlatformOptions = {
     nodePort: 30825,
   },
   demoData: { enabled: true },
+  loadGenerator: {
+    enabled: false,
+    image: 'docker.io/grafana/k6:1.8.1',
+    pullPolicy: 'IfNotPresent',
+    rate: 5,
+    duration: '10m',
+    users: 20,
+    bookRatio: 0.2,
+  },
 };
 
 /**
@@ -182,7 +205,7 @@ function namespaceListVariable(env: Record<string, string | undefined>, name: st
  * TOURKIT_OPERATOR_WATCH_NAMESPACES (comma-separated), TOURKIT_MAIL_CATCHER, TOURKIT_PUBLIC_URL,
  * TOURKIT_DEMO_DATA, and the images a cluster without a registry builds itself (hack/node/platform-up.sh):
  * TOURKIT_IMAGE_PULL_POLICY (every image's), TOURKIT_POSTGRES_IMAGE, TOURKIT_REDIS_IMAGE,
- * TOURKIT_MAIL_CATCHER_IMAGE; unset or empty keeps the default. TOURKIT_VALUES (production or
+ * TOURKIT_MAIL_CATCHER_IMAGE; TOURKIT_LOAD_GENERATOR (the k6 Job); unset or empty keeps the default. TOURKIT_VALUES (production or
  * development) picks the set of values the others apply to.
  */
 export function optionsFromEnvironment(env: Record<string, string | undefined>): PlatformOptions {
@@ -200,6 +223,7 @@ export function optionsFromEnvironment(env: Record<string, string | undefined>):
   const operator = booleanVariable(env, 'TOURKIT_OPERATOR');
   const mailCatcher = booleanVariable(env, 'TOURKIT_MAIL_CATCHER');
   const demoData = booleanVariable(env, 'TOURKIT_DEMO_DATA');
+  const loadGenerator = booleanVariable(env, 'TOURKIT_LOAD_GENERATOR');
   const publicUrl = env.TOURKIT_PUBLIC_URL || base.publicUrl;
   if (!URL.canParse(publicUrl)) throw new Error(`TOURKIT_PUBLIC_URL: "${publicUrl}" is not a URL`);
   const pullPolicy = env.TOURKIT_IMAGE_PULL_POLICY || base.image.pullPolicy;
@@ -226,6 +250,7 @@ export function optionsFromEnvironment(env: Record<string, string | undefined>):
       },
       ...(cnpg === undefined ? {} : { cloudnativepg: { enabled: cnpg } }),
       ...(demoData === undefined ? {} : { demoData: { enabled: demoData } }),
+      ...(loadGenerator === undefined ? {} : { loadGenerator: { enabled: loadGenerator } }),
       ...(monitors === undefined
         ? {}
         : { serviceMonitor: { enabled: monitors }, prometheusRules: { enabled: monitors } }),

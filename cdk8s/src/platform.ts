@@ -1,5 +1,6 @@
 import { Chart, type App } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-33';
+import { LoadGenerator } from './constructs/load-generator.js';
 import { MailCatcher } from './constructs/mail-catcher.js';
 import { CnpgPostgres, PlainPostgres } from './constructs/postgres.js';
 import { NetworkPolicies } from './constructs/network-policies.js';
@@ -38,6 +39,7 @@ export class PlatformChart extends Chart {
     super(scope, id, { disableResourceNameHashes: true });
     for (const role of REDIS_ROLES) new Redis(this, redisName(role), { options, role });
     if (options.mailCatcher.enabled) new MailCatcher(this, 'mail-catcher', { options });
+    if (options.loadGenerator.enabled) new LoadGenerator(this, 'load-generator', { options });
     for (const spec of services) {
       new TourkitService(this, spec.name, { spec, options });
       if (spec.database) {

@@ -12,6 +12,7 @@
  * so tests running side by side never rebind each other's.
  */
 import { jest } from '@jest/globals';
+import { CoreV1Api } from '@kubernetes/client-node';
 import {
   createTestNamespace,
   getTestCluster,
@@ -369,26 +370,53 @@ describe('the synthesized platform on a real API server', () => {
         .map((p: Json) => p.spec.nodeName);
       expect(new Set(nodes).size).toBe(nodes.length);
 
-      // Two evictions at once, as a drain of both nodes would send them: the budget lets one through
-      // and refuses the other until the evicted pod is back and ready (kwok makes a replacement ready
-      // within a second, so they are sent together rather than one after the other).
-      const evict = (pod: string) =>
-        kubectl(
-          cluster,
-          ['create', '--raw', `/api/v1/namespaces/${ns.name}/pods/${pod}/eviction`, '-f', '-'],
-          {
-            input: JSON.stringify({
+      // Two evictions back to back, as a drain of both nodes would send them: the budget lets the
+      // first through and refuses the second (429) while the first pod is not back. kwok would
+      // replace an evicted pod within milliseconds, so a finalizer holds each pod in Terminating
+      // (as a real Postgres shutting down is); the API is called directly, because kubectl's client
+      // retries a 429 until the budget allows it again.
+      const [first, second] = userPods.map((p: Json) => p.metadata.name as string);
+      const hold = (pod: string, finalizers: string[]) =>
+        ok([
+          '-n',
+          ns.name,
+          'patch',
+          'pod',
+          pod,
+          '--type=merge',
+          '-p',
+          JSON.stringify({ metadata: { finalizers } }),
+        ]);
+      const core = cluster.kc.makeApiClient(CoreV1Api);
+      const evict = async (pod: string) => {
+        try {
+          await core.createNamespacedPodEviction({
+            name: pod,
+            namespace: ns.name,
+            body: {
               apiVersion: 'policy/v1',
               kind: 'Eviction',
               metadata: { name: pod, namespace: ns.name },
-            }),
-          },
-        );
-      const results = await Promise.all(
-        userPods.map((p: Json) => evict(p.metadata.name as string)),
-      );
-      expect(results.map((r) => r.code === 0).sort()).toEqual([false, true]);
-      expect(results.find((r) => r.code !== 0)!.stderr).toContain('disruption budget');
+            },
+          });
+          return { evicted: true, refusal: '' };
+        } catch (error) {
+          const { code, body } = error as { code?: number; body?: unknown };
+          return { evicted: false, refusal: `${code} ${String(body)}` };
+        }
+      };
+      await hold(first!, ['tourkit.dev/test-hold']);
+      await hold(second!, ['tourkit.dev/test-hold']);
+      try {
+        const firstResult = await evict(first!);
+        const secondResult = await evict(second!);
+        expect(firstResult).toEqual({ evicted: true, refusal: '' });
+        expect(secondResult.evicted).toBe(false);
+        expect(secondResult.refusal).toMatch(/^429 .*disruption budget/s);
+      } finally {
+        await hold(first!, []);
+        await hold(second!, []);
+      }
     });
 
     it('accepts the booking ScalingSchedule (CRD validation) and grants the operator only what it needs', async () => {

@@ -60,6 +60,10 @@ function expectSameObjects(sets: string[], options: PartialOptions, valueFiles: 
     [['mailCatcher.enabled=false'], { mailCatcher: { enabled: false } }],
     [['demoData.enabled=false'], { demoData: { enabled: false } }],
     [
+      ['loadGenerator.enabled=true', 'loadGenerator.rate=12', 'loadGenerator.duration=90s'],
+      { loadGenerator: { enabled: true, rate: 12, duration: '90s' } },
+    ],
+    [
       ['operator.watchNamespaces={tourkit,staging}'],
       { operator: { watchNamespaces: ['tourkit', 'staging'] } },
     ],

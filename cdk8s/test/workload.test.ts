@@ -463,3 +463,70 @@ describe('pull policy is a value for every image', () => {
     });
   });
 });
+
+describe('the in-cluster load generator', () => {
+  it('is off by default', () => {
+    expect(ofKind('Job')).toEqual([]);
+  });
+
+  const on = synthPlatform({ loadGenerator: { enabled: true, rate: 12, duration: '90s' } });
+  const job = on.find('Job', 'tourkit-load-generator');
+  const pod = job.spec.template.spec;
+  const container = pod.containers[0];
+  const env = Object.fromEntries(container.env.map((e: Json) => [e.name, e.value]));
+
+  it('drives the journey through its own namespace web app, at the rate and for the time set', () => {
+    expect(container.args).toEqual(['run', '--quiet', '/scripts/web-journey.js']);
+    expect(env).toMatchObject({
+      BASE_URL: 'http://web.tourkit.svc:8080',
+      RATE: '12',
+      DURATION: '90s',
+      USERS: '20',
+      BOOK_RATIO: '0.2',
+    });
+    expect(job.spec.activeDeadlineSeconds).toBe(90 + 300);
+    expect(job.spec.backoffLimit).toBe(0);
+    expect(pod.restartPolicy).toBe('Never');
+  });
+
+  it('runs the k6 scripts of loadtests/scripts, mounted where their imports look', () => {
+    const scripts = on.find('ConfigMap', 'tourkit-load-generator').data!;
+    const dir = path.resolve(import.meta.dirname, '..', '..', 'loadtests', 'scripts');
+    expect(scripts['web-journey.js']).toBe(readFileSync(path.join(dir, 'web-journey.js'), 'utf8'));
+    expect(scripts['lib-api.js']).toBe(readFileSync(path.join(dir, 'lib', 'api.js'), 'utf8'));
+    const items = pod.volumes.find((v: Json) => v.name === 'scripts').configMap.items;
+    expect(items.map((i: Json) => i.path).sort()).toEqual(
+      ['lib/api.js', 'lib/target.js', 'web-journey.js'].sort(),
+    );
+    // The chart ships the same files (make chart-files).
+    const chartCopy = path.resolve(dir, '..', '..', 'charts', 'tourkit', 'files', 'load-generator');
+    for (const key of Object.keys(scripts))
+      expect(readFileSync(path.join(chartCopy, key), 'utf8')).toBe(scripts[key]);
+  });
+
+  it('runs restricted, bounded, and may reach only the web app', () => {
+    expect(container.securityContext).toMatchObject({
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      runAsNonRoot: true,
+    });
+    expect(container.resources.limits['ephemeral-storage']).toBe('256Mi');
+    const policy = on.find('NetworkPolicy', 'tourkit-load-generator');
+    expect(policy.spec.ingress).toBeUndefined();
+    expect(policy.spec.egress).toEqual([
+      {
+        to: [
+          {
+            podSelector: {
+              matchLabels: {
+                'app.kubernetes.io/name': 'web',
+                'app.kubernetes.io/part-of': 'tourkit',
+              },
+            },
+          },
+        ],
+        ports: [{ protocol: 'TCP', port: 8080 }],
+      },
+    ]);
+  });
+});
