@@ -165,7 +165,9 @@ describe('images.env', () => {
   it('names the base image as the service and operator Dockerfiles name it in FROM', () => {
     const normalise = (ref: string) => (ref.includes('/') ? ref : `docker.io/library/${ref}`);
     const baseNames = [images.TOURKIT_NODE_IMAGE, ...images.TOURKIT_NODE_IMAGE_ALIASES!.split(' ')];
-    const dockerfiles = [`services/Dockerfile`, `operator/Dockerfile`].map((file) => readFileSync(path.join(REPO_ROOT, file), 'utf8'));
+    const dockerfiles = [`services/Dockerfile`, `operator/Dockerfile`].map((file) =>
+      readFileSync(path.join(REPO_ROOT, file), 'utf8'),
+    );
     const parents = dockerfiles.flatMap((text) => [
       ...[...text.matchAll(/^ARG NODE_IMAGE=(\S+)$/gm)].map((m) => m[1]!),
       ...[...text.matchAll(/^FROM (node:\S+)/gm)].map((m) => m[1]!),
