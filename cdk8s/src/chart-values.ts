@@ -124,6 +124,7 @@ export const chartValuesSchema = z.strictObject({
     nodePort: port(30000, 32767),
   }),
   demoData: enabled,
+  cpuRequestPercent: z.int().min(1).max(100),
   loadGenerator: z.strictObject({
     enabled: z.boolean(),
     image: z.string().min(1),

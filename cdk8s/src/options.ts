@@ -64,6 +64,12 @@ export interface PlatformOptions {
    */
   readonly demoData: { readonly enabled: boolean };
   /**
+   * The CPU requests of the services and data stores, in percent of the written ones (limits stay):
+   * 100 on kind and in production; a small node (the local real node, 2 CPUs) takes 25, so the
+   * platform's about 3 CPUs of requests fit. The HPAs' CPU targets are relative to the requests.
+   */
+  readonly cpuRequestPercent: number;
+  /**
    * The in-cluster load generator (off by default): a k6 Job driving the traveller's journey through
    * the web app at `rate` journeys a second for `duration` (`10m`), with `users` signed-in travellers,
    * `bookRatio` of the journeys booking (and cancelling). Its own namespace's web app only.
@@ -113,6 +119,7 @@ export const DEFAULT_OPTIONS: PlatformOptions = {
     nodePort: 30825,
   },
   demoData: { enabled: true },
+  cpuRequestPercent: 100,
   loadGenerator: {
     enabled: false,
     image: 'docker.io/grafana/k6:1.8.1',
@@ -224,6 +231,11 @@ export function optionsFromEnvironment(env: Record<string, string | undefined>):
   const mailCatcher = booleanVariable(env, 'TOURKIT_MAIL_CATCHER');
   const demoData = booleanVariable(env, 'TOURKIT_DEMO_DATA');
   const loadGenerator = booleanVariable(env, 'TOURKIT_LOAD_GENERATOR');
+  const cpuRequestPercent = Number(env.TOURKIT_CPU_REQUEST_PERCENT || base.cpuRequestPercent);
+  if (!Number.isInteger(cpuRequestPercent) || cpuRequestPercent < 1 || cpuRequestPercent > 100)
+    throw new Error(
+      `TOURKIT_CPU_REQUEST_PERCENT: expected a whole number from 1 to 100, got "${env.TOURKIT_CPU_REQUEST_PERCENT}"`,
+    );
   const publicUrl = env.TOURKIT_PUBLIC_URL || base.publicUrl;
   if (!URL.canParse(publicUrl)) throw new Error(`TOURKIT_PUBLIC_URL: "${publicUrl}" is not a URL`);
   const pullPolicy = env.TOURKIT_IMAGE_PULL_POLICY || base.image.pullPolicy;
@@ -241,6 +253,7 @@ export function optionsFromEnvironment(env: Record<string, string | undefined>):
         pullPolicy: pullPolicy as PullPolicy,
       },
       publicUrl,
+      cpuRequestPercent,
       postgres: { image: env.TOURKIT_POSTGRES_IMAGE || base.postgres.image, ...everyImage },
       redis: { image: env.TOURKIT_REDIS_IMAGE || base.redis.image, ...everyImage },
       mailCatcher: {

@@ -59,6 +59,11 @@ function expectSameObjects(sets: string[], options: PartialOptions, valueFiles: 
     [['networkPolicies.enabled=false'], { networkPolicies: { enabled: false } }],
     [['mailCatcher.enabled=false'], { mailCatcher: { enabled: false } }],
     [['demoData.enabled=false'], { demoData: { enabled: false } }],
+    [['cpuRequestPercent=25'], { cpuRequestPercent: 25 }],
+    [
+      ['cpuRequestPercent=33', 'cloudnativepg.enabled=true'],
+      { cpuRequestPercent: 33, cloudnativepg: { enabled: true } },
+    ],
     [
       ['loadGenerator.enabled=true', 'loadGenerator.rate=12', 'loadGenerator.duration=90s'],
       { loadGenerator: { enabled: true, rate: 12, duration: '90s' } },

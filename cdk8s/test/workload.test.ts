@@ -530,3 +530,43 @@ describe('the in-cluster load generator', () => {
     ]);
   });
 });
+
+describe('CPU requests for a small node (cpuRequestPercent)', () => {
+  const cpuOf = (platform: Json[]) =>
+    Object.fromEntries(
+      platform
+        .filter((o) => ['Deployment', 'StatefulSet'].includes(o.kind))
+        .map((o) => [o.metadata.name, o.spec.template.spec.containers[0].resources]),
+    );
+  const full = cpuOf(synthPlatform().platform);
+  const quarter = cpuOf(synthPlatform({ cpuRequestPercent: 25 }).platform);
+
+  it('takes a share of the services and data stores requests, rounded down to millicores', () => {
+    expect(full.catalog.requests.cpu).toBe('100m');
+    expect(quarter.catalog.requests.cpu).toBe('25m');
+    expect(quarter['catalog-db'].requests.cpu).toBe('25m');
+    expect(quarter['redis-queue'].requests.cpu).toBe('12m');
+    expect(
+      synthPlatform({ cpuRequestPercent: 1 }).find('StatefulSet', 'redis-cache').spec.template.spec
+        .containers[0].resources.requests.cpu,
+    ).toBe('1m');
+  });
+
+  it('keeps every limit, and every request but CPU', () => {
+    for (const name of Object.keys(full)) {
+      expect(quarter[name].limits).toEqual(full[name].limits);
+      expect(quarter[name].requests.memory).toEqual(full[name].requests.memory);
+    }
+  });
+
+  it('is read from TOURKIT_CPU_REQUEST_PERCENT, and a bad one is refused by name', () => {
+    expect(optionsFromEnvironment({ TOURKIT_CPU_REQUEST_PERCENT: '25' }).cpuRequestPercent).toBe(
+      25,
+    );
+    expect(optionsFromEnvironment({}).cpuRequestPercent).toBe(100);
+    for (const bad of ['0', '101', '2.5', 'half'])
+      expect(() => optionsFromEnvironment({ TOURKIT_CPU_REQUEST_PERCENT: bad })).toThrow(
+        /TOURKIT_CPU_REQUEST_PERCENT: expected a whole number from 1 to 100/,
+      );
+  });
+});

@@ -49,13 +49,15 @@ main() {
   step "deploy to namespace $NAMESPACE (pods on node $NODE_NAME), as make deploy does on kind"
   # The namespace first, annotated so that its pods go to the real node; then the same `make deploy`
   # as on kind (synth, secrets, CRDs, the booking HPA's seed and handover, platform, operator), with
-  # this machine's image names and the development values.
+  # this machine's image names, the development values, and CPU requests at a quarter of kind's (the
+  # node has 2 CPUs; the platform asks for about 3 at full size).
   kubectl_local create namespace "$NAMESPACE" --dry-run=client -o yaml | kubectl_local apply -f - >/dev/null
   local annotations; mapfile -t annotations < <(node_namespace_annotations)
   kubectl_local annotate namespace "$NAMESPACE" --overwrite "${annotations[@]}" >/dev/null
   PATH="$(dirname "$(tool_path kubectl)"):$PATH" KUBECONFIG="$KUBECONFIG_PATH" \
     TOURKIT_POSTGRES_IMAGE="$TOURKIT_POSTGRES_IMAGE" TOURKIT_REDIS_IMAGE="$TOURKIT_REDIS_IMAGE" \
     TOURKIT_MAIL_CATCHER_IMAGE="$TOURKIT_MAIL_CATCHER_IMAGE" TOURKIT_IMAGE_PULL_POLICY=Never \
+    TOURKIT_CPU_REQUEST_PERCENT="${TOURKIT_NODE_CPU_REQUEST_PERCENT:-25}" \
     make -C "$REPO_DIR" --no-print-directory deploy VALUES=development NAMESPACE="$NAMESPACE" \
     TAG="$TOURKIT_IMAGE_TAG" REGISTRY="$TOURKIT_IMAGE_REGISTRY" OPERATOR_IMAGE="$TOURKIT_OPERATOR_IMAGE" \
     PUBLIC_URL=http://127.0.0.1:8087

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { labels, PART_OF } from '../labels.js';
 import type { PlatformOptions } from '../options.js';
 import type { DatabaseSpec, Resources } from '../services.js';
-import { resourceRequirements } from './resources.js';
+import { resourceRequirements, scaledCpu } from './resources.js';
 import { restrictedSecurityContext } from './security-context.js';
 
 export const POSTGRES_PORT = 5432;
@@ -250,7 +250,7 @@ function postgresPodSpec(
         ...extra,
         ports: [{ name: 'postgres', containerPort: POSTGRES_PORT, protocol: 'TCP' }],
         env,
-        resources: resourceRequirements(POSTGRES_RESOURCES),
+        resources: resourceRequirements(POSTGRES_RESOURCES, options.cpuRequestPercent),
         startupProbe: { ...isReady, periodSeconds: 2, failureThreshold: 150 },
         readinessProbe: { ...isReady, periodSeconds: 5, failureThreshold: 2 },
         // Liveness asks less than readiness: a server that still listens is alive, even when it
@@ -299,7 +299,7 @@ export class CnpgPostgres extends Construct {
         bootstrap: { initdb: { database: `tourkit_${service}`, owner: POSTGRES_USER } },
         resources: {
           requests: {
-            cpu: POSTGRES_RESOURCES.requests.cpu,
+            cpu: scaledCpu(POSTGRES_RESOURCES.requests.cpu, options.cpuRequestPercent),
             memory: POSTGRES_RESOURCES.requests.memory,
             'ephemeral-storage': POSTGRES_RESOURCES.requests.ephemeralStorage,
           },

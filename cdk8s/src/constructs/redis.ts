@@ -108,10 +108,13 @@ export class Redis extends Construct {
                 ],
                 ports: [{ name: 'redis', containerPort: REDIS_PORT, protocol: 'TCP' }],
                 // Data is on the volume claim (queue) or nowhere (cache): ephemeral storage is logs.
-                resources: resourceRequirements({
-                  requests: { cpu: '50m', memory: '128Mi', ephemeralStorage: '32Mi' },
-                  limits: { cpu: '500m', memory: '256Mi', ephemeralStorage: '128Mi' },
-                }),
+                resources: resourceRequirements(
+                  {
+                    requests: { cpu: '50m', memory: '128Mi', ephemeralStorage: '32Mi' },
+                    limits: { cpu: '500m', memory: '256Mi', ephemeralStorage: '128Mi' },
+                  },
+                  options.cpuRequestPercent,
+                ),
                 readinessProbe: { ...ping, periodSeconds: 5 },
                 // Alive while it listens: a server loading its append-only file answers LOADING to
                 // PING, and restarting it then would only start the load again.

@@ -1,12 +1,28 @@
 import { k8s } from 'cdk8s-plus-33';
 import type { Resources } from '../services.js';
 
-/** A container's requests and limits, ephemeral storage included (every container bounds its disk). */
-export function resourceRequirements(r: Resources): k8s.ResourceRequirements {
+/**
+ * A CPU quantity at `percent` of itself, in millicores rounded down (1m at least): how the
+ * `cpuRequestPercent` option shrinks requests for a small node; 100 leaves the quantity as written.
+ */
+export function scaledCpu(cpu: string, percent: number): string {
+  if (percent === 100) return cpu;
+  const millis = cpu.endsWith('m') ? Number(cpu.slice(0, -1)) : Number(cpu) * 1000;
+  return `${Math.max(1, Math.floor((millis * percent) / 100))}m`;
+}
+
+/**
+ * A container's requests and limits, ephemeral storage included (every container bounds its disk);
+ * the CPU request at `cpuRequestPercent` of the one written (limits stay).
+ */
+export function resourceRequirements(
+  r: Resources,
+  cpuRequestPercent = 100,
+): k8s.ResourceRequirements {
   const q = (value: string) => k8s.Quantity.fromString(value);
   return {
     requests: {
-      cpu: q(r.requests.cpu),
+      cpu: q(scaledCpu(r.requests.cpu, cpuRequestPercent)),
       memory: q(r.requests.memory),
       'ephemeral-storage': q(r.requests.ephemeralStorage),
     },

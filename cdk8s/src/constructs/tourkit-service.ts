@@ -223,7 +223,7 @@ function podSpec(
         ports: [{ name: 'http', containerPort: CONTAINER_PORT, protocol: 'TCP' }],
         envFrom: [{ configMapRef: { name: `${spec.name}-config` } }],
         env: env(spec, options, db),
-        resources: resourceRequirements(spec.resources),
+        resources: resourceRequirements(spec.resources, options.cpuRequestPercent),
         // Startup allows 60 s for migrations and warm-up before liveness takes over.
         startupProbe: {
           httpGet: httpGet('/livez'),

@@ -57,14 +57,33 @@ seccompProfile:
 
 {{/* requests/limits with quantities as strings. */}}
 {{- define "tourkit.resources" -}}
+{{- $r := index . 0 -}}
 requests:
-  cpu: {{ .requests.cpu | quote }}
-  memory: {{ .requests.memory | quote }}
-  ephemeral-storage: {{ .requests.ephemeralStorage | quote }}
+  cpu: {{ include "tourkit.scaledCpu" (list $r.requests.cpu (index . 1)) | quote }}
+  memory: {{ $r.requests.memory | quote }}
+  ephemeral-storage: {{ $r.requests.ephemeralStorage | quote }}
 limits:
-  cpu: {{ .limits.cpu | quote }}
-  memory: {{ .limits.memory | quote }}
-  ephemeral-storage: {{ .limits.ephemeralStorage | quote }}
+  cpu: {{ $r.limits.cpu | quote }}
+  memory: {{ $r.limits.memory | quote }}
+  ephemeral-storage: {{ $r.limits.ephemeralStorage | quote }}
+{{- end }}
+
+{{/* A CPU quantity at a percent of itself, in millicores rounded down (1m at least), as cdk8s's
+     scaledCpu; 100 leaves it as written. Usage: include "tourkit.scaledCpu" (list "100m" 25) */}}
+{{- define "tourkit.scaledCpu" -}}
+{{- $cpu := toString (index . 0) -}}
+{{- $percent := int (index . 1) -}}
+{{- if eq $percent 100 -}}
+{{- $cpu -}}
+{{- else -}}
+{{- $millis := 0 -}}
+{{- if hasSuffix "m" $cpu -}}
+{{- $millis = int (trimSuffix "m" $cpu) -}}
+{{- else -}}
+{{- $millis = int (mulf (float64 $cpu) 1000) -}}
+{{- end -}}
+{{- max 1 (div (mul $millis $percent) 100) -}}m
+{{- end -}}
 {{- end }}
 
 {{/* Labels of a service's database pods (plain StatefulSets or CloudNativePG instances). Usage: (list $ "catalog") */}}
