@@ -474,6 +474,8 @@ main() {
   if node_leftovers; then
     log "removing what a previous node run left behind"
     "$HACK_DIR/node/down.sh" --keep-logs
+    # down removes the run directory with the rest: this start records its pids and settings there.
+    mkdir -p "$NODE_RUN_DIR" "$NODE_LOG_DIR"
   fi
   trap on_failure EXIT
   log "starting node $NODE_NAME"
