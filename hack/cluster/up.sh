@@ -44,7 +44,9 @@ start() {
     stop_component "$name" "$pid"
   fi
   [[ -f $LOG_DIR/$name.log ]] && mv -f "$LOG_DIR/$name.log" "$LOG_DIR/$name.previous.log"
-  setsid "$(tool_path "$name")" "$@" >"$LOG_DIR/$name.log" 2>&1 </dev/null 8>&- &
+  # 9: hack/node/up.sh holds its lock there while it starts this control plane; a daemon that kept
+  # it would hold that lock for as long as it runs.
+  setsid "$(tool_path "$name")" "$@" >"$LOG_DIR/$name.log" 2>&1 </dev/null 8>&- 9>&- &
   echo $! >"$RUN_DIR/$name.pid"
   sleep 0.3
   if ! running_pid "$name" >/dev/null; then
