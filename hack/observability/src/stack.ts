@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ruleGroups } from '@tourkit/cdk8s/observability/alerts';
-import { toolPath } from '@tourkit/testenv';
+import { toolPath, waitFor } from '@tourkit/testenv';
 import { stringify } from 'yaml';
 import { alertmanagerConfig, prometheusConfig, type ScrapeTarget } from './config.js';
 
@@ -41,18 +41,11 @@ function start(name: string, args: string[], dir: string): ChildProcess {
   return child;
 }
 
-async function waitReady(url: string, what: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`${what} not ready at ${url} after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+const waitReady = (url: string, what: string) =>
+  waitFor(`${what} ready at ${url}`, async () => ((await fetch(url)).ok ? true : undefined), {
+    timeoutMs: 60_000,
+    intervalMs: 250,
+  });
 
 function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();

@@ -1,7 +1,7 @@
 export { getTestCluster, type TestCluster } from './cluster.js';
 export { createTestNamespace, testNamespaceLabel, type TestNamespace } from './namespace.js';
 export { kubectl, kubectlOrThrow } from './kubectl.js';
-export type { RunResult } from './process.js';
+export { run, type RunResult } from './process.js';
 export { toolAvailable, toolPath, toolVersions } from './tools.js';
 export type { ToolName, ToolVersions } from './versions.js';
 export {

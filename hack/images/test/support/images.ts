@@ -1,38 +1,21 @@
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { run as runCommand, type RunResult } from '@tourkit/testenv';
+
+export type { RunResult };
 
 /** hack/images, where build.sh, ctr.sh, containerd.sh and images.env live. */
 export const IMAGES_DIR = fileURLToPath(new URL('../..', import.meta.url));
 
-export interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a command to completion; a non-zero exit is a result. `progress` copies stderr to ours. */
+/** Runs a command to completion (testenv's runner); `progress` copies its stderr to ours. */
 export function run(
   command: string,
   args: string[],
   opts: { env?: NodeJS.ProcessEnv; progress?: boolean } = {},
 ): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      env: opts.env ?? process.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-      if (opts.progress) process.stderr.write(chunk);
-    });
-    child.on('error', reject);
-    child.on('close', (code, signal) =>
-      resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr }),
-    );
+  return runCommand(command, args, {
+    ...(opts.env ? { env: opts.env } : {}),
+    streamStderr: opts.progress ?? false,
   });
 }
 
