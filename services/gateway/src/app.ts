@@ -7,6 +7,7 @@ import {
   createServiceBase,
   createServiceClient,
   notFound,
+  proxyTo,
   registerUpstreamHealth,
   tokenVerifierFromConfig,
   type Cache,
@@ -17,7 +18,6 @@ import {
 import { identifyCaller, requireTokenOnProtectedRoutes } from './http/auth.js';
 import type { GatewayConfig } from './config.js';
 import { openapiRoutes } from './http/openapi.js';
-import { proxyTo } from './http/proxy.js';
 import { rateLimiter } from './http/rate-limit.js';
 import { ROUTES, UPSTREAMS, isUnsafePath, type Upstream } from './domain/routing.js';
 
@@ -96,7 +96,7 @@ export async function createGatewayApp(
       const requireToken = requireTokenOnProtectedRoutes();
       for (const { upstream, patterns } of ROUTES) {
         const proxy = proxyTo({
-          upstream,
+          upstream: `${upstream} service`,
           target: targets[upstream],
           timeoutMs: config.UPSTREAM_TIMEOUT_MS,
           logger,

@@ -3,13 +3,13 @@ import {
   createApp,
   createServiceBase,
   createServiceClient,
+  proxyTo,
   registerUpstreamHealth,
   type Closer,
   type Logger,
   type ServiceBase,
 } from '@tourkit/kit';
 import type { WebConfig } from './config.js';
-import { gatewayProxy } from './proxy.js';
 import { bundlePresent, staticApp } from './static.js';
 import { paymentStatus, supportRelay } from './support.js';
 
@@ -53,7 +53,10 @@ export function createWebApp(config: WebConfig, options: { logger?: Logger } = {
     supportRelay: relayConfigured,
     supportEmail: config.SUPPORT_EMAIL,
   };
-  const proxy = gatewayProxy({
+  // The browser's /v1 requests go to the gateway unchanged: one origin, no CORS, and the gateway
+  // stays the only place that routes, authenticates and rate-limits.
+  const proxy = proxyTo({
+    upstream: 'platform',
     target: config.GATEWAY_URL,
     timeoutMs: config.UPSTREAM_TIMEOUT_MS,
     logger,

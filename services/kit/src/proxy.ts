@@ -2,9 +2,12 @@ import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Request, RequestHandler } from 'express';
 import { createProxyMiddleware, fixRequestBody } from 'http-proxy-middleware';
-import { HttpProblem, sendProblem, type Logger } from '@tourkit/kit';
+import { sendProblem } from './app.js';
+import { HttpProblem } from './errors.js';
+import type { Logger } from './logger.js';
 
 export interface ProxyOptions {
+  /** Names the upstream in logs, and in the problem's detail ("The <upstream> did not answer in time."). */
   upstream: string;
   target: string;
   timeoutMs: number;
@@ -14,9 +17,10 @@ export interface ProxyOptions {
 const timedOut = new WeakSet<IncomingMessage>();
 
 /**
- * A streaming reverse proxy to one upstream. Requests keep their path; the caller's Authorization
- * and traceparent pass through untouched; x-request-id is the gateway's id for the request (the
- * caller's when it sent a valid one); x-internal-token never crosses the edge. An upstream that
+ * A streaming reverse proxy to one upstream, for the edges (the gateway to each service, the web app
+ * to the gateway). Requests keep their path; the caller's Authorization and traceparent pass through
+ * untouched; x-request-id is this service's id for the request (the caller's when it sent a valid
+ * one); x-internal-token never crosses the edge. An upstream that
  * refuses the connection → 502, one that does not answer in time → 504, both problem+json.
  */
 export function proxyTo(options: ProxyOptions): RequestHandler {
@@ -61,10 +65,10 @@ export function proxyTo(options: ProxyOptions): RequestHandler {
       res as unknown as Parameters<typeof sendProblem>[0],
       upstreamTimedOut
         ? new HttpProblem(504, 'upstream-timeout', 'Upstream timeout', {
-            detail: `The ${options.upstream} service did not answer in time.`,
+            detail: `The ${options.upstream} did not answer in time.`,
           })
         : new HttpProblem(502, 'upstream-unavailable', 'Upstream unavailable', {
-            detail: `The ${options.upstream} service is unavailable.`,
+            detail: `The ${options.upstream} is unavailable.`,
           }),
     );
   }
