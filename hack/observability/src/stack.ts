@@ -30,22 +30,33 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-function start(name: string, args: string[], dir: string): ChildProcess {
-  const log = openSync(path.join(dir, `${name}.log`), 'a');
-  const child = spawn(toolPath(name as 'prometheus' | 'alertmanager'), args, {
-    stdio: ['ignore', log, log],
-  });
-  child.on('error', (error) => {
-    throw new Error(`${name} did not start: ${error.message}`);
-  });
-  return child;
+/** The process and, once it fails to start (a missing binary), why: waitReady reports it. */
+interface Started {
+  child: ChildProcess;
+  failure?: Error;
 }
 
-const waitReady = (url: string, what: string) =>
-  waitFor(`${what} ready at ${url}`, async () => ((await fetch(url)).ok ? true : undefined), {
-    timeoutMs: 60_000,
-    intervalMs: 250,
-  });
+function start(name: 'prometheus' | 'alertmanager', args: string[], dir: string): Started {
+  const log = openSync(path.join(dir, `${name}.log`), 'a');
+  const started: Started = {
+    child: spawn(toolPath(name), args, { stdio: ['ignore', log, log] }),
+  };
+  started.child.once('error', (error) => (started.failure = error));
+  return started;
+}
+
+const waitReady = (url: string, what: string, started: Started) =>
+  waitFor(
+    `${what} ready at ${url}`,
+    async () => {
+      if (started.failure) throw new Error(`${what} did not start: ${started.failure.message}`);
+      return (await fetch(url)).ok ? true : undefined;
+    },
+    {
+      timeoutMs: 60_000,
+      intervalMs: 250,
+    },
+  );
 
 function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
@@ -110,12 +121,12 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     prometheusUrl: `http://127.0.0.1:${o.prometheusPort}`,
     alertmanagerUrl: `http://${alertmanagerAddress}`,
     stop: async () => {
-      await Promise.all([stopChild(prometheus), stopChild(alertmanager)]);
+      await Promise.all([stopChild(prometheus.child), stopChild(alertmanager.child)]);
     },
   };
   try {
-    await waitReady(`${stack.alertmanagerUrl}/-/ready`, 'Alertmanager');
-    await waitReady(`${stack.prometheusUrl}/-/ready`, 'Prometheus');
+    await waitReady(`${stack.alertmanagerUrl}/-/ready`, 'Alertmanager', alertmanager);
+    await waitReady(`${stack.prometheusUrl}/-/ready`, 'Prometheus', prometheus);
   } catch (error) {
     await stack.stop();
     throw error;
