@@ -294,28 +294,6 @@ describe('ScalingSchedule operator', () => {
   });
 });
 
-describe('the Helm chart copy of the dashboard', () => {
-  it('is the generated one (run `make chart-files` after changing dashboard.ts)', () => {
-    const file = readFileSync(
-      path.resolve(
-        import.meta.dirname,
-        '..',
-        '..',
-        'charts',
-        'tourkit',
-        'files',
-        'dashboards',
-        'tourkit-overview.json',
-      ),
-      'utf8',
-    );
-    // The chart's copy is prettier-formatted: same content, other whitespace.
-    expect(JSON.parse(file)).toEqual(
-      JSON.parse(find('ConfigMap', 'tourkit-dashboards').data!['tourkit-overview.json']!),
-    );
-  });
-});
-
 describe('data stores survive a drain', () => {
   const production = synthPlatform();
   const development = synthPlatform(DEVELOPMENT_OVERRIDES);
