@@ -15,7 +15,15 @@ import {
   envDuration,
   durationSeconds,
 } from './lib/target.js';
-import { JSON_HEADERS, bearer, createTravellers, jsonBody, pick, routeParams } from './lib/api.js';
+import {
+  JSON_HEADERS,
+  bearer,
+  createTravellers,
+  jsonBody,
+  pick,
+  quoteThenBook,
+  routeParams,
+} from './lib/api.js';
 
 const BASE_URL = resolveBaseUrl(__ENV);
 const PEAK_RATE = envInt(__ENV, 'PEAK_RATE', 10);
@@ -88,27 +96,15 @@ export default function travel(data) {
     travellers: Math.random() < 0.8 ? 1 : 2,
   });
 
-  const quote = http.post(
-    `${BASE_URL}/v1/bookings/quote`,
+  const booked = quoteThenBook(
+    BASE_URL,
+    headers,
     body,
-    routeParams('POST /v1/bookings/quote', headers),
+    BOOK_RATIO,
+    `load-${data.runId}-${__VU}-${__ITER}`,
   );
-  check(quote, {
-    'quote: 200 with a total': (r) => r.status === 200 && Number.isInteger(jsonBody(r)?.totalCents),
-  });
-  if (quote.status !== 200 || Math.random() >= BOOK_RATIO) return;
-
-  const keyed = { ...headers, 'idempotency-key': `load-${data.runId}-${__VU}-${__ITER}` };
-  const created = http.post(
-    `${BASE_URL}/v1/bookings`,
-    body,
-    routeParams('POST /v1/bookings', keyed),
-  );
-  const booking = jsonBody(created);
-  check(created, {
-    'book: 201 with an id': (r) => r.status === 201 && typeof booking?.id === 'string',
-  });
-  if (created.status !== 201) return;
+  if (!booked) return;
+  const { booking, keyed } = booked;
 
   // One retry in ten repeats the request with the same key: it must replay, never book twice.
   if (Math.random() < 0.1) {

@@ -68,3 +68,31 @@ export function login(baseUrl, email) {
 export function pick(items) {
   return items[Math.floor(Math.random() * items.length)];
 }
+
+/**
+ * A quote, then (for `bookRatio` of the journeys whose quote succeeded) a booking under
+ * `idempotencyKey`; both checked. Returns the created booking and the keyed headers (a caller may
+ * replay the request), or undefined when the journey stops at the quote or the booking failed.
+ */
+export function quoteThenBook(baseUrl, headers, body, bookRatio, idempotencyKey) {
+  const quote = http.post(
+    `${baseUrl}/v1/bookings/quote`,
+    body,
+    routeParams('POST /v1/bookings/quote', headers),
+  );
+  check(quote, {
+    'quote: 200 with a total': (r) => r.status === 200 && Number.isInteger(jsonBody(r)?.totalCents),
+  });
+  if (quote.status !== 200 || Math.random() >= bookRatio) return undefined;
+  const keyed = { ...headers, 'idempotency-key': idempotencyKey };
+  const created = http.post(
+    `${baseUrl}/v1/bookings`,
+    body,
+    routeParams('POST /v1/bookings', keyed),
+  );
+  const booking = jsonBody(created);
+  check(created, {
+    'book: 201 with an id': (r) => r.status === 201 && typeof booking?.id === 'string',
+  });
+  return created.status === 201 ? { booking, keyed } : undefined;
+}

@@ -12,7 +12,15 @@
 import http from 'k6/http';
 import { check, fail } from 'k6';
 import { loopbackOnlyOptions, resolveBaseUrl, envInt, envDuration } from './lib/target.js';
-import { JSON_HEADERS, bearer, createTravellers, jsonBody, pick, routeParams } from './lib/api.js';
+import {
+  JSON_HEADERS,
+  bearer,
+  createTravellers,
+  jsonBody,
+  pick,
+  quoteThenBook,
+  routeParams,
+} from './lib/api.js';
 
 const BASE_URL = resolveBaseUrl(__ENV);
 const RATE = envInt(__ENV, 'RATE', 5);
@@ -101,25 +109,15 @@ export default function journey(data) {
 
   const headers = { ...JSON_HEADERS, ...auth };
   const body = JSON.stringify({ tourId: tour.id, travellers: Math.random() < 0.7 ? 2 : 1 });
-  const quote = http.post(
-    `${BASE_URL}/v1/bookings/quote`,
+  const booked = quoteThenBook(
+    BASE_URL,
+    headers,
     body,
-    routeParams('POST /v1/bookings/quote', headers),
+    BOOK_RATIO,
+    `web-${data.runId}-${__VU}-${__ITER}`,
   );
-  check(quote, {
-    'quote: 200 with a total': (r) => r.status === 200 && Number.isInteger(jsonBody(r)?.totalCents),
-  });
-  if (quote.status !== 200 || Math.random() >= BOOK_RATIO) return;
-
-  const keyed = { ...headers, 'idempotency-key': `web-${data.runId}-${__VU}-${__ITER}` };
-  const created = http.post(
-    `${BASE_URL}/v1/bookings`,
-    body,
-    routeParams('POST /v1/bookings', keyed),
-  );
-  const booking = jsonBody(created);
-  check(created, { 'book: 201': (r) => r.status === 201 && typeof booking?.id === 'string' });
-  if (created.status !== 201) return;
+  if (!booked) return;
+  const { booking } = booked;
   const mine = http.get(
     `${BASE_URL}/v1/bookings/${booking.id}`,
     routeParams('GET /v1/bookings/:id', auth),
