@@ -182,14 +182,10 @@ start_kwok() {
     --cidr="$POD_CIDR" --node-lease-duration-seconds=40 \
     --enable-crds=Stage,Metric,ResourceUsage,ClusterResourceUsage
   fake_nodes_manifest | kubectl_local apply --server-side -f - >/dev/null
-  # An apply leaves the status of a Node that exists (from an earlier start) as it was: set its
-  # capacity again, so a node made before a resource was added offers it too.
-  local status
-  status="$(printf '{"status":{"capacity":{"ephemeral-storage":"%s"},"allocatable":{"ephemeral-storage":"%s"}}}' \
-    "$FAKE_NODE_EPHEMERAL_STORAGE" "$FAKE_NODE_EPHEMERAL_STORAGE")"
-  for i in $(seq 1 "$FAKE_NODES"); do
-    kubectl_local patch node "kwok-node-$i" --subresource=status --type=merge -p "$status" >/dev/null
-  done
+  # A Node's capacity is status, which an apply of the object leaves as it was when the Node already
+  # exists (from an earlier start): apply the same manifest to the status too, so a resource added
+  # later (ephemeral storage) reaches old nodes as well.
+  fake_nodes_manifest | kubectl_local apply --server-side --subresource=status -f - >/dev/null
   wait_until kwok "$FAKE_NODES fake nodes Ready" 90 nodes_ready
 }
 
