@@ -3,6 +3,7 @@ import type { ProviderOperation } from '../clients/provider.js';
 import {
   chargeSettlement,
   reconcileAction,
+  reconcileBefore,
   refundSettlement,
   type AttemptResult,
   type Settlement,
@@ -165,7 +166,7 @@ export function createReconciler(ctx: PaymentContext, options: ReconcilerOptions
 
   /** One round: the PENDING rows older than the bound, charges then refunds. */
   async function reconcileOnce(): Promise<RoundReport> {
-    const before = new Date(ctx.now().getTime() - options.afterMs);
+    const before = reconcileBefore(ctx.now(), options.afterMs);
     const report: RoundReport = { charges: {}, refunds: {} };
     await each(
       await pendingPaymentsBefore(ctx.pool, before, batchSize),

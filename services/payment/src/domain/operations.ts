@@ -91,9 +91,12 @@ export function claimDecision(
   }
 }
 
-/** Whether a PENDING row claimed at `attemptedAt` is old enough for the reconciler. */
-export function isOutcomeUnknown(attemptedAt: Date, now: Date, reconcileAfterMs: number): boolean {
-  return now.getTime() - attemptedAt.getTime() >= reconcileAfterMs;
+/**
+ * PENDING rows claimed before this instant are the reconciler's: `reconcileAfterMs` exceeds the
+ * in-flight window (config.ts checks), so no request is still waiting for their provider call.
+ */
+export function reconcileBefore(now: Date, reconcileAfterMs: number): Date {
+  return new Date(now.getTime() - reconcileAfterMs);
 }
 
 export type RefundAmountDecision =

@@ -5,7 +5,8 @@ import { startHarness, type Harness } from '../support/harness.js';
  * cdk8s/src/profiles.ts) × its PAYMENT_WORKER_CONCURRENCY (default 5: services/booking/src/config.ts).
  */
 const BOOKING_MAX_CONCURRENT_CHARGES = 15 * 5;
-const RECONCILE_AFTER_MS = 30_000;
+/** Just past RECONCILE_AFTER_MS (default 30 s): the reconciler takes rows claimed strictly before it. */
+const PAST_RECONCILE_BOUND_MS = 30_001;
 
 let h: Harness;
 
@@ -59,7 +60,7 @@ describe('an unknown outcome is a state, settled by the reconciler', () => {
     expect((await h.get(lost.body.id)).body.status).toBe('PENDING');
 
     // Past the bound it asks the provider by the key (answers still lost: only a lookup can tell).
-    h.advance(RECONCILE_AFTER_MS);
+    h.advance(PAST_RECONCILE_BOUND_MS);
     const round = await h.payment.reconciler.reconcileOnce();
     expect(round.charges.SUCCEEDED).toBeGreaterThanOrEqual(1);
     const [operation] = await h.chargesAtProvider(key);
@@ -85,7 +86,7 @@ describe('an unknown outcome is a state, settled by the reconciler', () => {
     while ((await h.chargesAtProvider(key)).length === 0)
       await new Promise((resolve) => setTimeout(resolve, 100));
 
-    h.advance(RECONCILE_AFTER_MS);
+    h.advance(PAST_RECONCILE_BOUND_MS);
     await h.payment.reconciler.reconcileOnce();
     expect((await h.get(timedOut.body.id)).body.status).toBe('SUCCEEDED');
     expect(await h.chargesAtProvider(key)).toHaveLength(1);
