@@ -40,7 +40,8 @@ export interface RoundReport {
 }
 
 /** What a row became in one reconciliation (the metric's `outcome` label). */
-type Outcome = 'SUCCEEDED' | 'DECLINED' | 'FAILED' | 'PENDING' | 'LOOKUP_FAILED' | 'SKIPPED';
+type Outcome =
+  'SUCCEEDED' | 'DECLINED' | 'FAILED' | 'PENDING' | 'LOOKUP_FAILED' | 'ERROR' | 'SKIPPED';
 
 /**
  * The bounded exit of PENDING (README, "States"): every charge or refund left PENDING longer than
@@ -157,7 +158,7 @@ export function createReconciler(ctx: PaymentContext, options: ReconcilerOptions
           } catch (error) {
             // The database failed under us: the row is still PENDING, a later round retries it.
             ctx.logger.error({ err: error, operation }, 'reconciliation failed');
-            count(report, operation, 'LOOKUP_FAILED');
+            count(report, operation, 'ERROR');
           }
         }),
       );

@@ -57,7 +57,7 @@ export function createPaymentContext(deps: {
     }),
     reconciliationsTotal: metrics.counter<'operation' | 'outcome'>({
       name: 'payment_reconciliations_total',
-      help: 'PENDING charges and refunds the reconciler handled, by what they became (SUCCEEDED, DECLINED, FAILED, PENDING when still unknown, LOOKUP_FAILED when the provider could not be asked)',
+      help: 'PENDING charges and refunds the reconciler handled, by what they became (SUCCEEDED, DECLINED, FAILED, PENDING when still unknown, LOOKUP_FAILED when the provider could not be asked, ERROR when the database failed)',
       labelNames: ['operation', 'outcome'],
     }),
     providerLatency: metrics.histogram<'provider' | 'operation' | 'outcome'>({

@@ -77,7 +77,12 @@ async function refund(
     const chargeRef = payment.providerRef;
     const now = ctx.now();
     const existing = await findRefundByKeyForUpdate(tx, key);
-    const decision = claimDecision(existing, hash, now, ctx.timings.inFlightMs);
+    const decision = claimDecision(
+      existing,
+      existing && isLegacyMatch(existing, paymentId, input) ? existing.requestHash : hash,
+      now,
+      ctx.timings.inFlightMs,
+    );
     if (decision.kind !== 'attempt')
       return { kind: 'claimed', decision, refund: existing!, chargeRef };
     const amount = refundAmount(
@@ -126,6 +131,22 @@ async function refund(
       return answerOf(await recordAttempt(ctx, row, result), false);
     }
   }
+}
+
+/**
+ * Refunds recorded before migration 1765000000000_unknown-outcomes hashed the resolved amount
+ * (the whole payment when none was given): booking's refund without an amount, sent again after
+ * the upgrade, still replays them instead of being refused as a reused key.
+ */
+function isLegacyMatch(
+  existing: Refund,
+  paymentId: string,
+  input: { amountCents?: number | undefined },
+): boolean {
+  return (
+    input.amountCents === undefined &&
+    existing.requestHash === requestHash({ paymentId, amountCents: existing.amountCents })
+  );
 }
 
 /** Like charging's: unknown writes nothing; a failed write leaves the refund to the reconciler. */

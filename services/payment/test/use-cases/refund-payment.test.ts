@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { requestHash } from '../../src/domain/request-hash.js';
 import { startHarness, type Harness } from '../support/harness.js';
 
 /** Just past RECONCILE_AFTER_MS (default 30 s): the reconciler takes rows claimed strictly before it. */
@@ -151,4 +152,20 @@ describe('unknown refund outcomes are reconciled like charges', () => {
     expect(replay.body).toMatchObject({ id: lost.body.id, status: 'SUCCEEDED' });
     expect(await h.refundsAtProvider(key)).toHaveLength(1);
   });
+});
+
+test('a refund recorded before the upgrade (its hash over the resolved amount) still replays', async () => {
+  const id = await paid(1_200);
+  const key = `booking:${randomUUID()}:refund`;
+  // What the previous code stored for a refund sent without an amount.
+  await h.payment.pool.query(
+    `INSERT INTO refunds (payment_id, amount_cents, status, provider_ref, idempotency_key,
+       request_hash, attempts)
+     VALUES ($1, 1200, 'SUCCEEDED', 'sim_re_legacy', $2, $3, 1)`,
+    [id, key, requestHash({ paymentId: id, amountCents: 1_200 })],
+  );
+  const replay = await h.refund(id, key);
+  expect(replay.status).toBe(201);
+  expect(replay.body).toMatchObject({ status: 'SUCCEEDED', providerRef: 'sim_re_legacy' });
+  expect((await h.refund(id, key, { amountCents: 5 })).status).toBe(422);
 });
