@@ -26,7 +26,7 @@ export type ChargeOutcome =
   | { kind: 'pending'; payment: Payment }
   | { kind: 'key-reused' };
 
-/** The chargeKey's provider key (README, "Idempotency"): every attempt and the reconciler use it. */
+/** The provider key of a charge's Idempotency-Key (README, "States"): every attempt and the reconciler use it. */
 export const providerChargeKey = (key: string) => `charge:${key}`;
 
 /**
@@ -58,7 +58,11 @@ export async function chargePayment(
   return outcome;
 }
 
-async function charge(ctx: PaymentContext, key: string, input: ChargeInput) {
+async function charge(
+  ctx: PaymentContext,
+  key: string,
+  input: ChargeInput,
+): Promise<ChargeOutcome> {
   const hash = requestHash({ ...input });
   const claim = await withTransaction(ctx.pool, async (tx) => {
     const now = ctx.now();
@@ -73,11 +77,11 @@ async function charge(ctx: PaymentContext, key: string, input: ChargeInput) {
   const { decision, payment } = claim;
   switch (decision.kind) {
     case 'key-reused':
-      return { kind: 'key-reused' } as const;
+      return { kind: 'key-reused' };
     case 'replay':
       return answerOf(payment, true);
     case 'pending':
-      return { kind: 'pending', payment } as const;
+      return { kind: 'pending', payment };
     case 'wait':
       return answerOf(
         await waitForSettlement(
