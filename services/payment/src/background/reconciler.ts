@@ -4,7 +4,7 @@ import {
   chargeSettlement,
   reconcileAction,
   reconcileBefore,
-  refundSettlement,
+  reconciledRefundSettlement,
   type AttemptResult,
   type Settlement,
 } from '../domain/operations.js';
@@ -50,6 +50,8 @@ type Outcome =
  * found: the provider never carried it out, so it is attempted again with the same key (the
  * provider's idempotency makes a concurrent late arrival of the first call harmless) and recorded
  * like any attempt; still no answer: it stays PENDING with a fresh attempted_at, for a later round.
+ * A re-tried refund the provider did not carry out stays PENDING too (reconciledRefundSettlement):
+ * its caller was told 202 and will not ask again.
  * Rows are claimed by a guarded UPDATE (attempts), so replicas reconciling together do not both act.
  */
 export function createReconciler(ctx: PaymentContext, options: ReconcilerOptions) {
@@ -129,7 +131,7 @@ export function createReconciler(ctx: PaymentContext, options: ReconcilerOptions
         amountCents: refund.amountCents,
       }),
     );
-    return settle(result, refundSettlement, (settlement) =>
+    return settle(result, reconciledRefundSettlement, (settlement) =>
       settleRefund(ctx.pool, claimed.id, claimed.attempts, settlement, ctx.now()),
     );
   }

@@ -46,6 +46,16 @@ export function refundSettlement(result: AttemptResult): Settlement | null {
   return settlement?.status === 'DECLINED' ? { ...settlement, status: 'FAILED' } : settlement;
 }
 
+/**
+ * What the reconciler's re-try of a refund leaves. Its caller was answered 202 ("the payment
+ * service settles it"), so nobody asks again: a refund the provider did not carry out stays
+ * PENDING, its amount still reserved, and is re-tried next round — money owed to a traveller is
+ * never dropped because the provider was down. Only a refusal ends it FAILED.
+ */
+export function reconciledRefundSettlement(result: AttemptResult): Settlement | null {
+  return result.kind === 'not-carried-out' ? null : refundSettlement(result);
+}
+
 /** The facts of an existing row that a request with its key needs. */
 export interface OperationFacts {
   status: PaymentStatus;

@@ -138,6 +138,30 @@ describe('reconciler', () => {
     expect(replay.body.id).toBe(refund.id);
   });
 
+  test('a re-tried refund the provider does not carry out stays PENDING, its amount held, until it does', async () => {
+    const body = h.chargeBody(1_200);
+    const charged = await h.charge(`booking:${body.bookingId}`, body);
+    const key = `booking:${body.bookingId}:refund`;
+    await insertPendingRefund(
+      h.payment.pool,
+      key,
+      requestHash({ paymentId: charged.body.id, amountCents: null }),
+      { paymentId: charged.body.id, amountCents: 1_200 },
+      h.payment.ctx.now(),
+    );
+    await h.simulator({ failureRate: 1 });
+    h.advance(PAST_RECONCILE_BOUND_MS);
+    const down = await h.payment.reconciler.reconcileOnce();
+    expect(down.refunds.PENDING).toBeGreaterThanOrEqual(1);
+    expect((await h.refund(charged.body.id, `other-${randomUUID()}`)).status).toBe(409);
+
+    await h.simulator({ failureRate: 0 });
+    h.advance(PAST_RECONCILE_BOUND_MS);
+    await h.payment.reconciler.reconcileOnce();
+    expect((await h.get(charged.body.id)).body.refundedCents).toBe(1_200);
+    expect(await h.refundsAtProvider(key)).toHaveLength(1);
+  });
+
   test('/metrics: PENDING count and age per operation, reconciliations by outcome', async () => {
     await h.payment.reconciler.reconcileOnce(); // settle what earlier tests left
     const { payment } = await claimedThenCrashed();

@@ -3,6 +3,7 @@ import {
   claimDecision,
   reconcileAction,
   reconcileBefore,
+  reconciledRefundSettlement,
   refundAmount,
   refundSettlement,
 } from '../../src/domain/operations.js';
@@ -65,6 +66,18 @@ describe('settlements', () => {
       error: 'no',
     });
     expect(refundSettlement({ kind: 'unknown', message: 'lost' })).toBeNull();
+  });
+
+  test("the reconciler's refund re-try: not carried out stays PENDING (no caller will ask again)", () => {
+    expect(reconciledRefundSettlement({ kind: 'not-carried-out', message: 'down' })).toBeNull();
+    expect(reconciledRefundSettlement({ kind: 'declined', message: 'no' })).toEqual({
+      status: 'FAILED',
+      error: 'no',
+    });
+    expect(reconciledRefundSettlement({ kind: 'carried-out', providerRef: 'r' })).toEqual({
+      status: 'SUCCEEDED',
+      providerRef: 'r',
+    });
   });
 });
 
