@@ -6,6 +6,12 @@ export interface PaymentProvider {
   readonly name: string;
   charge(request: ChargeRequest): Promise<ProviderResult>;
   refund(request: RefundRequest): Promise<ProviderResult>;
+  /**
+   * The operation the provider carried out under `idempotencyKey`, or null when it never saw the
+   * key (then a new call with the key is the first). Throws when the provider cannot be asked.
+   * The reconciler settles unknown outcomes with it.
+   */
+  lookup(idempotencyKey: string): Promise<ProviderOperation | null>;
   /** Resolves when the provider is reachable; throws otherwise (health check). */
   ping(): Promise<void>;
 }
@@ -26,6 +32,12 @@ export interface ProviderResult {
   providerRef: string;
 }
 
+export interface ProviderOperation {
+  kind: 'charge' | 'refund';
+  providerRef: string;
+  amountCents: number;
+}
+
 /** The provider could not be reached or failed: retrying later may succeed. */
 export class ProviderUnavailableError extends Error {
   constructor(message = 'payment provider unavailable') {
@@ -39,5 +51,16 @@ export class PaymentDeclinedError extends Error {
   constructor(message = 'payment declined') {
     super(message);
     this.name = 'PaymentDeclinedError';
+  }
+}
+
+/**
+ * The call was sent but no answer came back (timeout, connection lost after sending): the provider
+ * may or may not have carried it out. Only a lookup by idempotency key can tell.
+ */
+export class ProviderOutcomeUnknownError extends Error {
+  constructor(message = 'payment provider outcome unknown') {
+    super(message);
+    this.name = 'ProviderOutcomeUnknownError';
   }
 }

@@ -3,9 +3,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool } from '@tourkit/kit';
 import {
   PaymentDeclinedError,
+  ProviderOutcomeUnknownError,
   ProviderUnavailableError,
   type ChargeRequest,
   type PaymentProvider,
+  type ProviderOperation,
   type ProviderResult,
   type RefundRequest,
 } from './provider.js';
@@ -29,6 +31,7 @@ interface SettingsRow {
   decline_rate: string;
   latency_ms: number;
   outage: boolean;
+  lose_response_rate: string;
 }
 
 /**
@@ -46,7 +49,7 @@ export class SimulatedProvider implements PaymentProvider {
 
   async settings(): Promise<SimulatorSettings> {
     const { rows } = await this.options.pool.query<SettingsRow>(
-      'SELECT failure_rate, decline_rate, latency_ms, outage FROM simulator_settings WHERE id = 1',
+      'SELECT failure_rate, decline_rate, latency_ms, outage, lose_response_rate FROM simulator_settings WHERE id = 1',
     );
     const row = rows[0];
     if (!row) return this.options.defaults;
@@ -55,29 +58,46 @@ export class SimulatedProvider implements PaymentProvider {
       declineRate: Number(row.decline_rate),
       latencyMs: row.latency_ms,
       outage: row.outage,
+      loseResponseRate: Number(row.lose_response_rate),
     };
   }
 
   async updateSettings(patch: SimulatorSettingsPatch): Promise<SimulatorSettings> {
     const next = applySettingsPatch(await this.settings(), patch);
     await this.options.pool.query(
-      `INSERT INTO simulator_settings (id, failure_rate, decline_rate, latency_ms, outage, updated_at)
-       VALUES (1, $1, $2, $3, $4, now())
+      `INSERT INTO simulator_settings
+         (id, failure_rate, decline_rate, latency_ms, outage, lose_response_rate, updated_at)
+       VALUES (1, $1, $2, $3, $4, $5, now())
        ON CONFLICT (id) DO UPDATE SET failure_rate = $1, decline_rate = $2, latency_ms = $3,
-         outage = $4, updated_at = now()`,
-      [next.failureRate, next.declineRate, next.latencyMs, next.outage],
+         outage = $4, lose_response_rate = $5, updated_at = now()`,
+      [next.failureRate, next.declineRate, next.latencyMs, next.outage, next.loseResponseRate],
     );
     return next;
   }
 
   async charge(request: ChargeRequest): Promise<ProviderResult> {
-    await this.misbehave('charge');
-    return this.record(request.idempotencyKey, 'charge', request.amountCents);
+    return this.carryOut('charge', request.idempotencyKey, request.amountCents);
   }
 
   async refund(request: RefundRequest): Promise<ProviderResult> {
-    await this.misbehave('refund');
-    return this.record(request.idempotencyKey, 'refund', request.amountCents);
+    return this.carryOut('refund', request.idempotencyKey, request.amountCents);
+  }
+
+  /** What the ledger holds under the key; an outage makes the provider unreachable for this too. */
+  async lookup(idempotencyKey: string): Promise<ProviderOperation | null> {
+    if ((await this.settings()).outage) throw new ProviderUnavailableError('simulated outage');
+    const { rows } = await this.options.pool.query<{
+      kind: 'charge' | 'refund';
+      provider_ref: string;
+      amount_cents: string;
+    }>(
+      'SELECT kind, provider_ref, amount_cents FROM simulator_operations WHERE idempotency_key = $1',
+      [idempotencyKey],
+    );
+    const row = rows[0];
+    return row
+      ? { kind: row.kind, providerRef: row.provider_ref, amountCents: Number(row.amount_cents) }
+      : null;
   }
 
   async ping(): Promise<void> {
@@ -101,18 +121,26 @@ export class SimulatedProvider implements PaymentProvider {
     }));
   }
 
-  private async misbehave(operation: 'charge' | 'refund'): Promise<void> {
+  private async carryOut(
+    kind: 'charge' | 'refund',
+    idempotencyKey: string,
+    amountCents: number,
+  ): Promise<ProviderResult> {
     const settings = await this.settings();
     if (settings.latencyMs > 0) await sleep(settings.latencyMs);
-    switch (simulatedOutcome(settings, this.random(), operation)) {
+    switch (simulatedOutcome(settings, this.random(), kind)) {
       case 'unavailable':
         throw new ProviderUnavailableError(
           settings.outage ? 'simulated outage' : 'simulated provider failure',
         );
       case 'declined':
         throw new PaymentDeclinedError('simulated decline');
+      case 'lost':
+        // Carried out, then the answer never arrives: what a timeout after charging looks like.
+        await this.record(idempotencyKey, kind, amountCents);
+        throw new ProviderOutcomeUnknownError('simulated lost response');
       case 'ok':
-        return;
+        return this.record(idempotencyKey, kind, amountCents);
     }
   }
 

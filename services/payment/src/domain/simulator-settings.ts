@@ -10,6 +10,11 @@ export interface SimulatorSettings {
   latencyMs: number;
   /** Every call fails as "provider unavailable", and the health check fails. */
   outage: boolean;
+  /**
+   * Share of calls the provider carries out but whose answer is lost (as after a timeout or a
+   * dropped connection): the caller sees an unknown outcome (0..1).
+   */
+  loseResponseRate: number;
 }
 
 export const simulatorSettingsPatchSchema = z.strictObject({
@@ -30,6 +35,11 @@ export const simulatorSettingsPatchSchema = z.strictObject({
     .max(60_000, 'must be ≤ 60000')
     .optional(),
   outage: z.boolean({ message: 'must be true or false' }).optional(),
+  loseResponseRate: z
+    .number({ message: 'must be a number' })
+    .min(0, 'must be ≥ 0')
+    .max(1, 'must be ≤ 1')
+    .optional(),
 });
 
 export type SimulatorSettingsPatch = z.output<typeof simulatorSettingsPatchSchema>;
@@ -43,14 +53,17 @@ export function applySettingsPatch(
     declineRate: patch.declineRate ?? current.declineRate,
     latencyMs: patch.latencyMs ?? current.latencyMs,
     outage: patch.outage ?? current.outage,
+    loseResponseRate: patch.loseResponseRate ?? current.loseResponseRate,
   };
 }
 
-export type SimulatedOutcome = 'ok' | 'unavailable' | 'declined';
+export type SimulatedOutcome = 'ok' | 'unavailable' | 'declined' | 'lost';
 
 /**
  * What one simulated call does, from the settings and a random draw in [0, 1). Failure is drawn
- * before decline so that failureRate 1 always means "unavailable". Refunds are never declined.
+ * before decline, and decline before a lost answer, so that failureRate 1 always means
+ * "unavailable" and loseResponseRate 1 (with the others 0) always "carried out, answer lost".
+ * Refunds are never declined.
  */
 export function simulatedOutcome(
   settings: SimulatorSettings,
@@ -59,7 +72,8 @@ export function simulatedOutcome(
 ): SimulatedOutcome {
   if (settings.outage) return 'unavailable';
   if (draw < settings.failureRate) return 'unavailable';
-  if (operation === 'charge' && draw < settings.failureRate + settings.declineRate)
-    return 'declined';
+  const declineRate = operation === 'charge' ? settings.declineRate : 0;
+  if (draw < settings.failureRate + declineRate) return 'declined';
+  if (draw < settings.failureRate + declineRate + settings.loseResponseRate) return 'lost';
   return 'ok';
 }

@@ -37,6 +37,7 @@ export function paymentView(payment: Payment) {
     currency: payment.currency,
     refundedCents: payment.refundedCents,
     providerRef: payment.providerRef,
+    idempotencyKey: payment.idempotencyKey,
     attempts: payment.attempts,
     lastError: payment.lastError,
     createdAt: payment.createdAt.toISOString(),
@@ -51,7 +52,11 @@ function refundView(refund: Refund) {
     status: refund.status,
     amountCents: refund.amountCents,
     providerRef: refund.providerRef,
+    idempotencyKey: refund.idempotencyKey,
+    attempts: refund.attempts,
+    lastError: refund.lastError,
     createdAt: refund.createdAt.toISOString(),
+    updatedAt: refund.updatedAt.toISOString(),
   };
 }
 
@@ -71,6 +76,17 @@ function sendReplayable(res: Response, replayed: boolean, body: unknown) {
   res.status(201).json(body);
 }
 
+/**
+ * 202: the outcome is unknown (or still in flight in another request). The payment service
+ * settles it itself by asking the provider (README, "States"); the caller asks again later with
+ * GET (or the same request and key), it must not treat this as a failure.
+ */
+function sendPending(res: Response, location: string, body: unknown) {
+  res.setHeader('location', location);
+  res.setHeader('retry-after', '5');
+  res.status(202).json(body);
+}
+
 export function paymentRoutes(deps: PaymentRoutesDeps): Router {
   const internal = Router();
   internal.use(requireInternalToken(deps.internalToken));
@@ -87,12 +103,16 @@ export function paymentRoutes(deps: PaymentRoutesDeps): Router {
       case 'key-reused':
         throw keyReused();
       case 'declined':
+        if (outcome.replayed) res.setHeader('idempotent-replayed', 'true');
         throw new HttpProblem(402, 'payment-declined', 'Payment declined', {
-          detail: `The provider declined the charge (${outcome.message}).`,
+          detail: `The provider declined the charge (${outcome.message}); the decline is final.`,
           extensions: { paymentId: outcome.payment.id },
         });
       case 'unavailable':
         throw providerUnavailable(outcome.message);
+      case 'pending':
+        sendPending(res, `/internal/payments/${outcome.payment.id}`, paymentView(outcome.payment));
+        return;
       case 'succeeded':
         res.setHeader('location', `/internal/payments/${outcome.payment.id}`);
         sendReplayable(res, outcome.replayed, paymentView(outcome.payment));
@@ -122,15 +142,22 @@ export function paymentRoutes(deps: PaymentRoutesDeps): Router {
         throw notFound(`payment ${id} not found`);
       case 'payment-not-refundable':
         throw conflict(`payment ${id} has not succeeded: there is nothing to refund`);
-      case 'exceeds-payment':
-        throw new HttpProblem(409, 'refund-exceeds-payment', 'Refund exceeds payment', {
-          detail: `at most ${outcome.refundableCents} cents can still be refunded`,
+      case 'exceeds-capture':
+        throw new HttpProblem(409, 'refund-exceeds-capture', 'Refund exceeds capture', {
+          detail: `${outcome.amountCents} cents asked, at most ${outcome.refundableCents} cents can still be refunded (refunds pending or done count against the capture)`,
           errors: [{ field: 'amountCents', message: `must be at most ${outcome.refundableCents}` }],
+          extensions: {
+            amountCents: outcome.amountCents,
+            refundableCents: outcome.refundableCents,
+          },
         });
       case 'key-reused':
         throw keyReused();
       case 'unavailable':
         throw providerUnavailable(outcome.message);
+      case 'pending':
+        sendPending(res, `/internal/payments/${id}`, refundView(outcome.refund));
+        return;
       case 'succeeded':
         sendReplayable(res, outcome.replayed, refundView(outcome.refund));
     }

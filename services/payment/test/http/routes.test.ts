@@ -18,7 +18,7 @@ afterEach(async () => {
   await request(payment.app)
     .put('/internal/simulator')
     .set(internal)
-    .send({ failureRate: 0, declineRate: 0, latencyMs: 0, outage: false });
+    .send({ failureRate: 0, declineRate: 0, latencyMs: 0, outage: false, loseResponseRate: 0 });
 });
 
 const chargeBody = () => ({
@@ -52,6 +52,7 @@ describe('POST /internal/payments', () => {
       amountCents: 12_000,
       currency: 'EUR',
       attempts: 1,
+      idempotencyKey: key,
     });
     expect(first.body.providerRef).toMatch(/^sim_ch_/);
 
@@ -101,11 +102,43 @@ describe('POST /internal/payments', () => {
     expect(await chargesAtProvider(key)).toBe(1);
   });
 
-  test('a decline is 402 payment-declined', async () => {
+  test('a decline is 402 payment-declined, and final: the same key replays it without a new try', async () => {
     await simulator({ declineRate: 1 });
-    const declined = await charge(`k-${randomUUID()}`, chargeBody());
+    const body = chargeBody();
+    const key = `booking:${body.bookingId}`;
+    const declined = await charge(key, body);
     expect(declined.status).toBe(402);
     expect(declined.body.type).toBe('https://tourkit.dev/problems/payment-declined');
+
+    await simulator({ declineRate: 0 });
+    const again = await charge(key, body);
+    expect(again.status).toBe(402);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(await chargesAtProvider(key)).toBe(0);
+    const list = await request(payment.app)
+      .get(`/internal/payments?bookingId=${body.bookingId}`)
+      .set(internal);
+    expect(list.body.items).toEqual([
+      expect.objectContaining({ status: 'DECLINED', attempts: 1, idempotencyKey: key }),
+    ]);
+  });
+
+  test('a charge whose answer is lost is 202 PENDING, not a failure; the same key does not charge again', async () => {
+    await simulator({ loseResponseRate: 1 });
+    const body = chargeBody();
+    const key = `booking:${body.bookingId}`;
+    const lost = await charge(key, body);
+    expect(lost.status).toBe(202);
+    expect(lost.body).toMatchObject({ status: 'PENDING', idempotencyKey: key, providerRef: null });
+    expect(lost.headers.location).toBe(`/internal/payments/${lost.body.id}`);
+    expect(await chargesAtProvider(key)).toBe(1);
+
+    // Asked again while the attempt may still be in flight: no second provider call.
+    await simulator({ loseResponseRate: 0 });
+    const again = await charge(key, body);
+    expect(again.status).toBe(202);
+    expect(again.body).toMatchObject({ id: lost.body.id, status: 'PENDING' });
+    expect(await chargesAtProvider(key)).toBe(1);
   });
 
   test('bad input is 400 naming each field; the key header is required', async () => {
@@ -165,7 +198,9 @@ describe('POST /internal/payments/:id/refunds', () => {
     expect(replay.body.id).toBe(first.body.id);
     const more = await refund(id, `r2-${id}`, { amountCents: 1 });
     expect(more.status).toBe(409);
-    expect(more.body.type).toBe('https://tourkit.dev/problems/refund-exceeds-payment');
+    expect(more.body.type).toBe('https://tourkit.dev/problems/refund-exceeds-capture');
+    expect(more.body).toMatchObject({ amountCents: 1, refundableCents: 0 });
+    expect(more.body.errors).toEqual([{ field: 'amountCents', message: 'must be at most 0' }]);
     const view = await request(payment.app).get(`/internal/payments/${id}`).set(internal);
     expect(view.body.refundedCents).toBe(12_000);
     expect(
@@ -190,13 +225,20 @@ describe('POST /internal/payments/:id/refunds', () => {
 describe('simulator and health', () => {
   test('GET/PUT /internal/simulator changes the provider at run time; bad values are 400', async () => {
     const put = await simulator({ failureRate: 0.25, latencyMs: 10 });
-    expect(put.body).toEqual({ failureRate: 0.25, declineRate: 0, latencyMs: 10, outage: false });
+    expect(put.body).toEqual({
+      failureRate: 0.25,
+      declineRate: 0,
+      latencyMs: 10,
+      outage: false,
+      loseResponseRate: 0,
+    });
     const get = await request(payment.app).get('/internal/simulator').set(internal);
     expect(get.body).toEqual(put.body);
-    const bad = await simulator({ failureRate: 2, outage: 'yes' });
+    const bad = await simulator({ failureRate: 2, outage: 'yes', loseResponseRate: -1 });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([
       'failureRate',
+      'loseResponseRate',
       'outage',
     ]);
   });
@@ -219,5 +261,7 @@ describe('simulator and health', () => {
     expect(metrics.text).toMatch(
       /payment_provider_duration_seconds_count\{[^}]*operation="charge"/,
     );
+    expect(metrics.text).toMatch(/payment_pending_operations\{operation="charge"\} \d+/);
+    expect(metrics.text).toMatch(/payment_pending_oldest_age_seconds\{operation="refund"\} [\d.]+/);
   });
 });
