@@ -58,6 +58,7 @@ export function createCatalogApp(
   });
   const catalog: CatalogContext = {
     tours: new TourRepository(primary, replica),
+    primary,
     cache,
     ttlSeconds: config.CACHE_TTL_SECONDS,
     logger,

@@ -21,6 +21,7 @@ import { changeSeats } from '../use-cases/change-seats.js';
 import type { CatalogContext } from '../use-cases/context.js';
 import { createTour } from '../use-cases/create-tour.js';
 import { getTour, getTourJson } from '../use-cases/get-tour.js';
+import { listSeatMovements } from '../use-cases/list-seat-movements.js';
 import { searchTours } from '../use-cases/search-tours.js';
 import { setRating } from '../use-cases/set-rating.js';
 import { updateTour } from '../use-cases/update-tour.js';
@@ -29,6 +30,7 @@ import {
   patchTourSchema,
   ratingAddedSchema,
   ratingSummarySchema,
+  seatMovementsQuerySchema,
   seatsChangeSchema,
   tourIdParams,
 } from './schemas.js';
@@ -136,6 +138,15 @@ export function catalogRoutes({
       );
     }
     res.json(seats);
+  });
+
+  router.get('/internal/seat-movements', internalOnly, async (req, res) => {
+    const { after, limit } = parseQuery(req, seatMovementsQuerySchema);
+    const page = await listSeatMovements(catalog, after, limit);
+    res.json({
+      items: page.items.map((m) => ({ ...m, createdAt: m.createdAt.toISOString() })),
+      next: page.next,
+    });
   });
 
   router.post('/internal/tours/:id/ratings', internalOnly, async (req, res) => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { countryCode } from '@tourkit/kit';
+import { LOG_START, parseCursor } from '../domain/seat-movement.js';
 import { overlappingSeasons, type TourDraft, type TourPatch } from '../domain/tour.js';
 
 const MAX_PRICE_CENTS = 100_000_000;
@@ -126,3 +127,25 @@ export const ratingSummarySchema = z
       });
     }
   });
+
+export const seatMovementsQuerySchema = z.strictObject({
+  /** `next` of the previous page; absent: from the start of the log. */
+  after: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined) return LOG_START;
+      const cursor = parseCursor(text);
+      if (cursor === null) {
+        ctx.addIssue({ code: 'custom', message: 'must be a cursor returned as next', input: text });
+        return z.NEVER;
+      }
+      return cursor;
+    }),
+  limit: z
+    .string()
+    .regex(/^\d{1,6}$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(1000))
+    .default(100),
+});
