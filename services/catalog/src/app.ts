@@ -56,8 +56,13 @@ export function createCatalogApp(
     metrics,
     health,
   });
+  const reads = metrics.counter<'source'>({
+    name: 'catalog_fresh_reads_total',
+    help: 'Cache refills, by where they read: a replica that had caught up with the last write, or the primary because it had not',
+    labelNames: ['source'],
+  });
   const catalog: CatalogContext = {
-    tours: new TourRepository(primary, replica),
+    tours: new TourRepository(primary, replica, (source) => reads.inc({ source })),
     primary,
     cache,
     ttlSeconds: config.CACHE_TTL_SECONDS,

@@ -68,13 +68,13 @@ export interface SeatCount {
 }
 
 export type SeatChangeResult =
-  | ({ kind: 'changed'; replayed: boolean } & SeatCount)
+  | ({ kind: 'changed'; replayed: boolean; destination: string } & SeatCount)
   | { kind: 'reference-reused'; tourId: string; delta: number }
   | { kind: 'not-found' }
   | ({ kind: 'rejected'; reason: 'not-enough-seats' | 'release-exceeds-booked' } & SeatCount);
 
 export type UpdateResult =
-  | { kind: 'updated'; tour: Tour }
+  | { kind: 'updated'; tour: Tour; previous: Tour }
   | { kind: 'not-found' }
   | { kind: 'not-owner' }
   | { kind: 'conflict'; detail: string };
@@ -82,34 +82,84 @@ export type UpdateResult =
 export interface RatingSummary {
   ratingSum: number;
   ratingCount: number;
+  /** Where the tour goes: which search pages the change shows on. */
+  destination: string;
 }
+
+/** Either pool, or one connection of it. */
+export type Reader = Pool | PoolClient;
+
+/** Where a fresh read was served: a replica that had caught up, or the primary because it had not. */
+export type ReadSource = 'replica' | 'primary';
 
 /** Tours in Postgres. Reads use the read-only pool; writes use the primary. */
 export class TourRepository {
   constructor(
     private readonly primary: Pool,
     private readonly replica: Pool,
+    private readonly onRead: (source: ReadSource) => void = () => undefined,
   ) {}
 
-  async search(filter: SearchFilter): Promise<{ tours: Tour[]; total: number }> {
+  /**
+   * Runs `read` where the data is at least as new as WAL position `minLsn` (see `walPosition`): on
+   * one connection of the read pool when that server is the primary or a standby that has
+   * replayed that far, else on the primary. The check and the read share the connection (the read
+   * endpoint may balance connections over several replicas), and the read starts after the check,
+   * so its snapshot holds everything replayed up to it.
+   */
+  async readAtLeast<T>(minLsn: number, read: (db: Reader) => Promise<T>): Promise<T> {
+    const client = await this.replica.connect();
+    let caughtUp: boolean;
+    try {
+      const { rows } = await client.query<{ standby: boolean; replayed: string | null }>(
+        `SELECT pg_is_in_recovery() AS standby,
+                pg_wal_lsn_diff(pg_last_wal_replay_lsn(), '0/0')::text AS replayed`,
+      );
+      const row = rows[0]!;
+      caughtUp = !row.standby || (row.replayed !== null && Number(row.replayed) >= minLsn);
+      if (caughtUp) {
+        this.onRead('replica');
+        return await read(client);
+      }
+    } finally {
+      client.release();
+    }
+    this.onRead('primary');
+    return read(this.primary);
+  }
+
+  /**
+   * The primary's WAL position, as a number of bytes, taken after a write committed: a standby
+   * that replayed this far shows the write (`readAtLeast`).
+   */
+  async walPosition(): Promise<number> {
+    const { rows } = await this.primary.query<{ lsn: string }>(
+      "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::text AS lsn",
+    );
+    return Number(rows[0]!.lsn);
+  }
+
+  async search(
+    filter: SearchFilter,
+    db: Reader = this.replica,
+  ): Promise<{ tours: Tour[]; total: number }> {
     const { where, params } = whereClause(filter);
     const limit = params.length + 1;
-    const [rows, count] = await Promise.all([
-      this.replica.query<TourRow>(
-        `SELECT ${TOUR_COLUMNS} FROM tours t ${where}
-          ORDER BY t.starts_at, t.id LIMIT $${limit} OFFSET $${limit + 1}`,
-        [...params, filter.pageSize, pageOffset(filter)],
-      ),
-      this.replica.query<{ total: number }>(
-        `SELECT count(*)::int AS total FROM tours t ${where}`,
-        params,
-      ),
-    ]);
+    // One after the other: on a single connection the queries would queue anyway.
+    const rows = await db.query<TourRow>(
+      `SELECT ${TOUR_COLUMNS} FROM tours t ${where}
+        ORDER BY t.starts_at, t.id LIMIT $${limit} OFFSET $${limit + 1}`,
+      [...params, filter.pageSize, pageOffset(filter)],
+    );
+    const count = await db.query<{ total: number }>(
+      `SELECT count(*)::int AS total FROM tours t ${where}`,
+      params,
+    );
     return { tours: rows.rows.map(toTour), total: count.rows[0]?.total ?? 0 };
   }
 
-  async findById(id: string): Promise<Tour | null> {
-    return findTour(this.replica, id);
+  async findById(id: string, db: Reader = this.replica): Promise<Tour | null> {
+    return findTour(db, id);
   }
 
   async create(draft: TourDraft): Promise<Tour> {
@@ -177,7 +227,7 @@ export class TourRepository {
         await client.query('DELETE FROM tour_seasons WHERE tour_id = $1', [id]);
         await insertSeasons(client, id, patch.seasons);
       }
-      return { kind: 'updated', tour: (await findTour(client, id))! };
+      return { kind: 'updated', tour: (await findTour(client, id))!, previous: current };
     });
   }
 
@@ -211,16 +261,18 @@ export class TourRepository {
       if (!movement) return { kind: 'not-found' as const };
       if (movement.tour_id !== id || movement.delta !== delta)
         return { kind: 'reference-reused', tourId: movement.tour_id, delta: movement.delta };
-      const current = await client.query<{ capacity: number; booked_seats: number }>(
-        'SELECT capacity, booked_seats FROM tours WHERE id = $1',
-        [id],
-      );
+      const current = await client.query<{
+        capacity: number;
+        booked_seats: number;
+        destination: string;
+      }>('SELECT capacity, booked_seats, destination FROM tours WHERE id = $1', [id]);
       const seats = current.rows[0]!;
       return {
         kind: 'changed',
         replayed: true,
         capacity: seats.capacity,
         bookedSeats: seats.booked_seats,
+        destination: seats.destination,
       };
     }).catch((error: unknown): SeatChangeResult => {
       if (error instanceof RefusedSeatChange) return error.result;
@@ -270,7 +322,7 @@ async function insertTour(client: PoolClient, draft: TourDraft): Promise<Tour> {
   return (await findTour(client, id))!;
 }
 
-async function findTour(db: Pool | PoolClient, id: string): Promise<Tour | null> {
+async function findTour(db: Reader, id: string): Promise<Tour | null> {
   const result = await db.query<TourRow>(`SELECT ${TOUR_COLUMNS} FROM tours t WHERE t.id = $1`, [
     id,
   ]);
@@ -305,12 +357,19 @@ async function ratingUpdate(
   update: string,
   params: unknown[],
 ): Promise<RatingSummary | null> {
-  const result = await pool.query<{ rating_sum: string; rating_count: number }>(
-    `${update} RETURNING rating_sum, rating_count`,
-    params,
-  );
+  const result = await pool.query<{
+    rating_sum: string;
+    rating_count: number;
+    destination: string;
+  }>(`${update} RETURNING rating_sum, rating_count, destination`, params);
   const row = result.rows[0];
-  return row ? { ratingSum: Number(row.rating_sum), ratingCount: row.rating_count } : null;
+  return row
+    ? {
+        ratingSum: Number(row.rating_sum),
+        ratingCount: row.rating_count,
+        destination: row.destination,
+      }
+    : null;
 }
 
 function whereClause(filter: SearchFilter): { where: string; params: unknown[] } {
@@ -348,10 +407,10 @@ async function changeSeatsWith(
   id: string,
   delta: number,
 ): Promise<SeatChangeResult> {
-  const changed = await db.query<{ capacity: number; booked_seats: number }>(
+  const changed = await db.query<{ capacity: number; booked_seats: number; destination: string }>(
     `UPDATE tours SET booked_seats = booked_seats + $2, updated_at = now()
       WHERE id = $1 AND booked_seats + $2 BETWEEN 0 AND capacity
-      RETURNING capacity, booked_seats`,
+      RETURNING capacity, booked_seats, destination`,
     [id, delta],
   );
   const row = changed.rows[0];
@@ -361,6 +420,7 @@ async function changeSeatsWith(
       replayed: false,
       capacity: row.capacity,
       bookedSeats: row.booked_seats,
+      destination: row.destination,
     };
   const current = await db.query<{ capacity: number; booked_seats: number }>(
     'SELECT capacity, booked_seats FROM tours WHERE id = $1',
