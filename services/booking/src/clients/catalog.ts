@@ -59,6 +59,8 @@ export function createCatalog(client: ServiceClient): Catalog {
           case 'not-enough-seats':
           case 'release-exceeds-booked':
           case 'seat-reference-reused':
+          // A cancelled tour takes no seats: for the traveller, there are none left.
+          case 'tour-cancelled':
             return delta > 0 ? 'not-enough-seats' : 'release-exceeds-booked';
           default:
             throw error;

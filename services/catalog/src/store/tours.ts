@@ -10,7 +10,10 @@ import {
   type Tour,
   type TourDraft,
   type TourPatch,
+  type TourStatus,
 } from '../domain/tour.js';
+import { changesBookings } from '../domain/tour-change.js';
+import { addTourChanged } from './outbox.js';
 
 interface TourRow {
   id: string;
@@ -19,6 +22,9 @@ interface TourRow {
   country: string;
   description: string;
   starts_at: Date;
+  time_zone: string;
+  status: TourStatus;
+  cancelled_at: Date | null;
   duration_hours: number;
   capacity: number;
   booked_seats: number;
@@ -32,7 +38,8 @@ interface TourRow {
 }
 
 const TOUR_COLUMNS = `
-  t.id, t.title, t.destination, t.country, t.description, t.starts_at, t.duration_hours,
+  t.id, t.title, t.destination, t.country, t.description, t.starts_at, t.time_zone, t.status,
+  t.cancelled_at, t.duration_hours,
   t.capacity, t.booked_seats, t.price_cents, t.operator_email, t.rating_sum, t.rating_count,
   t.created_at, t.updated_at,
   COALESCE(
@@ -49,6 +56,9 @@ function toTour(row: TourRow): Tour {
     country: row.country,
     description: row.description,
     startsAt: row.starts_at,
+    timeZone: row.time_zone,
+    status: row.status,
+    cancelledAt: row.cancelled_at,
     durationHours: row.duration_hours,
     capacity: row.capacity,
     bookedSeats: row.booked_seats,
@@ -71,13 +81,27 @@ export type SeatChangeResult =
   | ({ kind: 'changed'; replayed: boolean; destination: string } & SeatCount)
   | { kind: 'reference-reused'; tourId: string; delta: number }
   | { kind: 'not-found' }
-  | ({ kind: 'rejected'; reason: 'not-enough-seats' | 'release-exceeds-booked' } & SeatCount);
+  | ({
+      kind: 'rejected';
+      reason: 'not-enough-seats' | 'release-exceeds-booked' | 'tour-cancelled';
+    } & SeatCount);
 
 export type UpdateResult =
-  | { kind: 'updated'; tour: Tour; previous: Tour }
+  | {
+      kind: 'updated';
+      tour: Tour;
+      previous: Tour;
+      /** An outbox message tells booking (start, zone or status changed). */
+      bookingsTold: boolean;
+    }
   | { kind: 'not-found' }
   | { kind: 'not-owner' }
   | { kind: 'conflict'; detail: string };
+
+export type CancelResult =
+  | { kind: 'cancelled'; tour: Tour; already: boolean }
+  | { kind: 'not-found' }
+  | { kind: 'not-owner' };
 
 export interface RatingSummary {
   ratingSum: number;
@@ -207,7 +231,7 @@ export class TourRepository {
       await client.query(
         `UPDATE tours SET title = $2, destination = $3, country = $4, description = $5, starts_at = $6,
                 duration_hours = $7, capacity = $8, price_cents = $9, effective_price_cents = $10,
-                operator_email = $11, updated_at = now()
+                operator_email = $11, time_zone = $12, updated_at = now()
           WHERE id = $1`,
         [
           id,
@@ -221,13 +245,47 @@ export class TourRepository {
           patched.priceCents,
           appliedPrice(patched).priceCents,
           patched.operatorEmail,
+          patched.timeZone,
         ],
       );
       if (patch.seasons) {
         await client.query('DELETE FROM tour_seasons WHERE tour_id = $1', [id]);
         await insertSeasons(client, id, patch.seasons);
       }
-      return { kind: 'updated', tour: (await findTour(client, id))!, previous: current };
+      // In this transaction: booking hears of the change if and only if it committed.
+      const bookingsTold = changesBookings(current, patched);
+      if (bookingsTold) await addTourChanged(client, id);
+      return {
+        kind: 'updated',
+        tour: (await findTour(client, id))!,
+        previous: current,
+        bookingsTold,
+      };
+    });
+  }
+
+  /**
+   * Cancels a tour (its operator's, with `ownerEmail`) and tells booking in the same transaction.
+   * Cancelling a cancelled tour changes nothing and tells nobody again.
+   */
+  async cancel(id: string, ownerEmail?: string): Promise<CancelResult> {
+    return withTransaction(this.primary, async (client): Promise<CancelResult> => {
+      const locked = await client.query<{ operator_email: string; status: TourStatus }>(
+        'SELECT operator_email, status FROM tours WHERE id = $1 FOR UPDATE',
+        [id],
+      );
+      const row = locked.rows[0];
+      if (!row) return { kind: 'not-found' };
+      if (ownerEmail !== undefined && row.operator_email !== ownerEmail)
+        return { kind: 'not-owner' };
+      if (row.status === 'CANCELLED')
+        return { kind: 'cancelled', tour: (await findTour(client, id))!, already: true };
+      await client.query(
+        `UPDATE tours SET status = 'CANCELLED', cancelled_at = now(), updated_at = now() WHERE id = $1`,
+        [id],
+      );
+      await addTourChanged(client, id);
+      return { kind: 'cancelled', tour: (await findTour(client, id))!, already: false };
     });
   }
 
@@ -302,8 +360,8 @@ export class TourRepository {
 async function insertTour(client: PoolClient, draft: TourDraft): Promise<Tour> {
   const inserted = await client.query<{ id: string }>(
     `INSERT INTO tours (title, destination, country, description, starts_at, duration_hours, capacity,
-                          price_cents, effective_price_cents, operator_email)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+                          price_cents, effective_price_cents, operator_email, time_zone)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
     [
       draft.title,
       draft.destination,
@@ -315,6 +373,7 @@ async function insertTour(client: PoolClient, draft: TourDraft): Promise<Tour> {
       draft.priceCents,
       appliedPrice(draft).priceCents,
       draft.operatorEmail,
+      draft.timeZone,
     ],
   );
   const id = inserted.rows[0]!.id;
@@ -383,7 +442,9 @@ function whereClause(filter: SearchFilter): { where: string; params: unknown[] }
     conditions.push(`lower(t.destination) = lower(${param(filter.destination)})`);
   if (filter.country !== undefined) conditions.push(`t.country = ${param(filter.country)}`);
   if (filter.available === true)
-    conditions.push('t.booked_seats < t.capacity AND t.starts_at > now()');
+    conditions.push(
+      "t.booked_seats < t.capacity AND t.starts_at > now() AND t.status = 'SCHEDULED'",
+    );
   if (filter.available === false) conditions.push('t.booked_seats >= t.capacity');
   if (filter.from !== undefined) conditions.push(`t.starts_at >= ${param(filter.from)}`);
   if (filter.toExclusive !== undefined)
@@ -410,6 +471,7 @@ async function changeSeatsWith(
   const changed = await db.query<{ capacity: number; booked_seats: number; destination: string }>(
     `UPDATE tours SET booked_seats = booked_seats + $2, updated_at = now()
       WHERE id = $1 AND booked_seats + $2 BETWEEN 0 AND capacity
+        AND (status = 'SCHEDULED' OR $2 < 0)
       RETURNING capacity, booked_seats, destination`,
     [id, delta],
   );
@@ -422,13 +484,16 @@ async function changeSeatsWith(
       bookedSeats: row.booked_seats,
       destination: row.destination,
     };
-  const current = await db.query<{ capacity: number; booked_seats: number }>(
-    'SELECT capacity, booked_seats FROM tours WHERE id = $1',
+  const current = await db.query<{ capacity: number; booked_seats: number; status: TourStatus }>(
+    'SELECT capacity, booked_seats, status FROM tours WHERE id = $1',
     [id],
   );
   const seats = current.rows[0];
   if (!seats) return { kind: 'not-found' };
   const counts = { capacity: seats.capacity, bookedSeats: seats.booked_seats };
+  // A cancelled tour gives seats back but takes no more.
+  if (delta > 0 && seats.status === 'CANCELLED')
+    return { kind: 'rejected', reason: 'tour-cancelled', ...counts };
   const outcome = changeSeats(counts, delta);
   // The row may have moved between the two statements; the reason describes the state we now see.
   const reason = outcome.ok

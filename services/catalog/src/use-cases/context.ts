@@ -9,4 +9,6 @@ export interface CatalogContext {
   cache: Cache;
   ttlSeconds: number;
   logger: Logger;
+  /** New outbox messages were committed: deliver them now rather than at the next poll. */
+  wakeOutbox: () => void;
 }

@@ -15,6 +15,7 @@ export async function updateTour(
   if (result.kind === 'updated') {
     const { tour, previous } = result;
     await invalidateTours(ctx, tourWriteScopes(id, previous.destination, tour.destination));
+    if (result.bookingsTold) ctx.wakeOutbox();
   }
   return result;
 }
