@@ -112,7 +112,7 @@ export const SERVICES: readonly ServiceSpec[] = [
     database: db(3),
     readsFromReplicas: true,
     redis: 'cache',
-    calls: [],
+    calls: ['booking'], // tour changes (its outbox → POST /internal/tours/:id/changed)
     verifiesTokens: true,
     internalToken: true,
     seedsDemoData: true, // demo tours

@@ -248,7 +248,7 @@ describe('network policies: exactly the calls each service makes', () => {
   // From the services' READMEs ("calls") and config: whom each service reaches (DNS comes from allow-dns).
   const expectedEgress: Record<ServiceName, string[]> = {
     gateway: [...http('catalog', 'user', 'booking', 'review'), 'redis-cache:6379'],
-    catalog: ['catalog-db:5432', 'redis-cache:6379'],
+    catalog: [...http('booking'), 'catalog-db:5432', 'redis-cache:6379'],
     user: ['user-db:5432'],
     booking: [...http('catalog', 'payment', 'notification'), 'redis-queue:6379', 'booking-db:5432'],
     review: [...http('booking', 'catalog', 'notification'), 'review-db:5432'],

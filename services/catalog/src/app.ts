@@ -6,15 +6,18 @@ import {
   createCache,
   createPool,
   createServiceBase,
+  createServiceClient,
   createServicePool,
   tokenVerifierFromConfig,
   type Cache,
   type Closer,
   type Logger,
+  type OutboxRelay,
   type Pool,
   type ServiceBase,
 } from '@tourkit/kit';
 import type { CatalogConfig } from './config.js';
+import { createCatalogOutbox } from './background/tour-outbox.js';
 import { catalogRoutes } from './http/routes.js';
 import { TourRepository } from './store/tours.js';
 import type { CatalogContext } from './use-cases/context.js';
@@ -29,6 +32,8 @@ export interface CatalogApp extends ServiceBase {
   cache: Cache;
   /** What the use cases work with (store, cache, TTL). */
   catalog: CatalogContext;
+  /** Delivers tour changes to booking: `start()` in the server (OUTBOX_RELAY), `drainOnce()` in tests. */
+  outbox: OutboxRelay;
   /** Closed in this order at shutdown. */
   closers: Closer[];
   close(): Promise<void>;
@@ -56,11 +61,37 @@ export function createCatalogApp(
     metrics,
     health,
   });
+  const reads = metrics.counter<'source'>({
+    name: 'catalog_fresh_reads_total',
+    help: 'Cache refills, by where they read: a replica that had caught up with the last write, or the primary because it had not',
+    labelNames: ['source'],
+  });
+  const tours = new TourRepository(primary, replica, (source) => reads.inc({ source }));
+  const booking = createServiceClient({
+    name: 'booking',
+    baseUrl: config.BOOKING_URL,
+    timeoutMs: config.BOOKING_TIMEOUT_MS,
+    // The outbox owns retries.
+    retries: 0,
+    logger,
+    headers: { 'x-internal-token': config.INTERNAL_TOKEN },
+  });
+  const outbox = createCatalogOutbox({
+    primary,
+    tours,
+    booking,
+    logger,
+    metrics,
+    intervalMs: config.OUTBOX_INTERVAL_MS,
+    retryBaseMs: config.OUTBOX_RETRY_BASE_MS,
+  });
   const catalog: CatalogContext = {
-    tours: new TourRepository(primary, replica),
+    tours,
+    primary,
     cache,
     ttlSeconds: config.CACHE_TTL_SECONDS,
     logger,
+    wakeOutbox: () => outbox.wake(),
   };
   const verifier = tokenVerifierFromConfig(config);
   const app = createApp({
@@ -69,7 +100,7 @@ export function createCatalogApp(
     openapiPath: OPENAPI_PATH,
     routes: catalogRoutes({ catalog, verifier, internalToken: config.INTERNAL_TOKEN }),
   });
-  const closers: Closer[] = [cache, replica, primary];
+  const closers: Closer[] = [() => outbox.stop(), cache, replica, primary];
   return {
     ...base,
     app,
@@ -77,6 +108,7 @@ export function createCatalogApp(
     replica,
     cache,
     catalog,
+    outbox,
     closers,
     close: () => closeAll(closers),
   };

@@ -19,6 +19,13 @@ export const catalogConfigSchema = defineConfig({
   /** Prefix of every cache key, so several catalogs (or tests) can share one Redis. */
   CACHE_PREFIX: z.string().min(1).max(100).default('catalog:'),
   CACHE_TTL_SECONDS: env.int(300, 1, 86_400),
+  /** Booking hears of tour changes (start time, zone, cancellation) through catalog's outbox. */
+  BOOKING_URL: env.url('http://127.0.0.1:8083'),
+  BOOKING_TIMEOUT_MS: env.int(2_000, 50, 30_000),
+  /** Run the outbox relay in this process (every replica may: rows are claimed with SKIP LOCKED). */
+  OUTBOX_RELAY: env.boolean(true),
+  OUTBOX_INTERVAL_MS: env.int(1_000, 10, 600_000),
+  OUTBOX_RETRY_BASE_MS: env.int(1_000, 10, 600_000),
   // Operators' access tokens (issued by the user service); services call /internal/* with the token.
   ...tokenVerifierConfigShape,
   ...internalTokenShape,

@@ -14,6 +14,7 @@ export async function startCatalog(options: StartServiceOptions = {}): Promise<S
     ...options,
     migrationsDir: MIGRATIONS_DIR,
     beforeListen: async () => {
+      if (config.OUTBOX_RELAY) catalog.outbox.start();
       if (!config.SEED_DEMO_DATA) return;
       const inserted = await loadDemoData(catalog.primary);
       catalog.logger.info(

@@ -7,102 +7,134 @@ export interface CreateCacheOptions extends CacheConnectionOptions {
 }
 
 /**
- * A cache for data versioned by a generation counter: what services use of Redis caching (catalog's
- * tours, the gateway's rate-limit connection).
+ * A cache-aside of JSON entries, each depending on a few *scopes* (e.g. `tour:<id>`, `search:all`).
+ * A scope is a Redis hash holding a generation `g` (bumped by each write that touches the scope)
+ * and a version `v`: the highest version (e.g. the primary's WAL position after the commit) that a
+ * write in the scope recorded. An entry lives under its key and the generations of its scopes, so
+ * a write invalidates exactly the entries of the scopes it names, and a read racing the write
+ * stores what it loaded under generations nobody reads any more. The loader is told the version
+ * the data must be at least as new as, so it can refuse a lagging source.
  */
 export interface Cache {
   readonly redis: Redis;
   /**
-   * Atomically adds 1 to the integer at `key` (created at 0) and returns the new value; undefined when Redis
-   * failed. Counters never expire: e.g. a generation number that every cache key embeds, so one `incr`
-   * invalidates them all.
+   * The entry `key` under the current generations of `scopes`, as stored (UTF-8 JSON bytes, so a hit
+   * is never decoded, parsed, serialized and encoded again); on a miss, `loader(minVersion)`'s JSON,
+   * stored for `ttlSeconds` (nothing stored when it returns undefined). `minVersion` is the highest
+   * version recorded in the scopes (0 when none). With Redis down, the loader's JSON with
+   * minVersion 0.
    */
-  incr(key: string): Promise<number | undefined>;
-  /**
-   * Cache-aside for data versioned by the counter at `generationKey` (see `incr`): the entry lives under
-   * `g<generation>:<key>`, and one round trip reads the counter and that entry together, so one `incr` after
-   * a write invalidates every entry at once, for every replica, from the next read on. Returns the JSON as
-   * stored (UTF-8 bytes), so a hit is never decoded, parsed, serialized and encoded again; undefined (and nothing
-   * cached) when `loader` returns undefined. With Redis down, `loader()`'s JSON: never an entry that might
-   * predate a write.
-   */
-  wrapGenerationalJson(
-    generationKey: string,
+  wrapScopedJson(
+    scopes: readonly string[],
     key: string,
     ttlSeconds: number,
-    loader: () => Promise<unknown>,
+    loader: (minVersion: number) => Promise<unknown>,
   ): Promise<Buffer | undefined>;
+  /**
+   * After a committed write: moves each scope to a new generation and raises its version to
+   * `version` (never lowers it). False when Redis failed (entries of the scopes may be served until
+   * their TTL).
+   */
+  bumpScopes(scopes: readonly string[], version: number): Promise<boolean>;
   /** See connectCacheRedis (src/cache-connection.ts): true once Redis is ready, false after `timeoutMs`. */
   ready(timeoutMs?: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
 /**
- * Reads a generation counter (KEYS[1], '0' when absent) and the entry ARGV[1]..'g'..generation..':'..ARGV[2]
- * atomically. The entry's name depends on the counter, so it cannot be declared in KEYS: fine on one Redis
- * (or a primary with replicas), not on Redis Cluster.
+ * Reads the scopes (KEYS, hashes with `g` and `v`) and the entry named after their generations,
+ * atomically: returns {generations joined by '.', highest version, entry or false}. The entry's
+ * name depends on the generations, so it cannot be declared in KEYS: fine on one Redis (or a
+ * primary with replicas), not on Redis Cluster.
  */
-const GENERATIONAL_GET_SCRIPT = `
-local generation = redis.call('GET', KEYS[1]) or '0'
-return {generation, redis.call('GET', ARGV[1] .. 'g' .. generation .. ':' .. ARGV[2])}
+const SCOPED_GET_SCRIPT = `
+local generations = {}
+local version = 0
+for i, scope in ipairs(KEYS) do
+  local fields = redis.call('HMGET', scope, 'g', 'v')
+  generations[i] = fields[1] or '0'
+  local v = tonumber(fields[2] or '0') or 0
+  if v > version then version = v end
+end
+local suffix = table.concat(generations, '.')
+return {suffix, tostring(version), redis.call('GET', ARGV[1] .. ':' .. suffix)}
 `;
 
-type GenerationalRedis = Redis & {
+/** A new generation for each scope (KEYS) and its version raised to ARGV[1]. */
+const BUMP_SCRIPT = `
+local version = tonumber(ARGV[1])
+for _, scope in ipairs(KEYS) do
+  redis.call('HINCRBY', scope, 'g', 1)
+  local current = tonumber(redis.call('HGET', scope, 'v') or '0') or 0
+  if version > current then redis.call('HSET', scope, 'v', ARGV[1]) end
+end
+return 1
+`;
+
+type ScopedRedis = Redis & {
   /** ioredis defines a `…Buffer` twin of every custom command, replying with Buffers. */
-  generationalGetBuffer(
-    generationKey: string,
-    prefix: string,
-    key: string,
-  ): Promise<[generation: Buffer, entry: Buffer | null]>;
+  /** Without `numberOfKeys` in the definition, the first argument says how many keys follow. */
+  scopedGetBuffer(
+    numberOfKeys: number,
+    ...keysThenEntryBase: string[]
+  ): Promise<[generations: Buffer, version: Buffer, entry: Buffer | null]>;
+  bumpScopes(numberOfKeys: number, ...keysThenVersion: string[]): Promise<number>;
 };
 
-/** The generational cache over a fail-fast Redis connection. */
+/** The scoped cache over a fail-fast Redis connection. */
 export function createCache(redisUrl: string, options: CreateCacheOptions): Cache {
   const { prefix } = options;
   const connection = connectCacheRedis(redisUrl, options);
   const { redis, failed, counted } = connection;
   // EVALSHA, falling back to EVAL (and caching the script) should Redis not know it yet.
-  redis.defineCommand('generationalGet', { numberOfKeys: 1, lua: GENERATIONAL_GET_SCRIPT });
-  const full = (key: string) => `${prefix}${key}`;
+  redis.defineCommand('scopedGet', { lua: SCOPED_GET_SCRIPT });
+  redis.defineCommand('bumpScopes', { lua: BUMP_SCRIPT });
+  const scoped = redis as ScopedRedis;
+  const scopeKeys = (scopes: readonly string[]) => scopes.map((scope) => `${prefix}s:${scope}`);
+  const entryBase = (key: string) => `${prefix}e:${key}`;
 
   return {
     redis,
-    async incr(key) {
+    async wrapScopedJson(scopes, key, ttlSeconds, loader) {
+      if (scopes.length === 0) throw new Error('an entry needs at least one scope');
+      let generations: string;
+      let minVersion: number;
       try {
-        return await redis.incr(full(key));
-      } catch (error) {
-        failed('incr', error);
-        return undefined;
-      }
-    },
-    async wrapGenerationalJson(generationKey, key, ttlSeconds, loader) {
-      let generation: number;
-      try {
-        const [counter, entry] = await (redis as GenerationalRedis).generationalGetBuffer(
-          full(generationKey),
-          prefix,
-          key,
+        const keys = scopeKeys(scopes);
+        const [suffix, version, entry] = await scoped.scopedGetBuffer(
+          keys.length,
+          ...keys,
+          entryBase(key),
         );
-        generation = Number(counter.toString());
-        if (!Number.isSafeInteger(generation)) {
-          throw new Error(`not an integer counter: ${generationKey}`);
-        }
+        generations = suffix.toString();
+        minVersion = Number(version.toString());
         counted(entry === null ? 'miss' : 'hit');
         if (entry !== null) return entry;
       } catch (error) {
         counted('error');
-        failed('generationalGet', error);
-        return toJson(await loader());
+        failed('scopedGet', error);
+        return toJson(await loader(0));
       }
-      const text = toJson(await loader());
+      const text = toJson(await loader(minVersion));
       if (text !== undefined) {
         try {
-          await redis.set(full(`g${generation}:${key}`), text, 'EX', ttlSeconds);
+          await redis.set(`${entryBase(key)}:${generations}`, text, 'EX', ttlSeconds);
         } catch (error) {
           failed('set', error);
         }
       }
       return text;
+    },
+    async bumpScopes(scopes, version) {
+      if (scopes.length === 0) return true;
+      try {
+        const keys = scopeKeys(scopes);
+        await scoped.bumpScopes(keys.length, ...keys, String(version));
+        return true;
+      } catch (error) {
+        failed('bumpScopes', error);
+        return false;
+      }
     },
     ready: connection.ready,
     close: connection.close,

@@ -29,64 +29,86 @@ describe('cache (real Redis)', () => {
     await cache.close();
   });
 
-  it('stores entries with the given TTL', async () => {
-    await cache.wrapGenerationalJson('generation', 'ttl-key', 120, async () => ({ a: 1 }));
-    const ttl = await cache.redis.ttl(`${prefix}g0:ttl-key`);
+  it('stores entries with the given TTL, under the generations of their scopes', async () => {
+    await cache.wrapScopedJson(['a', 'b'], 'ttl-key', 120, async () => ({ a: 1 }));
+    const ttl = await cache.redis.ttl(`${prefix}e:ttl-key:0.0`);
     expect(ttl).toBeGreaterThan(100);
     expect(ttl).toBeLessThanOrEqual(120);
   });
 
-  it('incr counts atomically from 0 under the prefix, without touching hit/miss', async () => {
-    const values = await Promise.all([1, 2, 3, 4, 5].map(() => cache.incr('generation')));
-    expect([...values].sort()).toEqual([1, 2, 3, 4, 5]);
-    expect(await cache.redis.get(`${prefix}generation`)).toBe('5');
-    expect(await cacheCounts(metrics)).toEqual({ hit: 0, miss: 0, error: 0 });
-  });
-
-  it('incr reports a key that does not hold an integer as a failure', async () => {
-    await cache.redis.set(`${prefix}not-a-counter`, '{"a":1}');
-    expect(await cache.incr('not-a-counter')).toBeUndefined();
-  });
-
-  it('wrapGenerationalJson serves the stored JSON text until the generation moves', async () => {
+  it('serves the stored JSON text until a write bumps one of its scopes, and only then', async () => {
     let loads = 0;
     const loader = async () => ({ destination: 'Paris', load: ++loads });
-    const read = async () =>
-      (await cache.wrapGenerationalJson('generation', 'search:paris', 300, loader))?.toString();
+    const read = async (scopes: string[], key: string) =>
+      (await cache.wrapScopedJson(scopes, key, 300, loader))?.toString();
 
-    expect(await read()).toBe('{"destination":"Paris","load":1}');
-    expect(await cache.redis.get(`${prefix}g0:search:paris`)).toBe(
-      '{"destination":"Paris","load":1}',
-    );
+    expect(await read(['tour:1'], 'tour:1')).toBe('{"destination":"Paris","load":1}');
+    expect(await read(['tour:2'], 'tour:2')).toBe('{"destination":"Paris","load":2}');
     // A hit is the JSON as stored, byte for byte: never parsed and serialized again.
-    await cache.redis.set(`${prefix}g0:search:paris`, '{ "as" : "stored" }');
-    expect(await read()).toBe('{ "as" : "stored" }');
-    expect(await cacheCounts(metrics)).toEqual({ hit: 1, miss: 1, error: 0 });
+    await cache.redis.set(`${prefix}e:tour:1:0`, '{ "as" : "stored" }');
+    expect(await read(['tour:1'], 'tour:1')).toBe('{ "as" : "stored" }');
+    expect(await cacheCounts(metrics)).toEqual({ hit: 1, miss: 2, error: 0 });
 
-    await cache.incr('generation');
-    expect(await read()).toBe('{"destination":"Paris","load":2}');
-    expect(await cache.redis.get(`${prefix}g1:search:paris`)).toBe(
-      '{"destination":"Paris","load":2}',
-    );
-    expect(await cache.redis.ttl(`${prefix}g1:search:paris`)).toBeGreaterThan(290);
+    expect(await cache.bumpScopes(['tour:1'], 0)).toBe(true);
+    expect(await read(['tour:1'], 'tour:1')).toBe('{"destination":"Paris","load":3}');
+    expect(await cache.redis.ttl(`${prefix}e:tour:1:1`)).toBeGreaterThan(290);
+    // tour:2's scope did not move: its entry survives.
+    expect(await read(['tour:2'], 'tour:2')).toBe('{"destination":"Paris","load":2}');
   });
 
-  it('wrapGenerationalJson caches nothing for undefined, and treats a bad counter as a failure', async () => {
+  it('tells the loader the highest version recorded in its scopes, never lowered', async () => {
+    const seen: number[] = [];
+    const loader = async (minVersion: number) => {
+      seen.push(minVersion);
+      return minVersion;
+    };
+    await cache.wrapScopedJson(['x', 'y'], 'k', 60, loader);
+    await cache.bumpScopes(['x'], 500);
+    await cache.wrapScopedJson(['x', 'y'], 'k', 60, loader);
+    await cache.bumpScopes(['y'], 900);
+    await cache.bumpScopes(['x'], 100); // an older write finishing late lowers nothing
+    await cache.wrapScopedJson(['x', 'y'], 'k', 60, loader);
+    await cache.wrapScopedJson(['x'], 'only-x', 60, loader);
+    expect(seen).toEqual([0, 500, 900, 500]);
+  });
+
+  it('stores what a read loaded while a write bumped its scope where nobody reads any more', async () => {
+    let release!: () => void;
+    let loading!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const started = new Promise<void>((resolve) => (loading = resolve));
+    const racing = cache.wrapScopedJson(['tour:9'], 'tour:9', 60, async () => {
+      loading();
+      await held;
+      return { price: 'old' };
+    });
+    await started; // the read has seen generation 0 and is loading
+    await cache.bumpScopes(['tour:9'], 10);
+    release();
+    expect((await racing)?.toString()).toBe('{"price":"old"}');
+    const next = await cache.wrapScopedJson(['tour:9'], 'tour:9', 60, async () => ({
+      price: 'new',
+    }));
+    expect(next?.toString()).toBe('{"price":"new"}');
+  });
+
+  it('caches nothing for undefined, and treats a broken scope as a failure', async () => {
     let loads = 0;
     const missing = async () => {
       loads += 1;
       return undefined;
     };
-    expect(await cache.wrapGenerationalJson('generation', 'tour:1', 60, missing)).toBeUndefined();
-    expect(await cache.wrapGenerationalJson('generation', 'tour:1', 60, missing)).toBeUndefined();
+    expect(await cache.wrapScopedJson(['tour:1'], 'tour:1', 60, missing)).toBeUndefined();
+    expect(await cache.wrapScopedJson(['tour:1'], 'tour:1', 60, missing)).toBeUndefined();
     expect(loads).toBe(2);
     expect(await cache.redis.keys(`${prefix}*`)).toEqual([]);
 
-    await cache.redis.set(`${prefix}generation`, 'oops');
-    const json = await cache.wrapGenerationalJson('generation', 'tour:2', 60, async () => [2]);
+    await cache.redis.set(`${prefix}s:tour:2`, 'not a hash');
+    const json = await cache.wrapScopedJson(['tour:2'], 'tour:2', 60, async () => [2]);
     expect(json?.toString()).toBe('[2]');
     expect(await cacheCounts(metrics)).toEqual({ hit: 0, miss: 2, error: 1 });
-    expect(await cache.redis.keys(`${prefix}g*:*`)).toEqual([]);
+    expect(await cache.redis.keys(`${prefix}e:*`)).toEqual([]);
+    expect(await cache.bumpScopes(['tour:2'], 1)).toBe(false);
   });
 
   it('registers a non-critical health check that is UP', async () => {
@@ -108,11 +130,10 @@ describe('cache with Redis down', () => {
       expect(await cache.ready(300)).toBe(false);
       let loads = 0;
       const loader = async () => ++loads;
-      const read = async () =>
-        (await cache.wrapGenerationalJson('generation', 'k', 60, loader))?.toString();
+      const read = async () => (await cache.wrapScopedJson(['s'], 'k', 60, loader))?.toString();
       expect(await read()).toBe('1');
       expect(await read()).toBe('2');
-      expect(await cache.incr('generation')).toBeUndefined();
+      expect(await cache.bumpScopes(['s'], 1)).toBe(false);
       expect((await cacheCounts(metrics)).error).toBe(2);
       const report = await health.report();
       expect(report.status).toBe('DEGRADED');

@@ -55,10 +55,12 @@ export function createCatalog(client: ServiceClient): Catalog {
           case 'not-found':
             return 'tour-not-found';
           // Catalog's refusals (src/http/routes.ts there); a reused reference means this seat
-          // change was already decided otherwise, which booking treats as the same refusal.
+          // change was already decided otherwise, which booking treats as the same refusal; a
+          // cancelled tour takes no seats: for the traveller, there are none left.
           case 'not-enough-seats':
           case 'release-exceeds-booked':
           case 'seat-reference-reused':
+          case 'tour-cancelled':
             return delta > 0 ? 'not-enough-seats' : 'release-exceeds-booked';
           default:
             throw error;

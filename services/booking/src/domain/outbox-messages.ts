@@ -2,7 +2,7 @@ import { seatReference, type Booking } from './booking.js';
 
 /** The notification service's request body (POST /internal/notifications). */
 export interface NotificationRequest {
-  type: 'booking-confirmed' | 'payment-link' | 'support-alert';
+  type: 'booking-confirmed' | 'payment-link' | 'support-alert' | 'tour-changed';
   dedupeKey: string;
   userId?: string;
   email?: string;

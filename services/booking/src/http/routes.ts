@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import {
   currentUser,
+  parseBody,
   parseParams,
   parseQuery,
   requireAuth,
@@ -9,6 +10,7 @@ import {
   type TokenVerifier,
 } from '@tourkit/kit';
 import { bookingView, internalBookingView } from '../domain/booking-view.js';
+import { applyTourChange } from '../use-cases/apply-tour-change.js';
 import { cancelBooking } from '../use-cases/cancel-booking.js';
 import type { BookingContext } from '../use-cases/context.js';
 import { createBooking } from '../use-cases/create-booking.js';
@@ -25,6 +27,7 @@ import {
   listQuerySchema,
   upcomingQuerySchema,
 } from './schemas.js';
+import { tourChangeBody, tourChangeParams } from './tour-change-schema.js';
 
 export interface RouteDeps {
   ctx: BookingContext;
@@ -104,6 +107,12 @@ export function bookingRoutes(deps: RouteDeps): Router {
     const query = parseQuery(req, internalListQuerySchema);
     const items = await listUserTourBookings(ctx, query.user, query.tour);
     res.json({ items: items.map(internalBookingView) });
+  });
+
+  // Catalog's outbox: a tour's start time, zone or status changed.
+  internal.post('/tours/:tourId/changed', async (req, res) => {
+    const { tourId } = parseParams(req, tourChangeParams);
+    res.json(await applyTourChange(ctx, tourId, parseBody(req, tourChangeBody)));
   });
 
   router.use('/v1', v1);

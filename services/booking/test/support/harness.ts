@@ -13,7 +13,7 @@ import {
   createTestTour,
   migratedTestDatabase,
   startTestCatalog,
-  type CatalogApp,
+  type TestCatalog,
 } from '@tourkit/catalog/testing';
 import { startNotificationRecorder } from '@tourkit/notification/testing';
 import {
@@ -33,7 +33,7 @@ export interface Harness {
   /** The booking service as createBookingApp built it. */
   booking: BookingApp;
   auth: TestAuth;
-  catalog: CatalogApp;
+  catalog: TestCatalog;
   catalogUrl: string;
   /** Creates a tour in the real catalog and returns its id. */
   createTour(overrides?: Record<string, unknown>): Promise<string>;

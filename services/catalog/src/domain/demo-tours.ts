@@ -191,6 +191,16 @@ export function demoSeasons(basePriceCents: number, year: number): Season[] {
   ]);
 }
 
+/** The zone of each demo country (every demo tour's country is here). */
+const DEMO_TIME_ZONES: Record<string, string> = {
+  DE: 'Europe/Berlin',
+  ES: 'Europe/Madrid',
+  FR: 'Europe/Paris',
+  IT: 'Europe/Rome',
+  NL: 'Europe/Amsterdam',
+  PT: 'Europe/Lisbon',
+};
+
 export function demoDrafts(now: Date): Array<{ draft: TourDraft; booked: number }> {
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   return DEMO_TOURS.map((tour) => ({
@@ -200,6 +210,7 @@ export function demoDrafts(now: Date): Array<{ draft: TourDraft; booked: number 
       country: tour.country,
       description: tour.description,
       startsAt: new Date(today + tour.inDays * 86_400_000 + tour.hourUtc * 3_600_000),
+      timeZone: DEMO_TIME_ZONES[tour.country] ?? 'Europe/Paris',
       durationHours: tour.durationHours,
       capacity: tour.capacity,
       priceCents: tour.priceCents,

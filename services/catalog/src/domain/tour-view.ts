@@ -5,6 +5,7 @@ import {
   ratingAverage,
   type Season,
   type Tour,
+  type TourStatus,
 } from './tour.js';
 
 /** A tour as the API shows it (and as the cache stores it). */
@@ -15,6 +16,10 @@ export interface TourView {
   country: string;
   description: string;
   startsAt: string;
+  /** IANA zone of the departure (e-mails state the time in it). */
+  timeZone: string;
+  status: TourStatus;
+  cancelledAt: string | null;
   endsAt: string;
   durationHours: number;
   capacity: number;
@@ -52,6 +57,9 @@ export function toTourView(tour: Tour): TourView {
     country: tour.country,
     description: tour.description,
     startsAt: tour.startsAt.toISOString(),
+    timeZone: tour.timeZone,
+    status: tour.status,
+    cancelledAt: tour.cancelledAt?.toISOString() ?? null,
     endsAt: endsAt(tour).toISOString(),
     durationHours: tour.durationHours,
     capacity: tour.capacity,
@@ -77,6 +85,9 @@ export function toAvailabilityView(tour: TourView, now: Date): AvailabilityView 
     capacity: tour.capacity,
     bookedSeats: tour.bookedSeats,
     availableSeats: tour.availableSeats,
-    available: tour.availableSeats > 0 && Date.parse(tour.startsAt) > now.getTime(),
+    available:
+      tour.status === 'SCHEDULED' &&
+      tour.availableSeats > 0 &&
+      Date.parse(tour.startsAt) > now.getTime(),
   };
 }

@@ -6,6 +6,9 @@ export interface Season {
   priceCents: number;
 }
 
+export const TOUR_STATUSES = ['SCHEDULED', 'CANCELLED'] as const;
+export type TourStatus = (typeof TOUR_STATUSES)[number];
+
 /** One tour is one dated departure. */
 export interface Tour {
   id: string;
@@ -14,6 +17,10 @@ export interface Tour {
   country: string;
   description: string;
   startsAt: Date;
+  /** IANA zone the departure is stated in to travellers (e-mails). */
+  timeZone: string;
+  status: TourStatus;
+  cancelledAt: Date | null;
   durationHours: number;
   capacity: number;
   bookedSeats: number;
@@ -33,6 +40,7 @@ export interface TourDraft {
   country: string;
   description: string;
   startsAt: Date;
+  timeZone: string;
   durationHours: number;
   capacity: number;
   priceCents: number;
@@ -124,8 +132,9 @@ export function applyPatch(tour: Tour, patch: TourPatch): Tour {
 
 /** Why a patched tour cannot be stored, or null when it can. */
 export function patchConflict(
-  patched: Pick<Tour, 'capacity' | 'bookedSeats' | 'seasons'>,
+  patched: Pick<Tour, 'capacity' | 'bookedSeats' | 'seasons' | 'status'>,
 ): string | null {
+  if (patched.status === 'CANCELLED') return 'the tour is cancelled';
   if (patched.capacity < patched.bookedSeats) {
     return `capacity ${patched.capacity} is below the ${patched.bookedSeats} seats already booked`;
   }

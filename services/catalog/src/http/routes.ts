@@ -17,10 +17,12 @@ import { availableSeats, ratingAverage } from '../domain/tour.js';
 import { toAvailabilityView } from '../domain/tour-view.js';
 import type { RatingSummary } from '../store/tours.js';
 import { addRating } from '../use-cases/add-rating.js';
+import { cancelTour } from '../use-cases/cancel-tour.js';
 import { changeSeats } from '../use-cases/change-seats.js';
 import type { CatalogContext } from '../use-cases/context.js';
 import { createTour } from '../use-cases/create-tour.js';
 import { getTour, getTourJson } from '../use-cases/get-tour.js';
+import { listSeatMovements } from '../use-cases/list-seat-movements.js';
 import { searchTours } from '../use-cases/search-tours.js';
 import { setRating } from '../use-cases/set-rating.js';
 import { updateTour } from '../use-cases/update-tour.js';
@@ -29,6 +31,7 @@ import {
   patchTourSchema,
   ratingAddedSchema,
   ratingSummarySchema,
+  seatMovementsQuerySchema,
   seatsChangeSchema,
   tourIdParams,
 } from './schemas.js';
@@ -103,6 +106,14 @@ export function catalogRoutes({
     }
   });
 
+  router.post('/v1/tours/:id/cancel', operatorOrInternal, async (req, res) => {
+    const { id } = parseParams(req, tourIdParams);
+    const result = await cancelTour(catalog, id, restrictedOperatorEmail(req));
+    if (result.kind === 'not-found') throw tourNotFound(id);
+    if (result.kind === 'not-owner') throw forbidden('This tour belongs to another operator.');
+    res.json(await findTour(catalog, id));
+  });
+
   router.post('/internal/tours/:id/seats', internalOnly, async (req, res) => {
     const { id } = parseParams(req, tourIdParams);
     const { delta, reference } = parseBody(req, seatsChangeSchema);
@@ -122,20 +133,32 @@ export function catalogRoutes({
       availableSeats: availableSeats(result),
     };
     if (result.kind === 'rejected') {
-      throw new HttpProblem(
-        409,
-        result.reason,
-        result.reason === 'not-enough-seats' ? 'Not enough seats' : 'Release exceeds booked seats',
-        {
-          detail:
-            result.reason === 'not-enough-seats'
-              ? `Cannot reserve ${delta} seats: ${seats.availableSeats} left.`
-              : `Cannot release ${-delta} seats: ${seats.bookedSeats} booked.`,
-          extensions: seats,
+      const { title, detail } = {
+        'not-enough-seats': {
+          title: 'Not enough seats',
+          detail: `Cannot reserve ${delta} seats: ${seats.availableSeats} left.`,
         },
-      );
+        'release-exceeds-booked': {
+          title: 'Release exceeds booked seats',
+          detail: `Cannot release ${-delta} seats: ${seats.bookedSeats} booked.`,
+        },
+        'tour-cancelled': {
+          title: 'Tour cancelled',
+          detail: 'The tour is cancelled: it takes no more seats.',
+        },
+      }[result.reason];
+      throw new HttpProblem(409, result.reason, title, { detail, extensions: seats });
     }
     res.json(seats);
+  });
+
+  router.get('/internal/seat-movements', internalOnly, async (req, res) => {
+    const { after, limit } = parseQuery(req, seatMovementsQuerySchema);
+    const page = await listSeatMovements(catalog, after, limit);
+    res.json({
+      items: page.items.map((m) => ({ ...m, createdAt: m.createdAt.toISOString() })),
+      next: page.next,
+    });
   });
 
   router.post('/internal/tours/:id/ratings', internalOnly, async (req, res) => {

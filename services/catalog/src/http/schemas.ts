@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { countryCode } from '@tourkit/kit';
+import { LOG_START, parseCursor } from '../domain/seat-movement.js';
+import { DEFAULT_TIME_ZONE, canonicalTimeZone } from '../domain/time-zone.js';
 import { overlappingSeasons, type TourDraft, type TourPatch } from '../domain/tour.js';
 
 const MAX_PRICE_CENTS = 100_000_000;
@@ -46,6 +48,18 @@ const tourFields = {
   startsAt: z.iso
     .datetime({ offset: true, error: 'must be an ISO-8601 date-time' })
     .transform((s) => new Date(s)),
+  timeZone: z.string().transform((name, ctx) => {
+    const zone = canonicalTimeZone(name);
+    if (zone === null) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be an IANA time zone (e.g. Europe/Paris)',
+        input: name,
+      });
+      return z.NEVER;
+    }
+    return zone;
+  }),
   durationHours: z
     .number()
     .int()
@@ -64,6 +78,7 @@ export const createTourSchema = z
   .strictObject({
     ...tourFields,
     description: tourFields.description.default(''),
+    timeZone: tourFields.timeZone.default(DEFAULT_TIME_ZONE),
     seasons: tourFields.seasons.default([]),
   })
   .transform((body): TourDraft => body);
@@ -75,6 +90,7 @@ export const patchTourSchema = z
     country: tourFields.country.optional(),
     description: tourFields.description.optional(),
     startsAt: tourFields.startsAt.optional(),
+    timeZone: tourFields.timeZone.optional(),
     durationHours: tourFields.durationHours.optional(),
     capacity: tourFields.capacity.optional(),
     priceCents: tourFields.priceCents.optional(),
@@ -126,3 +142,25 @@ export const ratingSummarySchema = z
       });
     }
   });
+
+export const seatMovementsQuerySchema = z.strictObject({
+  /** `next` of the previous page; absent: from the start of the log. */
+  after: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined) return LOG_START;
+      const cursor = parseCursor(text);
+      if (cursor === null) {
+        ctx.addIssue({ code: 'custom', message: 'must be a cursor returned as next', input: text });
+        return z.NEVER;
+      }
+      return cursor;
+    }),
+  limit: z
+    .string()
+    .regex(/^\d{1,6}$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(1000))
+    .default(100),
+});

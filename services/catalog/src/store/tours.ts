@@ -10,7 +10,10 @@ import {
   type Tour,
   type TourDraft,
   type TourPatch,
+  type TourStatus,
 } from '../domain/tour.js';
+import { changesBookings } from '../domain/tour-change.js';
+import { addTourChanged } from './outbox.js';
 
 interface TourRow {
   id: string;
@@ -19,6 +22,9 @@ interface TourRow {
   country: string;
   description: string;
   starts_at: Date;
+  time_zone: string;
+  status: TourStatus;
+  cancelled_at: Date | null;
   duration_hours: number;
   capacity: number;
   booked_seats: number;
@@ -32,7 +38,8 @@ interface TourRow {
 }
 
 const TOUR_COLUMNS = `
-  t.id, t.title, t.destination, t.country, t.description, t.starts_at, t.duration_hours,
+  t.id, t.title, t.destination, t.country, t.description, t.starts_at, t.time_zone, t.status,
+  t.cancelled_at, t.duration_hours,
   t.capacity, t.booked_seats, t.price_cents, t.operator_email, t.rating_sum, t.rating_count,
   t.created_at, t.updated_at,
   COALESCE(
@@ -49,6 +56,9 @@ function toTour(row: TourRow): Tour {
     country: row.country,
     description: row.description,
     startsAt: row.starts_at,
+    timeZone: row.time_zone,
+    status: row.status,
+    cancelledAt: row.cancelled_at,
     durationHours: row.duration_hours,
     capacity: row.capacity,
     bookedSeats: row.booked_seats,
@@ -68,48 +78,112 @@ export interface SeatCount {
 }
 
 export type SeatChangeResult =
-  | ({ kind: 'changed'; replayed: boolean } & SeatCount)
+  | ({ kind: 'changed'; replayed: boolean; destination: string } & SeatCount)
   | { kind: 'reference-reused'; tourId: string; delta: number }
   | { kind: 'not-found' }
-  | ({ kind: 'rejected'; reason: 'not-enough-seats' | 'release-exceeds-booked' } & SeatCount);
+  | ({
+      kind: 'rejected';
+      reason: 'not-enough-seats' | 'release-exceeds-booked' | 'tour-cancelled';
+    } & SeatCount);
 
 export type UpdateResult =
-  | { kind: 'updated'; tour: Tour }
+  | {
+      kind: 'updated';
+      tour: Tour;
+      previous: Tour;
+      /** An outbox message tells booking (start, zone or status changed). */
+      bookingsTold: boolean;
+    }
   | { kind: 'not-found' }
   | { kind: 'not-owner' }
   | { kind: 'conflict'; detail: string };
 
+export type CancelResult =
+  | { kind: 'cancelled'; tour: Tour; already: boolean }
+  | { kind: 'not-found' }
+  | { kind: 'not-owner' };
+
 export interface RatingSummary {
   ratingSum: number;
   ratingCount: number;
+  /** Where the tour goes: which search pages the change shows on. */
+  destination: string;
 }
+
+/** Either pool, or one connection of it. */
+export type Reader = Pool | PoolClient;
+
+/** Where a fresh read was served: a replica that had caught up, or the primary because it had not. */
+export type ReadSource = 'replica' | 'primary';
 
 /** Tours in Postgres. Reads use the read-only pool; writes use the primary. */
 export class TourRepository {
   constructor(
     private readonly primary: Pool,
     private readonly replica: Pool,
+    private readonly onRead: (source: ReadSource) => void = () => undefined,
   ) {}
 
-  async search(filter: SearchFilter): Promise<{ tours: Tour[]; total: number }> {
+  /**
+   * Runs `read` where the data is at least as new as WAL position `minLsn` (see `walPosition`): on
+   * one connection of the read pool when that server is the primary or a standby that has
+   * replayed that far, else on the primary. The check and the read share the connection (the read
+   * endpoint may balance connections over several replicas), and the read starts after the check,
+   * so its snapshot holds everything replayed up to it.
+   */
+  async readAtLeast<T>(minLsn: number, read: (db: Reader) => Promise<T>): Promise<T> {
+    const client = await this.replica.connect();
+    let caughtUp: boolean;
+    try {
+      const { rows } = await client.query<{ standby: boolean; replayed: string | null }>(
+        `SELECT pg_is_in_recovery() AS standby,
+                pg_wal_lsn_diff(pg_last_wal_replay_lsn(), '0/0')::text AS replayed`,
+      );
+      const row = rows[0]!;
+      caughtUp = !row.standby || (row.replayed !== null && Number(row.replayed) >= minLsn);
+      if (caughtUp) {
+        this.onRead('replica');
+        return await read(client);
+      }
+    } finally {
+      client.release();
+    }
+    this.onRead('primary');
+    return read(this.primary);
+  }
+
+  /**
+   * The primary's WAL position, as a number of bytes, taken after a write committed: a standby
+   * that replayed this far shows the write (`readAtLeast`).
+   */
+  async walPosition(): Promise<number> {
+    const { rows } = await this.primary.query<{ lsn: string }>(
+      "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::text AS lsn",
+    );
+    return Number(rows[0]!.lsn);
+  }
+
+  async search(
+    filter: SearchFilter,
+    db: Reader = this.replica,
+  ): Promise<{ tours: Tour[]; total: number }> {
     const { where, params } = whereClause(filter);
     const limit = params.length + 1;
-    const [rows, count] = await Promise.all([
-      this.replica.query<TourRow>(
-        `SELECT ${TOUR_COLUMNS} FROM tours t ${where}
-          ORDER BY t.starts_at, t.id LIMIT $${limit} OFFSET $${limit + 1}`,
-        [...params, filter.pageSize, pageOffset(filter)],
-      ),
-      this.replica.query<{ total: number }>(
-        `SELECT count(*)::int AS total FROM tours t ${where}`,
-        params,
-      ),
-    ]);
+    // One after the other: on a single connection the queries would queue anyway.
+    const rows = await db.query<TourRow>(
+      `SELECT ${TOUR_COLUMNS} FROM tours t ${where}
+        ORDER BY t.starts_at, t.id LIMIT $${limit} OFFSET $${limit + 1}`,
+      [...params, filter.pageSize, pageOffset(filter)],
+    );
+    const count = await db.query<{ total: number }>(
+      `SELECT count(*)::int AS total FROM tours t ${where}`,
+      params,
+    );
     return { tours: rows.rows.map(toTour), total: count.rows[0]?.total ?? 0 };
   }
 
-  async findById(id: string): Promise<Tour | null> {
-    return findTour(this.replica, id);
+  async findById(id: string, db: Reader = this.replica): Promise<Tour | null> {
+    return findTour(db, id);
   }
 
   async create(draft: TourDraft): Promise<Tour> {
@@ -157,7 +231,7 @@ export class TourRepository {
       await client.query(
         `UPDATE tours SET title = $2, destination = $3, country = $4, description = $5, starts_at = $6,
                 duration_hours = $7, capacity = $8, price_cents = $9, effective_price_cents = $10,
-                operator_email = $11, updated_at = now()
+                operator_email = $11, time_zone = $12, updated_at = now()
           WHERE id = $1`,
         [
           id,
@@ -171,13 +245,47 @@ export class TourRepository {
           patched.priceCents,
           appliedPrice(patched).priceCents,
           patched.operatorEmail,
+          patched.timeZone,
         ],
       );
       if (patch.seasons) {
         await client.query('DELETE FROM tour_seasons WHERE tour_id = $1', [id]);
         await insertSeasons(client, id, patch.seasons);
       }
-      return { kind: 'updated', tour: (await findTour(client, id))! };
+      // In this transaction: booking hears of the change if and only if it committed.
+      const bookingsTold = changesBookings(current, patched);
+      if (bookingsTold) await addTourChanged(client, id);
+      return {
+        kind: 'updated',
+        tour: (await findTour(client, id))!,
+        previous: current,
+        bookingsTold,
+      };
+    });
+  }
+
+  /**
+   * Cancels a tour (its operator's, with `ownerEmail`) and tells booking in the same transaction.
+   * Cancelling a cancelled tour changes nothing and tells nobody again.
+   */
+  async cancel(id: string, ownerEmail?: string): Promise<CancelResult> {
+    return withTransaction(this.primary, async (client): Promise<CancelResult> => {
+      const locked = await client.query<{ operator_email: string; status: TourStatus }>(
+        'SELECT operator_email, status FROM tours WHERE id = $1 FOR UPDATE',
+        [id],
+      );
+      const row = locked.rows[0];
+      if (!row) return { kind: 'not-found' };
+      if (ownerEmail !== undefined && row.operator_email !== ownerEmail)
+        return { kind: 'not-owner' };
+      if (row.status === 'CANCELLED')
+        return { kind: 'cancelled', tour: (await findTour(client, id))!, already: true };
+      await client.query(
+        `UPDATE tours SET status = 'CANCELLED', cancelled_at = now(), updated_at = now() WHERE id = $1`,
+        [id],
+      );
+      await addTourChanged(client, id);
+      return { kind: 'cancelled', tour: (await findTour(client, id))!, already: false };
     });
   }
 
@@ -211,16 +319,18 @@ export class TourRepository {
       if (!movement) return { kind: 'not-found' as const };
       if (movement.tour_id !== id || movement.delta !== delta)
         return { kind: 'reference-reused', tourId: movement.tour_id, delta: movement.delta };
-      const current = await client.query<{ capacity: number; booked_seats: number }>(
-        'SELECT capacity, booked_seats FROM tours WHERE id = $1',
-        [id],
-      );
+      const current = await client.query<{
+        capacity: number;
+        booked_seats: number;
+        destination: string;
+      }>('SELECT capacity, booked_seats, destination FROM tours WHERE id = $1', [id]);
       const seats = current.rows[0]!;
       return {
         kind: 'changed',
         replayed: true,
         capacity: seats.capacity,
         bookedSeats: seats.booked_seats,
+        destination: seats.destination,
       };
     }).catch((error: unknown): SeatChangeResult => {
       if (error instanceof RefusedSeatChange) return error.result;
@@ -250,8 +360,8 @@ export class TourRepository {
 async function insertTour(client: PoolClient, draft: TourDraft): Promise<Tour> {
   const inserted = await client.query<{ id: string }>(
     `INSERT INTO tours (title, destination, country, description, starts_at, duration_hours, capacity,
-                          price_cents, effective_price_cents, operator_email)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+                          price_cents, effective_price_cents, operator_email, time_zone)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
     [
       draft.title,
       draft.destination,
@@ -263,6 +373,7 @@ async function insertTour(client: PoolClient, draft: TourDraft): Promise<Tour> {
       draft.priceCents,
       appliedPrice(draft).priceCents,
       draft.operatorEmail,
+      draft.timeZone,
     ],
   );
   const id = inserted.rows[0]!.id;
@@ -270,7 +381,7 @@ async function insertTour(client: PoolClient, draft: TourDraft): Promise<Tour> {
   return (await findTour(client, id))!;
 }
 
-async function findTour(db: Pool | PoolClient, id: string): Promise<Tour | null> {
+async function findTour(db: Reader, id: string): Promise<Tour | null> {
   const result = await db.query<TourRow>(`SELECT ${TOUR_COLUMNS} FROM tours t WHERE t.id = $1`, [
     id,
   ]);
@@ -305,12 +416,19 @@ async function ratingUpdate(
   update: string,
   params: unknown[],
 ): Promise<RatingSummary | null> {
-  const result = await pool.query<{ rating_sum: string; rating_count: number }>(
-    `${update} RETURNING rating_sum, rating_count`,
-    params,
-  );
+  const result = await pool.query<{
+    rating_sum: string;
+    rating_count: number;
+    destination: string;
+  }>(`${update} RETURNING rating_sum, rating_count, destination`, params);
   const row = result.rows[0];
-  return row ? { ratingSum: Number(row.rating_sum), ratingCount: row.rating_count } : null;
+  return row
+    ? {
+        ratingSum: Number(row.rating_sum),
+        ratingCount: row.rating_count,
+        destination: row.destination,
+      }
+    : null;
 }
 
 function whereClause(filter: SearchFilter): { where: string; params: unknown[] } {
@@ -324,7 +442,9 @@ function whereClause(filter: SearchFilter): { where: string; params: unknown[] }
     conditions.push(`lower(t.destination) = lower(${param(filter.destination)})`);
   if (filter.country !== undefined) conditions.push(`t.country = ${param(filter.country)}`);
   if (filter.available === true)
-    conditions.push('t.booked_seats < t.capacity AND t.starts_at > now()');
+    conditions.push(
+      "t.booked_seats < t.capacity AND t.starts_at > now() AND t.status = 'SCHEDULED'",
+    );
   if (filter.available === false) conditions.push('t.booked_seats >= t.capacity');
   if (filter.from !== undefined) conditions.push(`t.starts_at >= ${param(filter.from)}`);
   if (filter.toExclusive !== undefined)
@@ -348,10 +468,11 @@ async function changeSeatsWith(
   id: string,
   delta: number,
 ): Promise<SeatChangeResult> {
-  const changed = await db.query<{ capacity: number; booked_seats: number }>(
+  const changed = await db.query<{ capacity: number; booked_seats: number; destination: string }>(
     `UPDATE tours SET booked_seats = booked_seats + $2, updated_at = now()
       WHERE id = $1 AND booked_seats + $2 BETWEEN 0 AND capacity
-      RETURNING capacity, booked_seats`,
+        AND (status = 'SCHEDULED' OR $2 < 0)
+      RETURNING capacity, booked_seats, destination`,
     [id, delta],
   );
   const row = changed.rows[0];
@@ -361,14 +482,18 @@ async function changeSeatsWith(
       replayed: false,
       capacity: row.capacity,
       bookedSeats: row.booked_seats,
+      destination: row.destination,
     };
-  const current = await db.query<{ capacity: number; booked_seats: number }>(
-    'SELECT capacity, booked_seats FROM tours WHERE id = $1',
+  const current = await db.query<{ capacity: number; booked_seats: number; status: TourStatus }>(
+    'SELECT capacity, booked_seats, status FROM tours WHERE id = $1',
     [id],
   );
   const seats = current.rows[0];
   if (!seats) return { kind: 'not-found' };
   const counts = { capacity: seats.capacity, bookedSeats: seats.booked_seats };
+  // A cancelled tour gives seats back but takes no more.
+  if (delta > 0 && seats.status === 'CANCELLED')
+    return { kind: 'rejected', reason: 'tour-cancelled', ...counts };
   const outcome = changeSeats(counts, delta);
   // The row may have moved between the two statements; the reason describes the state we now see.
   const reason = outcome.ok

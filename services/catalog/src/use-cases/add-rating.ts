@@ -1,3 +1,4 @@
+import { tourWriteScopes } from '../domain/cache-scopes.js';
 import type { RatingSummary } from '../store/tours.js';
 import type { CatalogContext } from './context.js';
 import { invalidateTours } from './tour-cache.js';
@@ -9,6 +10,6 @@ export async function addRating(
   rating: number,
 ): Promise<RatingSummary | null> {
   const result = await ctx.tours.addRating(id, rating);
-  if (result) await invalidateTours(ctx);
+  if (result) await invalidateTours(ctx, tourWriteScopes(id, result.destination));
   return result;
 }

@@ -1,3 +1,4 @@
+import { tourWriteScopes } from '../domain/cache-scopes.js';
 import type { SeatChangeResult } from '../store/tours.js';
 import type { CatalogContext } from './context.js';
 import { invalidateTours } from './tour-cache.js';
@@ -10,6 +11,8 @@ export async function changeSeats(
   reference?: string,
 ): Promise<SeatChangeResult> {
   const result = await ctx.tours.changeSeats(id, delta, reference);
-  if (result.kind === 'changed' && !result.replayed) await invalidateTours(ctx);
+  // Only this tour's details and the searches it can appear on: other tours stay cached.
+  if (result.kind === 'changed' && !result.replayed)
+    await invalidateTours(ctx, tourWriteScopes(id, result.destination));
   return result;
 }

@@ -1,3 +1,4 @@
+import { tourWriteScopes } from '../domain/cache-scopes.js';
 import type { TourDraft } from '../domain/tour.js';
 import { toTourView, type TourView } from '../domain/tour-view.js';
 import type { CatalogContext } from './context.js';
@@ -6,6 +7,6 @@ import { invalidateTours } from './tour-cache.js';
 /** An operator (or a service) creates a tour. */
 export async function createTour(ctx: CatalogContext, draft: TourDraft): Promise<TourView> {
   const tour = await ctx.tours.create(draft);
-  await invalidateTours(ctx);
+  await invalidateTours(ctx, tourWriteScopes(tour.id, tour.destination));
   return toTourView(tour);
 }

@@ -1,3 +1,4 @@
+import { tourWriteScopes } from '../domain/cache-scopes.js';
 import type { RatingSummary } from '../store/tours.js';
 import type { CatalogContext } from './context.js';
 import { invalidateTours } from './tour-cache.js';
@@ -10,6 +11,6 @@ export async function setRating(
   count: number,
 ): Promise<RatingSummary | null> {
   const result = await ctx.tours.setRating(id, average, count);
-  if (result) await invalidateTours(ctx);
+  if (result) await invalidateTours(ctx, tourWriteScopes(id, result.destination));
   return result;
 }

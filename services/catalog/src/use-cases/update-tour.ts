@@ -1,3 +1,4 @@
+import { tourWriteScopes } from '../domain/cache-scopes.js';
 import type { TourPatch } from '../domain/tour.js';
 import type { UpdateResult } from '../store/tours.js';
 import type { CatalogContext } from './context.js';
@@ -11,6 +12,10 @@ export async function updateTour(
   ownerEmail?: string,
 ): Promise<UpdateResult> {
   const result = await ctx.tours.update(id, patch, ownerEmail);
-  if (result.kind === 'updated') await invalidateTours(ctx);
+  if (result.kind === 'updated') {
+    const { tour, previous } = result;
+    await invalidateTours(ctx, tourWriteScopes(id, previous.destination, tour.destination));
+    if (result.bookingsTold) ctx.wakeOutbox();
+  }
   return result;
 }

@@ -75,6 +75,9 @@ describe('operator patches', () => {
     country: 'FR',
     description: '',
     startsAt: new Date('2026-07-01T10:00:00Z'),
+    timeZone: 'Europe/Paris',
+    status: 'SCHEDULED',
+    cancelledAt: null,
     durationHours: 2,
     capacity: 10,
     bookedSeats: 6,
@@ -95,5 +98,9 @@ describe('operator patches', () => {
   it('refuses a capacity below the seats already booked', () => {
     expect(patchConflict(applyPatch(tour, { capacity: 5 }))).toMatch(/below the 6 seats/);
     expect(patchConflict(applyPatch(tour, { capacity: 6 }))).toBeNull();
+  });
+  it('refuses any change to a cancelled tour', () => {
+    const cancelled: Tour = { ...tour, status: 'CANCELLED', cancelledAt: new Date() };
+    expect(patchConflict(applyPatch(cancelled, { title: 'Back?' }))).toMatch(/cancelled/);
   });
 });

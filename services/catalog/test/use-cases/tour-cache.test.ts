@@ -102,6 +102,61 @@ describe('cache', () => {
     );
   });
 
+  it('a seat change invalidates only that tour and the searches it can appear on', async () => {
+    const booked = await createParisTour('Booked');
+    const other = await createParisTour('Other Paris tour');
+    const lyonBody = tourBody({ title: 'Lyon tour', destination: 'Lyon' });
+    const lyon = (await request(catalog.url).post('/v1/tours').set(catalog.internal).send(lyonBody))
+      .body as { id: string };
+    const lyonSearch = '/v1/tours?destination=lyon';
+    const allSearch = '/v1/tours?pageSize=100';
+    const titles = async (path: string) =>
+      (await request(catalog.url).get(path).expect(200)).body.items.map(
+        (t: { title: string }) => t.title,
+      ) as string[];
+
+    // Warm the cache, then change every row behind its back: only a miss can show the changes.
+    await request(catalog.url).get(`/v1/tours/${other.id}`).expect(200);
+    await request(catalog.url).get(`/v1/tours/${booked.id}`).expect(200);
+    expect(await titles(lyonSearch)).toContain('Lyon tour');
+    await titles(allSearch);
+    await renameInDatabase(other.id, 'Other, renamed');
+    await renameInDatabase(lyon.id, 'Lyon, renamed');
+
+    await request(catalog.url)
+      .post(`/internal/tours/${booked.id}/seats`)
+      .set(catalog.internal)
+      .send({ delta: 2 })
+      .expect(200);
+
+    // The changed tour and a search without destination (it can hold any tour) are fresh...
+    expect((await request(catalog.url).get(`/v1/tours/${booked.id}`)).body.bookedSeats).toBe(2);
+    expect(await titles(allSearch)).toEqual(
+      expect.arrayContaining(['Other, renamed', 'Lyon, renamed']),
+    );
+    // ...another tour's details and another destination's searches are still served from the cache.
+    expect((await request(catalog.url).get(`/v1/tours/${other.id}`)).body.title).toBe(
+      'Other Paris tour',
+    );
+    expect(await titles(lyonSearch)).toContain('Lyon tour');
+  });
+
+  it('a destination change invalidates the searches of both destinations', async () => {
+    const moving = await createParisTour('Moving tour');
+    const nice = '/v1/tours?destination=Nice';
+    expect((await request(catalog.url).get(nice).expect(200)).body.total).toBe(0);
+    const paris = (await request(catalog.url).get(search).expect(200)).body.items;
+    expect(paris.map((t: { id: string }) => t.id)).toContain(moving.id);
+    await request(catalog.url)
+      .patch(`/v1/tours/${moving.id}`)
+      .set(catalog.internal)
+      .send({ destination: 'Nice' })
+      .expect(200);
+    expect((await request(catalog.url).get(nice).expect(200)).body.items[0].id).toBe(moving.id);
+    const after = (await request(catalog.url).get(search).expect(200)).body.items;
+    expect(after.map((t: { id: string }) => t.id)).not.toContain(moving.id);
+  });
+
   it('does not cache a 404, so a tour is visible as soon as it is created', async () => {
     const id = '6b0e3f5e-1c1a-4c38-9a57-0c1f7f0c9d11';
     await request(catalog.url).get(`/v1/tours/${id}`).expect(404);
@@ -121,7 +176,7 @@ describe('cache', () => {
     });
     try {
       await request(ttlCatalog.url).get('/v1/tours?destination=Lyon').expect(200);
-      const keys = await ttlCatalog.cache.redis.keys(`${ttlCatalog.config.CACHE_PREFIX}g*search*`);
+      const keys = await ttlCatalog.cache.redis.keys(`${ttlCatalog.config.CACHE_PREFIX}e:search*`);
       expect(keys).toHaveLength(1);
       const ttl = await ttlCatalog.cache.redis.ttl(keys[0]!);
       expect(ttl).toBeGreaterThan(30);

@@ -53,6 +53,7 @@ export function contextFor(
             title: tour.title,
             destination: tour.destination,
             startsAt: tour.startsAt,
+            ...(tour.timeZone ? { timeZone: tour.timeZone } : {}),
           },
         }
       : {}),

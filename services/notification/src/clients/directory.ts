@@ -14,6 +14,8 @@ const tourSchema = z.object({
   title: z.string(),
   destination: z.string(),
   startsAt: z.string(),
+  /** IANA zone of the departure (absent from an older catalog: the templates then say UTC). */
+  timeZone: z.string().optional(),
   operatorEmail: z.string().nullish(),
 });
 export type DirectoryTour = z.output<typeof tourSchema>;

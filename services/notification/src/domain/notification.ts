@@ -7,6 +7,7 @@ export const notificationTypes = [
   'support-alert',
   'review-posted',
   'reminder',
+  'tour-changed',
 ] as const;
 export type NotificationType = (typeof notificationTypes)[number];
 
@@ -42,6 +43,15 @@ export const notificationRequestSchema = z
       case 'review-posted':
         if (!request.tourId && !request.email) need('tourId', 'tourId or email is required');
         break;
+      case 'tour-changed':
+        if (!request.userId && !request.email) need('userId', 'userId or email is required');
+        if (!isInstant(request.data.startsAt))
+          need('data.startsAt', 'must be an ISO-8601 date-time');
+        if (request.data.status !== 'SCHEDULED' && request.data.status !== 'CANCELLED')
+          need('data.status', 'must be SCHEDULED or CANCELLED');
+        if (request.data.timeZone !== undefined && !isTimeZone(request.data.timeZone))
+          need('data.timeZone', 'must be an IANA time zone');
+        break;
       case 'reminder':
         if (!request.userId) need('userId', 'is required for a reminder');
         if (!request.tourId) need('tourId', 'is required for a reminder');
@@ -52,6 +62,20 @@ export const notificationRequestSchema = z
   });
 
 export type NotificationRequest = z.output<typeof notificationRequestSchema>;
+
+function isInstant(value: unknown): boolean {
+  return typeof value === 'string' && value.length <= 40 && !Number.isNaN(Date.parse(value));
+}
+
+function isTimeZone(value: unknown): boolean {
+  if (typeof value !== 'string' || value.length > 64) return false;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function isHttpUrl(value: unknown): boolean {
   if (typeof value !== 'string') return false;
@@ -73,7 +97,12 @@ export function messageIdFor(dedupeKey: string, domain: string): string {
   return `<${digest}@${domain}>`;
 }
 
-/** The reminder's dedupe key: one reminder per booking, however often the sweep runs. */
-export function reminderDedupeKey(bookingId: string): string {
-  return `reminder:${bookingId}`;
+/**
+ * The reminder's dedupe key: one reminder per booking and start time, however often the sweep runs.
+ * A tour moved to another time gets a reminder for the new time (once); one moved back gets none.
+ */
+export function reminderDedupeKey(bookingId: string, tourStartsAt: string): string {
+  const instant = new Date(tourStartsAt);
+  const startsAt = Number.isNaN(instant.getTime()) ? tourStartsAt : instant.toISOString();
+  return `reminder:${bookingId}:${startsAt}`;
 }

@@ -7,7 +7,8 @@ export interface EmailContext {
   /** ISO 3166 country of the recipient: French for FR, BE, CH, LU, MC; English otherwise. */
   country?: string;
   bookingId?: string;
-  tour?: { id: string; title: string; destination: string; startsAt: string };
+  /** `timeZone`: IANA zone the departure is stated in (the tour's); UTC when absent. */
+  tour?: { id: string; title: string; destination: string; startsAt: string; timeZone?: string };
   data: Record<string, unknown>;
 }
 
@@ -25,16 +26,28 @@ export function languageFor(country: string | undefined): Language {
   return country && frenchSpeaking.has(country.toUpperCase()) ? 'fr' : 'en';
 }
 
-/** "2026-05-12T09:00:00.000Z" → "Tuesday 12 May 2026 at 09:00 UTC" (in the reader's language). */
-export function formatWhen(iso: string, language: Language): string {
+/**
+ * An instant as the traveller reads it, in the tour's zone and the reader's language, the zone
+ * named: "2027-01-12T07:30:00.000Z" in Europe/Paris → "Tuesday 12 January 2027 at 08:30
+ * (Europe/Paris)"; without a zone (or an unknown one), "… at 07:30 UTC".
+ */
+export function formatWhen(iso: string, language: Language, timeZone = 'UTC'): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  const formatted = new Intl.DateTimeFormat(language === 'fr' ? 'fr-FR' : 'en-GB', {
-    dateStyle: 'full',
-    timeStyle: 'short',
-    timeZone: 'UTC',
-  }).format(date);
-  return `${formatted} UTC`;
+  const format = (zone: string) =>
+    new Intl.DateTimeFormat(language === 'fr' ? 'fr-FR' : 'en-GB', {
+      dateStyle: 'full',
+      timeStyle: 'short',
+      timeZone: zone,
+    }).format(date);
+  if (timeZone !== 'UTC') {
+    try {
+      return `${format(timeZone)} (${timeZone})`;
+    } catch {
+      // An unknown zone: UTC, said so, rather than no e-mail.
+    }
+  }
+  return `${format('UTC')} UTC`;
 }
 
 function text(value: unknown): string | undefined {
@@ -64,7 +77,7 @@ function greeting(name: string | undefined, language: Language): string {
 function tourLine(context: EmailContext, language: Language): string[] {
   const tour = context.tour;
   if (!tour) return [];
-  const when = formatWhen(tour.startsAt, language);
+  const when = formatWhen(tour.startsAt, language, tour.timeZone);
   return language === 'fr'
     ? [`Visite : ${tour.title} (${tour.destination})`, `Départ : ${when}`]
     : [`Tour: ${tour.title} (${tour.destination})`, `Starts: ${when}`];
@@ -117,8 +130,8 @@ export function paymentLink(context: EmailContext): RenderedEmail {
       ...(expiresAt
         ? [
             language === 'fr'
-              ? `Ce lien expire le ${formatWhen(expiresAt, language)}.`
-              : `This link expires on ${formatWhen(expiresAt, language)}.`,
+              ? `Ce lien expire le ${formatWhen(expiresAt, language, context.tour?.timeZone)}.`
+              : `This link expires on ${formatWhen(expiresAt, language, context.tour?.timeZone)}.`,
           ]
         : []),
     ],
@@ -184,12 +197,52 @@ export function reminder(context: EmailContext): RenderedEmail {
   });
 }
 
+/** The tour moved or was cancelled: the new time (in the tour's zone), as booking sent it. */
+export function tourChanged(context: EmailContext): RenderedEmail {
+  const language = languageFor(context.country);
+  const tour = context.tour;
+  const title = tour?.title ?? (language === 'fr' ? 'votre visite' : 'your tour');
+  const zone = text(context.data.timeZone) ?? tour?.timeZone;
+  const startsAt = text(context.data.startsAt) ?? tour?.startsAt;
+  const when = startsAt ? formatWhen(startsAt, language, zone) : undefined;
+  const previous = text(context.data.previousStartsAt);
+  const was = previous ? formatWhen(previous, language, zone) : undefined;
+  if (context.data.status === 'CANCELLED') {
+    return render({
+      subject: language === 'fr' ? `Visite annulée : ${title}` : `Tour cancelled: ${title}`,
+      lines: [
+        greeting(context.recipientName, language),
+        language === 'fr'
+          ? `Nous sommes désolés : ${title}${when ? ` du ${when}` : ''} est annulée, et votre réservation avec elle.`
+          : `We are sorry: ${title}${when ? ` on ${when}` : ''} is cancelled, and your booking with it.`,
+        language === 'fr'
+          ? 'Si vous avez payé, vous serez remboursé intégralement.'
+          : 'If you paid, you will be refunded in full.',
+        ...bookingLine(context, language),
+      ],
+    });
+  }
+  return render({
+    subject: language === 'fr' ? `Nouvel horaire : ${title}` : `New departure time: ${title}`,
+    lines: [
+      greeting(context.recipientName, language),
+      language === 'fr'
+        ? `L'horaire de ${title} a changé, votre réservation suit.`
+        : `${title} has a new departure time; your booking follows it.`,
+      ...(when ? [language === 'fr' ? `Nouveau départ : ${when}` : `New start: ${when}`] : []),
+      ...(was ? [language === 'fr' ? `Ancien départ : ${was}` : `Was: ${was}`] : []),
+      ...bookingLine(context, language),
+    ],
+  });
+}
+
 const templates: Record<NotificationType, (context: EmailContext) => RenderedEmail> = {
   'booking-confirmed': bookingConfirmed,
   'payment-link': paymentLink,
   'support-alert': supportAlert,
   'review-posted': reviewPosted,
   reminder,
+  'tour-changed': tourChanged,
 };
 
 export function renderEmail(type: NotificationType, context: EmailContext): RenderedEmail {

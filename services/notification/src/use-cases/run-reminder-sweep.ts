@@ -10,7 +10,8 @@ export interface ReminderSweepResult {
 
 /**
  * The hourly job (and POST /internal/jobs/reminders/run): asks booking for the bookings starting within `within` and submits one reminder per booking.
- * The dedupe key `reminder:<bookingId>` makes a second run (or a second replica) a no-op.
+ * The dedupe key `reminder:<bookingId>:<tourStartsAt>` makes a second run (or a second replica) a
+ * no-op, and a tour moved to another time gets one reminder for its new time.
  */
 export async function runReminderSweep(
   ctx: NotificationContext,
@@ -21,7 +22,7 @@ export async function runReminderSweep(
   for (const booking of bookings) {
     const submitted = await submitNotification(ctx, {
       type: 'reminder',
-      dedupeKey: reminderDedupeKey(booking.id),
+      dedupeKey: reminderDedupeKey(booking.id, booking.tourStartsAt),
       userId: booking.userId,
       tourId: booking.tourId,
       bookingId: booking.id,

@@ -34,6 +34,26 @@ describe('notification requests', () => {
     expect(fields({ type: 'support-alert', dedupeKey: 'has space' })).toEqual(['dedupeKey']);
     expect(fields({ type: 'support-alert', dedupeKey: 'k', email: 'nope' })).toEqual(['email']);
     expect(fields({ type: 'support-alert', dedupeKey: 'k', extra: 1 })).toEqual(['']);
+    expect(fields({ type: 'tour-changed', dedupeKey: 'k', userId })).toEqual([
+      'data.startsAt',
+      'data.status',
+    ]);
+    expect(
+      fields({
+        type: 'tour-changed',
+        dedupeKey: 'k',
+        userId,
+        data: { startsAt: '2027-01-12T07:30:00Z', status: 'SCHEDULED', timeZone: 'Mars/Olympus' },
+      }),
+    ).toEqual(['data.timeZone']);
+    expect(
+      fields({
+        type: 'tour-changed',
+        dedupeKey: 'k',
+        userId,
+        data: { startsAt: '2027-01-12T07:30:00Z', status: 'CANCELLED', timeZone: 'Europe/Paris' },
+      }),
+    ).toEqual([]);
   });
 
   it('derives one stable Message-ID per dedupe key', () => {
@@ -44,6 +64,12 @@ describe('notification requests', () => {
       messageIdFor('reminder:2', 'tourkit.test'),
     );
     expect(messageIdFor('reminder:1', 'tourkit.test')).toMatch(/^<[0-9a-f]{32}@tourkit\.test>$/);
-    expect(reminderDedupeKey('b-1')).toBe('reminder:b-1');
+    // One reminder per booking and start time, however the time is written.
+    expect(reminderDedupeKey('b-1', '2027-01-12T08:30:00+01:00')).toBe(
+      'reminder:b-1:2027-01-12T07:30:00.000Z',
+    );
+    expect(reminderDedupeKey('b-1', '2027-01-12T07:30:00.000Z')).not.toBe(
+      reminderDedupeKey('b-1', '2027-01-12T08:30:00.000Z'),
+    );
   });
 });

@@ -1,5 +1,10 @@
 import { escapeHtml } from '@tourkit/kit';
-import { languageFor, renderEmail, type EmailContext } from '../../src/domain/templates.js';
+import {
+  formatWhen,
+  languageFor,
+  renderEmail,
+  type EmailContext,
+} from '../../src/domain/templates.js';
 
 const tour = {
   id: 't1',
@@ -38,6 +43,59 @@ describe('templates', () => {
     expect(email.text).toMatch(/dimanche 12 mai 2030.*19:00 UTC/);
     expect(languageFor('be')).toBe('fr');
     expect(languageFor(undefined)).toBe('en');
+  });
+
+  it("states a start in the tour's zone, summer time included, the zone named", () => {
+    const at = (startsAt: string, country = 'GB') =>
+      renderEmail(
+        'reminder',
+        context({ country, tour: { ...tour, startsAt, timeZone: 'Europe/Paris' } }),
+      ).text;
+    // 07:30 UTC is 08:30 in Paris in winter (UTC+1), 09:30 in summer (UTC+2).
+    expect(at('2027-01-12T07:30:00.000Z')).toContain('12 January 2027 at 08:30 (Europe/Paris)');
+    expect(at('2027-07-13T07:30:00.000Z')).toContain('13 July 2027 at 09:30 (Europe/Paris)');
+    expect(at('2027-07-13T07:30:00.000Z', 'FR')).toMatch(
+      /mardi 13 juillet 2027.*09:30 \(Europe\/Paris\)/,
+    );
+    expect(formatWhen('2027-07-13T07:30:00.000Z', 'en', 'America/New_York')).toMatch(
+      /13 July 2027 at 03:30 \(America\/New_York\)$/,
+    );
+    // An unknown zone falls back to UTC, said so.
+    expect(formatWhen('2027-07-13T07:30:00.000Z', 'en', 'Mars/Olympus')).toMatch(
+      /13 July 2027 at 07:30 UTC$/,
+    );
+  });
+
+  it('tells a traveller the new start time of a moved tour, in the zone booking sent', () => {
+    const email = renderEmail(
+      'tour-changed',
+      context({
+        data: {
+          status: 'SCHEDULED',
+          startsAt: '2027-07-13T07:30:00.000Z',
+          previousStartsAt: '2027-07-12T07:30:00.000Z',
+          timeZone: 'Europe/Paris',
+        },
+      }),
+    );
+    expect(email.subject).toBe('New departure time: Louvre <b>at night</b>');
+    expect(email.text).toMatch(/New start: .*13 July 2027 at 09:30 \(Europe\/Paris\)/);
+    expect(email.text).toMatch(/Was: .*12 July 2027 at 09:30 \(Europe\/Paris\)/);
+    expect(email.text).toContain('Booking: b-1');
+  });
+
+  it('tells a traveller their tour is cancelled, in French too', () => {
+    const data = {
+      status: 'CANCELLED',
+      startsAt: '2027-01-12T07:30:00.000Z',
+      timeZone: 'Europe/Paris',
+    };
+    const english = renderEmail('tour-changed', context({ data }));
+    expect(english.subject).toBe('Tour cancelled: Louvre <b>at night</b>');
+    expect(english.text).toContain('12 January 2027 at 08:30 (Europe/Paris) is cancelled');
+    expect(english.text).toContain('refunded');
+    const french = renderEmail('tour-changed', context({ country: 'FR', data }));
+    expect(french.subject).toBe('Visite annulée : Louvre <b>at night</b>');
   });
 
   it('puts the payment link and its expiry in both parts', () => {

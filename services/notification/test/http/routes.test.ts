@@ -217,14 +217,18 @@ describe('reminders', () => {
     expect(h.upstreams.requests).toContain('/internal/bookings/upcoming?within=24h&limit=1000');
 
     for (const booking of bookings) {
-      const row = await h.service.store.byDedupeKey(`reminder:${booking.id}`);
+      const row = await h.service.store.byDedupeKey(
+        `reminder:${booking.id}:${new Date(booking.tourStartsAt).toISOString()}`,
+      );
       await deliveredRow(row!.id);
     }
     await eventually(
       async () =>
         (await h.service.queue.getJobCounts('waiting', 'active', 'delayed')).waiting === 0,
     );
-    const reminders = bookings.map((booking) => mailWithKey(`reminder:${booking.id}`));
+    const reminders = bookings.map((booking) =>
+      mailWithKey(`reminder:${booking.id}:${new Date(booking.tourStartsAt).toISOString()}`),
+    );
     expect(reminders.map((mails) => mails.length)).toEqual([1, 1, 1]);
     expect(reminders.map((mails) => mails[0]!.envelope.to[0])).toEqual([
       ada.email,
@@ -237,6 +241,29 @@ describe('reminders', () => {
     const metrics = await (await fetch(`${h.url}/metrics`)).text();
     // Three from this run, plus the reminder posted directly in the first test.
     expect(metrics).toMatch(/reminders_sent_total 4/);
+  });
+
+  it('a booking whose tour moved gets one reminder for the new time, not a second for the old', async () => {
+    const moved = {
+      id: randomUUID(),
+      userId: ada.id,
+      tourId: louvre.id,
+      tourStartsAt: louvre.startsAt,
+      status: 'CONFIRMED',
+    };
+    h.upstreams.upcoming.push(moved);
+    const before = (await h.post('/internal/jobs/reminders/run', {})).body;
+    expect(before.queued).toBe(1);
+    // Catalog moved the tour an hour later; booking now reports the new start.
+    const newStart = new Date(Date.parse(louvre.startsAt) + 3_600_000).toISOString();
+    moved.tourStartsAt = newStart;
+    const after = (await h.post('/internal/jobs/reminders/run', {})).body;
+    expect(after).toMatchObject({ queued: 1, duplicates: after.bookings - 1 });
+    const again = (await h.post('/internal/jobs/reminders/run', {})).body;
+    expect(again).toMatchObject({ queued: 0, duplicates: again.bookings });
+    const row = await h.service.store.byDedupeKey(`reminder:${moved.id}:${newStart}`);
+    await deliveredRow(row!.id);
+    expect(mailWithKey(`reminder:${moved.id}:${newStart}`)).toHaveLength(1);
   });
 
   it('registers the hourly scheduler in Redis', async () => {
