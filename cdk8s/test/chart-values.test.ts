@@ -114,6 +114,7 @@ const helm = toolPath('helm');
     ['an out-of-range number', 'services.catalog.replicas=0', 'replicas'],
     ['a value outside its set', 'image.pullPolicy=Sometimes', 'pullPolicy'],
     ['an unknown service', 'services.bookings.replicas=2', 'bookings'],
+    ['a public URL that is not one', 'publicUrl=not-a-url', 'publicUrl'],
   ])('refuses %s before rendering, naming it', (_, set, name) => {
     const message = template([set]);
     expect(message).toContain('values don');
@@ -121,6 +122,8 @@ const helm = toolPath('helm');
   });
 
   it('renders with good values', () => {
-    expect(template(['services.catalog.replicas=5'])).toBe('');
+    expect(template(['services.catalog.replicas=5', 'publicUrl=https://tours.example.com'])).toBe(
+      '',
+    );
   });
 });
