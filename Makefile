@@ -14,11 +14,13 @@ help: ## List the targets
 # Each area of the tree keeps its own targets in mk/<area>.mk.
 include $(sort $(wildcard mk/*.mk))
 
-# `npm install`, not `npm ci`: the registry these machines reach serves only the Linux builds of
-# some packages' optional platform bindings, which npm leaves out of the lock file, and `npm ci`
-# refuses a lock file without every platform's. The lock file still pins every version installed.
+# `npm ci`, never `npm install`: it installs exactly the lock file and never writes it, so `make dev`
+# and `make test` leave the tree clean (`npm install` rewrote package-lock.json whenever npm here
+# resolved anything differently). A package.json out of step with the lock file stops it with a message
+# naming the package: update the lock with `npm install -w <workspace> <pkg>` and commit both. The lock
+# file keeps every platform's optional bindings (e.g. @unrs/resolver-binding-*), which `npm ci` needs.
 node_modules/.package-lock.json: package-lock.json package.json $(wildcard */package.json services/*/package.json hack/*/package.json)
-	npm install --loglevel=error --no-fund --no-audit
+	npm ci --loglevel=error --no-fund --no-audit
 	@touch $@
 
 .PHONY: deps
@@ -29,8 +31,9 @@ build: deps ## Type-check and compile every workspace
 	npm run build
 
 .PHONY: lint
-lint: deps lint-manifests ## ESLint and Prettier over the tree, kube-score over the manifests and the chart
+lint: deps lint-manifests ## ESLint and Prettier over the tree, kube-score over the manifests and the chart, the lock file in step
 	npm run lint
+	hack/lint/lockfile.sh
 
 .PHONY: lint-manifests
 lint-manifests: deps ## kube-score over the cdk8s output and the chart render (production and development values)

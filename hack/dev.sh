@@ -3,6 +3,7 @@
 # cluster. Logs are pretty-printed and prefixed with the service name; Ctrl-C stops everything.
 #
 #   DEV_SERVICES="catalog user booking" make dev     # a subset
+#   DEV_HOST=0.0.0.0 make dev                        # reachable from other machines too (default 127.0.0.1)
 #   DATABASE_ADMIN_URL=postgres://me@localhost/postgres make dev
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,6 +36,9 @@ export INTERNAL_TOKEN="$(cat "$state/internal-token")"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
 export LOG_LEVEL="${LOG_LEVEL:-info}"
 export SHUTDOWN_DRAIN_SECONDS=0
+# Every service and the web app listen on the loopback interface only: a laptop on a café's network
+# does not serve its platform to the room (in a pod the kit's default, every interface, stays).
+export HOST="${DEV_HOST:-127.0.0.1}"
 export SEED_DEMO_DATA=true
 export SMTP_URL="${SMTP_URL:-smtp://127.0.0.1:1025}"
 # Payment links open the traveller's web app when it runs (it forwards /v1 to the gateway).

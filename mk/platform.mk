@@ -17,14 +17,19 @@ MONITORING_NAMESPACE ?= monitoring
 CNPG         ?= 0
 # Empty: keep the cdk8s default (on); `make deploy` sets it from the CRDs present.
 TOURKIT_SERVICE_MONITOR ?=
-# MAIL_CATCHER=0 leaves Mailpit out: notification then sends through SMTP_URL (put in the Secret as smtp-url).
-MAIL_CATCHER ?= 1
-# DEMO_DATA=0 leaves catalog and booking empty (SEED_DEMO_DATA=false): production. 1 seeds demo tours and promo codes.
-DEMO_DATA    ?= 1
-# Where users reach the gateway (base of booking's payment links); empty keeps http://localhost:8080 (kind).
+# MAIL_CATCHER=0 leaves Mailpit out: notification then sends through SMTP_URL (put in the Secret as smtp-url);
+# 1 deploys it. Empty: the VALUES set's (development: on; production: off).
+MAIL_CATCHER ?=
+# DEMO_DATA=0 leaves catalog and booking empty (SEED_DEMO_DATA=false); 1 seeds demo tours and promo codes.
+# Empty: the VALUES set's (development: on; production: off).
+DEMO_DATA    ?=
+# Where users reach the gateway (base of booking's payment links). Empty: the VALUES set's (development:
+# http://localhost:8080, kind's mapping); production has none and refuses to synthesize without it.
 PUBLIC_URL   ?=
-# VALUES=development (kind, minikube, the local node: a database's pods only prefer separate nodes) or
-# production (the defaults: they require them). The chart's charts/tourkit/values-development.yaml says the same.
+# VALUES=development (kind, minikube, the local node: local images, a database's pods only prefer separate
+# nodes, Mailpit, demo data, http://localhost:8080) or production (the defaults: registry images, separate
+# nodes required, a real SMTP relay, no demo data, PUBLIC_URL required). The chart's
+# charts/tourkit/values-development.yaml says the same.
 VALUES       ?= development
 # WATCH_NAMESPACES=tourkit,other scopes the operator to those namespaces (Roles there, no ClusterRole); empty: cluster-wide.
 WATCH_NAMESPACES ?=
@@ -147,7 +152,7 @@ up-kind: deps kind-cluster kind-load cluster-addons deploy ## Local kind cluster
 	@echo "  gateway  http://localhost:8080/v1/tours"
 	@echo "  web      http://localhost:8087"
 	@echo "  grafana  http://localhost:3000  (admin / tourkit; dashboard 'Tourkit: services (RED) and autoscaling')"
-	@if [ "$(MAIL_CATCHER)" != 0 ]; then echo "  e-mail   http://localhost:8025  (Mailpit: every message notification sends)"; fi
+	@if [ "$(MAIL_CATCHER)" != 0 ] && [ "$(VALUES)" = development -o "$(MAIL_CATCHER)" = 1 ]; then echo "  e-mail   http://localhost:8025  (Mailpit: every message notification sends)"; fi
 	@echo "  kubectl  -n $(NAMESPACE) get deploy,hpa,pdb"
 
 .PHONY: down

@@ -115,7 +115,9 @@ export const chartValuesSchema = z.strictObject({
   secretName: z.string().min(1),
   monitoringNamespace: namespaceName,
   otlpEndpoint: z.union([z.literal(''), z.url()]),
-  publicUrl: z.url(),
+  // Empty is the production default: templates/configmap.yaml's `required` refuses to render it, with
+  // a message saying what to give; anything else must be a URL.
+  publicUrl: z.union([z.literal(''), z.url()]),
   supportEmail: z.string().regex(/^[^@\s]+@[^@\s]+$/, 'supportEmail: an e-mail address'),
   mailCatcher: z.strictObject({
     enabled: z.boolean(),

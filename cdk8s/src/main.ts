@@ -62,7 +62,13 @@ if (loadFlag >= 0) {
 } else {
   const outdir = process.env.CDK8S_OUTDIR ?? path.join(import.meta.dirname, '..', 'dist');
   const app = new App({ outdir });
-  buildPlatform(app, optionsFromEnvironment(process.env));
+  try {
+    buildPlatform(app, optionsFromEnvironment(process.env));
+  } catch (error) {
+    // A value the user must give or fix (e.g. PUBLIC_URL with the production values): its message, no stack.
+    console.error(`make synth: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
   app.synth();
   console.log(`synthesized into ${outdir}`);
 }

@@ -44,7 +44,11 @@ export interface PlatformOptions {
   readonly redis: { readonly image: string; readonly pullPolicy: PullPolicy };
   /** OTLP/HTTP endpoint for traces; unset means no export. */
   readonly otlpEndpoint: string;
-  /** Where users reach the gateway: base of the payment links booking e-mails (PUBLIC_URL). */
+  /**
+   * Where users reach the gateway: base of the payment links booking e-mails (PUBLIC_URL). No default
+   * fits production (a wrong one e-mails travellers dead links), so the production value is empty and
+   * rendering refuses it (`requirePublicUrl`); the development values say http://localhost:8080.
+   */
   readonly publicUrl: string;
   /** Recipient of support alerts (SUPPORT_EMAIL of booking and notification). */
   readonly supportEmail: string;
@@ -60,7 +64,7 @@ export interface PlatformOptions {
   };
   /**
    * SEED_DEMO_DATA of the services that seed (catalog: demo tours; booking: demo promo codes), so that a
-   * fresh kind cluster shows a catalog. Production turns it off.
+   * fresh kind cluster shows a catalog. Off in production (the default); the development values turn it on.
    */
   readonly demoData: { readonly enabled: boolean };
   /**
@@ -110,15 +114,19 @@ export const DEFAULT_OPTIONS: PlatformOptions = {
   },
   redis: { image: 'docker.io/library/redis:7.4-alpine', pullPolicy: 'IfNotPresent' },
   otlpEndpoint: '',
-  publicUrl: 'http://localhost:8080',
+  // Required: the production install names where its users reach it (see requirePublicUrl).
+  publicUrl: '',
   supportEmail: 'support@tourkit.local',
+  // Production sends through a real relay (the Secret's smtp-url): Mailpit would swallow every e-mail
+  // and its inbox (NodePort) would show them to anyone who reaches a node.
   mailCatcher: {
-    enabled: true,
+    enabled: false,
     image: 'docker.io/axllent/mailpit:v1.29',
     pullPolicy: 'IfNotPresent',
     nodePort: 30825,
   },
-  demoData: { enabled: true },
+  // No demo tours or demo promo codes (SUMMER2025 would be a real discount) in production.
+  demoData: { enabled: false },
   cpuRequestPercent: 100,
   loadGenerator: {
     enabled: false,
@@ -140,7 +148,24 @@ export const DEVELOPMENT_OVERRIDES: PartialOptions = {
   image: { registry: '', tag: 'dev' },
   operator: { image: 'tourkit/scaling-schedule:dev' },
   postgres: { antiAffinity: 'preferred' },
+  // kind maps the gateway's NodePort to localhost:8080 and Mailpit's inbox to localhost:8025.
+  publicUrl: 'http://localhost:8080',
+  mailCatcher: { enabled: true },
+  demoData: { enabled: true },
 };
+
+/**
+ * The public URL, or an error that says how to give it: an empty one (the production default) must not
+ * render into booking's PUBLIC_URL. The chart's configmap.yaml `required` says the same.
+ */
+export function requirePublicUrl(options: Pick<PlatformOptions, 'publicUrl'>): string {
+  if (options.publicUrl === '')
+    throw new Error(
+      'publicUrl is required: where users reach the gateway, the base of the payment links booking ' +
+        'e-mails (make synth PUBLIC_URL=https://tours.example.com, or VALUES=development for http://localhost:8080)',
+    );
+  return options.publicUrl;
+}
 
 /** Named sets of values: `TOURKIT_VALUES` (the Makefile's VALUES) picks one. */
 export const VALUE_SETS = {
@@ -237,7 +262,9 @@ export function optionsFromEnvironment(env: Record<string, string | undefined>):
       `TOURKIT_CPU_REQUEST_PERCENT: expected a whole number from 1 to 100, got "${env.TOURKIT_CPU_REQUEST_PERCENT}"`,
     );
   const publicUrl = env.TOURKIT_PUBLIC_URL || base.publicUrl;
-  if (!URL.canParse(publicUrl)) throw new Error(`TOURKIT_PUBLIC_URL: "${publicUrl}" is not a URL`);
+  // Empty (production without TOURKIT_PUBLIC_URL) is refused when it renders: requirePublicUrl.
+  if (publicUrl !== '' && !URL.canParse(publicUrl))
+    throw new Error(`TOURKIT_PUBLIC_URL: "${publicUrl}" is not a URL`);
   const pullPolicy = env.TOURKIT_IMAGE_PULL_POLICY || base.image.pullPolicy;
   if (!PULL_POLICIES.includes(pullPolicy as PullPolicy))
     throw new Error(

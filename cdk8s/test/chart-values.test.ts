@@ -13,6 +13,12 @@ import {
   chartValuesSchema,
   VALUES_SCHEMA_FILE,
 } from '../src/chart-values.js';
+import {
+  DEFAULT_OPTIONS,
+  DEVELOPMENT_OVERRIDES,
+  resolveOptions,
+  type PlatformOptions,
+} from '../src/options.js';
 
 const chartDir = path.resolve(import.meta.dirname, '..', '..', 'charts', 'tourkit');
 const readYaml = (file: string) => parse(readFileSync(path.join(chartDir, file), 'utf8'));
@@ -51,6 +57,43 @@ describe('chart values schema', () => {
   });
 });
 
+describe('production defaults (values.yaml) and development values (values-development.yaml)', () => {
+  const production = readYaml('values.yaml');
+  const development = merge(production, readYaml('values-development.yaml')) as typeof production;
+
+  it('production: no demo data, no mail catcher (so no inbox on a NodePort), no public URL of its own', () => {
+    expect(production.demoData).toEqual({ enabled: false });
+    expect(production.mailCatcher.enabled).toBe(false);
+    expect(production.publicUrl).toBe('');
+    expect(production.image.registry).not.toBe('');
+    expect(production.postgres.antiAffinity).toBe('required');
+    // The only NodePorts left are the public entry points.
+    const nodePorts = Object.entries(production.services as Record<string, { nodePort?: number }>)
+      .filter(([, spec]) => spec.nodePort !== undefined)
+      .map(([name]) => name);
+    expect(nodePorts.sort()).toEqual(['gateway', 'web']);
+  });
+
+  it('development: demo data, Mailpit and the kind URL, local images', () => {
+    expect(development.demoData).toEqual({ enabled: true });
+    expect(development.mailCatcher).toMatchObject({ enabled: true, nodePort: 30825 });
+    expect(development.publicUrl).toBe('http://localhost:8080');
+    expect(development.image).toMatchObject({ registry: '', tag: 'dev' });
+  });
+
+  /** The platform-wide fields of the options, as the chart's values hold them (namespace is the release's). */
+  const platformFields = (options: PlatformOptions) => {
+    const { namespace: _, ...fields } = options;
+    return fields;
+  };
+
+  // Without helm, the equivalence test skips: this one still holds the two value sets to cdk8s's.
+  it('say what cdk8s says: values.yaml its defaults, values-development.yaml its DEVELOPMENT_OVERRIDES', () => {
+    expect(production).toMatchObject(platformFields(DEFAULT_OPTIONS));
+    expect(development).toMatchObject(platformFields(resolveOptions(DEVELOPMENT_OVERRIDES)));
+  });
+});
+
 const helm = toolPath('helm');
 (toolAvailable('helm') ? describe : describe.skip)('helm with values.schema.json', () => {
   const template = (sets: string[]) => {
@@ -71,6 +114,7 @@ const helm = toolPath('helm');
     ['an out-of-range number', 'services.catalog.replicas=0', 'replicas'],
     ['a value outside its set', 'image.pullPolicy=Sometimes', 'pullPolicy'],
     ['an unknown service', 'services.bookings.replicas=2', 'bookings'],
+    ['a public URL that is not one', 'publicUrl=not-a-url', 'publicUrl'],
   ])('refuses %s before rendering, naming it', (_, set, name) => {
     const message = template([set]);
     expect(message).toContain('values don');
@@ -78,6 +122,8 @@ const helm = toolPath('helm');
   });
 
   it('renders with good values', () => {
-    expect(template(['services.catalog.replicas=5'])).toBe('');
+    expect(template(['services.catalog.replicas=5', 'publicUrl=https://tours.example.com'])).toBe(
+      '',
+    );
   });
 });

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { toolAvailable, toolPath } from '@tourkit/testenv';
 import { DEVELOPMENT_OVERRIDES, type PartialOptions } from '../src/options.js';
 import { byKey, parseManifests, withoutHelmLabels, withParsedJsonData } from './normalize.js';
-import { synthPlatform } from './synth.js';
+import { EXAMPLE_PUBLIC_URL, synthPlatform } from './synth.js';
 
 const chartDir = path.resolve(import.meta.dirname, '..', '..', 'charts', 'tourkit');
 const helm = toolPath('helm');
@@ -24,8 +24,10 @@ function helmRun(args: string[]): string {
   return execFileSync(helm, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
+/** `helm template`; without a values file (production), with the public URL production must give. */
 function render(sets: string[] = [], valueFiles: string[] = []): ReturnType<typeof parseManifests> {
   const args = ['template', 'tourkit', chartDir, '--namespace', 'tourkit'];
+  if (valueFiles.length === 0) args.push('--set', `publicUrl=${EXAMPLE_PUBLIC_URL}`);
   for (const file of valueFiles) args.push('--values', path.join(chartDir, file));
   for (const s of sets) args.push('--set', s);
   return parseManifests(helmRun(args)).map(withoutHelmLabels);
@@ -42,8 +44,29 @@ function expectSameObjects(sets: string[], options: PartialOptions, valueFiles: 
 }
 
 (helmAvailable ? describe : describe.skip)('Helm chart', () => {
-  it('passes helm lint --strict', () => {
-    expect(() => helmRun(['lint', '--strict', chartDir])).not.toThrow();
+  it('passes helm lint --strict, with production values (and a public URL) and with values-development.yaml', () => {
+    expect(() =>
+      helmRun(['lint', '--strict', chartDir, '--set', `publicUrl=${EXAMPLE_PUBLIC_URL}`]),
+    ).not.toThrow();
+    expect(() =>
+      helmRun([
+        'lint',
+        '--strict',
+        chartDir,
+        '--values',
+        path.join(chartDir, 'values-development.yaml'),
+      ]),
+    ).not.toThrow();
+  });
+
+  it('refuses to render the production defaults without a public URL, saying which value to give', () => {
+    let message = '';
+    try {
+      helmRun(['template', 'tourkit', chartDir, '--namespace', 'tourkit']);
+    } catch (error) {
+      message = String((error as { stderr?: string }).stderr);
+    }
+    expect(message).toMatch(/publicUrl is required/);
   });
 
   it('renders with default values exactly the objects of the cdk8s app', () => {
@@ -57,8 +80,8 @@ function expectSameObjects(sets: string[], options: PartialOptions, valueFiles: 
   it.each([
     [['cloudnativepg.enabled=true'], { cloudnativepg: { enabled: true } }],
     [['networkPolicies.enabled=false'], { networkPolicies: { enabled: false } }],
-    [['mailCatcher.enabled=false'], { mailCatcher: { enabled: false } }],
-    [['demoData.enabled=false'], { demoData: { enabled: false } }],
+    [['mailCatcher.enabled=true'], { mailCatcher: { enabled: true } }],
+    [['demoData.enabled=true'], { demoData: { enabled: true } }],
     [['cpuRequestPercent=25'], { cpuRequestPercent: 25 }],
     [
       ['cpuRequestPercent=33', 'cloudnativepg.enabled=true'],
@@ -89,13 +112,14 @@ function expectSameObjects(sets: string[], options: PartialOptions, valueFiles: 
         'image.pullPolicy=Always',
         'postgres.pullPolicy=Never',
         'redis.pullPolicy=Never',
+        'mailCatcher.enabled=true',
         'mailCatcher.pullPolicy=Always',
       ],
       {
         image: { pullPolicy: 'Always' },
         postgres: { pullPolicy: 'Never' },
         redis: { pullPolicy: 'Never' },
-        mailCatcher: { pullPolicy: 'Always' },
+        mailCatcher: { enabled: true, pullPolicy: 'Always' },
       },
     ],
   ] as Array<[string[], PartialOptions]>)(

@@ -3,11 +3,14 @@
 import { App, Testing } from 'cdk8s';
 import { resolveOptions } from '../src/options.js';
 import { buildPlatform } from '../src/platform.js';
-import type { K8sObject } from './synth.js';
+import { EXAMPLE_PUBLIC_URL, type K8sObject } from './synth.js';
 
 function charts(operator: boolean) {
   const app: App = Testing.app();
-  const built = buildPlatform(app, resolveOptions({ operator: { enabled: operator } }));
+  const built = buildPlatform(
+    app,
+    resolveOptions({ publicUrl: EXAMPLE_PUBLIC_URL, operator: { enabled: operator } }),
+  );
   const hpa = (objects: K8sObject[], name: string) =>
     objects.find((o) => o.kind === 'HorizontalPodAutoscaler' && o.metadata.name === name);
   return {

@@ -15,7 +15,12 @@ import { paymentConfigSchema } from '@tourkit/payment/config';
 import { reviewConfigSchema } from '@tourkit/review/config';
 import { userConfigSchema } from '@tourkit/user/config';
 import { webConfigSchema } from '@tourkit/web/config';
-import { optionsFromEnvironment, type PartialOptions } from '../src/options.js';
+import {
+  DEFAULT_OPTIONS,
+  DEVELOPMENT_OVERRIDES,
+  optionsFromEnvironment,
+  type PartialOptions,
+} from '../src/options.js';
 import {
   DB_CONNECTION_BUDGET,
   SERVICE_NAMES,
@@ -23,7 +28,7 @@ import {
   maxReplicasOf,
   type ServiceName,
 } from '../src/services.js';
-import { synthPlatform, type Json } from './synth.js';
+import { EXAMPLE_PUBLIC_URL, synthPlatform, type Json } from './synth.js';
 
 const schemas: Record<ServiceName, z.ZodObject> = {
   gateway: gatewayConfigSchema,
@@ -111,10 +116,20 @@ describe('settings that matter in production', () => {
       NOTIFICATION_URL: 'http://notification.tourkit.svc:8080',
       CATALOG_URL: 'http://catalog.tourkit.svc:8080',
       REDIS_URL: 'redis://:rpw@redis-queue.tourkit.svc:6379',
-      PUBLIC_URL: 'http://localhost:8080',
+      PUBLIC_URL: EXAMPLE_PUBLIC_URL,
     });
-    expect(environmentOf('booking', { publicUrl: 'https://tours.example.com' }).PUBLIC_URL).toBe(
-      'https://tours.example.com',
+    expect(environmentOf('booking', { publicUrl: 'https://tours.test' }).PUBLIC_URL).toBe(
+      'https://tours.test',
+    );
+    expect(environmentOf('booking', DEVELOPMENT_OVERRIDES).PUBLIC_URL).toBe(
+      'http://localhost:8080',
+    );
+  });
+
+  it('refuse to render without a public URL (the production default is empty), saying what to give', () => {
+    expect(DEFAULT_OPTIONS.publicUrl).toBe('');
+    expect(() => environmentOf('booking', { publicUrl: '' })).toThrow(
+      /publicUrl is required: .*make synth PUBLIC_URL=/,
     );
   });
 
@@ -154,24 +169,29 @@ describe('demo data', () => {
     expect(SERVICES.filter((s) => s.seedsDemoData).map((s) => s.name)).toEqual(seeders);
   });
 
-  it('is on by default (kind): catalog seeds its tours, booking its promo codes', () => {
+  it('is on with the development values (kind): catalog seeds its tours, booking its promo codes', () => {
     for (const name of seeders) {
-      expect(environmentOf(name).SEED_DEMO_DATA).toBe('true');
-      expect(schemas[name].parse(environmentOf(name)).SEED_DEMO_DATA).toBe(true);
+      expect(environmentOf(name, DEVELOPMENT_OVERRIDES).SEED_DEMO_DATA).toBe('true');
+      expect(schemas[name].parse(environmentOf(name, DEVELOPMENT_OVERRIDES)).SEED_DEMO_DATA).toBe(
+        true,
+      );
     }
   });
 
-  it('switched off (production), is written as false, so no default of the services can seed', () => {
-    const off = { demoData: { enabled: false } };
+  it('is off by default (production), written as false, so no default of the services can seed', () => {
     for (const name of seeders) {
-      expect(environmentOf(name, off).SEED_DEMO_DATA).toBe('false');
-      expect(schemas[name].parse(environmentOf(name, off)).SEED_DEMO_DATA).toBe(false);
+      expect(environmentOf(name).SEED_DEMO_DATA).toBe('false');
+      expect(schemas[name].parse(environmentOf(name)).SEED_DEMO_DATA).toBe(false);
     }
   });
 
   it('follows TOURKIT_DEMO_DATA (`make synth DEMO_DATA=0`), naming the variable when it is not a boolean', () => {
-    expect(optionsFromEnvironment({}).demoData.enabled).toBe(true);
-    expect(optionsFromEnvironment({ TOURKIT_DEMO_DATA: '0' }).demoData.enabled).toBe(false);
+    expect(optionsFromEnvironment({}).demoData.enabled).toBe(false);
+    expect(optionsFromEnvironment({ TOURKIT_VALUES: 'development' }).demoData.enabled).toBe(true);
+    expect(
+      optionsFromEnvironment({ TOURKIT_VALUES: 'development', TOURKIT_DEMO_DATA: '0' }).demoData
+        .enabled,
+    ).toBe(false);
     expect(optionsFromEnvironment({ TOURKIT_DEMO_DATA: '1' }).demoData.enabled).toBe(true);
     expect(() => optionsFromEnvironment({ TOURKIT_DEMO_DATA: 'maybe' })).toThrow(
       /TOURKIT_DEMO_DATA: expected true\/false\/1\/0\/yes\/no, got "maybe"/,
@@ -196,6 +216,7 @@ describe('images of a cluster without a registry (hack/node/platform-up.sh)', ()
     // The pull policy applies to every image: none of them can be pulled here.
     expect(local.mailCatcher).toEqual({
       ...defaults.mailCatcher,
+      enabled: true,
       image: 'tourkit.local/mailpit:v1.33.1',
       pullPolicy: 'Never',
     });
@@ -253,10 +274,13 @@ describe('network policies: exactly the calls each service makes', () => {
     booking: [...http('catalog', 'payment', 'notification'), 'redis-queue:6379', 'booking-db:5432'],
     review: [...http('booking', 'catalog', 'notification'), 'review-db:5432'],
     payment: ['payment-db:5432'],
+    // Production: a real relay outside the cluster, on the SMTP ports (development: mailpit:1025).
     notification: [
       ...http('user', 'catalog', 'booking'),
       'redis-queue:6379',
-      'mailpit:1025',
+      '*:25',
+      '*:465',
+      '*:587',
       'notification-db:5432',
     ],
     web: http('gateway', 'booking'),
@@ -285,20 +309,23 @@ describe('network policies: exactly the calls each service makes', () => {
       ['catalog', 'gateway'].map((n) => `${n}:6379`),
     );
   });
+});
+
+describe('the mail catcher (Mailpit), on with the development values', () => {
+  const { find, maybe } = synthPlatform(DEVELOPMENT_OVERRIDES);
 
   it('let the mail catcher take SMTP from notification only, and its inbox from anywhere', () => {
     const policy = find('NetworkPolicy', 'mailpit');
     expect(ingressOf(policy)).toEqual(['*:8025', 'notification:1025']);
     expect(policy.spec.policyTypes).toEqual(['Ingress', 'Egress']);
     expect(policy.spec.egress).toBeUndefined();
+    expect(egressOf(find('NetworkPolicy', 'notification'))).toContain('mailpit:1025');
   });
-});
-
-describe('the mail catcher (Mailpit)', () => {
-  const { find, maybe } = synthPlatform();
 
   it('receives every e-mail notification sends', () => {
-    expect(environmentOf('notification').SMTP_URL).toBe('smtp://mailpit.tourkit.svc:1025');
+    expect(environmentOf('notification', DEVELOPMENT_OVERRIDES).SMTP_URL).toBe(
+      'smtp://mailpit.tourkit.svc:1025',
+    );
     expect(find('Service', 'mailpit').spec).toMatchObject({
       type: 'ClusterIP',
       ports: [{ name: 'smtp', port: 1025, targetPort: 'smtp' }],
@@ -339,10 +366,18 @@ describe('the mail catcher (Mailpit)', () => {
     expect(maybe('HorizontalPodAutoscaler', 'mailpit')).toBeUndefined();
   });
 
-  describe('switched off (a real relay)', () => {
-    const off = synthPlatform({ mailCatcher: { enabled: false } });
+  describe('off by default (production: a real relay)', () => {
+    const off = synthPlatform();
 
-    it('is not deployed', () => {
+    it('is not deployed, so no inbox is open on a NodePort', () => {
+      expect(DEFAULT_OPTIONS.mailCatcher.enabled).toBe(false);
+      expect(
+        off
+          .ofKind('Service')
+          .filter((s) => s.spec.type === 'NodePort')
+          .map((s) => s.metadata.name)
+          .sort(),
+      ).toEqual(['gateway', 'web']);
       for (const [kind, name] of [
         ['Deployment', 'mailpit'],
         ['Service', 'mailpit'],
@@ -365,9 +400,7 @@ describe('the mail catcher (Mailpit)', () => {
     });
 
     it("still satisfies notification's validation", () => {
-      const result = notificationConfigSchema.safeParse(
-        environmentOf('notification', { mailCatcher: { enabled: false } }),
-      );
+      const result = notificationConfigSchema.safeParse(environmentOf('notification'));
       expect(result.success).toBe(true);
     });
   });

@@ -21,9 +21,18 @@ export type K8sObject = {
   [key: string]: Json;
 };
 
+/**
+ * The one value production must give (its default is empty and refuses to render): tests of the
+ * production defaults synthesize with it, as `helm template --set publicUrl=...` renders the chart.
+ */
+export const EXAMPLE_PUBLIC_URL = 'https://tours.example.com';
+
 export function synthPlatform(overrides: PartialOptions = {}) {
   const app: App = Testing.app();
-  const charts = buildPlatform(app, resolveOptions(overrides));
+  const charts = buildPlatform(
+    app,
+    resolveOptions({ publicUrl: EXAMPLE_PUBLIC_URL, ...overrides }),
+  );
   const namespace = Testing.synth(charts.namespace) as K8sObject[];
   const crds = charts.crds ? (Testing.synth(charts.crds) as K8sObject[]) : [];
   // What `helm template` renders: the platform and, when enabled, the operator (its CRD is apart, in crds/).

@@ -425,7 +425,7 @@ describe('pull policy is a value for every image', () => {
       image: { pullPolicy: 'Always' },
       postgres: { pullPolicy: 'Never' },
       redis: { pullPolicy: 'Never' },
-      mailCatcher: { pullPolicy: 'Always' },
+      mailCatcher: { enabled: true, pullPolicy: 'Always' },
     });
     const policies = Object.fromEntries(
       platform

@@ -17,10 +17,18 @@ done <hack/lint/kube-score-ignored.txt
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
+# Production values have no public URL (the install must give its own): an example one here.
+public_url=https://tours.example.com
 for values in production development; do
-  TOURKIT_VALUES=$values CDK8S_OUTDIR="$work/cdk8s-$values" node cdk8s/dist/main.js >/dev/null
+  url=()
   extra=()
-  [[ $values == development ]] && extra=(--values charts/tourkit/values-development.yaml)
+  if [[ $values == development ]]; then
+    extra=(--values charts/tourkit/values-development.yaml)
+  else
+    url=(TOURKIT_PUBLIC_URL="$public_url")
+    extra=(--set publicUrl="$public_url")
+  fi
+  env "${url[@]}" TOURKIT_VALUES=$values CDK8S_OUTDIR="$work/cdk8s-$values" node cdk8s/dist/main.js >/dev/null
   "$helm" template tourkit charts/tourkit --namespace tourkit "${extra[@]}" >"$work/helm-$values.yaml"
 done
 

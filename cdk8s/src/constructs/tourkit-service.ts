@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { ServiceAccount, ConfigMap, k8s } from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import { labels, selectorLabels } from '../labels.js';
-import { imageFor, type PlatformOptions } from '../options.js';
+import { imageFor, requirePublicUrl, type PlatformOptions } from '../options.js';
 import type { Autoscaling, ScalingRules } from '../profiles.js';
 import { dbPoolMax, urlVariable, type ServiceSpec, type SharedSetting } from '../services.js';
 import { mailCatcherSmtpUrl } from './mail-catcher.js';
@@ -145,11 +145,11 @@ function configData(spec: ServiceSpec, options: PlatformOptions): Record<string,
   if (spec.sendsMail && options.mailCatcher.enabled) data.SMTP_URL = mailCatcherSmtpUrl(options);
   // Written when off too, so a change of the services' default cannot seed production.
   if (spec.seedsDemoData) data.SEED_DEMO_DATA = String(options.demoData.enabled);
-  const shared: Record<SharedSetting, string> = {
-    PUBLIC_URL: options.publicUrl,
-    SUPPORT_EMAIL: options.supportEmail,
+  const shared: Record<SharedSetting, () => string> = {
+    PUBLIC_URL: () => requirePublicUrl(options),
+    SUPPORT_EMAIL: () => options.supportEmail,
   };
-  for (const name of spec.sharedSettings ?? []) data[name] = shared[name];
+  for (const name of spec.sharedSettings ?? []) data[name] = shared[name]();
   Object.assign(data, spec.settings);
   if (options.otlpEndpoint) data.OTEL_EXPORTER_OTLP_ENDPOINT = options.otlpEndpoint;
   return data;

@@ -191,6 +191,8 @@ async function helm(args: string[]) {
       'serviceMonitor.enabled=false',
       'prometheusRules.enabled=false',
       'networkPolicies.enabled=false',
+      // Production values render only with the public URL the install gives.
+      'publicUrl=https://tours.example.com',
     ].flatMap((v) => ['--set', v]);
     const time = heldClockAt(WEDNESDAY_BEFORE_17H);
     controller = startController(cluster, ns, { clock: time.clock });

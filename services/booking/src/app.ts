@@ -11,6 +11,7 @@ import {
   type Closer,
   type Logger,
   type Pool,
+  type RetentionSweep,
   type ServiceBase,
 } from '@tourkit/kit';
 import { createBookingOutbox } from './background/outbox-relay.js';
@@ -18,6 +19,7 @@ import { createPaymentBreaker } from './background/payment-breaker.js';
 import { createPaymentQueue } from './background/payment-queue.js';
 import type { PaymentJobDeps } from './background/payment-worker.js';
 import { createBackground, type BookingBackground } from './background/runtime.js';
+import { createBookingRetention } from './background/retention.js';
 import { createCatalog } from './clients/catalog.js';
 import { createPaymentGateway } from './clients/payment.js';
 import { backgroundSettings, pricingRulesFrom, type BookingConfig } from './config.js';
@@ -32,6 +34,8 @@ export interface BookingApp extends ServiceBase {
   pool: Pool;
   /** The worker and loops of src/background: the caller starts them (server.ts, or a test). */
   background: BookingBackground;
+  /** Prunes delivered outbox rows, old idempotency keys and finished payment jobs: server.ts starts it. */
+  retention: RetentionSweep;
   /** Closed in this order at shutdown: the worker and the loops finish their running job before the pool closes. */
   closers: Closer[];
   close(): Promise<void>;
@@ -155,6 +159,13 @@ export function createBookingApp(
       defaultCountry: config.DEFAULT_COUNTRY,
     }),
   });
-  const closers: Closer[] = [() => background.close(), pool];
-  return { ...base, app, pool, background, closers, close: () => closeAll(closers) };
+  const retention = createBookingRetention({
+    pool,
+    queue: payments.queue,
+    config,
+    logger,
+    metrics,
+  });
+  const closers: Closer[] = [() => retention.stop(), () => background.close(), pool];
+  return { ...base, app, pool, background, retention, closers, close: () => closeAll(closers) };
 }

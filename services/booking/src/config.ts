@@ -10,6 +10,7 @@ import {
 } from '@tourkit/kit';
 import { retryDelaysMs } from './domain/payment-retry.js';
 import { percentToBasisPoints, type PricingRules } from './domain/pricing/index.js';
+import { bookingRetentionShape } from './background/retention.js';
 
 // The manifests' tests (cdk8s) check the retry waits a deployment's environment gives.
 export { retryDelaysMs };
@@ -95,6 +96,8 @@ export const bookingConfigSchema = defineConfig({
   /** How long a pay-later reservation (circuit open) holds its seats. */
   RESERVATION_TTL_HOURS: env.int(24, 1, 24 * 14),
   EXPIRY_SWEEP_INTERVAL_MS: env.int(60_000, 100, 3_600_000),
+  // Retention of delivered outbox rows, idempotency keys and finished payment jobs (src/background/retention.ts).
+  ...bookingRetentionShape,
   OUTBOX_INTERVAL_MS: env.int(1_000, 10, 600_000),
   /** First retry delay of an undelivered e-mail, seat release or refund (doubles, capped at 5 min). */
   OUTBOX_RETRY_BASE_MS: env.int(1_000, 10, 300_000),

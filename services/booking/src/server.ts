@@ -21,6 +21,7 @@ export async function startBooking(options: StartServiceOptions = {}): Promise<S
       }
       if (config.PAYMENT_WORKER) booking.background.startWorker();
       booking.background.start();
+      booking.retention.start();
     },
   });
 }

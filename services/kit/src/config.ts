@@ -19,6 +19,11 @@ const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
 export const baseConfigShape = {
   SERVICE_NAME: z.string().min(1).default('tourkit-service'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /**
+   * Address to listen on: every interface in a container (the kubelet probes and the Service reach the
+   * pod's IP); `make dev` sets 127.0.0.1 so a laptop's services are not open to its network.
+   */
+  HOST: z.union([z.ipv4(), z.ipv6(), z.literal('localhost')]).default('0.0.0.0'),
   LOG_LEVEL: z.enum(logLevels).default('info'),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   SHUTDOWN_DRAIN_SECONDS: z.coerce.number().min(0).max(300).default(0),

@@ -52,6 +52,12 @@ export {
 } from './delivery-errors.js';
 export { createOutboxRelay, type OutboxRelay } from './outbox.js';
 export {
+  createRetentionSweep,
+  retentionConfigShape,
+  type RetentionRule,
+  type RetentionSweep,
+} from './retention.js';
+export {
   createTokenSigner,
   currentUser,
   generateDevKeyPair,

@@ -45,11 +45,13 @@ export interface StartServiceOptions {
   handleSignals?: boolean;
 }
 
-/** startServer's port and shutdown timings, from the base variables every service's config has. */
+/** startServer's address, port and shutdown timings, from the base variables every service's config has. */
 export function serverOptions(
-  config: Pick<BaseConfig, 'PORT' | 'SHUTDOWN_DRAIN_SECONDS' | 'SHUTDOWN_TIMEOUT_SECONDS'>,
-): Pick<StartServerOptions, 'port' | 'drainSeconds' | 'shutdownTimeoutSeconds'> {
+  config: Pick<BaseConfig, 'PORT' | 'SHUTDOWN_DRAIN_SECONDS' | 'SHUTDOWN_TIMEOUT_SECONDS'> &
+    Partial<Pick<BaseConfig, 'HOST'>>,
+): Pick<StartServerOptions, 'host' | 'port' | 'drainSeconds' | 'shutdownTimeoutSeconds'> {
   return {
+    ...(config.HOST ? { host: config.HOST } : {}),
     port: config.PORT,
     drainSeconds: config.SHUTDOWN_DRAIN_SECONDS,
     shutdownTimeoutSeconds: config.SHUTDOWN_TIMEOUT_SECONDS,

@@ -62,6 +62,7 @@ export type ServeConfig = Pick<
   BaseConfig,
   'PORT' | 'SHUTDOWN_DRAIN_SECONDS' | 'SHUTDOWN_TIMEOUT_SECONDS'
 > &
+  Partial<Pick<BaseConfig, 'HOST'>> &
   Partial<Pick<DatabaseConfig, 'DATABASE_URL' | 'RUN_MIGRATIONS'>>;
 
 export interface ServeServiceOptions extends StartServiceOptions {

@@ -146,10 +146,37 @@ describe('serverOptions', () => {
       SHUTDOWN_TIMEOUT_SECONDS: '40',
     });
     expect(serverOptions(config)).toEqual({
+      host: '0.0.0.0',
       port: 9090,
       drainSeconds: 5,
       shutdownTimeoutSeconds: 40,
     });
+  });
+
+  it('listens on HOST: 127.0.0.1 (make dev) binds the loopback interface only', async () => {
+    const config = loadConfig(defineConfig({}), { HOST: '127.0.0.1', PORT: '0' });
+    const app = createApp({
+      name: 'host-test',
+      logger: memoryLogger().logger,
+      metrics: createMetrics('host-test', { defaultMetrics: false }),
+      health: new HealthRegistry(),
+    });
+    const handle = await startServer(app, {
+      ...serverOptions(config),
+      logger: memoryLogger().logger,
+      health: new HealthRegistry(),
+      handleSignals: false,
+    });
+    try {
+      expect(handle.server.address()).toMatchObject({ address: '127.0.0.1', family: 'IPv4' });
+      expect((await get(`${handle.url}/livez`)).status).toBe(200);
+    } finally {
+      await handle.close();
+    }
+  });
+
+  it('refuses a HOST that is not an address, naming it', () => {
+    expect(() => loadConfig(defineConfig({}), { HOST: 'my laptop' })).toThrow(/HOST/);
   });
 });
 

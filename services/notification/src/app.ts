@@ -10,6 +10,7 @@ import {
   type Closer,
   type Logger,
   type Pool,
+  type RetentionSweep,
   type ServiceBase,
 } from '@tourkit/kit';
 import type { NotificationConfig } from './config.js';
@@ -18,6 +19,7 @@ import {
   type NotificationMetrics,
 } from './background/notification-metrics.js';
 import { createNotificationQueue } from './background/queue.js';
+import { createNotificationRetention } from './background/retention.js';
 import { startNotificationWorker, type NotificationWorker } from './background/worker.js';
 import { createDirectory, type Directory } from './clients/directory.js';
 import { createSmtpMailer, type Mailer } from './clients/mailer.js';
@@ -43,6 +45,8 @@ export interface NotificationService extends ServiceBase {
   /** Starts the queue worker, the recovery sweeps and the reminder scheduler in this process. */
   startWorker(): Promise<NotificationWorker>;
   runReminders(): Promise<ReminderSweepResult>;
+  /** Prunes sent notifications past their retention: server.ts starts it. */
+  retention: RetentionSweep;
   /** The worker (when started; it finishes its in-flight sends), the queue, the mailer, then the pool. */
   closers: Closer[];
   close(): Promise<void>;
@@ -120,7 +124,8 @@ export function buildNotificationApp(
   });
 
   let worker: NotificationWorker | undefined;
-  const closers: Closer[] = [() => worker?.close(), queue, mailer, pool];
+  const retention = createNotificationRetention({ pool, config, logger, metrics });
+  const closers: Closer[] = [() => retention.stop(), () => worker?.close(), queue, mailer, pool];
   return {
     ...base,
     app,
@@ -133,6 +138,7 @@ export function buildNotificationApp(
     directory,
     mailer,
     runReminders,
+    retention,
     async startWorker() {
       worker ??= await startNotificationWorker({
         ctx,

@@ -7,6 +7,7 @@ import {
   internalTokenShape,
   loadConfig,
 } from '@tourkit/kit';
+import { notificationRetentionShape } from './background/retention.js';
 
 const emailAddress = z.email('must be an e-mail address');
 
@@ -30,6 +31,8 @@ export const notificationConfigSchema = defineConfig({
   QUEUE_STALLED_INTERVAL_MS: env.int(30_000, 200, 600_000),
   /** Every this often, queued rows without a job and expired `sending` leases are re-enqueued. */
   RECOVERY_INTERVAL_MS: env.int(60_000, 200, 3_600_000),
+  // Retention of sent notifications (src/background/retention.ts).
+  ...notificationRetentionShape,
   SMTP_URL: env.url('smtp://127.0.0.1:1025'),
   /** Per SMTP stage (connect, greeting, each socket read): keeps a send well inside its lease. */
   SMTP_TIMEOUT_MS: env.int(10_000, 100, 300_000),

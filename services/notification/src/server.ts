@@ -14,6 +14,7 @@ export async function startNotification(options: StartServiceOptions = {}): Prom
     migrationsDir: MIGRATIONS_DIR,
     beforeListen: async () => {
       if (config.NOTIFICATION_WORKER) await service.startWorker();
+      service.retention.start();
     },
   });
 }
