@@ -65,8 +65,7 @@ export type SagaEffect =
   | 'store-create-response';
 
 export type SagaDecision =
-  | { ok: true; to: BookingStatus; effects: SagaEffect[] }
-  | { ok: false; refusal: string };
+  { ok: true; to: BookingStatus; effects: SagaEffect[] } | { ok: false; refusal: string };
 
 /** States the saga leaves on its own (a worker, a reconciler or a sweep moves them on). */
 export const NON_TERMINAL_STATUSES: readonly BookingStatus[] = [
@@ -187,7 +186,12 @@ export function decide(from: BookingStatus, event: SagaEvent): SagaDecision {
 function cancel(from: BookingStatus): SagaDecision {
   switch (from) {
     case 'RESERVING_SEATS':
-      return go('CANCELLED', 'give-back-promo', 'release-seats-if-reserved', 'store-create-response');
+      return go(
+        'CANCELLED',
+        'give-back-promo',
+        'release-seats-if-reserved',
+        'store-create-response',
+      );
     case 'PENDING_PAYMENT':
     case 'RESERVED_PENDING_PAYMENT':
       // A charge under way when the cancel commits is refunded by the worker (it finds CANCELLED).
@@ -212,7 +216,12 @@ function staffAction(from: BookingStatus, action: StaffAction): SagaDecision {
   switch (action) {
     case 'retry-payment':
       if (from === 'PAYMENT_UNKNOWN')
-        return go('PENDING_PAYMENT', 'reset-attempts', 'clear-manual-intervention', 'enqueue-payment');
+        return go(
+          'PENDING_PAYMENT',
+          'reset-attempts',
+          'clear-manual-intervention',
+          'enqueue-payment',
+        );
       return refuse(
         from === 'PAYMENT_FAILED'
           ? 'a PAYMENT_FAILED booking gave its seats back; the traveller books again'
@@ -272,7 +281,9 @@ export function paymentUnknownEvent(
   now: Date,
   bounds: SagaBounds,
 ): SagaEvent | null {
-  const ours = payments?.filter((p) => p.idempotencyKey === undefined || p.idempotencyKey === chargeKey);
+  const ours = payments?.filter(
+    (p) => p.idempotencyKey === undefined || p.idempotencyKey === chargeKey,
+  );
   const statuses = new Set(ours?.map((p) => p.status));
   if (statuses.has('SUCCEEDED')) return { type: 'payment-found', status: 'SUCCEEDED' };
   if (ours !== undefined && !statuses.has('PENDING')) {

@@ -37,7 +37,10 @@ describe('the booking saga', () => {
     expect(effects('RESERVING_SEATS', { type: 'seats-reserved', payLater: true })).toContain(
       'send-payment-link',
     );
-    const refused = effects('RESERVING_SEATS', { type: 'seats-refused', reason: 'not-enough-seats' });
+    const refused = effects('RESERVING_SEATS', {
+      type: 'seats-refused',
+      reason: 'not-enough-seats',
+    });
     expect(to('RESERVING_SEATS', { type: 'seats-refused', reason: 'not-enough-seats' })).toBe(
       'REJECTED',
     );
@@ -134,15 +137,15 @@ describe('the booking saga', () => {
   });
 
   test('every non-terminal state has a bounded exit', () => {
-    expect(pastBound({ status: 'RESERVING_SEATS', statusChangedAt: t0 }, after(59_999), bounds)).toBe(
-      false,
-    );
-    expect(pastBound({ status: 'RESERVING_SEATS', statusChangedAt: t0 }, after(60_000), bounds)).toBe(
-      true,
-    );
-    expect(pastBound({ status: 'PAYMENT_UNKNOWN', statusChangedAt: t0 }, after(120_000), bounds)).toBe(
-      true,
-    );
+    expect(
+      pastBound({ status: 'RESERVING_SEATS', statusChangedAt: t0 }, after(59_999), bounds),
+    ).toBe(false);
+    expect(
+      pastBound({ status: 'RESERVING_SEATS', statusChangedAt: t0 }, after(60_000), bounds),
+    ).toBe(true);
+    expect(
+      pastBound({ status: 'PAYMENT_UNKNOWN', statusChangedAt: t0 }, after(120_000), bounds),
+    ).toBe(true);
     // PENDING_PAYMENT is bounded by its attempts, RESERVED_PENDING_PAYMENT by its expiry sweep.
     const exits: Record<string, SagaEvent> = {
       RESERVING_SEATS: { type: 'seats-deadline-passed' },
@@ -169,7 +172,9 @@ describe('the booking saga', () => {
   });
 
   test('cancel: what goes back depends on how far the booking got', () => {
-    expect(effects('RESERVING_SEATS', { type: 'cancelled' })).toContain('release-seats-if-reserved');
+    expect(effects('RESERVING_SEATS', { type: 'cancelled' })).toContain(
+      'release-seats-if-reserved',
+    );
     expect(effects('PENDING_PAYMENT', { type: 'cancelled' })).toEqual([
       'give-back-promo',
       'release-seats',
