@@ -1,4 +1,4 @@
-import type { ServiceMetrics } from '@tourkit/kit';
+import { withTransaction, type ServiceMetrics } from '@tourkit/kit';
 import { chargeKey, type PaymentGateway } from '../clients/payment.js';
 import { seatReference } from '../domain/booking.js';
 import {
@@ -7,7 +7,11 @@ import {
   paymentUnknownEvent,
   type SagaBounds,
 } from '../domain/saga.js';
+import { seatRelease } from '../domain/outbox-messages.js';
+import { holdIsOrphaned, seatMovementEffect } from '../domain/seat-movements.js';
 import { bookingsUnsettledSince, statusCensus } from '../store/bookings.js';
+import { addToOutbox } from '../store/outbox.js';
+import { applySeatMovement, openHoldsBefore, readCursor, saveCursor } from '../store/seat-holds.js';
 import type { BookingContext } from '../use-cases/context.js';
 import { applySagaEvent } from '../use-cases/saga-step.js';
 import { settleSeatReservation } from '../use-cases/settle-seat-reservation.js';
@@ -20,6 +24,8 @@ export interface ReconcileDeps {
 }
 
 const BATCH = 100;
+const MAX_PAGES = 20;
+const SEAT_LOG = 'catalog-seat-movements';
 
 /**
  * The saga's reconcilers (README, "The booking saga"): they settle the states of unknown outcome by
@@ -120,6 +126,51 @@ export function createSagaReconciler(deps: ReconcileDeps) {
     return bookings.length;
   }
 
+  /**
+   * Catalog's seat log against live bookings: reads the movements after the saved cursor into
+   * catalog_seat_holds, then releases (booking:<id>:release, through the outbox) the seats no live
+   * booking holds. Until catalog serves the log (branch catalog of issue 12) this records no-answer.
+   */
+  async function reconcileSeatMovements(): Promise<number> {
+    let cursor = await readCursor(ctx.pool, SEAT_LOG);
+    try {
+      for (let page = 0; page < MAX_PAGES; page++) {
+        const { items, next } = await ctx.catalog.seatMovements(cursor, BATCH);
+        const after = next ?? items.at(-1)?.id ?? cursor;
+        await withTransaction(ctx.pool, async (tx) => {
+          for (const movement of items) {
+            const effect = seatMovementEffect(movement);
+            if (effect) await applySeatMovement(tx, effect);
+          }
+          if (after !== null) await saveCursor(tx, SEAT_LOG, after);
+        });
+        cursor = after;
+        if (next === null || items.length === 0) break;
+      }
+    } catch (error) {
+      ctx.logger.debug({ err: error }, 'seat movements not readable');
+      reconciliations.inc({ step: 'seat-movements', result: 'no-answer' });
+      return 0;
+    }
+    // A hold younger than this may belong to a step still under way (its release not yet queued).
+    const before = new Date(ctx.now().getTime() - Math.max(bounds.seatRetryAfterMs, 60_000));
+    let released = 0;
+    for (const hold of await openHoldsBefore(ctx.pool, before, BATCH)) {
+      if (!holdIsOrphaned(hold.bookingStatus)) continue;
+      await addToOutbox(
+        ctx.pool,
+        seatRelease({ id: hold.bookingId, tourId: hold.tourId, travellers: hold.seats }),
+      );
+      released++;
+      reconciliations.inc({ step: 'seat-movements', result: 'released' });
+    }
+    if (released > 0) {
+      ctx.logger.warn({ released }, 'seats held at catalog by no live booking: released');
+      ctx.payments.wakeOutbox();
+    }
+    return released;
+  }
+
   /** The per-state gauges: how many bookings wait in each non-terminal state, and the oldest's age. */
   async function refreshGauges(): Promise<void> {
     const census = await statusCensus(ctx.pool, NON_TERMINAL_STATUSES);
@@ -134,11 +185,13 @@ export function createSagaReconciler(deps: ReconcileDeps) {
   return {
     reconcileSeats,
     reconcilePayments,
+    reconcileSeatMovements,
     refreshGauges,
     /** One pass of everything (the background loop's tick). */
     async runOnce(): Promise<void> {
       await reconcileSeats();
       await reconcilePayments();
+      await reconcileSeatMovements();
       await refreshGauges();
     },
   };

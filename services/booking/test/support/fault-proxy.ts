@@ -9,15 +9,17 @@ import type { AddressInfo } from 'node:net';
  *   unknown outcome that did happen;
  * - `fail`: answers 500 without forwarding;
  * - `pending`: forwards it and answers 202 with the real body's status set to PENDING (payment's
- *   "outcome not known yet").
+ *   "outcome not known yet");
+ * - `fixed`: answers 200 with the rule's `body` (an endpoint the real service does not serve yet).
  */
-export type FaultMode = 'pass' | 'drop' | 'apply-then-drop' | 'fail' | 'pending';
+export type FaultMode = 'pass' | 'drop' | 'apply-then-drop' | 'fail' | 'pending' | 'fixed';
 
 export interface FaultRule {
   method: string;
   /** Matched against the request path (without the query). */
   path: RegExp;
   mode: FaultMode;
+  body?: unknown;
 }
 
 export interface FaultProxy {
@@ -38,6 +40,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     'apply-then-drop': 0,
     fail: 0,
     pending: 0,
+    fixed: 0,
   };
   const held = new Set<ServerResponse>();
 
@@ -59,8 +62,8 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const path = (req.url ?? '/').split('?')[0]!;
-      const mode =
-        rules.find((rule) => rule.method === req.method && rule.path.test(path))?.mode ?? 'pass';
+      const rule = rules.find((r) => r.method === req.method && r.path.test(path));
+      const mode = rule?.mode ?? 'pass';
       seen[mode]++;
       const body = Buffer.concat(chunks);
       const hold = () => {
@@ -71,6 +74,10 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         switch (mode) {
           case 'drop':
             return hold();
+          case 'fixed':
+            res.writeHead(200, { 'content-type': 'application/json' });
+            res.end(JSON.stringify(rule?.body ?? {}));
+            return;
           case 'fail':
             res.writeHead(500, { 'content-type': 'application/problem+json' });
             res.end(JSON.stringify({ status: 500, title: 'injected fault' }));
