@@ -18,6 +18,7 @@ import { createBookingOutbox } from './background/outbox-relay.js';
 import { createPaymentBreaker } from './background/payment-breaker.js';
 import { createPaymentQueue } from './background/payment-queue.js';
 import type { PaymentJobDeps } from './background/payment-worker.js';
+import { createSagaReconciler } from './background/reconcile-saga.js';
 import { createBackground, type BookingBackground } from './background/runtime.js';
 import { createBookingRetention } from './background/retention.js';
 import { createCatalog } from './clients/catalog.js';
@@ -114,25 +115,6 @@ export function createBookingApp(
     intervalMs: settings.outboxIntervalMs,
     retryBaseMs: settings.outboxRetryBaseMs,
   });
-  const background = createBackground({
-    pool,
-    logger,
-    metrics,
-    connection,
-    queuePrefix: settings.queuePrefix,
-    payments,
-    breaker,
-    outbox,
-    retry: settings.retry,
-    workerConcurrency: settings.workerConcurrency,
-    supportEmail: settings.supportEmail,
-    expirySweepIntervalMs: settings.expirySweepIntervalMs,
-    requeueIntervalMs: settings.requeueIntervalMs,
-    now,
-    onBookingStatus,
-    ...(options.afterCharge ? { afterCharge: options.afterCharge } : {}),
-  });
-
   const ctx: BookingContext = {
     pool,
     catalog,
@@ -146,8 +128,31 @@ export function createBookingApp(
       wakeOutbox: () => outbox.wake(),
       publicUrl: settings.publicUrl,
       reservationTtlMs: settings.reservationTtlMs,
+      supportEmail: settings.supportEmail,
     },
   };
+  const reconciler = createSagaReconciler({ ctx, gateway, bounds: settings.bounds, metrics });
+  const background = createBackground({
+    pool,
+    logger,
+    metrics,
+    connection,
+    queuePrefix: settings.queuePrefix,
+    payments,
+    breaker,
+    outbox,
+    retry: settings.retry,
+    workerConcurrency: settings.workerConcurrency,
+    saga: ctx,
+    reconciler,
+    sagaIntervalMs: settings.sagaIntervalMs,
+    circuitWaitMs: settings.breaker.resetTimeoutMs,
+    expirySweepIntervalMs: settings.expirySweepIntervalMs,
+    requeueIntervalMs: settings.requeueIntervalMs,
+    now,
+    onBookingStatus,
+    ...(options.afterCharge ? { afterCharge: options.afterCharge } : {}),
+  });
   const app = createApp({
     ...base,
     bodyLimit: config.BODY_LIMIT,

@@ -102,6 +102,14 @@ export const bookingConfigSchema = defineConfig({
   /** First retry delay of an undelivered e-mail, seat release or refund (doubles, capped at 5 min). */
   OUTBOX_RETRY_BASE_MS: env.int(1_000, 10, 300_000),
   REQUEUE_INTERVAL_MS: env.int(60_000, 100, 3_600_000),
+  /** How often the saga reconcilers settle RESERVING_SEATS and PAYMENT_UNKNOWN bookings (and refresh their gauges). */
+  SAGA_RECONCILE_INTERVAL_MS: env.int(5_000, 10, 600_000),
+  /** A RESERVING_SEATS booking this old is no longer its request's: the reconciler repeats the reserve. */
+  SEAT_RETRY_AFTER_MS: env.int(30_000, 0, 3_600_000),
+  /** A RESERVING_SEATS booking without an answer from catalog this long ends EXPIRED. */
+  SEAT_RESERVATION_TIMEOUT_MS: env.int(600_000, 1, 86_400_000),
+  /** A PAYMENT_UNKNOWN booking unsettled this long ends PAYMENT_FAILED (refund if captured, support alert). */
+  PAYMENT_UNKNOWN_TIMEOUT_MS: env.int(1_800_000, 1, 7 * 86_400_000),
 });
 
 export type BookingConfig = z.output<typeof bookingConfigSchema>;
@@ -150,5 +158,11 @@ export function backgroundSettings(config: BookingConfig) {
     outboxRetryBaseMs: config.OUTBOX_RETRY_BASE_MS,
     expirySweepIntervalMs: config.EXPIRY_SWEEP_INTERVAL_MS,
     requeueIntervalMs: config.REQUEUE_INTERVAL_MS,
+    sagaIntervalMs: config.SAGA_RECONCILE_INTERVAL_MS,
+    bounds: {
+      seatRetryAfterMs: config.SEAT_RETRY_AFTER_MS,
+      seatReservationMs: config.SEAT_RESERVATION_TIMEOUT_MS,
+      paymentUnknownMs: config.PAYMENT_UNKNOWN_TIMEOUT_MS,
+    },
   };
 }

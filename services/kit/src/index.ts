@@ -44,7 +44,11 @@ export { createCache, type Cache } from './cache.js';
 export { createServiceClient, type ServiceClient } from './http-client.js';
 export { UpstreamError, upstreamProblem } from './upstream-error.js';
 export { registerUpstreamHealth } from './upstream-health.js';
-export { createCircuitBreaker, type CircuitBreaker } from './circuit-breaker.js';
+export {
+  createCircuitBreaker,
+  isCircuitOpenError,
+  type CircuitBreaker,
+} from './circuit-breaker.js';
 export {
   PermanentDeliveryError,
   asDeliveryError,

@@ -45,10 +45,19 @@ export function createPaymentQueue(options: PaymentQueueOptions) {
   });
   return {
     queue,
-    /** Enqueues the booking's payment once (the job id is the booking id); bounded so a dead Redis cannot hang a request. */
+    /**
+     * Enqueues the booking's payment once at a time (the job id is the booking id): a job still
+     * waiting or running is kept, a finished one (e.g. ended in PAYMENT_UNKNOWN, now to be tried
+     * again) is replaced. Bounded so a dead Redis cannot hang a request.
+     */
     async enqueue(bookingId: string): Promise<void> {
       await withDeadline(
-        queue.add('charge', { bookingId }, paymentJobOptions(bookingId, options.retry)),
+        (async () => {
+          const job = await queue.getJob(bookingId);
+          const state = job ? await job.getState() : 'missing';
+          if (state === 'completed' || state === 'failed') await job!.remove();
+          await queue.add('charge', { bookingId }, paymentJobOptions(bookingId, options.retry));
+        })(),
         ENQUEUE_TIMEOUT_MS,
         'enqueue timed out',
       );

@@ -23,9 +23,9 @@ export async function requeueStrandedPayments(
   for (const id of ids) {
     const job = await deps.payments.queue.getJob(id);
     const state = job ? await job.getState() : 'missing';
-    if (state === 'completed' || state === 'failed') await job!.remove();
-    else if (state !== 'missing' && state !== 'unknown') continue;
-    await deps.payments.enqueue(id);
+    if (state !== 'missing' && state !== 'unknown' && state !== 'completed' && state !== 'failed')
+      continue;
+    await deps.payments.enqueue(id); // replaces a finished job
     requeued++;
   }
   if (requeued > 0) deps.logger.warn({ requeued }, 'stranded payments enqueued again');

@@ -6,7 +6,9 @@ import type { createBookingOutbox } from './outbox-relay.js';
 import { expireReservations } from './expire-reservations.js';
 import type { PaymentQueue, PaymentJobData } from './payment-queue.js';
 import { startPaymentWorker, type ChargeBreaker, type PaymentJobDeps } from './payment-worker.js';
+import type { SagaReconciler } from './reconcile-saga.js';
 import { requeueStrandedPayments } from './requeue-stranded-payments.js';
+import type { SagaStepContext } from '../use-cases/saga-step.js';
 
 export interface BackgroundParts {
   pool: Pool;
@@ -19,7 +21,13 @@ export interface BackgroundParts {
   outbox: ReturnType<typeof createBookingOutbox>;
   retry: PaymentRetryPolicy;
   workerConcurrency: number;
-  supportEmail: string;
+  /** What a saga step touches (the worker's state changes go through it). */
+  saga: SagaStepContext;
+  reconciler: SagaReconciler;
+  /** How often the saga reconcilers run (and refresh the per-state gauges). */
+  sagaIntervalMs: number;
+  /** How long a payment job waits when the circuit is open (the breaker's reset). */
+  circuitWaitMs: number;
   expirySweepIntervalMs: number;
   /** How often PENDING_PAYMENT bookings whose job was lost (Redis down at enqueue) are enqueued again. */
   requeueIntervalMs: number;
@@ -30,7 +38,7 @@ export interface BackgroundParts {
 
 /**
  * Booking's background runtime: the payment worker, the outbox relay (e-mails, seat releases,
- * refunds), the expiry sweep of pay-later reservations and the re-enqueue of stranded payments.
+ * refunds), the saga reconcilers (RESERVING_SEATS, PAYMENT_UNKNOWN), the expiry sweep of pay-later reservations and the re-enqueue of stranded payments.
  * createBookingApp builds it; main (server.ts) starts it; close stops everything it started.
  */
 export function createBackground(parts: BackgroundParts) {
@@ -58,17 +66,15 @@ export function createBackground(parts: BackgroundParts) {
     enqueue: parts.payments.enqueue,
     sweepExpired,
     requeueStranded,
+    reconciler: parts.reconciler,
     /** Starts the payment worker in this process (main does unless PAYMENT_WORKER=false; tests call it). */
     startWorker(): Worker<PaymentJobData> {
       worker ??= startPaymentWorker({
-        pool,
+        saga: parts.saga,
         breaker: parts.breaker,
         retry: parts.retry,
-        supportEmail: parts.supportEmail,
         logger,
-        now,
-        onBookingStatus,
-        onOutbox: () => outbox.wake(),
+        circuitWaitMs: parts.circuitWaitMs,
         ...(parts.afterCharge ? { afterCharge: parts.afterCharge } : {}),
         connection: parts.connection,
         prefix: parts.queuePrefix,
@@ -76,9 +82,10 @@ export function createBackground(parts: BackgroundParts) {
       });
       return worker;
     },
-    /** The outbox relay, the expiry sweep and the stranded-payment re-enqueue. */
+    /** The outbox relay, the saga reconcilers, the expiry sweep and the stranded-payment re-enqueue. */
     start() {
       outbox.start();
+      every(parts.sagaIntervalMs, () => parts.reconciler.runOnce(), 'saga reconciler');
       every(parts.expirySweepIntervalMs, sweepExpired, 'expiry sweep');
       every(parts.requeueIntervalMs, requeueStranded, 'stranded payment re-enqueue');
     },

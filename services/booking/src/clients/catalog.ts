@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { upstreamProblem, type ServiceClient } from '@tourkit/kit';
 import type { TourPricing } from '../domain/pricing/index.js';
+import type { SeatMovement } from '../domain/seat-movements.js';
 
 /** What booking needs of a tour; catalog sends more, which is ignored. */
 const tourSchema = z.object({
@@ -24,11 +25,29 @@ export type CatalogTour = TourPricing & { id: string };
 export type SeatChangeResult =
   'ok' | 'not-enough-seats' | 'tour-not-found' | 'release-exceeds-booked';
 
-/** The two catalog calls booking makes: read a tour's price, and reserve (+) or release (−) seats. */
+const seatMovementsSchema = z.object({
+  items: z.array(
+    z.object({
+      id: z.coerce.string(),
+      tourId: z.string(),
+      delta: z.number().int(),
+      reference: z.string().nullable(),
+      createdAt: z.string(),
+    }),
+  ),
+  next: z.coerce.string().nullable(),
+});
+
+/** The catalog calls booking makes: read a tour's price, reserve (+) or release (−) seats, read the seat log. */
 export interface Catalog {
   getTour(tourId: string): Promise<CatalogTour | null>;
   /** `reference` (e.g. booking:<id>:reserve) makes the change apply once, so it is retried safely. */
   changeSeats(tourId: string, delta: number, reference: string): Promise<SeatChangeResult>;
+  /** Catalog's seat movements after `after` (GET /internal/seat-movements, contract of issue 12). */
+  seatMovements(
+    after: string | null,
+    limit: number,
+  ): Promise<{ items: SeatMovement[]; next: string | null }>;
 }
 
 export function createCatalog(client: ServiceClient): Catalog {
@@ -40,6 +59,12 @@ export function createCatalog(client: ServiceClient): Catalog {
         if (upstreamProblem(error) === 'not-found') return null;
         throw error;
       }
+    },
+    async seatMovements(after, limit) {
+      return client.get('/internal/seat-movements', {
+        query: { ...(after === null ? {} : { after }), limit },
+        schema: seatMovementsSchema,
+      });
     },
     // Catalog applies a reference once, so this POST may be retried on timeouts and 5xx.
     async changeSeats(tourId, delta, reference) {

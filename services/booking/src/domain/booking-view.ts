@@ -1,3 +1,4 @@
+import type { AuditEntry } from '../store/audit.js';
 import type { Booking } from './booking.js';
 
 /** The JSON a client sees for a booking (also what an idempotent replay returns, byte for byte). */
@@ -37,4 +38,25 @@ export function bookingView(booking: Booking) {
 export function internalBookingView(booking: Booking) {
   const { id, userId, tourId, travellers, status, tourStartsAt, createdAt } = bookingView(booking);
   return { id, userId, tourId, travellers, status, tourStartsAt, createdAt };
+}
+
+/** What staff see: the traveller's view plus what tells them why it waits. */
+export function staffBookingView(booking: Booking) {
+  return {
+    ...bookingView(booking),
+    statusChangedAt: booking.statusChangedAt.toISOString(),
+    lastPaymentError: booking.lastPaymentError,
+  };
+}
+
+export function auditView(entry: AuditEntry) {
+  return {
+    bookingId: entry.bookingId,
+    actorId: entry.actorId,
+    action: entry.action,
+    reason: entry.reason,
+    from: entry.fromStatus,
+    to: entry.toStatus,
+    at: entry.createdAt.toISOString(),
+  };
 }

@@ -2,20 +2,30 @@ import { createHash } from 'node:crypto';
 import type { AppliedRule } from './pricing/index.js';
 
 export const BOOKING_STATUSES = [
+  'RESERVING_SEATS',
   'PENDING_PAYMENT',
+  'PAYMENT_UNKNOWN',
   'CONFIRMED',
   'PAYMENT_FAILED',
   'RESERVED_PENDING_PAYMENT',
+  'REJECTED',
   'CANCELLED',
   'EXPIRED',
 ] as const;
 export type BookingStatus = (typeof BOOKING_STATUSES)[number];
 
-/** Bookings that hold seats: they can be cancelled, and they get a reminder before the tour. */
+/** Bookings that hold seats and will go on: they get a reminder before the tour. */
 export const ACTIVE_STATUSES: readonly BookingStatus[] = [
   'PENDING_PAYMENT',
   'CONFIRMED',
   'RESERVED_PENDING_PAYMENT',
+];
+
+/** Bookings a traveller may cancel: the active ones and those whose next step is still unknown. */
+export const CANCELLABLE_STATUSES: readonly BookingStatus[] = [
+  ...ACTIVE_STATUSES,
+  'RESERVING_SEATS',
+  'PAYMENT_UNKNOWN',
 ];
 
 export interface Booking {
@@ -45,6 +55,8 @@ export interface Booking {
   paymentAttempts: number;
   lastPaymentError: string | null;
   refundId: string | null;
+  /** When the booking entered its current status (set by the database): the saga's bounds count from it. */
+  statusChangedAt: Date;
 }
 
 /** Catalog applies a seat change with a reference once: every retry of a booking's reserve or release is safe. */
@@ -78,7 +90,7 @@ export function cancellationRefusal(
   booking: Pick<Booking, 'status' | 'tourStartsAt'>,
   now: Date,
 ): string | null {
-  if (!ACTIVE_STATUSES.includes(booking.status))
+  if (!CANCELLABLE_STATUSES.includes(booking.status))
     return `a ${booking.status} booking cannot be cancelled`;
   if (booking.tourStartsAt.getTime() <= now.getTime()) return 'the tour has already started';
   return null;

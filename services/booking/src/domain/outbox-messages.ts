@@ -16,9 +16,23 @@ export type OutboxMessage =
   | {
       kind: 'release-seats';
       dedupeKey: string;
-      payload: { tourId: string; delta: number; reference: string };
+      payload: {
+        tourId: string;
+        delta: number;
+        reference: string;
+        /**
+         * The reserve's reference when it may not have been applied: the relay repeats it first
+         * (catalog answers what it did) and releases only seats the booking holds.
+         */
+        reserveFirst?: string;
+      };
     }
-  | { kind: 'refund'; dedupeKey: string; payload: { bookingId: string; paymentId: string } };
+  | {
+      kind: 'refund';
+      dedupeKey: string;
+      /** paymentId null: the charge's outcome was unknown; the relay asks payment and refunds only a captured one. */
+      payload: { bookingId: string; paymentId: string | null };
+    };
 
 /** Each kind's payload, for the kit's outbox relay. */
 export type OutboxPayloads = { [M in OutboxMessage as M['kind']]: M['payload'] };
@@ -63,6 +77,7 @@ export function paymentFailedAlert(
   booking: Booking,
   supportEmail: string,
   lastError: string,
+  reason?: string,
 ): OutboxMessage {
   return notification({
     type: 'support-alert',
@@ -71,7 +86,7 @@ export function paymentFailedAlert(
     bookingId: booking.id,
     tourId: booking.tourId,
     data: {
-      reason: `Payment failed after ${Math.max(booking.paymentAttempts - 1, 0)} retries`,
+      reason: reason ?? `Payment failed after ${Math.max(booking.paymentAttempts - 1, 0)} retries`,
       attempts: booking.paymentAttempts,
       lastError,
       userId: booking.userId,
@@ -80,16 +95,27 @@ export function paymentFailedAlert(
   });
 }
 
-export function seatRelease(booking: Booking): OutboxMessage {
+export function seatRelease(
+  booking: Pick<Booking, 'id' | 'tourId' | 'travellers'>,
+  options: { ifReserved?: boolean } = {},
+): OutboxMessage {
   const reference = seatReference(booking.id, 'release');
   return {
     kind: 'release-seats',
     dedupeKey: reference,
-    payload: { tourId: booking.tourId, delta: -booking.travellers, reference },
+    payload: {
+      tourId: booking.tourId,
+      delta: -booking.travellers,
+      reference,
+      ...(options.ifReserved ? { reserveFirst: seatReference(booking.id, 'reserve') } : {}),
+    },
   };
 }
 
-export function refundRequest(booking: Pick<Booking, 'id'>, paymentId: string): OutboxMessage {
+export function refundRequest(
+  booking: Pick<Booking, 'id'>,
+  paymentId: string | null,
+): OutboxMessage {
   return {
     kind: 'refund',
     dedupeKey: `refund:${booking.id}`,

@@ -1,16 +1,25 @@
 import { Router, type Request, type Response } from 'express';
 import {
+  PROBLEM_CONTENT_TYPE,
   currentUser,
   parseBody,
   parseParams,
   parseQuery,
   requireAuth,
+  requireRole,
   requireIdempotencyKey,
   requireInternalToken,
   type TokenVerifier,
 } from '@tourkit/kit';
-import { bookingView, internalBookingView } from '../domain/booking-view.js';
+import {
+  auditView,
+  bookingView,
+  internalBookingView,
+  staffBookingView,
+} from '../domain/booking-view.js';
+import { actOnBooking } from '../use-cases/act-on-booking.js';
 import { applyTourChange } from '../use-cases/apply-tour-change.js';
+import { listBookingsForStaff } from '../use-cases/list-bookings-for-staff.js';
 import { cancelBooking } from '../use-cases/cancel-booking.js';
 import type { BookingContext } from '../use-cases/context.js';
 import { createBooking } from '../use-cases/create-booking.js';
@@ -25,6 +34,9 @@ import {
   bookingRequest,
   internalListQuerySchema,
   listQuerySchema,
+  STAFF_ROLES,
+  staffActionSchema,
+  staffListQuerySchema,
   upcomingQuerySchema,
 } from './schemas.js';
 import { tourChangeBody, tourChangeParams } from './tour-change-schema.js';
@@ -59,6 +71,8 @@ export function bookingRoutes(deps: RouteDeps): Router {
     if (result.replayed) res.setHeader('idempotent-replayed', 'true');
     const body = result.body as { id?: string };
     if (body.id) res.setHeader('location', `/v1/bookings/${body.id}`);
+    // A stored refusal (409 no seats) is a problem like any other.
+    if (result.status >= 400) res.type(PROBLEM_CONTENT_TYPE);
     res.status(result.status).json(result.body);
   });
 
@@ -90,6 +104,38 @@ export function bookingRoutes(deps: RouteDeps): Router {
     res.json(bookingView(await cancelBooking(ctx, currentUser(req).id, id)));
   });
 
+  // Staff: what needs a person, and the actions that settle it (README, "Staff").
+  const admin = Router();
+  admin.use(requireAuth(deps.verifier), requireRole(...STAFF_ROLES));
+
+  admin.get('/bookings', async (req, res) => {
+    const query = parseQuery(req, staffListQuerySchema);
+    const { items, total } = await listBookingsForStaff(ctx, {
+      statuses: query.status,
+      limit: query.limit,
+      offset: query.offset,
+    });
+    res.json({
+      items: items.map(staffBookingView),
+      total,
+      limit: query.limit,
+      offset: query.offset,
+    });
+  });
+
+  admin.post('/bookings/:id/actions', async (req, res) => {
+    const { id } = parseParams(req, bookingIdParams);
+    const body = parseBody(req, staffActionSchema);
+    const { booking, audit } = await actOnBooking(
+      ctx,
+      currentUser(req).id,
+      id,
+      body.action,
+      body.reason,
+    );
+    res.json({ booking: staffBookingView(booking), audit: auditView(audit) });
+  });
+
   const internal = Router();
   internal.use(requireInternalToken(deps.internalToken));
 
@@ -115,6 +161,8 @@ export function bookingRoutes(deps: RouteDeps): Router {
     res.json(await applyTourChange(ctx, tourId, parseBody(req, tourChangeBody)));
   });
 
+  // Before /v1's own router, whose requireAuth would answer first but without the role check.
+  router.use('/v1/admin', admin);
   router.use('/v1', v1);
   router.use('/internal', internal);
   return router;

@@ -2,6 +2,7 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import { countryCode, parseBody } from '@tourkit/kit';
 import { BOOKING_STATUSES, parseDuration, type BookingRequest } from '../domain/booking.js';
+import { STAFF_ACTIONS } from '../domain/saga.js';
 import { MAX_TRAVELLERS } from '../domain/pricing/index.js';
 
 export const uuid = z.uuid({ message: 'must be a UUID' });
@@ -63,3 +64,40 @@ export function bookingRequest(req: Request, defaultCountry: string): BookingReq
     country,
   };
 }
+
+/** Who may use /v1/admin: a token with one of these roles (the user service writes `roles`). */
+export const STAFF_ROLES = ['admin', 'support'] as const;
+
+export const staffActionSchema = z.strictObject({
+  action: z.enum(STAFF_ACTIONS, { message: `must be one of ${STAFF_ACTIONS.join(', ')}` }),
+  reason: z
+    .string({ message: 'must be a string' })
+    .trim()
+    .min(1, 'must say why')
+    .max(1_000, 'must be at most 1000 characters')
+    // Kept in the audit trail and shown to people: no control characters.
+    .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters'),
+});
+
+/** status: one status or several separated by | or , (e.g. PAYMENT_FAILED|PAYMENT_UNKNOWN). */
+export const staffListQuerySchema = z.object({
+  status: z
+    .string()
+    .transform((text, ctx) => {
+      const parts = text.split(/[|,]/).map((part) => part.trim());
+      const statuses = parts.filter((part): part is (typeof BOOKING_STATUSES)[number] =>
+        (BOOKING_STATUSES as readonly string[]).includes(part),
+      );
+      if (statuses.length !== parts.length || statuses.length === 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be statuses among ${BOOKING_STATUSES.join(', ')}, separated by |`,
+        });
+        return z.NEVER;
+      }
+      return statuses;
+    })
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  offset: z.coerce.number().int().min(0).max(100_000).default(0),
+});

@@ -50,6 +50,7 @@ interface BookingRow {
   payment_attempts: number;
   last_payment_error: string | null;
   refund_id: string | null;
+  status_changed_at: Date;
 }
 
 function toBooking(row: BookingRow): Booking {
@@ -81,6 +82,7 @@ function toBooking(row: BookingRow): Booking {
     paymentAttempts: row.payment_attempts,
     lastPaymentError: row.last_payment_error,
     refundId: row.refund_id,
+    statusChangedAt: row.status_changed_at,
   };
 }
 
@@ -159,14 +161,6 @@ export async function listBookings(
   return { items: page.rows.map(toBooking), total: Number(count.rows[0]?.total ?? 0) };
 }
 
-export async function markCancelled(db: Queryable, id: string, now: Date): Promise<Booking> {
-  const { rows } = await db.query<BookingRow>(
-    `UPDATE bookings SET status = 'CANCELLED', cancelled_at = $2, updated_at = $2 WHERE id = $1 RETURNING *`,
-    [id, now],
-  );
-  return toBooking(rows[0]!);
-}
-
 /** Active bookings whose tour starts in (from, until], soonest first. */
 export async function bookingsStartingBetween(
   db: Queryable,
@@ -195,61 +189,6 @@ export async function bookingsOfUserForTour(
     [userId, tourId],
   );
   return rows.map(toBooking);
-}
-
-/** Counts one payment attempt of a PENDING_PAYMENT booking; null when it is no longer pending. */
-export async function recordPaymentAttempt(db: Queryable, id: string): Promise<Booking | null> {
-  const { rows } = await db.query<BookingRow>(
-    `UPDATE bookings SET payment_attempts = payment_attempts + 1, updated_at = now()
-      WHERE id = $1 AND status = 'PENDING_PAYMENT' RETURNING *`,
-    [id],
-  );
-  return rows[0] ? toBooking(rows[0]) : null;
-}
-
-export async function recordPaymentError(db: Queryable, id: string, error: string): Promise<void> {
-  await db.query(`UPDATE bookings SET last_payment_error = $2 WHERE id = $1`, [id, error]);
-}
-
-/** PENDING_PAYMENT → CONFIRMED; null when the booking left PENDING_PAYMENT meanwhile (e.g. cancelled). */
-export async function markConfirmed(
-  db: Queryable,
-  id: string,
-  paymentId: string,
-  now: Date,
-): Promise<Booking | null> {
-  const { rows } = await db.query<BookingRow>(
-    `UPDATE bookings SET status = 'CONFIRMED', payment_id = $2, last_payment_error = NULL, updated_at = $3
-      WHERE id = $1 AND status = 'PENDING_PAYMENT' RETURNING *`,
-    [id, paymentId, now],
-  );
-  return rows[0] ? toBooking(rows[0]) : null;
-}
-
-/** PENDING_PAYMENT → PAYMENT_FAILED with the manual-intervention flag; null when no longer pending. */
-export async function markPaymentFailed(
-  db: Queryable,
-  id: string,
-  error: string,
-  now: Date,
-): Promise<Booking | null> {
-  const { rows } = await db.query<BookingRow>(
-    `UPDATE bookings SET status = 'PAYMENT_FAILED', requires_manual_intervention = true,
-       last_payment_error = $2, updated_at = $3
-      WHERE id = $1 AND status = 'PENDING_PAYMENT' RETURNING *`,
-    [id, error, now],
-  );
-  return rows[0] ? toBooking(rows[0]) : null;
-}
-
-/** RESERVED_PENDING_PAYMENT → PENDING_PAYMENT (the traveller followed the payment link). */
-export async function markPaymentRequested(db: Queryable, id: string, now: Date): Promise<Booking> {
-  const { rows } = await db.query<BookingRow>(
-    `UPDATE bookings SET status = 'PENDING_PAYMENT', expires_at = NULL, updated_at = $2
-      WHERE id = $1 RETURNING *`,
-    [id, now],
-  );
-  return toBooking(rows[0]!);
 }
 
 /** Moves overdue pay-later reservations to EXPIRED (each row once, even with several sweepers). */
@@ -285,4 +224,104 @@ export async function stalePendingPayments(
 
 export async function recordRefund(db: Queryable, id: string, refundId: string): Promise<void> {
   await db.query(`UPDATE bookings SET refund_id = $2 WHERE id = $1`, [id, refundId]);
+}
+
+/** What a saga step changes besides the status (each only when given). */
+export interface StatePatch {
+  paymentId?: string;
+  /** +1: a counted charge attempt; 0: a fresh budget (staff retry). */
+  paymentAttempts?: 'count' | 'reset';
+  lastPaymentError?: string | null;
+  requiresManualIntervention?: boolean;
+  expiresAt?: Date | null;
+  cancelledAt?: Date;
+}
+
+/**
+ * Moves a booking from `from` to `to` (the same status for a step that stays); null when it is no
+ * longer in `from` (another step won). status_changed_at is set by the database on a change.
+ */
+export async function updateBookingState(
+  db: Queryable,
+  id: string,
+  from: BookingStatus,
+  to: BookingStatus,
+  patch: StatePatch,
+  now: Date,
+): Promise<Booking | null> {
+  const sets = ['status = $3', 'updated_at = $4'];
+  const params: unknown[] = [id, from, to, now];
+  const set = (column: string, value: unknown) => {
+    params.push(value);
+    sets.push(`${column} = $${params.length}`);
+  };
+  if (patch.paymentId !== undefined) set('payment_id', patch.paymentId);
+  if (patch.paymentAttempts === 'count') sets.push('payment_attempts = payment_attempts + 1');
+  if (patch.paymentAttempts === 'reset') sets.push('payment_attempts = 0');
+  if (patch.lastPaymentError !== undefined) set('last_payment_error', patch.lastPaymentError);
+  if (patch.requiresManualIntervention !== undefined)
+    set('requires_manual_intervention', patch.requiresManualIntervention);
+  if (patch.expiresAt !== undefined) set('expires_at', patch.expiresAt);
+  if (patch.cancelledAt !== undefined) set('cancelled_at', patch.cancelledAt);
+  const { rows } = await db.query<BookingRow>(
+    `UPDATE bookings SET ${sets.join(', ')} WHERE id = $1 AND status = $2 RETURNING *`,
+    params,
+  );
+  return rows[0] ? toBooking(rows[0]) : null;
+}
+
+/** Bookings in `status` since before `changedBefore`, oldest first: what a reconciler works on. */
+export async function bookingsUnsettledSince(
+  db: Queryable,
+  status: BookingStatus,
+  changedBefore: Date,
+  limit: number,
+): Promise<Booking[]> {
+  const { rows } = await db.query<BookingRow>(
+    `SELECT * FROM bookings WHERE status = $1 AND status_changed_at < $2
+      ORDER BY status_changed_at, id LIMIT $3`,
+    [status, changedBefore, limit],
+  );
+  return rows.map(toBooking);
+}
+
+/** Per status: how many bookings are in it and since when the oldest one (for the saga gauges). */
+export async function statusCensus(
+  db: Queryable,
+  statuses: readonly BookingStatus[],
+): Promise<Array<{ status: BookingStatus; count: number; oldest: Date | null }>> {
+  const { rows } = await db.query<{ status: BookingStatus; count: string; oldest: Date | null }>(
+    `SELECT status, count(*) AS count, min(status_changed_at) AS oldest
+       FROM bookings WHERE status = ANY($1) GROUP BY status`,
+    [statuses],
+  );
+  return rows.map((row) => ({ status: row.status, count: Number(row.count), oldest: row.oldest }));
+}
+
+export interface StaffFilter {
+  /** Absent: what needs a person (flagged for manual intervention, or an outcome still unknown). */
+  statuses?: readonly BookingStatus[] | undefined;
+  limit: number;
+  offset: number;
+}
+
+/** Every user's bookings for staff, the longest-waiting first. */
+export async function listBookingsForStaff(
+  db: Queryable,
+  filter: StaffFilter,
+): Promise<{ items: Booking[]; total: number }> {
+  const [where, params] = filter.statuses
+    ? ['status = ANY($1)', [filter.statuses]]
+    : [
+        `(requires_manual_intervention OR status = ANY($1))`,
+        [['RESERVING_SEATS', 'PAYMENT_UNKNOWN']],
+      ];
+  const [page, count] = await Promise.all([
+    db.query<BookingRow>(
+      `SELECT * FROM bookings WHERE ${where} ORDER BY status_changed_at, id LIMIT $2 OFFSET $3`,
+      [...params, filter.limit, filter.offset],
+    ),
+    db.query<{ total: string }>(`SELECT count(*) AS total FROM bookings WHERE ${where}`, params),
+  ]);
+  return { items: page.rows.map(toBooking), total: Number(count.rows[0]?.total ?? 0) };
 }

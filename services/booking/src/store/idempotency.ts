@@ -50,3 +50,48 @@ export async function storeIdempotentResponse(
     [userId, key, bookingId, status, JSON.stringify(response)],
   );
 }
+
+/** The key's stored response, looked up without claiming it (a replay needs no catalog call). */
+export async function findStoredResponse(
+  db: Queryable,
+  userId: string,
+  key: string,
+): Promise<{ requestHash: string; status: number; response: unknown } | null> {
+  const { rows } = await db.query<{
+    request_hash: string;
+    response_status: number | null;
+    response: unknown;
+  }>(
+    `SELECT request_hash, response_status, response FROM idempotency_keys
+      WHERE user_id = $1 AND key = $2 AND response_status IS NOT NULL`,
+    [userId, key],
+  );
+  const row = rows[0];
+  return row
+    ? { requestHash: row.request_hash, status: row.response_status!, response: row.response }
+    : null;
+}
+
+/** The response stored for the request that created the booking: the saga rewrites it when the seat step settles. */
+export async function storeResponseOfBooking(
+  db: Queryable,
+  bookingId: string,
+  status: number,
+  response: unknown,
+): Promise<void> {
+  await db.query(
+    `UPDATE idempotency_keys SET response_status = $2, response = $3 WHERE booking_id = $1`,
+    [bookingId, status, JSON.stringify(response)],
+  );
+}
+
+export async function responseOfBooking(
+  db: Queryable,
+  bookingId: string,
+): Promise<{ status: number; response: unknown } | null> {
+  const { rows } = await db.query<{ response_status: number; response: unknown }>(
+    `SELECT response_status, response FROM idempotency_keys WHERE booking_id = $1`,
+    [bookingId],
+  );
+  return rows[0] ? { status: rows[0].response_status, response: rows[0].response } : null;
+}

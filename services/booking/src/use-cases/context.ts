@@ -7,12 +7,14 @@ import type { PricingRules } from '../domain/pricing/index.js';
 export interface PaymentPort {
   /** False while the circuit breaker around payment is open. */
   acceptsPayments(): boolean;
-  /** Puts the booking's payment on the queue (once: the job id is the booking id). */
+  /** Puts the booking's payment on the queue (once at a time: the job id is the booking id; a finished job is replaced). */
   enqueue(bookingId: string): Promise<void>;
   /** New outbox messages were committed: deliver them now. */
   wakeOutbox(): void;
   publicUrl: string;
   reservationTtlMs: number;
+  /** Recipient of support alerts (a payment that failed for good). */
+  supportEmail: string;
 }
 
 /** Everything a booking use case may touch, built once by createBookingApp. */

@@ -1,15 +1,22 @@
-import { conflict, withTransaction } from '@tourkit/kit';
-import { requestFingerprint, seatReference, type BookingRequest } from '../domain/booking.js';
+import { withTransaction } from '@tourkit/kit';
+import {
+  requestFingerprint,
+  seatReference,
+  type Booking,
+  type BookingRequest,
+} from '../domain/booking.js';
 import { bookingView } from '../domain/booking-view.js';
-import { paymentLinkEmail } from '../domain/outbox-messages.js';
 import { insertBooking } from '../store/bookings.js';
-import { claimIdempotencyKey, storeIdempotentResponse } from '../store/idempotency.js';
-import { addToOutbox } from '../store/outbox.js';
+import {
+  claimIdempotencyKey,
+  findStoredResponse,
+  storeIdempotentResponse,
+} from '../store/idempotency.js';
 import { redeemPromo } from '../store/promos.js';
 import type { BookingContext } from './context.js';
-import { handToPayment } from './hand-to-payment.js';
 import { priceBooking } from './price-booking.js';
 import { unknownTour, unprocessable } from './problems.js';
+import { currentCreateResponse, settleSeatReservation } from './settle-seat-reservation.js';
 
 export interface CreateResult {
   status: number;
@@ -17,11 +24,16 @@ export interface CreateResult {
   replayed: boolean;
 }
 
+/** While the seat answer is unknown the request answers 202 with the booking (the traveller polls it). */
+const RESERVING = 202;
+
 /**
- * The traveller books a tour: a PENDING_PAYMENT booking, once per (user, Idempotency-Key).
- * Everything happens in one transaction that starts by claiming the key, so a concurrent duplicate
- * waits and replays. Seats are reserved at catalog last; if our commit then fails they are
- * released again.
+ * The traveller books a tour, once per (user, Idempotency-Key). No remote call inside a
+ * transaction (README, "The booking saga"): the tour is read from catalog first; transaction 1
+ * claims the key and writes the booking RESERVING_SEATS with its promo redemption and a 202
+ * response; then catalog reserves the seats (reference booking:<id>:reserve); its answer settles the
+ * booking and rewrites the stored response (201, or 409 without seats). With no answer (timeout,
+ * 5xx, crash) the booking stays RESERVING_SEATS and the seat reconciler asks again.
  */
 export async function createBooking(
   ctx: BookingContext,
@@ -30,97 +42,98 @@ export async function createBooking(
   request: BookingRequest,
 ): Promise<CreateResult> {
   const fingerprint = requestFingerprint(request);
-  let reservedSeats: string | undefined;
-  try {
-    const result = await withTransaction(ctx.pool, async (tx) => {
-      const claim = await claimIdempotencyKey(tx, userId, idempotencyKey, fingerprint);
-      if (!claim.claimed) {
-        if (claim.requestHash !== fingerprint) {
-          throw unprocessable(
-            'idempotency-key-reused',
-            'Idempotency key reused',
-            'Idempotency-Key',
-            'this Idempotency-Key was already used with a different request body',
-          );
-        }
-        return {
-          status: claim.responseStatus ?? 201,
-          body: claim.response,
-          replayed: true,
-          booking: undefined,
-        };
-      }
-      const { tour, promo, quote } = await priceBooking(ctx, tx, userId, request, ctx.now());
-      // With the payment circuit open: reserve now, pay later by the e-mailed link.
-      const payLater = !ctx.payments.acceptsPayments();
-      const booking = await insertBooking(tx, {
-        userId,
-        tourId: request.tourId,
-        travellers: request.travellers,
-        status: payLater ? 'RESERVED_PENDING_PAYMENT' : 'PENDING_PAYMENT',
-        expiresAt: payLater ? new Date(ctx.now().getTime() + ctx.payments.reservationTtlMs) : null,
-        country: request.country,
-        promoCode: quote.promoCode,
-        unitPriceCents: quote.unitPriceCents,
-        basePriceCents: quote.basePriceCents,
-        discountCents: quote.discountCents,
-        subtotalCents: quote.subtotalCents,
-        vatBasisPoints: quote.vatBasisPoints,
-        taxCents: quote.taxCents,
-        totalCents: quote.totalCents,
-        rulesApplied: quote.rulesApplied,
-        tourStartsAt: tour.startsAt,
-      });
-      if (
-        quote.promoCode &&
-        promo?.singleUsePerUser &&
-        !(await redeemPromo(tx, promo.code, userId, booking.id))
-      ) {
-        throw unprocessable(
-          'promo-already-used',
-          'Cannot price this booking',
-          'promoCode',
-          `promo code ${promo.code} can be used once per user and you have already used it`,
-        );
-      }
-      const seats = await ctx.catalog.changeSeats(
-        request.tourId,
-        request.travellers,
-        seatReference(booking.id, 'reserve'),
+  const stored = await findStoredResponse(ctx.pool, userId, idempotencyKey);
+  if (stored) return replay(stored.requestHash, fingerprint, stored.status, stored.response);
+
+  const tour = await ctx.catalog.getTour(request.tourId);
+  if (!tour) throw unknownTour(request.tourId);
+  const created = await withTransaction(ctx.pool, async (tx) => {
+    const claim = await claimIdempotencyKey(tx, userId, idempotencyKey, fingerprint);
+    // A concurrent request with this key committed first: answer what it stored.
+    if (!claim.claimed)
+      return replay(
+        claim.requestHash,
+        fingerprint,
+        claim.responseStatus ?? RESERVING,
+        claim.response,
       );
-      if (seats === 'tour-not-found') throw unknownTour(request.tourId);
-      if (seats !== 'ok')
-        throw conflict(
-          `not enough seats left on tour ${request.tourId} for ${request.travellers} travellers`,
-        );
-      reservedSeats = booking.id;
-      if (payLater) await addToOutbox(tx, paymentLinkEmail(booking, ctx.payments.publicUrl));
-      const body = bookingView(booking);
-      await storeIdempotentResponse(tx, userId, idempotencyKey, booking.id, 201, body);
-      ctx.onBookingStatus?.(booking.status);
-      return { status: 201, body, replayed: false, booking };
+    const { promo, quote } = await priceBooking(ctx, tx, userId, request, ctx.now(), tour);
+    const booking = await insertBooking(tx, {
+      userId,
+      tourId: request.tourId,
+      travellers: request.travellers,
+      status: 'RESERVING_SEATS',
+      country: request.country,
+      promoCode: quote.promoCode,
+      unitPriceCents: quote.unitPriceCents,
+      basePriceCents: quote.basePriceCents,
+      discountCents: quote.discountCents,
+      subtotalCents: quote.subtotalCents,
+      vatBasisPoints: quote.vatBasisPoints,
+      taxCents: quote.taxCents,
+      totalCents: quote.totalCents,
+      rulesApplied: quote.rulesApplied,
+      tourStartsAt: tour.startsAt,
     });
-    if (result.booking) await handToPayment(ctx, result.booking);
-    return { status: result.status, body: result.body, replayed: result.replayed };
-  } catch (error) {
-    if (reservedSeats) await releaseSeatsAfterFailure(ctx, reservedSeats, request, error);
-    throw error;
-  }
+    if (
+      quote.promoCode &&
+      promo?.singleUsePerUser &&
+      !(await redeemPromo(tx, promo.code, userId, booking.id))
+    ) {
+      throw unprocessable(
+        'promo-already-used',
+        'Cannot price this booking',
+        'promoCode',
+        `promo code ${promo.code} can be used once per user and you have already used it`,
+      );
+    }
+    const body = bookingView(booking);
+    await storeIdempotentResponse(tx, userId, idempotencyKey, booking.id, RESERVING, body);
+    ctx.onBookingStatus?.(booking.status);
+    return booking;
+  });
+  if (!isBooking(created)) return created;
+  return reserveSeats(ctx, created);
 }
 
-async function releaseSeatsAfterFailure(
-  ctx: BookingContext,
-  bookingId: string,
-  request: BookingRequest,
-  cause: unknown,
-) {
-  const { tourId, travellers } = request;
+async function reserveSeats(ctx: BookingContext, booking: Booking): Promise<CreateResult> {
+  let answer;
   try {
-    await ctx.catalog.changeSeats(tourId, -travellers, seatReference(bookingId, 'release'));
+    answer = await ctx.catalog.changeSeats(
+      booking.tourId,
+      booking.travellers,
+      seatReference(booking.id, 'reserve'),
+    );
   } catch (error) {
-    ctx.logger.error(
-      { err: error, cause, tourId, travellers },
-      'booking failed after reserving seats; releasing them failed too',
+    ctx.logger.warn(
+      { err: error, bookingId: booking.id },
+      'seat reservation outcome unknown; the booking stays RESERVING_SEATS for the seat reconciler',
+    );
+    return { status: RESERVING, body: bookingView(booking), replayed: false };
+  }
+  await settleSeatReservation(ctx, booking, answer);
+  // Whoever settled it (this request or the reconciler), the stored response is the truth now.
+  const { status, body } = await currentCreateResponse(ctx, booking.id);
+  return { status, body, replayed: false };
+}
+
+function replay(
+  storedHash: string,
+  fingerprint: string,
+  status: number,
+  body: unknown,
+): CreateResult {
+  if (storedHash !== fingerprint) {
+    throw unprocessable(
+      'idempotency-key-reused',
+      'Idempotency key reused',
+      'Idempotency-Key',
+      'this Idempotency-Key was already used with a different request body',
     );
   }
+  return { status, body, replayed: true };
+}
+
+function isBooking(value: Booking | CreateResult): value is Booking {
+  return 'tourStartsAt' in value;
 }

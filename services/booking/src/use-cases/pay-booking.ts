@@ -1,8 +1,8 @@
-import { conflict, gone, notFound, serviceUnavailable, withTransaction } from '@tourkit/kit';
+import { conflict, gone, notFound, serviceUnavailable } from '@tourkit/kit';
 import type { Booking } from '../domain/booking.js';
-import { findBooking, markPaymentRequested } from '../store/bookings.js';
+import { findBooking } from '../store/bookings.js';
 import type { BookingContext } from './context.js';
-import { handToPayment } from './hand-to-payment.js';
+import { applySagaEvent } from './saga-step.js';
 
 /**
  * The traveller follows the payment link of a pay-later reservation: RESERVED_PENDING_PAYMENT →
@@ -13,22 +13,21 @@ export async function payBooking(
   userId: string,
   bookingId: string,
 ): Promise<Booking> {
-  const { booking, changed } = await withTransaction(ctx.pool, async (tx) => {
-    const booking = await findBooking(tx, bookingId, { forUpdate: true });
-    if (!booking || booking.userId !== userId) throw notFound(`booking ${bookingId} not found`);
-    if (booking.status === 'PENDING_PAYMENT') return { booking, changed: false };
-    if (booking.status !== 'RESERVED_PENDING_PAYMENT')
-      throw conflict(`a ${booking.status} booking cannot be paid`);
-    if (booking.expiresAt && booking.expiresAt.getTime() <= ctx.now().getTime())
-      throw gone(`this reservation expired at ${booking.expiresAt.toISOString()}`);
-    if (!ctx.payments.acceptsPayments()) {
-      throw serviceUnavailable(
-        `Payment is temporarily unavailable; your reservation is kept until ${booking.expiresAt?.toISOString()}. Please try again in a few minutes.`,
-      );
-    }
-    return { booking: await markPaymentRequested(tx, booking.id, ctx.now()), changed: true };
-  });
-  if (changed) ctx.onBookingStatus?.(booking.status);
-  await handToPayment(ctx, booking);
-  return booking;
+  const booking = await findBooking(ctx.pool, bookingId);
+  if (!booking || booking.userId !== userId) throw notFound(`booking ${bookingId} not found`);
+  if (booking.status === 'PENDING_PAYMENT') return booking;
+  if (booking.status !== 'RESERVED_PENDING_PAYMENT')
+    throw conflict(`a ${booking.status} booking cannot be paid`);
+  if (booking.expiresAt && booking.expiresAt.getTime() <= ctx.now().getTime())
+    throw gone(`this reservation expired at ${booking.expiresAt.toISOString()}`);
+  if (!ctx.payments.acceptsPayments()) {
+    throw serviceUnavailable(
+      `Payment is temporarily unavailable; your reservation is kept until ${booking.expiresAt?.toISOString()}. Please try again in a few minutes.`,
+    );
+  }
+  const result = await applySagaEvent(ctx, bookingId, { type: 'payment-link-followed' });
+  if (result.applied) return result.booking;
+  // A concurrent follow of the same link got there first.
+  if (result.booking?.status === 'PENDING_PAYMENT') return result.booking;
+  throw conflict(result.refusal);
 }

@@ -27,8 +27,10 @@ export async function priceBooking(
   userId: string,
   request: BookingRequest,
   at: Date,
+  /** The tour when the caller fetched it already (outside its transaction: no remote call inside one). */
+  fetched?: CatalogTour,
 ): Promise<PricedBooking> {
-  const tour = await ctx.catalog.getTour(request.tourId);
+  const tour = fetched ?? (await ctx.catalog.getTour(request.tourId));
   if (!tour) throw unknownTour(request.tourId);
   const promo = request.promoCode ? await findPromo(db, request.promoCode, userId) : null;
   try {

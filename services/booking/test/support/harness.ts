@@ -24,6 +24,7 @@ import {
 import type { BookingBackground } from '../../src/background/runtime.js';
 import type { NotificationRequest } from '../../src/domain/outbox-messages.js';
 import { startTestBooking, type BookingApp, type BookingAppOptions } from '../../src/testing.js';
+import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
 
 export const INTERNAL_TOKEN = 'booking-test-internal-token';
 
@@ -51,6 +52,8 @@ export interface Harness {
   readonly notifications: RecordedNotification[];
   /** While set, the notification recorder answers 503. */
   setNotificationOutage(down: boolean): void;
+  /** The fault proxies in front of catalog and payment (with `faults: true`). */
+  proxies: { catalog?: FaultProxy; payment?: FaultProxy };
   close(): Promise<void>;
 }
 
@@ -60,6 +63,8 @@ export type RecordedNotification = NotificationRequest & { token: string | undef
 export interface HarnessOptions extends Pick<BookingAppOptions, 'now' | 'afterCharge'> {
   /** Booking's environment variables over the harness's (fast retries, a small breaker, …). */
   env?: Record<string, string>;
+  /** Put a fault proxy (test/support/fault-proxy.ts) between booking and the real catalog and payment. */
+  faults?: boolean;
 }
 
 /** Test-speed settings: the default shape (6 attempts, doubling delays, 50 % errors) at 50 ms. */
@@ -90,14 +95,21 @@ export async function startHarness(name: string, options: HarnessOptions = {}): 
   const paymentPort = paymentServer.port;
 
   const recorder = await startNotificationRecorder();
+  const paymentUrl = `http://127.0.0.1:${paymentPort}`;
+  const proxies: Harness['proxies'] = options.faults
+    ? {
+        catalog: await startFaultProxy(catalog.url),
+        payment: await startFaultProxy(paymentUrl),
+      }
+    : {};
 
   const booking = await startTestBooking(name, {
     env: {
       JWT_PUBLIC_KEY: auth.publicKeyPem,
       INTERNAL_TOKEN,
-      CATALOG_URL: catalog.url,
+      CATALOG_URL: proxies.catalog?.url ?? catalog.url,
       CATALOG_TIMEOUT_MS: '5000',
-      PAYMENT_URL: `http://127.0.0.1:${paymentPort}`,
+      PAYMENT_URL: proxies.payment?.url ?? paymentUrl,
       NOTIFICATION_URL: recorder.url,
       PUBLIC_URL: 'http://tourkit.test',
       SUPPORT_EMAIL: 'support@tourkit.test',
@@ -162,8 +174,11 @@ export async function startHarness(name: string, options: HarnessOptions = {}): 
       });
     },
     setNotificationOutage: recorder.setOutage,
+    proxies,
     async close() {
       await booking.dispose();
+      await proxies.catalog?.close();
+      await proxies.payment?.close();
       await paymentServer.close();
       await payment.dispose();
       await recorder.close();
