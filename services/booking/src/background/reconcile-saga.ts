@@ -136,7 +136,8 @@ export function createSagaReconciler(deps: ReconcileDeps) {
     try {
       for (let page = 0; page < MAX_PAGES; page++) {
         const { items, next } = await ctx.catalog.seatMovements(cursor, BATCH);
-        const after = next ?? items.at(-1)?.id ?? cursor;
+        // Catalog answers next = null only for an empty page: then the cursor stays where it is.
+        const after = next ?? cursor;
         await withTransaction(ctx.pool, async (tx) => {
           for (const movement of items) {
             const effect = seatMovementEffect(movement);
