@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Express, RequestHandler } from 'express';
 import {
+  bodyLimitBytes,
   closeAll,
   createApp,
   createCache,
@@ -78,9 +79,12 @@ export async function createGatewayApp(
     metrics,
   });
 
+  const maxBodyBytes = bodyLimitBytes(config.BODY_LIMIT);
   const app = createApp({
     ...base,
-    bodyLimit: config.BODY_LIMIT,
+    // Bodies stream to the services as the client sent them, never parsed and written again here:
+    // each service validates (and limits) the very bytes; the gateway only counts them.
+    bodies: 'stream',
     openapiPath: OPENAPI_PATH,
     routes: (app: Express) => {
       app.set('trust proxy', config.TRUST_PROXY_HOPS);
@@ -100,6 +104,7 @@ export async function createGatewayApp(
           target: targets[upstream],
           timeoutMs: config.UPSTREAM_TIMEOUT_MS,
           logger,
+          bodyLimitBytes: maxBodyBytes,
         });
         for (const pattern of patterns) app.all(pattern, requireToken, proxy);
       }
