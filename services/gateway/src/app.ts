@@ -87,7 +87,8 @@ export async function createGatewayApp(
     bodies: 'stream',
     openapiPath: OPENAPI_PATH,
     routes: (app: Express) => {
-      app.set('trust proxy', config.TRUST_PROXY_HOPS);
+      // req.ip: the peer, or the client a trusted proxy names in X-Forwarded-For.
+      app.set('trust proxy', config.TRUSTED_PROXIES);
       app.use((req, _res, next) => {
         next(
           isUnsafePath(req.path) ? notFound(`No route for ${req.method} ${req.path}.`) : undefined,
