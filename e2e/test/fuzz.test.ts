@@ -91,7 +91,10 @@ test(
         201,
         'booking',
       );
-      const known = { uuids: [tour.id as string, traveller.id, booking.id as string] };
+      const known = {
+        uuids: [tour.id as string, traveller.id, booking.id as string],
+        byName: { tourId: [tour.id as string], tour: [tour.id as string] },
+      };
 
       const outcomes: Outcome[] = [];
       for (const operation of operations) {

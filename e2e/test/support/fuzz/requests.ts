@@ -206,7 +206,7 @@ function pathArbitrary(operation: Operation, known: KnownIds): fc.Arbitrary<stri
   const names = [...operation.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
   const values = names.map((name) => {
     const parameter = operation.parameters.find((p) => p.in === 'path' && p.name === name);
-    return urlValue(parameter?.schema ?? { type: 'string' }, known);
+    return urlValue(parameter?.schema ?? { type: 'string' }, known, name);
   });
   return fc.tuple(...values).map((chosen) =>
     names.reduce(
@@ -271,7 +271,10 @@ function nearlyValidParts(
   const path = fc
     .tuple(
       ...names.map((name) =>
-        text(operation.parameters.find((p) => p.in === 'path' && p.name === name)?.schema ?? {}),
+        text(
+          operation.parameters.find((p) => p.in === 'path' && p.name === name)?.schema ?? {},
+          name,
+        ),
       ),
     )
     .map((values) =>

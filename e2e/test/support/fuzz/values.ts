@@ -26,6 +26,8 @@ export function toJsonText(value: Json): string {
 /** Ids the platform knows (a real tour, the traveller, a booking): valid ids that reach the data. */
 export interface KnownIds {
   uuids: readonly string[];
+  /** The ids a field of this name takes (`tourId` → the tour), tried before any other. */
+  byName?: Readonly<Record<string, readonly string[]>>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -264,9 +266,12 @@ function validString(schema: Schema, known: KnownIds, name?: string): fc.Arbitra
     return hint.filter((v) => !schema.pattern || new RegExp(schema.pattern).test(v));
   switch (schema.format) {
     case 'uuid':
-      return known.uuids.length > 0
-        ? fc.oneof(fc.constantFrom(...known.uuids), fc.uuid())
-        : fc.uuid();
+      return fc.oneof(
+        ...[name === undefined ? undefined : known.byName?.[name], known.uuids]
+          .filter((ids): ids is readonly string[] => ids !== undefined && ids.length > 0)
+          .map((ids) => ({ weight: 2, arbitrary: fc.constantFrom(...ids) })),
+        { weight: 1, arbitrary: fc.uuid() },
+      );
     case 'date-time':
       return fc
         .date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true })
