@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Express, RequestHandler } from 'express';
 import {
+  bodyLimitBytes,
   closeAll,
   createApp,
   createCache,
@@ -78,12 +79,16 @@ export async function createGatewayApp(
     metrics,
   });
 
+  const maxBodyBytes = bodyLimitBytes(config.BODY_LIMIT);
   const app = createApp({
     ...base,
-    bodyLimit: config.BODY_LIMIT,
+    // Bodies stream to the services as the client sent them, never parsed and written again here:
+    // each service validates (and limits) the very bytes; the gateway only counts them.
+    bodies: 'stream',
     openapiPath: OPENAPI_PATH,
     routes: (app: Express) => {
-      app.set('trust proxy', config.TRUST_PROXY_HOPS);
+      // req.ip: the peer, or the client a trusted proxy names in X-Forwarded-For.
+      app.set('trust proxy', config.TRUSTED_PROXIES);
       app.use((req, _res, next) => {
         next(
           isUnsafePath(req.path) ? notFound(`No route for ${req.method} ${req.path}.`) : undefined,
@@ -100,6 +105,7 @@ export async function createGatewayApp(
           target: targets[upstream],
           timeoutMs: config.UPSTREAM_TIMEOUT_MS,
           logger,
+          bodyLimitBytes: maxBodyBytes,
         });
         for (const pattern of patterns) app.all(pattern, requireToken, proxy);
       }

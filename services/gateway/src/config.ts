@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineConfig, env, loadConfig, tokenVerifierConfigShape } from '@tourkit/kit';
+import { parseTrustedProxies, type TrustProxy } from './domain/trusted-proxies.js';
 
 export const gatewayConfigSchema = defineConfig({
   SERVICE_NAME: z.string().min(1).default('gateway'),
@@ -16,8 +17,22 @@ export const gatewayConfigSchema = defineConfig({
   RATE_LIMIT_PREFIX: z.string().min(1).max(100).default('gateway:rl:'),
   /** No answer from an upstream within this time → 504 (ms). */
   UPSTREAM_TIMEOUT_MS: env.int(10_000, 100, 300_000),
-  /** Reverse proxies in front of the gateway (ingress): how many X-Forwarded-For hops to trust for the client IP. */
-  TRUST_PROXY_HOPS: env.int(0, 0, 10),
+  /**
+   * The reverse proxies in front of the gateway whose X-Forwarded-For names the real client (for the
+   * per-client rate limit and the logs): a hop count, or IPs/CIDRs. Empty (default): none, so a
+   * client cannot choose its own address by sending X-Forwarded-For.
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((value, context): TrustProxy => {
+      try {
+        return parseTrustedProxies(value);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
 });
 
 export type GatewayConfig = z.output<typeof gatewayConfigSchema>;

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import request from 'supertest';
 import { createTestTour } from '@tourkit/catalog/testing';
 import { closedPort } from '@tourkit/kit/testing';
+import { loadGatewayConfig } from '../src/config.js';
 import {
   INTERNAL_TOKEN,
   startEchoUpstream,
@@ -257,6 +258,107 @@ describe('rate limit', () => {
       await first.close();
       await second.close();
     }
+  });
+});
+
+describe('rate limit: whom a request counts against', () => {
+  const upstreams = () => ({
+    CATALOG_URL: services.catalogUrl,
+    USER_URL: services.userUrl,
+    BOOKING_URL: booking.url,
+    REVIEW_URL: review.url,
+  });
+  const anonymous = (url: string, forwardedFor: string) =>
+    request(url).get(`/v1/tours/${randomUUID()}/rating`).set('x-forwarded-for', forwardedFor);
+
+  test('two users behind one address are limited separately (their token subjects)', async () => {
+    const gateway = await startGateway(services.auth, {
+      ...upstreams(),
+      RATE_LIMIT_PER_MINUTE: '2',
+    });
+    try {
+      const alice = await services.auth.authHeader(randomUUID());
+      const bob = await services.auth.authHeader(randomUUID());
+      const statuses: string[] = [];
+      for (const [who, auth] of [
+        ['alice', alice],
+        ['bob', bob],
+        ['alice', alice],
+        ['bob', bob],
+        ['alice', alice],
+        ['bob', bob],
+      ] as const) {
+        statuses.push(
+          `${who} ${(await request(gateway.url).get('/v1/bookings').set(auth)).status}`,
+        );
+      }
+      expect(statuses).toEqual([
+        'alice 200',
+        'bob 200',
+        'alice 200',
+        'bob 200',
+        'alice 429',
+        'bob 429',
+      ]);
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  test('X-Forwarded-For from an untrusted peer is ignored (default): the peer is the client', async () => {
+    const gateway = await startGateway(services.auth, {
+      ...upstreams(),
+      RATE_LIMIT_PER_MINUTE: '2',
+    });
+    try {
+      expect((await anonymous(gateway.url, '203.0.113.1')).status).toBe(200);
+      expect((await anonymous(gateway.url, '203.0.113.2')).status).toBe(200);
+      // A new address each time does not buy a new budget.
+      expect((await anonymous(gateway.url, '203.0.113.3')).status).toBe(429);
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  test('from a trusted proxy (TRUSTED_PROXIES CIDR), X-Forwarded-For names the client', async () => {
+    // The test connects from 127.0.0.1: it plays the ingress in front of the gateway.
+    const gateway = await startGateway(services.auth, {
+      ...upstreams(),
+      RATE_LIMIT_PER_MINUTE: '2',
+      TRUSTED_PROXIES: '127.0.0.0/8, ::1',
+    });
+    try {
+      expect((await anonymous(gateway.url, '203.0.113.1')).status).toBe(200);
+      expect((await anonymous(gateway.url, '203.0.113.1')).status).toBe(200);
+      expect((await anonymous(gateway.url, '203.0.113.1')).status).toBe(429);
+      // Another client behind the same proxy has its own budget.
+      expect((await anonymous(gateway.url, '203.0.113.2')).status).toBe(200);
+      // Entries a client writes itself (left of what the proxy appended) change nothing.
+      expect((await anonymous(gateway.url, '198.51.100.9, 203.0.113.1')).status).toBe(429);
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  test('TRUSTED_PROXIES as a hop count: the client is that many entries from the right', async () => {
+    const gateway = await startGateway(services.auth, {
+      ...upstreams(),
+      RATE_LIMIT_PER_MINUTE: '1',
+      TRUSTED_PROXIES: '1',
+    });
+    try {
+      expect((await anonymous(gateway.url, '198.51.100.1, 203.0.113.5')).status).toBe(200);
+      expect((await anonymous(gateway.url, '198.51.100.2, 203.0.113.5')).status).toBe(429);
+      expect((await anonymous(gateway.url, '203.0.113.6')).status).toBe(200);
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  test('a TRUSTED_PROXIES entry that is no address stops start-up naming the variable', () => {
+    expect(() =>
+      loadGatewayConfig({ JWT_PUBLIC_KEY: services.auth.publicKeyPem, TRUSTED_PROXIES: 'ingress' }),
+    ).toThrow(/TRUSTED_PROXIES/);
   });
 });
 

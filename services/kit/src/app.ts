@@ -6,6 +6,7 @@ import express, {
   type Express,
   type NextFunction,
   type Request,
+  type RequestHandler,
   type Response,
   type Router,
 } from 'express';
@@ -17,6 +18,7 @@ import { PROBLEM_CONTENT_TYPE, notFound, type HttpProblem } from './errors.js';
 import type { HealthRegistry } from './health.js';
 import type { ServiceMetrics } from './metrics.js';
 import { currentRequestContext, runWithRequestContext } from './request-context.js';
+import { rejectUnstorableText } from './storable-text.js';
 
 export interface CreateAppOptions {
   name: string;
@@ -25,6 +27,12 @@ export interface CreateAppOptions {
   health: HealthRegistry;
   /** JSON body size limit (bytes or an `bytes` string such as `100kb`); larger bodies get a 413 problem. */
   bodyLimit?: string | number;
+  /**
+   * `json` (default): JSON bodies are parsed (up to `bodyLimit`) into `req.body`. `stream`: bodies are
+   * left unread, for an edge that forwards them as they are (`proxyTo`, which counts their bytes);
+   * a route of its own that needs JSON mounts `jsonBodies(limit)`.
+   */
+  bodies?: 'json' | 'stream';
   /**
    * The service's own OpenAPI document (a YAML file), served at `GET /openapi.yaml` for the gateway to aggregate.
    * Read once here, so a missing file stops start-up instead of surfacing as a 404 later.
@@ -97,7 +105,10 @@ export function createApp(options: CreateAppOptions): Express {
     });
   }
 
-  app.use(express.json({ limit: options.bodyLimit ?? '100kb' }));
+  if (options.bodies !== 'stream') {
+    app.use(jsonBodies(options.bodyLimit));
+    app.use(rejectUnstorableText);
+  }
 
   if (options.routes) {
     if (isRouter(options.routes)) app.use(options.routes);
@@ -109,6 +120,21 @@ export function createApp(options: CreateAppOptions): Express {
   });
   app.use(problemHandler(logger));
   return app;
+}
+
+/** Parses JSON request bodies into `req.body` (larger than `limit` → 413, not JSON → 400 problem). */
+export function jsonBodies(limit: string | number = '100kb'): RequestHandler {
+  return express.json({ limit });
+}
+
+const BYTE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
+/** A body limit as bytes: a number, or a string such as `100kb` (units b, kb, mb, gb of 1024, as express.json reads them). */
+export function bodyLimitBytes(limit: string | number): number {
+  if (typeof limit === 'number') return limit;
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?\s*$/i.exec(limit);
+  if (!match) throw new Error(`not a size: "${limit}" (e.g. 100kb)`);
+  return Math.floor(Number(match[1]) * BYTE_UNITS[(match[2] ?? 'b').toLowerCase()]!);
 }
 
 /** Sends a problem+json response. */

@@ -28,7 +28,7 @@ export {
 } from './errors.js';
 export { fieldErrors, parseBody, parseParams, parseQuery } from './validation.js';
 export { requireIdempotencyKey } from './idempotency-key.js';
-export { createApp, sendProblem } from './app.js';
+export { bodyLimitBytes, createApp, jsonBodies, sendProblem } from './app.js';
 export { proxyTo, type ProxyOptions } from './proxy.js';
 export { closeAll, type Closer, type ServerHandle, type StartServiceOptions } from './server.js';
 export { createServiceBase, createServicePool, serveService, type ServiceBase } from './service.js';

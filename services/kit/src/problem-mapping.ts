@@ -29,6 +29,12 @@ export function errorToProblem(error: unknown): HttpProblem {
   }
   if (isCircuitOpenError(error))
     return serviceUnavailable('A dependency is unavailable; try again later.');
+  // Express's router: a path parameter that is not valid percent-encoded UTF-8 (`%`, `%FF`).
+  if (error instanceof URIError && (error as { status?: unknown }).status === 400) {
+    return new HttpProblem(400, 'bad-request', 'Bad request', {
+      detail: 'The URL path is not valid percent-encoded UTF-8.',
+    });
+  }
   const bodyParserType = (error as { type?: unknown } | null)?.type;
   switch (bodyParserType) {
     case 'entity.too.large':
@@ -43,6 +49,21 @@ export function errorToProblem(error: unknown): HttpProblem {
     case 'request.aborted':
       return badRequest('The request was aborted.');
     default:
-      return internalError();
+      return clientErrorOf(error) ?? internalError();
   }
+}
+
+/**
+ * An http-errors 4xx from Express's body reading that has no `type` of its own (e.g. a body declared
+ * `Content-Encoding: gzip` that is not gzip): the client's fault, so its status, never a 500. Its
+ * message is shown only when the library marked it safe to (`expose`).
+ */
+function clientErrorOf(error: unknown): HttpProblem | undefined {
+  const { status, expose } = (error ?? {}) as { status?: unknown; expose?: unknown };
+  if (typeof status !== 'number' || status < 400 || status > 499 || expose !== true)
+    return undefined;
+  const detail = 'The request body could not be read (is its Content-Encoding right?).';
+  return status === 400
+    ? badRequest(detail)
+    : new HttpProblem(status, 'bad-request', 'Bad request', { detail });
 }

@@ -1,9 +1,9 @@
 import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Request, RequestHandler } from 'express';
-import { createProxyMiddleware, fixRequestBody } from 'http-proxy-middleware';
+import { createProxyMiddleware } from 'http-proxy-middleware';
 import { sendProblem } from './app.js';
-import { HttpProblem } from './errors.js';
+import { HttpProblem, payloadTooLarge } from './errors.js';
 import type { Logger } from './logger.js';
 
 export interface ProxyOptions {
@@ -12,9 +12,22 @@ export interface ProxyOptions {
   target: string;
   timeoutMs: number;
   logger: Logger;
+  /**
+   * Largest request body forwarded, in bytes (counted as it streams, whatever the framing); a larger
+   * one → 413 problem. Default: no limit here (the upstream's own).
+   */
+  bodyLimitBytes?: number;
 }
 
 const timedOut = new WeakSet<IncomingMessage>();
+const tooLarge = new WeakSet<IncomingMessage>();
+
+class BodyTooLargeError extends Error {
+  constructor(limit: number) {
+    super(`request body over ${limit} bytes`);
+    this.name = 'BodyTooLargeError';
+  }
+}
 
 /**
  * A streaming reverse proxy to one upstream, for the edges (the gateway to each service, the web app
@@ -42,11 +55,32 @@ export function proxyTo(options: ProxyOptions): RequestHandler {
     proxyReq.removeHeader('x-internal-token');
     proxyReq.setHeader('x-request-id', String((req as Request & { id?: unknown }).id));
     proxyReq.once('timeout', () => timedOut.add(req));
-    // The kit's app parsed JSON bodies already: write them again for the upstream.
-    fixRequestBody(proxyReq, req);
+    const limit = options.bodyLimitBytes;
+    if (limit !== undefined) {
+      // The body is piped into proxyReq: counting what is written counts every byte forwarded.
+      let forwarded = 0;
+      const write = proxyReq.write.bind(proxyReq) as (...args: unknown[]) => boolean;
+      proxyReq.write = ((chunk: Buffer | string, ...rest: unknown[]) => {
+        forwarded += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+        if (forwarded > limit) {
+          tooLarge.add(req);
+          proxyReq.destroy(new BodyTooLargeError(limit));
+          return false;
+        }
+        return write(chunk, ...rest);
+      }) as typeof proxyReq.write;
+    }
   }
   function onError(error: Error, req?: Request, res?: ServerResponse | Socket): void {
     if (!req || !res) return;
+    if (tooLarge.has(req)) {
+      if ('writeHead' in res && !res.headersSent) {
+        // The rest of the body is not read: close the connection rather than wait for it.
+        res.setHeader('connection', 'close');
+        sendProblem(res as unknown as Parameters<typeof sendProblem>[0], bodyTooLarge());
+      } else res.destroy();
+      return;
+    }
     const upstreamTimedOut = timedOut.has(req);
     options.logger.warn(
       { err: error, upstream: options.upstream, timedOut: upstreamTimedOut },
@@ -73,6 +107,15 @@ export function proxyTo(options: ProxyOptions): RequestHandler {
     );
   }
   return (req, res, next) => {
+    const declared = Number(req.get('content-length'));
+    if (options.bodyLimitBytes !== undefined && declared > options.bodyLimitBytes) {
+      next(bodyTooLarge());
+      return;
+    }
     middleware(req, res, next).catch(next);
   };
+}
+
+function bodyTooLarge(): HttpProblem {
+  return payloadTooLarge('The request body exceeds the size limit.');
 }

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
+import { answerClientErrorsWithProblems } from './client-error.js';
 import { ConfigError, type BaseConfig } from './config.js';
 import type { HealthRegistry } from './health.js';
 
@@ -68,6 +69,7 @@ export async function startServer(
   // Keep-alive must outlive typical load balancer idle timeouts so the LB closes first, not us mid-request.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
+  answerClientErrorsWithProblems(server);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);

@@ -25,7 +25,10 @@ export function fieldErrors(
 }
 
 function fieldName(path: ReadonlyArray<PropertyKey>, where: DataLocation): string {
-  return path.length > 0 ? path.map(String).join('.') : where;
+  // A key may be empty (`?=x`, `{"": 1}`): named `""` so that the field is never a blank string.
+  return path.length > 0
+    ? path.map((part) => (String(part) === '' ? '""' : String(part))).join('.')
+    : where;
 }
 
 /** Parses `data` with `schema`; throws a 400 `validation-failed` problem listing every bad field. */

@@ -1,8 +1,10 @@
 import type { Express, RequestHandler } from 'express';
 import {
+  bodyLimitBytes,
   createApp,
   createServiceBase,
   createServiceClient,
+  jsonBodies,
   proxyTo,
   registerUpstreamHealth,
   type Closer,
@@ -60,11 +62,13 @@ export function createWebApp(config: WebConfig, options: { logger?: Logger } = {
     target: config.GATEWAY_URL,
     timeoutMs: config.UPSTREAM_TIMEOUT_MS,
     logger,
+    bodyLimitBytes: bodyLimitBytes(config.BODY_LIMIT),
   });
 
   const app = createApp({
     ...base,
-    bodyLimit: config.BODY_LIMIT,
+    // /v1 bodies stream to the gateway untouched; only the support relay below reads JSON.
+    bodies: 'stream',
     routes: (app: Express) => {
       app.get('/web-api/config', (_req, res) => {
         res.set('cache-control', 'no-store').json(clientConfig);
@@ -76,6 +80,7 @@ export function createWebApp(config: WebConfig, options: { logger?: Logger } = {
       if (relayConfigured) {
         app.post(
           '/web-api/support',
+          jsonBodies(config.BODY_LIMIT),
           supportRelay({
             gatewayUrl: config.GATEWAY_URL,
             notificationUrl: config.NOTIFICATION_URL!,

@@ -46,7 +46,11 @@ function quiet<T>(promise: Promise<T>): Promise<T> {
   return promise;
 }
 
-/** The client a request counts against: the token's subject when authenticated, else its IP (IPv6 by /56). */
+/**
+ * The client a request counts against: the verified token's subject when authenticated (people
+ * behind one address, a NAT or a NodePort, each have their own budget), else the client's address
+ * (IPv6 by /56): the TCP peer, or the address a trusted proxy names (TRUSTED_PROXIES, `trust proxy`).
+ */
 export function clientKey(req: Request): string {
   return req.user ? `user:${req.user.id}` : `ip:${ipKeyGenerator(req.ip ?? 'unknown')}`;
 }
@@ -77,6 +81,9 @@ export function rateLimiter(options: RateLimiterOptions): RequestHandler {
     legacyHeaders: false,
     keyGenerator: clientKey,
     passOnStoreError: true,
+    // An X-Forwarded-For from a peer that is not a trusted proxy is ignored on purpose (req.ip is the
+    // peer): not a misconfiguration to warn about on every start.
+    validate: { xForwardedForHeader: false },
     store: new ReloadingRedisStore({
       prefix: options.prefix,
       sendCommand: (command: string, ...args: string[]) =>
