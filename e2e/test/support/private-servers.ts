@@ -1,8 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chownSync, closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { closedPort } from '@tourkit/kit/testing';
@@ -32,6 +31,12 @@ interface Supervised {
   exited: Promise<void>;
 }
 
+/** Servers still running: killed if the test process exits without stopping them (jest torn down). */
+const alive = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of alive) child.kill('SIGKILL');
+});
+
 function supervise(
   command: string,
   args: string[],
@@ -41,9 +46,14 @@ function supervise(
   const fd = openSync(logFile, 'a');
   const child = spawn(command, args, { stdio: ['ignore', fd, fd], ...options });
   closeSync(fd);
+  alive.add(child);
   const exited = new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.once('error', () => resolve());
+    const done = () => {
+      alive.delete(child);
+      resolve();
+    };
+    child.once('exit', done);
+    child.once('error', done);
   });
   return { child, exited };
 }
