@@ -33,7 +33,7 @@ const BOOKINGS = 10;
 const TRAVELLERS = 2;
 /** A booking's bound: the payment retries (0.2…3.2 s, 6 attempts of at most 2 s) and the outbox's, with room. */
 const SETTLE_MS = 30_000;
-const FAULT_TEST_MS = 120_000;
+const FAULT_TEST_MS = 240_000;
 const SEAT_CHANGE = (method: string, url: string) =>
   method === 'POST' && /^\/internal\/tours\/[^/]+\/seats$/.test(url.split('?')[0]!);
 
@@ -52,6 +52,9 @@ beforeAll(async () => {
     startFaultProxy(),
   ]);
   platform = await startPlatform('faults', {
+    // Seven services starting at once on 2 cores that other jobs share took 50 s to migrate
+    // (load average 20): the suite waits longer than the default rather than fail to start.
+    readyTimeoutMs: 150_000,
     redisUrl: redis.url,
     databaseAdminUrl: postgres.url,
     env: {
@@ -72,7 +75,7 @@ beforeAll(async () => {
     },
   });
   catalogProxy.target = platform.url.catalog;
-}, 180_000);
+}, 240_000);
 
 afterAll(async () => {
   await platform?.stop();

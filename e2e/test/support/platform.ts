@@ -83,6 +83,8 @@ export interface PlatformOptions {
    * the services' databases are created there.
    */
   databaseAdminUrl?: string;
+  /** How long a service may take to answer /readyz 200 at each start (default 60 s). */
+  readyTimeoutMs?: number;
 }
 
 export interface Platform {
@@ -234,7 +236,11 @@ export async function startPlatform(
     const ready = eventually(
       `${service} to be ready at ${urlOf(service)}/readyz`,
       async () => (await fetch(`${urlOf(service)}/readyz`)).status === 200,
-      { timeoutMs: READY_TIMEOUT_MS, intervalMs: 200, signal: startUp.signal },
+      {
+        timeoutMs: options.readyTimeoutMs ?? READY_TIMEOUT_MS,
+        intervalMs: 200,
+        signal: startUp.signal,
+      },
     );
     const died = child.exited.then(() => {
       throw new Error(`${service} exited during start-up (see ${logFile(service)})`);
