@@ -34,6 +34,8 @@ const TRAVELLERS = 2;
 /** A booking's bound: the payment retries (0.2…3.2 s, 6 attempts of at most 2 s) and the outbox's, with room. */
 const SETTLE_MS = 30_000;
 const FAULT_TEST_MS = 240_000;
+/** How long the harness waits for a step of an injection (not a booking's bound): generous, for busy machines. */
+const STEP_TIMEOUT_MS = 60_000;
 const SEAT_CHANGE = (method: string, url: string) =>
   method === 'POST' && /^\/internal\/tours\/[^/]+\/seats$/.test(url.split('?')[0]!);
 
@@ -202,7 +204,7 @@ async function healthyStart(p: Platform): Promise<void> {
   await eventually(
     'booking /health UP (payment circuit closed)',
     async () => (await p.internal('booking').get('/health')).body.status === 'UP',
-    { timeoutMs: 30_000, intervalMs: 250 },
+    { timeoutMs: STEP_TIMEOUT_MS, intervalMs: 250 },
   );
 }
 
@@ -233,7 +235,7 @@ fault(
       if (!messages.some((m) => m.envelope.to.includes(scope.traveller.email))) return false;
       killed = p.kill('notification', 'SIGKILL');
       return true;
-    }, 30_000);
+    }, STEP_TIMEOUT_MS);
     await times(BOOKINGS / 2, book);
     await accepted;
     await killed;
@@ -282,7 +284,9 @@ fault(
       answered += 1;
       return response;
     });
-    await eventually('a first booking answered', () => answered > 0, { timeoutMs: 30_000 });
+    await eventually('a first booking answered', () => answered > 0, {
+      timeoutMs: STEP_TIMEOUT_MS,
+    });
     await postgres!.down('SIGINT');
     await postgres!.up();
     await inFlight;
@@ -301,7 +305,7 @@ fault(
     await eventually(
       `${BOOKINGS} seat reservations applied by catalog, answers held`,
       () => catalogProxy!.held.length >= BOOKINGS,
-      { timeoutMs: 30_000 },
+      { timeoutMs: STEP_TIMEOUT_MS },
     );
     await p.kill('catalog', 'SIGKILL');
     catalogProxy!.cutHeld();
@@ -322,7 +326,7 @@ fault(
     await eventually(
       `${BOOKINGS} seat reservations applied by catalog, answers held`,
       () => catalogProxy!.held.length >= BOOKINGS,
-      { timeoutMs: 30_000 },
+      { timeoutMs: STEP_TIMEOUT_MS },
     );
     await p.kill('booking', 'SIGKILL');
     catalogProxy!.cutHeld();
