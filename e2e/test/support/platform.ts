@@ -13,11 +13,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
+import pg from 'pg';
 import {
   closedPort,
   createTestAuth,
   createTestDatabase,
   dropTestDatabase,
+  testDatabaseName,
   testRedisUrl,
 } from '@tourkit/kit/testing';
 import { startSmtpCapture, type SmtpCapture } from '@tourkit/mail-catcher';
@@ -74,6 +76,15 @@ const TEST_TIMINGS: Record<ServiceName, Record<string, string>> = {
 export interface PlatformOptions {
   /** Extra or overriding variables per service. */
   env?: Partial<Record<ServiceName, Record<string, string>>>;
+  /** A Redis of the test's own (the fault suite's private server) instead of REDIS_URL. */
+  redisUrl?: string;
+  /**
+   * A Postgres server of the test's own (its `postgres` database URL) instead of the shared one:
+   * the services' databases are created there.
+   */
+  databaseAdminUrl?: string;
+  /** How long a service may take to answer /readyz 200 at each start (default 60 s). */
+  readyTimeoutMs?: number;
 }
 
 export interface Platform {
@@ -82,12 +93,18 @@ export interface Platform {
   readonly internalToken: string;
   readonly smtp: SmtpCapture;
   readonly logDir: string;
+  /** Each service's DATABASE_URL (services that own a database). */
+  readonly databaseUrl: Readonly<Record<ServiceName, string>>;
   /** The public entry point, as a traveller reaches it. */
   readonly gateway: JsonClient;
   /** A service's own API with the internal token (service-to-service calls, operator set-up). */
   internal(service: ServiceName): JsonClient;
   /** Starts (or restarts) a service and waits until its /readyz answers 200. */
   start(service: ServiceName): Promise<void>;
+  /** Whether the service's process is alive (a crash shows here, and in `unexpectedExits`). */
+  running(service: ServiceName): boolean;
+  /** Every exit the test did not ask for so far ("booking (pid …) exited: code 1, …"). */
+  readonly unexpectedExits: readonly string[];
   /** Sends `signal` to a service and waits for its process to exit. */
   kill(service: ServiceName, signal?: NodeJS.Signals): Promise<void>;
   /** Prints the tail of every service's log (and where the full logs are) to stderr. */
@@ -118,6 +135,8 @@ export async function startPlatform(
       `not built: ${unbuilt.map(mainOf).join(', ')} (run \`npx tsc -b\` or \`npm test\`)`,
     );
   }
+  const redisUrl = options.redisUrl ?? testRedisUrl();
+  const databases = databaseServer(options.databaseAdminUrl);
   const logDir = mkdtempSync(path.join(tmpdir(), `tourkit-e2e-${name}-`));
   const runPrefix = `tourkit-e2e:${name}:${randomUUID()}`;
   const internalToken = `e2e-internal-${randomUUID()}`;
@@ -157,7 +176,7 @@ export async function startPlatform(
       JWT_PUBLIC_KEY: auth.publicKeyPem,
       JWT_ISSUER: auth.issuer,
       JWT_AUDIENCE: auth.audience,
-      REDIS_URL: testRedisUrl(),
+      REDIS_URL: redisUrl,
       SUPPORT_EMAIL,
       PUBLIC_URL: urlOf('gateway'),
       ...Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_URL`, urlOf(s)])),
@@ -217,7 +236,11 @@ export async function startPlatform(
     const ready = eventually(
       `${service} to be ready at ${urlOf(service)}/readyz`,
       async () => (await fetch(`${urlOf(service)}/readyz`)).status === 200,
-      { timeoutMs: READY_TIMEOUT_MS, intervalMs: 200, signal: startUp.signal },
+      {
+        timeoutMs: options.readyTimeoutMs ?? READY_TIMEOUT_MS,
+        intervalMs: 200,
+        signal: startUp.signal,
+      },
     );
     const died = child.exited.then(() => {
       throw new Error(`${service} exited during start-up (see ${logFile(service)})`);
@@ -280,17 +303,17 @@ export async function startPlatform(
     if (unexpectedExits.length > 0 && !failed) printLogs('a service exited unexpectedly');
     await Promise.all(
       WITH_DATABASE.map((service) =>
-        dropTestDatabase(databaseName(name, service)).catch(() => undefined),
+        databases.drop(databaseName(name, service)).catch(() => undefined),
       ),
     );
-    await deleteRedisKeys(`${runPrefix}:*`).catch(() => undefined);
+    await deleteRedisKeys(redisUrl, `${runPrefix}:*`).catch(() => undefined);
     if (!failed) rmSync(logDir, { recursive: true, force: true });
   };
 
   try {
     await Promise.all(
       WITH_DATABASE.map(async (service) => {
-        databaseUrls.set(service, await createTestDatabase(databaseName(name, service)));
+        databaseUrls.set(service, await databases.create(databaseName(name, service)));
       }),
     );
     await Promise.all(SERVICES.map((service) => start(service)));
@@ -306,9 +329,15 @@ export async function startPlatform(
     internalToken,
     smtp,
     logDir,
+    databaseUrl: Object.fromEntries(databaseUrls),
     gateway: jsonClient(urlOf('gateway')),
     internal: (service) => jsonClient(urlOf(service), { 'x-internal-token': internalToken }),
     start,
+    running: (service) => {
+      const child = children.get(service);
+      return child !== undefined && isRunning(child);
+    },
+    unexpectedExits,
     kill,
     printLogs,
     stop,
@@ -350,8 +379,36 @@ async function distinctFreePorts(count: number): Promise<number[]> {
   return [...ports];
 }
 
-async function deleteRedisKeys(pattern: string): Promise<void> {
-  const redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: 1, lazyConnect: true });
+/** Where the services' databases live: the kit's test server, or a server the test started. */
+function databaseServer(adminUrl: string | undefined): {
+  create(name: string): Promise<string>;
+  drop(name: string): Promise<void>;
+} {
+  if (adminUrl === undefined) return { create: createTestDatabase, drop: dropTestDatabase };
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: adminUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  return {
+    async create(name) {
+      const database = testDatabaseName(name);
+      await admin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+      await admin(`CREATE DATABASE "${database}"`);
+      const url = new URL(adminUrl);
+      url.pathname = `/${database}`;
+      return url.toString();
+    },
+    drop: (name) => admin(`DROP DATABASE IF EXISTS "${testDatabaseName(name)}" WITH (FORCE)`),
+  };
+}
+
+async function deleteRedisKeys(redisUrl: string, pattern: string): Promise<void> {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
   try {
     await redis.connect();
     let cursor = '0';

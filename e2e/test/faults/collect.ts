@@ -1,0 +1,155 @@
+import pg from 'pg';
+import type { Traveller } from '../support/actors.js';
+import { expectStatus, type JsonBody } from '../support/http.js';
+import { messageIdOf } from '../support/mail.js';
+import type { Platform } from '../support/platform.js';
+import {
+  TERMINAL_STATUSES,
+  VISIBLE_PENDING_STATUSES,
+  mailDue,
+  type BookingRow,
+  type FaultRows,
+  type ProviderOperationRow,
+} from './invariants.js';
+
+// Gathers a fault's rows for ./invariants.ts: bookings from booking's API (as their traveller),
+// seats from catalog's, payments from payment's, e-mails from the mail catcher, and what the
+// provider itself carried out from the simulator's ledger.
+
+/** One fault's world: its traveller and its tour, so faults never see each other's rows. */
+export interface FaultScope {
+  traveller: Traveller;
+  tourId: string;
+}
+
+export async function bookingsOf(p: Platform, scope: FaultScope): Promise<BookingRow[]> {
+  const body = expectStatus(
+    await scope.traveller.api.get(`/v1/bookings?tour=${scope.tourId}&limit=100`),
+    200,
+    'the traveller’s bookings',
+  );
+  return body.items.map((b: JsonBody) => ({
+    id: b.id,
+    tourId: b.tourId,
+    status: b.status,
+    travellers: b.travellers,
+    totalCents: b.price.totalCents,
+    expiresAt: b.expiresAt,
+  }));
+}
+
+/**
+ * Polls until every booking of the scope is terminal or visibly pending and has the e-mail its
+ * state calls for, or `timeoutMs` passes (then the checks report what is still in flight).
+ */
+export async function waitUntilSettled(
+  p: Platform,
+  scope: FaultScope,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const bookings = await bookingsOf(p, scope);
+      const settled = bookings.every(
+        (b) => TERMINAL_STATUSES.includes(b.status) || VISIBLE_PENDING_STATUSES.includes(b.status),
+      );
+      const received = new Set(p.smtp.messages.map((m) => m.messageId));
+      const mailed = bookings.every((b) => {
+        const due = mailDue(b);
+        return due === null || received.has(messageIdOf(due));
+      });
+      if (settled && mailed) return;
+    } catch {
+      // A service still coming back: poll again.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** Every dedupe key booking may use for one of its bookings (booking's src/domain/outbox-messages.ts). */
+function dedupeKeysOf(bookingId: string): string[] {
+  return [
+    `booking-confirmed:${bookingId}`,
+    `payment-link:${bookingId}`,
+    `support-alert:payment-failed:${bookingId}`,
+    `refund:${bookingId}`,
+  ];
+}
+
+export async function collectRows(p: Platform, scope: FaultScope): Promise<FaultRows> {
+  const bookings = await bookingsOf(p, scope);
+  const availability = expectStatus(
+    await p.internal('catalog').get(`/v1/tours/${scope.tourId}/availability`),
+    200,
+    'availability',
+  );
+  const payments = (
+    await Promise.all(
+      bookings.map(async (b) => {
+        const body = expectStatus(
+          await p.internal('payment').get(`/internal/payments?bookingId=${b.id}`),
+          200,
+          'payments of a booking',
+        );
+        return body.items as JsonBody[];
+      }),
+    )
+  )
+    .flat()
+    .map((payment) => ({
+      id: payment.id,
+      bookingId: payment.bookingId,
+      status: payment.status,
+      amountCents: payment.amountCents,
+      refundedCents: payment.refundedCents,
+    }));
+  const ids = new Set(bookings.map((b) => b.id));
+  const providerOperations = (await providerLedger(p)).filter((o) => ids.has(o.bookingId));
+  const ours = new Set(bookings.flatMap((b) => dedupeKeysOf(b.id)).map(messageIdOf));
+  const mails = p.smtp.messages
+    .filter(
+      (m) =>
+        (m.messageId !== undefined && ours.has(m.messageId)) ||
+        m.envelope.to.includes(scope.traveller.email),
+    )
+    .map((m) => ({
+      messageId: m.messageId,
+      recipient: m.envelope.to.join(','),
+      subject: m.subject,
+    }));
+  return {
+    bookings,
+    tours: [{ tourId: scope.tourId, bookedSeats: availability.bookedSeats }],
+    payments,
+    providerOperations,
+    mails,
+  };
+}
+
+/**
+ * What the provider carried out: the simulator's ledger (`simulator_operations`, payment's
+ * src/clients/simulator.ts), read as an auditor reads the bank's statement, because it is the
+ * one record of money that payment's own rows may not know about. Payment has no API for it; the
+ * simulator keys each operation `charge:<Idempotency-Key>` / `refund:<Idempotency-Key>`, and
+ * booking's keys name the booking (`booking:<id>`, `booking:<id>:refund`).
+ */
+async function providerLedger(p: Platform): Promise<ProviderOperationRow[]> {
+  const client = new pg.Client({ connectionString: p.databaseUrl.payment });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{
+      idempotency_key: string;
+      kind: 'charge' | 'refund';
+      amount_cents: string;
+    }>('SELECT idempotency_key, kind, amount_cents FROM simulator_operations');
+    return rows.flatMap((row) => {
+      const bookingId = /booking:([0-9a-f-]{36})/i.exec(row.idempotency_key)?.[1]?.toLowerCase();
+      return bookingId === undefined
+        ? []
+        : [{ bookingId, kind: row.kind, amountCents: Number(row.amount_cents) }];
+    });
+  } finally {
+    await client.end();
+  }
+}
