@@ -227,7 +227,8 @@ debian_rootfs() {
   ensure_command debootstrap debootstrap
   local started; started=$(date +%s)
   local root="$dir/rootfs.partial"
-  rm -rf "$dir"; mkdir -p "$root"
+  # debootstrap refuses a --cache-dir that does not exist yet (a fresh machine's first build).
+  rm -rf "$dir"; mkdir -p "$root" "$IMAGES_CACHE/debootstrap-cache"
   log "$label: debootstrap --variant=minbase $suite from $DEBIAN_MIRROR (a few minutes; log: $dir/debootstrap.log)"
   debootstrap --variant=minbase --cache-dir="$IMAGES_CACHE/debootstrap-cache" "$suite" "$root" "$DEBIAN_MIRROR" \
     >"$dir/debootstrap.log" 2>&1 &

@@ -60,7 +60,10 @@ install_missing_packages() {
   ((${#missing[@]})) || return 0
   log "installing Debian packages the node needs: ${missing[*]} (runc runs the containers, iptables holds kube-proxy's rules, socat relays to the API server)"
   local output
+  # A fresh machine may have no package lists yet: read them once and try again.
   output="$(DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" 2>&1)" ||
+    output="$(DEBIAN_FRONTEND=noninteractive apt-get update -q 2>&1 &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" 2>&1)" ||
     log "apt-get install failed: $(tail -3 <<<"$output")"
 }
 
@@ -454,6 +457,9 @@ on_failure() {
 main() {
   # Whether this machine can run a node is decided before anything is written.
   install_missing_packages
+  # `up.sh --packages`: only the Debian packages (the lifecycle test reads the host's iptables before
+  # any node has run, so iptables-save must exist by then).
+  [[ ${1:-} != --packages ]] || return 0
   local blockers; blockers="$(node_blockers)"
   if [[ -n $blockers ]]; then
     log "this machine cannot run the real node:"

@@ -47,6 +47,8 @@ describe('the real node on the host', () => {
     'is removed by down with everything up added, running pods included: mounts, links, namespaces, processes, iptables, cgroups, settings',
     async () => {
       await stopRealNode();
+      // On a fresh machine up.sh installs iptables & co.; the "before" picture needs them already.
+      execFileSync(path.join(fixtures, '..', '..', 'up.sh'), ['--packages'], { stdio: 'inherit' });
       const before = hostState(node);
 
       await startRealNode();
