@@ -1,4 +1,4 @@
-import { ACTIVE_STATUSES, type Booking } from './booking.js';
+import { CANCELLABLE_STATUSES, type Booking } from './booking.js';
 import type { OutboxMessage } from './outbox-messages.js';
 
 /** What catalog tells booking when a tour changes (POST /internal/tours/:tourId/changed). */
@@ -11,20 +11,20 @@ export interface TourChange {
 
 /** What one booking must undergo for a tour change. */
 export type TourChangePlan =
-  { kind: 'none' } | { kind: 'reschedule'; startsAt: Date } | { kind: 'cancel'; refund: boolean };
+  { kind: 'none' } | { kind: 'reschedule'; startsAt: Date } | { kind: 'cancel' };
 
 /**
- * Decides, for one booking, what a tour change means (pure). Only bookings that hold seats are
- * concerned; a change they already carry is nothing, so the same change twice is applied once.
+ * Decides, for one booking, what a tour change means (pure). Only bookings that hold seats, or may
+ * (their reservation or charge still unknown), are concerned; a change they already carry is
+ * nothing, so the same change twice is applied once. A cancellation is the saga's `cancelled`
+ * event (src/domain/saga.ts), which decides the seat release and the refund for each state.
  */
 export function tourChangePlan(
-  booking: Pick<Booking, 'status' | 'tourStartsAt' | 'paymentId'>,
+  booking: Pick<Booking, 'status' | 'tourStartsAt'>,
   change: TourChange,
 ): TourChangePlan {
-  if (!ACTIVE_STATUSES.includes(booking.status)) return { kind: 'none' };
-  if (change.status === 'CANCELLED')
-    // Seats need no release (catalog takes none on a cancelled tour); money comes back.
-    return { kind: 'cancel', refund: booking.status === 'CONFIRMED' && booking.paymentId !== null };
+  if (!CANCELLABLE_STATUSES.includes(booking.status)) return { kind: 'none' };
+  if (change.status === 'CANCELLED') return { kind: 'cancel' };
   if (booking.tourStartsAt.getTime() === change.startsAt.getTime()) return { kind: 'none' };
   return { kind: 'reschedule', startsAt: change.startsAt };
 }

@@ -1,13 +1,13 @@
-import { ACTIVE_STATUSES, type Booking } from '../domain/booking.js';
+import { CANCELLABLE_STATUSES, type Booking } from '../domain/booking.js';
 import { findBooking } from './bookings.js';
 import type { Queryable } from './queryable.js';
 
-/** The tour's bookings that hold seats, locked for the caller's transaction, oldest first. */
-export async function lockActiveBookingsOfTour(db: Queryable, tourId: string): Promise<Booking[]> {
+/** The tour's bookings that hold seats or may (CANCELLABLE_STATUSES), locked for the caller's transaction, oldest first. */
+export async function lockLiveBookingsOfTour(db: Queryable, tourId: string): Promise<Booking[]> {
   const { rows } = await db.query<{ id: string }>(
     `SELECT id FROM bookings WHERE tour_id = $1 AND status = ANY($2)
       ORDER BY created_at, id FOR UPDATE`,
-    [tourId, ACTIVE_STATUSES],
+    [tourId, CANCELLABLE_STATUSES],
   );
   const bookings: Booking[] = [];
   for (const { id } of rows) bookings.push((await findBooking(db, id))!);

@@ -63,23 +63,44 @@ export async function applySagaEvent(
     const before = await findBooking(tx, bookingId, { forUpdate: true });
     if (!before)
       return { applied: false, booking: null, refusal: `booking ${bookingId} not found` };
-    const decision = decide(before.status, event);
-    if (!decision.ok) return { applied: false, booking: before, refusal: decision.refusal };
-    const now = ctx.now();
-    const after = await updateBookingState(
-      tx,
-      bookingId,
-      before.status,
-      decision.to,
-      patchFor(decision, details, before, now, ctx.payments.reservationTtlMs),
-      now,
-    );
-    if (!after) throw new Error(`booking ${bookingId} changed under its row lock`);
-    for (const effect of decision.effects) await record(tx, effect, before, after, details, ctx);
-    await details.alsoInTransaction?.(tx, before, after);
-    return { applied: true, before, booking: after, decision };
+    return applySagaEventInTransaction(tx, ctx, before, event, details);
   });
-  if (!result.applied) return result;
+  await afterSagaStep(ctx, result);
+  return result;
+}
+
+/**
+ * The transactional half of a step, for a use case that moves several bookings in one transaction
+ * (a cancelled tour): `before` must be locked by the caller (FOR UPDATE). Call `afterSagaStep`
+ * with the result once the transaction has committed.
+ */
+export async function applySagaEventInTransaction(
+  tx: Queryable,
+  ctx: SagaStepContext,
+  before: Booking,
+  event: SagaEvent,
+  details: StepDetails = {},
+): Promise<StepResult> {
+  const decision = decide(before.status, event);
+  if (!decision.ok) return { applied: false, booking: before, refusal: decision.refusal };
+  const now = ctx.now();
+  const after = await updateBookingState(
+    tx,
+    before.id,
+    before.status,
+    decision.to,
+    patchFor(decision, details, before, now, ctx.payments.reservationTtlMs),
+    now,
+  );
+  if (!after) throw new Error(`booking ${before.id} changed under its row lock`);
+  for (const effect of decision.effects) await record(tx, effect, before, after, details, ctx);
+  await details.alsoInTransaction?.(tx, before, after);
+  return { applied: true, before, booking: after, decision };
+}
+
+/** What a committed step does next: metrics, the outbox woken, the payment (re)queued. */
+export async function afterSagaStep(ctx: SagaStepContext, result: StepResult): Promise<void> {
+  if (!result.applied) return;
   const { before, booking, decision } = result;
   if (booking.status !== before.status) ctx.onBookingStatus?.(booking.status);
   if (decision.effects.some((effect) => OUTBOX_EFFECTS.includes(effect))) ctx.payments.wakeOutbox();
@@ -89,12 +110,11 @@ export async function applySagaEvent(
     } catch (error) {
       // The booking is PENDING_PAYMENT in the database: the re-enqueue loop finds it.
       ctx.logger.warn(
-        { err: error, bookingId },
+        { err: error, bookingId: booking.id },
         'could not enqueue the payment; the re-enqueue loop will',
       );
     }
   }
-  return result;
 }
 
 function patchFor(

@@ -10,7 +10,7 @@ const scheduled = (at: Date): TourChange => ({
 const cancelled: TourChange = { startsAt, status: 'CANCELLED', timeZone: 'Europe/Paris' };
 
 describe('tourChangePlan', () => {
-  const booking = { status: 'PENDING_PAYMENT' as const, tourStartsAt: startsAt, paymentId: null };
+  const booking = { status: 'PENDING_PAYMENT' as const, tourStartsAt: startsAt };
 
   test('an active booking follows a new start time, once', () => {
     expect(tourChangePlan(booking, scheduled(later))).toEqual({
@@ -22,18 +22,20 @@ describe('tourChangePlan', () => {
     });
   });
 
-  test('a cancelled tour cancels active bookings, refunding only paid ones', () => {
-    expect(tourChangePlan(booking, cancelled)).toEqual({ kind: 'cancel', refund: false });
-    expect(
-      tourChangePlan({ ...booking, status: 'CONFIRMED', paymentId: 'p-1' }, cancelled),
-    ).toEqual({ kind: 'cancel', refund: true });
-    expect(tourChangePlan({ ...booking, status: 'RESERVED_PENDING_PAYMENT' }, cancelled)).toEqual({
-      kind: 'cancel',
-      refund: false,
-    });
-  });
+  test.each([
+    'PENDING_PAYMENT',
+    'CONFIRMED',
+    'RESERVED_PENDING_PAYMENT',
+    'RESERVING_SEATS',
+    'PAYMENT_UNKNOWN',
+  ] as const)(
+    'a cancelled tour cancels a %s booking (the saga decides release and refund)',
+    (status) => {
+      expect(tourChangePlan({ ...booking, status }, cancelled)).toEqual({ kind: 'cancel' });
+    },
+  );
 
-  test.each(['CANCELLED', 'EXPIRED', 'PAYMENT_FAILED'] as const)(
+  test.each(['CANCELLED', 'EXPIRED', 'PAYMENT_FAILED', 'REJECTED'] as const)(
     'a %s booking is left alone',
     (status) => {
       expect(tourChangePlan({ ...booking, status }, scheduled(later))).toEqual({ kind: 'none' });
