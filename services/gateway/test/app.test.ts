@@ -104,6 +104,20 @@ describe('routing', () => {
     expect(JSON.parse(res.body.body)).toMatchObject({ travellers: 2 });
   });
 
+  test("staff's booking endpoints go to booking (booking checks the role)", async () => {
+    const auth = await services.auth.authHeader(randomUUID());
+    const list = await request(gw.url).get('/v1/admin/bookings?status=PAYMENT_FAILED').set(auth);
+    expect(list.status).toBe(200);
+    expect(list.body.upstream).toBe('booking');
+    const id = randomUUID();
+    const act = await request(gw.url)
+      .post(`/v1/admin/bookings/${id}/actions`)
+      .set(auth)
+      .send({ action: 'mark-resolved', reason: 'refunded by phone' });
+    expect(act.body.upstream).toBe('booking');
+    expect(act.body.url).toBe(`/v1/admin/bookings/${id}/actions`);
+  });
+
   test('unknown /v1 paths are a 404 problem from the gateway', async () => {
     const res = await request(gw.url).get('/v1/payments');
     expect(res.status).toBe(404);
@@ -114,6 +128,7 @@ describe('routing', () => {
 describe('authentication', () => {
   test.each([
     ['GET', '/v1/bookings'],
+    ['GET', '/v1/admin/bookings'],
     ['POST', `/v1/tours/${randomUUID()}/reviews`],
     ['POST', '/v1/tours'],
     ['GET', '/v1/users/me'],

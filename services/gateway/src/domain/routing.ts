@@ -19,7 +19,16 @@ export const ROUTES: ReadonlyArray<{ upstream: Upstream; patterns: string[] }> =
   },
   { upstream: 'catalog', patterns: ['/v1/tours', '/v1/tours/*rest'] },
   { upstream: 'user', patterns: ['/v1/users', '/v1/users/*rest', '/v1/auth/*rest'] },
-  { upstream: 'booking', patterns: ['/v1/bookings', '/v1/bookings/*rest'] },
+  {
+    upstream: 'booking',
+    patterns: [
+      '/v1/bookings',
+      '/v1/bookings/*rest',
+      // Staff (roles admin or support, checked by booking): bookings that need a person.
+      '/v1/admin/bookings',
+      '/v1/admin/bookings/*rest',
+    ],
+  },
 ];
 
 /** Routes anyone may call without a token; everything else under /v1 needs a valid bearer token. */
