@@ -280,6 +280,70 @@ describe('alert rules under promtool', () => {
     expect(result).toBe('SUCCESS');
   });
 
+  it('TourkitBookingUnsettled and TourkitPaymentUnsettled: fire for an unknown outcome older than 15 minutes, not for a young one', async () => {
+    const booking = `namespace="${NS}", service="booking"`;
+    const payment = `namespace="${NS}", service="payment"`;
+    const result = await promtoolTest(
+      [
+        // A PAYMENT_UNKNOWN booking that ages a minute a minute; a RESERVING_SEATS one settled young.
+        {
+          series: `booking_state_oldest_seconds{${booking}, status="PAYMENT_UNKNOWN"}`,
+          values: '0+60x40',
+        },
+        {
+          series: `booking_state_oldest_seconds{${booking}, status="RESERVING_SEATS"}`,
+          values: '0+60x5 0x35',
+        },
+        // Not an unknown outcome: a pay-later reservation may wait its 24 hours.
+        {
+          series: `booking_state_oldest_seconds{${booking}, status="RESERVED_PENDING_PAYMENT"}`,
+          values: '0+60x40',
+        },
+        {
+          series: `payment_pending_oldest_age_seconds{${payment}, operation="charge"}`,
+          values: '0+60x40',
+        },
+        {
+          series: `payment_pending_oldest_age_seconds{${payment}, operation="refund"}`,
+          values: '0x40',
+        },
+      ],
+      [
+        { eval_time: '18m', alertname: 'TourkitBookingUnsettled', exp_alerts: [] },
+        {
+          eval_time: '22m',
+          alertname: 'TourkitBookingUnsettled',
+          exp_alerts: [
+            {
+              exp_labels: { severity: 'warning', service: 'booking', status: 'PAYMENT_UNKNOWN' },
+              exp_annotations: {
+                summary: 'A booking has been PAYMENT_UNKNOWN for 22m 0s',
+                description:
+                  'The saga reconciler cannot settle it (catalog or payment unreachable?); it ends at its bound, and staff can act on it at /v1/admin/bookings.',
+              },
+            },
+          ],
+        },
+        { eval_time: '18m', alertname: 'TourkitPaymentUnsettled', exp_alerts: [] },
+        {
+          eval_time: '22m',
+          alertname: 'TourkitPaymentUnsettled',
+          exp_alerts: [
+            {
+              exp_labels: { severity: 'critical', service: 'payment', operation: 'charge' },
+              exp_annotations: {
+                summary: 'A charge has been PENDING at the provider for 22m 0s',
+                description:
+                  'The payment reconciler cannot learn what the provider did with it: money may be taken or owed.',
+              },
+            },
+          ],
+        },
+      ],
+    );
+    expect(result).toBe('SUCCESS');
+  });
+
   it('queue backlogs fire after 10 minutes above their limit, not on a short spike', async () => {
     const result = await promtoolTest(
       [

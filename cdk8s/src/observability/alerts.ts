@@ -181,6 +181,32 @@ export function alertRules(
           '{{ $value | humanize }} bookings failed payment in 15 minutes; support decides on each.',
       },
     },
+    // Unknown outcomes are states with bounds (services/booking README, "The booking saga"; payment's
+    // README, "States"): a booking or a charge that stays unsettled well past the reconciler's first
+    // tries means the other side cannot be asked, and money or seats wait on a person.
+    {
+      alert: 'TourkitBookingUnsettled',
+      expr: `max by (service, status) (booking_state_oldest_seconds{${ns}, status=~"RESERVING_SEATS|PAYMENT_UNKNOWN"}) > 900`,
+      for: '5m',
+      labels: { severity: 'warning' },
+      annotations: {
+        summary: 'A booking has been {{ $labels.status }} for {{ $value | humanizeDuration }}',
+        description:
+          'The saga reconciler cannot settle it (catalog or payment unreachable?); it ends at its bound, and staff can act on it at /v1/admin/bookings.',
+      },
+    },
+    {
+      alert: 'TourkitPaymentUnsettled',
+      expr: `max by (service, operation) (payment_pending_oldest_age_seconds{${ns}}) > 900`,
+      for: '5m',
+      labels: { severity: 'critical' },
+      annotations: {
+        summary:
+          'A {{ $labels.operation }} has been PENDING at the provider for {{ $value | humanizeDuration }}',
+        description:
+          'The payment reconciler cannot learn what the provider did with it: money may be taken or owed.',
+      },
+    },
     {
       alert: 'TourkitPaymentQueueBacklog',
       expr: `max by (service) (payment_queue_depth{${ns}}) > 50`,
