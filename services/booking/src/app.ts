@@ -143,6 +143,7 @@ export function createBookingApp(
       publicUrl: settings.publicUrl,
       reservationTtlMs: settings.reservationTtlMs,
     },
+    paymentLinkSecret: config.PAYMENT_LINK_SECRET,
   };
   const app = createApp({
     ...base,

@@ -8,6 +8,7 @@ import { addToOutbox } from '../store/outbox.js';
 import { redeemPromo } from '../store/promos.js';
 import type { BookingContext } from './context.js';
 import { handToPayment } from './hand-to-payment.js';
+import { issuePaymentLink } from './issue-payment-link.js';
 import { priceBooking } from './price-booking.js';
 import { unknownTour, unprocessable } from './problems.js';
 
@@ -94,7 +95,8 @@ export async function createBooking(
           `not enough seats left on tour ${request.tourId} for ${request.travellers} travellers`,
         );
       reservedSeats = booking.id;
-      if (payLater) await addToOutbox(tx, paymentLinkEmail(booking, ctx.payments.publicUrl));
+      if (payLater)
+        await addToOutbox(tx, paymentLinkEmail(booking, await issuePaymentLink(ctx, tx, booking)));
       const body = bookingView(booking);
       await storeIdempotentResponse(tx, userId, idempotencyKey, booking.id, 201, body);
       ctx.onBookingStatus?.(booking.status);
