@@ -19,7 +19,10 @@ export const ROUTES: ReadonlyArray<{ upstream: Upstream; patterns: string[] }> =
   },
   { upstream: 'catalog', patterns: ['/v1/tours', '/v1/tours/*rest'] },
   { upstream: 'user', patterns: ['/v1/users', '/v1/users/*rest', '/v1/auth/*rest'] },
-  { upstream: 'booking', patterns: ['/v1/bookings', '/v1/bookings/*rest'] },
+  {
+    upstream: 'booking',
+    patterns: ['/v1/bookings', '/v1/bookings/*rest', '/v1/payment-links/*rest'],
+  },
 ];
 
 /** Routes anyone may call without a token; everything else under /v1 needs a valid bearer token. */
@@ -28,6 +31,8 @@ export function isPublicRoute(method: string, path: string): boolean {
   if (read && (path === '/v1/tours' || path.startsWith('/v1/tours/'))) return true;
   if (read && (path === '/v1/openapi' || path.startsWith('/v1/openapi/'))) return true;
   if (method === 'POST' && (path === '/v1/users' || path === '/v1/auth/login')) return true;
+  // The e-mailed pay-later link: its signed token (`t`) is the authority, checked by booking.
+  if ((read || method === 'POST') && path.startsWith('/v1/payment-links/')) return true;
   return false;
 }
 
