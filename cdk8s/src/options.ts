@@ -12,7 +12,7 @@ export interface PlatformOptions {
     readonly tag: string;
     readonly pullPolicy: PullPolicy;
   };
-  /** Secret holding internal-token, jwt-public-key, jwt-private-key, postgres-password (created by `make up`). */
+  /** Secret holding internal-token, jwt-public-key, jwt-private-key, payment-link-secret, postgres-password (created by `make up`). */
   readonly secretName: string;
   /** Namespace of Prometheus and Grafana: allowed to scrape the services. */
   readonly monitoringNamespace: string;
@@ -44,7 +44,7 @@ export interface PlatformOptions {
   readonly redis: { readonly image: string; readonly pullPolicy: PullPolicy };
   /** OTLP/HTTP endpoint for traces; unset means no export. */
   readonly otlpEndpoint: string;
-  /** Where users reach the gateway: base of the payment links booking e-mails (PUBLIC_URL). */
+  /** Where users open the web app: base of the payment links booking e-mails (PUBLIC_URL, `<url>/pay/<id>?t=`). */
   readonly publicUrl: string;
   /** Recipient of support alerts (SUPPORT_EMAIL of booking and notification). */
   readonly supportEmail: string;
@@ -110,7 +110,8 @@ export const DEFAULT_OPTIONS: PlatformOptions = {
   },
   redis: { image: 'docker.io/library/redis:7.4-alpine', pullPolicy: 'IfNotPresent' },
   otlpEndpoint: '',
-  publicUrl: 'http://localhost:8080',
+  // The web app (kind maps its NodePort 30087 to 8087): payment links open its /pay page.
+  publicUrl: 'http://localhost:8087',
   supportEmail: 'support@tourkit.local',
   mailCatcher: {
     enabled: true,
