@@ -27,7 +27,12 @@ export async function findPaymentLink(
   );
   const row = rows[0];
   return row
-    ? { bookingId: row.booking_id, nonce: row.nonce, expiresAt: row.expires_at, usedAt: row.used_at }
+    ? {
+        bookingId: row.booking_id,
+        nonce: row.nonce,
+        expiresAt: row.expires_at,
+        usedAt: row.used_at,
+      }
     : null;
 }
 

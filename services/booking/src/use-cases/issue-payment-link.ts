@@ -21,5 +21,9 @@ export async function issuePaymentLink(
     nonce: randomBytes(18).toString('base64url'),
   };
   await insertPaymentLink(tx, grant);
-  return paymentLinkUrl(ctx.payments.publicUrl, booking.id, signPaymentLink(ctx.paymentLinkSecret, grant));
+  return paymentLinkUrl(
+    ctx.payments.publicUrl,
+    booking.id,
+    signPaymentLink(ctx.paymentLinkSecret, grant),
+  );
 }

@@ -42,16 +42,23 @@ describe('payment links', () => {
     return { id, token: url.searchParams.get('t')!, body: res.body, email };
   }
   const view = (id: string, t?: string) =>
-    request(h.app).get(`/v1/payment-links/${id}`).query(t === undefined ? {} : { t });
+    request(h.app)
+      .get(`/v1/payment-links/${id}`)
+      .query(t === undefined ? {} : { t });
   const pay = (id: string, body: unknown) =>
-    request(h.app).post(`/v1/payment-links/${id}/pay`).send(body as object);
+    request(h.app)
+      .post(`/v1/payment-links/${id}/pay`)
+      .send(body as object);
   const fieldsOf = (body: { errors?: Array<{ field: string }> }) =>
     (body.errors ?? []).map((e) => e.field);
 
   test('the link opens the reservation without a bearer token, showing what is paid and nothing else personal', async () => {
     const tourId = await h.createTour();
     const { id, token, body, email } = await reserve(tourId);
-    expect(email.data).toMatchObject({ expiresAt: body.expiresAt, totalCents: body.price.totalCents });
+    expect(email.data).toMatchObject({
+      expiresAt: body.expiresAt,
+      totalCents: body.price.totalCents,
+    });
     const res = await view(id, token);
     expect(res.status).toBe(200);
     expect(res.headers['cache-control']).toBe('no-store');

@@ -37,7 +37,8 @@ describe('templates', () => {
   });
 
   it("carries booking's signed payment link whole, in the text and in the HTML", () => {
-    const paymentLink = 'https://tourkit.test/pay/6f1c2a4e-0d7b-4c1e-9a51-0b7c3f2e8d10?t=mj3x.AbC-_9';
+    const paymentLink =
+      'https://tourkit.test/pay/6f1c2a4e-0d7b-4c1e-9a51-0b7c3f2e8d10?t=mj3x.AbC-_9';
     const email = renderEmail('payment-link', context({ data: { paymentLink } }));
     expect(email.text).toContain(`Pay for my booking: ${paymentLink}`);
     expect(email.text).toContain('works once');
