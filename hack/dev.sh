@@ -29,10 +29,16 @@ if [ ! -s "$state/jwt-private.pem" ]; then
   openssl pkey -in "$state/jwt-private.pem" -pubout -out "$state/jwt-public.pem"
   openssl rand -hex 24 >"$state/internal-token"
 fi
+# Booking signs the e-mailed payment links with this key (at least 32 bytes); added on its own so a
+# machine set up before it gets one without new JWT keys.
+if [ ! -s "$state/payment-link-secret" ]; then
+  openssl rand -hex 32 >"$state/payment-link-secret"
+fi
 
 export JWT_PRIVATE_KEY_FILE="$state/jwt-private.pem"
 export JWT_PUBLIC_KEY="$(cat "$state/jwt-public.pem")"
 export INTERNAL_TOKEN="$(cat "$state/internal-token")"
+export PAYMENT_LINK_SECRET="$(cat "$state/payment-link-secret")"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
 export LOG_LEVEL="${LOG_LEVEL:-info}"
 export SHUTDOWN_DRAIN_SECONDS=0

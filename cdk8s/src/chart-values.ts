@@ -85,6 +85,7 @@ const service = z
     verifiesTokens: z.boolean(),
     internalToken: z.boolean(),
     signsTokens: z.boolean().optional(),
+    signsPaymentLinks: z.boolean().optional(),
     sendsMail: z.boolean().optional(),
     seedsDemoData: z.boolean().optional(),
     sharedSettings: z.array(z.enum(SHARED_SETTINGS)).optional(),

@@ -12,7 +12,7 @@ export interface PlatformOptions {
     readonly tag: string;
     readonly pullPolicy: PullPolicy;
   };
-  /** Secret holding internal-token, jwt-public-key, jwt-private-key, postgres-password (created by `make up`). */
+  /** Secret holding internal-token, jwt-public-key, jwt-private-key, payment-link-secret, postgres-password (created by `make up`). */
   readonly secretName: string;
   /** Namespace of Prometheus and Grafana: allowed to scrape the services. */
   readonly monitoringNamespace: string;
@@ -45,9 +45,10 @@ export interface PlatformOptions {
   /** OTLP/HTTP endpoint for traces; unset means no export. */
   readonly otlpEndpoint: string;
   /**
-   * Where users reach the gateway: base of the payment links booking e-mails (PUBLIC_URL). No default
-   * fits production (a wrong one e-mails travellers dead links), so the production value is empty and
-   * rendering refuses it (`requirePublicUrl`); the development values say http://localhost:8080.
+   * Where users open the web app: base of the payment links booking e-mails (PUBLIC_URL,
+   * `<url>/pay/<id>?t=`). No default fits production (a wrong one e-mails travellers dead links), so
+   * the production value is empty and rendering refuses it (`requirePublicUrl`); the development
+   * values say http://localhost:8087 (kind maps the web app's NodePort 30087 there).
    */
   readonly publicUrl: string;
   /** Recipient of support alerts (SUPPORT_EMAIL of booking and notification). */
@@ -148,8 +149,8 @@ export const DEVELOPMENT_OVERRIDES: PartialOptions = {
   image: { registry: '', tag: 'dev' },
   operator: { image: 'tourkit/scaling-schedule:dev' },
   postgres: { antiAffinity: 'preferred' },
-  // kind maps the gateway's NodePort to localhost:8080 and Mailpit's inbox to localhost:8025.
-  publicUrl: 'http://localhost:8080',
+  // kind maps the web app's NodePort to localhost:8087 (payment links open its /pay page) and Mailpit's inbox to localhost:8025.
+  publicUrl: 'http://localhost:8087',
   mailCatcher: { enabled: true },
   demoData: { enabled: true },
 };
@@ -162,7 +163,7 @@ export function requirePublicUrl(options: Pick<PlatformOptions, 'publicUrl'>): s
   if (options.publicUrl === '')
     throw new Error(
       'publicUrl is required: where users reach the gateway, the base of the payment links booking ' +
-        'e-mails (make synth PUBLIC_URL=https://tours.example.com, or VALUES=development for http://localhost:8080)',
+        'e-mails (make synth PUBLIC_URL=https://tours.example.com, or VALUES=development for http://localhost:8087)',
     );
   return options.publicUrl;
 }

@@ -59,6 +59,8 @@ export interface ServiceSpec {
   readonly verifiesTokens: boolean;
   /** Reads INTERNAL_TOKEN (serves or calls `/internal/*`). */
   readonly internalToken: boolean;
+  /** Signs the e-mailed payment links: PAYMENT_LINK_SECRET from the Secret's `payment-link-secret`. */
+  readonly signsPaymentLinks?: boolean;
   /** Sends e-mail: SMTP_URL (the mail catcher, or the Secret's `smtp-url`) and the SMTP egress. */
   readonly sendsMail?: boolean;
   /** Reads SEED_DEMO_DATA (fills an empty database with demo rows); set from the `demoData` option. */
@@ -136,6 +138,7 @@ export const SERVICES: readonly ServiceSpec[] = [
     calls: ['catalog', 'payment', 'notification'],
     verifiesTokens: true,
     internalToken: true,
+    signsPaymentLinks: true,
     seedsDemoData: true, // demo promo codes
     sharedSettings: ['PUBLIC_URL', 'SUPPORT_EMAIL'],
     // The seed's payment policy, stated here so a change of the service's defaults cannot move production.

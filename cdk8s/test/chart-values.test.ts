@@ -77,7 +77,7 @@ describe('production defaults (values.yaml) and development values (values-devel
   it('development: demo data, Mailpit and the kind URL, local images', () => {
     expect(development.demoData).toEqual({ enabled: true });
     expect(development.mailCatcher).toMatchObject({ enabled: true, nodePort: 30825 });
-    expect(development.publicUrl).toBe('http://localhost:8080');
+    expect(development.publicUrl).toBe('http://localhost:8087');
     expect(development.image).toMatchObject({ registry: '', tag: 'dev' });
   });
 

@@ -120,6 +120,7 @@ beforeAll(async () => {
     '--from-literal=internal-token=test-internal-token-0123456789',
     '--from-literal=jwt-public-key=unused',
     '--from-literal=jwt-private-key=unused',
+    '--from-literal=payment-link-secret=test-payment-link-secret-0123456789abcdef',
     '--from-literal=postgres-password=test',
     '--from-literal=redis-password=test',
   ]);

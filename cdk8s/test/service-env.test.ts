@@ -47,6 +47,7 @@ const SECRET: Record<string, string> = {
   'internal-token': 'i'.repeat(64),
   'jwt-public-key': PEM,
   'jwt-private-key': PEM.replaceAll('PUBLIC', 'PRIVATE'),
+  'payment-link-secret': 'p'.repeat(64),
   'postgres-password': 'pw',
   'redis-password': 'rpw',
   'smtp-url': 'smtps://mailer:secret@smtp.example.com:465',
@@ -109,7 +110,7 @@ describe('settings that matter in production', () => {
     expect(settings.reservationTtlMs).toBe(24 * 3_600_000);
   });
 
-  it('point booking at payment, notification and catalog, its payment links at the gateway as users reach it', () => {
+  it('point booking at payment, notification and catalog, its payment links at the web app as users reach it', () => {
     const environment = environmentOf('booking');
     expect(environment).toMatchObject({
       PAYMENT_URL: 'http://payment.tourkit.svc:8080',
@@ -122,7 +123,7 @@ describe('settings that matter in production', () => {
       'https://tours.test',
     );
     expect(environmentOf('booking', DEVELOPMENT_OVERRIDES).PUBLIC_URL).toBe(
-      'http://localhost:8080',
+      'http://localhost:8087',
     );
   });
 
@@ -146,6 +147,8 @@ describe('settings that matter in production', () => {
         expect.arrayContaining([expect.stringMatching(/TOKEN|KEY|PASSWORD/)]),
       );
     expect(environmentOf('gateway').INTERNAL_TOKEN).toBeUndefined();
+    expect(environmentOf('booking').PAYMENT_LINK_SECRET).toBe(SECRET['payment-link-secret']);
+    expect(environmentOf('catalog').PAYMENT_LINK_SECRET).toBeUndefined();
     expect(environmentOf('payment').JWT_PUBLIC_KEY).toBeUndefined();
     expect(environmentOf('notification').JWT_PUBLIC_KEY).toBeUndefined();
   });

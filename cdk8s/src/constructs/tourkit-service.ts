@@ -171,6 +171,8 @@ function env(
     vars.push(secretEnv('JWT_PUBLIC_KEY', options.secretName, 'jwt-public-key'));
   if (spec.signsTokens)
     vars.push(secretEnv('JWT_PRIVATE_KEY', options.secretName, 'jwt-private-key'));
+  if (spec.signsPaymentLinks)
+    vars.push(secretEnv('PAYMENT_LINK_SECRET', options.secretName, 'payment-link-secret'));
   // A real relay's URL carries its credentials: Secret, not ConfigMap.
   if (spec.sendsMail && !options.mailCatcher.enabled)
     vars.push(secretEnv('SMTP_URL', options.secretName, 'smtp-url'));

@@ -189,7 +189,10 @@ export async function startPlatform(
     }
     if (service === 'user') env.JWT_PRIVATE_KEY = auth.privateKeyPem;
     if (service === 'catalog') env.CACHE_PREFIX = `${runPrefix}:catalog:`;
-    if (service === 'booking') env.QUEUE_PREFIX = `${runPrefix}:booking`;
+    if (service === 'booking') {
+      env.QUEUE_PREFIX = `${runPrefix}:booking`;
+      env.PAYMENT_LINK_SECRET = `${runPrefix}:payment-link-secret:0123456789abcdef`;
+    }
     if (service === 'gateway') env.RATE_LIMIT_PREFIX = `${runPrefix}:gateway:rl:`;
     if (service === 'notification') {
       env.QUEUE_PREFIX = `${runPrefix}:notification`;

@@ -130,6 +130,7 @@ export function createBookingApp(
       reservationTtlMs: settings.reservationTtlMs,
       supportEmail: settings.supportEmail,
     },
+    paymentLinkSecret: config.PAYMENT_LINK_SECRET,
   };
   const reconciler = createSagaReconciler({ ctx, gateway, bounds: settings.bounds, metrics });
   const background = createBackground({

@@ -8,6 +8,7 @@ import {
   loadConfig,
   tokenVerifierConfigShape,
 } from '@tourkit/kit';
+import { MIN_SECRET_BYTES } from './domain/payment-link.js';
 import { retryDelaysMs } from './domain/payment-retry.js';
 import { percentToBasisPoints, type PricingRules } from './domain/pricing/index.js';
 import { bookingRetentionShape } from './background/retention.js';
@@ -89,8 +90,15 @@ export const bookingConfigSchema = defineConfig({
   PAYMENT_BREAKER_VOLUME: env.int(5, 1, 1_000),
   NOTIFICATION_URL: env.url('http://127.0.0.1:8086'),
   NOTIFICATION_TIMEOUT_MS: env.int(2_000, 50, 30_000),
-  /** Where travellers reach the API (the gateway): payment links point here. */
+  /** Where travellers open the web app: payment links are <PUBLIC_URL>/pay/<bookingId>?t=<token>. */
   PUBLIC_URL: env.url('http://127.0.0.1:8080'),
+  /** HMAC key that signs payment links; a secret (like INTERNAL_TOKEN), at least 32 bytes. */
+  PAYMENT_LINK_SECRET: z
+    .string()
+    .refine(
+      (value) => Buffer.byteLength(value, 'utf8') >= MIN_SECRET_BYTES,
+      `must be at least ${MIN_SECRET_BYTES} bytes`,
+    ),
   /** Recipient of support alerts (payments that failed for good). */
   SUPPORT_EMAIL: z.email({ message: 'must be an e-mail address' }).default('support@tourkit.local'),
   /** How long a pay-later reservation (circuit open) holds its seats. */

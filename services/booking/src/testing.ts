@@ -41,6 +41,8 @@ export async function startTestBooking(
       REDIS_URL: testRedisUrl(),
       QUEUE_PREFIX: `test:booking:${name}:${randomUUID()}`,
       LOG_LEVEL: 'silent',
+      // A test key; a caller may give its own (the e2e platform does).
+      PAYMENT_LINK_SECRET: 'booking-test-payment-link-secret-0123456789',
       ...env,
     }),
     { logger: createLogger('booking-test', 'silent'), ...appOptions },

@@ -4,6 +4,7 @@ import { loadBookingConfig, pricingRulesFrom } from '../src/config.js';
 const required = {
   JWT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----\\nAAAA\\n-----END PUBLIC KEY-----',
   INTERNAL_TOKEN: 'a-long-enough-internal-secret',
+  PAYMENT_LINK_SECRET: 'a-payment-link-key-of-at-least-32-bytes',
 };
 
 describe('booking config', () => {
@@ -52,7 +53,7 @@ describe('booking config', () => {
     expect((error as ConfigError).problems.map((p) => p.variable)).toEqual([variable]);
   });
 
-  test('INTERNAL_TOKEN and JWT_PUBLIC_KEY are required', () => {
+  test('INTERNAL_TOKEN, JWT_PUBLIC_KEY and PAYMENT_LINK_SECRET are required', () => {
     let error: unknown;
     try {
       loadBookingConfig({});
@@ -62,6 +63,17 @@ describe('booking config', () => {
     expect((error as ConfigError).problems.map((p) => p.variable).sort()).toEqual([
       'INTERNAL_TOKEN',
       'JWT_PUBLIC_KEY',
+      'PAYMENT_LINK_SECRET',
     ]);
+  });
+
+  test('a PAYMENT_LINK_SECRET under 32 bytes stops start-up naming it', () => {
+    expect(() => loadBookingConfig({ ...required, PAYMENT_LINK_SECRET: 'x'.repeat(31) })).toThrow(
+      /PAYMENT_LINK_SECRET: must be at least 32 bytes/,
+    );
+    // Bytes, not characters: 16 two-byte characters are enough.
+    expect(loadBookingConfig({ ...required, PAYMENT_LINK_SECRET: 'é'.repeat(16) })).toMatchObject({
+      PAYMENT_LINK_SECRET: 'é'.repeat(16),
+    });
   });
 });

@@ -118,6 +118,25 @@ describe('routing', () => {
     expect(act.body.url).toBe(`/v1/admin/bookings/${id}/actions`);
   });
 
+  test("a payment link's page data and pay go to booking without a token (the link's `t` is the authority)", async () => {
+    const bookingId = randomUUID();
+    const view = await request(gw.url).get(`/v1/payment-links/${bookingId}?t=abc.def`);
+    expect(view.status).toBe(200);
+    expect(view.body).toMatchObject({
+      upstream: 'booking',
+      url: `/v1/payment-links/${bookingId}?t=abc.def`,
+    });
+    const pay = await request(gw.url)
+      .post(`/v1/payment-links/${bookingId}/pay`)
+      .send({ t: 'abc.def' });
+    expect(pay.status).toBe(200);
+    expect(pay.body.upstream).toBe('booking');
+    expect(JSON.parse(pay.body.body)).toEqual({ t: 'abc.def' });
+    // Only reading and paying are public there.
+    const other = await request(gw.url).delete(`/v1/payment-links/${bookingId}`);
+    expect(other.status).toBe(401);
+  });
+
   test('unknown /v1 paths are a 404 problem from the gateway', async () => {
     const res = await request(gw.url).get('/v1/payments');
     expect(res.status).toBe(404);

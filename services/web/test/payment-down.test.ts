@@ -3,7 +3,8 @@
 // and the page offers the three alternatives, each of which works — the booking is saved and its
 // payment link e-mailed, support receives an alert e-mail, retry says in words that payment is
 // still down and, once payment is back, pays. A second reservation is paid from the e-mailed
-// link in a fresh browser (sign in, pay, confirmed).
+// link in a fresh browser, nobody signed in: the signed link opens the reservation while payment
+// is still down, pays once it is back, and says it was used when opened again.
 import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { createTour, signUp } from '@tourkit/e2e/support/actors';
@@ -153,7 +154,7 @@ test(
       });
       expect(linkMail).toHaveLength(1);
       expect(linkMail[0]!.envelope.to).toEqual([ada.email]);
-      expect(linkMail[0]!.body).toContain(`${webUrl}/v1/bookings/${reservedId}/pay`);
+      expect(linkMail[0]!.body).toContain(`${webUrl}/pay/${reservedId}?t=`);
 
       // Support: one alert e-mail to the support address, naming the booking and the message.
       await options.getByLabel('Message to support (optional)').fill('Please call me back.');
@@ -167,6 +168,30 @@ test(
       expect(alert[0]!.body).toContain(reservedId);
       expect(alert[0]!.body).toContain('Please call me back.');
       await audit.check(page, '11-payment-down-alternatives-used');
+
+      // The second reservation's e-mail: its signed link opens the web app's /pay page in a
+      // browser nobody is signed in to, while payment is still down.
+      const secondMail = await eventually('the second payment-link e-mail', () => {
+        const mails = mailsOf(p.smtp.messages, `payment-link:${second.id}`);
+        return mails.length > 0 ? mails : undefined;
+      });
+      const link = secondMail[0]!.body.match(
+        /https?:\/\/[^\s"<>]+\/pay\/[0-9a-f-]{36}\?t=[0-9a-z]+\.[\w-]{43}/,
+      )?.[0];
+      expect(link?.startsWith(`${webUrl}/pay/${second.id}?t=`)).toBe(true);
+      const fresh = await browser!.newContext({
+        locale: 'en-GB',
+        viewport: { width: 1200, height: 900 },
+      });
+      contexts.push(fresh);
+      const mailPage = await fresh.newPage();
+      mailPage.on('pageerror', (error) => pageErrors.push(error.message));
+      await mailPage.goto(link!);
+      await mailPage.getByRole('heading', { name: 'Pay your reservation', level: 1 }).waitFor();
+      await expectVisible(mailPage.getByText('Louvre after hours'));
+      await expectVisible(mailPage.getByText('€180.00'));
+      await expectText(mailPage.getByTestId('booking-status'), 'Reserved, awaiting payment');
+      await audit.check(mailPage, '12-pay-link');
 
       // Payment comes back; once booking's circuit leaves "open", retry pays the reservation.
       await p.start('payment');
@@ -182,33 +207,25 @@ test(
       await expectText(page.getByTestId('booking-status'), 'Confirmed', 60_000);
       await expectVisible(page.getByText('Your booking is confirmed.'));
 
-      // The second reservation, from the link in its e-mail, in a browser nobody is signed in to.
-      const secondMail = await eventually('the second payment-link e-mail', () => {
-        const mails = mailsOf(p.smtp.messages, `payment-link:${second.id}`);
-        return mails.length > 0 ? mails : undefined;
-      });
-      const link = secondMail[0]!.body.match(
-        /https?:\/\/[^\s"<>]+\/v1\/bookings\/[0-9a-f-]{36}\/pay/,
-      )?.[0];
-      expect(link).toBe(`${webUrl}/v1/bookings/${second.id}/pay`);
-      const fresh = await browser!.newContext({
-        locale: 'en-GB',
-        viewport: { width: 1200, height: 900 },
-      });
-      contexts.push(fresh);
-      const mailPage = await fresh.newPage();
-      mailPage.on('pageerror', (error) => pageErrors.push(error.message));
-      await mailPage.goto(link!);
-      await mailPage.getByRole('heading', { name: 'Sign in', level: 1 }).waitFor();
-      await mailPage.getByLabel('E-mail').fill(ada.email);
-      await mailPage.getByLabel('Password').fill(PASSWORD);
-      await mailPage.getByRole('main').getByRole('button', { name: 'Sign in' }).click();
-      await mailPage.getByRole('heading', { name: 'Pay your booking' }).waitFor();
-      await expectVisible(mailPage.getByText('€180.00'));
-      await audit.check(mailPage, '12-pay-link');
+      // The link's page pays, without signing in, and follows the payment to CONFIRMED.
       await mailPage.getByRole('button', { name: 'Pay now' }).click();
-      await mailPage.waitForURL(new RegExp(`/bookings/${second.id}$`));
       await expectText(mailPage.getByTestId('booking-status'), 'Confirmed', 60_000);
+      await expectVisible(mailPage.getByText('Your booking is confirmed.'));
+      await audit.check(mailPage, '13-pay-link-confirmed');
+
+      // The same link again: it was used (and shows what became of the booking), no Pay button.
+      const again = await fresh.newPage();
+      again.on('pageerror', (error) => pageErrors.push(error.message));
+      await again.goto(link!);
+      await expectVisible(again.getByTestId('pay-link-used'));
+      await expectText(again.getByTestId('booking-status'), 'Confirmed');
+      expect(await again.getByRole('button', { name: 'Pay now' }).count()).toBe(0);
+      const reuse = await fetch(`${webUrl}/v1/payment-links/${second.id}/pay`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ t: new URL(link!).searchParams.get('t') }),
+      });
+      expect(reuse.status).toBe(409);
 
       for (const id of [reservedId, second.id]) {
         const charges = expectStatus(

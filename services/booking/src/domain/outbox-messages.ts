@@ -57,7 +57,8 @@ export function confirmationEmail(booking: Booking): OutboxMessage {
   });
 }
 
-export function paymentLinkEmail(booking: Booking, publicUrl: string): OutboxMessage {
+/** `paymentLink`: the signed URL issuePaymentLink made (src/domain/payment-link.ts). */
+export function paymentLinkEmail(booking: Booking, paymentLink: string): OutboxMessage {
   return notification({
     type: 'payment-link',
     dedupeKey: `payment-link:${booking.id}`,
@@ -65,7 +66,7 @@ export function paymentLinkEmail(booking: Booking, publicUrl: string): OutboxMes
     bookingId: booking.id,
     tourId: booking.tourId,
     data: {
-      paymentLink: paymentLink(publicUrl, booking.id),
+      paymentLink,
       expiresAt: booking.expiresAt?.toISOString() ?? null,
       totalCents: booking.totalCents,
       currency: booking.currency,
@@ -121,8 +122,4 @@ export function refundRequest(
     dedupeKey: `refund:${booking.id}`,
     payload: { bookingId: booking.id, paymentId },
   };
-}
-
-export function paymentLink(publicUrl: string, bookingId: string): string {
-  return `${publicUrl.replace(/\/+$/, '')}/v1/bookings/${bookingId}/pay`;
 }

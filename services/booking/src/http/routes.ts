@@ -28,7 +28,9 @@ import { listBookings } from '../use-cases/list-bookings.js';
 import { listUpcomingBookings } from '../use-cases/list-upcoming-bookings.js';
 import { listUserTourBookings } from '../use-cases/list-user-tour-bookings.js';
 import { payBooking } from '../use-cases/pay-booking.js';
+import { payByPaymentLink } from '../use-cases/pay-by-payment-link.js';
 import { quoteBooking } from '../use-cases/quote-booking.js';
+import { viewPaymentLink } from '../use-cases/view-payment-link.js';
 import {
   bookingIdParams,
   bookingRequest,
@@ -39,6 +41,7 @@ import {
   staffListQuerySchema,
   upcomingQuerySchema,
 } from './schemas.js';
+import { paymentLinkBody, paymentLinkParams, paymentLinkQuery } from './payment-link-schema.js';
 import { tourChangeBody, tourChangeParams } from './tour-change-schema.js';
 
 export interface RouteDeps {
@@ -52,6 +55,22 @@ export interface RouteDeps {
 export function bookingRoutes(deps: RouteDeps): Router {
   const router = Router();
   const { ctx } = deps;
+
+  // The e-mailed pay-later link: no bearer token, the link's signed token `t` is the authority.
+  const links = Router();
+  links.get('/payment-links/:bookingId', async (req, res) => {
+    const { bookingId } = parseParams(req, paymentLinkParams);
+    const { t } = parseQuery(req, paymentLinkQuery);
+    // The token is a credential: no shared cache may keep the page's data.
+    res.setHeader('cache-control', 'no-store');
+    res.json(await viewPaymentLink(ctx, bookingId, t));
+  });
+  links.post('/payment-links/:bookingId/pay', async (req, res) => {
+    const { bookingId } = parseParams(req, paymentLinkParams);
+    const { t } = parseBody(req, paymentLinkBody);
+    res.setHeader('cache-control', 'no-store');
+    res.status(202).json(await payByPaymentLink(ctx, bookingId, t));
+  });
 
   const v1 = Router();
   v1.use(requireAuth(deps.verifier));
@@ -163,6 +182,8 @@ export function bookingRoutes(deps: RouteDeps): Router {
 
   // Before /v1's own router, whose requireAuth would answer first but without the role check.
   router.use('/v1/admin', admin);
+  // Payment links carry their own authority (the signed token), so they come before requireAuth too.
+  router.use('/v1', links);
   router.use('/v1', v1);
   router.use('/internal', internal);
   return router;

@@ -26,4 +26,6 @@ export interface BookingContext {
   now: () => Date;
   onBookingStatus?: (status: string) => void;
   payments: PaymentPort;
+  /** HMAC key of the pay-later links (src/domain/payment-link.ts). */
+  paymentLinkSecret: string;
 }

@@ -15,10 +15,11 @@ import { addToOutbox } from '../store/outbox.js';
 import { releasePromo } from '../store/promos.js';
 import type { Queryable } from '../store/queryable.js';
 import type { BookingContext } from './context.js';
+import { issuePaymentLink } from './issue-payment-link.js';
 
 export type SagaStepContext = Pick<
   BookingContext,
-  'pool' | 'now' | 'logger' | 'onBookingStatus' | 'payments'
+  'pool' | 'now' | 'logger' | 'onBookingStatus' | 'payments' | 'paymentLinkSecret'
 >;
 
 export interface StepDetails {
@@ -158,7 +159,7 @@ async function record(
     case 'send-confirmation':
       return addToOutbox(tx, confirmationEmail(after));
     case 'send-payment-link':
-      return addToOutbox(tx, paymentLinkEmail(after, ctx.payments.publicUrl));
+      return addToOutbox(tx, paymentLinkEmail(after, await issuePaymentLink(ctx, tx, after)));
     case 'alert-support':
       return addToOutbox(
         tx,

@@ -76,7 +76,10 @@ describe('payment down: circuit breaker, pay-later reservations, expiry', () => 
       userId: userA,
       dedupeKey: `payment-link:${reserved.id}`,
       data: expect.objectContaining({
-        paymentLink: `http://tourkit.test/v1/bookings/${reserved.id}/pay`,
+        // The web app's page with the signed token (test/http/payment-links.test.ts).
+        paymentLink: expect.stringMatching(
+          new RegExp(`^http://tourkit\\.test/pay/${reserved.id}\\?t=[0-9a-z]+\\.[\\w-]{43}$`),
+        ),
       }),
     });
 

@@ -24,6 +24,8 @@ export const ROUTES: ReadonlyArray<{ upstream: Upstream; patterns: string[] }> =
     patterns: [
       '/v1/bookings',
       '/v1/bookings/*rest',
+      // The pay-later page's data and its Pay button (public: the link's signed `t` is the authority).
+      '/v1/payment-links/*rest',
       // Staff (roles admin or support, checked by booking): bookings that need a person.
       '/v1/admin/bookings',
       '/v1/admin/bookings/*rest',
@@ -37,6 +39,8 @@ export function isPublicRoute(method: string, path: string): boolean {
   if (read && (path === '/v1/tours' || path.startsWith('/v1/tours/'))) return true;
   if (read && (path === '/v1/openapi' || path.startsWith('/v1/openapi/'))) return true;
   if (method === 'POST' && (path === '/v1/users' || path === '/v1/auth/login')) return true;
+  // The e-mailed pay-later link: its signed token (`t`) is the authority, checked by booking.
+  if ((read || method === 'POST') && path.startsWith('/v1/payment-links/')) return true;
   return false;
 }
 

@@ -134,6 +134,11 @@ export function paymentLink(context: EmailContext): RenderedEmail {
               : `This link expires on ${formatWhen(expiresAt, language, context.tour?.timeZone)}.`,
           ]
         : []),
+      // The link is booking's signed, single-use capability: it needs no sign-in, so say so,
+      // and that it is the traveller's to keep.
+      language === 'fr'
+        ? 'Ce lien ouvre votre réservation sans connexion et ne sert qu’une fois : ne le transférez pas.'
+        : 'This link opens your booking without signing in and works once: do not forward it.',
     ],
     link: { href: link, label: language === 'fr' ? 'Payer ma réservation' : 'Pay for my booking' },
   });

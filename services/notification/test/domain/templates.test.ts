@@ -36,6 +36,15 @@ describe('templates', () => {
     expect(email.html).not.toContain('<b>at night</b>');
   });
 
+  it("carries booking's signed payment link whole, in the text and in the HTML", () => {
+    const paymentLink =
+      'https://tourkit.test/pay/6f1c2a4e-0d7b-4c1e-9a51-0b7c3f2e8d10?t=mj3x.AbC-_9';
+    const email = renderEmail('payment-link', context({ data: { paymentLink } }));
+    expect(email.text).toContain(`Pay for my booking: ${paymentLink}`);
+    expect(email.text).toContain('works once');
+    expect(email.html).toContain(`<a href="${paymentLink}">Pay for my booking</a>`);
+  });
+
   it('writes French to French-speaking countries', () => {
     const email = renderEmail('reminder', context({ country: 'FR' }));
     expect(email.subject).toBe('Rappel : Louvre <b>at night</b> commence demain');

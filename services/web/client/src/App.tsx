@@ -4,6 +4,7 @@ import { useI18n } from './i18n';
 import { BookingPage, PayLinkPage } from './pages/Booking';
 import { BookingsPage } from './pages/Bookings';
 import { RegisterPage, SignInPage } from './pages/Auth';
+import { PaymentLinkPage } from './pages/PaymentLink';
 import { SearchPage } from './pages/Search';
 import { TourPage } from './pages/Tour';
 import { Link, match, navigate, useLocation, type Location } from './router';
@@ -20,6 +21,15 @@ function route(location: Location): ReactNode {
       <RequireSignIn path={path}>
         <BookingsPage />
       </RequireSignIn>
+    );
+  // The e-mailed pay-later link: no sign-in, its token `t` is the authority.
+  if ((params = match('/pay/:bookingId', path)))
+    return (
+      <PaymentLinkPage
+        key={params.bookingId}
+        bookingId={params.bookingId!}
+        token={query.get('t') ?? ''}
+      />
     );
   if ((params = match('/bookings/:id/pay', path))) return <PayLinkPage id={params.id!} />;
   if ((params = match('/bookings/:id', path)))

@@ -45,6 +45,9 @@ export const en = {
     'upstream-timeout': 'The platform did not answer in time',
     'payment-unavailable': 'Payment is still unavailable',
     gone: 'This payment link has expired',
+    'payment-link-invalid': 'This payment link is not valid',
+    'payment-link-expired': 'This payment link has expired',
+    'payment-link-used': 'This payment link was already used',
   } as Record<string, string>,
   search: {
     title: 'Find a tour',
@@ -172,6 +175,17 @@ export const en = {
     paying: 'Paying…',
     alreadyPaid: 'This booking is already paid.',
     notPayable: 'This booking cannot be paid any more.',
+  },
+  payLink: {
+    title: 'Pay your reservation',
+    tour: 'Tour',
+    used: 'This payment link was already used. The booking’s status is shown above; the confirmation comes by e-mail.',
+    refused: {
+      'payment-link-invalid':
+        'This payment link is not valid. Open the link of your e-mail exactly as it was sent.',
+      'payment-link-expired': 'This payment link has expired, and the reservation with it.',
+      'payment-link-used': 'This payment link was already used.',
+    } as Record<string, string>,
   },
   paymentDown: {
     title: 'Payment is temporarily unavailable',

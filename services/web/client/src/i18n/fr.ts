@@ -47,6 +47,9 @@ export const fr: Messages = {
     'upstream-timeout': 'La plateforme n’a pas répondu à temps',
     'payment-unavailable': 'Le paiement est toujours indisponible',
     gone: 'Ce lien de paiement a expiré',
+    'payment-link-invalid': 'Ce lien de paiement n’est pas valide',
+    'payment-link-expired': 'Ce lien de paiement a expiré',
+    'payment-link-used': 'Ce lien de paiement a déjà été utilisé',
   },
   search: {
     title: 'Trouver une visite',
@@ -176,6 +179,17 @@ export const fr: Messages = {
     paying: 'Paiement…',
     alreadyPaid: 'Cette réservation est déjà payée.',
     notPayable: 'Cette réservation ne peut plus être payée.',
+  },
+  payLink: {
+    title: 'Payer votre réservation',
+    tour: 'Visite',
+    used: 'Ce lien de paiement a déjà été utilisé. Le statut de la réservation est indiqué ci-dessus ; la confirmation arrive par e-mail.',
+    refused: {
+      'payment-link-invalid':
+        'Ce lien de paiement n’est pas valide. Ouvrez le lien de votre e-mail tel qu’il a été envoyé.',
+      'payment-link-expired': 'Ce lien de paiement a expiré, et la réservation avec lui.',
+      'payment-link-used': 'Ce lien de paiement a déjà été utilisé.',
+    },
   },
   paymentDown: {
     title: 'Service de paiement temporairement indisponible',

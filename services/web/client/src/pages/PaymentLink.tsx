@@ -1,0 +1,135 @@
+import { useEffect, useState } from 'react';
+import { ApiError, request, type BookingStatus, type Tour } from '../api';
+import { Loading, ProblemAlert } from '../components/feedback';
+import { useI18n } from '../i18n';
+import { useResource } from '../use-resource';
+
+/** Booking's `GET /v1/payment-links/:bookingId?t=` (its openapi.yaml, PaymentLinkView). */
+export interface PaymentLinkView {
+  bookingId: string;
+  tourId: string;
+  tourStartsAt: string;
+  travellers: number;
+  status: BookingStatus;
+  price: { subtotalCents: number; taxCents: number; totalCents: number; currency: string };
+  expiresAt: string;
+  used: boolean;
+}
+
+/** While the charge runs in booking's queue, the page asks again this often. */
+const POLL_MS = 1000;
+const FINAL: readonly BookingStatus[] = ['CONFIRMED', 'PAYMENT_FAILED', 'CANCELLED', 'EXPIRED'];
+const LINK_PROBLEMS = ['payment-link-invalid', 'payment-link-expired', 'payment-link-used'];
+
+/**
+ * The e-mailed pay-later link, `/pay/<bookingId>?t=<token>`: no sign-in, the link's token is the
+ * authority. Shows the reservation and a Pay button, then follows the payment to a final state.
+ * A link that was used already says so (and still shows what became of the booking).
+ */
+export function PaymentLinkPage({ bookingId, token }: { bookingId: string; token: string }) {
+  const { t, money, dateTime } = useI18n();
+  const [refresh, setRefresh] = useState(0);
+  // Paid from this page: the link is now "used", which here means "following the payment".
+  const [paidHere, setPaidHere] = useState(false);
+  const [paying, setPaying] = useState(false);
+  const [payError, setPayError] = useState<unknown>();
+  const path = `/v1/payment-links/${encodeURIComponent(bookingId)}`;
+  const link = useResource(
+    (signal) =>
+      request<PaymentLinkView>('GET', `${path}?t=${encodeURIComponent(token)}`, { signal }),
+    [path, token, refresh],
+  );
+  const tourId = link.data?.tourId;
+  const tour = useResource(
+    (signal) =>
+      tourId ? request<Tour>('GET', `/v1/tours/${tourId}`, { signal }) : Promise.resolve(undefined),
+    [tourId],
+  );
+  const status = link.data?.status;
+  useEffect(() => {
+    if (!paidHere || !status || FINAL.includes(status)) return;
+    const timer = setTimeout(() => setRefresh((n) => n + 1), POLL_MS);
+    return () => clearTimeout(timer);
+  }, [paidHere, status, link.data]);
+
+  const pay = async () => {
+    setPaying(true);
+    setPayError(undefined);
+    try {
+      link.set(await request<PaymentLinkView>('POST', `${path}/pay`, { body: { t: token } }));
+      setPaidHere(true);
+    } catch (error) {
+      setPayError(error);
+    } finally {
+      setPaying(false);
+    }
+  };
+
+  if (!link.data && link.loading) return <Loading />;
+  if (!link.data) {
+    const slug = link.error instanceof ApiError ? link.error.slug : undefined;
+    return (
+      <>
+        <h1>{t.payLink.title}</h1>
+        {slug && LINK_PROBLEMS.includes(slug) ? (
+          <p className="alert" role="alert" data-testid="pay-link-refused">
+            {t.payLink.refused[slug]}
+          </p>
+        ) : (
+          <ProblemAlert error={link.error} onRetry={link.reload} />
+        )}
+      </>
+    );
+  }
+  const data = link.data;
+  return (
+    <>
+      <h1>{t.payLink.title}</h1>
+      <p className="meta">{t.payment.reference(data.bookingId)}</p>
+      <dl className="facts">
+        <dt>{t.payLink.tour}</dt>
+        <dd>{tour.data?.title ?? '…'}</dd>
+        <dt>{t.bookings.date}</dt>
+        <dd>{dateTime(data.tourStartsAt)}</dd>
+        <dt>{t.bookings.travellers}</dt>
+        <dd>{data.travellers}</dd>
+        <dt>{t.bookings.total}</dt>
+        <dd>{money(data.price.totalCents)}</dd>
+        <dt>{t.bookings.status}</dt>
+        <dd>
+          <span
+            className={`status status-${data.status.toLowerCase()}`}
+            data-testid="booking-status"
+          >
+            {t.status[data.status]}
+          </span>
+        </dd>
+      </dl>
+      {data.used && !paidHere ? (
+        <p role="status" data-testid="pay-link-used">
+          {t.payLink.used}
+        </p>
+      ) : data.status === 'RESERVED_PENDING_PAYMENT' && !data.used ? (
+        <>
+          <p>{t.payment.expiresAt(dateTime(data.expiresAt))}</p>
+          {payError !== undefined && <ProblemAlert error={payError} />}
+          <button type="button" className="primary" onClick={() => void pay()} disabled={paying}>
+            {paying ? t.payment.paying : t.payment.payNow}
+          </button>
+        </>
+      ) : data.status === 'PENDING_PAYMENT' ? (
+        <Loading label={t.payment.processing} />
+      ) : (
+        <p role="status" className={data.status === 'CONFIRMED' ? 'success' : undefined}>
+          {data.status === 'CONFIRMED'
+            ? t.payment.confirmed
+            : data.status === 'PAYMENT_FAILED'
+              ? t.payment.failed
+              : data.status === 'CANCELLED'
+                ? t.payment.cancelled
+                : t.payment.expired}
+        </p>
+      )}
+    </>
+  );
+}
