@@ -204,6 +204,8 @@ describe('namespace and observability', () => {
         'TourkitServiceDown',
         'TourkitCircuitOpen',
         'TourkitPaymentsFailed',
+        'TourkitBookingUnsettled',
+        'TourkitPaymentUnsettled',
         'TourkitPaymentQueueBacklog',
         'TourkitNotificationQueueBacklog',
         'TourkitScheduleDrifted',

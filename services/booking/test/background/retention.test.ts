@@ -17,6 +17,7 @@ const config = (environment: Record<string, string> = {}) =>
   loadBookingConfig({
     JWT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA\n-----END PUBLIC KEY-----',
     INTERNAL_TOKEN: 'i'.repeat(32),
+    PAYMENT_LINK_SECRET: 'p'.repeat(32),
     ...environment,
   });
 
