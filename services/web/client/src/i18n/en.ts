@@ -197,7 +197,6 @@ export const en = {
     payNow: 'Pay now',
     paying: 'Paying…',
     alreadyPaid: 'This booking is already paid.',
-    notPayable: 'This booking cannot be paid any more.',
   },
   paymentDown: {
     title: 'Payment is temporarily unavailable',

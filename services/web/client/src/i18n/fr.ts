@@ -197,7 +197,6 @@ export const fr: Messages = {
     payNow: 'Payer maintenant',
     paying: 'Paiement…',
     alreadyPaid: 'Cette réservation est déjà payée.',
-    notPayable: 'Cette réservation ne peut plus être payée.',
   },
   paymentDown: {
     title: 'Service de paiement temporairement indisponible',

@@ -160,9 +160,7 @@ export function PayLinkPage({ id }: { id: string }) {
         </>
       ) : (
         <p role="status">
-          {data.status === 'CONFIRMED' || data.status === 'PENDING_PAYMENT'
-            ? t.payment.alreadyPaid
-            : t.payment.notPayable}{' '}
+          {data.status === 'CONFIRMED' ? t.payment.alreadyPaid : t.statusHelp[data.status]}{' '}
           <Link href={`/bookings/${data.id}`}>{t.bookings.view}</Link>
         </p>
       )}
