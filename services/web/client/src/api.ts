@@ -16,6 +16,8 @@ export interface Problem {
   reason?: string;
 }
 
+import type { BookingStatus } from './booking-status';
+
 export class ApiError extends Error {
   readonly problem: Problem;
   constructor(problem: Problem) {
@@ -92,7 +94,8 @@ export function newIdempotencyKey(): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-// The shapes the pages use (from the services' openapi.yaml).
+// The shapes the pages use (from the services' openapi.yaml). Booking's statuses and what they
+// allow live in booking-status.ts.
 
 export interface Tour {
   id: string;
@@ -137,14 +140,6 @@ export interface PriceBreakdown {
   currency: string;
   rulesApplied: AppliedRule[];
 }
-
-export type BookingStatus =
-  | 'PENDING_PAYMENT'
-  | 'RESERVED_PENDING_PAYMENT'
-  | 'CONFIRMED'
-  | 'PAYMENT_FAILED'
-  | 'CANCELLED'
-  | 'EXPIRED';
 
 export interface Booking {
   id: string;

@@ -32,6 +32,7 @@ export async function startWebPlatform(
   const port = await closedPort();
   const webUrl = `http://127.0.0.1:${port}`;
   const platform = await startPlatform(name, {
+    ...options,
     env: {
       ...options.env,
       booking: { PUBLIC_URL: webUrl, ...options.env?.booking },

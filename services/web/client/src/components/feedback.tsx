@@ -19,7 +19,16 @@ export function useProblemText() {
  * An error in words, announced to screen readers (role="alert") and focused so a keyboard user
  * lands on it. With field errors, it says they are listed next to their fields.
  */
-export function ProblemAlert({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+export function ProblemAlert({
+  error,
+  onRetry,
+  hint,
+}: {
+  error: unknown;
+  onRetry?: () => void;
+  /** What this problem means here and what to do next, said after the platform's detail. */
+  hint?: string | undefined;
+}) {
   const { t } = useI18n();
   const text = useProblemText()(error);
   const ref = useRef<HTMLDivElement>(null);
@@ -31,6 +40,7 @@ export function ProblemAlert({ error, onRetry }: { error: unknown; onRetry?: () 
     <div className="alert" role="alert" tabIndex={-1} ref={ref}>
       <p className="alert-title">{text.title}</p>
       {text.detail && <p>{text.detail}</p>}
+      {hint && <p>{hint}</p>}
       {hasFields && <p>{t.errors.fieldsBelow}</p>}
       {onRetry && (
         <button type="button" onClick={onRetry}>

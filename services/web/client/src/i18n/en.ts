@@ -1,3 +1,5 @@
+import type { BookingStatus } from '../booking-status';
+
 // English catalogue: every string the app shows. fr.ts has the same keys (the type makes sure).
 
 export const en = {
@@ -99,6 +101,8 @@ export const en = {
     book: 'Book now',
     booking: 'Booking…',
     soldOut: 'This tour is sold out.',
+    notEnoughSeats: (n: number) =>
+      `There are not enough seats left for ${n} travellers: nothing was booked or charged. Try fewer travellers.`,
     paymentDownNotice:
       'Payment is unavailable at the moment. You can still book: your booking is saved and we e-mail you a payment link.',
   },
@@ -153,28 +157,49 @@ export const en = {
     refunded: 'refunded',
   },
   status: {
+    RESERVING_SEATS: 'Reserving seats',
     PENDING_PAYMENT: 'Payment in progress',
+    PAYMENT_UNKNOWN: 'Checking payment',
     RESERVED_PENDING_PAYMENT: 'Reserved, awaiting payment',
     CONFIRMED: 'Confirmed',
     PAYMENT_FAILED: 'Payment failed',
     CANCELLED: 'Cancelled',
     EXPIRED: 'Expired',
-  },
+    REJECTED: 'Not booked',
+  } satisfies Record<BookingStatus, string>,
+  // What each status means for the traveller and what they may do (the booking page says it).
+  statusHelp: {
+    RESERVING_SEATS: 'We are reserving your seats…',
+    PENDING_PAYMENT: 'We are processing your payment…',
+    PAYMENT_UNKNOWN:
+      'We are checking with the payment provider whether your payment went through. You will never be charged twice; this page updates by itself, and you may still cancel.',
+    RESERVED_PENDING_PAYMENT:
+      'Your seats are reserved. Pay with the link we e-mailed you before it expires.',
+    CONFIRMED: 'Your booking is confirmed. A confirmation e-mail is on its way.',
+    PAYMENT_FAILED:
+      'We could not take your payment, so your seats have been released and nothing was charged. Our support team has been told and will contact you; you can also book again.',
+    REJECTED:
+      'There were not enough seats left on this tour, so nothing was booked or charged. A promo code you used can be used again.',
+    CANCELLED: 'This booking is cancelled.',
+    EXPIRED:
+      'This booking expired before it was completed: its seats have been released and nothing was charged.',
+  } satisfies Record<BookingStatus, string>,
   payment: {
     title: 'Your booking',
     reference: (id: string) => `Booking reference: ${id}`,
-    processing: 'We are processing your payment…',
-    confirmed: 'Your booking is confirmed. A confirmation e-mail is on its way.',
-    failed: 'We could not take your payment. Our support team has been told and will contact you.',
-    cancelled: 'This booking is cancelled.',
-    expired: 'This reservation expired before it was paid.',
+    stillReserving:
+      'Your seats are not confirmed yet: the tour operator has not answered. Your booking is saved and we keep trying for a few minutes; nothing is charged before the seats are reserved. Check again in a moment, or find it in My bookings.',
+    stillProcessing:
+      'Your payment is taking longer than usual. We keep trying and will e-mail you the outcome.',
+    stillChecking:
+      'We still do not know whether your payment went through. We keep checking and will e-mail you; you will never be charged twice.',
+    checkAgain: 'Check again',
     expiresAt: (when: string) => `The payment link is valid until ${when}.`,
     myBookings: 'See my bookings',
     payTitle: 'Pay your booking',
     payNow: 'Pay now',
     paying: 'Paying…',
     alreadyPaid: 'This booking is already paid.',
-    notPayable: 'This booking cannot be paid any more.',
   },
   payLink: {
     title: 'Pay your reservation',

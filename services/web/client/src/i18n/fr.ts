@@ -102,6 +102,8 @@ export const fr: Messages = {
     book: 'Réserver',
     booking: 'Réservation…',
     soldOut: 'Cette visite est complète.',
+    notEnoughSeats: (n) =>
+      `Il ne reste pas assez de places pour ${n} voyageurs : rien n’a été réservé ni débité. Essayez avec moins de voyageurs.`,
     paymentDownNotice:
       'Le paiement est indisponible pour le moment. Vous pouvez réserver quand même : votre réservation est sauvegardée et nous vous envoyons un lien de paiement par e-mail.',
   },
@@ -156,29 +158,48 @@ export const fr: Messages = {
     refunded: 'remboursée',
   },
   status: {
+    RESERVING_SEATS: 'Places en cours de réservation',
     PENDING_PAYMENT: 'Paiement en cours',
+    PAYMENT_UNKNOWN: 'Paiement en vérification',
     RESERVED_PENDING_PAYMENT: 'Réservée, en attente de paiement',
     CONFIRMED: 'Confirmée',
     PAYMENT_FAILED: 'Paiement échoué',
     CANCELLED: 'Annulée',
     EXPIRED: 'Expirée',
+    REJECTED: 'Non réservée',
+  },
+  statusHelp: {
+    RESERVING_SEATS: 'Nous réservons vos places…',
+    PENDING_PAYMENT: 'Nous traitons votre paiement…',
+    PAYMENT_UNKNOWN:
+      'Nous vérifions auprès du prestataire de paiement si votre paiement est passé. Vous ne serez jamais débité deux fois ; cette page se met à jour toute seule, et vous pouvez encore annuler.',
+    RESERVED_PENDING_PAYMENT:
+      'Vos places sont réservées. Payez avec le lien reçu par e-mail avant son expiration.',
+    CONFIRMED: 'Votre réservation est confirmée. Un e-mail de confirmation est en route.',
+    PAYMENT_FAILED:
+      'Nous n’avons pas pu encaisser votre paiement : vos places ont été libérées et rien n’a été débité. Notre équipe support est prévenue et vous contactera ; vous pouvez aussi réserver à nouveau.',
+    REJECTED:
+      'Il ne restait pas assez de places sur cette visite : rien n’a été réservé ni débité. Un code promo utilisé peut servir à nouveau.',
+    CANCELLED: 'Cette réservation est annulée.',
+    EXPIRED:
+      'Cette réservation a expiré avant d’être finalisée : ses places ont été libérées et rien n’a été débité.',
   },
   payment: {
     title: 'Votre réservation',
     reference: (id) => `Référence de réservation : ${id}`,
-    processing: 'Nous traitons votre paiement…',
-    confirmed: 'Votre réservation est confirmée. Un e-mail de confirmation est en route.',
-    failed:
-      'Nous n’avons pas pu encaisser votre paiement. Notre équipe support est prévenue et vous contactera.',
-    cancelled: 'Cette réservation est annulée.',
-    expired: 'Cette réservation a expiré avant d’être payée.',
+    stillReserving:
+      'Vos places ne sont pas encore confirmées : l’organisateur n’a pas répondu. Votre réservation est enregistrée et nous réessayons pendant quelques minutes ; rien n’est débité avant que les places soient réservées. Revenez dans un instant, ou retrouvez-la dans Mes réservations.',
+    stillProcessing:
+      'Votre paiement prend plus de temps que d’habitude. Nous continuons et vous enverrons le résultat par e-mail.',
+    stillChecking:
+      'Nous ne savons pas encore si votre paiement est passé. Nous continuons à vérifier et vous écrirons ; vous ne serez jamais débité deux fois.',
+    checkAgain: 'Vérifier à nouveau',
     expiresAt: (when) => `Le lien de paiement est valable jusqu’au ${when}.`,
     myBookings: 'Voir mes réservations',
     payTitle: 'Payer votre réservation',
     payNow: 'Payer maintenant',
     paying: 'Paiement…',
     alreadyPaid: 'Cette réservation est déjà payée.',
-    notPayable: 'Cette réservation ne peut plus être payée.',
   },
   payLink: {
     title: 'Payer votre réservation',

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { request, type Booking } from '../api';
+import { nextPoll, type BookingStatus } from '../booking-status';
 import { useToken } from '../auth';
 import { Loading, ProblemAlert } from '../components/feedback';
 import { PaymentDown } from '../components/PaymentDown';
@@ -8,13 +9,19 @@ import { Link, navigate } from '../router';
 import { usePaymentHealth } from '../status';
 import { useResource } from '../use-resource';
 
-/** While the charge runs in booking's queue, the page asks again this often. */
-const POLL_MS = 1000;
+/** What the page says when it stops following a status that is still moving (see nextPoll). */
+const GAVE_UP = {
+  RESERVING_SEATS: 'stillReserving',
+  PENDING_PAYMENT: 'stillProcessing',
+  PAYMENT_UNKNOWN: 'stillChecking',
+} as const;
 
 /**
- * The seed's PaymentPage: the booking's payment as it happens. Payment unavailable (the booking
- * came back RESERVED_PENDING_PAYMENT, or booking's health says payment is DOWN while it waits)
- * → the three alternatives.
+ * The seed's PaymentPage: the booking as it happens. A status still moving (seats being reserved,
+ * the charge in booking's queue, a payment outcome being checked) is asked again as nextPoll says,
+ * within its bound; then the page says what happens next and offers to check again. Payment
+ * unavailable (the booking came back RESERVED_PENDING_PAYMENT, or booking's health says payment is
+ * DOWN while it waits) → the three alternatives.
  */
 export function BookingPage({ id }: { id: string }) {
   const { t, money, dateTime } = useI18n();
@@ -26,11 +33,23 @@ export function BookingPage({ id }: { id: string }) {
   );
   const paymentHealth = usePaymentHealth(refresh);
   const status = booking.data?.status;
+  // How many times the page has asked since the booking entered its current status.
+  const [polled, setPolled] = useState<{ status?: BookingStatus; count: number }>({ count: 0 });
+  const polls = polled.status === status ? polled.count : 0;
+  const poll = status ? nextPoll(status, polls) : undefined;
+  const delayMs = poll?.kind === 'wait' ? poll.delayMs : undefined;
   useEffect(() => {
-    if (status !== 'PENDING_PAYMENT') return;
-    const timer = setTimeout(() => setRefresh((n) => n + 1), POLL_MS);
+    if (!status || delayMs === undefined) return;
+    const timer = setTimeout(() => {
+      setPolled({ status, count: polls + 1 });
+      setRefresh((n) => n + 1);
+    }, delayMs);
     return () => clearTimeout(timer);
-  }, [status, booking.data]);
+  }, [status, polls, delayMs]);
+  const checkAgain = () => {
+    setPolled({ status, count: 0 });
+    setRefresh((n) => n + 1);
+  };
 
   if (!booking.data && booking.loading) return <Loading />;
   if (!booking.data) return <ProblemAlert error={booking.error} onRetry={booking.reload} />;
@@ -62,17 +81,18 @@ export function BookingPage({ id }: { id: string }) {
       </dl>
       {paymentDown ? (
         <PaymentDown booking={data} onChanged={() => setRefresh((n) => n + 1)} />
-      ) : data.status === 'PENDING_PAYMENT' ? (
-        <Loading label={t.payment.processing} />
+      ) : poll?.kind === 'wait' ? (
+        <Loading label={t.statusHelp[data.status]} />
+      ) : poll?.kind === 'give-up' && data.status in GAVE_UP ? (
+        <div role="status" data-testid="booking-still-moving">
+          <p>{t.payment[GAVE_UP[data.status as keyof typeof GAVE_UP]]}</p>
+          <button type="button" onClick={checkAgain}>
+            {t.payment.checkAgain}
+          </button>
+        </div>
       ) : (
         <p role="status" className={data.status === 'CONFIRMED' ? 'success' : undefined}>
-          {data.status === 'CONFIRMED'
-            ? t.payment.confirmed
-            : data.status === 'PAYMENT_FAILED'
-              ? t.payment.failed
-              : data.status === 'CANCELLED'
-                ? t.payment.cancelled
-                : t.payment.expired}
+          {t.statusHelp[data.status]}
         </p>
       )}
       <p>
@@ -140,9 +160,7 @@ export function PayLinkPage({ id }: { id: string }) {
         </>
       ) : (
         <p role="status">
-          {data.status === 'CONFIRMED' || data.status === 'PENDING_PAYMENT'
-            ? t.payment.alreadyPaid
-            : t.payment.notPayable}{' '}
+          {data.status === 'CONFIRMED' ? t.payment.alreadyPaid : t.statusHelp[data.status]}{' '}
           <Link href={`/bookings/${data.id}`}>{t.bookings.view}</Link>
         </p>
       )}

@@ -1,12 +1,11 @@
 import { useState } from 'react';
 import { request, type Booking, type Tour } from '../api';
+import { travellerActions } from '../booking-status';
 import { useToken } from '../auth';
 import { Loading, ProblemAlert } from '../components/feedback';
 import { useI18n } from '../i18n';
 import { Link } from '../router';
 import { useResource } from '../use-resource';
-
-const CANCELLABLE = new Set(['PENDING_PAYMENT', 'RESERVED_PENDING_PAYMENT', 'CONFIRMED']);
 
 export function BookingsPage() {
   const { t, money, dateTime } = useI18n();
@@ -76,7 +75,10 @@ export function BookingsPage() {
           </thead>
           <tbody>
             {list.data.map(({ booking, title }) => {
-              const started = Date.parse(booking.tourStartsAt) <= Date.now();
+              const may = travellerActions(
+                booking.status,
+                Date.parse(booking.tourStartsAt) <= Date.now(),
+              );
               return (
                 <tr key={booking.id} data-booking-id={booking.id}>
                   <td>
@@ -97,7 +99,7 @@ export function BookingsPage() {
                     >
                       {t.bookings.view}
                     </Link>
-                    {booking.status === 'RESERVED_PENDING_PAYMENT' && (
+                    {may.pay && (
                       <Link
                         href={`/bookings/${booking.id}/pay`}
                         aria-label={`${t.bookings.pay}: ${title}`}
@@ -105,7 +107,7 @@ export function BookingsPage() {
                         {t.bookings.pay}
                       </Link>
                     )}
-                    {booking.status === 'CONFIRMED' && started && (
+                    {may.review && (
                       <Link
                         href={`/tours/${booking.tourId}#write-review`}
                         aria-label={`${t.bookings.review}: ${title}`}
@@ -113,8 +115,7 @@ export function BookingsPage() {
                         {t.bookings.review}
                       </Link>
                     )}
-                    {CANCELLABLE.has(booking.status) &&
-                      !started &&
+                    {may.cancel &&
                       (confirming === booking.id ? (
                         <>
                           <button

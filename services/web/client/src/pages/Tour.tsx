@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import {
+  ApiError,
   newIdempotencyKey,
   request,
   type Booking,
@@ -123,6 +124,8 @@ function QuoteAndBook({ tour }: { tour: Tour }) {
         body,
         headers: { 'idempotency-key': keyRef.current.key },
       });
+      // 201 (PENDING_PAYMENT, RESERVED_PENDING_PAYMENT) or 202 (RESERVING_SEATS: catalog's answer
+      // is not known yet): either way the booking page follows it (BookingPage, nextPoll).
       navigate(`/bookings/${created.id}`);
     } catch (error) {
       setBookError(error);
@@ -184,7 +187,16 @@ function QuoteAndBook({ tour }: { tour: Tour }) {
         </Field>
         <div aria-live="polite" aria-busy={quoting} className="quote">
           {quoting && <Loading label={t.quote.calculating} />}
-          {error !== undefined && !quoting && <ProblemAlert error={error} />}
+          {error !== undefined && !quoting && (
+            <ProblemAlert
+              error={error}
+              hint={
+                error instanceof ApiError && error.slug === 'not-enough-seats'
+                  ? t.quote.notEnoughSeats(Number(travellers))
+                  : undefined
+              }
+            />
+          )}
           {quote && !quoting && quoteError === undefined && (
             <table>
               <caption>{t.quote.title}</caption>
