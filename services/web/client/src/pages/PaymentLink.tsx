@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { ApiError, request, type BookingStatus, type Tour } from '../api';
+import { ApiError, request, type Tour } from '../api';
+import { nextPoll, type BookingStatus } from '../booking-status';
 import { Loading, ProblemAlert } from '../components/feedback';
 import { useI18n } from '../i18n';
 import { useResource } from '../use-resource';
@@ -16,9 +17,6 @@ export interface PaymentLinkView {
   used: boolean;
 }
 
-/** While the charge runs in booking's queue, the page asks again this often. */
-const POLL_MS = 1000;
-const FINAL: readonly BookingStatus[] = ['CONFIRMED', 'PAYMENT_FAILED', 'CANCELLED', 'EXPIRED'];
 const LINK_PROBLEMS = ['payment-link-invalid', 'payment-link-expired', 'payment-link-used'];
 
 /**
@@ -29,6 +27,8 @@ const LINK_PROBLEMS = ['payment-link-invalid', 'payment-link-expired', 'payment-
 export function PaymentLinkPage({ bookingId, token }: { bookingId: string; token: string }) {
   const { t, money, dateTime } = useI18n();
   const [refresh, setRefresh] = useState(0);
+  // How often the page has asked since the booking entered its status (booking-status.ts bounds it).
+  const [polls, setPolls] = useState<{ status?: BookingStatus; count: number }>({ count: 0 });
   // Paid from this page: the link is now "used", which here means "following the payment".
   const [paidHere, setPaidHere] = useState(false);
   const [paying, setPaying] = useState(false);
@@ -47,8 +47,14 @@ export function PaymentLinkPage({ bookingId, token }: { bookingId: string; token
   );
   const status = link.data?.status;
   useEffect(() => {
-    if (!paidHere || !status || FINAL.includes(status)) return;
-    const timer = setTimeout(() => setRefresh((n) => n + 1), POLL_MS);
+    if (!paidHere || !status) return;
+    const count = polls.status === status ? polls.count : 0;
+    const next = nextPoll(status, count);
+    if (next.kind !== 'wait') return;
+    const timer = setTimeout(() => {
+      setPolls({ status, count: count + 1 });
+      setRefresh((n) => n + 1);
+    }, next.delayMs);
     return () => clearTimeout(timer);
   }, [paidHere, status, link.data]);
 
@@ -117,17 +123,11 @@ export function PaymentLinkPage({ bookingId, token }: { bookingId: string; token
             {paying ? t.payment.paying : t.payment.payNow}
           </button>
         </>
-      ) : data.status === 'PENDING_PAYMENT' ? (
-        <Loading label={t.payment.processing} />
+      ) : data.status === 'PENDING_PAYMENT' || data.status === 'PAYMENT_UNKNOWN' ? (
+        <Loading label={t.statusHelp[data.status]} />
       ) : (
         <p role="status" className={data.status === 'CONFIRMED' ? 'success' : undefined}>
-          {data.status === 'CONFIRMED'
-            ? t.payment.confirmed
-            : data.status === 'PAYMENT_FAILED'
-              ? t.payment.failed
-              : data.status === 'CANCELLED'
-                ? t.payment.cancelled
-                : t.payment.expired}
+          {t.statusHelp[data.status]}
         </p>
       )}
     </>
