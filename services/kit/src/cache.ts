@@ -32,8 +32,9 @@ export interface Cache {
   ): Promise<Buffer | undefined>;
   /**
    * After a committed write: moves each scope to a new generation and raises its version to
-   * `version` (never lowers it). False when Redis failed (entries of the scopes may be served until
-   * their TTL).
+   * `version` (never lowers it). False when Redis failed: the bump is made again once Redis is
+   * ready (entries of the scopes may be served until then, or until their TTL should this process
+   * end first).
    */
   bumpScopes(scopes: readonly string[], version: number): Promise<boolean>;
   /** See connectCacheRedis (src/cache-connection.ts): true once Redis is ready, false after `timeoutMs`. */
@@ -92,6 +93,29 @@ export function createCache(redisUrl: string, options: CreateCacheOptions): Cach
   const scoped = redis as ScopedRedis;
   const scopeKeys = (scopes: readonly string[]) => scopes.map((scope) => `${prefix}s:${scope}`);
   const entryBase = (key: string) => `${prefix}e:${key}`;
+  // Bumps that failed while Redis was away (scope key → highest version), made again as soon as it
+  // is back: Redis may return with its data (append-only file), and an entry cached before the
+  // outage must not outlive a write made during it. A crash of this process before Redis returns
+  // still leaves such entries to their TTL (README, "Cache").
+  const pendingBumps = new Map<string, number>();
+  const remember = (keys: readonly string[], version: number) => {
+    for (const key of keys) pendingBumps.set(key, Math.max(pendingBumps.get(key) ?? 0, version));
+  };
+  const bumpPending = async () => {
+    const batch = [...pendingBumps];
+    pendingBumps.clear();
+    for (const [key, version] of batch) {
+      try {
+        await scoped.bumpScopes(1, key, String(version));
+      } catch (error) {
+        remember([key], version);
+        failed('bumpScopes', error);
+      }
+    }
+  };
+  redis.on('ready', () => {
+    if (pendingBumps.size > 0) void bumpPending();
+  });
 
   return {
     redis,
@@ -127,11 +151,12 @@ export function createCache(redisUrl: string, options: CreateCacheOptions): Cach
     },
     async bumpScopes(scopes, version) {
       if (scopes.length === 0) return true;
+      const keys = scopeKeys(scopes);
       try {
-        const keys = scopeKeys(scopes);
         await scoped.bumpScopes(keys.length, ...keys, String(version));
         return true;
       } catch (error) {
+        remember(keys, version);
         failed('bumpScopes', error);
         return false;
       }
