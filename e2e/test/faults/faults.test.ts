@@ -14,7 +14,7 @@ import {
   type PrivateServer,
 } from '../support/private-servers.js';
 import { bookingsOf, collectRows, waitUntilSettled, type FaultScope } from './collect.js';
-import { checkInvariants } from './invariants.js';
+import { checkInvariants, type SagaBounds } from './invariants.js';
 import { faultReport, faultTable, type FaultResult } from './report.js';
 
 // The fault suite (issue 12, item 8; DESIGN.md, "Reliability rules"). The platform runs as
@@ -33,6 +33,11 @@ const BOOKINGS = 10;
 const TRAVELLERS = 2;
 /** A booking's bound: the payment retries (0.2…3.2 s, 6 attempts of at most 2 s) and the outbox's, with room. */
 const SETTLE_MS = 30_000;
+/**
+ * The saga's bounds, test-sized (booking's env below) so that every pending state ends within
+ * SETTLE_MS; the grace covers the reconciler's interval on a loaded machine.
+ */
+const BOUNDS: SagaBounds = { seatReservationMs: 20_000, paymentUnknownMs: 20_000, graceMs: 5_000 };
 const FAULT_TEST_MS = 240_000;
 /** How long the harness waits for a step of an injection (not a booking's bound): generous, for busy machines. */
 const STEP_TIMEOUT_MS = 60_000;
@@ -70,6 +75,11 @@ beforeAll(async () => {
         // Longer than the whole retry schedule (6.2 s): an open circuit outlives a booking's attempts.
         PAYMENT_BREAKER_RESET_MS: '8000',
         DB_POOL_MAX: '12',
+        SAGA_RECONCILE_INTERVAL_MS: '1000',
+        // The request's own reserve (CATALOG_TIMEOUT_MS, retried) may still be running before this.
+        SEAT_RETRY_AFTER_MS: '5000',
+        SEAT_RESERVATION_TIMEOUT_MS: String(BOUNDS.seatReservationMs),
+        PAYMENT_UNKNOWN_TIMEOUT_MS: String(BOUNDS.paymentUnknownMs),
       },
       catalog: { DB_POOL_MAX: '8' },
       payment: { DB_POOL_MAX: '8' },
@@ -158,7 +168,7 @@ async function runFault(
     await restartCrashed(p);
     await waitUntilSettled(p, scope, settleMs);
     await restartCrashed(p);
-    const rows = await collectRows(p, scope);
+    const rows = await collectRows(p, scope, BOUNDS);
     result.bookings = rows.bookings.length;
     result.violations = checkInvariants(rows, messageIdOf);
   } catch (error) {
