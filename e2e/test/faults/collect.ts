@@ -63,7 +63,24 @@ export async function waitUntilSettled(
         const due = mailDue(b);
         return due === null || received.has(messageIdOf(due));
       });
-      if (settled && mailed) return;
+      // Payment's own unknown outcomes (PENDING charges) settle by its reconciler
+      // (test-sized in the suite): until then its records and the provider's ledger differ.
+      const paymentsSettled =
+        settled &&
+        (
+          await Promise.all(
+            bookings.map(async (b) => {
+              const response = await p
+                .internal('payment')
+                .get(`/internal/payments?bookingId=${b.id}`);
+              return (
+                response.status === 200 &&
+                (response.body.items as JsonBody[]).every((payment) => payment.status !== 'PENDING')
+              );
+            }),
+          )
+        ).every(Boolean);
+      if (settled && mailed && paymentsSettled) return;
     } catch {
       // A service still coming back: poll again.
     }
