@@ -162,19 +162,36 @@ test(
       expect(first).toEqual({ bookings: 1, queued: 1, duplicates: 0 });
       expect(second).toEqual({ bookings: 1, queued: 0, duplicates: 1 });
       await p.smtp.waitFor(
-        (messages) => mailsOf(messages, `reminder:${booking.id}`).length > 0,
+        (messages) =>
+          mailsOf(
+            messages,
+            `reminder:${booking.id}:${new Date(booking.tourStartsAt).toISOString()}`,
+          ).length > 0,
         30_000,
       );
-      const reminders = mailsOf(p.smtp.messages, `reminder:${booking.id}`);
+      const reminders = mailsOf(
+        p.smtp.messages,
+        `reminder:${booking.id}:${new Date(booking.tourStartsAt).toISOString()}`,
+      );
       expect(reminders).toHaveLength(1);
       expect(reminders[0]!.envelope.to).toEqual([ada.email]);
       expect(reminders[0]!.body).toContain('Louvre after dark');
-      expect(mailsOf(p.smtp.messages, `reminder:${dawn.id}`)).toHaveLength(0);
+      expect(
+        mailsOf(
+          p.smtp.messages,
+          `reminder:${dawn.id}:${new Date(dawn.tourStartsAt).toISOString()}`,
+        ),
+      ).toHaveLength(0);
 
       await reviewOnce(p, ada, past.id, evening.id, operatorEmail);
 
       // Still one reminder and one confirmation, seconds later.
-      expect(mailsOf(p.smtp.messages, `reminder:${booking.id}`)).toHaveLength(1);
+      expect(
+        mailsOf(
+          p.smtp.messages,
+          `reminder:${booking.id}:${new Date(booking.tourStartsAt).toISOString()}`,
+        ),
+      ).toHaveLength(1);
       expect(mailsOf(p.smtp.messages, `booking-confirmed:${booking.id}`)).toHaveLength(1);
     },
   ),

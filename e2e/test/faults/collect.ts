@@ -5,11 +5,11 @@ import { messageIdOf } from '../support/mail.js';
 import type { Platform } from '../support/platform.js';
 import {
   TERMINAL_STATUSES,
-  VISIBLE_PENDING_STATUSES,
   mailDue,
   type BookingRow,
   type FaultRows,
   type ProviderOperationRow,
+  type SagaBounds,
 } from './invariants.js';
 
 // Gathers a fault's rows for ./invariants.ts: bookings from booking's API (as their traveller),
@@ -35,11 +35,13 @@ export async function bookingsOf(p: Platform, scope: FaultScope): Promise<Bookin
     travellers: b.travellers,
     totalCents: b.price.totalCents,
     expiresAt: b.expiresAt,
+    createdAt: b.createdAt,
+    updatedAt: b.updatedAt,
   }));
 }
 
 /**
- * Polls until every booking of the scope is terminal or visibly pending and has the e-mail its
+ * Polls until every booking of the scope is terminal or a reservation and has the e-mail its
  * state calls for, or `timeoutMs` passes (then the checks report what is still in flight).
  */
 export async function waitUntilSettled(
@@ -51,15 +53,34 @@ export async function waitUntilSettled(
   while (Date.now() < deadline) {
     try {
       const bookings = await bookingsOf(p, scope);
+      // Wait out the reconcilers' pending states too (their test-sized bounds are shorter than
+      // the wait); only a reservation waits for its traveller, beyond any test.
       const settled = bookings.every(
-        (b) => TERMINAL_STATUSES.includes(b.status) || VISIBLE_PENDING_STATUSES.includes(b.status),
+        (b) => TERMINAL_STATUSES.includes(b.status) || b.status === 'RESERVED_PENDING_PAYMENT',
       );
       const received = new Set(p.smtp.messages.map((m) => m.messageId));
       const mailed = bookings.every((b) => {
         const due = mailDue(b);
         return due === null || received.has(messageIdOf(due));
       });
-      if (settled && mailed) return;
+      // Payment's own unknown outcomes (PENDING charges) settle by its reconciler
+      // (test-sized in the suite): until then its records and the provider's ledger differ.
+      const paymentsSettled =
+        settled &&
+        (
+          await Promise.all(
+            bookings.map(async (b) => {
+              const response = await p
+                .internal('payment')
+                .get(`/internal/payments?bookingId=${b.id}`);
+              return (
+                response.status === 200 &&
+                (response.body.items as JsonBody[]).every((payment) => payment.status !== 'PENDING')
+              );
+            }),
+          )
+        ).every(Boolean);
+      if (settled && mailed && paymentsSettled) return;
     } catch {
       // A service still coming back: poll again.
     }
@@ -77,7 +98,12 @@ function dedupeKeysOf(bookingId: string): string[] {
   ];
 }
 
-export async function collectRows(p: Platform, scope: FaultScope): Promise<FaultRows> {
+export async function collectRows(
+  p: Platform,
+  scope: FaultScope,
+  bounds: SagaBounds,
+): Promise<FaultRows> {
+  const checkedAt = new Date().toISOString();
   const bookings = await bookingsOf(p, scope);
   const availability = expectStatus(
     await p.internal('catalog').get(`/v1/tours/${scope.tourId}/availability`),
@@ -124,6 +150,8 @@ export async function collectRows(p: Platform, scope: FaultScope): Promise<Fault
     payments,
     providerOperations,
     mails,
+    checkedAt,
+    bounds,
   };
 }
 

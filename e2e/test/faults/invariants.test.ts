@@ -18,8 +18,22 @@ const TOUR = 'tour-1';
 const messageIdOf = (dedupeKey: string) => `<${dedupeKey}@test>`;
 
 function booking(id: string, status: string, extra: Partial<BookingRow> = {}): BookingRow {
-  return { id, tourId: TOUR, status, travellers: 2, totalCents: 4_800, expiresAt: null, ...extra };
+  return {
+    id,
+    tourId: TOUR,
+    status,
+    travellers: 2,
+    totalCents: 4_800,
+    expiresAt: null,
+    createdAt: '2030-01-01T00:00:00.000Z',
+    updatedAt: '2030-01-01T00:00:00.000Z',
+    ...extra,
+  };
 }
+
+/** Rows read 60 s after the bookings were made; the bounds are the suite's test-sized ones. */
+const CHECKED_AT = '2030-01-01T00:01:00.000Z';
+const BOUNDS = { seatReservationMs: 20_000, paymentUnknownMs: 20_000, graceMs: 5_000 };
 
 /** b1 confirmed and paid, b2 failed (no seats, no money), b3 reserved until tomorrow. */
 function consistent(): FaultRows {
@@ -44,6 +58,8 @@ function consistent(): FaultRows {
       },
       { messageId: messageIdOf('payment-link:b3'), recipient: 'a@x', subject: 'Pay' },
     ],
+    checkedAt: CHECKED_AT,
+    bounds: BOUNDS,
   };
 }
 
@@ -71,6 +87,39 @@ describe('settled', () => {
     rows.bookings.push(booking('b5', 'SOMETHING_NEW'));
     expect(checkSettled(rows)).toHaveLength(1);
   });
+
+  test('REJECTED is terminal', () => {
+    const rows = consistent();
+    rows.bookings.push(booking('b6', 'REJECTED'));
+    expect(checkSettled(rows)).toEqual([]);
+  });
+
+  test.each([
+    ['RESERVING_SEATS', { createdAt: '2030-01-01T00:00:40.000Z' }],
+    ['PAYMENT_UNKNOWN', { updatedAt: '2030-01-01T00:00:40.000Z' }],
+    // Past its bound by less than the grace (the reconciler's interval): its exit is under way.
+    ['PAYMENT_UNKNOWN', { updatedAt: '2030-01-01T00:00:37.000Z' }],
+  ])('%s within its bound is visibly pending', (status, times) => {
+    const rows = consistent();
+    rows.bookings.push(booking('b7', status, times));
+    expect(checkSettled(rows)).toEqual([]);
+  });
+
+  test.each([
+    // Created 60 s before the check: 20 s bound + 5 s grace passed.
+    ['RESERVING_SEATS', {}],
+    // Created long ago, but its last change (into PAYMENT_UNKNOWN) is what the bound counts from.
+    ['PAYMENT_UNKNOWN', { updatedAt: '2030-01-01T00:00:30.000Z' }],
+  ])('%s past its bound is not settled', (status, times) => {
+    const rows = consistent();
+    rows.bookings.push(booking('b8', status, times));
+    expect(checkSettled(rows)).toEqual([
+      expect.objectContaining({
+        subject: 'booking b8',
+        detail: expect.stringContaining('after its bound'),
+      }),
+    ]);
+  });
 });
 
 describe('seats', () => {
@@ -86,6 +135,39 @@ describe('seats', () => {
     const rows = consistent();
     rows.tours[0]!.bookedSeats = 6; // b2's two seats never released
     expect(checkSeats(rows)).toHaveLength(1);
+  });
+
+  test('a PAYMENT_UNKNOWN booking holds its seats', () => {
+    const rows = consistent();
+    rows.bookings.push(booking('b9', 'PAYMENT_UNKNOWN'));
+    expect(checkSeats(rows)).toHaveLength(1);
+    rows.tours[0]!.bookedSeats = 6;
+    expect(checkSeats(rows)).toEqual([]);
+  });
+
+  test('a RESERVING_SEATS booking may hold its seats or not, but no more', () => {
+    const rows = consistent();
+    rows.bookings.push(booking('b10', 'RESERVING_SEATS'));
+    expect(checkSeats(rows)).toEqual([]);
+    rows.tours[0]!.bookedSeats = 6;
+    expect(checkSeats(rows)).toEqual([]);
+    rows.tours[0]!.bookedSeats = 7;
+    expect(checkSeats(rows)).toEqual([
+      expect.objectContaining({ detail: expect.stringContaining('leaked 1') }),
+    ]);
+    rows.tours[0]!.bookedSeats = 3;
+    expect(checkSeats(rows)).toEqual([
+      expect.objectContaining({ detail: expect.stringContaining('oversold 1') }),
+    ]);
+  });
+
+  test('a REJECTED booking holds no seats', () => {
+    const rows = consistent();
+    rows.bookings.push(booking('b11', 'REJECTED'));
+    rows.tours[0]!.bookedSeats = 6;
+    expect(checkSeats(rows)).toEqual([
+      expect.objectContaining({ detail: expect.stringContaining('leaked 2') }),
+    ]);
   });
 
   test('a live booking whose seats catalog does not hold (oversold)', () => {

@@ -12,6 +12,21 @@ export interface BookingRow {
   totalCents: number;
   /** When a pay-later reservation lapses: its bounded exit. */
   expiresAt: string | null;
+  createdAt: string;
+  /** The last change of the booking (its status's, at the latest). */
+  updatedAt: string;
+}
+
+/**
+ * The bounds of the saga's pending states as booking is configured (its env), and how late the
+ * process that enforces them may run (its reconcile interval and more): RESERVING_SEATS ends
+ * within `seatReservationMs` of the booking's creation, PAYMENT_UNKNOWN within
+ * `paymentUnknownMs` of its last change (booking's README, "The booking saga").
+ */
+export interface SagaBounds {
+  seatReservationMs: number;
+  paymentUnknownMs: number;
+  graceMs: number;
 }
 
 /** Catalog's count of booked seats of a tour (`GET /v1/tours/:id/availability`). */
@@ -50,6 +65,9 @@ export interface FaultRows {
   payments: PaymentRow[];
   providerOperations: ProviderOperationRow[];
   mails: MailRow[];
+  /** When the rows were read: a pending booking is judged against its bound at that instant. */
+  checkedAt: string;
+  bounds: SagaBounds;
 }
 
 export const INVARIANTS = ['settled', 'seats', 'money', 'charged-once', 'mail-once'] as const;
@@ -71,29 +89,58 @@ export interface Violation {
 }
 
 /**
- * Statuses a booking may rest in once the fault is healed and its bound has passed. Terminal:
- * nothing more happens. Visibly pending: waiting for the traveller, with a bounded exit the
- * booking shows (`expiresAt`). Anything else (PENDING_PAYMENT, or a state this list does not
- * know yet) is still in flight; when the saga (branch `saga`) adds states of its own, they go here.
+ * Statuses a booking may rest in once the fault is healed. Terminal: nothing more happens.
+ * Visibly pending: waiting for the traveller or a reconciler, with a bounded exit
+ * (`exitDueAt`) not yet passed. Anything else (PENDING_PAYMENT, or a state this list does not
+ * know) is still in flight.
  */
 export const TERMINAL_STATUSES: readonly string[] = [
   'CONFIRMED',
   'PAYMENT_FAILED',
   'CANCELLED',
   'EXPIRED',
+  'REJECTED',
 ];
-export const VISIBLE_PENDING_STATUSES: readonly string[] = ['RESERVED_PENDING_PAYMENT'];
+export const VISIBLE_PENDING_STATUSES: readonly string[] = [
+  'RESERVED_PENDING_PAYMENT',
+  'RESERVING_SEATS',
+  'PAYMENT_UNKNOWN',
+];
 
 /**
  * Bookings that hold seats. A booking that ended without payment (PAYMENT_FAILED, EXPIRED,
- * CANCELLED) holds none: issue 12, item 2 ("seats and promo use are released when a booking ends
- * without payment").
+ * CANCELLED, REJECTED) holds none: issue 12, item 2 ("seats and promo use are released when a
+ * booking ends without payment"). A PAYMENT_UNKNOWN booking keeps its seats until it settles.
  */
 export const LIVE_STATUSES: readonly string[] = [
   'PENDING_PAYMENT',
   'CONFIRMED',
   'RESERVED_PENDING_PAYMENT',
+  'PAYMENT_UNKNOWN',
 ];
+
+/**
+ * A RESERVING_SEATS booking may or may not hold its seats yet (catalog's answer is the unknown
+ * the state stands for): its seats count as neither leaked nor oversold.
+ */
+export const MAYBE_HOLDING_STATUSES: readonly string[] = ['RESERVING_SEATS'];
+
+/** When a visibly pending booking's bounded exit is due, or null if it has none. */
+export function exitDueAt(
+  booking: Pick<BookingRow, 'status' | 'expiresAt' | 'createdAt' | 'updatedAt'>,
+  bounds: SagaBounds,
+): number | null {
+  switch (booking.status) {
+    case 'RESERVED_PENDING_PAYMENT':
+      return booking.expiresAt === null ? null : Date.parse(booking.expiresAt);
+    case 'RESERVING_SEATS':
+      return Date.parse(booking.createdAt) + bounds.seatReservationMs;
+    case 'PAYMENT_UNKNOWN':
+      return Date.parse(booking.updatedAt) + bounds.paymentUnknownMs;
+    default:
+      return null;
+  }
+}
 
 /** Bookings whose total must have been captured. */
 const PAID_STATUSES: readonly string[] = ['CONFIRMED'];
@@ -115,18 +162,26 @@ export function mailDue(booking: Pick<BookingRow, 'id' | 'status'>): string | nu
   }
 }
 
-/** Every booking terminal or visibly pending (a reservation shows when it lapses). */
-export function checkSettled(rows: Pick<FaultRows, 'bookings'>): Violation[] {
+/** Every booking terminal, or visibly pending and not past its bound (with the bounds' grace). */
+export function checkSettled(
+  rows: Pick<FaultRows, 'bookings' | 'checkedAt' | 'bounds'>,
+): Violation[] {
   const violations: Violation[] = [];
+  const now = Date.parse(rows.checkedAt);
   for (const booking of rows.bookings) {
     if (TERMINAL_STATUSES.includes(booking.status)) continue;
-    if (VISIBLE_PENDING_STATUSES.includes(booking.status) && booking.expiresAt !== null) continue;
+    const due = VISIBLE_PENDING_STATUSES.includes(booking.status)
+      ? exitDueAt(booking, rows.bounds)
+      : null;
+    if (due !== null && now <= due + rows.bounds.graceMs) continue;
     violations.push({
       invariant: 'settled',
       subject: `booking ${booking.id}`,
-      detail: VISIBLE_PENDING_STATUSES.includes(booking.status)
-        ? `${booking.status} without expiresAt: no bounded exit`
-        : `still ${booking.status} after its bound`,
+      detail: !VISIBLE_PENDING_STATUSES.includes(booking.status)
+        ? `still ${booking.status} after its bound`
+        : due === null
+          ? `${booking.status} without expiresAt: no bounded exit`
+          : `still ${booking.status} ${Math.round((now - due) / 1000)} s after its bound`,
     });
   }
   return violations;
@@ -136,16 +191,23 @@ export function checkSettled(rows: Pick<FaultRows, 'bookings'>): Violation[] {
 export function checkSeats(rows: Pick<FaultRows, 'bookings' | 'tours'>): Violation[] {
   const violations: Violation[] = [];
   for (const tour of rows.tours) {
-    const live = rows.bookings
-      .filter((b) => b.tourId === tour.tourId && LIVE_STATUSES.includes(b.status))
-      .reduce((sum, b) => sum + b.travellers, 0);
-    if (tour.bookedSeats !== live) {
+    const seatsOf = (statuses: readonly string[]) =>
+      rows.bookings
+        .filter((b) => b.tourId === tour.tourId && statuses.includes(b.status))
+        .reduce((sum, b) => sum + b.travellers, 0);
+    const live = seatsOf(LIVE_STATUSES);
+    const maybe = seatsOf(MAYBE_HOLDING_STATUSES);
+    if (tour.bookedSeats < live || tour.bookedSeats > live + maybe) {
       violations.push({
         invariant: 'seats',
         subject: `tour ${tour.tourId}`,
-        detail: `catalog holds ${tour.bookedSeats} seats, live bookings hold ${live} (${
-          tour.bookedSeats > live ? 'leaked' : 'oversold'
-        } ${Math.abs(tour.bookedSeats - live)})`,
+        detail: `catalog holds ${tour.bookedSeats} seats, live bookings hold ${live}${
+          maybe > 0 ? ` (+ ${maybe} of bookings still reserving)` : ''
+        } (${
+          tour.bookedSeats < live
+            ? `oversold ${live - tour.bookedSeats}`
+            : `leaked ${tour.bookedSeats - live - maybe}`
+        })`,
       });
     }
   }

@@ -38,6 +38,16 @@ export function createPool(connectionString: string, options: CreatePoolOptions)
   pool.on('error', (error) =>
     options.logger?.warn({ err: error, pool: options.name }, 'idle database client error'),
   );
+  // pg-pool listens for a client's 'error' only while the client is idle in the pool. A client
+  // the application holds (between the queries of a transaction, or waiting for its next one)
+  // also gets the server's error when Postgres restarts (57P01), and an 'error' nobody listens
+  // to ends the process. The query in flight, if any, fails on its own, and release() discards
+  // the broken client, so logging is all that is left to do.
+  pool.on('connect', (client) => {
+    client.on('error', (error) =>
+      options.logger?.warn({ err: error, pool: options.name }, 'database client error'),
+    );
+  });
   options.health?.register(
     options.name,
     async () => {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import type { Logger } from 'pino';
 import { createPool, ensureDatabase, runMigrations, withTransaction } from '../src/db.js';
 import { HealthRegistry } from '../src/health.js';
 import { createTestDatabase, dropTestDatabase, testDatabaseName } from '../src/testing.js';
@@ -53,6 +54,33 @@ describe('database helpers (real Postgres)', () => {
     const names = await pool.query<{ name: string }>('SELECT name FROM widgets ORDER BY name');
     expect(names.rows.map((row) => row.name)).toEqual(['kept']);
   });
+
+  it('a client the application holds survives its server connection ending (Postgres restart)', async () => {
+    const warnings: unknown[] = [];
+    const logger = { warn: (details: unknown) => warnings.push(details) } as unknown as Logger;
+    const held = createPool(databaseUrl, { name: 'db-held', max: 1, logger });
+    try {
+      const client = await held.connect();
+      const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!
+        .pid;
+      // What a restart does to every session: the server ends it while the client is checked out.
+      await pool.query('SELECT pg_terminate_backend($1)', [pid]);
+      const deadline = Date.now() + 10_000;
+      while (warnings.length === 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      // Without a listener, that 'error' (57P01, then "terminated unexpectedly") was an uncaught
+      // exception that ended the process.
+      expect(warnings.length).toBeGreaterThan(0);
+      for (const warning of warnings) expect(warning).toMatchObject({ pool: 'db-held' });
+      await expect(client.query('SELECT 1')).rejects.toThrow();
+      client.release(true);
+      // The pool replaces the broken client.
+      expect((await held.query<{ n: number }>('SELECT 1 AS n')).rows).toEqual([{ n: 1 }]);
+    } finally {
+      await held.end();
+    }
+  }, 30_000);
 
   it('a read-only pool reads but refuses writes', async () => {
     const readPool = createPool(databaseUrl, { name: 'db-read', readOnly: true, max: 1 });
