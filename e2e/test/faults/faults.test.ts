@@ -264,8 +264,6 @@ fault(
 fault(
   'Redis down then up',
   {
-    knownDefect:
-      'catalog answers availability from its Redis cache, and a seat change made while Redis is down cannot bump its cache scopes: once Redis is back, availability shows the seats of before the outage until the TTL (services/catalog/README.md, "Known limits": the scoped invalidation of issue 12, item 5 does not cover a write made while Redis is down)',
     // A booking taken while Redis is down has no payment job; booking's re-enqueue loop finds it
     // once it has been untouched for STRANDED_AFTER_MS (60 s, services/booking/src/background/
     // requeue-stranded-payments.ts): that minute is part of its bound.
