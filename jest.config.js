@@ -15,6 +15,10 @@ const candidates = [
 ];
 
 export default {
+  // Integration tests start real services, databases and queues on a shared two-core machine:
+  // jest's 5 s default fails them on load alone (a test never asserts time; a hang still ends).
+  // A global option: jest ignores it in the projects' own configs.
+  testTimeout: 60_000,
   projects: candidates
     .filter((dir) => existsSync(`${dir}/jest.config.js`))
     .map((dir) => `<rootDir>/${dir}`),
