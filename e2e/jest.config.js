@@ -1,3 +1,4 @@
+import process from 'node:process';
 import { workspaceJestConfig } from '../jest.shared.js';
 
 // The fault suite's fault file (test/faults/faults.test.ts) runs only from `make test-faults`
