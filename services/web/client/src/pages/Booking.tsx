@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { request, type Booking } from '../api';
 import { nextPoll, type BookingStatus } from '../booking-status';
 import { useToken } from '../auth';
+import { BookingFacts } from '../components/BookingFacts';
 import { Loading, ProblemAlert } from '../components/feedback';
 import { PaymentDown } from '../components/PaymentDown';
 import { useI18n } from '../i18n';
@@ -24,7 +25,7 @@ const GAVE_UP = {
  * DOWN while it waits) → the three alternatives.
  */
 export function BookingPage({ id }: { id: string }) {
-  const { t, money, dateTime } = useI18n();
+  const { t } = useI18n();
   const token = useToken();
   const [refresh, setRefresh] = useState(0);
   const booking = useResource(
@@ -62,23 +63,12 @@ export function BookingPage({ id }: { id: string }) {
     <>
       <h1>{t.payment.title}</h1>
       <p className="meta">{t.payment.reference(data.id)}</p>
-      <dl className="facts">
-        <dt>{t.bookings.date}</dt>
-        <dd>{dateTime(data.tourStartsAt)}</dd>
-        <dt>{t.bookings.travellers}</dt>
-        <dd>{data.travellers}</dd>
-        <dt>{t.bookings.total}</dt>
-        <dd>{money(data.price.totalCents)}</dd>
-        <dt>{t.bookings.status}</dt>
-        <dd>
-          <span
-            className={`status status-${data.status.toLowerCase()}`}
-            data-testid="booking-status"
-          >
-            {t.status[data.status]}
-          </span>
-        </dd>
-      </dl>
+      <BookingFacts
+        tourStartsAt={data.tourStartsAt}
+        travellers={data.travellers}
+        totalCents={data.price.totalCents}
+        status={data.status}
+      />
       {paymentDown ? (
         <PaymentDown booking={data} onChanged={() => setRefresh((n) => n + 1)} />
       ) : poll?.kind === 'wait' ? (

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { ApiError, request, type Tour } from '../api';
 import { nextPoll, type BookingStatus } from '../booking-status';
+import { BookingFacts } from '../components/BookingFacts';
 import { Loading, ProblemAlert } from '../components/feedback';
 import { useI18n } from '../i18n';
 import { useResource } from '../use-resource';
@@ -25,7 +26,7 @@ const LINK_PROBLEMS = ['payment-link-invalid', 'payment-link-expired', 'payment-
  * A link that was used already says so (and still shows what became of the booking).
  */
 export function PaymentLinkPage({ bookingId, token }: { bookingId: string; token: string }) {
-  const { t, money, dateTime } = useI18n();
+  const { t, dateTime } = useI18n();
   const [refresh, setRefresh] = useState(0);
   // How often the page has asked since the booking entered its status (booking-status.ts bounds it).
   const [polls, setPolls] = useState<{ status?: BookingStatus; count: number }>({ count: 0 });
@@ -92,25 +93,15 @@ export function PaymentLinkPage({ bookingId, token }: { bookingId: string; token
     <>
       <h1>{t.payLink.title}</h1>
       <p className="meta">{t.payment.reference(data.bookingId)}</p>
-      <dl className="facts">
+      <BookingFacts
+        tourStartsAt={data.tourStartsAt}
+        travellers={data.travellers}
+        totalCents={data.price.totalCents}
+        status={data.status}
+      >
         <dt>{t.payLink.tour}</dt>
         <dd>{tour.data?.title ?? '…'}</dd>
-        <dt>{t.bookings.date}</dt>
-        <dd>{dateTime(data.tourStartsAt)}</dd>
-        <dt>{t.bookings.travellers}</dt>
-        <dd>{data.travellers}</dd>
-        <dt>{t.bookings.total}</dt>
-        <dd>{money(data.price.totalCents)}</dd>
-        <dt>{t.bookings.status}</dt>
-        <dd>
-          <span
-            className={`status status-${data.status.toLowerCase()}`}
-            data-testid="booking-status"
-          >
-            {t.status[data.status]}
-          </span>
-        </dd>
-      </dl>
+      </BookingFacts>
       {data.used && !paidHere ? (
         <p role="status" data-testid="pay-link-used">
           {t.payLink.used}
