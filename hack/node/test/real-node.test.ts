@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +18,20 @@ import {
   type TestCluster,
   type TestNamespace,
 } from '@tourkit/testenv';
+import { expectStatus, jsonClient, type JsonClient } from '@tourkit/e2e/support/http';
 import { hostState } from './support/host-state.js';
+import {
+  GATEWAY_URL,
+  hpaBounds,
+  internalCall,
+  mailsTo,
+  makeUp,
+  podsOf,
+  REPO_ROOT,
+  scalingschedule,
+  scheduleOf,
+  steadyTraffic,
+} from './support/platform-on-node.js';
 
 // One file, run in order: the lifecycle test stops and starts the node the later tests use.
 // Starting the node may first build its tools (tens of minutes on a cold machine).
@@ -385,6 +399,233 @@ spec:
       );
       expect(millicores).toBeGreaterThanOrEqual(100);
       expect(millicores).toBeLessThan(300);
+    },
+    TEST,
+  );
+});
+
+describe('the platform on the real node, deployed as `make up` deploys it', () => {
+  // A namespace of the test's own: the same manifests and the same URLs as `make up` (the
+  // NodePorts are fixed, so one platform at a time on the node).
+  const namespace = 'tourkit-node-e2e';
+  let gateway: JsonClient;
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  beforeAll(async () => {
+    await startRealNode();
+    await makeUp(namespace);
+    gateway = jsonClient(GATEWAY_URL);
+  }, START);
+
+  afterAll(async () => {
+    await kubectl(cluster, ['delete', 'namespace', namespace, '--wait=false']);
+  });
+
+  it(
+    'runs every service of services/services.json on the node, each pod Ready through its probes',
+    async () => {
+      const services = (
+        JSON.parse(readFileSync(path.join(REPO_ROOT, 'services/services.json'), 'utf8')) as {
+          services: { name: string }[];
+        }
+      ).services.map((s) => s.name);
+      const pods = (await podsOf(cluster, namespace)).filter((pod) => !pod.deleting);
+      const seen = services.map((service) => {
+        const own = pods.filter((pod) => pod.service === service);
+        return {
+          service,
+          pods: own.length > 0,
+          ready: own.every((pod) => pod.ready),
+          nodes: [...new Set(own.map((pod) => pod.node))],
+        };
+      });
+      expect(seen).toEqual(
+        services.map((service) => ({ service, pods: true, ready: true, nodes: [node.name] })),
+      );
+    },
+    TEST,
+  );
+
+  it(
+    "carries a traveller's journey through the gateway Service: sign up, search, quote, book, paid, e-mailed, reviewed",
+    async () => {
+      const stamp = randomUUID().slice(0, 8);
+      const operatorEmail = `operator-${stamp}@example.test`;
+      const createTour = async (title: string, startsAt: Date) =>
+        expectStatus(
+          await internalCall(cluster, namespace, 'catalog', 'POST', '/v1/tours', {
+            title,
+            destination: 'Paris',
+            country: 'FR',
+            startsAt: startsAt.toISOString(),
+            durationHours: 2,
+            capacity: 20,
+            priceCents: 5_000,
+            operatorEmail,
+          }),
+          201,
+          `create tour ${title}`,
+        );
+      const evening = await createTour(
+        `Real node evening ${stamp}`,
+        new Date(Date.now() + 86_400_000),
+      );
+      // The tour reviewed at the end: it starts a minute from now.
+      const soon = await createTour(`Real node dawn ${stamp}`, new Date(Date.now() + 60_000));
+
+      const email = `ada-${stamp}@example.test`;
+      const password = 'correct horse battery staple';
+      expectStatus(
+        await gateway.post('/v1/users', { email, password, name: 'Ada', country: 'FR' }),
+        201,
+        'sign up',
+      );
+      const login = expectStatus(
+        await gateway.post('/v1/auth/login', { email, password }),
+        200,
+        'login',
+      );
+      const ada = gateway.with({ authorization: `Bearer ${login.accessToken}` });
+
+      const search = expectStatus(
+        await gateway.get('/v1/tours?destination=Paris&available=true&limit=100'),
+        200,
+        'search',
+      );
+      expect(search.items.map((tour: { id: string }) => tour.id)).toContain(evening.id);
+
+      const quote = expectStatus(
+        await ada.post('/v1/bookings/quote', { tourId: evening.id, travellers: 2 }),
+        200,
+        'quote',
+      );
+      // 2 × 50 €, French VAT 20 %.
+      expect(quote).toMatchObject({ basePriceCents: 10_000, totalCents: 12_000 });
+
+      const book = async (tourId: string, travellers: number) =>
+        expectStatus(
+          await ada.post(
+            '/v1/bookings',
+            { tourId, travellers },
+            { 'idempotency-key': randomUUID() },
+          ),
+          201,
+          `book ${tourId}`,
+        );
+      const booking = await book(evening.id, 2);
+      const dawn = await book(soon.id, 1);
+      for (const id of [booking.id, dawn.id]) {
+        await waitFor(
+          `booking ${id} CONFIRMED (charged through booking's queue and payment)`,
+          async () => {
+            const current = expectStatus(await ada.get(`/v1/bookings/${id}`), 200, 'booking');
+            return current.status === 'CONFIRMED' ? current : undefined;
+          },
+          { timeoutMs: 120_000 },
+        );
+      }
+
+      const confirmation = await waitFor(
+        'the confirmation e-mail in Mailpit',
+        async () =>
+          (await mailsTo(email)).find((mail) =>
+            mail.Subject.includes(`Real node evening ${stamp}`),
+          ),
+        { timeoutMs: 120_000 },
+      );
+      expect(confirmation.To.map((to) => to.Address)).toEqual([email]);
+
+      await waitFor(
+        'the dawn tour to have started',
+        async () => (Date.now() > Date.parse(soon.startsAt) + 1_000 ? true : undefined),
+        { timeoutMs: 120_000 },
+      );
+      const review = expectStatus(
+        await ada.post(`/v1/tours/${soon.id}/reviews`, { rating: 4, comment: 'Quiet streets.' }),
+        201,
+        'review',
+      );
+      expect(review).toMatchObject({ rating: 4 });
+      // Catalog's rating arrives through review's outbox, across pods.
+      await waitFor(
+        "catalog's rating of the reviewed tour",
+        async () => {
+          const tour = expectStatus(await gateway.get(`/v1/tours/${soon.id}`), 200, 'tour');
+          return tour.ratingCount === 1 && tour.ratingAverage === 4 ? tour : undefined;
+        },
+        { timeoutMs: 120_000 },
+      );
+    },
+    TEST,
+  );
+
+  it(
+    'replaces a catalog pod deleted under steady traffic, and no request through the gateway fails',
+    async () => {
+      const catalogPods = async () =>
+        (await podsOf(cluster, namespace)).filter(
+          (pod) => pod.service === 'catalog' && pod.ready && !pod.deleting,
+        );
+      const before = await catalogPods();
+      expect(before.length).toBeGreaterThanOrEqual(2);
+
+      let stopTraffic!: () => void;
+      const stop = new Promise<void>((resolve) => (stopTraffic = resolve));
+      const traffic = steadyTraffic(`${GATEWAY_URL}/v1/tours?destination=Paris`, 10, stop);
+      await sleep(5_000);
+      const victim = before[0]!;
+      await kubectlOrThrow(cluster, ['delete', 'pod', victim.name, '--wait=false'], {
+        namespace,
+      });
+      // Its replacement Ready, and the old one gone (terminated after its preStop and drain).
+      await waitFor(
+        'a new catalog pod Ready, the deleted one gone',
+        async () => {
+          const pods = await podsOf(cluster, namespace);
+          const ready = pods.filter((p) => p.service === 'catalog' && p.ready && !p.deleting);
+          const gone = !pods.some((p) => p.name === victim.name);
+          return gone && ready.length >= before.length ? ready : undefined;
+        },
+        { timeoutMs: 300_000 },
+      );
+      await sleep(5_000);
+      stopTraffic();
+      const result = await traffic;
+      expect(result.failures).toEqual([]);
+      expect(result.sent).toBeGreaterThan(100);
+    },
+    TEST,
+  );
+
+  it(
+    "moves booking's HPA bounds when a boost begins, and back when it ends (the operator's pod)",
+    async () => {
+      const schedule = await scheduleOf(cluster, namespace, 'booking');
+      const before = await hpaBounds(cluster, namespace, 'booking');
+      const boosted = Math.min(before.min + 1, before.max);
+      expect(boosted).toBeGreaterThan(before.min);
+      await scalingschedule(cluster, [
+        'boost',
+        schedule,
+        '--min',
+        String(boosted),
+        '--for',
+        '1m',
+        '-n',
+        namespace,
+      ]);
+      await waitFor(
+        `booking's HPA at min ${boosted} (the boost begins)`,
+        async () =>
+          (await hpaBounds(cluster, namespace, 'booking')).min === boosted ? true : undefined,
+        { timeoutMs: 60_000 },
+      );
+      await waitFor(
+        `booking's HPA back at min ${before.min} (the boost ends)`,
+        async () =>
+          (await hpaBounds(cluster, namespace, 'booking')).min === before.min ? true : undefined,
+        { timeoutMs: 180_000 },
+      );
     },
     TEST,
   );
