@@ -19,10 +19,12 @@ import {
   type TestNamespace,
 } from '@tourkit/testenv';
 import { expectStatus, jsonClient, type JsonClient } from '@tourkit/e2e/support/http';
+import { runK6 } from '@tourkit/loadtests/testing/k6';
 import { hostState } from './support/host-state.js';
 import {
   GATEWAY_URL,
   hpaBounds,
+  hpaReplicas,
   internalCall,
   mailsTo,
   makeUp,
@@ -628,5 +630,60 @@ describe('the platform on the real node, deployed as `make up` deploys it', () =
       );
     },
     TEST,
+  );
+
+  it(
+    'scales booking up from its real CPU under k6 load through the gateway, and down when the load stops',
+    async () => {
+      // Booking's real scale-up policy (50 % a minute, 60 s stabilization); its scale-down, 1 pod
+      // every 120 s after 300 s, is shortened for the test on this live object only.
+      const scaleDown = {
+        stabilizationWindowSeconds: 30,
+        policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }],
+      };
+      await kubectlOrThrow(
+        cluster,
+        [
+          'patch',
+          'hpa',
+          'booking',
+          '--type=merge',
+          '-p',
+          JSON.stringify({ spec: { behavior: { scaleDown } } }),
+        ],
+        { namespace },
+      );
+      const atRest = await hpaReplicas(cluster, namespace, 'booking');
+      const { max } = await hpaBounds(cluster, namespace, 'booking');
+      expect(max).toBeGreaterThanOrEqual(atRest + 2);
+
+      // Quotes and bookings through the gateway: k6 on the host, to 127.0.0.1 only; the gateway
+      // reaches booking through booking's Service, which kube-proxy spreads over its pods.
+      const load = runK6('booking-peak', {
+        BASE_URL: GATEWAY_URL,
+        PEAK_RATE: '10',
+        DURATION: '4m',
+        MAX_VUS: '40',
+        USERS: '10',
+      });
+      const peak = await waitFor(
+        `booking scaled from ${atRest} to at least ${atRest + 2} pods by the HPA, from metrics-server's CPU`,
+        async () => {
+          const replicas = await hpaReplicas(cluster, namespace, 'booking');
+          return replicas >= atRest + 2 ? replicas : undefined;
+        },
+        { timeoutMs: 240_000, intervalMs: 5_000 },
+      );
+      const run = await load;
+      expect(run.summary).toBeDefined();
+      await waitFor(
+        `booking back to ${atRest} pods once the load stopped (from ${peak})`,
+        async () =>
+          (await hpaReplicas(cluster, namespace, 'booking')) <= atRest ? true : undefined,
+        { timeoutMs: 300_000, intervalMs: 5_000 },
+      );
+    },
+    // k6 runs 4 minutes; scaling up and down are each bounded by their waits.
+    15 * 60_000,
   );
 });

@@ -128,6 +128,20 @@ export async function hpaBounds(
   return { min: min!, max: max! };
 }
 
+/** How many replicas the HPA's target runs now (status.currentReplicas). */
+export async function hpaReplicas(
+  cluster: TestCluster,
+  namespace: string,
+  name: string,
+): Promise<number> {
+  const out = await kubectlOrThrow(
+    cluster,
+    ['get', 'hpa', name, '-o', 'jsonpath={.status.currentReplicas}'],
+    { namespace },
+  );
+  return Number(out.trim());
+}
+
 /** The ScalingSchedule whose targetRef names this HPA. */
 export async function scheduleOf(
   cluster: TestCluster,
