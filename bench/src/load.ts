@@ -31,6 +31,7 @@ export async function load(target: LoadTarget, options: LoadOptions): Promise<Ru
   });
   return {
     rps: result.requests.average,
+    requests: result.requests.total,
     p50: result.latency.p50,
     p99: result.latency.p99,
     failures: result.non2xx + result.errors + result.timeouts,

@@ -31,6 +31,7 @@ const PATHS: PathSpec[] = [
     name: 'catalog search @ ½ rate',
     baseline: 'hello @ ½ rate',
     goal: { kind: 'p99', atMost: 2 },
+    service: 'catalog',
   },
   {
     name: 'gateway search',
@@ -43,16 +44,20 @@ const PATHS: PathSpec[] = [
     name: 'gateway quote',
     baseline: 'booking quote',
     goal: { kind: 'throughput', atLeast: 0.6 },
+    service: 'gateway',
   },
-  { name: 'booking create' },
+  { name: 'booking create', service: 'booking' },
   {
     name: 'gateway booking create',
     baseline: 'booking create',
     goal: { kind: 'throughput', atLeast: 0.6 },
+    service: 'gateway',
   },
 ];
 
 const SEARCH = '/v1/tours?destination=Paris&available=true';
+/** USER_HZ: /proc reports CPU time in these ticks; 100 on every Linux this runs on. */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 function positive(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -97,6 +102,19 @@ function rssMiB(pid: number | undefined, field: 'VmRSS' | 'VmHWM'): number | und
   }
 }
 
+/** CPU time (user + system) a process has used so far, in microseconds, from /proc. */
+function cpuMicros(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    // The fields after the command name (which may hold spaces), from field 3 on: utime is 14, stime 15.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Restarts a service and times spawn → first /readyz 200, polled every 20 ms. */
 async function timeStart(platform: Platform, service: string): Promise<number> {
   await platform.kill(service, 'SIGTERM');
@@ -128,14 +146,18 @@ async function main(): Promise<void> {
   });
   const baseline = await startBaseline();
   try {
-    await run(platform, baseline.url);
+    await run(platform, { url: baseline.url, pid: baseline.child.pid });
   } finally {
     baseline.child.kill('SIGTERM');
     await platform.stop();
   }
 }
 
-async function run(platform: Platform, helloUrl: string): Promise<void> {
+async function run(
+  platform: Platform,
+  hello: { url: string; pid: number | undefined },
+): Promise<void> {
+  const helloUrl = hello.url;
   const services: Record<string, ServiceFacts> = Object.fromEntries(
     SERVICES.map((service) => [service, { readySeconds: [] }]),
   );
@@ -231,10 +253,15 @@ async function run(platform: Platform, helloUrl: string): Promise<void> {
         ...(rate === undefined ? {} : { overallRate: rate }),
       };
       await load(target, { ...options, durationSeconds: WARMUP_SECONDS });
-      measured[spec.name] = await load(target, { ...options, durationSeconds: DURATION_SECONDS });
-      const m = measured[spec.name]!;
+      const pid = spec.service ? platform.pid(spec.service) : hello.pid;
+      const cpuBefore = cpuMicros(pid);
+      const m = await load(target, { ...options, durationSeconds: DURATION_SECONDS });
+      const cpuAfter = cpuMicros(pid);
+      if (cpuBefore !== undefined && cpuAfter !== undefined && m.requests)
+        m.cpuMicros = (cpuAfter - cpuBefore) / m.requests;
+      measured[spec.name] = m;
       console.error(
-        `round ${round + 1} ${spec.name}: ${m.rps.toFixed(0)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms${m.failures ? `, ${m.failures} failed` : ''}`,
+        `round ${round + 1} ${spec.name}: ${m.rps.toFixed(0)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, ${m.cpuMicros?.toFixed(0) ?? '?'} µs CPU/req${m.failures ? `, ${m.failures} failed` : ''}`,
       );
     }
     rounds.push(measured);

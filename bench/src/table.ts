@@ -8,11 +8,19 @@
 export interface Run {
   /** Requests per second (average over the run). */
   rps: number;
+  /** Requests answered in the run. */
+  requests?: number;
   /** Latency percentiles in milliseconds. */
   p50: number;
   p99: number;
   /** Non-2xx responses, errors and timeouts. */
   failures: number;
+  /**
+   * CPU time (user + system) the process serving the path spent per request, in microseconds:
+   * what the path costs whatever else the machine runs, so on a shared, busy machine the steadier
+   * measure of how many requests a core carries.
+   */
+  cpuMicros?: number;
 }
 
 /** How a path is judged against its baseline. */
@@ -26,7 +34,10 @@ export interface PathSpec {
   /** The path it is compared with (measured in the same round); none for a baseline itself. */
   baseline?: string;
   goal?: Goal;
-  /** The service whose process serves it (its RSS and start-up join the row). */
+  /**
+   * The service whose process serves it (its CPU per request; its RSS and start-up join the
+   * service's first row). None: the baseline's own process.
+   */
   service?: string;
 }
 
@@ -42,6 +53,15 @@ export interface ServiceFacts {
 export function ratio(goal: Goal | undefined, path: Run, baseline: Run): number {
   if (goal?.kind === 'p99') return path.p99 / Math.max(baseline.p99, 1);
   return baseline.rps === 0 ? 0 : path.rps / baseline.rps;
+}
+
+/**
+ * The same throughput ratio from CPU per request: the baseline's CPU per request over the
+ * path's (requests a core carries, relative); undefined for a p99 goal or without CPU figures.
+ */
+export function cpuRatio(goal: Goal | undefined, path: Run, baseline: Run): number | undefined {
+  if (goal?.kind === 'p99' || !path.cpuMicros || !baseline.cpuMicros) return undefined;
+  return baseline.cpuMicros / path.cpuMicros;
 }
 
 export function meets(goal: Goal, value: number): boolean {
@@ -82,9 +102,11 @@ export const HEADER = [
   'req/s',
   'baseline',
   'ratio (range)',
+  'by CPU/req',
   'goal',
   'p50 ms',
   'p99 ms',
+  'CPU µs/req',
   'RSS MiB rest→load',
   'ready s',
 ];
@@ -99,15 +121,23 @@ export function rows(input: TableInput): Row[] {
   for (const spec of input.paths) {
     const runs = input.rounds.map((round) => round[spec.name]).filter((r) => r !== undefined);
     if (runs.length === 0) continue;
-    const ratios = spec.baseline
+    const pairs = spec.baseline
       ? input.rounds.flatMap((round) => {
           const path = round[spec.name];
           const base = round[spec.baseline!];
-          return path && base ? [ratio(spec.goal, path, base)] : [];
+          return path && base ? [{ path, base }] : [];
         })
       : [];
+    const ratios = pairs.map(({ path, base }) => ratio(spec.goal, path, base));
+    const cpuRatios = pairs.flatMap(({ path, base }) => {
+      const value = cpuRatio(spec.goal, path, base);
+      return value === undefined ? [] : [value];
+    });
+    const cpu = runs.flatMap((r) => (r.cpuMicros === undefined ? [] : [r.cpuMicros]));
     const failures = runs.reduce((sum, r) => sum + r.failures, 0);
-    const facts = spec.service ? input.services[spec.service] : undefined;
+    // A service's memory and start-up go on its first row only.
+    const facts =
+      spec.service && !named.has(spec.service) ? input.services[spec.service] : undefined;
     if (spec.service) named.add(spec.service);
     out.push({
       cells: [
@@ -115,9 +145,11 @@ export function rows(input: TableInput): Row[] {
         median(runs.map((r) => r.rps)).toFixed(0),
         spec.baseline ?? '',
         spread(ratios),
+        spread(cpuRatios),
         goalText(spec.goal),
         median(runs.map((r) => r.p50)).toFixed(1),
         median(runs.map((r) => r.p99)).toFixed(1),
+        cpu.length > 0 ? median(cpu).toFixed(0) : '',
         facts ? memoryText(facts) : '',
         facts ? spread(facts.readySeconds) : '',
       ],
@@ -129,12 +161,7 @@ export function rows(input: TableInput): Row[] {
     out.push({
       cells: [
         `(${service})`,
-        '',
-        '',
-        '',
-        '',
-        '',
-        '',
+        ...Array<string>(HEADER.length - 3).fill(''),
         memoryText(facts),
         spread(facts.readySeconds),
       ],
@@ -146,8 +173,9 @@ export function rows(input: TableInput): Row[] {
 
 /** The table as GitHub markdown (readable in a terminal, pasted as is into the README). */
 export function formatTable(input: TableInput): string {
+  const goal = HEADER.indexOf('goal');
   const body = rows(input).map((row) =>
-    row.missed ? [...row.cells.slice(0, 4), `${row.cells[4]} ✗`, ...row.cells.slice(5)] : row.cells,
+    row.cells.map((cell, i) => (row.missed && i === goal ? `${cell} ✗` : cell)),
   );
   const widths = HEADER.map((h, i) => Math.max(h.length, ...body.map((cells) => cells[i]!.length)));
   const line = (cells: readonly string[]) =>

@@ -1,6 +1,21 @@
-import { formatTable, median, ratio, rows, spread, type PathSpec, type Run } from '../src/table.js';
+import {
+  cpuRatio,
+  formatTable,
+  median,
+  ratio,
+  rows,
+  spread,
+  type PathSpec,
+  type Run,
+} from '../src/table.js';
 
-const run = (rps: number, p99 = 10, failures = 0): Run => ({ rps, p50: p99 / 2, p99, failures });
+const run = (rps: number, p99 = 10, failures = 0, cpuMicros?: number): Run => ({
+  rps,
+  p50: p99 / 2,
+  p99,
+  failures,
+  ...(cpuMicros === undefined ? {} : { cpuMicros }),
+});
 
 const PATHS: PathSpec[] = [
   { name: 'hello' },
@@ -27,6 +42,15 @@ describe('ratio', () => {
   it('is 0 against a baseline that served nothing', () => {
     expect(ratio(undefined, run(10), run(0))).toBe(0);
   });
+
+  it('by CPU: the baseline’s CPU per request over the path’s, for throughput only', () => {
+    const goal = { kind: 'throughput', atLeast: 0.6 } as const;
+    expect(cpuRatio(goal, run(1, 1, 0, 200), run(1, 1, 0, 50))).toBeCloseTo(0.25);
+    expect(cpuRatio({ kind: 'p99', atMost: 2 }, run(1, 1, 0, 200), run(1, 1, 0, 50))).toBe(
+      undefined,
+    );
+    expect(cpuRatio(goal, run(1), run(1, 1, 0, 50))).toBe(undefined);
+  });
 });
 
 describe('median and spread', () => {
@@ -45,8 +69,8 @@ describe('median and spread', () => {
 
 describe('rows', () => {
   const rounds = [
-    { hello: run(1000, 4), search: run(700, 8), 'search @ half': run(500, 12) },
-    { hello: run(800, 4), search: run(400, 8), 'search @ half': run(400, 6, 3) },
+    { hello: run(1000, 4, 0, 50), search: run(700, 8, 0, 100), 'search @ half': run(500, 12) },
+    { hello: run(800, 4, 0, 60), search: run(400, 8, 0, 200), 'search @ half': run(400, 6, 3) },
   ];
   const services = {
     catalog: { rssRestMiB: 80.4, rssLoadMiB: 120.6, readySeconds: [1.2, 1.4] },
@@ -57,10 +81,13 @@ describe('rows', () => {
     const [, search] = rows({ paths: PATHS, rounds, services });
     // Round 1: 700/1000 = 0.70; round 2: 400/800 = 0.50 (not median(700,400)/median(1000,800) = 0.61).
     expect(search!.cells[3]).toBe('0.60 (0.50–0.70)');
+    // By CPU: 50/100 = 0.50 and 60/200 = 0.30.
+    expect(search!.cells[4]).toBe('0.40 (0.30–0.50)');
     expect(search!.missed).toBe(false);
     expect(search!.cells[1]).toBe('550');
-    expect(search!.cells[7]).toBe('80→121');
-    expect(search!.cells[8]).toBe('1.30 (1.20–1.40)');
+    expect(search!.cells[8]).toBe('150');
+    expect(search!.cells[9]).toBe('80→121');
+    expect(search!.cells[10]).toBe('1.30 (1.20–1.40)');
   });
 
   it('marks a missed goal and counts failed requests in the name', () => {
@@ -73,8 +100,16 @@ describe('rows', () => {
   it('adds a row for each service no path names, with a ? for memory not read', () => {
     const table = rows({ paths: PATHS, rounds, services });
     expect(table.at(-1)!.cells[0]).toBe('(user)');
-    expect(table.at(-1)!.cells[7]).toBe('70→?');
+    expect(table.at(-1)!.cells[9]).toBe('70→?');
     expect(table.map((r) => r.cells[0])).not.toContain('(catalog)');
+  });
+
+  it('puts a service’s memory and start-up on its first row only', () => {
+    const paths = [...PATHS, { name: 'search again', service: 'catalog' }];
+    const again = { 'search again': run(10) };
+    const table = rows({ paths, rounds: [{ ...rounds[0]!, ...again }], services });
+    expect(table.find((r) => r.cells[0] === 'search')!.cells[9]).toBe('80→121');
+    expect(table.find((r) => r.cells[0] === 'search again')!.cells[9]).toBe('');
   });
 
   it('leaves out a path measured in no round', () => {
@@ -91,7 +126,9 @@ describe('formatTable', () => {
       services: {},
     });
     const lines = text.split('\n');
-    expect(lines[0]).toMatch(/^\| path +\| req\/s \| baseline \| ratio \(range\) \|/);
+    expect(lines[0]).toMatch(
+      /^\| path +\| req\/s \| baseline \| ratio \(range\) \| by CPU\/req \|/,
+    );
     expect(lines[1]).toMatch(/^\| -+ \| -+ \|/);
     expect(new Set(lines.map((l) => l.length)).size).toBe(1);
     expect(lines[3]).toContain('≥ 0.6× ✗');

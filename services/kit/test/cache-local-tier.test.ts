@@ -98,7 +98,7 @@ describe('cache local tier (real Redis)', () => {
     expect(await read(a, ['tour:3'], 'tour:3')).toBe('{"load":1}');
     // Cut both tiers' connections (found by their name), then write while they are away.
     const tierIds = async () =>
-      ((await a.redis.client('LIST', 'TYPE', 'pubsub')) as string)
+      ((await a.redis.call('CLIENT', 'LIST', 'TYPE', 'pubsub')) as string)
         .split('\n')
         .filter((line) => line.includes(`name=${prefix}invalidations:tier`))
         .map((line) => /\bid=(\d+)/.exec(line)![1]!);
