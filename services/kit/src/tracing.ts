@@ -9,6 +9,7 @@ import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
+import { AlwaysOffSampler, ParentBasedSampler } from '@opentelemetry/sdk-trace';
 import { markFetchInstrumented } from './fetch-instrumentation-flag.js';
 
 export interface TracingOptions {
@@ -62,25 +63,34 @@ export function exportedSignalsOptions(
  */
 export function initTracing(serviceName: string, options: TracingOptions = {}): Tracing {
   if (started) return started;
-  if (options.registerEsmHook !== false && options.instrumentations !== false) {
-    register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
-  }
   const endpoint =
     'otlpEndpoint' in options ? options.otlpEndpoint : process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  const exporting = endpoint !== undefined && endpoint !== '';
+  // import-in-the-middle is what instruments packages loaded with `import` (express, pg, ioredis:
+  // only when exporting). Without an exporter the id carriers need no ESM hook: the HTTP server is
+  // patched through `require('http')` (express loads it as CommonJS) and fetch through diagnostics
+  // channels; the hook's loader thread would cost ~25 MiB and ~0.7 s of start-up (bench/README.md).
+  if (exporting && options.registerEsmHook !== false && options.instrumentations !== false) {
+    register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
+  }
   const sdk = new NodeSDK({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName }),
     ...exportedSignalsOptions(),
-    ...(endpoint
+    ...(exporting
       ? {
           traceExporter: new OTLPTraceExporter({
             url: `${endpoint.replace(/\/+$/, '')}/v1/traces`,
           }),
         }
-      : { spanProcessors: [discardSpans] }),
-    instrumentations:
-      options.instrumentations === false
-        ? []
-        : instrumentationsFor(endpoint !== undefined && endpoint !== ''),
+      : {
+          spanProcessors: [discardSpans],
+          // Spans nobody exports need not be recorded: a non-recording span still carries its
+          // trace id (a new one, or the caller's) to the logs and to outgoing calls, without the
+          // attributes, events and end-of-span work of every request. A caller's decision to
+          // sample passes on unchanged (parent-based); a trace begun here is marked not sampled.
+          sampler: new ParentBasedSampler({ root: new AlwaysOffSampler() }),
+        }),
+    instrumentations: options.instrumentations === false ? [] : instrumentationsFor(exporting),
   });
   sdk.start();
   markFetchInstrumented(options.instrumentations !== false);
