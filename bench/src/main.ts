@@ -17,6 +17,8 @@ const CONNECTIONS = positive('BENCH_CONNECTIONS', 50);
 const STARTS = positive('BENCH_STARTS', 2);
 /** Only the paths whose name contains this (e.g. `search`); the baselines they need run too. */
 const ONLY = process.env.BENCH_ONLY ?? '';
+/** A directory: every service runs with --cpu-prof and writes its profile there when it stops. */
+const CPU_PROF = process.env.BENCH_CPU_PROF ?? '';
 
 const PATHS: PathSpec[] = [
   { name: 'hello (express)' },
@@ -135,13 +137,17 @@ async function timeStart(platform: Platform, service: string): Promise<number> {
 }
 
 async function main(): Promise<void> {
+  const profiling: Record<string, string> = CPU_PROF
+    ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${CPU_PROF}` }
+    : {};
   const platform = await startPlatform('bench', {
     env: {
+      ...Object.fromEntries(SERVICES.map((service) => [service, profiling])),
       // The gateway's per-client limit would throttle a load generator from one address.
-      gateway: { RATE_LIMIT_PER_MINUTE: '1000000' },
+      gateway: { ...profiling, RATE_LIMIT_PER_MINUTE: '1000000' },
       // Production pool sizes (the e2e platform shrinks them to fit seven services per test file).
-      catalog: { DB_POOL_MAX: '10' },
-      booking: { DB_POOL_MAX: '10' },
+      catalog: { ...profiling, DB_POOL_MAX: '10' },
+      booking: { ...profiling, DB_POOL_MAX: '10' },
     },
   });
   const baseline = await startBaseline();
