@@ -135,13 +135,19 @@ export function rows(input: TableInput): Row[] {
     });
     const cpu = runs.flatMap((r) => (r.cpuMicros === undefined ? [] : [r.cpuMicros]));
     const failures = runs.reduce((sum, r) => sum + r.failures, 0);
+    // A round in which nothing answered at all (autocannon counts no failure then) is flagged too.
+    const silent = runs.filter((r) => r.rps === 0).length;
     // A service's memory and start-up go on its first row only.
     const facts =
       spec.service && !named.has(spec.service) ? input.services[spec.service] : undefined;
     if (spec.service) named.add(spec.service);
     out.push({
       cells: [
-        failures > 0 ? `${spec.name} [${failures} failed]` : spec.name,
+        [
+          spec.name,
+          ...(failures > 0 ? [`[${failures} failed]`] : []),
+          ...(silent > 0 ? [`[no answer in ${silent} round${silent > 1 ? 's' : ''}]`] : []),
+        ].join(' '),
         median(runs.map((r) => r.rps)).toFixed(0),
         spec.baseline ?? '',
         spread(ratios),

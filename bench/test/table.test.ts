@@ -97,6 +97,12 @@ describe('rows', () => {
     expect(half!.cells[0]).toBe('search @ half [3 failed]');
   });
 
+  it('flags a round in which the path answered nothing', () => {
+    const silentRounds = [{ ...rounds[0]!, search: run(0) }, rounds[1]!];
+    const [, search] = rows({ paths: PATHS, rounds: silentRounds, services });
+    expect(search!.cells[0]).toBe('search [no answer in 1 round]');
+  });
+
   it('adds a row for each service no path names, with a ? for memory not read', () => {
     const table = rows({ paths: PATHS, rounds, services });
     expect(table.at(-1)!.cells[0]).toBe('(user)');
