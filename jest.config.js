@@ -12,6 +12,7 @@ const candidates = [
   'operator',
   'e2e',
   'loadtests',
+  'bench',
 ];
 
 export default {

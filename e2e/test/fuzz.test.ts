@@ -75,6 +75,7 @@ test(
       const traveller = {
         id: user.id as string,
         email,
+        accessToken: token,
         api: p.gateway.with({ authorization: `Bearer ${token}` }),
       };
       const tour = await createTour(p, {

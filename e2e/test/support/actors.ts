@@ -5,6 +5,8 @@ import type { Platform } from './platform.js';
 export interface Traveller {
   id: string;
   email: string;
+  /** The bearer token (for calls that bypass `api`, e.g. a service directly). */
+  accessToken: string;
   /** The gateway with this traveller's bearer token. */
   api: JsonClient;
 }
@@ -32,6 +34,7 @@ export async function signUp(platform: Platform, label: string): Promise<Travell
   return {
     id: created.id,
     email,
+    accessToken: login.accessToken,
     api: platform.gateway.with({ authorization: `Bearer ${login.accessToken}` }),
   };
 }

@@ -103,6 +103,8 @@ export interface Platform {
   start(service: ServiceName): Promise<void>;
   /** Whether the service's process is alive (a crash shows here, and in `unexpectedExits`). */
   running(service: ServiceName): boolean;
+  /** The process id of a running service (the bench reads its memory in /proc). */
+  pid(service: ServiceName): number | undefined;
   /** Every exit the test did not ask for so far ("booking (pid …) exited: code 1, …"). */
   readonly unexpectedExits: readonly string[];
   /** Sends `signal` to a service and waits for its process to exit. */
@@ -339,6 +341,10 @@ export async function startPlatform(
     running: (service) => {
       const child = children.get(service);
       return child !== undefined && isRunning(child);
+    },
+    pid: (service) => {
+      const child = children.get(service);
+      return child && isRunning(child) ? child.process.pid : undefined;
     },
     unexpectedExits,
     kill,

@@ -60,6 +60,7 @@ export function createCatalogApp(
     logger,
     metrics,
     health,
+    localEntries: config.CACHE_LOCAL_ENTRIES,
   });
   const reads = metrics.counter<'source'>({
     name: 'catalog_fresh_reads_total',

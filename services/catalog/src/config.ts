@@ -19,6 +19,7 @@ export const catalogConfigSchema = defineConfig({
   /** Prefix of every cache key, so several catalogs (or tests) can share one Redis. */
   CACHE_PREFIX: z.string().min(1).max(100).default('catalog:'),
   CACHE_TTL_SECONDS: env.int(300, 1, 86_400),
+  CACHE_LOCAL_ENTRIES: env.int(1000, 0, 1_000_000),
   /** Booking hears of tour changes (start time, zone, cancellation) through catalog's outbox. */
   BOOKING_URL: env.url('http://127.0.0.1:8083'),
   BOOKING_TIMEOUT_MS: env.int(2_000, 50, 30_000),

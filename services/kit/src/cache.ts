@@ -1,9 +1,16 @@
 import type { Redis } from 'ioredis';
 import { connectCacheRedis, type CacheConnectionOptions } from './cache-connection.js';
+import { createLocalTier, type LocalTier } from './cache-local-tier.js';
 
 export interface CreateCacheOptions extends CacheConnectionOptions {
   /** Prepended to every key (`catalog:`); also isolates tests from each other. */
   prefix: string;
+  /**
+   * How many entries this process keeps in front of Redis (default 0: none). A hit there costs no
+   * round trip; every bump publishes the scopes it moved and each process drops their entries on
+   * the message (src/cache-local-tier.ts says why that is as prompt as Redis itself).
+   */
+  localEntries?: number;
 }
 
 /**
@@ -37,7 +44,10 @@ export interface Cache {
    * end first).
    */
   bumpScopes(scopes: readonly string[], version: number): Promise<boolean>;
-  /** See connectCacheRedis (src/cache-connection.ts): true once Redis is ready, false after `timeoutMs`. */
+  /**
+   * See connectCacheRedis (src/cache-connection.ts): true once Redis is ready (and the local tier,
+   * if any, subscribed), false after `timeoutMs`.
+   */
   ready(timeoutMs?: number): Promise<boolean>;
   close(): Promise<void>;
 }
@@ -61,7 +71,11 @@ local suffix = table.concat(generations, '.')
 return {suffix, tostring(version), redis.call('GET', ARGV[1] .. ':' .. suffix)}
 `;
 
-/** A new generation for each scope (KEYS) and its version raised to ARGV[1]. */
+/**
+ * A new generation for each scope (KEYS) and its version raised to ARGV[1]; then message ARGV[3]
+ * is published on channel ARGV[2] in the same atomic step, for the processes' local tiers (the
+ * reply: how many received it).
+ */
 const BUMP_SCRIPT = `
 local version = tonumber(ARGV[1])
 for _, scope in ipairs(KEYS) do
@@ -69,7 +83,7 @@ for _, scope in ipairs(KEYS) do
   local current = tonumber(redis.call('HGET', scope, 'v') or '0') or 0
   if version > current then redis.call('HSET', scope, 'v', ARGV[1]) end
 end
-return 1
+return redis.call('PUBLISH', ARGV[2], ARGV[3])
 `;
 
 type ScopedRedis = Redis & {
@@ -79,7 +93,7 @@ type ScopedRedis = Redis & {
     numberOfKeys: number,
     ...keysThenEntryBase: string[]
   ): Promise<[generations: Buffer, version: Buffer, entry: Buffer | null]>;
-  bumpScopes(numberOfKeys: number, ...keysThenVersion: string[]): Promise<number>;
+  bumpScopes(numberOfKeys: number, ...keysThenVersionAndChannel: string[]): Promise<number>;
 };
 
 /** The scoped cache over a fail-fast Redis connection. */
@@ -93,6 +107,14 @@ export function createCache(redisUrl: string, options: CreateCacheOptions): Cach
   const scoped = redis as ScopedRedis;
   const scopeKeys = (scopes: readonly string[]) => scopes.map((scope) => `${prefix}s:${scope}`);
   const entryBase = (key: string) => `${prefix}e:${key}`;
+  const channel = `${prefix}invalidations`;
+  const local: LocalTier | undefined =
+    (options.localEntries ?? 0) > 0
+      ? createLocalTier(redis, channel, options.localEntries!, options.logger)
+      : undefined;
+  // A cache without a tier still tells the others (it waits for no acknowledgement: sequence 0).
+  const bumpMessage = (keys: readonly string[]) =>
+    local?.message(keys) ?? { sequence: 0, text: ['- 0', ...keys].join('\n') };
   // Bumps that failed while Redis was away (scope key → highest version), made again as soon as it
   // is back: Redis may return with its data (append-only file), and an entry cached before the
   // outage must not outlive a write made during it. A crash of this process before Redis returns
@@ -106,7 +128,7 @@ export function createCache(redisUrl: string, options: CreateCacheOptions): Cach
     pendingBumps.clear();
     for (const [key, version] of batch) {
       try {
-        await scoped.bumpScopes(1, key, String(version));
+        await scoped.bumpScopes(1, key, String(version), channel, bumpMessage([key]).text);
       } catch (error) {
         remember([key], version);
         failed('bumpScopes', error);
@@ -121,19 +143,29 @@ export function createCache(redisUrl: string, options: CreateCacheOptions): Cach
     redis,
     async wrapScopedJson(scopes, key, ttlSeconds, loader) {
       if (scopes.length === 0) throw new Error('an entry needs at least one scope');
+      const keys = scopeKeys(scopes);
+      const base = entryBase(key);
+      const held = local?.get(base);
+      if (held !== undefined) {
+        counted('hit');
+        return held;
+      }
+      // Taken before Redis is asked: an invalidation arriving meanwhile keeps the answer out of the local tier.
+      const mark = local?.mark(keys);
+      const keep = (entry: Buffer) => {
+        if (mark !== undefined) local!.keep(base, entry, keys, mark, ttlSeconds);
+      };
       let generations: string;
       let minVersion: number;
       try {
-        const keys = scopeKeys(scopes);
-        const [suffix, version, entry] = await scoped.scopedGetBuffer(
-          keys.length,
-          ...keys,
-          entryBase(key),
-        );
+        const [suffix, version, entry] = await scoped.scopedGetBuffer(keys.length, ...keys, base);
         generations = suffix.toString();
         minVersion = Number(version.toString());
         counted(entry === null ? 'miss' : 'hit');
-        if (entry !== null) return entry;
+        if (entry !== null) {
+          keep(entry);
+          return entry;
+        }
       } catch (error) {
         counted('error');
         failed('scopedGet', error);
@@ -142,7 +174,8 @@ export function createCache(redisUrl: string, options: CreateCacheOptions): Cach
       const text = toJson(await loader(minVersion));
       if (text !== undefined) {
         try {
-          await redis.set(`${entryBase(key)}:${generations}`, text, 'EX', ttlSeconds);
+          await redis.set(`${base}:${generations}`, text, 'EX', ttlSeconds);
+          keep(text);
         } catch (error) {
           failed('set', error);
         }
@@ -152,17 +185,36 @@ export function createCache(redisUrl: string, options: CreateCacheOptions): Cach
     async bumpScopes(scopes, version) {
       if (scopes.length === 0) return true;
       const keys = scopeKeys(scopes);
+      const message = bumpMessage(keys);
       try {
-        await scoped.bumpScopes(keys.length, ...keys, String(version));
+        const receivers = await scoped.bumpScopes(
+          keys.length,
+          ...keys,
+          String(version),
+          channel,
+          message.text,
+        );
+        // Every process's tier has dropped the entries before the writer answers its client.
+        await local?.acknowledged(message.sequence, receivers);
         return true;
       } catch (error) {
         remember(keys, version);
         failed('bumpScopes', error);
         return false;
+      } finally {
+        // Once the bump has landed (a read that began before and answers later is refused by its mark).
+        local?.invalidate(keys);
       }
     },
-    ready: connection.ready,
-    close: connection.close,
+    async ready(timeoutMs = 1000) {
+      const started = Date.now();
+      if (!(await connection.ready(timeoutMs))) return false;
+      return local ? local.ready(Math.max(0, timeoutMs - (Date.now() - started))) : true;
+    },
+    async close() {
+      await local?.close();
+      await connection.close();
+    },
   };
 }
 

@@ -1,15 +1,30 @@
 import { createRequire, register } from 'node:module';
-import { NodeSDK } from '@opentelemetry/sdk-node';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import { context, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import {
+  CompositePropagator,
+  W3CBaggagePropagator,
+  W3CTraceContextPropagator,
+} from '@opentelemetry/core';
+import type { OTLPTraceExporter as OTLPTraceExporterClass } from '@opentelemetry/exporter-trace-otlp-http';
+import { registerInstrumentations, type Instrumentation } from '@opentelemetry/instrumentation';
+import type { ExpressInstrumentation as ExpressInstrumentationClass } from '@opentelemetry/instrumentation-express';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
-import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
-import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
+import type { IORedisInstrumentation as IORedisInstrumentationClass } from '@opentelemetry/instrumentation-ioredis';
+import type { PgInstrumentation as PgInstrumentationClass } from '@opentelemetry/instrumentation-pg';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
-import type { Instrumentation } from '@opentelemetry/instrumentation';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import type { NodeSDK as NodeSDKClass } from '@opentelemetry/sdk-node';
+import { AlwaysOffSampler, ParentBasedSampler, TracerProvider } from '@opentelemetry/sdk-trace';
+import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import { markFetchInstrumented } from './fetch-instrumentation-flag.js';
+
+/**
+ * What only exporting needs (the Node SDK with all its exporters, the OTLP trace exporter, the
+ * express/pg/ioredis instrumentations) is loaded then, with require (they ship CommonJS): a service
+ * that exports nothing never loads them (~25 MiB RSS, ~0.5 s of start-up; bench/README.md).
+ */
+const load = createRequire(import.meta.url);
 
 export interface TracingOptions {
   /** Defaults to `process.env.OTEL_EXPORTER_OTLP_ENDPOINT`; spans are exported only when set. */
@@ -21,14 +36,13 @@ export interface TracingOptions {
 }
 
 export interface Tracing {
-  sdk: NodeSDK;
   shutdown(): Promise<void>;
 }
 
 let started: Tracing | undefined;
 
 type SpanProcessor = NonNullable<
-  NonNullable<ConstructorParameters<typeof NodeSDK>[0]>['spanProcessors']
+  NonNullable<ConstructorParameters<typeof NodeSDKClass>[0]>['spanProcessors']
 >[number];
 
 /**
@@ -57,40 +71,69 @@ export function exportedSignalsOptions(
 }
 
 /**
- * Starts the OpenTelemetry Node SDK (its default propagators: W3C trace context + baggage). Call it before express, pg,
- * ioredis are imported: this module imports none of them. Idempotent.
+ * Starts tracing (W3C trace context + baggage propagation): the OpenTelemetry Node SDK when
+ * something is exported (spans, or metrics/logs asked for by OTEL_METRICS_EXPORTER /
+ * OTEL_LOGS_EXPORTER), else only a tracer provider that records nothing and the id carriers.
+ * Call it before express, pg, ioredis are imported: this module imports none of them. Idempotent.
  */
 export function initTracing(serviceName: string, options: TracingOptions = {}): Tracing {
   if (started) return started;
-  if (options.registerEsmHook !== false && options.instrumentations !== false) {
-    register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
-  }
   const endpoint =
     'otlpEndpoint' in options ? options.otlpEndpoint : process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
-  const sdk = new NodeSDK({
-    resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName }),
-    ...exportedSignalsOptions(),
-    ...(endpoint
-      ? {
-          traceExporter: new OTLPTraceExporter({
-            url: `${endpoint.replace(/\/+$/, '')}/v1/traces`,
-          }),
-        }
-      : { spanProcessors: [discardSpans] }),
-    instrumentations:
-      options.instrumentations === false
-        ? []
-        : instrumentationsFor(endpoint !== undefined && endpoint !== ''),
-  });
-  sdk.start();
+  const exporting = endpoint !== undefined && endpoint !== '';
+  // import-in-the-middle is what instruments packages loaded with `import` (express, pg, ioredis:
+  // only when exporting). Without an exporter the id carriers need no ESM hook: the HTTP server is
+  // patched through `require('http')` (express loads it as CommonJS) and fetch through diagnostics
+  // channels; the hook's loader thread would cost ~25 MiB and ~0.7 s of start-up (bench/README.md).
+  if (exporting && options.registerEsmHook !== false && options.instrumentations !== false) {
+    register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
+  }
+  const resource = resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName });
+  const instrumentations = options.instrumentations === false ? [] : instrumentationsFor(exporting);
+  // Spans nobody exports need not be recorded: a non-recording span still carries its trace id
+  // (a new one, or the caller's) to the logs and to outgoing calls, without the attributes,
+  // events and end-of-span work of every request. A caller's decision to sample passes on
+  // unchanged (parent-based); a trace begun here is marked not sampled.
+  const unrecorded = new ParentBasedSampler({ root: new AlwaysOffSampler() });
+  let stop: () => Promise<void>;
+  if (exporting || usesSdkSignals()) {
+    const { NodeSDK } = load('@opentelemetry/sdk-node') as { NodeSDK: typeof NodeSDKClass };
+    const sdk = new NodeSDK({
+      resource,
+      ...exportedSignalsOptions(),
+      ...(exporting
+        ? { traceExporter: otlpTraceExporter(endpoint) }
+        : { spanProcessors: [discardSpans], sampler: unrecorded }),
+      instrumentations,
+    });
+    sdk.start();
+    stop = () => sdk.shutdown();
+  } else {
+    const contextManager = new AsyncLocalStorageContextManager().enable();
+    context.setGlobalContextManager(contextManager);
+    propagation.setGlobalPropagator(
+      new CompositePropagator({
+        propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
+      }),
+    );
+    const provider = new TracerProvider({ resource, sampler: unrecorded });
+    trace.setGlobalTracerProvider(provider);
+    const unregister = registerInstrumentations({ instrumentations, tracerProvider: provider });
+    stop = async () => {
+      unregister();
+      await provider.shutdown();
+      trace.disable();
+      propagation.disable();
+      context.disable();
+    };
+  }
   markFetchInstrumented(options.instrumentations !== false);
   if (options.instrumentations !== false) warnIfLoadedTooEarly();
   started = {
-    sdk,
     shutdown: async () => {
       started = undefined;
       markFetchInstrumented(false);
-      await sdk.shutdown();
+      await stop();
     },
   };
   return started;
@@ -109,6 +152,15 @@ export function instrumentationsFor(exporting: boolean): Instrumentation[] {
     new UndiciInstrumentation(),
   ];
   if (!exporting) return carriers;
+  const { ExpressInstrumentation } = load('@opentelemetry/instrumentation-express') as {
+    ExpressInstrumentation: typeof ExpressInstrumentationClass;
+  };
+  const { PgInstrumentation } = load('@opentelemetry/instrumentation-pg') as {
+    PgInstrumentation: typeof PgInstrumentationClass;
+  };
+  const { IORedisInstrumentation } = load('@opentelemetry/instrumentation-ioredis') as {
+    IORedisInstrumentation: typeof IORedisInstrumentationClass;
+  };
   return [
     ...carriers,
     new ExpressInstrumentation(),
@@ -117,11 +169,23 @@ export function instrumentationsFor(exporting: boolean): Instrumentation[] {
   ];
 }
 
+/** Whether OTEL_METRICS_EXPORTER / OTEL_LOGS_EXPORTER ask the SDK for metric or log exporters. */
+function usesSdkSignals(environment: Record<string, string | undefined> = process.env): boolean {
+  return Boolean(environment.OTEL_METRICS_EXPORTER || environment.OTEL_LOGS_EXPORTER);
+}
+
+function otlpTraceExporter(endpoint: string): OTLPTraceExporterClass {
+  const { OTLPTraceExporter } = load('@opentelemetry/exporter-trace-otlp-http') as {
+    OTLPTraceExporter: typeof OTLPTraceExporterClass;
+  };
+  return new OTLPTraceExporter({ url: `${endpoint.replace(/\/+$/, '')}/v1/traces` });
+}
+
 const INSTRUMENTED_PACKAGES = ['express', 'pg', 'ioredis'];
 
 /** Patching happens on load: a package loaded before initTracing stays uninstrumented, silently. Say so. */
 function warnIfLoadedTooEarly(): void {
-  const loaded = Object.keys(createRequire(import.meta.url).cache);
+  const loaded = Object.keys(load.cache);
   const early = INSTRUMENTED_PACKAGES.filter((name) =>
     loaded.some((path) => path.includes(`/node_modules/${name}/`)),
   );

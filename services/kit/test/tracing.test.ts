@@ -1,4 +1,4 @@
-import { metrics } from '@opentelemetry/api';
+import { context, metrics, trace, TraceFlags } from '@opentelemetry/api';
 import { exportedSignalsOptions, initTracing, instrumentationsFor } from '../src/tracing.js';
 
 describe('exported signals', () => {
@@ -63,5 +63,34 @@ describe('instrumentations', () => {
         '@opentelemetry/instrumentation-ioredis',
       ]),
     );
+  });
+});
+
+describe('sampling without an exporter', () => {
+  it('records no span, yet gives each trace an id and keeps a caller’s sampled flag', async () => {
+    const tracing = initTracing('sampling-test', {
+      otlpEndpoint: undefined,
+      instrumentations: false,
+    });
+    try {
+      const tracer = trace.getTracer('test');
+      const root = tracer.startSpan('root');
+      expect(root.isRecording()).toBe(false);
+      expect(root.spanContext().traceId).toMatch(/^(?!0{32})[0-9a-f]{32}$/);
+      expect(root.spanContext().traceFlags & TraceFlags.SAMPLED).toBe(0);
+      const sampledCaller = trace.setSpanContext(context.active(), {
+        traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+        spanId: '00f067aa0ba902b7',
+        traceFlags: TraceFlags.SAMPLED,
+        isRemote: true,
+      });
+      const child = tracer.startSpan('child', {}, sampledCaller);
+      expect(child.spanContext().traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+      expect(child.spanContext().traceFlags & TraceFlags.SAMPLED).toBe(TraceFlags.SAMPLED);
+      root.end();
+      child.end();
+    } finally {
+      await tracing.shutdown();
+    }
   });
 });

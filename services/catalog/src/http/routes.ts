@@ -177,7 +177,22 @@ export function catalogRoutes({
 }
 
 /** What `res.json` sends (same content type, ETag), for a body that is UTF-8 JSON already. */
+/**
+ * ETags of sent pages by their bytes: a hit in the cache's local tier is the same Buffer each time,
+ * so it is hashed once rather than on every request (express skips its own when one is set).
+ */
+const etags = new WeakMap<Buffer, string>();
+
 function sendJsonText(res: Response, json: Buffer): void {
+  const generate = res.app.get('etag fn') as ((body: Buffer) => string | undefined) | undefined;
+  if (generate) {
+    let tag = etags.get(json);
+    if (tag === undefined) {
+      tag = generate(json);
+      if (tag !== undefined) etags.set(json, tag);
+    }
+    if (tag !== undefined) res.setHeader('etag', tag);
+  }
   res.type('application/json; charset=utf-8').send(json);
 }
 

@@ -101,6 +101,17 @@ describe('search', () => {
     expect(onDay.body.items.map((t: { id: string }) => t.id)).toEqual([lyon.id]);
   });
 
+  it('tags a page by its content: the same page the same ETag (304 when the client has it), a changed one another', async () => {
+    const url = '/v1/tours?destination=Paris&pageSize=2';
+    const first = await request(catalog.url).get(url).expect(200);
+    const tag = first.headers.etag as string;
+    expect(tag).toMatch(/^W\/"[0-9a-f]+-/);
+    expect((await request(catalog.url).get(url).expect(200)).headers.etag).toBe(tag);
+    await request(catalog.url).get(url).set('if-none-match', tag).expect(304);
+    const other = await request(catalog.url).get('/v1/tours?destination=Paris&pageSize=1');
+    expect(other.headers.etag).not.toBe(tag);
+  });
+
   it('paginates', async () => {
     const first = await request(catalog.url).get('/v1/tours?pageSize=3').expect(200);
     const second = await request(catalog.url).get('/v1/tours?pageSize=3&page=2').expect(200);

@@ -1,0 +1,3 @@
+import { workspaceJestConfig } from '../jest.shared.js';
+
+export default workspaceJestConfig('bench');
