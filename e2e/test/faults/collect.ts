@@ -143,6 +143,8 @@ export async function collectRows(
       messageId: m.messageId,
       recipient: m.envelope.to.join(','),
       subject: m.subject,
+      notification: m.headers['x-tourkit-notification'],
+      retransmissions: m.retransmissions,
     }));
   return {
     bookings,

@@ -21,7 +21,7 @@ import {
   settleDeadlineMs,
   type FaultBounds,
 } from './bounds.js';
-import { checkInvariants } from './invariants.js';
+import { checkInvariants, countRetransmissions } from './invariants.js';
 import { faultReport, faultTable, type FaultResult } from './report.js';
 
 // The fault suite (issue 12, item 8; DESIGN.md, "Reliability rules"). The platform runs as
@@ -31,11 +31,8 @@ import { faultReport, faultTable, type FaultResult } from './report.js';
 // tour); then the fault is healed, the bookings get their bound to settle, and the invariants of
 // ./invariants.ts are checked on what the services' APIs, the mail catcher and the provider's
 // ledger show. The faults × invariants table is printed at the end and written to
-// e2e/reports/faults.md (gitignored).
-//
-// A fault that still breaks an invariant on main is `test.failing` with the defect named: it
-// flips to a failure (and becomes a plain `test`) when the fix branch merges. Every wait is a
-// bound derived from the services' env (./bounds.ts).
+// e2e/reports/faults.md (gitignored). Every wait is a bound derived from the services' env
+// (./bounds.ts).
 
 const BOOKINGS = 10;
 const TRAVELLERS = 2;
@@ -104,24 +101,18 @@ interface FaultContext {
 }
 
 interface FaultOptions {
-  /** The defect of today's main this fault still runs into: the test is `test.failing`. */
-  knownDefect?: string;
   /** Bookings may be left without a payment job (Redis down): booking re-enqueues them later. */
   strandsPayments?: boolean;
 }
 
-/**
- * Declares one fault: `knownDefect` (the defect of today's main it still runs into) makes it
- * `test.failing`, so the table shows the ✗ and the test flips when the fix merges.
- */
+/** Declares one fault: a test that injects it, waits for the bounds and checks the invariants. */
 function fault(name: string, options: FaultOptions, inject: (ctx: FaultContext) => Promise<void>) {
-  const declare = options.knownDefect === undefined ? test : test.failing;
-  declare(name, () => runFault(name, options, inject), FAULT_TEST_MS);
+  test(name, () => runFault(name, options, inject), FAULT_TEST_MS);
 }
 
 async function runFault(
   name: string,
-  { knownDefect, strandsPayments = false }: FaultOptions,
+  { strandsPayments = false }: FaultOptions,
   inject: (ctx: FaultContext) => Promise<void>,
 ): Promise<void> {
   const p = platform!;
@@ -130,7 +121,7 @@ async function runFault(
     violations: [],
     crashes: [],
     bookings: 0,
-    ...(knownDefect ? { knownDefect } : {}),
+    retransmissions: 0,
   };
   results.push(result);
   const exitsBefore = p.unexpectedExits.length;
@@ -163,18 +154,15 @@ async function runFault(
     const rows = await collectRows(p, scope, bounds.saga);
     result.bookings = rows.bookings.length;
     result.violations = checkInvariants(rows, messageIdOf);
+    result.retransmissions = countRetransmissions(rows.mails);
   } catch (error) {
     result.error = error instanceof Error ? error.message : String(error);
     p.printLogs(`fault "${name}" could not be checked: ${result.error}`);
-    // A fault whose checks could not run proves nothing about its defect: under test.failing,
-    // returning normally makes the test fail, so the harness error is seen rather than taken
-    // for the known defect.
-    if (knownDefect) return;
     throw error;
   } finally {
     result.crashes = p.unexpectedExits.slice(exitsBefore);
   }
-  if ((result.violations.length > 0 || result.crashes.length > 0) && !knownDefect) {
+  if (result.violations.length > 0 || result.crashes.length > 0) {
     p.printLogs(`fault "${name}" broke ${result.violations.length} invariants`);
   }
   expect({ violations: result.violations, crashes: result.crashes }).toEqual({
@@ -222,30 +210,25 @@ async function noBookingPaying(p: Platform, scope: FaultScope, timeoutMs: number
   );
 }
 
-fault(
-  'notification killed and restarted',
-  {
-    knownDefect:
-      'notification marks an e-mail sent after the SMTP server\'s 250; killed in between, it sends the e-mail again on restart (same Message-ID, so the catcher receives it twice): "the one window we cannot close", services/notification/README.md. No branch of issue 12 changes notification',
-  },
-  async ({ p, scope, book }) => {
-    // The kill lands at the worst instant: as the SMTP server accepts one of this fault's
-    // e-mails (smtp.waitFor runs its predicate right after the server's 250).
-    let killed: Promise<void> | undefined;
-    const accepted = p.smtp.waitFor((messages) => {
-      if (killed) return true;
-      if (!messages.some((m) => m.envelope.to.includes(scope.traveller.email))) return false;
-      killed = p.kill('notification', 'SIGKILL');
-      return true;
-    }, bounds.settleMs);
-    await times(BOOKINGS / 2, book);
-    await accepted;
-    await killed;
-    await times(BOOKINGS / 2, book);
-    await noBookingPaying(p, scope, bounds.bookingMs + bounds.graceMs);
-    await p.start('notification');
-  },
-);
+fault('notification killed and restarted', {}, async ({ p, scope, book }) => {
+  // The kill lands at the worst instant: as the SMTP server accepts one of this fault's
+  // e-mails (smtp.waitFor runs its predicate right after the server's 250), before notification
+  // records it sent: on restart it sends that e-mail again with the same Message-ID, and the
+  // mailbox keeps one (the retransmission shows in the table).
+  let killed: Promise<void> | undefined;
+  const accepted = p.smtp.waitFor((messages) => {
+    if (killed) return true;
+    if (!messages.some((m) => m.envelope.to.includes(scope.traveller.email))) return false;
+    killed = p.kill('notification', 'SIGKILL');
+    return true;
+  }, bounds.settleMs);
+  await times(BOOKINGS / 2, book);
+  await accepted;
+  await killed;
+  await times(BOOKINGS / 2, book);
+  await noBookingPaying(p, scope, bounds.bookingMs + bounds.graceMs);
+  await p.start('notification');
+});
 
 fault(
   'Redis down then up',
