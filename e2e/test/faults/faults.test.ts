@@ -215,9 +215,9 @@ async function noBookingPaying(p: Platform, scope: FaultScope, timeoutMs: number
 
 fault('notification killed and restarted', {}, async ({ p, scope, book }) => {
   // The kill lands at the worst instant: as the SMTP server accepts one of this fault's
-  // e-mails (smtp.waitFor runs its predicate right after the server's 250), before notification
-  // records it sent: on restart it sends that e-mail again with the same Message-ID, and the
-  // mailbox keeps one (the retransmission shows in the table).
+  // e-mails (smtp.waitFor runs its predicate right after the server's 250). When it lands before
+  // notification records the e-mail sent, the restarted service sends it again with the same
+  // Message-ID and the mailbox keeps one (the retransmission shows in the table).
   let killed: Promise<void> | undefined;
   const accepted = p.smtp.waitFor((messages) => {
     if (killed) return true;
