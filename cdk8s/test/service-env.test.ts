@@ -335,6 +335,11 @@ describe('the mail catcher (Mailpit), on with the development values', () => {
     });
   });
 
+  it("keeps one message per Message-ID, as notification's at-least-once sending expects", () => {
+    const container = find('Deployment', 'mailpit').spec.template.spec.containers[0];
+    expect(container.env).toContainEqual({ name: 'MP_IGNORE_DUPLICATE_IDS', value: 'true' });
+  });
+
   it('shows its inbox on NodePort 30825, which kind maps to http://localhost:8025', () => {
     expect(find('Service', 'mailpit-web').spec).toMatchObject({
       type: 'NodePort',

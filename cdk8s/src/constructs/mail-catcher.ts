@@ -90,6 +90,10 @@ export class MailCatcher extends Construct {
                   // Keeps the newest 5000 messages; no update check (no egress is allowed anyway).
                   { name: 'MP_MAX_MESSAGES', value: '5000' },
                   { name: 'MP_DISABLE_VERSION_CHECK', value: 'true' },
+                  // One message per Message-ID, as mail stores that de-duplicate by it show:
+                  // notification sends at least once with a stable Message-ID (its README, "The
+                  // one window we cannot close"); Mailpit counts what it ignored (SMTPIgnored).
+                  { name: 'MP_IGNORE_DUPLICATE_IDS', value: 'true' },
                 ],
                 ports: [
                   { name: 'smtp', containerPort: MAIL_CATCHER_SMTP_PORT, protocol: 'TCP' },

@@ -1,4 +1,3 @@
-import pg from 'pg';
 import type { Traveller } from '../support/actors.js';
 import { expectStatus, type JsonBody } from '../support/http.js';
 import { messageIdOf } from '../support/mail.js';
@@ -12,9 +11,10 @@ import {
   type SagaBounds,
 } from './invariants.js';
 
-// Gathers a fault's rows for ./invariants.ts: bookings from booking's API (as their traveller),
-// seats from catalog's, payments from payment's, e-mails from the mail catcher, and what the
-// provider itself carried out from the simulator's ledger.
+// Gathers a fault's rows for ./invariants.ts, each through the platform's APIs: bookings from
+// booking's (as their traveller), seats from catalog's, payments from payment's, e-mails from the
+// mail catcher, and what the provider itself carried out from the simulator's ledger (payment's
+// internal simulator API).
 
 /** One fault's world: its traveller and its tour, so faults never see each other's rows. */
 export interface FaultScope {
@@ -130,8 +130,10 @@ export async function collectRows(
       amountCents: payment.amountCents,
       refundedCents: payment.refundedCents,
     }));
-  const ids = new Set(bookings.map((b) => b.id));
-  const providerOperations = (await providerLedger(p)).filter((o) => ids.has(o.bookingId));
+  const providerOperations = await providerLedger(
+    p,
+    bookings.map((b) => b.id),
+  );
   const ours = new Set(bookings.flatMap((b) => dedupeKeysOf(b.id)).map(messageIdOf));
   const mails = p.smtp.messages
     .filter(
@@ -143,6 +145,8 @@ export async function collectRows(
       messageId: m.messageId,
       recipient: m.envelope.to.join(','),
       subject: m.subject,
+      notification: m.headers['x-tourkit-notification'],
+      retransmissions: m.retransmissions,
     }));
   return {
     bookings,
@@ -156,28 +160,30 @@ export async function collectRows(
 }
 
 /**
- * What the provider carried out: the simulator's ledger (`simulator_operations`, payment's
- * src/clients/simulator.ts), read as an auditor reads the bank's statement, because it is the
- * one record of money that payment's own rows may not know about. Payment has no API for it; the
- * simulator keys each operation `charge:<Idempotency-Key>` / `refund:<Idempotency-Key>`, and
- * booking's keys name the booking (`booking:<id>`, `booking:<id>:refund`).
+ * What the provider carried out: the simulator's ledger, read through payment's internal
+ * simulator API as an auditor reads the bank's statement, because it is the one record of money
+ * that payment's own rows may not know about. booking's Idempotency-Keys name the booking
+ * (`booking:<id>` for the charge, `booking:<id>:refund`), so the prefix `booking:<id>` finds both.
  */
-async function providerLedger(p: Platform): Promise<ProviderOperationRow[]> {
-  const client = new pg.Client({ connectionString: p.databaseUrl.payment });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{
-      idempotency_key: string;
-      kind: 'charge' | 'refund';
-      amount_cents: string;
-    }>('SELECT idempotency_key, kind, amount_cents FROM simulator_operations');
-    return rows.flatMap((row) => {
-      const bookingId = /booking:([0-9a-f-]{36})/i.exec(row.idempotency_key)?.[1]?.toLowerCase();
-      return bookingId === undefined
-        ? []
-        : [{ bookingId, kind: row.kind, amountCents: Number(row.amount_cents) }];
-    });
-  } finally {
-    await client.end();
-  }
+async function providerLedger(
+  p: Platform,
+  bookingIds: readonly string[],
+): Promise<ProviderOperationRow[]> {
+  const perBooking = await Promise.all(
+    bookingIds.map(async (bookingId) => {
+      const body = expectStatus(
+        await p
+          .internal('payment')
+          .get(`/internal/simulator/operations?idempotencyKeyPrefix=booking:${bookingId}`),
+        200,
+        "the provider's ledger of a booking",
+      );
+      return (body.items as JsonBody[]).map((operation) => ({
+        bookingId,
+        kind: operation.kind as ProviderOperationRow['kind'],
+        amountCents: operation.amountCents as number,
+      }));
+    }),
+  );
+  return perBooking.flat();
 }

@@ -6,8 +6,10 @@ import {
   checkSeats,
   checkSettled,
   countByInvariant,
+  countRetransmissions,
   mailDue,
   type BookingRow,
+  type MailRow,
   type FaultRows,
 } from './invariants.js';
 import { faultReport, faultTable } from './report.js';
@@ -16,6 +18,17 @@ import { faultReport, faultTable } from './report.js';
 
 const TOUR = 'tour-1';
 const messageIdOf = (dedupeKey: string) => `<${dedupeKey}@test>`;
+
+/** The e-mail of a dedupe key as the mailbox shows it (notification's header names its row). */
+function mail(dedupeKey: string, recipient: string, subject: string): MailRow {
+  return {
+    messageId: messageIdOf(dedupeKey),
+    recipient,
+    subject,
+    notification: `${dedupeKey.split(':')[0]}; id=row-${dedupeKey}`,
+    retransmissions: 0,
+  };
+}
 
 function booking(id: string, status: string, extra: Partial<BookingRow> = {}): BookingRow {
   return {
@@ -50,13 +63,9 @@ function consistent(): FaultRows {
     ],
     providerOperations: [{ bookingId: 'b1', kind: 'charge', amountCents: 4_800 }],
     mails: [
-      { messageId: messageIdOf('booking-confirmed:b1'), recipient: 'a@x', subject: 'Confirmed' },
-      {
-        messageId: messageIdOf('support-alert:payment-failed:b2'),
-        recipient: 's@x',
-        subject: 'Alert',
-      },
-      { messageId: messageIdOf('payment-link:b3'), recipient: 'a@x', subject: 'Pay' },
+      mail('booking-confirmed:b1', 'a@x', 'Confirmed'),
+      mail('support-alert:payment-failed:b2', 's@x', 'Alert'),
+      mail('payment-link:b3', 'a@x', 'Pay'),
     ],
     checkedAt: CHECKED_AT,
     bounds: BOUNDS,
@@ -250,17 +259,43 @@ describe('charged once', () => {
 });
 
 describe('mail once', () => {
-  test('an e-mail received twice', () => {
+  test('an e-mail twice in the mailbox', () => {
     const rows = consistent();
     rows.mails.push({ ...rows.mails[0]! });
     expect(checkMailOnce(rows, messageIdOf)).toEqual([
-      expect.objectContaining({ invariant: 'mail-once', detail: 'received 2 times' }),
+      expect.objectContaining({ invariant: 'mail-once', detail: 'in the mailbox 2 times' }),
+    ]);
+  });
+
+  test('retransmissions with the same Message-ID are counted, not violations', () => {
+    const rows = consistent();
+    rows.mails[0]!.retransmissions = 2;
+    rows.mails[2]!.retransmissions = 1;
+    expect(checkMailOnce(rows, messageIdOf)).toEqual([]);
+    expect(countRetransmissions(rows.mails)).toBe(3);
+  });
+
+  test('a notification sent again under another Message-ID', () => {
+    const rows = consistent();
+    rows.mails.push({ ...rows.mails[0]!, messageId: '<other@test>' });
+    expect(checkMailOnce(rows, messageIdOf)).toEqual([
+      expect.objectContaining({
+        invariant: 'mail-once',
+        subject: 'booking-confirmed; id=row-booking-confirmed:b1',
+        detail: 'sent under 2 Message-IDs: in the mailbox 2 times',
+      }),
     ]);
   });
 
   test('without a Message-ID, subject and recipient tell two sends apart', () => {
     const rows = consistent();
-    const bare = { messageId: undefined, recipient: 'o@x', subject: 'New review' };
+    const bare = {
+      messageId: undefined,
+      recipient: 'o@x',
+      subject: 'New review',
+      notification: undefined,
+      retransmissions: 0,
+    };
     rows.mails.push(bare, { ...bare });
     expect(checkMailOnce(rows, messageIdOf)).toHaveLength(1);
   });
@@ -297,20 +332,24 @@ test('the table counts violations per invariant and shows errors', () => {
     'mail-once': 0,
   });
   const table = faultTable([
-    { fault: 'catalog down', violations, crashes: [], bookings: 3 },
+    { fault: 'catalog down', violations, crashes: [], bookings: 3, retransmissions: 1 },
     {
       fault: 'redis down',
       violations: [],
       crashes: ['booking (pid 1) exited: code 1'],
       bookings: 0,
+      retransmissions: 0,
       error: 'platform did not start',
     },
   ]);
-  expect(table.split('\n')[2]).toBe('| catalog down | 3 | ✓ | ✗ 1 | ✗ 1 | ✗ 1 | ✓ | ✓ |');
+  expect(table.split('\n')[0]).toMatch(/\| retransmissions \(same Message-ID\) \|$/);
+  expect(table.split('\n')[2]).toBe('| catalog down | 3 | ✓ | ✗ 1 | ✗ 1 | ✗ 1 | ✓ | ✓ | 1 |');
   expect(table.split('\n')[3]).toBe(
-    '| redis down | 0 | error | error | error | error | error | ✗ 1 |',
+    '| redis down | 0 | error | error | error | error | error | ✗ 1 | 0 |',
   );
-  expect(faultReport([{ fault: 'catalog down', violations, crashes: [], bookings: 3 }])).toContain(
-    '- seats: tour tour-1: catalog holds 9 seats',
-  );
+  expect(
+    faultReport([
+      { fault: 'catalog down', violations, crashes: [], bookings: 3, retransmissions: 0 },
+    ]),
+  ).toContain('- seats: tour tour-1: catalog holds 9 seats');
 });

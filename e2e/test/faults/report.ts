@@ -3,22 +3,26 @@ import { INVARIANTS, INVARIANT_TITLES, countByInvariant, type Violation } from '
 /** One fault's outcome: the violations found, or the error that kept the checks from running. */
 export interface FaultResult {
   fault: string;
-  /** On today's main this fault is known to break an invariant (its test is `test.failing`). */
-  knownDefect?: string;
   violations: Violation[];
+  /** E-mails that arrived again with the same Message-ID (the mailbox kept one of each). */
+  retransmissions: number;
   /** Services that exited on their own during the fault (the suite restarts them, as a kubelet would). */
   crashes: string[];
   bookings: number;
   error?: string;
 }
 
-/** The faults × invariants table, markdown: ✓, or ✗ with the number of violations. */
+/**
+ * The faults × invariants table, markdown: ✓, or ✗ with the number of violations; then the
+ * retransmissions the mailbox kept once (a count, not a violation).
+ */
 export function faultTable(results: readonly FaultResult[]): string {
   const header = [
     'fault',
     'bookings',
     ...INVARIANTS.map((i) => INVARIANT_TITLES[i]),
     'no service crashed',
+    'retransmissions (same Message-ID)',
   ];
   const lines = [
     `| ${header.join(' | ')} |`,
@@ -31,6 +35,7 @@ export function faultTable(results: readonly FaultResult[]): string {
         ? INVARIANTS.map((i) => (counts[i] === 0 ? '✓' : `✗ ${counts[i]}`))
         : INVARIANTS.map(() => 'error');
     cells.push(result.crashes.length === 0 ? '✓' : `✗ ${result.crashes.length}`);
+    cells.push(String(result.retransmissions));
     lines.push(`| ${[result.fault, String(result.bookings), ...cells].join(' | ')} |`);
   }
   return lines.join('\n');
@@ -43,7 +48,6 @@ export function faultReport(results: readonly FaultResult[], perFault = 8): stri
     if (result.violations.length === 0 && result.error === undefined && result.crashes.length === 0)
       continue;
     sections.push(`## ${result.fault}`, '');
-    if (result.knownDefect) sections.push(`Known defect on main: ${result.knownDefect}`, '');
     if (result.error) sections.push(`Error: ${result.error}`, '');
     for (const crash of result.crashes) sections.push(`- crashed: ${crash}`);
     for (const v of result.violations.slice(0, perFault)) {

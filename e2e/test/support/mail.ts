@@ -15,12 +15,15 @@ export function mailsOf(messages: readonly CapturedMail[], dedupeKey: string): C
   return messages.filter((mail) => mail.messageId === id);
 }
 
-/** Message-ID → how many times it was received. */
+/**
+ * Message-ID → how many times it was delivered: the catcher keeps the first message of a
+ * Message-ID and counts the retransmissions on it, so a resend still shows here.
+ */
 export function countByMessageId(messages: readonly CapturedMail[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const mail of messages) {
     const id = mail.messageId ?? '(none)';
-    counts.set(id, (counts.get(id) ?? 0) + 1);
+    counts.set(id, (counts.get(id) ?? 0) + 1 + mail.retransmissions);
   }
   return counts;
 }

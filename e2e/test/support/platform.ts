@@ -51,7 +51,7 @@ const LOG_LINE_CHARS = 600;
  * Test-sized timings: retries, leases and sweeps on a test's time scale, the same shape as in
  * production. Each scenario may override any of them.
  */
-const TEST_TIMINGS: Record<ServiceName, Record<string, string>> = {
+export const TEST_TIMINGS: Record<ServiceName, Record<string, string>> = {
   catalog: {},
   user: {},
   payment: {},
@@ -97,6 +97,8 @@ export interface Platform {
   readonly databaseUrl: Readonly<Record<ServiceName, string>>;
   /** The public entry point, as a traveller reaches it. */
   readonly gateway: JsonClient;
+  /** The environment a service is started with (the test's bounds derive from it). */
+  env(service: ServiceName): Readonly<Record<string, string>>;
   /** A service's own API with the internal token (service-to-service calls, operator set-up). */
   internal(service: ServiceName): JsonClient;
   /** Starts (or restarts) a service and waits until its /readyz answers 200. */
@@ -312,7 +314,9 @@ export async function startPlatform(
       ),
     );
     await deleteRedisKeys(redisUrl, `${runPrefix}:*`).catch(() => undefined);
-    if (!failed) rmSync(logDir, { recursive: true, force: true });
+    // TOURKIT_E2E_KEEP_LOGS=1 keeps them after a passing run too (to read how a fault unfolded).
+    if (!failed && process.env.TOURKIT_E2E_KEEP_LOGS !== '1')
+      rmSync(logDir, { recursive: true, force: true });
   };
 
   try {
@@ -336,6 +340,7 @@ export async function startPlatform(
     logDir,
     databaseUrl: Object.fromEntries(databaseUrls),
     gateway: jsonClient(urlOf('gateway')),
+    env: envFor,
     internal: (service) => jsonClient(urlOf(service), { 'x-internal-token': internalToken }),
     start,
     running: (service) => {

@@ -1,6 +1,11 @@
 /** A message as an SMTP catcher received it, with the few headers a person or a test looks at. */
 export interface CapturedMail {
   receivedAt: string;
+  /**
+   * How many more times a message with this Message-ID arrived after this one: the mailbox keeps
+   * the first and counts the rest, as mail stores that de-duplicate by Message-ID do.
+   */
+  retransmissions: number;
   envelope: { from: string; to: string[] };
   messageId: string | undefined;
   subject: string;
@@ -85,6 +90,7 @@ export function toCapturedMail(
   const headers = parseHeaders(raw);
   return {
     receivedAt: new Date().toISOString(),
+    retransmissions: 0,
     envelope,
     messageId: headers['message-id'],
     subject: decodeEncodedWords(headers.subject ?? ''),
@@ -93,4 +99,25 @@ export function toCapturedMail(
     body: readableBody(raw),
     raw,
   };
+}
+
+/**
+ * Files a received message in the mailbox: a Message-ID already there is a retransmission (the
+ * sender did not hear our 250 and sent it again), counted on the first copy; a message without a
+ * Message-ID is always new.
+ */
+export function fileInMailbox(
+  mailbox: CapturedMail[],
+  mail: CapturedMail,
+): 'new' | 'retransmission' {
+  const first =
+    mail.messageId === undefined
+      ? undefined
+      : mailbox.find((kept) => kept.messageId === mail.messageId);
+  if (first === undefined) {
+    mailbox.push(mail);
+    return 'new';
+  }
+  first.retransmissions += 1;
+  return 'retransmission';
 }

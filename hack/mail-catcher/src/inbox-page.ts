@@ -9,7 +9,9 @@ export function renderInbox(messages: readonly CapturedMail[]): string {
     .reverse()
     .map(
       ({ mail, index }) => `<details><summary><b>${escapeHtml(mail.subject || '(no subject)')}</b>
- — to ${escapeHtml(mail.envelope.to.join(', '))} — ${escapeHtml(mail.receivedAt)}
+ — to ${escapeHtml(mail.envelope.to.join(', '))} — ${escapeHtml(mail.receivedAt)}${
+   mail.retransmissions > 0 ? ` — retransmitted ${mail.retransmissions} time(s)` : ''
+ }
  — <a href="/messages/${index}/raw">raw</a></summary>
 <pre>${escapeHtml(`Message-ID: ${mail.messageId ?? ''}\n\n${mail.body}`)}</pre></details>`,
     )
@@ -17,7 +19,12 @@ export function renderInbox(messages: readonly CapturedMail[]): string {
   return `<!doctype html><html><head><meta charset="utf-8"><title>Tourkit mail (${messages.length})</title>
 <meta http-equiv="refresh" content="5"></head>
 <body style="font-family:sans-serif"><h1>Tourkit mail catcher</h1>
-<p>${messages.length} message(s). JSON: <a href="/messages">/messages</a></p>${items}</body></html>`;
+<p>${messages.length} message(s), ${retransmissions(messages)} retransmission(s) of them not kept
+(same Message-ID). JSON: <a href="/messages">/messages</a></p>${items}</body></html>`;
+}
+
+function retransmissions(messages: readonly CapturedMail[]): number {
+  return messages.reduce((total, mail) => total + mail.retransmissions, 0);
 }
 
 export function inboxHandler(messages: CapturedMail[]) {

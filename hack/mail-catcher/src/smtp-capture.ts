@@ -1,10 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import { toCapturedMail, type CapturedMail } from './captured-mail.js';
+import { fileInMailbox, toCapturedMail, type CapturedMail } from './captured-mail.js';
 
 export interface SmtpCapture {
   readonly port: number;
   readonly url: string;
+  /** The mailbox: one message per Message-ID (the first), its retransmissions counted on it. */
   readonly messages: CapturedMail[];
   /** Stops listening (connections are cut): "SMTP down". */
   stop(): Promise<void>;
@@ -22,7 +23,9 @@ export interface SmtpCapture {
 /**
  * An SMTP server (smtp-server, no auth, no TLS) that keeps every message in memory. A message
  * counts as received when the server answers the end of DATA, i.e. the moment a real MTA would
- * take responsibility for it. Used by the tests and by the dev mail catcher.
+ * take responsibility for it. A message whose Message-ID is already in the mailbox is counted as
+ * a retransmission of it, not kept twice (notification sends at least once with a stable
+ * Message-ID: services/notification/README.md). Used by the tests and by the dev mail catcher.
  */
 export async function startSmtpCapture(
   options: { port?: number; host?: string } = {},
@@ -49,7 +52,8 @@ export async function startSmtpCapture(
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
         stream.on('end', () => {
           const raw = Buffer.concat(chunks).toString('utf8');
-          messages.push(
+          fileInMailbox(
+            messages,
             toCapturedMail(raw, {
               from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
               to: session.envelope.rcptTo.map((rcpt) => rcpt.address),

@@ -12,8 +12,9 @@ describe('captured mail', () => {
   });
 
   it('lists messages newest first, escaped', () => {
-    const mail = (subject: string) => ({
+    const mail = (subject: string, retransmissions = 0) => ({
       receivedAt: '2030-01-01T00:00:00.000Z',
+      retransmissions,
       envelope: { from: 'a@x', to: ['b@x'] },
       messageId: '<m@x>',
       subject,
@@ -22,8 +23,10 @@ describe('captured mail', () => {
       body: '<script>',
       raw: '',
     });
-    const page = renderInbox([mail('first'), mail('second')]);
+    const page = renderInbox([mail('first', 2), mail('second')]);
     expect(page.indexOf('second')).toBeLessThan(page.indexOf('first'));
+    expect(page).toContain('2 retransmission(s) of them not kept');
+    expect(page).toContain('retransmitted 2 time(s)');
     expect(page).toContain('&lt;script&gt;');
     expect(page).not.toContain('<script>');
   });

@@ -15,6 +15,8 @@ import { bookingRetentionShape } from './background/retention.js';
 
 // The manifests' tests (cdk8s) check the retry waits a deployment's environment gives.
 export { retryDelaysMs };
+// The fault suite (e2e) derives how long a booking stranded by a Redis outage may wait from it.
+export { STRANDED_AFTER_MS } from './background/requeue-stranded-payments.js';
 
 const percent = (defaultValue: number) =>
   z.coerce

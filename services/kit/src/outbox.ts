@@ -68,7 +68,8 @@ export interface OutboxRelay {
  * next attempt `leaseMs` ahead, so no transaction stays open while a receiver is called. Delivered rows get `delivered_at` (kept as a
  * record) or are deleted (`deliveredRows: 'delete'`); a failure is retried after a doubling delay;
  * a PermanentDeliveryError parks the row (`next_attempt_at = 'infinity'`, `last_error`) for a
- * person to look at.
+ * person to look at. An outcome the database refused to record is kept and written at the next
+ * pass (the lease only covers a process that died).
  *
  * The table needs: `id bigint`, `kind text`, `payload jsonb`, `attempts integer`,
  * `next_attempt_at timestamptz`, `last_error text`, `delivered_at timestamptz`.
@@ -104,6 +105,32 @@ export function createOutboxRelay<Payloads extends OutboxPayloads>(
     return (await claimDueRows<Kind>(pool, table, batchSize, leaseMs)) as Array<OutboxEntry<Kind>>;
   }
 
+  // Outcomes a pass could not write (the database went away between the claim and the answer):
+  // each is written before the next claim. Without this, the row (and, as the pass stopped there,
+  // every row claimed with it) stayed invisible for the whole lease although the receiver's
+  // answer was known: after a Postgres restart, e-mails a minute late.
+  const unrecorded = new Map<string, () => Promise<void>>();
+
+  async function record(entry: OutboxEntry<Kind>, write: () => Promise<void>): Promise<void> {
+    try {
+      await write();
+    } catch (error) {
+      unrecorded.set(entry.id, write);
+      logger.warn(
+        { outboxId: entry.id, kind: entry.kind, err: error },
+        'outbox outcome not recorded; recording it at the next pass',
+      );
+    }
+  }
+
+  /** Writes the outcomes earlier passes could not; throws (ending the pass) while the database still fails. */
+  async function recordUnrecorded(): Promise<void> {
+    for (const [id, write] of unrecorded) {
+      await write();
+      unrecorded.delete(id);
+    }
+  }
+
   async function deliver(entry: OutboxEntry<Kind>): Promise<void> {
     const context = { outboxId: entry.id, kind: entry.kind, attempts: entry.attempts };
     try {
@@ -112,24 +139,28 @@ export function createOutboxRelay<Payloads extends OutboxPayloads>(
         entry: OutboxEntry<Kind>,
       ) => Promise<void>;
       await handler(entry.payload, entry);
-      await markDelivered(pool, table, entry.id, options.deliveredRows ?? 'keep');
-      deliveries?.inc({ kind: entry.kind, result: 'delivered' });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (error instanceof PermanentDeliveryError) {
-        await parkRow(pool, table, entry.id, message);
+        await record(entry, () => parkRow(pool, table, entry.id, message));
         deliveries?.inc({ kind: entry.kind, result: 'parked' });
         logger.error({ ...context, err: error }, 'outbox message refused for good; parked');
         return;
       }
       const delayMs = retryDelayMs(entry.attempts, options.retryBaseMs, maxBackoffMs);
-      await scheduleRetry(pool, table, entry.id, message, delayMs);
+      await record(entry, () => scheduleRetry(pool, table, entry.id, message, delayMs));
       deliveries?.inc({ kind: entry.kind, result: 'retry' });
       logger.warn({ ...context, delayMs, error: message }, 'outbox delivery failed; will retry');
+      return;
     }
+    await record(entry, () =>
+      markDelivered(pool, table, entry.id, options.deliveredRows ?? 'keep'),
+    );
+    deliveries?.inc({ kind: entry.kind, result: 'delivered' });
   }
 
   async function pass(): Promise<number> {
+    await recordUnrecorded();
     const entries = await claim();
     for (const entry of entries) await deliver(entry);
     return entries.length;
@@ -182,6 +213,8 @@ export function createOutboxRelay<Payloads extends OutboxPayloads>(
       stopped = true;
       clearTimeout(timer);
       await running?.catch(() => undefined);
+      // A last try; what stays unrecorded comes back when its lease ends.
+      await recordUnrecorded().catch(() => undefined);
     },
   };
 }

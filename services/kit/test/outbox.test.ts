@@ -188,6 +188,41 @@ describe('createOutboxRelay (real Postgres)', () => {
     expect(rows).toEqual([{ id: failed }]);
   });
 
+  test('an outcome the database refused is written at the next pass, not after the lease; the rest of the batch is still delivered', async () => {
+    // A Postgres restart between the claim and the answer, made real: the table is away while
+    // the receivers answer, so the relay's writes fail as they would on a closed server.
+    const seen: Array<{ to: string; fail: boolean }> = [];
+    const relay = createOutboxRelay<{ mail: { to: string; fail: boolean } }>({
+      pool,
+      logger: memoryLogger().logger,
+      intervalMs: 60_000,
+      retryBaseMs: 0,
+      leaseMs: 600_000,
+      handlers: {
+        mail: async (payload) => {
+          if (seen.length === 0) await pool.query('ALTER TABLE outbox RENAME TO outbox_away');
+          seen.push(payload);
+          if (payload.fail) throw new Error('receiver down');
+        },
+      },
+    });
+    const delivered = await add('mail', { to: 'first', fail: false });
+    const failed = await add('mail', { to: 'second', fail: true });
+    const third = await add('mail', { to: 'third', fail: false });
+    try {
+      expect(await relay.drainOnce()).toBe(3);
+      // Every claimed row was handed to its receiver, though no outcome could be written.
+      expect(seen.map((m) => m.to)).toEqual(['first', 'second', 'third']);
+    } finally {
+      await pool.query('ALTER TABLE IF EXISTS outbox_away RENAME TO outbox');
+    }
+    expect(await relay.drainOnce()).toBe(1); // the outcomes written, then the failed row due again
+    expect(seen.map((m) => m.to)).toEqual(['first', 'second', 'third', 'second']);
+    expect(await row(delivered)).toMatchObject({ delivered: true, attempts: 1 });
+    expect(await row(third)).toMatchObject({ delivered: true, attempts: 1 });
+    expect(await row(failed)).toMatchObject({ delivered: false, attempts: 2 });
+  });
+
   test('started, it delivers what is due; wake() delivers a new row before the next poll', async () => {
     const delivered: string[] = [];
     const relay = createOutboxRelay<{ mail: { to: string } }>({

@@ -118,12 +118,20 @@ export async function eventually(
   }
 }
 
-/** How many captured messages carry each Message-ID. */
+/**
+ * How many times each Message-ID was delivered: the catcher keeps the first message of a
+ * Message-ID and counts the retransmissions on it, so a resend still shows here.
+ */
 export function countByMessageId(
-  messages: ReadonlyArray<{ messageId: string | undefined }>,
+  messages: ReadonlyArray<{ messageId: string | undefined; retransmissions: number }>,
 ): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const { messageId } of messages)
-    counts.set(messageId ?? '', (counts.get(messageId ?? '') ?? 0) + 1);
+  for (const { messageId, retransmissions } of messages)
+    counts.set(messageId ?? '', (counts.get(messageId ?? '') ?? 0) + 1 + retransmissions);
   return counts;
+}
+
+/** How many times these messages were delivered, retransmissions included. */
+export function deliveries(messages: ReadonlyArray<{ retransmissions: number }>): number {
+  return messages.reduce((total, mail) => total + 1 + mail.retransmissions, 0);
 }

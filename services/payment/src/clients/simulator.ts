@@ -34,6 +34,15 @@ interface SettingsRow {
   lose_response_rate: string;
 }
 
+/** One operation the simulated provider carried out, under the caller's Idempotency-Key. */
+export interface SimulatorLedgerEntry {
+  kind: 'charge' | 'refund';
+  idempotencyKey: string;
+  providerRef: string;
+  amountCents: number;
+  createdAt: string;
+}
+
 /**
  * A local payment provider for development, tests and demos. Its settings live in the payment
  * database, so one PUT reaches every replica; its ledger (simulator_operations) honours
@@ -118,6 +127,36 @@ export class SimulatedProvider implements PaymentProvider {
     return rows.map((r) => ({
       idempotencyKey: r.idempotency_key,
       amountCents: Number(r.amount_cents),
+    }));
+  }
+
+  /**
+   * The ledger's entries whose caller's Idempotency-Key (the key without the simulator's
+   * `charge:`/`refund:`) starts with `idempotencyKeyPrefix`, oldest first: what the provider
+   * carried out, as its statement shows it (`booking:<id>` finds a booking's charge and refund).
+   */
+  async ledger(idempotencyKeyPrefix: string, limit = 100): Promise<SimulatorLedgerEntry[]> {
+    const { rows } = await this.options.pool.query<{
+      kind: 'charge' | 'refund';
+      idempotency_key: string;
+      provider_ref: string;
+      amount_cents: string;
+      created_at: Date;
+    }>(
+      `SELECT kind, idempotency_key, provider_ref, amount_cents, created_at
+         FROM simulator_operations
+        WHERE starts_with(idempotency_key, 'charge:' || $1)
+           OR starts_with(idempotency_key, 'refund:' || $1)
+        ORDER BY created_at, idempotency_key
+        LIMIT $2`,
+      [idempotencyKeyPrefix, limit],
+    );
+    return rows.map((row) => ({
+      kind: row.kind,
+      idempotencyKey: row.idempotency_key.slice(`${row.kind}:`.length),
+      providerRef: row.provider_ref,
+      amountCents: Number(row.amount_cents),
+      createdAt: row.created_at.toISOString(),
     }));
   }
 

@@ -18,7 +18,7 @@ import type { PaymentContext } from '../use-cases/context.js';
 import { getPayment } from '../use-cases/get-payment.js';
 import { listBookingPayments } from '../use-cases/list-booking-payments.js';
 import { refundPayment } from '../use-cases/refund-payment.js';
-import { chargeSchema, refundSchema, uuid } from './schemas.js';
+import { chargeSchema, refundSchema, simulatorOperationsQuery, uuid } from './schemas.js';
 
 export interface PaymentRoutesDeps {
   ctx: PaymentContext;
@@ -171,6 +171,11 @@ export function paymentRoutes(deps: PaymentRoutesDeps): Router {
     internal.put('/simulator', async (req, res) => {
       const patch = parseBody(req, simulatorSettingsPatchSchema);
       res.json(await simulator.updateSettings(patch));
+    });
+    // The provider's statement: what it carried out, read without the database (the fault suite).
+    internal.get('/simulator/operations', async (req, res) => {
+      const { idempotencyKeyPrefix } = parseQuery(req, simulatorOperationsQuery);
+      res.json({ items: await simulator.ledger(idempotencyKeyPrefix) });
     });
   }
 

@@ -23,3 +23,10 @@ export const refundSchema = z.strictObject({
     .optional(),
   reason: z.string().max(500).optional(),
 });
+
+/** `GET /internal/simulator/operations?idempotencyKeyPrefix=`: the same characters as a key. */
+export const simulatorOperationsQuery = z.object({
+  idempotencyKeyPrefix: z
+    .string({ message: 'is required: the start of the Idempotency-Keys to list' })
+    .regex(/^[\x21-\x7e]{1,255}$/, 'must be 1 to 255 visible ASCII characters'),
+});

@@ -243,6 +243,72 @@ describe('simulator and health', () => {
     ]);
   });
 
+  test("GET /internal/simulator/operations lists the provider's ledger by the start of the Idempotency-Key", async () => {
+    const body = chargeBody();
+    const key = `booking:${body.bookingId}`;
+    const charged = await charge(key, body);
+    expect(charged.status).toBe(201);
+    const refunded = await request(payment.app)
+      .post(`/internal/payments/${charged.body.id}/refunds`)
+      .set(internal)
+      .set('Idempotency-Key', `${key}:refund`)
+      .send({ amountCents: 2_000 });
+    expect(refunded.status).toBe(201);
+    const other = chargeBody();
+    expect((await charge(`booking:${other.bookingId}`, other)).status).toBe(201);
+
+    const ledger = (prefix: string) =>
+      request(payment.app)
+        .get('/internal/simulator/operations')
+        .query({ idempotencyKeyPrefix: prefix })
+        .set(internal);
+    const found = await ledger(key);
+    expect(found.status).toBe(200);
+    expect(found.body.items).toEqual([
+      {
+        kind: 'charge',
+        idempotencyKey: key,
+        providerRef: charged.body.providerRef,
+        amountCents: 12_000,
+        createdAt: expect.any(String),
+      },
+      expect.objectContaining({
+        kind: 'refund',
+        idempotencyKey: `${key}:refund`,
+        amountCents: 2_000,
+      }),
+    ]);
+    // The prefix is text, not a pattern: LIKE's wildcards match nothing here.
+    expect((await ledger('booking:%')).body.items).toEqual([]);
+    expect((await ledger('booking:_')).body.items).toEqual([]);
+  });
+
+  test('GET /internal/simulator/operations: a missing or bad prefix is a problem naming it; the token is required', async () => {
+    for (const query of [
+      {},
+      { idempotencyKeyPrefix: 'with space' },
+      { idempotencyKeyPrefix: 'x'.repeat(256) },
+    ]) {
+      const bad = await request(payment.app)
+        .get('/internal/simulator/operations')
+        .query(query)
+        .set(internal);
+      expect(bad.status).toBe(400);
+      expect(bad.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual([
+        'idempotencyKeyPrefix',
+      ]);
+    }
+    const repeated = await request(payment.app)
+      .get('/internal/simulator/operations?idempotencyKeyPrefix=a&idempotencyKeyPrefix=b')
+      .set(internal);
+    expect(repeated.status).toBe(400);
+    expect(
+      (await request(payment.app).get('/internal/simulator/operations?idempotencyKeyPrefix=a'))
+        .status,
+    ).toBe(401);
+  });
+
   test('/health is DEGRADED, not DOWN, during a provider outage; ready all along', async () => {
     expect((await request(payment.app).get('/health')).body.status).toBe('UP');
     await simulator({ outage: true });
