@@ -45,7 +45,7 @@ beforeAll(async () => {
   traffic = setInterval(() => {
     void fetch(`${platform!.url.gateway}/v1/tours?pageSize=2`).catch(() => undefined);
   }, 200);
-}, 180_000);
+}, 240_000);
 
 afterAll(async () => {
   if (traffic) clearInterval(traffic);

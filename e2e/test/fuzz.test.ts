@@ -28,7 +28,7 @@ beforeAll(async () => {
     // Every seat a fuzzed booking takes is held until it expires; a roomy tour keeps bookings possible.
     env: { booking: { PAYMENT_RETRY_BASE_MS: '200' } },
   });
-}, 120_000);
+}, 240_000);
 
 afterAll(async () => {
   await platform?.stop();

@@ -17,7 +17,7 @@ beforeAll(async () => {
   platform = await startPlatform('crash', {
     env: { notification: { WORKER_CONCURRENCY: String(CONCURRENCY), REMINDER_CRON: '0 0 1 1 *' } },
   });
-}, 120_000);
+}, 240_000);
 
 afterAll(async () => {
   await platform?.stop();

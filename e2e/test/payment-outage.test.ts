@@ -37,7 +37,7 @@ beforeAll(async () => {
       notification: { REMINDER_CRON: '0 0 1 1 *' },
     },
   });
-}, 120_000);
+}, 240_000);
 
 afterAll(async () => {
   await platform?.stop();
