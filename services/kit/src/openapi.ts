@@ -1,0 +1,127 @@
+import { z } from 'zod';
+import {
+  createDocument,
+  type ZodOpenApiObject,
+  type ZodOpenApiPathsObject,
+  type ZodOpenApiResponseObject,
+} from 'zod-openapi';
+import { PROBLEM_BASE_URI, PROBLEM_CONTENT_TYPE } from './errors.js';
+
+// What every service's OpenAPI document shares: the problem+json body the kit's error handler
+// writes (errors.ts), the two security schemes (auth.ts), and the document's frame. Each service's
+// src/http/openapi.ts declares its operations with the same zod schemas its routes parse with, and
+// hack/openapi/generate.ts writes the result to services/<svc>/openapi.yaml.
+
+/** RFC 9457 body, as HttpProblem.toJSON writes it (extension members such as retryAfterSeconds allowed). */
+export const problemSchema = z
+  .looseObject({
+    type: z.string().meta({
+      format: 'uri',
+      description: `A stable URI naming the kind of problem (${PROBLEM_BASE_URI}<slug>)`,
+    }),
+    title: z.string(),
+    status: z.number().int().min(400).max(599),
+    detail: z.string().optional(),
+    instance: z.string().optional(),
+    errors: z
+      .array(z.object({ field: z.string(), message: z.string() }))
+      .optional()
+      .meta({ description: 'Each bad field of the request, for validation failures' }),
+  })
+  .meta({
+    id: 'Problem',
+    description: 'application/problem+json (RFC 9457)',
+    examples: [
+      {
+        type: `${PROBLEM_BASE_URI}validation-failed`,
+        title: 'Validation failed',
+        status: 400,
+        detail: 'The request has invalid fields.',
+        errors: [{ field: 'travellers', message: 'must be at least 1' }],
+      },
+    ],
+  });
+
+/** A problem+json response with this description. */
+export function problem(description: string): ZodOpenApiResponseObject {
+  return { description, content: { [PROBLEM_CONTENT_TYPE]: { schema: problemSchema } } };
+}
+
+/** The responses every service answers the same way (the kit writes them). */
+export const commonResponses = {
+  validationFailed: problem(
+    'Invalid input: validation-failed, `errors` names each bad field (or bad-request for a body that is not JSON)',
+  ),
+  unauthorized: problem('Missing or invalid bearer token (unauthorized)'),
+  internalUnauthorized: problem('Missing or wrong internal token (unauthorized)'),
+  forbidden: problem('The token lacks the role this needs (forbidden)'),
+  notFound: problem('No such resource (not-found)'),
+  upstream: problem(
+    'A service this one calls failed (upstream-failed, 502) or did not answer in time (upstream-timeout, 504)',
+  ),
+} as const;
+
+/** Security requirements: a user's bearer token, the services' shared internal token, or none. */
+export const security = {
+  bearer: [{ bearer: [] }],
+  internal: [{ internalToken: [] }],
+  none: [],
+} as const satisfies Record<string, Array<Record<string, string[]>>>;
+
+const securitySchemes = {
+  bearer: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'An access token from POST /v1/auth/login (user service)',
+  },
+  internalToken: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'x-internal-token',
+    description: 'The token services share for /internal calls (INTERNAL_TOKEN); never public',
+  },
+} as const;
+
+/** A generated OpenAPI 3.1 document. */
+export type OpenApiDocument = ReturnType<typeof createDocument>;
+
+export interface ServiceDocumentOptions {
+  /** e.g. `booking`: the title is "Tourkit booking service". */
+  service: string;
+  description: string;
+  /** The port `make dev` runs the service on (the document's server). */
+  port: number;
+  paths: ZodOpenApiPathsObject;
+  /** Path items or components the service adds (e.g. named parameters). */
+  components?: ZodOpenApiObject['components'];
+}
+
+/** The OpenAPI 3.1 document of one service, as a plain object (hack/openapi/generate.ts writes it). */
+export function serviceDocument(options: ServiceDocumentOptions): OpenApiDocument {
+  return createDocument(
+    {
+      openapi: '3.1.0',
+      info: {
+        title: `Tourkit ${options.service} service`,
+        version: '0.1.0',
+        description: options.description,
+      },
+      servers: [
+        { url: `http://127.0.0.1:${options.port}`, description: 'make dev (this service alone)' },
+      ],
+      paths: options.paths,
+      components: {
+        ...options.components,
+        securitySchemes: { ...securitySchemes, ...options.components?.securitySchemes },
+      },
+    },
+    {
+      // zod writes a plain .int() as bounded by ±MAX_SAFE_INTEGER: true, and noise to a reader.
+      override: ({ jsonSchema }) => {
+        if (jsonSchema.minimum === Number.MIN_SAFE_INTEGER) delete jsonSchema.minimum;
+        if (jsonSchema.maximum === Number.MAX_SAFE_INTEGER) delete jsonSchema.maximum;
+      },
+    },
+  );
+}
