@@ -99,7 +99,7 @@ export interface ServiceDocumentOptions {
 
 /** The OpenAPI 3.1 document of one service, as a plain object (hack/openapi/generate.ts writes it). */
 export function serviceDocument(options: ServiceDocumentOptions): OpenApiDocument {
-  return createDocument(
+  const document = createDocument(
     {
       openapi: '3.1.0',
       info: {
@@ -124,4 +124,16 @@ export function serviceDocument(options: ServiceDocumentOptions): OpenApiDocumen
       },
     },
   );
+  // Only the schemes some operation requires: an unused one tells a reader nothing true.
+  const used = new Set(
+    Object.values(document.paths ?? {}).flatMap((item) =>
+      Object.values(item as Record<string, { security?: Array<Record<string, unknown>> }>).flatMap(
+        (operation) =>
+          (operation.security ?? []).flatMap((requirement) => Object.keys(requirement)),
+      ),
+    ),
+  );
+  const schemes = document.components?.securitySchemes ?? {};
+  for (const name of Object.keys(schemes)) if (!used.has(name)) delete schemes[name];
+  return document;
 }

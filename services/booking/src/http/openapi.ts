@@ -27,12 +27,10 @@ import { tourChangeBody, tourChangeParams } from './tour-change-schema.js';
 const id = z.uuid();
 const dateTime = z.iso.datetime({ offset: true });
 
-export const bookingStatusSchema = z
-  .enum(BOOKING_STATUSES)
-  .meta({
-    id: 'BookingStatus',
-    description: 'The booking saga\'s states (README, "The booking saga")',
-  });
+export const bookingStatusSchema = z.enum(BOOKING_STATUSES).meta({
+  id: 'BookingStatus',
+  description: 'The booking saga\'s states (README, "The booking saga")',
+});
 
 const appliedRuleSchema = z
   .object({
