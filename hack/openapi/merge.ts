@@ -105,3 +105,85 @@ export function mergePublic(sources: ServiceSource[], info: Json): Json {
     components: sortedComponents,
   };
 }
+
+const problemContent = {
+  'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } },
+};
+
+/** What the gateway itself may answer on any /v1 operation, before or instead of the service. */
+const GATEWAY_RESPONSES: Record<string, Json> = {
+  GatewayNoRoute: {
+    description:
+      'A path the gateway refuses to forward (dot segments, encoded slashes or dots) or no service owns (not-found)',
+    content: problemContent,
+  },
+  GatewayUnauthorized: {
+    description:
+      'No valid bearer token on a protected route (unauthorized), checked by the gateway',
+    content: problemContent,
+  },
+  GatewayBodyTooLarge: {
+    description: "A body over the gateway's BODY_LIMIT (payload-too-large)",
+    content: problemContent,
+  },
+  GatewayRateLimited: {
+    description:
+      'Over the per-client limit per minute (rate-limited); Retry-After says when to come back',
+    headers: {
+      'Retry-After': {
+        description: 'Seconds until the window resets',
+        schema: { type: 'integer' },
+      },
+    },
+    content: problemContent,
+  },
+  GatewayUpstreamFailed: {
+    description: 'The service is unreachable or failed (upstream-failed)',
+    content: problemContent,
+  },
+  GatewayUpstreamTimeout: {
+    description: 'The service did not answer within UPSTREAM_TIMEOUT_MS (upstream-timeout)',
+    content: problemContent,
+  },
+};
+
+/**
+ * The public document as a client meets it: each operation also lists what the gateway answers on
+ * its own (no route, no token, body too large, rate limit, service down), where the service's
+ * document does not already say it.
+ */
+export function withGatewayResponses(document: Json): Json {
+  const paths = document.paths as Record<string, Record<string, Json>>;
+  const used = new Set<string>();
+  const ref = (name: string) => {
+    used.add(name);
+    return { $ref: `#/components/responses/${name}` };
+  };
+  for (const [path, item] of Object.entries(paths)) {
+    for (const method of METHODS) {
+      const operation = item[method] as
+        | { responses: Json; requestBody?: unknown; security?: Array<Record<string, unknown>> }
+        | undefined;
+      if (!operation) continue;
+      const add = (status: string, name: string) => {
+        if (operation.responses[status] === undefined) operation.responses[status] = ref(name);
+      };
+      if (path.includes('{')) add('404', 'GatewayNoRoute');
+      if (operation.security?.some((requirement) => 'bearer' in requirement))
+        add('401', 'GatewayUnauthorized');
+      if (operation.requestBody) add('413', 'GatewayBodyTooLarge');
+      add('429', 'GatewayRateLimited');
+      add('502', 'GatewayUpstreamFailed');
+      add('504', 'GatewayUpstreamTimeout');
+      operation.responses = Object.fromEntries(
+        Object.entries(operation.responses).sort(([a], [b]) => a.localeCompare(b)),
+      );
+    }
+  }
+  const components = document.components as Record<string, Json>;
+  components.responses = {
+    ...components.responses,
+    ...Object.fromEntries(Object.entries(GATEWAY_RESPONSES).filter(([name]) => used.has(name))),
+  };
+  return document;
+}
