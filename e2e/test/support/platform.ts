@@ -333,8 +333,10 @@ export async function startPlatform(
     smtp,
     logDir,
     databaseUrl: Object.fromEntries(databaseUrls),
-    gateway: jsonClient(urlOf('gateway')),
-    internal: (service) => jsonClient(urlOf(service), { 'x-internal-token': internalToken }),
+    // Every response checked against the OpenAPI document it answers by (support/contract.ts).
+    gateway: jsonClient(urlOf('gateway'), {}, 'gateway'),
+    internal: (service) =>
+      jsonClient(urlOf(service), { 'x-internal-token': internalToken }, service),
     start,
     running: (service) => {
       const child = children.get(service);
