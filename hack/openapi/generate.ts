@@ -22,6 +22,8 @@ const GENERATORS: Generator[] = [
   { service: 'user', load: () => import('@tourkit/user/openapi') },
   { service: 'booking', load: () => import('@tourkit/booking/openapi') },
   { service: 'review', load: () => import('@tourkit/review/openapi') },
+  { service: 'payment', load: () => import('@tourkit/payment/openapi') },
+  { service: 'notification', load: () => import('@tourkit/notification/openapi') },
 ];
 
 /** Whose /v1 operations the gateway forwards (its own first: /v1/openapi.json, /v1/openapi/...). */
