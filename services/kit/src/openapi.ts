@@ -124,6 +124,7 @@ export function serviceDocument(options: ServiceDocumentOptions): OpenApiDocumen
       },
     },
   );
+  addTransportResponses(document);
   // Only the schemes some operation requires: an unused one tells a reader nothing true.
   const used = new Set(
     Object.values(document.paths ?? {}).flatMap((item) =>
@@ -136,4 +137,56 @@ export function serviceDocument(options: ServiceDocumentOptions): OpenApiDocumen
   const schemes = document.components?.securitySchemes ?? {};
   for (const name of Object.keys(schemes)) if (!used.has(name)) delete schemes[name];
   return document;
+}
+
+const problemContent = {
+  [PROBLEM_CONTENT_TYPE]: { schema: { $ref: '#/components/schemas/Problem' } },
+};
+
+/**
+ * What the kit answers on any route, before the route runs (app.ts, client-error.ts): a request
+ * that is not valid HTTP or a body that is not JSON (400 bad-request), a body over the limit (413),
+ * a body in an encoding it cannot read (415), headers too large (431).
+ */
+const TRANSPORT_RESPONSES = {
+  '400': {
+    name: 'BadRequest',
+    description:
+      'bad-request: not valid HTTP/1.1, a body that is not JSON, or text the service cannot store (validation-failed naming the field)',
+  },
+  '413': { name: 'PayloadTooLarge', description: 'payload-too-large: the body is over the limit' },
+  '415': {
+    name: 'UnsupportedMediaType',
+    description: 'unsupported-media-type: a body in an encoding the service cannot read',
+  },
+  '431': {
+    name: 'RequestHeaderFieldsTooLarge',
+    description: 'request-header-fields-too-large: the request line or headers are too large',
+  },
+} as const;
+
+const OPERATION_METHODS = ['get', 'put', 'post', 'patch', 'delete'] as const;
+
+/** Adds the kit's own answers to each operation that does not already document that status. */
+function addTransportResponses(document: OpenApiDocument): void {
+  const used = new Set<string>();
+  for (const item of Object.values(document.paths ?? {})) {
+    for (const method of OPERATION_METHODS) {
+      const operation = (item as Record<string, { responses?: Record<string, unknown> }>)[method];
+      if (!operation?.responses) continue;
+      for (const [status, { name }] of Object.entries(TRANSPORT_RESPONSES)) {
+        if (operation.responses[status] !== undefined) continue;
+        operation.responses[status] = { $ref: `#/components/responses/${name}` };
+        used.add(name);
+      }
+      operation.responses = Object.fromEntries(
+        Object.entries(operation.responses).sort(([a], [b]) => a.localeCompare(b)),
+      );
+    }
+  }
+  const components = (document.components ??= {});
+  for (const { name, description } of Object.values(TRANSPORT_RESPONSES)) {
+    if (used.has(name))
+      (components.responses ??= {})[name] = { description, content: problemContent };
+  }
 }
