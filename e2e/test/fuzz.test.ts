@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { createTour, requestBooking } from './support/actors.js';
+import { apiClient } from './support/api.js';
 import { contract } from './support/contract.js';
 import { expectStatus } from './support/http.js';
 import { publicOperations, type Operation } from './support/fuzz/openapi.js';
@@ -78,6 +79,7 @@ test(
         id: user.id as string,
         email,
         api: p.gateway.with({ authorization: `Bearer ${token}` }),
+        client: apiClient(p.url.gateway!, token),
       };
       const tour = await createTour(p, {
         title: 'Fuzzed tour',

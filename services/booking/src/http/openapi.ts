@@ -226,6 +226,7 @@ const paymentUnavailable = problem(
 const linkInvalid = problem(
   "payment-link-invalid: forged, tampered, another booking's token, or no such link (one answer for all); `errors` names `t`",
 );
+const noRoute = problem('No such route: an empty or malformed booking id in the path (not-found)');
 const linkExpired = problem(
   "payment-link-expired (the reservation's expiry passed; `errors` names `t`), or gone (the reservation EXPIRED)",
 );
@@ -358,6 +359,7 @@ Idempotent per (user, Idempotency-Key): the same key with the same body answers 
             '200': json("The reservation's summary", paymentLinkViewSchema),
             '400': validationFailed,
             '403': linkInvalid,
+            '404': noRoute,
             '410': linkExpired,
           },
         },
@@ -381,6 +383,7 @@ Idempotent per (user, Idempotency-Key): the same key with the same body answers 
             ),
             '400': validationFailed,
             '403': linkInvalid,
+            '404': noRoute,
             '409': problem(
               'payment-link-used (`errors` names `t`): the link paid already; or conflict: the booking is no longer payable (cancelled, already being paid)',
             ),
