@@ -16,7 +16,7 @@ export interface Problem {
   reason?: string;
 }
 
-import type { BookingStatus } from './booking-status';
+import type { Schema } from '@tourkit/api-client';
 
 export class ApiError extends Error {
   readonly problem: Problem;
@@ -94,73 +94,16 @@ export function newIdempotencyKey(): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-// The shapes the pages use (from the services' openapi.yaml). Booking's statuses and what they
-// allow live in booking-status.ts.
+// The shapes the pages use: the public API's own schemas, as the typed client generates them from
+// the gateway's public document (@tourkit/api-client; `make openapi`), so they cannot drift from
+// what the services answer. Booking's statuses and what they allow live in booking-status.ts.
 
-export interface Tour {
-  id: string;
-  title: string;
-  destination: string;
-  country: string;
-  description: string;
-  startsAt: string;
-  endsAt: string;
-  durationHours: number;
-  capacity: number;
-  availableSeats: number;
-  priceCents: number;
-  effectivePriceCents: number;
-  appliedSeason: string | null;
-  ratingAverage: number | null;
-  ratingCount: number;
-}
-
-export interface TourPage {
-  items: Tour[];
-  page: number;
-  pageSize: number;
-  total: number;
-  totalPages: number;
-}
-
-export interface AppliedRule {
-  rule: string;
-  detail: string;
-  amountCents: number;
-}
-
-export interface PriceBreakdown {
-  unitPriceCents: number;
-  basePriceCents: number;
-  discountCents: number;
-  subtotalCents: number;
-  vatBasisPoints: number;
-  taxCents: number;
-  totalCents: number;
-  currency: string;
-  rulesApplied: AppliedRule[];
-}
-
-export interface Booking {
-  id: string;
-  tourId: string;
-  travellers: number;
-  status: BookingStatus;
-  country: string;
-  promoCode: string | null;
-  price: PriceBreakdown;
-  tourStartsAt: string;
-  createdAt: string;
-  expiresAt: string | null;
-  requiresManualIntervention: boolean;
-}
-
-export interface Review {
-  id: string;
-  rating: number;
-  comment: string;
-  createdAt: string;
-}
+export type Tour = Schema<'Tour'>;
+export type TourPage = Schema<'TourPage'>;
+export type AppliedRule = Schema<'AppliedRule'>;
+export type PriceBreakdown = Schema<'PriceBreakdown'>;
+export type Booking = Schema<'Booking'>;
+export type Review = Schema<'Review'>;
 
 export interface WebClientConfig {
   supportRelay: boolean;
