@@ -61,6 +61,18 @@ export const commonResponses = {
   ),
 } as const;
 
+/** A JSON response with this description and body schema. */
+export const jsonResponse = <T extends z.ZodType>(description: string, schema: T) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+/** A required JSON request body of this schema. */
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  required: true,
+  content: { 'application/json': { schema } },
+});
+
 /** Security requirements: a user's bearer token, the services' shared internal token, or none. */
 export const security = {
   bearer: [{ bearer: [] }],

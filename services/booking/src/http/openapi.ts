@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import {
   commonResponses,
+  jsonResponse,
+  jsonBody,
   problem,
   security,
   serviceDocument,
@@ -187,11 +189,6 @@ const page = <T extends z.ZodType>(item: T) =>
     offset: z.number().int(),
   });
 
-const json = <T extends z.ZodType>(description: string, schema: T) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-
 const idempotencyKeyHeader = z.object({
   'idempotency-key': z
     .string()
@@ -235,12 +232,9 @@ const quoteOperation = (operationId: string, summary: string) => ({
   operationId,
   summary,
   security: security.bearer,
-  requestBody: {
-    required: true,
-    content: { 'application/json': { schema: bookingRequestSchema } },
-  },
+  requestBody: jsonBody(bookingRequestSchema),
   responses: {
-    '200': json('The price breakdown and the rules that applied', quoteSchema),
+    '200': jsonResponse('The price breakdown and the rules that applied', quoteSchema),
     '400': validationFailed,
     '401': unauthorized,
     '422': cannotPrice,
@@ -271,17 +265,14 @@ export const openapiDocument = (): OpenApiDocument =>
 Idempotent per (user, Idempotency-Key): the same key with the same body answers what is stored for it, which is always the latest outcome of the seat step (202 while unknown, then 201 or 409), with header \`Idempotent-Replayed: true\`; the same key with another body is refused with 422. A request refused before the booking is written (400, 422, catalog down while reading the tour) stores nothing, so the key can be retried.`,
           security: security.bearer,
           requestParams: { header: idempotencyKeyHeader },
-          requestBody: {
-            required: true,
-            content: { 'application/json': { schema: bookingRequestSchema } },
-          },
+          requestBody: jsonBody(bookingRequestSchema),
           responses: {
             '201': {
-              ...json('Booking created (or replayed)', bookingSchema),
+              ...jsonResponse('Booking created (or replayed)', bookingSchema),
               headers: createdHeaders,
             },
             '202': {
-              ...json(
+              ...jsonResponse(
                 'Booking written, seat reservation outcome not known yet (RESERVING_SEATS)',
                 bookingSchema,
               ),
@@ -303,7 +294,7 @@ Idempotent per (user, Idempotency-Key): the same key with the same body answers 
           security: security.bearer,
           requestParams: { query: listQuerySchema },
           responses: {
-            '200': json('A page of bookings', page(bookingSchema)),
+            '200': jsonResponse('A page of bookings', page(bookingSchema)),
             '400': validationFailed,
             '401': unauthorized,
           },
@@ -316,7 +307,7 @@ Idempotent per (user, Idempotency-Key): the same key with the same body answers 
           security: security.bearer,
           requestParams: { path: bookingIdParams },
           responses: {
-            '200': json('The booking', bookingSchema),
+            '200': jsonResponse('The booking', bookingSchema),
             '400': validationFailed,
             '401': unauthorized,
             '404': notYours,
@@ -333,7 +324,7 @@ Idempotent per (user, Idempotency-Key): the same key with the same body answers 
           security: security.bearer,
           requestParams: { path: bookingIdParams },
           responses: {
-            '202': json(
+            '202': jsonResponse(
               'Payment queued; poll GET /v1/bookings/{id} for CONFIRMED or PAYMENT_FAILED',
               bookingSchema,
             ),
@@ -356,7 +347,7 @@ Idempotent per (user, Idempotency-Key): the same key with the same body answers 
           security: security.none,
           requestParams: { path: paymentLinkParams, query: paymentLinkQuery },
           responses: {
-            '200': json("The reservation's summary", paymentLinkViewSchema),
+            '200': jsonResponse("The reservation's summary", paymentLinkViewSchema),
             '400': validationFailed,
             '403': linkInvalid,
             '404': noRoute,
@@ -372,12 +363,9 @@ Idempotent per (user, Idempotency-Key): the same key with the same body answers 
             'RESERVED_PENDING_PAYMENT → PENDING_PAYMENT and the payment is queued, as POST /v1/bookings/{id}/pay; the link is spent in the same transaction.',
           security: security.none,
           requestParams: { path: paymentLinkParams },
-          requestBody: {
-            required: true,
-            content: { 'application/json': { schema: paymentLinkBody } },
-          },
+          requestBody: jsonBody(paymentLinkBody),
           responses: {
-            '202': json(
+            '202': jsonResponse(
               'Payment queued; poll GET /v1/payment-links/{bookingId}?t= for CONFIRMED or PAYMENT_FAILED',
               paymentLinkViewSchema,
             ),
@@ -401,7 +389,7 @@ Idempotent per (user, Idempotency-Key): the same key with the same body answers 
           security: security.bearer,
           requestParams: { path: bookingIdParams },
           responses: {
-            '200': json('The cancelled booking', bookingSchema),
+            '200': jsonResponse('The cancelled booking', bookingSchema),
             '400': validationFailed,
             '401': unauthorized,
             '404': notYours,
@@ -424,7 +412,10 @@ Idempotent per (user, Idempotency-Key): the same key with the same body answers 
             }),
           },
           responses: {
-            '200': json('A page of bookings, with why each waits', page(staffBookingSchema)),
+            '200': jsonResponse(
+              'A page of bookings, with why each waits',
+              page(staffBookingSchema),
+            ),
             '400': validationFailed,
             '401': unauthorized,
             '403': forbidden,
@@ -439,12 +430,9 @@ Idempotent per (user, Idempotency-Key): the same key with the same body answers 
             "retry-payment: PAYMENT_UNKNOWN → PENDING_PAYMENT (same Idempotency-Key at payment, fresh attempt budget). cancel-and-release: RESERVING_SEATS, PENDING_PAYMENT, PAYMENT_UNKNOWN, RESERVED_PENDING_PAYMENT, CONFIRMED or PAYMENT_FAILED → CANCELLED, seats and promo given back, a captured charge refunded. mark-resolved: PAYMENT_FAILED keeps its status, the manual-intervention flag is cleared. Each action writes an audit row (who, when, action, reason, from → to) in the same transaction. Not allowed from the booking's state → 409 action-not-allowed naming `action`.",
           security: security.bearer,
           requestParams: { path: bookingIdParams },
-          requestBody: {
-            required: true,
-            content: { 'application/json': { schema: staffActionSchema } },
-          },
+          requestBody: jsonBody(staffActionSchema),
           responses: {
-            '200': json(
+            '200': jsonResponse(
               'The booking after the action, and the audit row',
               z.object({
                 booking: staffBookingSchema,
@@ -480,7 +468,7 @@ Idempotent per (user, Idempotency-Key): the same key with the same body answers 
             }),
           },
           responses: {
-            '200': json(
+            '200': jsonResponse(
               'Bookings, soonest first',
               z.object({ from: dateTime, until: dateTime, items: z.array(internalBookingSchema) }),
             ),
@@ -497,7 +485,7 @@ Idempotent per (user, Idempotency-Key): the same key with the same body answers 
           security: security.internal,
           requestParams: { query: internalListQuerySchema },
           responses: {
-            '200': json(
+            '200': jsonResponse(
               'Bookings, oldest first',
               z.object({ items: z.array(internalBookingSchema) }),
             ),
@@ -515,12 +503,9 @@ Idempotent per (user, Idempotency-Key): the same key with the same body answers 
             'Active bookings of the tour take the new start time (their reminder follows), or are cancelled with the tour (CONFIRMED ones refunded through the outbox, single-use promo codes given back; seats need no release). Each traveller gets one tour-changed e-mail per change (dedupeKey tour-changed:<bookingId>:<startsAt>, tour-cancelled:<bookingId>). The same body twice is applied once.',
           security: security.internal,
           requestParams: { path: tourChangeParams },
-          requestBody: {
-            required: true,
-            content: { 'application/json': { schema: tourChangeBody } },
-          },
+          requestBody: jsonBody(tourChangeBody),
           responses: {
-            '200': json(
+            '200': jsonResponse(
               'How many bookings this call changed (0 and 0 for a repeat)',
               z.object({
                 rescheduled: z.number().int().min(0),

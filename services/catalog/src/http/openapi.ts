@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import {
   commonResponses,
+  jsonResponse,
+  jsonBody,
   problem,
   problemSchema,
   security,
@@ -110,16 +112,6 @@ const ratingSchema = z
   })
   .meta({ id: 'Rating' });
 
-const json = <T extends z.ZodType>(description: string, schema: T) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-
-const body = <T extends z.ZodType>(schema: T) => ({
-  required: true,
-  content: { 'application/json': { schema } },
-});
-
 const { validationFailed, internalUnauthorized } = commonResponses;
 const noSuchTour = problem('No such tour (not-found)');
 const unauthorized = problem('Neither a valid bearer token nor the internal token (unauthorized)');
@@ -144,7 +136,7 @@ export const openapiDocument = (): OpenApiDocument =>
           security: security.none,
           requestParams: { query: searchQuerySchema },
           responses: {
-            '200': json(
+            '200': jsonResponse(
               'A page of tours, soonest departure first',
               z
                 .object({
@@ -163,7 +155,7 @@ export const openapiDocument = (): OpenApiDocument =>
           operationId: 'createTour',
           summary: 'Create a tour (operator token or internal token)',
           security: operatorOrInternal,
-          requestBody: body(
+          requestBody: jsonBody(
             createTourSchema.meta({
               id: 'TourDraft',
               description:
@@ -172,7 +164,7 @@ export const openapiDocument = (): OpenApiDocument =>
           ),
           responses: {
             '201': {
-              ...json('Created', tourSchema),
+              ...jsonResponse('Created', tourSchema),
               headers: z.object({ location: z.string().meta({ description: '/v1/tours/{id}' }) }),
             },
             '400': validationFailed,
@@ -188,7 +180,7 @@ export const openapiDocument = (): OpenApiDocument =>
           security: security.none,
           requestParams: { path: tourIdParams },
           responses: {
-            '200': json('The tour', tourSchema),
+            '200': jsonResponse('The tour', tourSchema),
             '400': validationFailed,
             '404': noSuchTour,
           },
@@ -198,7 +190,7 @@ export const openapiDocument = (): OpenApiDocument =>
           summary: 'Change a tour (its operator, an admin, or the internal token)',
           security: operatorOrInternal,
           requestParams: { path: tourIdParams },
-          requestBody: body(
+          requestBody: jsonBody(
             patchTourSchema.meta({
               id: 'TourPatch',
               description:
@@ -206,7 +198,7 @@ export const openapiDocument = (): OpenApiDocument =>
             }),
           ),
           responses: {
-            '200': json('The changed tour', tourSchema),
+            '200': jsonResponse('The changed tour', tourSchema),
             '400': validationFailed,
             '401': unauthorized,
             '403': forbidden,
@@ -226,7 +218,7 @@ export const openapiDocument = (): OpenApiDocument =>
           security: operatorOrInternal,
           requestParams: { path: tourIdParams },
           responses: {
-            '200': json('The cancelled tour', tourSchema),
+            '200': jsonResponse('The cancelled tour', tourSchema),
             '400': validationFailed,
             '401': unauthorized,
             '403': forbidden,
@@ -241,7 +233,7 @@ export const openapiDocument = (): OpenApiDocument =>
           security: security.none,
           requestParams: { path: tourIdParams },
           responses: {
-            '200': json(
+            '200': jsonResponse(
               'Availability',
               z
                 .object({
@@ -267,9 +259,9 @@ export const openapiDocument = (): OpenApiDocument =>
             '`reference` makes the change idempotent: a retried call with the same reference is applied once (answered with `idempotent-replayed: true`).',
           security: security.internal,
           requestParams: { path: tourIdParams },
-          requestBody: body(seatsChangeSchema),
+          requestBody: jsonBody(seatsChangeSchema),
           responses: {
-            '200': json(
+            '200': jsonResponse(
               'Seats after the change (or, for a replayed reference, the current seats)',
               seatsSchema,
             ),
@@ -305,7 +297,7 @@ export const openapiDocument = (): OpenApiDocument =>
             }),
           },
           responses: {
-            '200': json(
+            '200': jsonResponse(
               'Movements after the cursor. Movements of transactions still running are held back until every older transaction ended, so none ever appears behind a cursor already handed out. `next` is the cursor after the last item, null when nothing follows `after` yet (ask again later with the same `after`).',
               z.object({
                 items: z.array(
@@ -331,9 +323,9 @@ export const openapiDocument = (): OpenApiDocument =>
           summary: "Add one rating (1–5) to the tour's average, atomically",
           security: security.internal,
           requestParams: { path: tourIdParams },
-          requestBody: body(ratingAddedSchema),
+          requestBody: jsonBody(ratingAddedSchema),
           responses: {
-            '200': json('The rating summary', ratingSchema),
+            '200': jsonResponse('The rating summary', ratingSchema),
             '400': validationFailed,
             '401': internalUnauthorized,
             '404': noSuchTour,
@@ -347,9 +339,9 @@ export const openapiDocument = (): OpenApiDocument =>
           description: '`average` is 0 when `count` is 0, else 1–5.',
           security: security.internal,
           requestParams: { path: tourIdParams },
-          requestBody: body(ratingSummarySchema),
+          requestBody: jsonBody(ratingSummarySchema),
           responses: {
-            '200': json('The rating summary', ratingSchema),
+            '200': jsonResponse('The rating summary', ratingSchema),
             '400': validationFailed,
             '401': internalUnauthorized,
             '404': noSuchTour,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   commonResponses,
+  jsonResponse,
   problem,
   security,
   serviceDocument,
@@ -27,11 +28,6 @@ const notificationSchema = z
     sentAt: z.iso.datetime({ offset: true }).nullable(),
   })
   .meta({ id: 'Notification' });
-
-const json = <T extends z.ZodType>(description: string, schema: T) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
 
 const { validationFailed, internalUnauthorized } = commonResponses;
 
@@ -70,7 +66,7 @@ export const openapiDocument = (): OpenApiDocument =>
             },
           },
           responses: {
-            '202': json(
+            '202': jsonResponse(
               'Stored and queued, or a notification with that dedupeKey already exists',
               z.object({ id: z.uuid(), status: z.enum(['queued', 'duplicate']) }),
             ),
@@ -86,7 +82,7 @@ export const openapiDocument = (): OpenApiDocument =>
           security: security.internal,
           requestParams: { path: z.object({ id: z.uuid() }) },
           responses: {
-            '200': json('The row', notificationSchema),
+            '200': jsonResponse('The row', notificationSchema),
             '400': validationFailed,
             '401': internalUnauthorized,
             '404': problem('No such notification (not-found)'),
@@ -99,7 +95,7 @@ export const openapiDocument = (): OpenApiDocument =>
           summary: 'Run the reminder sweep now (the same job the hourly scheduler runs)',
           security: security.internal,
           responses: {
-            '200': json(
+            '200': jsonResponse(
               'Bookings found starting within REMINDER_WINDOW, reminders queued, duplicates skipped',
               z.object({
                 bookings: z.number().int(),

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import {
   commonResponses,
+  jsonResponse,
+  jsonBody,
   problem,
   problemSchema,
   security,
@@ -66,11 +68,6 @@ const settingsSchema = z
   })
   .meta({ id: 'SimulatorSettings' });
 
-const json = <T extends z.ZodType>(description: string, schema: T) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-
 const idempotencyKey = z.object({
   'idempotency-key': z
     .string()
@@ -104,20 +101,17 @@ export const openapiDocument = (): OpenApiDocument =>
           summary: 'Charge a booking',
           security: security.internal,
           requestParams: { header: idempotencyKey },
-          requestBody: {
-            required: true,
-            content: { 'application/json': { schema: chargeSchema } },
-          },
+          requestBody: jsonBody(chargeSchema),
           responses: {
             '201': {
-              ...json(
+              ...jsonResponse(
                 'Charged, status SUCCEEDED (or replayed, header Idempotent-Replayed true)',
                 paymentSchema,
               ),
               headers: replayedHeaders,
             },
             '202': {
-              ...json(
+              ...jsonResponse(
                 "Status PENDING: the provider's outcome is unknown (no answer within PROVIDER_TIMEOUT_MS, answer lost), or another request with this key is still in flight after DUPLICATE_WAIT_MS. The service settles it itself (reconciler); ask again later (GET Location, or the same request and key), do not treat it as a failure.",
                 paymentSchema,
               ),
@@ -146,7 +140,10 @@ export const openapiDocument = (): OpenApiDocument =>
           security: security.internal,
           requestParams: { query: z.object({ bookingId: uuid }) },
           responses: {
-            '200': json('Payments, oldest first', z.object({ items: z.array(paymentSchema) })),
+            '200': jsonResponse(
+              'Payments, oldest first',
+              z.object({ items: z.array(paymentSchema) }),
+            ),
             '400': validationFailed,
             '401': internalUnauthorized,
           },
@@ -159,7 +156,7 @@ export const openapiDocument = (): OpenApiDocument =>
           security: security.internal,
           requestParams: { path: paymentIdParams },
           responses: {
-            '200': json('The payment', paymentSchema),
+            '200': jsonResponse('The payment', paymentSchema),
             '400': validationFailed,
             '401': internalUnauthorized,
             '404': noSuchPayment,
@@ -175,14 +172,14 @@ export const openapiDocument = (): OpenApiDocument =>
           requestBody: { content: { 'application/json': { schema: refundSchema } } },
           responses: {
             '201': {
-              ...json(
+              ...jsonResponse(
                 'Refunded, status SUCCEEDED (or replayed, header Idempotent-Replayed true)',
                 refundViewSchema,
               ),
               headers: replayedHeaders,
             },
             '202': {
-              ...json(
+              ...jsonResponse(
                 'Status PENDING: the outcome is unknown (or in flight in another request). Its amount stays reserved against the capture; the service settles it itself.',
                 refundViewSchema,
               ),
@@ -216,7 +213,7 @@ export const openapiDocument = (): OpenApiDocument =>
           summary: "The simulated provider's settings",
           security: security.internal,
           responses: {
-            '200': json('Settings in force', settingsSchema),
+            '200': jsonResponse('Settings in force', settingsSchema),
             '401': internalUnauthorized,
             '404': problem('No simulator: the service runs against a real provider (not-found)'),
           },
@@ -225,12 +222,9 @@ export const openapiDocument = (): OpenApiDocument =>
           operationId: 'putSimulator',
           summary: 'Change the simulated provider at run time (any subset of the fields)',
           security: security.internal,
-          requestBody: {
-            required: true,
-            content: { 'application/json': { schema: simulatorSettingsPatchSchema } },
-          },
+          requestBody: jsonBody(simulatorSettingsPatchSchema),
           responses: {
-            '200': json('Settings now in force (all replicas)', settingsSchema),
+            '200': jsonResponse('Settings now in force (all replicas)', settingsSchema),
             '400': validationFailed,
             '401': internalUnauthorized,
             '404': problem('No simulator: the service runs against a real provider (not-found)'),

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import {
   commonResponses,
+  jsonResponse,
+  jsonBody,
   problem,
   problemSchema,
   security,
@@ -36,11 +38,6 @@ const reviewSchema = z
     ],
   });
 
-const json = <T extends z.ZodType>(description: string, schema: T) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-
 export const openapiDocument = (): OpenApiDocument =>
   serviceDocument({
     service: 'review',
@@ -54,13 +51,10 @@ export const openapiDocument = (): OpenApiDocument =>
           summary: 'Review a tour',
           security: security.bearer,
           requestParams: { path: tourIdParams },
-          requestBody: {
-            required: true,
-            content: { 'application/json': { schema: createReviewSchema } },
-          },
+          requestBody: jsonBody(createReviewSchema),
           responses: {
             '201': {
-              ...json(
+              ...jsonResponse(
                 "The review; catalog's rating and the operator's notification follow asynchronously",
                 reviewSchema,
               ),
@@ -99,7 +93,7 @@ export const openapiDocument = (): OpenApiDocument =>
             }),
           },
           responses: {
-            '200': json(
+            '200': jsonResponse(
               'A page of reviews (an unknown tour has none)',
               z.object({ items: z.array(reviewSchema), nextCursor: z.string().nullable() }),
             ),
@@ -114,7 +108,7 @@ export const openapiDocument = (): OpenApiDocument =>
           security: security.none,
           requestParams: { path: tourIdParams },
           responses: {
-            '200': json(
+            '200': jsonResponse(
               'The rating as this service computes it (the source catalog mirrors)',
               z.object({
                 tourId: z.uuid(),

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import {
   commonResponses,
+  jsonResponse,
+  jsonBody,
   problem,
   security,
   serviceDocument,
@@ -61,16 +63,6 @@ const accessTokenSchema = z
   })
   .meta({ id: 'AccessToken' });
 
-const json = <T extends z.ZodType>(description: string, schema: T) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-
-const body = <T extends z.ZodType>(schema: T) => ({
-  required: true,
-  content: { 'application/json': { schema } },
-});
-
 const { validationFailed, unauthorized, internalUnauthorized } = commonResponses;
 const notYours = problem('Not your profile (forbidden)');
 const noSuchUser = problem('No such user (not-found)');
@@ -91,10 +83,10 @@ export const openapiDocument = (): OpenApiDocument =>
           operationId: 'registerUser',
           summary: 'Register a user',
           security: security.none,
-          requestBody: body(registerUserSchema.meta({ id: 'RegisterUser' })),
+          requestBody: jsonBody(registerUserSchema.meta({ id: 'RegisterUser' })),
           responses: {
             '201': {
-              ...json('Created', userSchema),
+              ...jsonResponse('Created', userSchema),
               headers: z.object({ location: z.string().meta({ description: '/v1/users/{id}' }) }),
             },
             '400': validationFailed,
@@ -107,9 +99,9 @@ export const openapiDocument = (): OpenApiDocument =>
           operationId: 'login',
           summary: 'Exchange e-mail and password for an access token',
           security: security.none,
-          requestBody: body(loginSchema.meta({ id: 'Login' })),
+          requestBody: jsonBody(loginSchema.meta({ id: 'Login' })),
           responses: {
-            '200': json('Token issued (cache-control: no-store)', accessTokenSchema),
+            '200': jsonResponse('Token issued (cache-control: no-store)', accessTokenSchema),
             '400': validationFailed,
             '401': problem('Unknown e-mail or wrong password (the same answer for both)'),
           },
@@ -121,7 +113,7 @@ export const openapiDocument = (): OpenApiDocument =>
           summary: "The caller's profile",
           security: security.bearer,
           responses: {
-            '200': json('Profile', userSchema),
+            '200': jsonResponse('Profile', userSchema),
             '401': unauthorized,
             '404': noSuchUser,
           },
@@ -130,9 +122,9 @@ export const openapiDocument = (): OpenApiDocument =>
           operationId: 'updateMyProfile',
           summary: "Change the caller's name, country or password",
           security: security.bearer,
-          requestBody: body(profileUpdate),
+          requestBody: jsonBody(profileUpdate),
           responses: {
-            '200': json('Updated profile', userSchema),
+            '200': jsonResponse('Updated profile', userSchema),
             '400': validationFailed,
             '401': unauthorized,
             '404': noSuchUser,
@@ -146,7 +138,7 @@ export const openapiDocument = (): OpenApiDocument =>
           security: security.bearer,
           requestParams: { path: userIdParamsSchema },
           responses: {
-            '200': json('Profile', userSchema),
+            '200': jsonResponse('Profile', userSchema),
             '400': validationFailed,
             '401': unauthorized,
             '403': notYours,
@@ -158,9 +150,9 @@ export const openapiDocument = (): OpenApiDocument =>
           summary: 'Change a profile; only its owner may',
           security: security.bearer,
           requestParams: { path: userIdParamsSchema },
-          requestBody: body(profileUpdate),
+          requestBody: jsonBody(profileUpdate),
           responses: {
-            '200': json('Updated profile', userSchema),
+            '200': jsonResponse('Updated profile', userSchema),
             '400': validationFailed,
             '401': unauthorized,
             '403': notYours,
@@ -175,7 +167,7 @@ export const openapiDocument = (): OpenApiDocument =>
           security: security.internal,
           requestParams: { path: userIdParamsSchema },
           responses: {
-            '200': json('Contact data', internalUserSchema),
+            '200': jsonResponse('Contact data', internalUserSchema),
             '400': validationFailed,
             '401': internalUnauthorized,
             '404': noSuchUser,
@@ -188,7 +180,7 @@ export const openapiDocument = (): OpenApiDocument =>
           summary: 'The public key that verifies access tokens, as a JWK set',
           security: security.none,
           responses: {
-            '200': json(
+            '200': jsonResponse(
               'JWK set',
               z.object({
                 keys: z.array(
