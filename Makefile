@@ -40,9 +40,10 @@ openapi: build ## Write every service's OpenAPI document from its zod schemas (s
 	npx tsx hack/openapi/generate.ts
 
 .PHONY: lint-openapi
-lint-openapi: build ## The committed OpenAPI documents are what their generators write, and pass Redocly's recommended rules
+lint-openapi: build ## The committed OpenAPI documents are what their generators write, pass Redocly's recommended rules, and break no client without a new version
 	npx tsx hack/openapi/generate.ts --check
 	hack/lint/openapi.sh
+	hack/lint/openapi-breaking.sh
 
 .PHONY: lint-manifests
 lint-manifests: deps ## kube-score over the cdk8s output and the chart render (production and development values)
