@@ -74,14 +74,17 @@ export async function request<T>(
   } catch {
     body = undefined;
   }
-  if (!response.ok) {
-    const problem =
-      body && typeof body === 'object' && 'title' in body
-        ? (body as Problem)
-        : { title: response.statusText || 'Error', status: response.status };
-    throw new ApiError({ ...problem, status: response.status });
-  }
+  if (!response.ok) throw refusal(response, body);
   return body as T;
+}
+
+/** The ApiError of a refused request: the problem+json it answered, or one made from its status. */
+function refusal(response: Response, body: unknown): ApiError {
+  const problem =
+    body && typeof body === 'object' && 'title' in body
+      ? (body as Problem)
+      : { title: response.statusText || 'Error', status: response.status };
+  return new ApiError({ ...problem, status: response.status });
 }
 
 /**
@@ -112,13 +115,7 @@ export async function call<T>(pending: Promise<Answer<T>>): Promise<T> {
     throw new ApiError({ title: 'Network error', status: NETWORK_FAILURE });
   }
   const { data, error, response } = answer;
-  if (!response.ok) {
-    const problem =
-      error && typeof error === 'object' && 'title' in error
-        ? (error as Problem)
-        : { title: response.statusText || 'Error', status: response.status };
-    throw new ApiError({ ...problem, status: response.status });
-  }
+  if (!response.ok) throw refusal(response, error);
   return data as T;
 }
 
