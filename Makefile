@@ -31,9 +31,19 @@ build: deps ## Type-check and compile every workspace
 	npm run build
 
 .PHONY: lint
-lint: deps lint-manifests ## ESLint and Prettier over the tree, kube-score over the manifests and the chart, the lock file in step
+lint: deps lint-manifests lint-openapi ## ESLint and Prettier over the tree, kube-score over the manifests and the chart, the OpenAPI documents, the lock file in step
 	npm run lint
 	hack/lint/lockfile.sh
+
+.PHONY: openapi
+openapi: build ## Write every service's OpenAPI document from its zod schemas (services/*/src/http/openapi.ts)
+	npx tsx hack/openapi/generate.ts
+
+.PHONY: lint-openapi
+lint-openapi: build ## The committed OpenAPI documents are what their generators write, pass Redocly's recommended rules, and break no client without a new version
+	npx tsx hack/openapi/generate.ts --check
+	hack/lint/openapi.sh
+	hack/lint/openapi-breaking.sh
 
 .PHONY: lint-manifests
 lint-manifests: deps ## kube-score over the cdk8s output and the chart render (production and development values)

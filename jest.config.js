@@ -8,6 +8,7 @@ const candidates = [
   'hack/node',
   'hack/images',
   'hack/observability',
+  'hack/openapi',
   'cdk8s',
   'operator',
   'e2e',

@@ -25,6 +25,7 @@ export function workspaceJestConfig(displayName, extra = {}) {
       '^@tourkit/kit$': path.join(root, 'services/kit/src/index.ts'),
       [`^@tourkit/(${servicePackages.join('|')})/(.*)$`]: path.join(root, 'services/$1/src/$2.ts'),
       '^@tourkit/testenv$': path.join(root, 'hack/testenv/src/index.ts'),
+      '^@tourkit/api-client$': path.join(root, 'api-client/src/index.ts'),
       '^@tourkit/e2e/support/(.*)$': path.join(root, 'e2e/test/support/$1.ts'),
       '^@tourkit/loadtests/testing/k6$': path.join(root, 'loadtests/test/k6.ts'),
       '^@tourkit/mail-catcher$': path.join(root, 'hack/mail-catcher/src/index.ts'),

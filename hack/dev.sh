@@ -142,7 +142,8 @@ fi
 
 cat <<EOF
 
-Tourkit is running locally. The traveller's web app: http://127.0.0.1:${port[web]}  Or try:
+Tourkit is running locally. The traveller's web app: http://127.0.0.1:${port[web]}
+The API reference: http://127.0.0.1:${port[gateway]}/docs (the public API: /v1/openapi.json)  Or try:
   curl -s 'http://127.0.0.1:${port[catalog]}/v1/tours?destination=Paris&available=true' | head -c 600; echo
   curl -s -XPOST http://127.0.0.1:${port[user]}/v1/users -H 'content-type: application/json' \\
        -d '{"email":"ada@example.com","password":"correct horse battery","name":"Ada","country":"FR"}'

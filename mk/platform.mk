@@ -150,6 +150,7 @@ up-kind: deps kind-cluster kind-load cluster-addons deploy ## Local kind cluster
 	@echo
 	@echo "Tourkit is up (kind cluster '$(KIND_CLUSTER)', namespace '$(NAMESPACE)'):"
 	@echo "  gateway  http://localhost:8080/v1/tours"
+	@echo "  API      http://localhost:8080/docs  (reference of the public API, /v1/openapi.json)"
 	@echo "  web      http://localhost:8087"
 	@echo "  grafana  http://localhost:3000  (admin / tourkit; dashboard 'Tourkit: services (RED) and autoscaling')"
 	@if [ "$(MAIL_CATCHER)" != 0 ] && [ "$(VALUES)" = development -o "$(MAIL_CATCHER)" = 1 ]; then echo "  e-mail   http://localhost:8025  (Mailpit: every message notification sends)"; fi

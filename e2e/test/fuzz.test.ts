@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { createTour, requestBooking } from './support/actors.js';
+import { apiClient } from './support/api.js';
+import { contract } from './support/contract.js';
 import { expectStatus } from './support/http.js';
 import { publicOperations, type Operation } from './support/fuzz/openapi.js';
 import {
@@ -9,6 +11,7 @@ import {
   send,
   violation,
   type FuzzRequest,
+  type FuzzResponse,
 } from './support/fuzz/requests.js';
 import { startPlatform, withLogsOnFailure, type Platform } from './support/platform.js';
 
@@ -77,6 +80,7 @@ test(
         email,
         accessToken: token,
         api: p.gateway.with({ authorization: `Bearer ${token}` }),
+        client: apiClient(p.url.gateway!, token),
       };
       const tour = await createTour(p, {
         title: 'Fuzzed tour',
@@ -107,7 +111,7 @@ test(
             outcome.runs += 1;
             const response = await send(p.url.gateway!, request);
             outcome.statuses.set(response.status, (outcome.statuses.get(response.status) ?? 0) + 1);
-            const problem = violation(response);
+            const problem = violation(response) ?? contractViolation(operation, response);
             if (problem) {
               lastFailure = { request, problem: `${problem}: ${response.text.slice(0, 300)}` };
               return false;
@@ -138,6 +142,29 @@ test(
   ),
   600_000,
 );
+
+/** The response against the public document's word for this operation (support/contract.ts). */
+function contractViolation(operation: Operation, response: FuzzResponse): string | undefined {
+  let body: unknown = response.text;
+  if (/json/.test(response.contentType) && response.text !== '') {
+    try {
+      body = JSON.parse(response.text);
+    } catch {
+      return `HTTP ${response.status}: a ${response.contentType} body that is not JSON`;
+    }
+  }
+  return contract().violation(
+    'gateway',
+    {
+      method: operation.method,
+      path: operation.path,
+      status: response.status,
+      contentType: response.contentType,
+      body,
+    },
+    operation.path,
+  );
+}
 
 /** The public operations of every document the gateway lists at /v1/openapi. */
 async function gatewayOperations(p: Platform): Promise<Operation[]> {

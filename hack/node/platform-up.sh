@@ -74,6 +74,7 @@ main() {
   log "Tourkit is up in $(since_start) (real node $NODE_NAME, namespace $NAMESPACE):"
   log "  web      http://127.0.0.1:8087  (the traveller's app)"
   log "  gateway  http://127.0.0.1:8080/v1/tours"
+  log "  API      http://127.0.0.1:8080/docs  (reference of the public API, /v1/openapi.json)"
   log "  e-mail   http://127.0.0.1:8025  (Mailpit API: /api/v1/messages)"
   log "  kubectl  $(tool_path kubectl) --kubeconfig $KUBECONFIG_PATH -n $NAMESPACE get pods -o wide"
   log "  stop     make down"

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { ApiClient, Schema } from '@tourkit/api-client';
+import { apiClient } from './api.js';
 import { expectStatus, type JsonBody, type JsonClient } from './http.js';
 import type { Platform } from './platform.js';
 
@@ -9,33 +11,33 @@ export interface Traveller {
   accessToken: string;
   /** The gateway with this traveller's bearer token. */
   api: JsonClient;
+  /** The same, through the generated typed client (@tourkit/api-client). */
+  client: ApiClient;
 }
 
 const PASSWORD = 'correct horse battery staple';
 
-/** Signs up and logs in through the gateway, as a person would. */
+/** Signs up and logs in through the gateway, as a person would (with the typed client). */
 export async function signUp(platform: Platform, label: string): Promise<Traveller> {
   const email = `${label}-${randomUUID().slice(0, 8)}@example.test`;
-  const created = expectStatus(
-    await platform.gateway.post('/v1/users', {
-      email,
-      password: PASSWORD,
-      name: `Traveller ${label}`,
-      country: 'FR',
-    }),
-    201,
-    'sign up',
-  );
-  const login = expectStatus(
-    await platform.gateway.post('/v1/auth/login', { email, password: PASSWORD }),
-    200,
-    'login',
-  );
+  const anonymous = apiClient(platform.url.gateway!);
+  const created = await anonymous.POST('/v1/users', {
+    body: { email, password: PASSWORD, name: `Traveller ${label}`, country: 'FR' },
+  });
+  if (created.response.status !== 201 || !created.data) {
+    throw new Error(`sign up: HTTP ${created.response.status}: ${JSON.stringify(created.error)}`);
+  }
+  const login = await anonymous.POST('/v1/auth/login', { body: { email, password: PASSWORD } });
+  if (!login.data) {
+    throw new Error(`login: HTTP ${login.response.status}: ${JSON.stringify(login.error)}`);
+  }
+  const token = login.data.accessToken;
   return {
-    id: created.id,
+    id: created.data.id,
     email,
-    accessToken: login.accessToken,
-    api: platform.gateway.with({ authorization: `Bearer ${login.accessToken}` }),
+    accessToken: token,
+    api: platform.gateway.with({ authorization: `Bearer ${token}` }),
+    client: apiClient(platform.url.gateway!, token),
   };
 }
 
@@ -81,6 +83,13 @@ export function requestBooking(
   );
 }
 
-export async function bookingOf(traveller: Traveller, bookingId: string): Promise<JsonBody> {
-  return expectStatus(await traveller.api.get(`/v1/bookings/${bookingId}`), 200, 'get booking');
+export async function bookingOf(
+  traveller: Traveller,
+  bookingId: string,
+): Promise<Schema<'Booking'>> {
+  const { data, error, response } = await traveller.client.GET('/v1/bookings/{id}', {
+    params: { path: { id: bookingId } },
+  });
+  if (!data) throw new Error(`get booking: HTTP ${response.status}: ${JSON.stringify(error)}`);
+  return data;
 }

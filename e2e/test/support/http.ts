@@ -1,3 +1,5 @@
+import { contract } from './contract.js';
+
 /** Tests read whatever JSON a route answers; the assertions state its shape. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type JsonBody = any;
@@ -19,15 +21,25 @@ export interface JsonClient {
 
 const REQUEST_TIMEOUT_MS = 15_000;
 
-/** A small fetch client: JSON in, JSON (or text) out, never throws on an HTTP status. */
-export function jsonClient(baseUrl: string, defaults: Record<string, string> = {}): JsonClient {
+/**
+ * A small fetch client: JSON in, JSON (or text) out, never throws on an HTTP status. With
+ * `documentOf` (a service, or `gateway` for the public API), every response is checked against
+ * that OpenAPI document (support/contract.ts): an undocumented status, content type or body throws,
+ * so the test that saw it fails.
+ */
+export function jsonClient(
+  baseUrl: string,
+  defaults: Record<string, string> = {},
+  documentOf?: string,
+): JsonClient {
   const call = async (
     method: string,
     path: string,
     body: unknown,
     headers: Record<string, string> = {},
   ): Promise<JsonResponse> => {
-    const response = await fetch(new URL(path, baseUrl), {
+    const url = new URL(path, baseUrl);
+    const response = await fetch(url, {
       method,
       headers: {
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
@@ -42,6 +54,16 @@ export function jsonClient(baseUrl: string, defaults: Record<string, string> = {
     if (/json/.test(response.headers.get('content-type') ?? '') && text !== '') {
       parsed = JSON.parse(text);
     }
+    if (documentOf !== undefined) {
+      const broken = contract().violation(documentOf, {
+        method,
+        path: url.pathname,
+        status: response.status,
+        contentType: response.headers.get('content-type') ?? '',
+        body: parsed,
+      });
+      if (broken) throw new Error(`contract (${documentOf}'s OpenAPI document): ${broken}`);
+    }
     return { status: response.status, headers: response.headers, body: parsed };
   };
   return {
@@ -49,7 +71,7 @@ export function jsonClient(baseUrl: string, defaults: Record<string, string> = {
     get: (path, headers) => call('GET', path, undefined, headers),
     post: (path, body, headers) => call('POST', path, body, headers),
     put: (path, body, headers) => call('PUT', path, body, headers),
-    with: (headers) => jsonClient(baseUrl, { ...defaults, ...headers }),
+    with: (headers) => jsonClient(baseUrl, { ...defaults, ...headers }, documentOf),
   };
 }
 

@@ -341,9 +341,11 @@ export async function startPlatform(
     smtp,
     logDir,
     databaseUrl: Object.fromEntries(databaseUrls),
-    gateway: jsonClient(urlOf('gateway')),
+    // Every response checked against the OpenAPI document it answers by (support/contract.ts).
+    gateway: jsonClient(urlOf('gateway'), {}, 'gateway'),
     env: envFor,
-    internal: (service) => jsonClient(urlOf(service), { 'x-internal-token': internalToken }),
+    internal: (service) =>
+      jsonClient(urlOf(service), { 'x-internal-token': internalToken }, service),
     start,
     running: (service) => {
       const child = children.get(service);

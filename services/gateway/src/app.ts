@@ -18,12 +18,15 @@ import {
 } from '@tourkit/kit';
 import { identifyCaller, requireTokenOnProtectedRoutes } from './http/auth.js';
 import type { GatewayConfig } from './config.js';
+import { docsRoutes } from './http/docs.js';
 import { openapiRoutes } from './http/openapi.js';
 import { rateLimiter } from './http/rate-limit.js';
 import { ROUTES, UPSTREAMS, isUnsafePath, type Upstream } from './domain/routing.js';
 
 /** The gateway's own OpenAPI document, served at /openapi.yaml and /v1/openapi/gateway.yaml. */
 const OPENAPI_PATH = fileURLToPath(new URL('../openapi.yaml', import.meta.url));
+/** The public API (every /v1 operation), generated with the services' documents, at /v1/openapi.json. */
+const PUBLIC_OPENAPI_PATH = fileURLToPath(new URL('../public-openapi.json', import.meta.url));
 
 export interface GatewayApp extends ServiceBase {
   app: Express;
@@ -65,6 +68,7 @@ export async function createGatewayApp(
   const verifier = tokenVerifierFromConfig(config);
   const openapi = openapiRoutes({
     ownSpecPath: OPENAPI_PATH,
+    publicSpecPath: PUBLIC_OPENAPI_PATH,
     upstreams: targets,
     timeoutMs: config.UPSTREAM_TIMEOUT_MS,
     logger,
@@ -97,6 +101,7 @@ export async function createGatewayApp(
       app.use(underV1(identifyCaller(verifier)));
       app.use(underV1(limiter));
       app.use(openapi);
+      app.use(docsRoutes());
       // Per route, so a path no service owns is a 404 rather than a 401.
       const requireToken = requireTokenOnProtectedRoutes();
       for (const { upstream, patterns } of ROUTES) {

@@ -491,6 +491,53 @@ describe('OpenAPI', () => {
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
   });
 
+  test('/v1/openapi.json is the public API: every /v1 operation, nothing under /internal, no token needed', async () => {
+    const res = await request(gw.url).get('/v1/openapi.json');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.body).toEqual(
+      JSON.parse(
+        await readFile(fileURLToPath(new URL('../public-openapi.json', import.meta.url)), 'utf8'),
+      ),
+    );
+    const paths = Object.keys(res.body.paths as object);
+    expect(paths.filter((path) => !path.startsWith('/v1/'))).toEqual([]);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/v1/tours',
+        '/v1/bookings',
+        '/v1/users/me',
+        '/v1/tours/{tourId}/reviews',
+        '/v1/openapi.json',
+      ]),
+    );
+    expect(res.body.tags.map((tag: { name: string }) => tag.name)).toEqual([
+      'gateway',
+      'catalog',
+      'user',
+      'booking',
+      'review',
+    ]);
+  });
+
+  test('/docs is a reference page of /v1/openapi.json whose renderer the gateway serves itself', async () => {
+    const page = await request(gw.url).get('/docs');
+    expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    const sources = [...page.text.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+    expect(sources.length).toBeGreaterThanOrEqual(3);
+    // Every asset the page loads comes from this gateway (there is no CDN to reach).
+    for (const source of sources) {
+      expect(source).toMatch(/^\/docs\//);
+      const asset = await request(gw.url).get(source).buffer(true);
+      expect(asset.status).toBe(200);
+      expect(asset.text.length).toBeGreaterThan(0);
+    }
+    const init = await request(gw.url).get('/docs/init.js').buffer(true);
+    expect(init.text).toContain("url: '/v1/openapi.json'");
+    expect((await request(gw.url).get('/docs/assets/no-such-file.js')).status).toBe(404);
+  });
+
   test('an unknown spec → 404', async () => {
     expect((await request(gw.url).get('/v1/openapi/payment.yaml')).status).toBe(404);
     expect((await request(gw.url).get('/v1/openapi/..%2Fsecret.yaml')).status).toBe(404);

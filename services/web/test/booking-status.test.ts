@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
 import {
   BOOKING_STATUSES,
   nextPoll,
@@ -11,18 +12,18 @@ import {
 // The web app's one copy of booking's statuses (client/src/booking-status.ts) and the pure rules
 // the booking page follows them by (BookingPage in client/src/pages/Booking.tsx).
 
-/** Booking's contract, as it serves it at /openapi.yaml (the gateway's test reads it the same way). */
+/** Booking's contract, as it serves it at /openapi.yaml (generated from its zod schemas). */
 async function bookingStatusesOfOpenApi(): Promise<string[]> {
   const text = await readFile(
     fileURLToPath(new URL('../../booking/openapi.yaml', import.meta.url)),
     'utf8',
   );
-  const block = /\n {4}BookingStatus:\n[\s\S]*?enum:\s*\[([^\]]*)\]/.exec(text);
-  if (!block) throw new Error('no BookingStatus enum in services/booking/openapi.yaml');
-  return block[1]!
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
+  const document = parse(text) as {
+    components?: { schemas?: Record<string, { enum?: string[] }> };
+  };
+  const statuses = document.components?.schemas?.BookingStatus?.enum;
+  if (!statuses) throw new Error('no BookingStatus enum in services/booking/openapi.yaml');
+  return statuses;
 }
 
 /**

@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import {
   PROBLEM_CONTENT_TYPE,
   currentUser,
+  notFound,
   parseBody,
   parseParams,
   parseQuery,
@@ -70,6 +71,11 @@ export function bookingRoutes(deps: RouteDeps): Router {
     const { t } = parseBody(req, paymentLinkBody);
     res.setHeader('cache-control', 'no-store');
     res.status(202).json(await payByPaymentLink(ctx, bookingId, t));
+  });
+  // Any other path here is no route, not a 401 from /v1's requireAuth below: these paths promise
+  // not to need a bearer token (the contract tests caught `/v1/payment-links//pay` answering 401).
+  links.all('/payment-links{/*rest}', (req) => {
+    throw notFound(`No route for ${req.method} ${req.path}.`);
   });
 
   const v1 = Router();

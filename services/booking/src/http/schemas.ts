@@ -7,20 +7,25 @@ import { MAX_TRAVELLERS } from '../domain/pricing/index.js';
 
 export const uuid = z.uuid({ message: 'must be a UUID' });
 
-export const bookingRequestSchema = z.strictObject({
-  tourId: uuid,
-  travellers: z
-    .number({ message: 'must be an integer' })
-    .int('must be an integer')
-    .min(1, 'must be at least 1')
-    .max(MAX_TRAVELLERS, `must be at most ${MAX_TRAVELLERS}`),
-  promoCode: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1 to 40 letters, digits, _ or -')
-    .transform((code) => code.toUpperCase())
-    .optional(),
-  country: countryCode.optional(),
-});
+export const bookingRequestSchema = z
+  .strictObject({
+    tourId: uuid,
+    travellers: z
+      .number({ message: 'must be an integer' })
+      .int('must be an integer')
+      .min(1, 'must be at least 1')
+      .max(MAX_TRAVELLERS, `must be at most ${MAX_TRAVELLERS}`),
+    promoCode: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1 to 40 letters, digits, _ or -')
+      .transform((code) => code.toUpperCase())
+      .optional(),
+    country: countryCode.optional().meta({
+      description:
+        "The traveller's ISO 3166-1 alpha-2 country (VAT), any case; defaults to the token's country claim, else DEFAULT_COUNTRY",
+    }),
+  })
+  .meta({ id: 'BookingRequest' });
 
 export const listQuerySchema = z.object({
   tour: uuid.optional(),

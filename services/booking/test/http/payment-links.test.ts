@@ -154,6 +154,21 @@ describe('payment links', () => {
     expect(owner.body).toMatchObject({ status: 'CONFIRMED', paymentAttempts: 1 });
   });
 
+  test('any other path under /v1/payment-links is no route (404), never a demand for a bearer token', async () => {
+    for (const [method, path] of [
+      ['post', '/v1/payment-links//pay'],
+      ['get', '/v1/payment-links/'],
+      ['get', '/v1/payment-links/x/y/z'],
+    ] as const) {
+      const res = await request(h.app)[method](path).send({ t: 'x' });
+      expect({ path, status: res.status, type: res.body.type }).toEqual({
+        path,
+        status: 404,
+        type: 'https://tourkit.dev/problems/not-found',
+      });
+    }
+  });
+
   test('an expired link is 410 naming `t`, for reading and paying; nothing moves', async () => {
     const tourId = await h.createTour();
     const { id, token } = await reserve(tourId);

@@ -367,6 +367,6 @@ describe('own OpenAPI document', () => {
     const response = await request(catalog.url).get('/openapi.yaml');
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toMatch(/^application\/yaml/);
-    expect(response.text).toMatch(/^openapi: 3\.1\.0\ninfo:\n {2}title: Tourkit catalog/);
+    expect(response.text).toMatch(/^openapi: 3\.1\.0\ninfo:\n {2}title: Tourkit catalog/m);
   });
 });

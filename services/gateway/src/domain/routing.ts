@@ -38,6 +38,7 @@ export function isPublicRoute(method: string, path: string): boolean {
   const read = method === 'GET' || method === 'HEAD';
   if (read && (path === '/v1/tours' || path.startsWith('/v1/tours/'))) return true;
   if (read && (path === '/v1/openapi' || path.startsWith('/v1/openapi/'))) return true;
+  if (read && path === '/v1/openapi.json') return true;
   if (method === 'POST' && (path === '/v1/users' || path === '/v1/auth/login')) return true;
   // The e-mailed pay-later link: its signed token (`t`) is the authority, checked by booking.
   if ((read || method === 'POST') && path.startsWith('/v1/payment-links/')) return true;

@@ -11,6 +11,8 @@ export const OPENAPI_CACHE_SECONDS = 300;
 export interface OpenapiRoutesOptions {
   /** The gateway's own document (also served at /openapi.yaml by the kit). */
   ownSpecPath: string;
+  /** The public API as one document (hack/openapi/generate.ts), served at /v1/openapi.json. */
+  publicSpecPath: string;
   /** Base URL of each routed service; each serves its document at GET /openapi.yaml. */
   upstreams: Record<Upstream, string>;
   timeoutMs: number;
@@ -19,13 +21,14 @@ export interface OpenapiRoutesOptions {
 }
 
 /**
- * /v1/openapi lists the documents; /v1/openapi/<service>.yaml is the gateway's own, or the one the
+ * /v1/openapi.json is the public API as one document; /v1/openapi lists the services' documents; /v1/openapi/<service>.yaml is the gateway's own, or the one the
  * running service serves at /openapi.yaml, kept for OPENAPI_CACHE_SECONDS. Fetched rather than
  * bundled so that it always describes the version deployed, whatever the gateway's version.
  * A service that is down or answers an error → 502 problem (504 after `timeoutMs`).
  */
 export function openapiRoutes(options: OpenapiRoutesOptions): Router {
   const own = readFileSync(options.ownSpecPath, 'utf8');
+  const publicDocument = readFileSync(options.publicSpecPath, 'utf8');
   const clients = new Map(
     Object.entries(options.upstreams).map(([service, baseUrl]) => [
       service,
@@ -42,6 +45,11 @@ export function openapiRoutes(options: OpenapiRoutesOptions): Router {
   const services = ['gateway', ...clients.keys()];
 
   const router = Router();
+  // Generated from the services' documents of this very version (bundled, not fetched): what a
+  // client generator and the /docs page read.
+  router.get('/v1/openapi.json', (_req, res) => {
+    res.type('application/json').set('cache-control', 'public, max-age=300').send(publicDocument);
+  });
   router.get('/v1/openapi', (_req, res) => {
     res.json({
       specs: services.map((service) => ({ service, url: `/v1/openapi/${service}.yaml` })),

@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
-import { request } from './api';
+import { api, call } from './api';
 
 // The access token lives in sessionStorage: it lasts 15 minutes, a tab is the session, and it is
 // gone when the tab closes. Its claims (subject, e-mail, country) are read, not trusted: every
@@ -55,9 +55,7 @@ const AuthContext = createContext<AuthContextValue | undefined>(undefined);
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<Session | undefined>(stored);
   const signIn = useCallback(async (email: string, password: string) => {
-    const { accessToken } = await request<{ accessToken: string }>('POST', '/v1/auth/login', {
-      body: { email, password },
-    });
+    const { accessToken } = await call(api.POST('/v1/auth/login', { body: { email, password } }));
     sessionStorage.setItem(KEY, accessToken);
     setSession(decode(accessToken));
   }, []);

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { ApiError, request, type Booking } from '../api';
+import { ApiError, api, bearer, call, request, type Booking } from '../api';
 import { useAuth } from '../auth';
 import { useI18n } from '../i18n';
 import { Link } from '../router';
@@ -44,7 +44,12 @@ export function PaymentDown({ booking, onChanged }: { booking: Booking; onChange
     setRetryError(undefined);
     try {
       if (booking.status === 'RESERVED_PENDING_PAYMENT') {
-        await request('POST', `/v1/bookings/${booking.id}/pay`, { token: session?.token });
+        await call(
+          api.POST('/v1/bookings/{id}/pay', {
+            params: { path: { id: booking.id } },
+            headers: bearer(session?.token),
+          }),
+        );
       }
       onChanged();
     } catch (error) {

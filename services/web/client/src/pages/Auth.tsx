@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { request } from '../api';
+import { api, call } from '../api';
 import { useAuth } from '../auth';
 import { Field, ProblemAlert, fieldError } from '../components/feedback';
 import { useI18n } from '../i18n';
@@ -78,7 +78,7 @@ export function RegisterPage({ next }: { next: string | null }) {
     setBusy(true);
     setError(undefined);
     try {
-      await request('POST', '/v1/users', { body: form });
+      await call(api.POST('/v1/users', { body: form }));
       await signIn(form.email, form.password);
       navigate(safeNext(next), { replace: true });
     } catch (failure) {

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { request, type Booking } from '../api';
+import { api, bearer, call } from '../api';
 import { nextPoll, type BookingStatus } from '../booking-status';
 import { useToken } from '../auth';
 import { BookingFacts } from '../components/BookingFacts';
@@ -29,7 +29,10 @@ export function BookingPage({ id }: { id: string }) {
   const token = useToken();
   const [refresh, setRefresh] = useState(0);
   const booking = useResource(
-    (signal) => request<Booking>('GET', `/v1/bookings/${id}`, { token, signal }),
+    (signal) =>
+      call(
+        api.GET('/v1/bookings/{id}', { params: { path: { id } }, headers: bearer(token), signal }),
+      ),
     [id, token, refresh],
   );
   const paymentHealth = usePaymentHealth(refresh);
@@ -100,7 +103,10 @@ export function PayLinkPage({ id }: { id: string }) {
   const { t, money, dateTime } = useI18n();
   const token = useToken();
   const booking = useResource(
-    (signal) => request<Booking>('GET', `/v1/bookings/${id}`, { token, signal }),
+    (signal) =>
+      call(
+        api.GET('/v1/bookings/{id}', { params: { path: { id } }, headers: bearer(token), signal }),
+      ),
     [id, token],
   );
   const [paying, setPaying] = useState(false);
@@ -115,7 +121,9 @@ export function PayLinkPage({ id }: { id: string }) {
     setPaying(true);
     setPayError(undefined);
     try {
-      await request('POST', `/v1/bookings/${id}/pay`, { token });
+      await call(
+        api.POST('/v1/bookings/{id}/pay', { params: { path: { id } }, headers: bearer(token) }),
+      );
       navigate(`/bookings/${id}`);
     } catch (error) {
       setPayError(error);

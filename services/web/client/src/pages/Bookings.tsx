@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { request, type Booking, type Tour } from '../api';
+import { api, bearer, call, type Tour } from '../api';
 import { travellerActions } from '../booking-status';
 import { useToken } from '../auth';
 import { Loading, ProblemAlert } from '../components/feedback';
@@ -12,14 +12,21 @@ export function BookingsPage() {
   const token = useToken();
   const list = useResource(
     async (signal) => {
-      const page = await request<{ items: Booking[] }>('GET', '/v1/bookings?limit=50', {
-        token,
-        signal,
-      });
+      const page = await call(
+        api.GET('/v1/bookings', {
+          params: { query: { limit: 50 } },
+          headers: bearer(token),
+          signal,
+        }),
+      );
       // Titles come from catalog, one request per distinct tour; a tour that fails keeps its id.
       const ids = [...new Set(page.items.map((b) => b.tourId))];
       const tours = await Promise.all(
-        ids.map((id) => request<Tour>('GET', `/v1/tours/${id}`, { signal }).catch(() => undefined)),
+        ids.map((id) =>
+          call(api.GET('/v1/tours/{id}', { params: { path: { id } }, signal })).catch(
+            () => undefined,
+          ),
+        ),
       );
       const titles = new Map(
         tours.filter((x): x is Tour => x !== undefined).map((x) => [x.id, x.title]),
@@ -37,7 +44,9 @@ export function BookingsPage() {
   const cancel = async (id: string) => {
     setActionError(undefined);
     try {
-      await request('POST', `/v1/bookings/${id}/cancel`, { token });
+      await call(
+        api.POST('/v1/bookings/{id}/cancel', { params: { path: { id } }, headers: bearer(token) }),
+      );
       setConfirming(undefined);
       setAnnounce(t.bookings.cancelled);
       list.reload();

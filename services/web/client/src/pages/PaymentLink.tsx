@@ -1,22 +1,14 @@
 import { useEffect, useState } from 'react';
-import { ApiError, request, type Tour } from '../api';
+import type { Schema } from '@tourkit/api-client';
+import { ApiError, api, call } from '../api';
 import { nextPoll, type BookingStatus } from '../booking-status';
 import { BookingFacts } from '../components/BookingFacts';
 import { Loading, ProblemAlert } from '../components/feedback';
 import { useI18n } from '../i18n';
 import { useResource } from '../use-resource';
 
-/** Booking's `GET /v1/payment-links/:bookingId?t=` (its openapi.yaml, PaymentLinkView). */
-export interface PaymentLinkView {
-  bookingId: string;
-  tourId: string;
-  tourStartsAt: string;
-  travellers: number;
-  status: BookingStatus;
-  price: { subtotalCents: number; taxCents: number; totalCents: number; currency: string };
-  expiresAt: string;
-  used: boolean;
-}
+/** Booking's `GET /v1/payment-links/{bookingId}?t=`, as the public document declares it. */
+export type PaymentLinkView = Schema<'PaymentLinkView'>;
 
 const LINK_PROBLEMS = ['payment-link-invalid', 'payment-link-expired', 'payment-link-used'];
 
@@ -34,16 +26,22 @@ export function PaymentLinkPage({ bookingId, token }: { bookingId: string; token
   const [paidHere, setPaidHere] = useState(false);
   const [paying, setPaying] = useState(false);
   const [payError, setPayError] = useState<unknown>();
-  const path = `/v1/payment-links/${encodeURIComponent(bookingId)}`;
   const link = useResource(
     (signal) =>
-      request<PaymentLinkView>('GET', `${path}?t=${encodeURIComponent(token)}`, { signal }),
-    [path, token, refresh],
+      call(
+        api.GET('/v1/payment-links/{bookingId}', {
+          params: { path: { bookingId }, query: { t: token } },
+          signal,
+        }),
+      ),
+    [bookingId, token, refresh],
   );
   const tourId = link.data?.tourId;
   const tour = useResource(
     (signal) =>
-      tourId ? request<Tour>('GET', `/v1/tours/${tourId}`, { signal }) : Promise.resolve(undefined),
+      tourId
+        ? call(api.GET('/v1/tours/{id}', { params: { path: { id: tourId } }, signal }))
+        : Promise.resolve(undefined),
     [tourId],
   );
   const status = link.data?.status;
@@ -63,7 +61,14 @@ export function PaymentLinkPage({ bookingId, token }: { bookingId: string; token
     setPaying(true);
     setPayError(undefined);
     try {
-      link.set(await request<PaymentLinkView>('POST', `${path}/pay`, { body: { t: token } }));
+      link.set(
+        await call(
+          api.POST('/v1/payment-links/{bookingId}/pay', {
+            params: { path: { bookingId } },
+            body: { t: token },
+          }),
+        ),
+      );
       setPaidHere(true);
     } catch (error) {
       setPayError(error);

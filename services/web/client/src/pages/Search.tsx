@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { request, type TourPage } from '../api';
+import { api, call } from '../api';
 import { Field, Loading, ProblemAlert, fieldError } from '../components/feedback';
 import { useI18n } from '../i18n';
 import { Link, navigate, type Location } from '../router';
@@ -37,7 +37,14 @@ export function SearchPage({ location }: { location: Location }) {
   apiQuery.set('pageSize', '20');
   const minRating = Number(q.get('minRating') ?? '0');
   const page = useResource(
-    (signal) => request<TourPage>('GET', `/v1/tours?${apiQuery.toString()}`, { signal }),
+    (signal) =>
+      call(
+        api.GET('/v1/tours', {
+          // The filters as typed in the page's own URL; catalog validates them (400 naming each).
+          params: { query: Object.fromEntries(apiQuery) as { available?: 'true' | 'false' } },
+          signal,
+        }),
+      ),
     [apiQuery.toString()],
   );
 

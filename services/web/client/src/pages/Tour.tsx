@@ -1,9 +1,10 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import {
   ApiError,
+  api,
+  bearer,
+  call,
   newIdempotencyKey,
-  request,
-  type Booking,
   type PriceBreakdown,
   type Review,
   type Tour,
@@ -19,7 +20,10 @@ export const COUNTRIES = ['FR', 'DE', 'BE', 'CH', 'ES', 'IT', 'NL', 'GB', 'US'];
 
 export function TourPage({ id }: { id: string }) {
   const { t, money, dateTime } = useI18n();
-  const tour = useResource((signal) => request<Tour>('GET', `/v1/tours/${id}`, { signal }), [id]);
+  const tour = useResource(
+    (signal) => call(api.GET('/v1/tours/{id}', { params: { path: { id } }, signal })),
+    [id],
+  );
   if (tour.loading && !tour.data) return <Loading />;
   if (tour.error !== undefined) return <ProblemAlert error={tour.error} onRetry={tour.reload} />;
   const data = tour.data!;
@@ -88,11 +92,13 @@ function QuoteAndBook({ tour }: { tour: Tour }) {
     const controller = new AbortController();
     setQuoting(true);
     const timer = setTimeout(() => {
-      request<PriceBreakdown>('POST', '/v1/bookings/quote', {
-        token,
-        body,
-        signal: controller.signal,
-      }).then(
+      call(
+        api.POST('/v1/bookings/quote', {
+          body,
+          headers: bearer(token),
+          signal: controller.signal,
+        }),
+      ).then(
         (answer) => {
           setQuote(answer);
           setQuoteError(undefined);
@@ -119,11 +125,13 @@ function QuoteAndBook({ tour }: { tour: Tour }) {
     setBooking(true);
     setBookError(undefined);
     try {
-      const created = await request<Booking>('POST', '/v1/bookings', {
-        token,
-        body,
-        headers: { 'idempotency-key': keyRef.current.key },
-      });
+      const created = await call(
+        api.POST('/v1/bookings', {
+          body,
+          params: { header: { 'idempotency-key': keyRef.current.key } },
+          headers: bearer(token),
+        }),
+      );
       // 201 (PENDING_PAYMENT, RESERVED_PENDING_PAYMENT) or 202 (RESERVING_SEATS: catalog's answer
       // is not known yet): either way the booking page follows it (BookingPage, nextPoll).
       navigate(`/bookings/${created.id}`);
@@ -285,12 +293,11 @@ function Reviews({ tourId }: { tourId: string }) {
   const [cursor, setCursor] = useState<string | null>(null);
   const first = useResource(
     (signal) =>
-      request<{ items: Review[]; nextCursor: string | null }>(
-        'GET',
-        `/v1/tours/${tourId}/reviews?limit=10`,
-        {
+      call(
+        api.GET('/v1/tours/{tourId}/reviews', {
+          params: { path: { tourId }, query: { limit: 10 } },
           signal,
-        },
+        }),
       ).then((page) => {
         setItems(page.items);
         setCursor(page.nextCursor);
@@ -301,9 +308,10 @@ function Reviews({ tourId }: { tourId: string }) {
   const [moreError, setMoreError] = useState<unknown>();
   const more = async () => {
     try {
-      const page = await request<{ items: Review[]; nextCursor: string | null }>(
-        'GET',
-        `/v1/tours/${tourId}/reviews?limit=10&cursor=${encodeURIComponent(cursor ?? '')}`,
+      const page = await call(
+        api.GET('/v1/tours/{tourId}/reviews', {
+          params: { path: { tourId }, query: { limit: 10, cursor: cursor ?? '' } },
+        }),
       );
       setItems((old) => [...old, ...page.items]);
       setCursor(page.nextCursor);
@@ -322,10 +330,13 @@ function Reviews({ tourId }: { tourId: string }) {
     setSending(true);
     setSendError(undefined);
     try {
-      const review = await request<Review>('POST', `/v1/tours/${tourId}/reviews`, {
-        token,
-        body: { rating: Number(rating), ...(comment.trim() ? { comment: comment.trim() } : {}) },
-      });
+      const review = await call(
+        api.POST('/v1/tours/{tourId}/reviews', {
+          params: { path: { tourId } },
+          body: { rating: Number(rating), ...(comment.trim() ? { comment: comment.trim() } : {}) },
+          headers: bearer(token),
+        }),
+      );
       setItems((old) => [review, ...old]);
       setThanks(true);
     } catch (error) {

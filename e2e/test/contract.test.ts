@@ -1,0 +1,106 @@
+import { Contract } from './support/contract.js';
+
+// The contract check the end-to-end clients run on every response (support/http.ts), against the
+// generated documents of this tree.
+
+const contract = Contract.load();
+const bookingId = '0b5c3c1e-2a43-4a8e-8f5e-3d6b1a2c9e01';
+const notFound = {
+  type: 'https://tourkit.dev/problems/not-found',
+  title: 'Not found',
+  status: 404,
+};
+
+describe('the contract check', () => {
+  test('a documented status, content type and body pass', () => {
+    expect(
+      contract.violation('gateway', {
+        method: 'GET',
+        path: `/v1/bookings/${bookingId}?x=1`,
+        status: 404,
+        contentType: 'application/problem+json; charset=utf-8',
+        body: notFound,
+      }),
+    ).toBeUndefined();
+  });
+
+  test('an undocumented status fails, naming the operation and what it documents', () => {
+    expect(
+      contract.violation('gateway', {
+        method: 'GET',
+        path: `/v1/bookings/${bookingId}`,
+        status: 418,
+        contentType: 'application/problem+json',
+        body: { ...notFound, status: 418 },
+      }),
+    ).toMatch(/418: status not documented for GET \/v1\/bookings\/\{id\}.*documented: 200, 400/);
+  });
+
+  test('a body off its schema fails, naming the field', () => {
+    expect(
+      contract.violation('gateway', {
+        method: 'GET',
+        path: '/v1/users/me',
+        status: 200,
+        contentType: 'application/json',
+        body: { id: 'not a uuid' },
+      }),
+    ).toMatch(/must have required property 'email'/);
+  });
+
+  test('an undocumented content type fails', () => {
+    expect(
+      contract.violation('gateway', {
+        method: 'GET',
+        path: '/v1/tours',
+        status: 200,
+        contentType: 'text/html',
+        body: '<html></html>',
+      }),
+    ).toMatch(/content-type "text\/html", documented: application\/json/);
+  });
+
+  test('a literal path wins over a template (/v1/users/me is not /v1/users/{id})', () => {
+    expect(
+      contract.violation('gateway', {
+        method: 'PATCH',
+        path: '/v1/users/me',
+        status: 403,
+        contentType: 'application/problem+json',
+        body: { ...notFound, status: 403 },
+      }),
+    ).toMatch(/PATCH \/v1\/users\/me/);
+  });
+
+  test('a /v1 path no operation declares fails; probes are no operation and pass', () => {
+    const seen = { status: 404, contentType: 'application/problem+json', body: notFound };
+    expect(contract.violation('gateway', { method: 'GET', path: '/v1/nothing', ...seen })).toMatch(
+      /no operation/,
+    );
+    expect(
+      contract.violation('booking', { method: 'GET', path: '/health', ...seen }),
+    ).toBeUndefined();
+  });
+
+  test("the gateway's own answers are part of the public contract (rate limit on any operation)", () => {
+    expect(
+      contract.violation('gateway', {
+        method: 'GET',
+        path: '/v1/tours',
+        status: 429,
+        contentType: 'application/problem+json',
+        body: { type: 'https://tourkit.dev/problems/rate-limited', title: 'Too many', status: 429 },
+      }),
+    ).toBeUndefined();
+    // ...but not in booking's own document: straight to booking, no gateway answers.
+    expect(
+      contract.violation('booking', {
+        method: 'GET',
+        path: '/v1/bookings',
+        status: 429,
+        contentType: 'application/problem+json',
+        body: notFound,
+      }),
+    ).toMatch(/status not documented/);
+  });
+});
