@@ -70,6 +70,12 @@ export function scalingScheduleCrd(): V1CustomResourceDefinition {
             { name: 'Min', type: 'integer', jsonPath: '.status.appliedBounds.minReplicas' },
             { name: 'Max', type: 'integer', jsonPath: '.status.appliedBounds.maxReplicas' },
             {
+              name: 'Asleep',
+              type: 'string',
+              jsonPath: '.status.sleep.deployment',
+              description: 'Deployment a sleep window holds at zero replicas',
+            },
+            {
               name: 'Next',
               type: 'date',
               jsonPath: '.status.nextTransition',

@@ -108,6 +108,7 @@ cnpg.io/cluster: {{ index . 1 }}-db
 - { apiGroups: [scaling.tourkit.dev], resources: [scalingschedules], verbs: [get, list, watch, patch] }
 - { apiGroups: [scaling.tourkit.dev], resources: [scalingschedules/status], verbs: [patch] }
 - { apiGroups: [autoscaling], resources: [horizontalpodautoscalers], verbs: [get, list, watch, patch] }
+- { apiGroups: [apps], resources: [deployments], verbs: [get, list, watch, patch] }
 - { apiGroups: [events.k8s.io], resources: [events], verbs: [create] }
 {{- end }}
 

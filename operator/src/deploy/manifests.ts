@@ -45,6 +45,8 @@ export function operatorClusterRules() {
       resources: ['horizontalpodautoscalers'],
       verbs: ['get', 'list', 'watch', 'patch'],
     },
+    // Sleep windows: the target Deployment to zero and back (only sleeping ones are listed).
+    { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'watch', 'patch'] },
     { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create'] },
   ];
 }

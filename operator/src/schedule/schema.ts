@@ -100,13 +100,39 @@ export const windowSchema = rule(
         .meta({ 'x-kubernetes-list-type': 'set' }),
       start: clockString().regex(CLOCK, 'expected HH:MM'),
       end: clockString().regex(CLOCK_OR_MIDNIGHT_END, 'expected HH:MM (or 24:00)'),
-      minReplicas: replicas,
-      maxReplicas: replicas,
+      minReplicas: replicas.optional(),
+      maxReplicas: replicas.optional(),
+      // A sleep window: the HPA's target Deployment is scaled to zero for its length and given
+      // its replicas back after. 0 is the only value: a fixed replica count is what min = max does.
+      replicas: z
+        .number()
+        .int()
+        .min(0, 'must be 0 (a sleep window)')
+        .max(0, 'must be 0 (a sleep window); for a fixed count set minReplicas = maxReplicas')
+        .optional(),
       priority: z.number().int().min(0).max(1000).default(0),
     })
     .strict(),
   [
-    minNotAboveMax,
+    {
+      cel: 'has(self.replicas) ? !has(self.minReplicas) && !has(self.maxReplicas) : has(self.minReplicas) && has(self.maxReplicas)',
+      message:
+        'a window sets either minReplicas and maxReplicas, or replicas: 0 (a sleep window), not both',
+      holds: (w) =>
+        w.replicas !== undefined
+          ? w.minReplicas === undefined && w.maxReplicas === undefined
+          : w.minReplicas !== undefined && w.maxReplicas !== undefined,
+      fieldPath: '.minReplicas',
+    },
+    {
+      cel: '!has(self.minReplicas) || !has(self.maxReplicas) || self.minReplicas <= self.maxReplicas',
+      message: minNotAboveMax.message,
+      holds: (w) =>
+        w.minReplicas === undefined ||
+        w.maxReplicas === undefined ||
+        w.minReplicas <= w.maxReplicas,
+      fieldPath: '.minReplicas',
+    },
     {
       cel: 'self.start != self.end',
       message: 'start and end must differ (an end before the start crosses midnight)',
@@ -128,6 +154,12 @@ const weekMinuteCel = (w: string, d: string) =>
 const windowsOverlapCel = `a.days.exists(da, b.days.exists(db, (${weekMinuteCel('b', 'db')} - ${weekMinuteCel('a', 'da')} + 10080) % 10080 < ${lengthCel('a')} || (${weekMinuteCel('a', 'da')} - ${weekMinuteCel('b', 'db')} + 10080) % 10080 < ${lengthCel('b')}))`;
 
 export type WindowSpec = z.output<typeof windowSchema>;
+
+/** A window's bounds; null for a sleep window (`replicas: 0`). */
+export function windowBounds(w: WindowSpec): Bounds | null {
+  if (w.replicas === 0 || w.minReplicas === undefined || w.maxReplicas === undefined) return null;
+  return { minReplicas: w.minReplicas, maxReplicas: w.maxReplicas };
+}
 
 function clockMinutes(clock: string): number {
   const [h, m] = clock.split(':').map(Number) as [number, number];
@@ -351,6 +383,14 @@ export const statusSchema = z.object({
     .optional(),
   nextTransition: z.string().optional(),
   lastTransitionTime: z.string().optional(),
+  /** A sleep window is in force: the Deployment scaled to zero, and the replicas it gets back. */
+  sleep: z
+    .object({
+      deployment: z.string(),
+      replicasBefore: z.number().int(),
+      since: z.string(),
+    })
+    .optional(),
   conditions: z
     .array(conditionSchema)
     .max(8)

@@ -175,3 +175,25 @@ describe('YAML 1.1 pitfalls', () => {
     ]);
   });
 });
+
+describe('sleep windows (replicas: 0)', () => {
+  const night = { name: 'night', days: ['Mon'], start: '22:00', end: '06:00' };
+
+  it('accepts replicas: 0 without bounds', () => {
+    expect(fields({ ...base, windows: [{ ...night, replicas: 0 }] })).toEqual([]);
+  });
+
+  it('refuses a window with both, with neither, and a replicas other than 0', () => {
+    expect(
+      fields({ ...base, windows: [{ ...night, replicas: 0, minReplicas: 1, maxReplicas: 2 }] }),
+    ).toEqual([
+      'spec.windows[0].minReplicas: a window sets either minReplicas and maxReplicas, or replicas: 0 (a sleep window), not both',
+    ]);
+    expect(fields({ ...base, windows: [night] })).toEqual([
+      'spec.windows[0].minReplicas: a window sets either minReplicas and maxReplicas, or replicas: 0 (a sleep window), not both',
+    ]);
+    expect(fields({ ...base, windows: [{ ...night, replicas: 2 }] })).toEqual([
+      'spec.windows[0].replicas: must be 0 (a sleep window); for a fixed count set minReplicas = maxReplicas',
+    ]);
+  });
+});
