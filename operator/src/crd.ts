@@ -5,6 +5,9 @@ import { z } from 'zod';
 import {
   API_GROUP,
   API_VERSION,
+  calendarSpecSchema,
+  CALENDAR_KIND,
+  CALENDAR_PLURAL,
   KIND,
   PLURAL,
   specSchema,
@@ -106,4 +109,61 @@ export function scalingScheduleCrd(): V1CustomResourceDefinition {
       ],
     },
   };
+}
+
+export function scalingCalendarCrd(): V1CustomResourceDefinition {
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: {
+      name: `${CALENDAR_PLURAL}.${API_GROUP}`,
+      labels: {
+        'app.kubernetes.io/part-of': 'tourkit',
+        'app.kubernetes.io/component': 'scaling-schedule',
+      },
+    },
+    spec: {
+      group: API_GROUP,
+      scope: 'Namespaced',
+      names: {
+        kind: CALENDAR_KIND,
+        listKind: `${CALENDAR_KIND}List`,
+        plural: CALENDAR_PLURAL,
+        singular: 'scalingcalendar',
+        shortNames: ['scal'],
+        categories: ['tourkit'],
+      },
+      versions: [
+        {
+          name: API_VERSION,
+          served: true,
+          storage: true,
+          additionalPrinterColumns: [
+            { name: 'Holidays', type: 'string', jsonPath: '.spec.holidays[*].date' },
+            { name: 'Events', type: 'string', jsonPath: '.spec.events[*].name' },
+            { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+          ],
+          schema: {
+            openAPIV3Schema: {
+              type: 'object',
+              description:
+                'Dated events (overrides) and holidays (exclusions) shared by the ScalingSchedules of a namespace that name it in spec.calendarRef.',
+              required: ['spec'],
+              properties: {
+                apiVersion: { type: 'string' },
+                kind: { type: 'string' },
+                metadata: { type: 'object' },
+                spec: openApi(calendarSpecSchema),
+              },
+            },
+          },
+        },
+      ],
+    },
+  };
+}
+
+/** Every CRD of the operator, in the order they are installed. */
+export function operatorCrds(): V1CustomResourceDefinition[] {
+  return [scalingScheduleCrd(), scalingCalendarCrd()];
 }

@@ -9,6 +9,7 @@ import {
   type Informer,
   type KubeConfig,
   type KubernetesListObject,
+  type KubernetesObject,
 } from '@kubernetes/client-node';
 import { hostname } from 'node:os';
 import { pino, type Logger } from 'pino';
@@ -28,12 +29,15 @@ import { plan, planRelease, type PlannedEvent, type Release } from './plan.js';
 import { CountingKubeConfig, WriteRefused } from './request-counter.js';
 import {
   ASLEEP_LABEL,
+  CALENDAR_GVR,
+  calendarName,
   GVR,
   keyOf,
   MANAGED_BY_ANNOTATION,
   targetName,
   viewOfDeployment,
   viewOfHpa,
+  type CalendarObject,
   type DeploymentObject,
   type HpaObject,
   type ScheduleObject,
@@ -131,6 +135,9 @@ export class ScalingScheduleController {
   private sleepingDeployments: ScopedInformer<DeploymentObject> | undefined;
   /** Our last write to each sleeping (or just woken) Deployment, until the watch shows it. */
   private readonly writtenDeployments = new Map<string, DeploymentObject>();
+  private calendars: ScopedInformer<CalendarObject> | undefined;
+  /** Schedule key → the calendar key of its spec.calendarRef (members: schedules). */
+  private readonly calendarUsers = new Index();
   /** Deployment key → the schedule key its sleep record names. */
   private readonly sleepers = new Index();
   private queue: WorkQueue | undefined;
@@ -223,6 +230,7 @@ export class ScalingScheduleController {
     this.owners.clear();
     this.sleepers.clear();
     this.writtenDeployments.clear();
+    this.calendarUsers.clear();
     const custom = this.kubeConfig.makeApiClient(CustomObjectsApi);
     const autoscaling = this.kubeConfig.makeApiClient(AutoscalingV2Api);
     const apps = this.kubeConfig.makeApiClient(AppsV1Api);
@@ -300,9 +308,32 @@ export class ScalingScheduleController {
     this.sleepingDeployments.on('add', (d) => onDeployment(d, false));
     this.sleepingDeployments.on('update', (d) => onDeployment(d, false));
     this.sleepingDeployments.on('delete', (d) => onDeployment(d, true));
+    this.calendars = new ScopedInformer<CalendarObject>(
+      this.kubeConfig,
+      CALENDAR_GVR,
+      namespaces,
+      async (namespace) =>
+        (namespace
+          ? await custom.listNamespacedCustomObject({ ...CALENDAR_GVR, namespace })
+          : await custom.listClusterCustomObject(
+              CALENDAR_GVR,
+            )) as KubernetesListObject<CalendarObject>,
+    );
+    // A calendar changed, appeared or went: every schedule that names it is planned again.
+    const onCalendar = (calendar: CalendarObject) => {
+      for (const schedule of this.calendarUsers.members(keyOf(calendar))) queue.add(schedule);
+    };
+    this.calendars.on('add', onCalendar);
+    this.calendars.on('update', onCalendar);
+    this.calendars.on('delete', onCalendar);
     const onSchedule = (schedule: ScheduleObject) => {
       const key = keyOf(schedule);
       this.targets.set(key, targetKey(schedule));
+      const calendar = calendarName(schedule);
+      this.calendarUsers.set(
+        key,
+        calendar ? `${schedule.metadata?.namespace}/${calendar}` : undefined,
+      );
       // The watch event of our own status write: nothing new to reconcile.
       if (this.freshSchedules.isEcho(key, schedule)) return;
       queue.add(key);
@@ -312,6 +343,7 @@ export class ScalingScheduleController {
     this.schedules.on('delete', (schedule) => {
       const key = keyOf(schedule);
       this.targets.set(key, undefined);
+      this.calendarUsers.set(key, undefined);
       this.freshSchedules.forget(key);
       this.dropMetrics(schedule);
       queue.forget(key);
@@ -341,7 +373,8 @@ export class ScalingScheduleController {
       ...this.schedules.informers,
       ...this.hpas.informers,
       ...this.sleepingDeployments.informers,
-    ] as Informer<ScheduleObject | HpaObject | DeploymentObject>[];
+      ...this.calendars.informers,
+    ] as Informer<KubernetesObject>[];
     for (const informer of informers) {
       informer.on('error', (error: unknown) => {
         if (!this.running) return; // stopped on purpose
@@ -363,9 +396,7 @@ export class ScalingScheduleController {
     );
   }
 
-  private async startWithRetry(
-    informer: Informer<ScheduleObject | HpaObject | DeploymentObject>,
-  ): Promise<void> {
+  private async startWithRetry(informer: Informer<KubernetesObject>): Promise<void> {
     for (let attempt = 0; this.running; attempt++) {
       try {
         await informer.start();
@@ -386,6 +417,7 @@ export class ScalingScheduleController {
       this.schedules?.stop(),
       this.hpas?.stop(),
       this.sleepingDeployments?.stop(),
+      this.calendars?.stop(),
     ]);
   }
 
@@ -586,6 +618,9 @@ export class ScalingScheduleController {
     const deploymentKey = sleepTarget ? `${namespace}/${sleepTarget.name}` : undefined;
     const deployment = deploymentKey ? this.readDeployment(deploymentKey) : undefined;
 
+    const calendarRef = calendarName(schedule);
+    const calendar = calendarRef ? this.calendars?.get(calendarRef, namespace) : undefined;
+
     const now = this.clock();
     const planned = plan(
       schedule,
@@ -593,6 +628,7 @@ export class ScalingScheduleController {
       now,
       claimedBy,
       deployment ? viewOfDeployment(deployment) : null,
+      calendar ? { name: calendarRef!, spec: calendar.spec } : null,
     );
     // Deployments this schedule put to sleep that the plan does not speak for (another target
     // now, the HPA gone, a spec that no longer validates): woken.

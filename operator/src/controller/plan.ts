@@ -1,8 +1,8 @@
 // What one reconcile should do, decided from the schedule, the HPA and the clock alone.
 // Pure: the reconciler executes the plan, unit tests read it.
-import { describeSource, evaluate } from '../schedule/evaluate.js';
+import { describeSource, evaluate, withCalendar } from '../schedule/evaluate.js';
 import type { Bounds, Condition, ScalingScheduleStatus } from '../schedule/schema.js';
-import { describeErrors, validateSpec } from '../schedule/validate.js';
+import { describeErrors, validateCalendarSpec, validateSpec } from '../schedule/validate.js';
 import {
   LEGACY_FINALIZER,
   legacyOriginalBounds,
@@ -124,6 +124,7 @@ const hasLegacyFinalizer = (schedule: ScheduleObject) =>
  * @param claimedBy another live schedule recorded on the HPA as its manager, which still targets it
  * @param deployment the HPA's target Deployment as last seen asleep (null: not asleep, as far as
  *   the controller knows)
+ * @param calendar the ScalingCalendar of spec.calendarRef as cached, null when it does not exist
  */
 export function plan(
   schedule: ScheduleObject,
@@ -131,12 +132,36 @@ export function plan(
   now: Date,
   claimedBy?: string,
   deployment: DeploymentView | null = null,
+  calendar: { name: string; spec: unknown } | null = null,
 ): Plan {
   const validation = validateSpec(schedule.spec);
   if (!validation.ok)
     return degraded(schedule, now, 'InvalidSpec', describeErrors(validation.errors), null);
-  const spec = validation.value;
+  let spec = validation.value;
   const namespace = schedule.metadata?.namespace;
+  if (spec.calendarRef) {
+    // Nothing is applied without the calendar: a holiday missed is a day at the wrong bounds.
+    // The calendar informer brings the schedule back when it appears or changes.
+    const ref = spec.calendarRef.name;
+    if (!calendar || calendar.name !== ref)
+      return degraded(
+        schedule,
+        now,
+        'CalendarNotFound',
+        `ScalingCalendar ${ref} not found in namespace ${namespace}`,
+        null,
+      );
+    const checked = validateCalendarSpec(calendar.spec);
+    if (!checked.ok)
+      return degraded(
+        schedule,
+        now,
+        'InvalidCalendar',
+        `ScalingCalendar ${ref}: ${describeErrors(checked.errors)}`,
+        null,
+      );
+    spec = withCalendar(spec, { name: ref, spec: checked.value });
+  }
   if (!hpa) {
     // Not a failure to retry: the HPA informer brings the schedule back when the HPA appears.
     return degraded(

@@ -7,6 +7,7 @@ import type {
 import {
   API_GROUP,
   API_VERSION,
+  CALENDAR_PLURAL,
   KIND,
   PLURAL,
   type Bounds,
@@ -39,6 +40,11 @@ export const ASLEEP_LABEL = `${API_GROUP}/asleep`;
 export const SLEEP_ANNOTATION = `${API_GROUP}/sleep`;
 export const CONTROLLER_NAME = `${API_GROUP}/scaling-schedule-controller`;
 export const GVR = { group: API_GROUP, version: API_VERSION, plural: PLURAL } as const;
+export const CALENDAR_GVR = {
+  group: API_GROUP,
+  version: API_VERSION,
+  plural: CALENDAR_PLURAL,
+} as const;
 export const SCHEDULE_API_VERSION = `${API_GROUP}/${API_VERSION}`;
 export { KIND };
 
@@ -156,6 +162,14 @@ export function parseBounds(text: string | undefined): Bounds | null {
 /** The original bounds a pre-0.2 controller recorded on the schedule itself. */
 export function legacyOriginalBounds(schedule: ScheduleObject): Bounds | null {
   return parseBounds(schedule.metadata?.annotations?.[ORIGINAL_BOUNDS_ANNOTATION]);
+}
+
+export interface CalendarObject extends KubernetesObject {
+  spec?: unknown;
+}
+
+export function calendarName(schedule: ScheduleObject): string | undefined {
+  return (schedule.spec as { calendarRef?: { name?: string } } | undefined)?.calendarRef?.name;
 }
 
 export function targetName(schedule: ScheduleObject): string {

@@ -1,10 +1,11 @@
 // Plain Kubernetes objects for installing the operator and the booking schedule. The cdk8s app
 // and the Helm chart consume these (import '@tourkit/operator/deploy/manifests').
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { scalingScheduleCrd } from '../crd.js';
+import { operatorCrds, scalingCalendarCrd, scalingScheduleCrd } from '../crd.js';
 import {
   API_GROUP,
   API_VERSION,
+  CALENDAR_PLURAL,
   KIND,
   PLURAL,
   type ScalingScheduleSpecInput,
@@ -40,6 +41,7 @@ export function operatorClusterRules() {
   return [
     { apiGroups: [API_GROUP], resources: [PLURAL], verbs: ['get', 'list', 'watch', 'patch'] },
     { apiGroups: [API_GROUP], resources: [`${PLURAL}/status`], verbs: ['patch'] },
+    { apiGroups: [API_GROUP], resources: [CALENDAR_PLURAL], verbs: ['get', 'list', 'watch'] },
     {
       apiGroups: ['autoscaling'],
       resources: ['horizontalpodautoscalers'],
@@ -94,7 +96,7 @@ export function operatorManifests(options: OperatorManifestOptions): KubernetesO
   const { namespace, image, replicas = 2, logLevel = 'info', watchNamespaces = [] } = options;
   const meta = (name: string) => ({ name, namespace, labels });
   return [
-    scalingScheduleCrd(),
+    ...operatorCrds(),
     {
       apiVersion: 'v1',
       kind: 'ServiceAccount',
@@ -282,4 +284,4 @@ export function bookingSchedule(options: {
   };
 }
 
-export { scalingScheduleCrd };
+export { operatorCrds, scalingCalendarCrd, scalingScheduleCrd };

@@ -6,6 +6,7 @@ import {
   DAYS,
   parseDurationMs,
   type Bounds,
+  type ScalingCalendarSpec,
   type ScalingScheduleSpec,
   type WindowSpec,
   windowBounds,
@@ -269,6 +270,26 @@ export function evaluate(spec: ScalingScheduleSpec, now: Date): Evaluation {
     searchedUntil = horizon;
   }
   return { ...current, nextTransition: withRampStep(null) };
+}
+
+/**
+ * The schedule with a calendar folded in: its holidays are exclusions (a date the schedule
+ * excludes already keeps its own reason), its events overrides named `<calendar>/<event>`, after
+ * the schedule's own (which win where both cover an instant: the first covering override rules).
+ */
+export function withCalendar(
+  spec: ScalingScheduleSpec,
+  calendar: { name: string; spec: ScalingCalendarSpec },
+): ScalingScheduleSpec {
+  const own = new Set(spec.exclusions.map((e) => e.date));
+  return {
+    ...spec,
+    exclusions: [...spec.exclusions, ...calendar.spec.holidays.filter((h) => !own.has(h.date))],
+    overrides: [
+      ...spec.overrides,
+      ...calendar.spec.events.map((e) => ({ ...e, name: `${calendar.name}/${e.name}` })),
+    ],
+  };
 }
 
 /** Short label of what is in force, as shown in status and `kubectl get`. */

@@ -19,7 +19,12 @@ export const LIMITS = {
   overrides: 16,
   replicas: 10_000,
   rampSteps: 12,
+  calendarHolidays: 366,
+  calendarEvents: 64,
 } as const;
+
+export const CALENDAR_KIND = 'ScalingCalendar';
+export const CALENDAR_PLURAL = 'scalingcalendars';
 
 const CLOCK = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
 const CLOCK_OR_MIDNIGHT_END = /^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$/;
@@ -228,6 +233,62 @@ const exclusionSchema = z
   })
   .strict();
 
+export type ExclusionSpec = z.output<typeof exclusionSchema>;
+
+const dateList = (max: number) =>
+  z
+    .array(exclusionSchema)
+    .max(max)
+    .default([])
+    .meta({
+      'x-kubernetes-list-type': 'map',
+      'x-kubernetes-list-map-keys': ['date'],
+    });
+
+/** Dated bounds (a schedule's overrides, a calendar's events): named, never overlapping. */
+function overrideList(max: number, message: string) {
+  return rule(
+    z
+      .array(overrideSchema)
+      .max(max)
+      .default([])
+      .meta({
+        'x-kubernetes-list-type': 'map',
+        'x-kubernetes-list-map-keys': ['name'],
+      }),
+    [
+      {
+        cel: 'self.all(a, self.all(b, a.name == b.name || timestamp(a.until) <= timestamp(b.from) || timestamp(b.until) <= timestamp(a.from)))',
+        message,
+        holds: (overrides) =>
+          overrides.every((a) =>
+            overrides.every(
+              (b) =>
+                a.name === b.name ||
+                Date.parse(a.until) <= Date.parse(b.from) ||
+                Date.parse(b.until) <= Date.parse(a.from),
+            ),
+          ),
+      },
+    ],
+  );
+}
+
+/**
+ * A ScalingCalendar: dated events and holidays that many schedules of its namespace share
+ * (`spec.calendarRef`). A holiday is an exclusion of each of them (the day at the schedule's
+ * default bounds, in the schedule's time zone); an event is an override (the schedule's own
+ * overrides win where both cover an instant).
+ */
+export const calendarSpecSchema = z
+  .object({
+    holidays: dateList(LIMITS.calendarHolidays),
+    events: overrideList(LIMITS.calendarEvents, 'two events overlap in time'),
+  })
+  .strict();
+
+export type ScalingCalendarSpec = z.output<typeof calendarSpecSchema>;
+
 export const specSchema = rule(
   z
     .object({
@@ -268,39 +329,17 @@ export const specSchema = rule(
           },
         ],
       ),
-      exclusions: z
-        .array(exclusionSchema)
-        .max(LIMITS.exclusions)
-        .default([])
-        .meta({
-          'x-kubernetes-list-type': 'map',
-          'x-kubernetes-list-map-keys': ['date'],
-        }),
-      overrides: rule(
-        z
-          .array(overrideSchema)
-          .max(LIMITS.overrides)
-          .default([])
-          .meta({
-            'x-kubernetes-list-type': 'map',
-            'x-kubernetes-list-map-keys': ['name'],
-          }),
-        [
-          {
-            cel: 'self.all(a, self.all(b, a.name == b.name || timestamp(a.until) <= timestamp(b.from) || timestamp(b.until) <= timestamp(a.from)))',
-            message: 'two overrides overlap in time',
-            holds: (overrides) =>
-              overrides.every((a) =>
-                overrides.every(
-                  (b) =>
-                    a.name === b.name ||
-                    Date.parse(a.until) <= Date.parse(b.from) ||
-                    Date.parse(b.until) <= Date.parse(a.from),
-                ),
-              ),
-          },
-        ],
-      ),
+      exclusions: dateList(LIMITS.exclusions),
+      overrides: overrideList(LIMITS.overrides, 'two overrides overlap in time'),
+      calendarRef: z
+        .object({
+          name: z
+            .string()
+            .max(253)
+            .regex(NAME, 'expected the name of a ScalingCalendar in this namespace'),
+        })
+        .strict()
+        .optional(),
       leadTime: z
         .string()
         .max(16)

@@ -10,15 +10,24 @@ import { GVR, type ScheduleObject } from '../../src/controller/resource.js';
 import { bookingSchedule } from '../../src/deploy/manifests.js';
 
 export const clusterStartMs = 60 * 60_000; // a cold first run builds the tools
-const crdPath = fileURLToPath(new URL('../../config/crd/scalingschedules.yaml', import.meta.url));
+const crdPaths = ['scalingschedules', 'scalingcalendars'].map((name) =>
+  fileURLToPath(new URL(`../../config/crd/${name}.yaml`, import.meta.url)),
+);
 
+/** Both CRDs: the controller lists calendars too, and waits until it can. */
 export async function installCrd(cluster: TestCluster): Promise<void> {
-  await kubectlOrThrow(cluster, ['apply', '--server-side', '--force-conflicts', '-f', crdPath]);
+  await kubectlOrThrow(cluster, [
+    'apply',
+    '--server-side',
+    '--force-conflicts',
+    ...crdPaths.flatMap((file) => ['-f', file]),
+  ]);
   await kubectlOrThrow(cluster, [
     'wait',
     '--for=condition=Established',
     '--timeout=60s',
     'crd/scalingschedules.scaling.tourkit.dev',
+    'crd/scalingcalendars.scaling.tourkit.dev',
   ]);
 }
 

@@ -375,3 +375,74 @@ describe('plan: sleep windows', () => {
     });
   });
 });
+
+describe('plan: a ScalingCalendar named by spec.calendarRef', () => {
+  const withRef = { calendarRef: { name: 'holidays' } };
+  const calendar = (spec: unknown) => ({ name: 'holidays', spec });
+
+  it('applies nothing while the calendar is missing, and says which', () => {
+    const p = plan(schedule({}, withRef), hpa(1, 3), wednesdayNoon);
+    expect(p.apply).toBeUndefined();
+    expect(p.status.conditions!.find((c) => c.type === 'Degraded')).toMatchObject({
+      status: 'True',
+      reason: 'CalendarNotFound',
+      message: 'ScalingCalendar holidays not found in namespace shop',
+    });
+  });
+
+  it("a holiday is the default all day; an event overrides, the schedule's own override first", () => {
+    const holiday = calendar({ holidays: [{ date: '2026-06-10', reason: 'strike' }] });
+    const p = plan(schedule({}, withRef), hpa(1, 3), wednesdayNoon, undefined, null, holiday);
+    expect(p.apply?.bounds).toEqual(bounds(2, 4));
+    expect(p.status.activeWindow).toBe('default (excluded day)');
+
+    const event = calendar({
+      events: [
+        {
+          name: 'fair',
+          from: '2026-06-10T08:00:00Z',
+          until: '2026-06-10T12:00:00Z',
+          minReplicas: 8,
+          maxReplicas: 12,
+        },
+      ],
+    });
+    const q = plan(schedule({}, withRef), hpa(1, 3), wednesdayNoon, undefined, null, event);
+    expect(q.apply?.bounds).toEqual(bounds(8, 12));
+    expect(q.status).toMatchObject({
+      activeWindow: 'override/holidays/fair',
+      nextTransition: '2026-06-10T12:00:00.000Z',
+    });
+    const own = {
+      ...withRef,
+      overrides: [
+        {
+          name: 'own',
+          from: '2026-06-10T09:00:00Z',
+          until: '2026-06-10T11:00:00Z',
+          minReplicas: 3,
+          maxReplicas: 3,
+        },
+      ],
+    };
+    expect(
+      plan(schedule({}, own), hpa(1, 3), wednesdayNoon, undefined, null, event).apply?.bounds,
+    ).toEqual(bounds(3, 3));
+  });
+
+  it('a calendar that does not validate is reported with its field', () => {
+    const p = plan(
+      schedule({}, withRef),
+      hpa(1, 3),
+      wednesdayNoon,
+      undefined,
+      null,
+      calendar({ holidays: [{ date: '10/06/2026' }] }),
+    );
+    expect(p.apply).toBeUndefined();
+    expect(p.status.conditions!.find((c) => c.type === 'Degraded')).toMatchObject({
+      reason: 'InvalidCalendar',
+      message: 'ScalingCalendar holidays: spec.holidays[0].date: expected a date YYYY-MM-DD',
+    });
+  });
+});
