@@ -100,6 +100,7 @@ try {
   await until((s) => s.status?.appliedBounds?.maxReplicas === 10);
   let converged = (performance.now() - started) / 1000;
   await controller.idle();
+  const coldRequests = new Map(controller.kubeConfig.byVerbAndResource);
   results.push(
     figures(
       'cold start: adopt + apply',
@@ -138,6 +139,8 @@ try {
   await restarted.stop();
 
   console.table(results);
+  console.log('requests of the cold start, by verb and resource:');
+  console.table(Object.fromEntries([...coldRequests].sort()));
   const [cold, , noop] = results;
   console.log(
     [
