@@ -252,6 +252,9 @@ export class ScalingScheduleController {
         concurrency: 8,
         maxQueued: 10_000,
         onDrop: () => this.metrics.eventsDropped.inc(),
+        // State first: Events wait (30 s at most) while reconciles are queued.
+        holdWhile: () => queue.pending > 0,
+        maxHoldMs: 30_000,
         onError: (error) => this.log.warn({ err: error }, 'could not record an event'),
       },
     );
