@@ -155,9 +155,14 @@ test(
     });
     expect(after.sleep).toBeUndefined();
     expect(after.appliedBounds).toEqual({ minReplicas: 2, maxReplicas: 6 });
-    const notes = (await eventsAbout(fixture.cluster, ns, 'web')).map((e) => e.note ?? '');
-    expect(notes.some((n) => n.includes('Deployment web scaled to 0'))).toBe(true);
-    expect(notes.some((n) => n.includes('Deployment web woken: 3 replicas'))).toBe(true);
+    // Events are sent after the status write, off the reconcile path: waited for, not read once.
+    await waitFor('the sleep and wake Events', async () => {
+      const notes = (await eventsAbout(fixture.cluster, ns, 'web')).map((e) => e.note ?? '');
+      return notes.some((n) => n.includes('Deployment web scaled to 0')) &&
+        notes.some((n) => n.includes('Deployment web woken: 3 replicas'))
+        ? notes
+        : undefined;
+    });
   },
   testMs,
 );
