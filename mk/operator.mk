@@ -8,7 +8,7 @@ preview: deps ## Print a week of the booking ScalingSchedule, its cost, and draw
 	npm run -s -w @tourkit/operator preview -- dist/booking-schedule.yaml --svg dist/booking-week.svg $(if $(FROM),--from $(FROM)) $(if $(PRICE),--price $(PRICE))
 
 .PHONY: operator-crd
-operator-crd: deps ## Regenerate operator/config/crd/scalingschedules.yaml from the TypeScript schema
+operator-crd: deps ## Regenerate operator/config/crd/*.yaml (ScalingSchedule, ScalingCalendar) from the TypeScript schema
 	npm run -s -w @tourkit/operator gen-crd
 
 .PHONY: operator-test
@@ -21,8 +21,8 @@ operator-bench: deps ## Operator benchmark: 1,000 ScalingSchedules against the l
 	npm run -s -w @tourkit/operator bench
 
 .PHONY: operator-run
-operator-run: deps ## Run the controller locally against the current kube context (CRD applied first)
-	kubectl apply --server-side -f operator/config/crd/scalingschedules.yaml
+operator-run: deps ## Run the controller locally against the current kube context (CRDs applied first)
+	kubectl apply --server-side -f operator/config/crd/
 	cd operator && LEADER_ELECT=false npx tsx src/main.ts
 
 .PHONY: operator-image

@@ -50,7 +50,7 @@ dashboards: deps ## Generate the Grafana dashboard JSON (cdk8s/dist/dashboards a
 	npx prettier --log-level warn --write charts/tourkit/files/dashboards
 
 .PHONY: chart-files
-chart-files: dashboards ## Refresh the Helm chart's generated files: dashboard JSON, the ScalingSchedule CRD (crds/), values.schema.json, the Prometheus rules
+chart-files: dashboards ## Refresh the Helm chart's generated files: dashboard JSON, the ScalingSchedule and ScalingCalendar CRDs (crds/), values.schema.json, the Prometheus rules
 	node $(CDK8S_DIST)/main.js --chart-crds charts/tourkit/crds
 	node $(CDK8S_DIST)/main.js --chart-values-schema charts/tourkit
 	node $(CDK8S_DIST)/main.js --chart-rules charts/tourkit/files
@@ -115,7 +115,7 @@ deploy: ## Apply the platform to the current kube context (server-side apply; CR
 	$(KUBECTL) apply --server-side --field-manager=tourkit -f $(CDK8S_DIST)/tourkit-namespace.k8s.yaml
 	cdk8s/scripts/create-secrets.sh $(NAMESPACE)
 	$(KUBECTL) apply --server-side --field-manager=tourkit -f $(CDK8S_DIST)/tourkit-crds.k8s.yaml
-	$(KUBECTL) wait --for=condition=Established --timeout=60s crd/scalingschedules.scaling.tourkit.dev
+	$(KUBECTL) wait --for=condition=Established --timeout=60s crd/scalingschedules.scaling.tourkit.dev crd/scalingcalendars.scaling.tourkit.dev
 	@# HPAs a ScalingSchedule manages: seeded once (name, target, bounds), and right then their
 	@# applied half (tourkit-hpa-handover) applied with --force-conflicts, taking from the seed's manager
 	@# all but the bounds (it also owns what the API server defaulted). tourkit.k8s.yaml applies them

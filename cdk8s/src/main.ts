@@ -15,7 +15,7 @@ import { buildDashboards, dashboardJson } from './observability/dashboard.js';
 import { chartRulesJson, RULES_FILE } from './observability/observability.js';
 import { optionsFromEnvironment } from './options.js';
 import { buildPlatform } from './platform.js';
-import { CRD_FILE, crdYaml } from './operator.js';
+import { crdFiles } from './operator.js';
 import { SERVICES } from './services.js';
 
 const args = process.argv.slice(2);
@@ -47,8 +47,10 @@ if (loadFlag >= 0) {
   const dir = args[crdFlag + 1];
   if (!dir) throw new Error('--chart-crds needs an output directory');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, CRD_FILE), crdYaml());
-  console.log(`wrote ${path.join(dir, CRD_FILE)}`);
+  for (const [file, yaml] of Object.entries(crdFiles())) {
+    writeFileSync(path.join(dir, file), yaml);
+    console.log(`wrote ${path.join(dir, file)}`);
+  }
 } else if (flag >= 0) {
   const dirs = args.slice(flag + 1);
   if (dirs.length === 0) throw new Error('--dashboards needs at least one output directory');

@@ -9,8 +9,8 @@ import {
   bookingSchedule,
   METRICS_PORT,
   OPERATOR_NAME,
+  operatorCrds,
   operatorManifests,
-  scalingScheduleCrd,
   splitScheduledHpa,
 } from '@tourkit/operator/deploy/manifests';
 import { stringify } from 'yaml';
@@ -43,7 +43,7 @@ function include(chart: Chart, object: PlainObject): ApiObject {
 export class CrdChart extends Chart {
   constructor(scope: App, id: string) {
     super(scope, id, { disableResourceNameHashes: true });
-    include(this, scalingScheduleCrd() as unknown as PlainObject);
+    for (const crd of operatorCrds()) include(this, crd as unknown as PlainObject);
   }
 }
 
@@ -139,9 +139,12 @@ export class HpaSeedChart extends Chart {
   }
 }
 
-export const CRD_FILE = 'scalingschedules.scaling.tourkit.dev.yaml';
-
-/** The CRD as the Helm chart ships it in crds/ (Helm installs those first and never templates them). */
-export function crdYaml(): string {
-  return `# Generated from operator/src/crd.ts by \`make chart-files\`; do not edit.\n${stringify(scalingScheduleCrd())}`;
+/** The CRDs as the Helm chart ships them in crds/ (Helm installs those first and never templates them), by file name. */
+export function crdFiles(): Record<string, string> {
+  return Object.fromEntries(
+    operatorCrds().map((crd) => [
+      `${crd.metadata!.name}.yaml`,
+      `# Generated from operator/src/crd.ts by \`make chart-files\`; do not edit.\n${stringify(crd)}`,
+    ]),
+  );
 }

@@ -248,21 +248,26 @@ describe('ScalingSchedule operator', () => {
     );
     expect(egress).toEqual([443, 6443]);
   });
-  it('ships its CRD apart, and the Helm chart carries the same CRD', () => {
-    expect(crds.map((c) => c.metadata.name)).toEqual(['scalingschedules.scaling.tourkit.dev']);
-    const chartCrd = readFileSync(
-      path.resolve(
-        import.meta.dirname,
-        '..',
-        '..',
-        'charts',
-        'tourkit',
-        'crds',
-        'scalingschedules.scaling.tourkit.dev.yaml',
-      ),
-      'utf8',
-    );
-    expect(parse(chartCrd)).toEqual(crds[0]);
+  it('ships its CRDs apart, and the Helm chart carries the same CRDs', () => {
+    expect(crds.map((c) => c.metadata.name)).toEqual([
+      'scalingschedules.scaling.tourkit.dev',
+      'scalingcalendars.scaling.tourkit.dev',
+    ]);
+    for (const crd of crds) {
+      const chartCrd = readFileSync(
+        path.resolve(
+          import.meta.dirname,
+          '..',
+          '..',
+          'charts',
+          'tourkit',
+          'crds',
+          `${crd.metadata.name}.yaml`,
+        ),
+        'utf8',
+      );
+      expect(parse(chartCrd)).toEqual(crd);
+    }
   });
   it('scoped to namespaces: a Role and RoleBinding in each, no ClusterRole, WATCH_NAMESPACE set', () => {
     const scoped = synthPlatform({ operator: { watchNamespaces: ['tourkit', 'staging'] } });

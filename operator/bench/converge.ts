@@ -23,10 +23,38 @@ const cluster = await getTestCluster();
 await installCrd(cluster);
 const namespace = await createTestNamespace(cluster, 'opbench');
 const ns = namespace.name;
-const items = Array.from({ length: count }, (_, i) => [
-  { ...JSON.parse(hpaManifest(`hpa-${i}`, 1, 3)), metadata: { name: `hpa-${i}`, namespace: ns } },
-  bookingSchedule({ namespace: ns, name: `s-${i}`, hpaName: `hpa-${i}` }),
-]).flat();
+// BENCH_TARGETS=idle (the default): every HPA scales one Deployment held at 0 replicas, which
+// the HPA controller leaves alone (ScalingDisabled). BENCH_TARGETS=missing: each HPA scales a
+// Deployment that does not exist, as before; then the HPA controller (sync every 5 s on the local
+// control plane) sends an Event, a status write and scale reads for each of the 1,000 HPAs, about
+// four times the requests of the controller under test, on the same API server.
+const targets = process.env.BENCH_TARGETS ?? 'idle';
+const IDLE = 'bench-idle';
+const idleDeployment = {
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: IDLE, namespace: ns },
+  spec: {
+    replicas: 0,
+    selector: { matchLabels: { app: IDLE } },
+    template: {
+      metadata: { labels: { app: IDLE } },
+      spec: { containers: [{ name: 'app', image: 'registry.k8s.io/pause:3.10' }] },
+    },
+  },
+};
+const hpa = (i: number) => {
+  const manifest = JSON.parse(hpaManifest(`hpa-${i}`, 1, 3));
+  if (targets === 'idle') manifest.spec.scaleTargetRef.name = IDLE;
+  return { ...manifest, metadata: { name: `hpa-${i}`, namespace: ns } };
+};
+const items = [
+  ...(targets === 'idle' ? [idleDeployment] : []),
+  ...Array.from({ length: count }, (_, i) => [
+    hpa(i),
+    bookingSchedule({ namespace: ns, name: `s-${i}`, hpaName: `hpa-${i}` }),
+  ]).flat(),
+];
 for (let i = 0; i < items.length; i += 500) {
   await kubectlOrThrow(cluster, ['apply', '-f', '-'], {
     input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: items.slice(i, i + 500) }),
@@ -100,6 +128,7 @@ try {
   await until((s) => s.status?.appliedBounds?.maxReplicas === 10);
   let converged = (performance.now() - started) / 1000;
   await controller.idle();
+  const coldRequests = new Map(controller.kubeConfig.byVerbAndResource);
   results.push(
     figures(
       'cold start: adopt + apply',
@@ -138,10 +167,12 @@ try {
   await restarted.stop();
 
   console.table(results);
+  console.log('requests of the cold start, by verb and resource:');
+  console.table(Object.fromEntries([...coldRequests].sort()));
   const [cold, , noop] = results;
   console.log(
     [
-      `schedules: ${count}${concurrency ? `, concurrency ${concurrency}` : ''}`,
+      `schedules: ${count}${concurrency ? `, concurrency ${concurrency}` : ''}, HPA targets: ${targets}`,
       `cold start: bounds applied everywhere in ${cold!.seconds} s, Events all sent at ${cold!['seconds, Events sent']} s (before: ${BEFORE.seconds} s, measured on another day: compare in the same conditions, operator/README.md)`,
       `writes per schedule ${cold!['writes/schedule']} incl. events, ${cold!['state writes/schedule (HPA + status)']} HPA + status (before: ${BEFORE.writesPerSchedule})`,
       `transition: ${transition['state writes/schedule (HPA + status)']} state writes + ${(transition.events / count).toFixed(2)} events per schedule`,

@@ -1,20 +1,23 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { scalingScheduleCrd } from '../src/crd.js';
-import { crdYaml } from '../src/crd-yaml.js';
+import { CRD_FILES, crdYaml } from '../src/crd-yaml.js';
 
 // Raw JSON keys (x-kubernetes-*), as kubectl and cdk8s send them; the typed client's names differ.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const schemaOf = () => scalingScheduleCrd().spec.versions[0]!.schema!.openAPIV3Schema! as any;
 
 describe('ScalingSchedule CRD', () => {
-  it('is the file config/crd/scalingschedules.yaml (run `npm run -w @tourkit/operator gen-crd`)', () => {
-    const file = readFileSync(
-      fileURLToPath(new URL('../config/crd/scalingschedules.yaml', import.meta.url)),
-      'utf8',
-    );
-    expect(file).toBe(crdYaml());
-  });
+  it.each(Object.entries(CRD_FILES))(
+    'is the file config/crd/%s (run `npm run -w @tourkit/operator gen-crd`)',
+    (name, crd) => {
+      const file = readFileSync(
+        fileURLToPath(new URL(`../config/crd/${name}`, import.meta.url)),
+        'utf8',
+      );
+      expect(file).toBe(crdYaml(crd()));
+    },
+  );
 
   it('names scalingschedules.scaling.tourkit.dev/v1alpha1 with a status subresource', () => {
     const crd = scalingScheduleCrd();

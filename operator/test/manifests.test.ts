@@ -15,8 +15,9 @@ describe('deploy manifests', () => {
   });
   const byKind = (kind: string) => objects.filter((o) => o.kind === kind);
 
-  it('ships the CRD, RBAC, the Deployment and the metrics Service', () => {
+  it('ships the CRDs, RBAC, the Deployment and the metrics Service', () => {
     expect(objects.map((o) => o.kind)).toEqual([
+      'CustomResourceDefinition',
       'CustomResourceDefinition',
       'ServiceAccount',
       'ClusterRole',

@@ -107,7 +107,9 @@ cnpg.io/cluster: {{ index . 1 }}-db
 {{- define "tourkit.operatorRules" -}}
 - { apiGroups: [scaling.tourkit.dev], resources: [scalingschedules], verbs: [get, list, watch, patch] }
 - { apiGroups: [scaling.tourkit.dev], resources: [scalingschedules/status], verbs: [patch] }
+- { apiGroups: [scaling.tourkit.dev], resources: [scalingcalendars], verbs: [get, list, watch] }
 - { apiGroups: [autoscaling], resources: [horizontalpodautoscalers], verbs: [get, list, watch, patch] }
+- { apiGroups: [apps], resources: [deployments], verbs: [get, list, watch, patch] }
 - { apiGroups: [events.k8s.io], resources: [events], verbs: [create] }
 {{- end }}
 

@@ -1,8 +1,10 @@
-// Writes config/crd/scalingschedules.yaml from src/crd.ts (a test checks it is up to date).
+// Writes config/crd/*.yaml from src/crd.ts (a test checks they are up to date).
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { crdYaml } from '../crd-yaml.js';
+import { CRD_FILES, crdYaml } from '../crd-yaml.js';
 
-const target = fileURLToPath(new URL('../../config/crd/scalingschedules.yaml', import.meta.url));
-writeFileSync(target, crdYaml());
-console.log(`wrote ${target}`);
+for (const [file, crd] of Object.entries(CRD_FILES)) {
+  const target = fileURLToPath(new URL(`../../config/crd/${file}`, import.meta.url));
+  writeFileSync(target, crdYaml(crd()));
+  console.log(`wrote ${target}`);
+}

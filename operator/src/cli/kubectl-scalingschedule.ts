@@ -9,7 +9,7 @@ import {
   setHeaderOptions,
 } from '@kubernetes/client-node';
 import { writeFileSync } from 'node:fs';
-import { GVR, type ScheduleObject } from '../controller/resource.js';
+import { CALENDAR_GVR, GVR, type ScheduleObject } from '../controller/resource.js';
 import {
   explain,
   parseCommand,
@@ -19,7 +19,9 @@ import {
   type Parsed,
 } from '../plugin/commands.js';
 import { renderCost, renderSvg, renderTable, summarizeWeek, weekStart } from '../preview/week.js';
-import { describeErrors, validateSpec } from '../schedule/validate.js';
+import { withCalendar } from '../schedule/evaluate.js';
+import type { ScalingScheduleSpec } from '../schedule/schema.js';
+import { describeErrors, validateCalendarSpec, validateSpec } from '../schedule/validate.js';
 import { parseLocalDate } from '../schedule/zoned-time.js';
 
 const DEFAULT_PRICE_PER_INSTANCE_HOUR = 0.03; // as `make preview`
@@ -75,6 +77,31 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
   const spec = validation.value;
+  /** What the controller plans from (preview, explain): the schedule with its calendar folded in. */
+  const planned = async (): Promise<ScalingScheduleSpec | undefined> => {
+    const ref = spec.calendarRef?.name;
+    if (!ref) return spec;
+    let calendar: { spec?: unknown };
+    try {
+      calendar = (await api.getNamespacedCustomObject({
+        ...CALENDAR_GVR,
+        namespace,
+        name: ref,
+      })) as { spec?: unknown };
+    } catch (error) {
+      if ((error as { code?: number }).code !== 404) throw error;
+      console.error(`error: ScalingCalendar "${ref}" not found in namespace "${namespace}"`);
+      return undefined;
+    }
+    const checked = validateCalendarSpec(calendar.spec);
+    if (!checked.ok) {
+      console.error(
+        `error: ScalingCalendar ${namespace}/${ref} is invalid:\n${describeErrors(checked.errors)}`,
+      );
+      return undefined;
+    }
+    return withCalendar(spec, { name: ref, spec: checked.value });
+  };
   const patch = (body: object) =>
     api.patchNamespacedCustomObject(
       {
@@ -118,6 +145,8 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'preview': {
+      const spec = await planned();
+      if (!spec) return 1;
       const start = weekStart(spec, command.from ? parseLocalDate(command.from) : new Date());
       const summary = summarizeWeek(spec, start);
       console.log(
@@ -132,6 +161,8 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'explain': {
+      const spec = await planned();
+      if (!spec) return 1;
       console.log(
         explain(
           {

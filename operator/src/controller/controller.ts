@@ -3,28 +3,42 @@
 // to the HPA (bounds and the management record), one to the status — and is requeued at the
 // schedule's next boundary. Only the Lease holder runs it, and only while its lease is fresh.
 import {
+  AppsV1Api,
   AutoscalingV2Api,
   CustomObjectsApi,
   type Informer,
   type KubeConfig,
   type KubernetesListObject,
+  type KubernetesObject,
 } from '@kubernetes/client-node';
 import { hostname } from 'node:os';
 import { pino, type Logger } from 'pino';
 import { systemClock, type Clock } from './clock.js';
 import { EventRecorder } from './event-recorder.js';
 import { FreshCache } from './fresh-cache.js';
-import { hpaSubject, KubeApi, scheduleSubject, type EventSubject } from './kube-api.js';
+import {
+  deploymentSubject,
+  hpaSubject,
+  KubeApi,
+  scheduleSubject,
+  type EventSubject,
+} from './kube-api.js';
 import { DEFAULT_LEASE_TIMINGS, LeaderElector, type LeaseTimings } from './leader-election.js';
 import { createMetrics, type ControllerMetrics } from './metrics.js';
 import { plan, planRelease, type PlannedEvent, type Release } from './plan.js';
 import { CountingKubeConfig, WriteRefused } from './request-counter.js';
 import {
+  ASLEEP_LABEL,
+  CALENDAR_GVR,
+  calendarName,
   GVR,
   keyOf,
   MANAGED_BY_ANNOTATION,
   targetName,
+  viewOfDeployment,
   viewOfHpa,
+  type CalendarObject,
+  type DeploymentObject,
   type HpaObject,
   type ScheduleObject,
 } from './resource.js';
@@ -49,6 +63,17 @@ export interface ControllerOptions {
 const statusCode = (error: unknown) => (error as { code?: number }).code;
 const targetKey = (schedule: ScheduleObject) =>
   `${schedule.metadata?.namespace}/${targetName(schedule)}`;
+const sleeperOwnerKey = (deployment: DeploymentObject) => {
+  const sleep = viewOfDeployment(deployment).sleep;
+  return sleep ? `${deployment.metadata?.namespace}/${sleep.schedule}` : undefined;
+};
+const resourceVersion = (object: { metadata?: { resourceVersion?: string } } | undefined) => {
+  try {
+    return BigInt(object?.metadata?.resourceVersion ?? '0');
+  } catch {
+    return 0n;
+  }
+};
 const ownerKey = (hpa: HpaObject) => {
   const owner = hpa.metadata?.annotations?.[MANAGED_BY_ANNOTATION];
   return owner ? `${hpa.metadata?.namespace}/${owner}` : undefined;
@@ -82,6 +107,10 @@ class Index {
     }
   }
 
+  owner(member: string): string | undefined {
+    return this.forward.get(member);
+  }
+
   members(group: string): string[] {
     return [...(this.reverse.get(group) ?? [])];
   }
@@ -102,6 +131,15 @@ export class ScalingScheduleController {
   private readonly elector: LeaderElector | undefined;
   private schedules: ScopedInformer<ScheduleObject> | undefined;
   private hpas: ScopedInformer<HpaObject> | undefined;
+  /** Only the Deployments a sleep window scaled to zero (label selector): a small cache. */
+  private sleepingDeployments: ScopedInformer<DeploymentObject> | undefined;
+  /** Our last write to each sleeping (or just woken) Deployment, until the watch shows it. */
+  private readonly writtenDeployments = new Map<string, DeploymentObject>();
+  private calendars: ScopedInformer<CalendarObject> | undefined;
+  /** Schedule key → the calendar key of its spec.calendarRef (members: schedules). */
+  private readonly calendarUsers = new Index();
+  /** Deployment key → the schedule key its sleep record names. */
+  private readonly sleepers = new Index();
   private queue: WorkQueue | undefined;
   private recorder: EventRecorder<QueuedEvent> | undefined;
   private readonly freshSchedules = new FreshCache<ScheduleObject>();
@@ -190,8 +228,12 @@ export class ScalingScheduleController {
     this.synced = false;
     this.targets.clear();
     this.owners.clear();
+    this.sleepers.clear();
+    this.writtenDeployments.clear();
+    this.calendarUsers.clear();
     const custom = this.kubeConfig.makeApiClient(CustomObjectsApi);
     const autoscaling = this.kubeConfig.makeApiClient(AutoscalingV2Api);
+    const apps = this.kubeConfig.makeApiClient(AppsV1Api);
     const queue = new WorkQueue((key) => this.reconcile(key), {
       concurrency: this.options.concurrency ?? 16,
       baseBackoffMs: 250,
@@ -210,6 +252,9 @@ export class ScalingScheduleController {
         concurrency: 8,
         maxQueued: 10_000,
         onDrop: () => this.metrics.eventsDropped.inc(),
+        // State first: Events wait (30 s at most) while reconciles are queued.
+        holdWhile: () => queue.pending > 0,
+        maxHoldMs: 30_000,
         onError: (error) => this.log.warn({ err: error }, 'could not record an event'),
       },
     );
@@ -232,9 +277,66 @@ export class ScalingScheduleController {
           ? await autoscaling.listNamespacedHorizontalPodAutoscaler({ namespace })
           : await autoscaling.listHorizontalPodAutoscalerForAllNamespaces()) as KubernetesListObject<HpaObject>,
     );
+    const asleep = `${ASLEEP_LABEL}=true`;
+    this.sleepingDeployments = new ScopedInformer<DeploymentObject>(
+      this.kubeConfig,
+      { group: 'apps', version: 'v1', plural: 'deployments' },
+      namespaces,
+      async (namespace) =>
+        (namespace
+          ? await apps.listNamespacedDeployment({ namespace, labelSelector: asleep })
+          : await apps.listDeploymentForAllNamespaces({
+              labelSelector: asleep,
+            })) as KubernetesListObject<DeploymentObject>,
+      asleep,
+    );
+    const onDeployment = (deployment: DeploymentObject, gone: boolean) => {
+      const key = keyOf(deployment);
+      const mine = this.writtenDeployments.get(key);
+      const echo = !!mine && resourceVersion(mine) === resourceVersion(deployment);
+      const before = this.sleepers.owner(key);
+      if (gone) {
+        // Deleted, or woken (it left the label selector): nothing of ours to track.
+        this.writtenDeployments.delete(key);
+        this.sleepers.set(key, undefined);
+      } else {
+        if (mine && resourceVersion(deployment) >= resourceVersion(mine))
+          this.writtenDeployments.delete(key);
+        this.sleepers.set(key, sleeperOwnerKey(deployment));
+      }
+      if (echo) return;
+      for (const owner of new Set([before, sleeperOwnerKey(deployment)]))
+        if (owner) queue.add(owner);
+    };
+    this.sleepingDeployments.on('add', (d) => onDeployment(d, false));
+    this.sleepingDeployments.on('update', (d) => onDeployment(d, false));
+    this.sleepingDeployments.on('delete', (d) => onDeployment(d, true));
+    this.calendars = new ScopedInformer<CalendarObject>(
+      this.kubeConfig,
+      CALENDAR_GVR,
+      namespaces,
+      async (namespace) =>
+        (namespace
+          ? await custom.listNamespacedCustomObject({ ...CALENDAR_GVR, namespace })
+          : await custom.listClusterCustomObject(
+              CALENDAR_GVR,
+            )) as KubernetesListObject<CalendarObject>,
+    );
+    // A calendar changed, appeared or went: every schedule that names it is planned again.
+    const onCalendar = (calendar: CalendarObject) => {
+      for (const schedule of this.calendarUsers.members(keyOf(calendar))) queue.add(schedule);
+    };
+    this.calendars.on('add', onCalendar);
+    this.calendars.on('update', onCalendar);
+    this.calendars.on('delete', onCalendar);
     const onSchedule = (schedule: ScheduleObject) => {
       const key = keyOf(schedule);
       this.targets.set(key, targetKey(schedule));
+      const calendar = calendarName(schedule);
+      this.calendarUsers.set(
+        key,
+        calendar ? `${schedule.metadata?.namespace}/${calendar}` : undefined,
+      );
       // The watch event of our own status write: nothing new to reconcile.
       if (this.freshSchedules.isEcho(key, schedule)) return;
       queue.add(key);
@@ -244,6 +346,7 @@ export class ScalingScheduleController {
     this.schedules.on('delete', (schedule) => {
       const key = keyOf(schedule);
       this.targets.set(key, undefined);
+      this.calendarUsers.set(key, undefined);
       this.freshSchedules.forget(key);
       this.dropMetrics(schedule);
       queue.forget(key);
@@ -269,9 +372,12 @@ export class ScalingScheduleController {
       if (owner) queue.add(owner);
       for (const schedule of this.targets.members(key)) queue.add(schedule);
     });
-    const informers = [...this.schedules.informers, ...this.hpas.informers] as Informer<
-      ScheduleObject | HpaObject
-    >[];
+    const informers = [
+      ...this.schedules.informers,
+      ...this.hpas.informers,
+      ...this.sleepingDeployments.informers,
+      ...this.calendars.informers,
+    ] as Informer<KubernetesObject>[];
     for (const informer of informers) {
       informer.on('error', (error: unknown) => {
         if (!this.running) return; // stopped on purpose
@@ -293,7 +399,7 @@ export class ScalingScheduleController {
     );
   }
 
-  private async startWithRetry(informer: Informer<ScheduleObject | HpaObject>): Promise<void> {
+  private async startWithRetry(informer: Informer<KubernetesObject>): Promise<void> {
     for (let attempt = 0; this.running; attempt++) {
       try {
         await informer.start();
@@ -310,7 +416,12 @@ export class ScalingScheduleController {
     this.running = false;
     this.queue?.stop();
     this.recorder?.stop();
-    await Promise.all([this.schedules?.stop(), this.hpas?.stop()]);
+    await Promise.all([
+      this.schedules?.stop(),
+      this.hpas?.stop(),
+      this.sleepingDeployments?.stop(),
+      this.calendars?.stop(),
+    ]);
   }
 
   private dropMetrics(schedule: ScheduleObject): void {
@@ -335,6 +446,66 @@ export class ScalingScheduleController {
   private readHpa(key: string): HpaObject | undefined {
     const [namespace, name] = key.split('/') as [string, string];
     return this.freshHpas.read(key, this.hpas?.get(name, namespace));
+  }
+
+  /** The newest of the sleeping-Deployment cache and our own last write to it. */
+  private readDeployment(key: string): DeploymentObject | undefined {
+    const [namespace, name] = key.split('/') as [string, string];
+    const cached = this.sleepingDeployments?.get(name, namespace);
+    const mine = this.writtenDeployments.get(key);
+    if (!mine) return cached;
+    if (!cached) return mine;
+    return resourceVersion(cached) >= resourceVersion(mine) ? cached : mine;
+  }
+
+  private rememberDeployment(key: string, deployment: DeploymentObject): void {
+    this.writtenDeployments.set(key, deployment);
+    this.sleepers.set(key, sleeperOwnerKey(deployment));
+  }
+
+  /** Wakes every Deployment this schedule put to sleep except `keep`. */
+  private async wakeOwned(key: string, keep: string | undefined): Promise<number> {
+    let writes = 0;
+    for (const deploymentKey of this.sleepers.members(key)) {
+      if (deploymentKey === keep) continue;
+      const deployment = this.readDeployment(deploymentKey);
+      const sleep = deployment && viewOfDeployment(deployment).sleep;
+      if (!deployment || !sleep || sleeperOwnerKey(deployment) !== key) continue;
+      if (!(await this.wake(deploymentKey, sleep.replicas, deployment))) continue;
+      writes++;
+      const [namespace, name] = deploymentKey.split('/') as [string, string];
+      this.event(deploymentSubject(namespace, name), undefined, {
+        type: 'Normal',
+        reason: 'Woken',
+        action: 'Wake',
+        note: `ScalingSchedule ${sleep.schedule} no longer puts it to sleep: ${sleep.replicas} replicas given back`,
+      });
+    }
+    return writes;
+  }
+
+  /** Gives a Deployment its replicas back; false when it is gone. */
+  private async wake(
+    deploymentKey: string,
+    replicas: number,
+    seen: DeploymentObject | undefined,
+  ): Promise<boolean> {
+    const [namespace, name] = deploymentKey.split('/') as [string, string];
+    try {
+      const woken = await this.api.wakeDeployment(
+        namespace,
+        name,
+        replicas,
+        seen?.metadata?.resourceVersion,
+      );
+      this.rememberDeployment(deploymentKey, woken);
+    } catch (error) {
+      if (statusCode(error) !== 404) throw error;
+      this.sleepers.set(deploymentKey, undefined);
+      this.writtenDeployments.delete(deploymentKey);
+      return false;
+    }
+    return true;
   }
 
   private rememberHpa(key: string, hpa: HpaObject): void {
@@ -409,12 +580,13 @@ export class ScalingScheduleController {
 
     if (!schedule || schedule.metadata?.deletionTimestamp) {
       // Gone (or going): what it managed goes back to its owners. Nothing holds the deletion.
-      const writes = await this.releaseOwned(
-        key,
-        undefined,
-        () => `ScalingSchedule ${name} deleted`,
-        undefined,
-      );
+      const writes =
+        (await this.releaseOwned(
+          key,
+          undefined,
+          () => `ScalingSchedule ${name} deleted`,
+          undefined,
+        )) + (await this.wakeOwned(key, undefined));
       if (schedule?.metadata?.finalizers?.length) {
         try {
           await this.api.removeLegacyFinalizer(schedule);
@@ -445,8 +617,26 @@ export class ScalingScheduleController {
         claimedBy = view.managedBy;
     }
 
+    const sleepTarget = view?.scaleTarget?.kind === 'Deployment' ? view.scaleTarget : undefined;
+    const deploymentKey = sleepTarget ? `${namespace}/${sleepTarget.name}` : undefined;
+    const deployment = deploymentKey ? this.readDeployment(deploymentKey) : undefined;
+
+    const calendarRef = calendarName(schedule);
+    const calendar = calendarRef ? this.calendars?.get(calendarRef, namespace) : undefined;
+
     const now = this.clock();
-    const planned = plan(schedule, view, now, claimedBy);
+    const planned = plan(
+      schedule,
+      view,
+      now,
+      claimedBy,
+      deployment ? viewOfDeployment(deployment) : null,
+      calendar ? { name: calendarRef!, spec: calendar.spec } : null,
+    );
+    // Deployments this schedule put to sleep that the plan does not speak for (another target
+    // now, the HPA gone, a spec that no longer validates): woken.
+    const planHandles = planned.sleep || planned.wake || planned.status.sleep;
+    wrote = (await this.wakeOwned(key, planHandles ? deploymentKey : undefined)) > 0 || wrote;
     const labels = { namespace, name };
 
     if (planned.removeLegacyFinalizer) {
@@ -467,6 +657,28 @@ export class ScalingScheduleController {
       }
       if (planned.release) {
         wrote = (await this.release(hpaKey, planned.release)) || wrote;
+      }
+      if (planned.sleep && deploymentKey) {
+        const slept = await this.api
+          .sleepDeployment(namespace, planned.sleep.deployment, name, now)
+          .catch((error: unknown) => {
+            // Not the HPA's 404 below (which its delete event resolves): retried with backoff.
+            if (statusCode(error) !== 404) throw error;
+            throw new Error(
+              `Deployment ${planned.sleep!.deployment} not found: the sleep window cannot scale it to zero`,
+            );
+          });
+        this.rememberDeployment(deploymentKey, slept);
+        const record = viewOfDeployment(slept).sleep!;
+        planned.status.sleep = {
+          deployment: planned.sleep.deployment,
+          replicasBefore: record.replicas,
+          since: record.since,
+        };
+        wrote = true;
+      }
+      if (planned.wake && deploymentKey) {
+        wrote = (await this.wake(deploymentKey, planned.wake.replicas, deployment)) || wrote;
       }
     } catch (error) {
       // Deleted between the cache read and the write: the HPA delete event brings us back.

@@ -1,5 +1,6 @@
 // Every write this controller makes to the API server, in one place.
 import {
+  AppsV1Api,
   AutoscalingV2Api,
   CustomObjectsApi,
   EventsV1Api,
@@ -11,6 +12,7 @@ import {
 import type { Bounds, ScalingScheduleStatus } from '../schedule/schema.js';
 import type { PlannedEvent } from './plan.js';
 import {
+  ASLEEP_LABEL,
   CONTROLLER_NAME,
   FIELD_MANAGER,
   GVR,
@@ -20,6 +22,9 @@ import {
   ORIGINAL_BOUNDS_ANNOTATION,
   RESTORE_FIELD_MANAGER,
   SCHEDULE_API_VERSION,
+  SLEEP_ANNOTATION,
+  parseSleepRecord,
+  type DeploymentObject,
   type HpaObject,
   type ScheduleObject,
 } from './resource.js';
@@ -48,6 +53,13 @@ export const hpaSubject = (namespace: string, name: string): EventSubject => ({
   namespace,
 });
 
+export const deploymentSubject = (namespace: string, name: string): EventSubject => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  name,
+  namespace,
+});
+
 const apply = setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply);
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 const jsonPatch = setHeaderOptions('Content-Type', PatchStrategy.JsonPatch);
@@ -56,6 +68,7 @@ export class KubeApi {
   private readonly custom: CustomObjectsApi;
   private readonly autoscaling: AutoscalingV2Api;
   private readonly events: EventsV1Api;
+  private readonly apps: AppsV1Api;
 
   constructor(
     kc: KubeConfig,
@@ -64,6 +77,7 @@ export class KubeApi {
     this.custom = kc.makeApiClient(CustomObjectsApi);
     this.autoscaling = kc.makeApiClient(AutoscalingV2Api);
     this.events = kc.makeApiClient(EventsV1Api);
+    this.apps = kc.makeApiClient(AppsV1Api);
   }
 
   /** Drops a pre-0.2 finalizer (test-and-remove: never another controller's entry). */
@@ -188,6 +202,76 @@ export class KubeApi {
       },
       mergePatch,
     )) as HpaObject;
+  }
+
+  /**
+   * A sleep window: the Deployment to zero, and in the same patch the record of what it had (the
+   * label the controller's watch selects, the annotation with the schedule and the replicas). The
+   * replicas are read first and the patch carries that resourceVersion, so a scale in between
+   * fails the patch (retried) instead of being recorded wrong. A record already there is kept:
+   * its replicas are the true ones, the Deployment's are the sleep's 0.
+   */
+  async sleepDeployment(
+    namespace: string,
+    name: string,
+    schedule: string,
+    now: Date,
+  ): Promise<DeploymentObject> {
+    const current = (await this.apps.readNamespacedDeployment({
+      namespace,
+      name,
+    })) as DeploymentObject;
+    const before = parseSleepRecord(current.metadata?.annotations?.[SLEEP_ANNOTATION]);
+    const record = {
+      schedule,
+      replicas: before?.replicas ?? current.spec?.replicas ?? 1,
+      since: before?.since ?? now.toISOString(),
+    };
+    return (await this.apps.patchNamespacedDeployment(
+      {
+        namespace,
+        name,
+        fieldManager: FIELD_MANAGER,
+        body: {
+          metadata: {
+            resourceVersion: current.metadata?.resourceVersion,
+            labels: { [ASLEEP_LABEL]: 'true' },
+            annotations: { [SLEEP_ANNOTATION]: JSON.stringify(record) },
+          },
+          spec: { replicas: 0 },
+        },
+      },
+      mergePatch,
+    )) as DeploymentObject;
+  }
+
+  /**
+   * Wakes a Deployment: the recorded replicas back, the record removed. `resourceVersion` is the
+   * version the decision was made on: a Deployment changed since fails the patch (retried on the
+   * fresh object).
+   */
+  async wakeDeployment(
+    namespace: string,
+    name: string,
+    replicas: number,
+    resourceVersion: string | undefined,
+  ): Promise<DeploymentObject> {
+    return (await this.apps.patchNamespacedDeployment(
+      {
+        namespace,
+        name,
+        fieldManager: RESTORE_FIELD_MANAGER,
+        body: {
+          metadata: {
+            ...(resourceVersion ? { resourceVersion } : {}),
+            labels: { [ASLEEP_LABEL]: null },
+            annotations: { [SLEEP_ANNOTATION]: null },
+          },
+          spec: { replicas },
+        },
+      },
+      mergePatch,
+    )) as DeploymentObject;
   }
 
   async recordEvent(subject: EventSubject, related: EventSubject | undefined, event: PlannedEvent) {

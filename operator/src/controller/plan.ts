@@ -1,12 +1,13 @@
 // What one reconcile should do, decided from the schedule, the HPA and the clock alone.
 // Pure: the reconciler executes the plan, unit tests read it.
-import { describeSource, evaluate } from '../schedule/evaluate.js';
+import { describeSource, evaluate, withCalendar } from '../schedule/evaluate.js';
 import type { Bounds, Condition, ScalingScheduleStatus } from '../schedule/schema.js';
-import { describeErrors, validateSpec } from '../schedule/validate.js';
+import { describeErrors, validateCalendarSpec, validateSpec } from '../schedule/validate.js';
 import {
   LEGACY_FINALIZER,
   legacyOriginalBounds,
   sameBounds,
+  type DeploymentView,
   type HpaView,
   type ScheduleObject,
 } from './resource.js';
@@ -26,6 +27,14 @@ export interface Plan {
   apply?: { bounds: Bounds; originals: Bounds };
   /** Give the target back (suspend, dryRun): the original bounds, if known, and no record. */
   release?: Release;
+  /**
+   * A sleep window is in force: scale the HPA's target Deployment to zero, recording on it the
+   * replicas it has (the act reads them and fills `status.sleep`). The HPA is not written: the
+   * HPA controller leaves a target at zero replicas alone ("ScalingDisabled") until it is woken.
+   */
+  sleep?: { deployment: string };
+  /** The Deployment this schedule put to sleep gets its recorded replicas back. */
+  wake?: { deployment: string; replicas: number };
   /** A pre-0.2 finalizer on the schedule, to drop (nothing holds a deletion any more). */
   removeLegacyFinalizer?: boolean;
   status: ScalingScheduleStatus;
@@ -113,18 +122,46 @@ const hasLegacyFinalizer = (schedule: ScheduleObject) =>
 /**
  * @param hpa the target HPA as cached, null when it does not exist
  * @param claimedBy another live schedule recorded on the HPA as its manager, which still targets it
+ * @param deployment the HPA's target Deployment as last seen asleep (null: not asleep, as far as
+ *   the controller knows)
+ * @param calendar the ScalingCalendar of spec.calendarRef as cached, null when it does not exist
  */
 export function plan(
   schedule: ScheduleObject,
   hpa: HpaView | null,
   now: Date,
   claimedBy?: string,
+  deployment: DeploymentView | null = null,
+  calendar: { name: string; spec: unknown } | null = null,
 ): Plan {
   const validation = validateSpec(schedule.spec);
   if (!validation.ok)
     return degraded(schedule, now, 'InvalidSpec', describeErrors(validation.errors), null);
-  const spec = validation.value;
+  let spec = validation.value;
   const namespace = schedule.metadata?.namespace;
+  if (spec.calendarRef) {
+    // Nothing is applied without the calendar: a holiday missed is a day at the wrong bounds.
+    // The calendar informer brings the schedule back when it appears or changes.
+    const ref = spec.calendarRef.name;
+    if (!calendar || calendar.name !== ref)
+      return degraded(
+        schedule,
+        now,
+        'CalendarNotFound',
+        `ScalingCalendar ${ref} not found in namespace ${namespace}`,
+        null,
+      );
+    const checked = validateCalendarSpec(calendar.spec);
+    if (!checked.ok)
+      return degraded(
+        schedule,
+        now,
+        'InvalidCalendar',
+        `ScalingCalendar ${ref}: ${describeErrors(checked.errors)}`,
+        null,
+      );
+    spec = withCalendar(spec, { name: ref, spec: checked.value });
+  }
   if (!hpa) {
     // Not a failure to retry: the HPA informer brings the schedule back when the HPA appears.
     return degraded(
@@ -193,10 +230,23 @@ export function plan(
   }
 
   const evaluation = evaluate(spec, now);
-  const scheduled: Bounds = {
-    minReplicas: evaluation.minReplicas,
-    maxReplicas: evaluation.maxReplicas,
-  };
+  const sleepTarget = hpa.scaleTarget;
+  if (managing && evaluation.sleep && sleepTarget?.kind !== 'Deployment') {
+    return degraded(
+      schedule,
+      now,
+      'SleepUnsupported',
+      `a sleep window scales a Deployment to zero; HorizontalPodAutoscaler ${hpa.name} scales ${sleepTarget ? `a ${sleepTarget.kind}` : 'nothing'}`,
+      evaluation.nextTransition,
+    );
+  }
+  const sleeping = managing && !!evaluation.sleep;
+  // Asleep by this schedule's hand: the record on the Deployment names it.
+  const asleep = deployment?.sleep?.schedule === name ? deployment : null;
+  // While asleep the HPA keeps the bounds it has: nothing it decides reaches a target at zero.
+  const scheduled: Bounds = sleeping
+    ? hpa.bounds
+    : { minReplicas: evaluation.minReplicas, maxReplicas: evaluation.maxReplicas };
   const label = describeSource(evaluation);
   const plan: Plan = { status: {}, events, requeueAt: evaluation.nextTransition };
   if (hasLegacyFinalizer(schedule)) plan.removeLegacyFinalizer = true;
@@ -267,6 +317,40 @@ export function plan(
     if (spec.suspend) plan.requeueAt = null;
   }
 
+  let sleepStatus = old.sleep;
+  if (sleeping && sleepTarget) {
+    if (!asleep || asleep.replicas !== 0) plan.sleep = { deployment: sleepTarget.name };
+    // Filled by the act from the record it writes; kept from the last write or the record until then.
+    sleepStatus = asleep?.sleep
+      ? {
+          deployment: asleep.name,
+          replicasBefore: asleep.sleep.replicas,
+          since: asleep.sleep.since,
+        }
+      : old.sleep?.deployment === sleepTarget.name
+        ? old.sleep
+        : undefined;
+    const note = `Deployment ${sleepTarget.name} scaled to 0`;
+    if (asleep && asleep.replicas !== 0)
+      events.push({
+        type: 'Warning',
+        reason: 'Drifted',
+        action: 'Correct',
+        note: `Deployment ${asleep.name} was scaled to ${asleep.replicas} during the sleep window; ${note} again`,
+      });
+    else if (!asleep) appendToLast(events, note, 'Sleep');
+  } else {
+    sleepStatus = undefined;
+    if (asleep?.sleep) {
+      plan.wake = { deployment: asleep.name, replicas: asleep.sleep.replicas };
+      appendToLast(
+        events,
+        `Deployment ${asleep.name} woken: ${asleep.sleep.replicas} replicas`,
+        'Wake',
+      );
+    }
+  }
+
   const driftedCondition: ConditionInput = driftMessage
     ? cond('Drifted', true, 'ForeignEdit', driftMessage)
     : drifted?.status === 'True' && lastTransitionTime === old.lastTransitionTime
@@ -291,6 +375,7 @@ export function plan(
     originalBounds: originals,
     ...(plan.requeueAt ? { nextTransition: plan.requeueAt.toISOString() } : {}),
     ...(lastTransitionTime ? { lastTransitionTime } : {}),
+    ...(sleepStatus ? { sleep: sleepStatus } : {}),
     conditions: conditions(old.conditions, generation, now, [
       cond('Ready', true, readyReason, readyMessage),
       managing
@@ -306,6 +391,13 @@ export function plan(
     ]),
   };
   return plan;
+}
+
+/** Adds to the transition's Event (one Event per transition), or makes its own. */
+function appendToLast(events: PlannedEvent[], note: string, reason: string): void {
+  const last = events.findLast((e) => e.type === 'Normal');
+  if (last) last.note += `; ${note}`;
+  else events.push({ type: 'Normal', reason, action: reason, note });
 }
 
 /**

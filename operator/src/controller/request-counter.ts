@@ -36,6 +36,8 @@ export class CountingKubeConfig extends KubeConfig {
   readonly counts = new Map<string, number>();
   /** Non-GET requests by resource (see resourceOf). */
   readonly writesByResource = new Map<string, number>();
+  /** Every request by "VERB resource", a watch counted as "WATCH" (the benchmark prints it). */
+  readonly byVerbAndResource = new Map<string, number>();
 
   static from(source: KubeConfig): CountingKubeConfig {
     const counting = new CountingKubeConfig();
@@ -67,6 +69,7 @@ export class CountingKubeConfig extends KubeConfig {
   resetCounts(): void {
     this.counts.clear();
     this.writesByResource.clear();
+    this.byVerbAndResource.clear();
   }
 
   override async applySecurityAuthentication(context: RequestContextLike): Promise<void> {
@@ -78,6 +81,9 @@ export class CountingKubeConfig extends KubeConfig {
       const resource = resourceOf(url);
       this.writesByResource.set(resource, (this.writesByResource.get(resource) ?? 0) + 1);
     }
+    const verb = method === 'GET' && /[?&]watch=true/.test(url) ? 'WATCH' : method;
+    const kind = `${verb} ${resourceOf(url)}`;
+    this.byVerbAndResource.set(kind, (this.byVerbAndResource.get(kind) ?? 0) + 1);
     for (const listener of this.listeners) listener(method, url);
     await super.applySecurityAuthentication(context);
     // The agent super made for this request has no socket yet: drop it, reuse the pooled one.

@@ -1,11 +1,13 @@
 import type {
   KubernetesObject,
+  V1Deployment,
   V1HorizontalPodAutoscaler,
   V1ManagedFieldsEntry,
 } from '@kubernetes/client-node';
 import {
   API_GROUP,
   API_VERSION,
+  CALENDAR_PLURAL,
   KIND,
   PLURAL,
   type Bounds,
@@ -28,8 +30,21 @@ export const LEGACY_FINALIZER = `${API_GROUP}/restore-bounds`;
  */
 export const MANAGED_BY_ANNOTATION = `${API_GROUP}/managed-by`;
 export const ORIGINAL_BOUNDS_ANNOTATION = `${API_GROUP}/original-bounds`;
+/**
+ * On a Deployment a sleep window scaled to zero, written in the same patch as `replicas: 0`: the
+ * label selects the sleeping Deployments for the controller's watch (it never lists the others),
+ * the annotation names the schedule and the replicas to give back. Like the HPA's record it
+ * travels with the object: a deleted schedule or a restarted controller still wakes it.
+ */
+export const ASLEEP_LABEL = `${API_GROUP}/asleep`;
+export const SLEEP_ANNOTATION = `${API_GROUP}/sleep`;
 export const CONTROLLER_NAME = `${API_GROUP}/scaling-schedule-controller`;
 export const GVR = { group: API_GROUP, version: API_VERSION, plural: PLURAL } as const;
+export const CALENDAR_GVR = {
+  group: API_GROUP,
+  version: API_VERSION,
+  plural: CALENDAR_PLURAL,
+} as const;
 export const SCHEDULE_API_VERSION = `${API_GROUP}/${API_VERSION}`;
 export { KIND };
 
@@ -39,6 +54,49 @@ export interface ScheduleObject extends KubernetesObject {
 }
 
 export type HpaObject = V1HorizontalPodAutoscaler & KubernetesObject;
+export type DeploymentObject = V1Deployment & KubernetesObject;
+
+/** The sleep record on a Deployment. */
+export interface SleepRecord {
+  schedule: string;
+  replicas: number;
+  since: string;
+}
+
+export interface DeploymentView {
+  name: string;
+  replicas: number;
+  /** Present when a schedule put it to sleep (label and readable record). */
+  sleep?: SleepRecord;
+}
+
+export function parseSleepRecord(text: string | undefined): SleepRecord | undefined {
+  if (!text) return undefined;
+  try {
+    const value = JSON.parse(text) as Partial<SleepRecord>;
+    if (
+      typeof value.schedule === 'string' &&
+      Number.isInteger(value.replicas) &&
+      typeof value.since === 'string'
+    )
+      return { schedule: value.schedule, replicas: value.replicas!, since: value.since };
+  } catch {
+    // unreadable: not ours to wake
+  }
+  return undefined;
+}
+
+export function viewOfDeployment(deployment: DeploymentObject): DeploymentView {
+  const sleep =
+    deployment.metadata?.labels?.[ASLEEP_LABEL] === 'true'
+      ? parseSleepRecord(deployment.metadata?.annotations?.[SLEEP_ANNOTATION])
+      : undefined;
+  return {
+    name: deployment.metadata?.name ?? '',
+    replicas: deployment.spec?.replicas ?? 1,
+    ...(sleep ? { sleep } : {}),
+  };
+}
 
 export interface HpaView {
   name: string;
@@ -50,6 +108,8 @@ export interface HpaView {
   managedBy?: string;
   /** The bounds recorded to give back; null when the record is absent or unreadable. */
   originals: Bounds | null;
+  /** What the HPA scales (spec.scaleTargetRef): what a sleep window scales to zero. */
+  scaleTarget?: { kind: string; name: string };
 }
 
 const BOUND_FIELDS = ['f:minReplicas', 'f:maxReplicas'];
@@ -76,6 +136,9 @@ export function viewOfHpa(hpa: HpaObject): HpaView {
       .map((entry) => entry.manager ?? 'unknown'),
     ...(managedBy ? { managedBy } : {}),
     originals: parseBounds(annotations[ORIGINAL_BOUNDS_ANNOTATION]),
+    ...(hpa.spec?.scaleTargetRef
+      ? { scaleTarget: { kind: hpa.spec.scaleTargetRef.kind, name: hpa.spec.scaleTargetRef.name } }
+      : {}),
   };
 }
 
@@ -99,6 +162,14 @@ export function parseBounds(text: string | undefined): Bounds | null {
 /** The original bounds a pre-0.2 controller recorded on the schedule itself. */
 export function legacyOriginalBounds(schedule: ScheduleObject): Bounds | null {
   return parseBounds(schedule.metadata?.annotations?.[ORIGINAL_BOUNDS_ANNOTATION]);
+}
+
+export interface CalendarObject extends KubernetesObject {
+  spec?: unknown;
+}
+
+export function calendarName(schedule: ScheduleObject): string | undefined {
+  return (schedule.spec as { calendarRef?: { name?: string } } | undefined)?.calendarRef?.name;
 }
 
 export function targetName(schedule: ScheduleObject): string {

@@ -22,11 +22,13 @@ export class ScopedInformer<T extends KubernetesObject> {
     collection: { group: string; version: string; plural: string },
     namespaces: readonly string[],
     list: (namespace: string | undefined) => Promise<KubernetesListObject<T>>,
+    /** Only the objects it selects are listed, watched and cached (the list must apply it too). */
+    labelSelector?: string,
   ) {
     for (const { namespace, path } of watchPaths(collection, namespaces)) {
       this.byNamespace.set(
         namespace ?? '',
-        makeInformer<T>(kubeConfig, path, () => list(namespace)),
+        makeInformer<T>(kubeConfig, path, () => list(namespace), labelSelector),
       );
     }
   }

@@ -80,6 +80,11 @@ export class WorkQueue {
     this.pump();
   }
 
+  /** Keys waiting to run or running now (not those scheduled for later). */
+  get pending(): number {
+    return this.ready.length + this.active;
+  }
+
   /** Resolves when nothing is queued or running (timers may still be pending). */
   idle(): Promise<void> {
     if (this.active === 0 && (this.ready.length === 0 || this.stopped)) return Promise.resolve();

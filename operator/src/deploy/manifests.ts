@@ -1,10 +1,11 @@
 // Plain Kubernetes objects for installing the operator and the booking schedule. The cdk8s app
 // and the Helm chart consume these (import '@tourkit/operator/deploy/manifests').
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { scalingScheduleCrd } from '../crd.js';
+import { operatorCrds, scalingCalendarCrd, scalingScheduleCrd } from '../crd.js';
 import {
   API_GROUP,
   API_VERSION,
+  CALENDAR_PLURAL,
   KIND,
   PLURAL,
   type ScalingScheduleSpecInput,
@@ -40,11 +41,14 @@ export function operatorClusterRules() {
   return [
     { apiGroups: [API_GROUP], resources: [PLURAL], verbs: ['get', 'list', 'watch', 'patch'] },
     { apiGroups: [API_GROUP], resources: [`${PLURAL}/status`], verbs: ['patch'] },
+    { apiGroups: [API_GROUP], resources: [CALENDAR_PLURAL], verbs: ['get', 'list', 'watch'] },
     {
       apiGroups: ['autoscaling'],
       resources: ['horizontalpodautoscalers'],
       verbs: ['get', 'list', 'watch', 'patch'],
     },
+    // Sleep windows: the target Deployment to zero and back (only sleeping ones are listed).
+    { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'watch', 'patch'] },
     { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create'] },
   ];
 }
@@ -92,7 +96,7 @@ export function operatorManifests(options: OperatorManifestOptions): KubernetesO
   const { namespace, image, replicas = 2, logLevel = 'info', watchNamespaces = [] } = options;
   const meta = (name: string) => ({ name, namespace, labels });
   return [
-    scalingScheduleCrd(),
+    ...operatorCrds(),
     {
       apiVersion: 'v1',
       kind: 'ServiceAccount',
@@ -280,4 +284,4 @@ export function bookingSchedule(options: {
   };
 }
 
-export { scalingScheduleCrd };
+export { operatorCrds, scalingCalendarCrd, scalingScheduleCrd };

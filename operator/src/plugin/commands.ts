@@ -252,7 +252,7 @@ export function explain(
   } else if (a.kind === 'window') {
     const w = spec.windows.find((x) => x.name === a.name)!;
     lines.push(
-      `in force: window "${w.name}" (${w.days.join(',')} ${w.start}–${w.end}, priority ${w.priority}): min ${w.minReplicas}, max ${w.maxReplicas}`,
+      `in force: window "${w.name}" (${w.days.join(',')} ${w.start}–${w.end}, priority ${w.priority}): ${w.replicas === 0 ? 'sleep (the Deployment at 0 replicas, the HPA idle)' : `min ${w.minReplicas}, max ${w.maxReplicas}`}`,
     );
   } else if (a.reason === 'exclusion') {
     const day = localText(now, spec.timeZone).slice(4, 14);
@@ -296,7 +296,10 @@ export function explain(
       status.originalBounds?.minReplicas !== undefined
         ? `; originals min ${status.originalBounds.minReplicas}, max ${status.originalBounds.maxReplicas}`
         : '';
-    lines.push(`controller: ${applied}${original}${conditions ? `; ${conditions}` : ''}`);
+    const asleep = status.sleep
+      ? `; Deployment ${status.sleep.deployment} asleep since ${status.sleep.since} (${status.sleep.replicasBefore} replicas to give back)`
+      : '';
+    lines.push(`controller: ${applied}${original}${asleep}${conditions ? `; ${conditions}` : ''}`);
   } else lines.push('controller: no status yet (is the controller running?)');
   return lines.join('\n');
 }

@@ -6,8 +6,10 @@ import {
   DAYS,
   parseDurationMs,
   type Bounds,
+  type ScalingCalendarSpec,
   type ScalingScheduleSpec,
   type WindowSpec,
+  windowBounds,
 } from './schema.js';
 import {
   addDays,
@@ -27,6 +29,11 @@ export type ActiveSource =
 
 export interface Evaluation extends Bounds {
   active: ActiveSource;
+  /**
+   * A sleep window (`replicas: 0`) is in force: the target Deployment goes to zero. Its bounds
+   * are then 0 (the preview's replica-hours); the HPA itself is left as it is.
+   */
+  sleep?: boolean;
   /** The window whose leadTime raised the bounds, if any. */
   leadingInto?: string;
   /** Mid-ramp: step `step` of `of` on the way to `target` (spec.ramp). */
@@ -103,30 +110,38 @@ function evaluateAt(
     const winner = occurrences
       .filter((o) => covers(o, at))
       .sort((a, b) => b.window.priority - a.window.priority || a.order - b.order)[0];
-    base = winner
-      ? {
-          active: { kind: 'window', name: winner.window.name },
-          minReplicas: winner.window.minReplicas,
-          maxReplicas: winner.window.maxReplicas,
-        }
-      : { active: { kind: 'default', reason: 'no-window' }, ...spec.default };
+    const bounds = winner && windowBounds(winner.window);
+    base = !winner
+      ? { active: { kind: 'default', reason: 'no-window' }, ...spec.default }
+      : bounds
+        ? { active: { kind: 'window', name: winner.window.name }, ...bounds }
+        : {
+            active: { kind: 'window', name: winner.window.name },
+            minReplicas: 0,
+            maxReplicas: 0,
+            sleep: true,
+          };
   }
-  // Lead: a window about to open (and not opening on an excluded day) lifts the bounds early.
+  // Lead: a window about to open (and not opening on an excluded day) lifts the bounds early,
+  // and so wakes a sleeping Deployment early. A sleep window has no lead: it starts on time.
   const leading = occurrences
+    .map((o) => ({ o, bounds: windowBounds(o.window) }))
     .filter(
-      (o) =>
+      ({ o, bounds }) =>
+        bounds &&
         o.leadStart <= at &&
         at < o.start &&
         !exclusions.some((day) => covers(day, o.start)) &&
-        (o.window.minReplicas > base.minReplicas || o.window.maxReplicas > base.maxReplicas),
+        (bounds.minReplicas > base.minReplicas || bounds.maxReplicas > base.maxReplicas),
     )
-    .sort((a, b) => a.start - b.start || b.window.priority - a.window.priority)[0];
+    .sort((a, b) => a.o.start - b.o.start || b.o.window.priority - a.o.window.priority)[0];
   if (!leading) return base;
+  const { sleep: _asleep, ...awake } = base;
   return {
-    ...base,
-    minReplicas: Math.max(base.minReplicas, leading.window.minReplicas),
-    maxReplicas: Math.max(base.maxReplicas, leading.window.maxReplicas),
-    leadingInto: leading.window.name,
+    ...awake,
+    minReplicas: Math.max(base.minReplicas, leading.bounds!.minReplicas),
+    maxReplicas: Math.max(base.maxReplicas, leading.bounds!.maxReplicas),
+    leadingInto: leading.o.window.name,
   };
 }
 
@@ -135,6 +150,7 @@ export function sameSnapshot(a: Snapshot, b: Snapshot): boolean {
     a.minReplicas === b.minReplicas &&
     a.maxReplicas === b.maxReplicas &&
     a.leadingInto === b.leadingInto &&
+    !a.sleep === !b.sleep &&
     a.active.kind === b.active.kind &&
     ('name' in a.active ? a.active.name : a.active.reason) ===
       ('name' in b.active ? b.active.name : b.active.reason)
@@ -172,7 +188,8 @@ function rampAt(
   base: Snapshot,
 ): { snapshot: Snapshot; nextStep: number | null } {
   const ramp = spec.ramp;
-  if (!ramp) return { snapshot: base, nextStep: null };
+  // Going to sleep is one step (the Deployment to zero); waking ramps up from zero.
+  if (!ramp || base.sleep) return { snapshot: base, nextStep: null };
   const duration = parseDurationMs(ramp.duration);
   const change = changeCandidates(spec, occurrences, exclusions)
     .filter((t) => t > at - duration && t <= at)
@@ -255,9 +272,29 @@ export function evaluate(spec: ScalingScheduleSpec, now: Date): Evaluation {
   return { ...current, nextTransition: withRampStep(null) };
 }
 
+/**
+ * The schedule with a calendar folded in: its holidays are exclusions (a date the schedule
+ * excludes already keeps its own reason), its events overrides named `<calendar>/<event>`, after
+ * the schedule's own (which win where both cover an instant: the first covering override rules).
+ */
+export function withCalendar(
+  spec: ScalingScheduleSpec,
+  calendar: { name: string; spec: ScalingCalendarSpec },
+): ScalingScheduleSpec {
+  const own = new Set(spec.exclusions.map((e) => e.date));
+  return {
+    ...spec,
+    exclusions: [...spec.exclusions, ...calendar.spec.holidays.filter((h) => !own.has(h.date))],
+    overrides: [
+      ...spec.overrides,
+      ...calendar.spec.events.map((e) => ({ ...e, name: `${calendar.name}/${e.name}` })),
+    ],
+  };
+}
+
 /** Short label of what is in force, as shown in status and `kubectl get`. */
 export function describeSource(
-  evaluation: Pick<Evaluation, 'active' | 'leadingInto' | 'ramp'>,
+  evaluation: Pick<Evaluation, 'active' | 'leadingInto' | 'ramp' | 'sleep'>,
 ): string {
   const { active } = evaluation;
   const label =
@@ -269,8 +306,9 @@ export function describeSource(
         ? `override/${active.name}`
         : active.name;
   const lead = evaluation.leadingInto ? ` (lead: ${evaluation.leadingInto})` : '';
+  const sleep = evaluation.sleep ? ' (sleep)' : '';
   const ramp = evaluation.ramp ? ` (ramp ${evaluation.ramp.step}/${evaluation.ramp.of})` : '';
-  return `${label}${lead}${ramp}`;
+  return `${label}${sleep}${lead}${ramp}`;
 }
 
 export { formatLocalDate };

@@ -19,7 +19,12 @@ export const LIMITS = {
   overrides: 16,
   replicas: 10_000,
   rampSteps: 12,
+  calendarHolidays: 366,
+  calendarEvents: 64,
 } as const;
+
+export const CALENDAR_KIND = 'ScalingCalendar';
+export const CALENDAR_PLURAL = 'scalingcalendars';
 
 const CLOCK = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
 const CLOCK_OR_MIDNIGHT_END = /^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$/;
@@ -100,13 +105,39 @@ export const windowSchema = rule(
         .meta({ 'x-kubernetes-list-type': 'set' }),
       start: clockString().regex(CLOCK, 'expected HH:MM'),
       end: clockString().regex(CLOCK_OR_MIDNIGHT_END, 'expected HH:MM (or 24:00)'),
-      minReplicas: replicas,
-      maxReplicas: replicas,
+      minReplicas: replicas.optional(),
+      maxReplicas: replicas.optional(),
+      // A sleep window: the HPA's target Deployment is scaled to zero for its length and given
+      // its replicas back after. 0 is the only value: a fixed replica count is what min = max does.
+      replicas: z
+        .number()
+        .int()
+        .min(0, 'must be 0 (a sleep window)')
+        .max(0, 'must be 0 (a sleep window); for a fixed count set minReplicas = maxReplicas')
+        .optional(),
       priority: z.number().int().min(0).max(1000).default(0),
     })
     .strict(),
   [
-    minNotAboveMax,
+    {
+      cel: 'has(self.replicas) ? !has(self.minReplicas) && !has(self.maxReplicas) : has(self.minReplicas) && has(self.maxReplicas)',
+      message:
+        'a window sets either minReplicas and maxReplicas, or replicas: 0 (a sleep window), not both',
+      holds: (w) =>
+        w.replicas !== undefined
+          ? w.minReplicas === undefined && w.maxReplicas === undefined
+          : w.minReplicas !== undefined && w.maxReplicas !== undefined,
+      fieldPath: '.minReplicas',
+    },
+    {
+      cel: '!has(self.minReplicas) || !has(self.maxReplicas) || self.minReplicas <= self.maxReplicas',
+      message: minNotAboveMax.message,
+      holds: (w) =>
+        w.minReplicas === undefined ||
+        w.maxReplicas === undefined ||
+        w.minReplicas <= w.maxReplicas,
+      fieldPath: '.minReplicas',
+    },
     {
       cel: 'self.start != self.end',
       message: 'start and end must differ (an end before the start crosses midnight)',
@@ -128,6 +159,12 @@ const weekMinuteCel = (w: string, d: string) =>
 const windowsOverlapCel = `a.days.exists(da, b.days.exists(db, (${weekMinuteCel('b', 'db')} - ${weekMinuteCel('a', 'da')} + 10080) % 10080 < ${lengthCel('a')} || (${weekMinuteCel('a', 'da')} - ${weekMinuteCel('b', 'db')} + 10080) % 10080 < ${lengthCel('b')}))`;
 
 export type WindowSpec = z.output<typeof windowSchema>;
+
+/** A window's bounds; null for a sleep window (`replicas: 0`). */
+export function windowBounds(w: WindowSpec): Bounds | null {
+  if (w.replicas === 0 || w.minReplicas === undefined || w.maxReplicas === undefined) return null;
+  return { minReplicas: w.minReplicas, maxReplicas: w.maxReplicas };
+}
 
 function clockMinutes(clock: string): number {
   const [h, m] = clock.split(':').map(Number) as [number, number];
@@ -196,6 +233,62 @@ const exclusionSchema = z
   })
   .strict();
 
+export type ExclusionSpec = z.output<typeof exclusionSchema>;
+
+const dateList = (max: number) =>
+  z
+    .array(exclusionSchema)
+    .max(max)
+    .default([])
+    .meta({
+      'x-kubernetes-list-type': 'map',
+      'x-kubernetes-list-map-keys': ['date'],
+    });
+
+/** Dated bounds (a schedule's overrides, a calendar's events): named, never overlapping. */
+function overrideList(max: number, message: string) {
+  return rule(
+    z
+      .array(overrideSchema)
+      .max(max)
+      .default([])
+      .meta({
+        'x-kubernetes-list-type': 'map',
+        'x-kubernetes-list-map-keys': ['name'],
+      }),
+    [
+      {
+        cel: 'self.all(a, self.all(b, a.name == b.name || timestamp(a.until) <= timestamp(b.from) || timestamp(b.until) <= timestamp(a.from)))',
+        message,
+        holds: (overrides) =>
+          overrides.every((a) =>
+            overrides.every(
+              (b) =>
+                a.name === b.name ||
+                Date.parse(a.until) <= Date.parse(b.from) ||
+                Date.parse(b.until) <= Date.parse(a.from),
+            ),
+          ),
+      },
+    ],
+  );
+}
+
+/**
+ * A ScalingCalendar: dated events and holidays that many schedules of its namespace share
+ * (`spec.calendarRef`). A holiday is an exclusion of each of them (the day at the schedule's
+ * default bounds, in the schedule's time zone); an event is an override (the schedule's own
+ * overrides win where both cover an instant).
+ */
+export const calendarSpecSchema = z
+  .object({
+    holidays: dateList(LIMITS.calendarHolidays),
+    events: overrideList(LIMITS.calendarEvents, 'two events overlap in time'),
+  })
+  .strict();
+
+export type ScalingCalendarSpec = z.output<typeof calendarSpecSchema>;
+
 export const specSchema = rule(
   z
     .object({
@@ -236,39 +329,17 @@ export const specSchema = rule(
           },
         ],
       ),
-      exclusions: z
-        .array(exclusionSchema)
-        .max(LIMITS.exclusions)
-        .default([])
-        .meta({
-          'x-kubernetes-list-type': 'map',
-          'x-kubernetes-list-map-keys': ['date'],
-        }),
-      overrides: rule(
-        z
-          .array(overrideSchema)
-          .max(LIMITS.overrides)
-          .default([])
-          .meta({
-            'x-kubernetes-list-type': 'map',
-            'x-kubernetes-list-map-keys': ['name'],
-          }),
-        [
-          {
-            cel: 'self.all(a, self.all(b, a.name == b.name || timestamp(a.until) <= timestamp(b.from) || timestamp(b.until) <= timestamp(a.from)))',
-            message: 'two overrides overlap in time',
-            holds: (overrides) =>
-              overrides.every((a) =>
-                overrides.every(
-                  (b) =>
-                    a.name === b.name ||
-                    Date.parse(a.until) <= Date.parse(b.from) ||
-                    Date.parse(b.until) <= Date.parse(a.from),
-                ),
-              ),
-          },
-        ],
-      ),
+      exclusions: dateList(LIMITS.exclusions),
+      overrides: overrideList(LIMITS.overrides, 'two overrides overlap in time'),
+      calendarRef: z
+        .object({
+          name: z
+            .string()
+            .max(253)
+            .regex(NAME, 'expected the name of a ScalingCalendar in this namespace'),
+        })
+        .strict()
+        .optional(),
       leadTime: z
         .string()
         .max(16)
@@ -351,6 +422,14 @@ export const statusSchema = z.object({
     .optional(),
   nextTransition: z.string().optional(),
   lastTransitionTime: z.string().optional(),
+  /** A sleep window is in force: the Deployment scaled to zero, and the replicas it gets back. */
+  sleep: z
+    .object({
+      deployment: z.string(),
+      replicasBefore: z.number().int(),
+      since: z.string(),
+    })
+    .optional(),
   conditions: z
     .array(conditionSchema)
     .max(8)

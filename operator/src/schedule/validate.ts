@@ -1,5 +1,13 @@
 import type { z } from 'zod';
-import { API_GROUP, API_VERSION, KIND, specSchema, type ScalingScheduleSpec } from './schema.js';
+import {
+  API_GROUP,
+  API_VERSION,
+  calendarSpecSchema,
+  KIND,
+  specSchema,
+  type ScalingCalendarSpec,
+  type ScalingScheduleSpec,
+} from './schema.js';
 
 export interface FieldError {
   field: string;
@@ -27,6 +35,12 @@ function issuesToErrors(prefix: string, issues: z.core.$ZodIssue[]): FieldError[
 
 export function validateSpec(input: unknown): Validation<ScalingScheduleSpec> {
   const result = specSchema.safeParse(input);
+  if (result.success) return { ok: true, value: result.data };
+  return { ok: false, errors: issuesToErrors('spec', result.error.issues) };
+}
+
+export function validateCalendarSpec(input: unknown): Validation<ScalingCalendarSpec> {
+  const result = calendarSpecSchema.safeParse(input ?? {});
   if (result.success) return { ok: true, value: result.data };
   return { ok: false, errors: issuesToErrors('spec', result.error.issues) };
 }

@@ -48,7 +48,47 @@ export function isKnownTimeZone(timeZone: string): boolean {
   }
 }
 
+// formatToParts costs microseconds and one evaluation asks for hundreds of local times (every
+// window occurrence of the days it looks at, each found by probing offsets): the offset of each
+// UTC hour is cached per zone, measured at both ends of the hour. Equal ends mean no transition
+// inside (tzdb has no zone that changes twice within an hour), so every instant of that hour has
+// that offset; unequal ends (a transition inside) are cached as null and always formatted.
+const HOUR_MS = 3_600_000;
+const MAX_CACHED_HOURS = 200_000;
+const hourOffsets = new Map<string, Map<number, number | null>>();
+
+function offsetOfHour(instantMs: number, timeZone: string): number | null {
+  let zone = hourOffsets.get(timeZone);
+  if (!zone) hourOffsets.set(timeZone, (zone = new Map()));
+  const hour = Math.floor(instantMs / HOUR_MS);
+  let offset = zone.get(hour);
+  if (offset === undefined) {
+    if (zone.size >= MAX_CACHED_HOURS) zone.clear();
+    const start = hour * HOUR_MS;
+    const end = start + HOUR_MS - 1000;
+    const atStart = wallAsUtcMs(formatLocal(start, timeZone)) - start;
+    const atEnd = wallAsUtcMs(formatLocal(end, timeZone)) - end;
+    offset = atStart === atEnd ? atStart : null;
+    zone.set(hour, offset);
+  }
+  return offset;
+}
+
 export function toLocal(instantMs: number, timeZone: string): LocalDateTime {
+  const offset = offsetOfHour(instantMs, timeZone);
+  if (offset === null) return formatLocal(instantMs, timeZone);
+  const wall = new Date(instantMs + offset);
+  return {
+    year: wall.getUTCFullYear(),
+    month: wall.getUTCMonth() + 1,
+    day: wall.getUTCDate(),
+    hour: wall.getUTCHours(),
+    minute: wall.getUTCMinutes(),
+    second: wall.getUTCSeconds(),
+  };
+}
+
+function formatLocal(instantMs: number, timeZone: string): LocalDateTime {
   const parts = formatterFor(timeZone).formatToParts(new Date(instantMs));
   const field = (type: Intl.DateTimeFormatPartTypes): number =>
     Number(parts.find((part) => part.type === type)?.value);

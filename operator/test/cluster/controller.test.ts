@@ -98,7 +98,7 @@ test(
     const printed = await kubectl(cluster, ['get', 'scalingschedules', 'created'], {
       namespace: ns,
     });
-    expect(printed.stdout).toMatch(/TARGET\s+WINDOW\s+MIN\s+MAX\s+NEXT/);
+    expect(printed.stdout).toMatch(/TARGET\s+WINDOW\s+MIN\s+MAX\s+ASLEEP\s+NEXT/);
     expect(printed.stdout).toMatch(/created\s+business-hours\s+5\s+10/);
   },
   testMs,

@@ -1,5 +1,12 @@
 import { AutoscalingV2Api, CustomObjectsApi, EventsV1Api } from '@kubernetes/client-node';
-import { kubectlOrThrow, waitFor, type TestCluster } from '@tourkit/testenv';
+import {
+  createTestNamespace,
+  getTestCluster,
+  kubectlOrThrow,
+  waitFor,
+  type TestCluster,
+  type TestNamespace,
+} from '@tourkit/testenv';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import {
@@ -10,15 +17,24 @@ import { GVR, type ScheduleObject } from '../../src/controller/resource.js';
 import { bookingSchedule } from '../../src/deploy/manifests.js';
 
 export const clusterStartMs = 60 * 60_000; // a cold first run builds the tools
-const crdPath = fileURLToPath(new URL('../../config/crd/scalingschedules.yaml', import.meta.url));
+const crdPaths = ['scalingschedules', 'scalingcalendars'].map((name) =>
+  fileURLToPath(new URL(`../../config/crd/${name}.yaml`, import.meta.url)),
+);
 
+/** Both CRDs: the controller lists calendars too, and waits until it can. */
 export async function installCrd(cluster: TestCluster): Promise<void> {
-  await kubectlOrThrow(cluster, ['apply', '--server-side', '--force-conflicts', '-f', crdPath]);
+  await kubectlOrThrow(cluster, [
+    'apply',
+    '--server-side',
+    '--force-conflicts',
+    ...crdPaths.flatMap((file) => ['-f', file]),
+  ]);
   await kubectlOrThrow(cluster, [
     'wait',
     '--for=condition=Established',
     '--timeout=60s',
     'crd/scalingschedules.scaling.tourkit.dev',
+    'crd/scalingcalendars.scaling.tourkit.dev',
   ]);
 }
 
@@ -158,4 +174,29 @@ export async function readSchedule(
 export async function eventsAbout(cluster: TestCluster, namespace: string, name: string) {
   const list = await apis(cluster).events.listNamespacedEvent({ namespace });
   return list.items.filter((e) => e.regarding?.name === name);
+}
+
+/**
+ * The cluster, the CRDs and a namespace of the test file's own, set up before its tests; the
+ * controller a test puts in `controller` is stopped after it, the namespace removed at the end.
+ */
+export function clusterFixture(prefix: string, testMs: number) {
+  const fixture = {} as {
+    cluster: TestCluster;
+    namespace: TestNamespace;
+    controller?: ScalingScheduleController;
+  };
+  beforeAll(async () => {
+    fixture.cluster = await getTestCluster();
+    await installCrd(fixture.cluster);
+    fixture.namespace = await createTestNamespace(fixture.cluster, prefix);
+  }, clusterStartMs);
+  afterEach(async () => {
+    await fixture.controller?.stop();
+    fixture.controller = undefined;
+  });
+  afterAll(async () => {
+    await fixture.namespace?.cleanup();
+  }, testMs);
+  return fixture;
 }

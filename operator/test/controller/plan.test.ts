@@ -258,3 +258,191 @@ describe('plan', () => {
     expect(planRelease(hpa(5, 10))).toBeNull();
   });
 });
+
+describe('plan: sleep windows', () => {
+  const night = {
+    name: 'night',
+    days: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri'],
+    start: '20:00',
+    end: '07:00',
+    replicas: 0,
+  };
+  const sleepySpec = { windows: [...bookingWindows!, night] };
+  const wednesdayLate = new Date('2026-06-10T20:30:00Z'); // 22:30 CEST, in the night window
+  const thursdayMorning = new Date('2026-06-11T05:30:00Z'); // 07:30 CEST, default
+  const deployment = { kind: 'Deployment', name: 'booking' };
+  const target = (min: number, max: number) =>
+    managed(min, max, bounds(1, 3), { scaleTarget: deployment });
+  const asleep = (replicas = 0) => ({
+    name: 'booking',
+    replicas,
+    sleep: { schedule: 'booking', replicas: 3, since: '2026-06-10T18:00:00.000Z' },
+  });
+
+  it('scales the Deployment to zero and leaves the HPA as it is (one Event for the transition)', () => {
+    const before = schedule(
+      {
+        status: plan(
+          adopted(sleepySpec),
+          target(5, 10),
+          new Date('2026-06-10T17:00:00Z'),
+        ) /* 19:00 CEST */.status,
+      },
+      sleepySpec,
+    );
+    const p = plan(before, target(2, 4), wednesdayLate);
+    expect(p.sleep).toEqual({ deployment: 'booking' });
+    expect(p.apply).toBeUndefined();
+    expect(p.wake).toBeUndefined();
+    expect(p.status).toMatchObject({ activeWindow: 'night (sleep)', appliedBounds: bounds(2, 4) });
+    expect(p.events).toEqual([
+      expect.objectContaining({
+        reason: 'Transition',
+        note: 'default → night (sleep): min 2, max 4 → min 2, max 4; Deployment booking scaled to 0',
+      }),
+    ]);
+  });
+
+  it('once asleep, writes nothing; the status shows what the record holds', () => {
+    const s = schedule(
+      { status: plan(adopted(sleepySpec), target(2, 4), wednesdayLate).status },
+      sleepySpec,
+    );
+    const p = plan(
+      s,
+      target(2, 4),
+      new Date(wednesdayLate.getTime() + 60_000),
+      undefined,
+      asleep(),
+    );
+    expect(p.sleep).toBeUndefined();
+    expect(p.apply).toBeUndefined();
+    expect(p.status.sleep).toEqual({
+      deployment: 'booking',
+      replicasBefore: 3,
+      since: '2026-06-10T18:00:00.000Z',
+    });
+  });
+
+  it('a Deployment scaled up during the sleep is put back to zero, with a Warning', () => {
+    const s = schedule(
+      { status: plan(adopted(sleepySpec), target(2, 4), wednesdayLate).status },
+      sleepySpec,
+    );
+    const p = plan(s, target(2, 4), wednesdayLate, undefined, asleep(2));
+    expect(p.sleep).toEqual({ deployment: 'booking' });
+    expect(p.events.map((e) => [e.type, e.reason])).toEqual([['Warning', 'Drifted']]);
+  });
+
+  it('wakes the Deployment with its recorded replicas when the window ends', () => {
+    const s = schedule(
+      { status: { ...plan(adopted(sleepySpec), target(2, 4), wednesdayLate).status } },
+      sleepySpec,
+    );
+    const p = plan(s, target(2, 4), thursdayMorning, undefined, asleep());
+    expect(p.wake).toEqual({ deployment: 'booking', replicas: 3 });
+    expect(p.sleep).toBeUndefined();
+    expect(p.status.sleep).toBeUndefined();
+    expect(p.events.at(-1)!.note).toContain('Deployment booking woken: 3 replicas');
+  });
+
+  it('wakes it on suspend, and never wakes a Deployment another schedule put to sleep', () => {
+    const s = schedule(
+      { status: plan(adopted(sleepySpec), target(2, 4), wednesdayLate).status },
+      {
+        ...sleepySpec,
+        suspend: true,
+      },
+    );
+    expect(plan(s, target(2, 4), wednesdayLate, undefined, asleep()).wake).toEqual({
+      deployment: 'booking',
+      replicas: 3,
+    });
+    const other = { ...asleep(), sleep: { ...asleep().sleep, schedule: 'other' } };
+    expect(plan(s, target(2, 4), wednesdayLate, undefined, other).wake).toBeUndefined();
+  });
+
+  it('refuses a sleep window for an HPA that scales something else than a Deployment', () => {
+    const p = plan(
+      schedule({}, sleepySpec),
+      managed(2, 4, bounds(1, 3), { scaleTarget: { kind: 'StatefulSet', name: 'db' } }),
+      wednesdayLate,
+    );
+    expect(p.sleep).toBeUndefined();
+    expect(p.status.conditions!.find((c) => c.type === 'Degraded')).toMatchObject({
+      status: 'True',
+      reason: 'SleepUnsupported',
+    });
+  });
+});
+
+describe('plan: a ScalingCalendar named by spec.calendarRef', () => {
+  const withRef = { calendarRef: { name: 'holidays' } };
+  const calendar = (spec: unknown) => ({ name: 'holidays', spec });
+
+  it('applies nothing while the calendar is missing, and says which', () => {
+    const p = plan(schedule({}, withRef), hpa(1, 3), wednesdayNoon);
+    expect(p.apply).toBeUndefined();
+    expect(p.status.conditions!.find((c) => c.type === 'Degraded')).toMatchObject({
+      status: 'True',
+      reason: 'CalendarNotFound',
+      message: 'ScalingCalendar holidays not found in namespace shop',
+    });
+  });
+
+  it("a holiday is the default all day; an event overrides, the schedule's own override first", () => {
+    const holiday = calendar({ holidays: [{ date: '2026-06-10', reason: 'strike' }] });
+    const p = plan(schedule({}, withRef), hpa(1, 3), wednesdayNoon, undefined, null, holiday);
+    expect(p.apply?.bounds).toEqual(bounds(2, 4));
+    expect(p.status.activeWindow).toBe('default (excluded day)');
+
+    const event = calendar({
+      events: [
+        {
+          name: 'fair',
+          from: '2026-06-10T08:00:00Z',
+          until: '2026-06-10T12:00:00Z',
+          minReplicas: 8,
+          maxReplicas: 12,
+        },
+      ],
+    });
+    const q = plan(schedule({}, withRef), hpa(1, 3), wednesdayNoon, undefined, null, event);
+    expect(q.apply?.bounds).toEqual(bounds(8, 12));
+    expect(q.status).toMatchObject({
+      activeWindow: 'override/holidays/fair',
+      nextTransition: '2026-06-10T12:00:00.000Z',
+    });
+    const own = {
+      ...withRef,
+      overrides: [
+        {
+          name: 'own',
+          from: '2026-06-10T09:00:00Z',
+          until: '2026-06-10T11:00:00Z',
+          minReplicas: 3,
+          maxReplicas: 3,
+        },
+      ],
+    };
+    expect(
+      plan(schedule({}, own), hpa(1, 3), wednesdayNoon, undefined, null, event).apply?.bounds,
+    ).toEqual(bounds(3, 3));
+  });
+
+  it('a calendar that does not validate is reported with its field', () => {
+    const p = plan(
+      schedule({}, withRef),
+      hpa(1, 3),
+      wednesdayNoon,
+      undefined,
+      null,
+      calendar({ holidays: [{ date: '10/06/2026' }] }),
+    );
+    expect(p.apply).toBeUndefined();
+    expect(p.status.conditions!.find((c) => c.type === 'Degraded')).toMatchObject({
+      reason: 'InvalidCalendar',
+      message: 'ScalingCalendar holidays: spec.holidays[0].date: expected a date YYYY-MM-DD',
+    });
+  });
+});

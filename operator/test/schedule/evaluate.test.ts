@@ -446,3 +446,99 @@ describe('evaluate: properties', () => {
     );
   });
 });
+
+describe('evaluate: sleep windows (replicas: 0)', () => {
+  // Weeknights 20:00–07:00 asleep; business hours 09:00–17:00; Paris time.
+  const sleepy = (extra: Parameters<typeof spec>[0] = {}) =>
+    spec({
+      windows: [
+        ...bookingWindows!,
+        {
+          name: 'night',
+          days: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri'],
+          start: '20:00',
+          end: '07:00',
+          replicas: 0,
+        },
+      ],
+      ...extra,
+    });
+
+  it('is asleep in the window, at zero, until its end', () => {
+    const result = evaluate(sleepy(), new Date('2026-06-10T20:00:00Z')); // Wed 22:00 CEST
+    expect(result).toMatchObject({
+      active: { kind: 'window', name: 'night' },
+      sleep: true,
+      minReplicas: 0,
+      maxReplicas: 0,
+    });
+    expect(iso(result.nextTransition)).toBe('2026-06-11T05:00:00.000Z'); // Thu 07:00 CEST
+    expect(describeSource(result)).toBe('night (sleep)');
+    expect(evaluate(sleepy(), new Date('2026-06-11T05:00:00Z'))).toMatchObject({
+      active: { kind: 'default' },
+      minReplicas: 2,
+    });
+    expect(evaluate(sleepy(), new Date('2026-06-11T05:00:00Z')).sleep).toBeUndefined();
+  });
+
+  it('wakes early by the lead time of the window that follows it', () => {
+    const early = sleepy({
+      windows: [
+        bookingWindows![0]!,
+        { name: 'night', days: ['Tue', 'Wed'], start: '20:00', end: '09:00', replicas: 0 },
+      ],
+      leadTime: '30m',
+    });
+    const before = evaluate(early, new Date('2026-06-11T06:29:00Z')); // Thu 08:29 CEST
+    expect(before.sleep).toBe(true);
+    expect(iso(before.nextTransition)).toBe('2026-06-11T06:30:00.000Z');
+    const lead = evaluate(early, new Date('2026-06-11T06:30:00Z'));
+    expect(lead).toMatchObject({ minReplicas: 5, maxReplicas: 10, leadingInto: 'business-hours' });
+    expect(lead.sleep).toBeUndefined();
+  });
+
+  it('keeps the DST rules: the night across the autumn change ends at 07:00 local time', () => {
+    // Sun 25 Oct 2026, 03:00 CEST → 02:00 CET; a Sunday-night window, so Mon 07:00 CET = 06:00Z.
+    const sunday = spec({
+      windows: [{ name: 'night', days: ['Sat'], start: '22:00', end: '07:00', replicas: 0 }],
+    });
+    const result = evaluate(sunday, new Date('2026-10-24T21:00:00Z')); // Sat 23:00 CEST
+    expect(result.sleep).toBe(true);
+    expect(iso(result.nextTransition)).toBe('2026-10-25T06:00:00.000Z'); // Sun 07:00 CET
+  });
+
+  it('goes to sleep in one step and ramps up from zero when it wakes', () => {
+    const ramped = sleepy({ ramp: { duration: '30m', steps: 3 } });
+    expect(evaluate(ramped, new Date('2026-06-10T18:00:00Z'))).toMatchObject({ sleep: true });
+    // Thu 07:00 CEST: default 2–4 reached in steps from 0: ⌈2/3⌉–⌈4/3⌉, then ⌈4/3⌉–⌈8/3⌉, then 2–4.
+    expect(evaluate(ramped, new Date('2026-06-11T05:00:00Z'))).toMatchObject({
+      minReplicas: 1,
+      maxReplicas: 2,
+      ramp: { step: 1, of: 3 },
+    });
+    expect(evaluate(ramped, new Date('2026-06-11T05:20:00Z'))).toMatchObject({
+      minReplicas: 2,
+      maxReplicas: 4,
+    });
+  });
+
+  it('is not asleep on an excluded day, nor under an override', () => {
+    const excluded = sleepy({ exclusions: [{ date: '2026-06-10' }] });
+    expect(evaluate(excluded, new Date('2026-06-10T20:00:00Z')).sleep).toBeUndefined();
+    const boosted = sleepy({
+      overrides: [
+        {
+          name: 'launch',
+          from: '2026-06-10T19:00:00Z',
+          until: '2026-06-10T23:00:00Z',
+          minReplicas: 3,
+          maxReplicas: 6,
+        },
+      ],
+    });
+    expect(evaluate(boosted, new Date('2026-06-10T20:00:00Z'))).toMatchObject({
+      active: { kind: 'override', name: 'launch' },
+      minReplicas: 3,
+    });
+  });
+});

@@ -1,4 +1,8 @@
-import { validateResource, validateSpec } from '../../src/schedule/validate.js';
+import {
+  validateCalendarSpec,
+  validateResource,
+  validateSpec,
+} from '../../src/schedule/validate.js';
 import { bookingWindows } from './fixtures.js';
 
 const base = {
@@ -173,5 +177,68 @@ describe('YAML 1.1 pitfalls', () => {
         message: 'expected HH:MM as a quoted string, e.g. "09:00"',
       },
     ]);
+  });
+});
+
+describe('sleep windows (replicas: 0)', () => {
+  const night = { name: 'night', days: ['Mon'], start: '22:00', end: '06:00' };
+
+  it('accepts replicas: 0 without bounds', () => {
+    expect(fields({ ...base, windows: [{ ...night, replicas: 0 }] })).toEqual([]);
+  });
+
+  it('refuses a window with both, with neither, and a replicas other than 0', () => {
+    expect(
+      fields({ ...base, windows: [{ ...night, replicas: 0, minReplicas: 1, maxReplicas: 2 }] }),
+    ).toEqual([
+      'spec.windows[0].minReplicas: a window sets either minReplicas and maxReplicas, or replicas: 0 (a sleep window), not both',
+    ]);
+    expect(fields({ ...base, windows: [night] })).toEqual([
+      'spec.windows[0].minReplicas: a window sets either minReplicas and maxReplicas, or replicas: 0 (a sleep window), not both',
+    ]);
+    expect(fields({ ...base, windows: [{ ...night, replicas: 2 }] })).toEqual([
+      'spec.windows[0].replicas: must be 0 (a sleep window); for a fixed count set minReplicas = maxReplicas',
+    ]);
+  });
+});
+
+describe('validateCalendarSpec', () => {
+  it('accepts holidays and events, and refuses overlapping events and bad dates by field', () => {
+    expect(
+      validateCalendarSpec({
+        holidays: [{ date: '2026-12-25', reason: 'Christmas' }],
+        events: [
+          {
+            name: 'black-friday',
+            from: '2026-11-27T00:00:00+01:00',
+            until: '2026-11-30T00:00:00+01:00',
+            minReplicas: 10,
+            maxReplicas: 15,
+          },
+        ],
+      }).ok,
+    ).toBe(true);
+    const event = (name: string, from: string, until: string) => ({
+      name,
+      from,
+      until,
+      minReplicas: 1,
+      maxReplicas: 2,
+    });
+    const result = validateCalendarSpec({
+      holidays: [{ date: '2026-02-30x' }],
+      events: [
+        event('a', '2026-11-27T00:00:00Z', '2026-11-28T00:00:00Z'),
+        event('b', '2026-11-27T12:00:00Z', '2026-11-29T00:00:00Z'),
+      ],
+      unknown: true,
+    });
+    expect(result.ok ? [] : result.errors.map((e) => `${e.field}: ${e.message}`)).toEqual(
+      expect.arrayContaining([
+        'spec.holidays[0].date: expected a date YYYY-MM-DD',
+        'spec.events: two events overlap in time',
+        'spec: unknown field(s): unknown',
+      ]),
+    );
   });
 });

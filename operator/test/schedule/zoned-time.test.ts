@@ -1,8 +1,10 @@
+import fc from 'fast-check';
 import {
   instantOf,
   instantOfClock,
   isKnownTimeZone,
   offsetAt,
+  toLocal,
 } from '../../src/schedule/zoned-time.js';
 
 const at = (zone: string, date: string, clock: string): string => {
@@ -110,5 +112,57 @@ describe('wall clock → instant, with the daylight-saving rules', () => {
   it('knows the tz database zones and rejects invented ones', () => {
     expect(isKnownTimeZone('Europe/Paris')).toBe(true);
     expect(isKnownTimeZone('Mars/Olympus_Mons')).toBe(false);
+  });
+});
+
+describe('toLocal (hour offsets cached)', () => {
+  const byIntl = (instant: number, timeZone: string) => {
+    const parts = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    }).formatToParts(new Date(instant));
+    const field = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+    return ['year', 'month', 'day', 'hour', 'minute', 'second'].map(field);
+  };
+
+  it('reads what Intl reads, around transitions too (zones with 30- and 45-minute offsets)', () => {
+    const zones = ['Europe/Paris', 'America/New_York', 'Australia/Lord_Howe', 'Pacific/Chatham'];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...zones),
+        // 2026–2027, in seconds: both DST changes of each zone fall inside.
+        fc.integer({ min: 1_767_225_600, max: 1_830_297_600 }),
+        (zone, seconds) => {
+          const instant = seconds * 1000;
+          const local = toLocal(instant, zone);
+          expect([
+            local.year,
+            local.month,
+            local.day,
+            local.hour,
+            local.minute,
+            local.second,
+          ]).toEqual(byIntl(instant, zone));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+    // Every second of the hour around Paris' spring change (2026-03-29 01:00Z).
+    for (
+      let t = Date.parse('2026-03-29T00:30:00Z');
+      t < Date.parse('2026-03-29T01:30:00Z');
+      t += 1000
+    ) {
+      const local = toLocal(t, 'Europe/Paris');
+      expect([local.year, local.month, local.day, local.hour, local.minute, local.second]).toEqual(
+        byIntl(t, 'Europe/Paris'),
+      );
+    }
   });
 });
