@@ -9,12 +9,7 @@ import path from 'node:path';
 import { ruleGroups } from '@tourkit/cdk8s/observability/alerts';
 import { toolPath, waitFor } from '@tourkit/testenv';
 import { stringify } from 'yaml';
-import {
-  alertmanagerConfig,
-  jaegerConfig,
-  prometheusConfig,
-  type ScrapeTarget,
-} from './config.js';
+import { alertmanagerConfig, jaegerConfig, prometheusConfig, type ScrapeTarget } from './config.js';
 
 export interface StackOptions {
   readonly dir: string;

@@ -1,7 +1,11 @@
 import { context, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import {
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  TracerProvider,
+} from '@opentelemetry/sdk-trace';
 import { createPool, type Pool } from '../src/db.js';
 import {
   PermanentDeliveryError,
@@ -225,7 +229,9 @@ describe('createOutboxRelay (real Postgres)', () => {
 
   describe('trace context', () => {
     const exporter = new InMemorySpanExporter();
-    const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+    const provider = new TracerProvider({
+      spanProcessors: [new SimpleSpanProcessor({ exporter })],
+    });
     beforeAll(() => {
       trace.setGlobalTracerProvider(provider);
       context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
