@@ -1,13 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildDashboards } from '@tourkit/cdk8s/observability/dashboard';
 import { panelQueries, withVariables } from '@tourkit/cdk8s/observability/panel-queries';
 import { SERVICES as SERVICE_SPECS } from '@tourkit/cdk8s/services';
 import { closedPort } from '@tourkit/kit/testing';
-import { startStack, type Stack } from '@tourkit/observability';
+import { startStack, writeReport, type Stack } from '@tourkit/observability';
 import { createTour, requestBooking, signUp } from './support/actors.js';
 import { eventually } from './support/eventually.js';
 import {
@@ -183,6 +183,24 @@ it(
       // Every service's overview row was among them, web's too.
       for (const service of scraped)
         expect(processSide.some((q) => q.panel === `${service}: requests/s`)).toBe(true);
+
+      // The same run as `make report` draws it, from this Prometheus (TOURKIT_REPORT_DIR keeps the page).
+      const out = path.join(process.env.TOURKIT_REPORT_DIR ?? dir!, 'loadtest.html');
+      const drawn = await writeReport({
+        prometheusUrl: stack!.prometheusUrl,
+        namespace: 'tourkit',
+        fromMs: start,
+        toMs: end,
+        scrapeSeconds: 1,
+        out,
+      });
+      const chart = (id: string) => drawn.find((c) => c.id === id)!;
+      for (const id of ['requests', 'latency', 'replicas', 'cpu'])
+        expect(chart(id).svg).toContain('<svg');
+      for (const service of scraped) expect(chart('requests').svg).toContain(`>${service}<`);
+      expect(chart('replicas').caption).toMatch(/^Instances Prometheus scraped/);
+      expect(chart('schedule').svg).toBeNull();
+      expect(readFileSync(out, 'utf8')).toContain('Tourkit load test report');
 
       console.log(
         `evaluated ${processSide.length} panel queries against Prometheus; left to a cluster ` +

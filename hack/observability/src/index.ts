@@ -7,3 +7,4 @@ export {
   type Stack,
   type StackOptions,
 } from './stack.js';
+export { writeReport, type ReportOptions } from './report/index.js';
