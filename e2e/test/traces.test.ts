@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { closedPort } from '@tourkit/kit/testing';
 import { startJaeger, type Jaeger } from '@tourkit/observability';
-import { bookingOf, createTour, requestBooking, signUp } from './support/actors.js';
+import { bookingOf, createTour, signUp } from './support/actors.js';
 import { eventually } from './support/eventually.js';
 import { expectStatus } from './support/http.js';
 import { mailsOf } from './support/mail.js';

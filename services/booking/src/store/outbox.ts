@@ -10,11 +10,6 @@ export async function addToOutbox(db: Queryable, message: OutboxMessage): Promis
   await db.query(
     `INSERT INTO outbox (kind, dedupe_key, payload, trace_context) VALUES ($1, $2, $3, $4)
      ON CONFLICT (dedupe_key) DO NOTHING`,
-    [
-      message.kind,
-      message.dedupeKey,
-      JSON.stringify(message.payload),
-      currentTraceCarrier(),
-    ],
+    [message.kind, message.dedupeKey, JSON.stringify(message.payload), currentTraceCarrier()],
   );
 }
