@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { writeReport } from './report/index.js';
+import { screenshot } from './report/screenshot.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const RESULTS = path.join(REPO_ROOT, 'loadtests/results');
@@ -85,18 +86,6 @@ for (const chart of drawn)
 console.log(`report: ${out}`);
 
 if (values.screenshot) {
-  // Debian's Chromium, headless (the browser tests use the same one).
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
-  try {
-    const page = await browser.newPage({ viewport: { width: 1040, height: 900 } });
-    await page.goto(`file://${out}`);
-    await page.screenshot({ path: values.screenshot, fullPage: false });
-    console.log(`screenshot: ${path.resolve(values.screenshot)}`);
-  } finally {
-    await browser.close();
-  }
+  await screenshot(out, values.screenshot);
+  console.log(`screenshot: ${path.resolve(values.screenshot)}`);
 }

@@ -18,7 +18,14 @@ export function lineChartSpec(points: readonly Point[], unit: string): TopLevelS
     data: { values: points.map((p) => ({ ...p })) },
     mark: { type: 'line', interpolate: 'monotone', strokeWidth: 1.5 },
     encoding: {
-      x: { field: 'time', type: 'temporal', title: null, axis: { format: '%H:%M:%S' } },
+      // UTC, as the page's header: the report may be opened far from where the run was.
+      x: {
+        field: 'time',
+        type: 'temporal',
+        title: 'UTC',
+        scale: { type: 'utc' },
+        axis: { format: '%H:%M:%S', formatType: 'utc' },
+      },
       y: { field: 'value', type: 'quantitative', title: unit },
       color: { field: 'series', type: 'nominal', title: null, legend: { orient: 'right' } },
     },
