@@ -32,6 +32,7 @@ const RATE_INTERVAL = '10s';
 
 let platform: Platform | undefined;
 let web: ChildProcess | undefined;
+let webUrl: string | undefined;
 let stack: Stack | undefined;
 let dir: string | undefined;
 
@@ -57,7 +58,7 @@ beforeAll(async () => {
     stdio: ['ignore', log, log],
   });
   closeSync(log);
-  const webUrl = `http://127.0.0.1:${webPort}`;
+  webUrl = `http://127.0.0.1:${webPort}`;
   await eventually('web to answer /livez', async () => (await fetch(`${webUrl}/livez`)).ok, {
     timeoutMs: 60_000,
   });
@@ -157,12 +158,7 @@ it(
       );
 
       const start = Date.now();
-      const webTarget = (
-        (await fetch(`${stack!.prometheusUrl}/api/v1/targets`).then((r) => r.json())) as {
-          data: { activeTargets: Array<{ labels: { service: string }; scrapeUrl: string }> };
-        }
-      ).data.activeTargets.find((t) => t.labels.service === 'web')!;
-      await load(p, new URL(webTarget.scrapeUrl).origin);
+      await load(p, webUrl!);
       // Two more scrapes, so the last requests are in Prometheus.
       await new Promise((resolve) => setTimeout(resolve, 3_000));
       const end = Date.now();
