@@ -39,6 +39,8 @@ let dir: string | undefined;
 beforeAll(async () => {
   platform = await startPlatform('panels', {
     env: { notification: { REMINDER_CRON: '0 0 1 1 *' } },
+    // Eight processes and Prometheus on two shared cores: start-up may be slow.
+    readyTimeoutMs: 180_000,
   });
   dir = mkdtempSync(path.join(tmpdir(), 'tourkit-panels-'));
   // The web app's server: its bundle is not needed for its /metrics (readiness says it is missing).
@@ -77,7 +79,7 @@ beforeAll(async () => {
     alertmanagerPort: await closedPort(),
     interval: SCRAPE,
   });
-}, 180_000);
+}, 420_000);
 
 afterAll(async () => {
   await stack?.stop();
@@ -108,7 +110,7 @@ async function rangeQuery(expr: string, start: number, end: number): Promise<Ran
   ).json()) as RangeAnswer;
 }
 
-/** The traffic every panel's metric needs: searches (cache), sign-ups and logins, bookings, reviews, web. */
+/** The traffic every panel's metric needs: searches (cache), sign-ups and logins, bookings, reviews, the web server's API forwarding. */
 async function load(p: Platform, webUrl: string): Promise<void> {
   const ada = await signUp(p, 'ada');
   const tour = await createTour(p, {
@@ -128,7 +130,8 @@ async function load(p: Platform, webUrl: string): Promise<void> {
       p.gateway.get(`/v1/tours/${tour.id}`),
       p.gateway.get(`/v1/tours/${tour.id}/reviews`),
       ada.api.get('/v1/users/me'),
-      fetch(`${webUrl}/`).then((r) => r.arrayBuffer()),
+      // Through the web server to the gateway, as the browser app calls the API.
+      fetch(`${webUrl}/v1/tours?pageSize=2`).then((r) => r.arrayBuffer()),
       round % 5 === 1 ? requestBooking(ada, tour.id, 1, `panels-${round}-${randomUUID()}`) : null,
       round % 5 === 3
         ? p.gateway.post('/v1/auth/login', { email: ada.email, password: 'not the password' })
@@ -200,7 +203,7 @@ it(
 
       console.log(
         `evaluated ${processSide.length} panel queries against Prometheus; left to a cluster ` +
-          `(${clusterSide.length}: kube-state-metrics, the ScalingSchedule controller):\n` +
+          `(${clusterSide.length} queries of kube-state-metrics and the ScalingSchedule controller):\n` +
           [...new Set(clusterSide.map((q) => `  ${q.dashboard} › ${q.panel} [${q.source}]`))].join(
             '\n',
           ),

@@ -46,8 +46,10 @@ beforeAll(async () => {
         service === 'notification' ? { ...exporting, REMINDER_CRON: '0 0 1 1 *' } : exporting,
       ]),
     ),
+    // Seven processes and Jaeger on two shared cores: start-up may be slow.
+    readyTimeoutMs: 180_000,
   });
-}, 180_000);
+}, 420_000);
 
 afterAll(async () => {
   await platform?.stop();

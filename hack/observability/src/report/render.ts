@@ -24,7 +24,7 @@ export function lineChartSpec(points: readonly Point[], unit: string): TopLevelS
         type: 'temporal',
         title: 'UTC',
         scale: { type: 'utc' },
-        axis: { format: '%H:%M:%S', formatType: 'utc' },
+        axis: { format: '%H:%M:%S' },
       },
       y: { field: 'value', type: 'quantitative', title: unit },
       color: { field: 'series', type: 'nominal', title: null, legend: { orient: 'right' } },
