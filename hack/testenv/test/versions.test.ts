@@ -34,7 +34,7 @@ describe('parseVersionsEnv', () => {
 
   it('names the line that is not KEY=value', () => {
     expect(() => parseVersionsEnv(`${complete}\nKWOK VERSION v1`, 'v.env')).toThrow(
-      'v.env:11: expected KEY=value',
+      'v.env:12: expected KEY=value',
     );
   });
 
