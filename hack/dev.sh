@@ -53,6 +53,10 @@ if [[ " $services " == *" web "* ]]; then
 else
   export PUBLIC_URL="http://127.0.0.1:${port[gateway]}"
 fi
+# Traces go to make dev's Jaeger (started below with Prometheus) unless DEV_OBSERVABILITY=0.
+if [ "${DEV_OBSERVABILITY:-1}" != 0 ]; then
+  export OTEL_EXPORTER_OTLP_ENDPOINT="${OTEL_EXPORTER_OTLP_ENDPOINT:-http://127.0.0.1:4318}"
+fi
 for s in $all_services; do
   upper=$(echo "$s" | tr a-z A-Z)
   export "${upper}_URL=http://127.0.0.1:${port[$s]}"
@@ -128,11 +132,11 @@ for s in "${runnable[@]}"; do
   fi
 done
 
-# Prometheus and Alertmanager beside the services (DEV_OBSERVABILITY=0 leaves them out): the
-# platform's own alert rules, alerts e-mailed to support through the mail catcher.
+# Prometheus, Alertmanager and Jaeger beside the services (DEV_OBSERVABILITY=0 leaves them out): the
+# platform's own alert rules, alerts e-mailed to support through the mail catcher, the services' traces.
 if [ "${DEV_OBSERVABILITY:-1}" != 0 ]; then
-  echo "==> Prometheus and Alertmanager (built from their Go modules when missing)"
-  hack/tools/build.sh prometheus alertmanager
+  echo "==> Prometheus, Alertmanager and Jaeger (built from their Go modules when missing)"
+  hack/tools/build.sh prometheus alertmanager jaeger
   targets=()
   for s in "${runnable[@]}"; do targets+=(--target "$s=127.0.0.1:${port[$s]}"); done
   node hack/observability/dist/cli.js --dir "$state/observability" "${targets[@]}" \
@@ -153,6 +157,7 @@ The API reference: http://127.0.0.1:${port[gateway]}/docs (the public API: /v1/o
        -H 'content-type: application/json' -d '{"tourId":"<an id from the search>","travellers":6,"promoCode":"SUMMER2025"}'
 Health: curl -s http://127.0.0.1:${port[catalog]}/health   Metrics: curl -s http://127.0.0.1:${port[catalog]}/metrics
 Prometheus: http://127.0.0.1:9090/alerts   Alertmanager: http://127.0.0.1:9093   E-mail (alerts too): http://127.0.0.1:8025
+Traces: http://127.0.0.1:16686 (Jaeger; its API: /api/traces?service=gateway)
 Ctrl-C stops everything.
 EOF
 wait

@@ -45,6 +45,7 @@ fi
 
 mkdir -p "$results"
 failed=()
+started_ms=$(date +%s%3N)
 for script in "${scripts[@]}"; do
   log "k6 run $script against $BASE_URL"
   # --address '': no REST API port, so parallel runs (a test, another terminal) cannot collide.
@@ -58,4 +59,40 @@ for script in "${scripts[@]}"; do
 done
 
 log "summaries in ${results#"$root/"}/: $(printf '%s.json ' "${scripts[@]}")"
+
+# The run's window and outcome (make report draws Prometheus's data over it), and the summary page
+# that links each script's k6 summary and the report.
+ended_ms=$(date +%s%3N)
+{
+  printf '{"startedAt":%s,"endedAt":%s,"baseUrl":"%s","scripts":[' "$started_ms" "$ended_ms" "$BASE_URL"
+  sep=""
+  for script in "${scripts[@]}"; do
+    passed=true
+    [[ " ${failed[*]} " == *" $script "* ]] && passed=false
+    printf '%s{"name":"%s","passed":%s}' "$sep" "$script" "$passed"
+    sep=","
+  done
+  printf ']}\n'
+} >"$results/run.json"
+{
+  echo "# Load test $(date -u -d "@$((started_ms / 1000))" '+%Y-%m-%d %H:%M:%S UTC') against $BASE_URL"
+  echo
+  for script in "${scripts[@]}"; do
+    verdict="thresholds passed"
+    [[ " ${failed[*]} " == *" $script "* ]] && verdict="THRESHOLDS FAILED"
+    echo "- [$script]($script.txt): $verdict ([k6 JSON]($script.json))"
+  done
+  echo
+  echo "Charts of the run (requests, errors, latency, replicas, CPU, schedule bounds, from Prometheus):"
+  echo "[reports/loadtest.html](../../reports/loadtest.html), written by \`make report\`."
+} >"$results/summary.md"
+# make dev's Prometheus (or PROMETHEUS_URL's) has the run: draw the report now.
+prometheus="${PROMETHEUS_URL:-http://127.0.0.1:9090}"
+if [ -f "$root/hack/observability/dist/report-cli.js" ] && curl -fsS --max-time 5 "$prometheus/-/ready" >/dev/null 2>&1; then
+  node "$root/hack/observability/dist/report-cli.js" --prometheus "$prometheus" ||
+    log "the report failed (see above); make report retries it"
+else
+  log "no Prometheus at $prometheus (or the tools not built): make report draws the charts once it answers"
+fi
+log "summary: ${results#"$root/"}/summary.md"
 [ ${#failed[@]} -eq 0 ] || die "thresholds failed in: ${failed[*]}"

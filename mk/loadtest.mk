@@ -11,3 +11,8 @@ loadtest: ## k6 load tests against the running platform (make dev, or a port-for
 loadtest-cluster: deps ## k6 against the current kube context (gateway port-forwarded to localhost) while recording the HPAs; checks the scaling rules (LOADTEST_DURATION=5m)
 	npx tsc -b cdk8s loadtests
 	BASE_URL=$(LOADTEST_BASE_URL) node loadtests/dist/cli/validate-cluster.js $(if $(NAMESPACE),--namespace $(NAMESPACE)) $(if $(LOADTEST_DURATION),--duration $(LOADTEST_DURATION))
+
+.PHONY: report
+report: deps ## HTML page of SVG charts (requests, errors, latency, replicas, CPU, schedule bounds) of the last load test, from Prometheus (PROMETHEUS_URL, default make dev's :9090); reports/loadtest.html
+	npx tsc -b hack/observability
+	node hack/observability/dist/report-cli.js --prometheus $(or $(PROMETHEUS_URL),http://127.0.0.1:9090) $(REPORT_ARGS)

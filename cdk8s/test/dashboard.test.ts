@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Json } from './synth.js';
 import { buildDashboards, queries } from '../src/observability/dashboard.js';
+import { panelQueries, sourceOf, withVariables } from '../src/observability/panel-queries.js';
 import { SERVICES } from '../src/services.js';
 
 const dashboards = buildDashboards(SERVICES);
@@ -116,5 +117,41 @@ describe('generated dashboards', () => {
   it('use the kit metric names and the 5xx status class', () => {
     expect(queries('catalog').errors).toContain('status=~"5.."');
     expect(queries('catalog').p99).toContain('http_request_duration_seconds_bucket');
+  });
+});
+
+describe('panel queries', () => {
+  const all = panelQueries(dashboards);
+
+  it('list every target of every panel, with its dashboard and title', () => {
+    const targets = dashboards.flatMap(({ dashboard }) =>
+      (dashboard.panels ?? []).flatMap((p) => ((p as Json).targets ?? []) as Json[]),
+    );
+    expect(all).toHaveLength(targets.length);
+    expect(all.every((q) => q.expr !== '' && q.panel !== '(untitled)')).toBe(true);
+  });
+
+  it('say which need the cluster: kube-state-metrics for replicas and HPA, the operator for schedule bounds', () => {
+    const sources = (dashboard: string) =>
+      new Set(all.filter((q) => q.dashboard === dashboard).map((q) => q.source));
+    expect(sources('tourkit-scaling.json')).toEqual(new Set(['kube-state-metrics', 'operator']));
+    expect(sources('tourkit-booking.json')).toEqual(new Set(['services']));
+    const overview = all.filter((q) => q.dashboard === 'tourkit-overview.json');
+    for (const q of overview)
+      expect(q.source).toBe(q.panel.includes('replicas') ? 'kube-state-metrics' : 'services');
+    expect(sourceOf('tourkit_scaling_schedule_min_replicas{name="booking"}')).toBe('operator');
+    expect(sourceOf('sum(rate(http_requests_total{service="user"}[1m]))')).toBe('services');
+  });
+
+  it('substitute the namespace and rate interval as Grafana does', () => {
+    expect(
+      withVariables(queries('catalog').rate, { namespace: 'tourkit', rateInterval: '20s' }),
+    ).toBe('sum(rate(http_requests_total{namespace="tourkit", service="catalog"}[20s]))');
+    expect(
+      withVariables('up{namespace="${namespace}"}[$__rate_interval]', {
+        namespace: 'ns',
+        rateInterval: '1m',
+      }),
+    ).toBe('up{namespace="ns"}[1m]');
   });
 });

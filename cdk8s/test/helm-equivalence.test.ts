@@ -100,6 +100,11 @@ function expectSameObjects(sets: string[], options: PartialOptions, valueFiles: 
       { publicUrl: 'https://tours.example.com', supportEmail: 'ops@example.com' },
     ],
     [
+      ['otlpEndpoint=http://jaeger-collector.observability.svc:4318'],
+      { otlpEndpoint: 'http://jaeger-collector.observability.svc:4318' },
+    ],
+    [['otlpEndpoint=https://otlp.example.com'], { otlpEndpoint: 'https://otlp.example.com' }],
+    [
       ['serviceMonitor.enabled=false', 'prometheusRules.enabled=false'],
       { serviceMonitor: { enabled: false }, prometheusRules: { enabled: false } },
     ],

@@ -266,6 +266,30 @@ function ingressOf(policy: Json): string[] {
     .sort();
 }
 
+describe('network policies: traces to the OTLP collector', () => {
+  it.each([
+    ['http://jaeger-collector.observability.svc:4318', '*:4318'],
+    ['https://otlp.example.com', '*:443'],
+    ['http://otel-collector', '*:80'],
+  ])('every service may reach %s (%s), which the default denies', (otlpEndpoint, opened) => {
+    const { find } = synthPlatform({ otlpEndpoint });
+    for (const name of SERVICE_NAMES) {
+      expect(egressOf(find('NetworkPolicy', name))).toContain(opened);
+      expect(find('ConfigMap', `${name}-config`).data!.OTEL_EXPORTER_OTLP_ENDPOINT).toBe(
+        otlpEndpoint,
+      );
+    }
+  });
+
+  it('opens no OTLP port while no endpoint is set', () => {
+    const { find } = synthPlatform();
+    for (const name of SERVICE_NAMES)
+      expect(egressOf(find('NetworkPolicy', name)).filter((e) => e.startsWith('*:4318'))).toEqual(
+        [],
+      );
+  });
+});
+
 describe('network policies: exactly the calls each service makes', () => {
   const { find } = synthPlatform();
   const http = (...names: string[]) => names.map((n) => `${n}:8080`);

@@ -22,7 +22,7 @@ BUILD_ROOT="$TOURKIT_CACHE/build"
 # Build units, in build order: one unit is one `go build` of one module (see tool_unit and
 # unit_binaries in hack/lib/common.sh for the units that produce several binaries).
 ALL_TOOLS=(kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet kube-proxy etcd kwok metrics-server helm k6
-  containerd cni-plugins crictl buildkit coredns mailpit promtool prometheus alertmanager kube-score)
+  containerd cni-plugins crictl buildkit coredns mailpit promtool prometheus alertmanager jaeger kube-score)
 
 # Module of each unit.
 tool_module() {
@@ -42,13 +42,14 @@ tool_module() {
     mailpit) echo "github.com/axllent/mailpit" ;;
     promtool | prometheus) echo "github.com/prometheus/prometheus" ;;
     alertmanager) echo "github.com/prometheus/alertmanager" ;;
+    jaeger) echo "github.com/jaegertracing/jaeger" ;;
   esac
 }
 # Main packages of each unit, one a line, in the order of unit_binaries.
 tool_packages() {
   local module; module="$(tool_module "$1")"
   case "$1" in
-    kube-* | kubectl | kubelet | kwok | metrics-server | helm | crictl | promtool | prometheus | alertmanager | kube-score) echo "$module/cmd/$1" ;;
+    kube-* | kubectl | kubelet | kwok | metrics-server | helm | crictl | promtool | prometheus | alertmanager | jaeger | kube-score) echo "$module/cmd/$1" ;;
     etcd | k6 | coredns | mailpit) echo "$module" ;;
     containerd) printf '%s\n' "$module/cmd/containerd" "$module/cmd/containerd-shim-runc-v2" "$module/cmd/ctr" ;;
     cni-plugins)
@@ -109,6 +110,8 @@ tool_ldflags() {
     coredns) flags+=" -X github.com/coredns/coredns/coremain.GitCommit=$version" ;;
     mailpit) flags+=" -X github.com/axllent/mailpit/config.Version=$version" ;;
     promtool | prometheus | alertmanager) flags+=" -X github.com/prometheus/common/version.Version=${version#v}" ;;
+    # The module's tag (upstream's release stamps its v2 tag, scripts/makefiles/BuildInfo.mk, which the module does not carry).
+    jaeger) flags+=" -X github.com/jaegertracing/jaeger/internal/version.latestVersion=$version" ;;
   esac
   echo "$flags"
 }
@@ -163,7 +166,8 @@ published_version() {
   esac
 }
 
-# What a unit's wrapper needs beyond its go.mod. Alertmanager embeds its web UI from ui/app/dist,
+# What a unit's wrapper needs beyond its go.mod. Jaeger needs nothing: without its npm-built UI
+# (cmd/query/app/ui/actual, empty in the module) it serves its own placeholder page, and the API. Alertmanager embeds its web UI from ui/app/dist,
 # which its release build makes with npm and its Go module does not ship: the wrapper builds a copy of
 # the module whose dist holds one page saying so (the API, /api/v2, is whole).
 prepare_wrapper() {

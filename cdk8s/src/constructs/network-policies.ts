@@ -24,6 +24,16 @@ const KUBE_API_PORTS = [tcp(443), tcp(6443)];
 /** A real relay is outside the cluster too: SMTP, submissions (TLS), submission (STARTTLS). */
 export const SMTP_RELAY_PORTS = [25, 465, 587];
 
+/**
+ * The OTLP collector's port, from the services' OTEL_EXPORTER_OTLP_ENDPOINT (the scheme's default when
+ * the URL names none).
+ */
+export function otlpPort(endpoint: string): number {
+  const url = new URL(endpoint);
+  if (url.port) return Number(url.port);
+  return url.protocol === 'https:' ? 443 : 80;
+}
+
 export interface NetworkPoliciesProps {
   readonly services: readonly ServiceSpec[];
   readonly options: PlatformOptions;
@@ -32,7 +42,8 @@ export interface NetworkPoliciesProps {
 /**
  * Default deny in both directions for the whole namespace, then one allow policy per workload:
  * a service accepts its callers (derived from `calls`), Prometheus and, for the gateway, everyone;
- * it reaches its callees, its own database, Redis if it uses it, SMTP if it sends mail, and DNS.
+ * it reaches its callees, its own database, Redis if it uses it, SMTP if it sends mail, the OTLP
+ * collector when traces are exported, and DNS.
  */
 export class NetworkPolicies extends Construct {
   constructor(scope: Construct, id: string, props: NetworkPoliciesProps) {
@@ -103,6 +114,9 @@ export class NetworkPolicies extends Construct {
             ? { to: [pods(selectorLabels(MAIL_CATCHER))], ports: [tcp(MAIL_CATCHER_SMTP_PORT)] }
             : { ports: SMTP_RELAY_PORTS.map(tcp) },
         );
+      // Traces: the collector may run in any namespace or outside the cluster (Jaeger, an OpenTelemetry
+      // Collector, a vendor's), and a policy cannot name a host, so it is opened by port, like SMTP.
+      if (options.otlpEndpoint) egress.push({ ports: [tcp(otlpPort(options.otlpEndpoint))] });
       policy(
         spec.name,
         {

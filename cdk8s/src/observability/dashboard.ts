@@ -23,7 +23,9 @@ export function queries(service: string) {
   return {
     up: `sum(up{${sel}}) or vector(0)`,
     rate: `sum(rate(http_requests_total{${sel}}${WINDOW}))`,
-    errors: `sum(rate(http_requests_total{${sel}, status=~"5.."}${WINDOW})) / clamp_min(sum(rate(http_requests_total{${sel}}${WINDOW})), 1e-9)`,
+    // `or vector(0)`: with no 5xx in the window the numerator has no series, and the ratio would be
+    // empty rather than 0 (the panel-query test saw it).
+    errors: `(sum(rate(http_requests_total{${sel}, status=~"5.."}${WINDOW})) or vector(0)) / clamp_min(sum(rate(http_requests_total{${sel}}${WINDOW})), 1e-9)`,
     p50: `histogram_quantile(0.5, sum by (le) (rate(http_request_duration_seconds_bucket{${sel}}${WINDOW})))`,
     p99: `histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{${sel}}${WINDOW})))`,
     replicas: `kube_horizontalpodautoscaler_status_current_replicas{${hpa}}`,

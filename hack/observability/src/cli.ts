@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 /**
- * `make dev`'s Prometheus and Alertmanager: scrapes each service given as --target name=host:port,
- * evaluates the platform's rules, and e-mails alerts through --smtp (the mail catcher) to --to.
- * Runs until SIGINT/SIGTERM, then stops both.
+ * `make dev`'s Prometheus, Alertmanager and Jaeger: scrapes each service given as --target
+ * name=host:port, evaluates the platform's rules, e-mails alerts through --smtp (the mail catcher)
+ * to --to, and keeps the traces the services send to --otlp-port. Runs until SIGINT/SIGTERM, then
+ * stops all three.
  */
 import { parseArgs } from 'node:util';
-import { startStack } from './stack.js';
+import path from 'node:path';
+import { startJaeger, startStack } from './stack.js';
 
 function fail(message: string): never {
   console.error(`tourkit-observability: ${message}`);
@@ -21,6 +23,9 @@ const { values } = parseArgs({
     namespace: { type: 'string', default: 'tourkit' },
     'prometheus-port': { type: 'string', default: '9090' },
     'alertmanager-port': { type: 'string', default: '9093' },
+    'jaeger-port': { type: 'string', default: '16686' },
+    'jaeger-grpc-port': { type: 'string', default: '16685' },
+    'otlp-port': { type: 'string', default: '4318' },
     interval: { type: 'string', default: '5s' },
   },
   strict: true,
@@ -52,9 +57,19 @@ const stack = await startStack({
   alertmanagerPort: port('alertmanager-port', values['alertmanager-port']),
   interval: values.interval,
 });
+const jaeger = await startJaeger({
+  dir: path.join(values.dir, 'jaeger'),
+  queryPort: port('jaeger-port', values['jaeger-port']),
+  queryGrpcPort: port('jaeger-grpc-port', values['jaeger-grpc-port']),
+  otlpHttpPort: port('otlp-port', values['otlp-port']),
+}).catch(async (error: unknown) => {
+  await stack.stop();
+  throw error;
+});
 console.log(`prometheus   ${stack.prometheusUrl}  (alerts: ${stack.prometheusUrl}/alerts)`);
 console.log(`alertmanager ${stack.alertmanagerUrl}`);
+console.log(`jaeger       ${jaeger.url}  (traces in over OTLP/HTTP at ${jaeger.otlpEndpoint})`);
 for (const signal of ['SIGINT', 'SIGTERM'] as const)
   process.once(signal, () => {
-    void stack.stop().then(() => process.exit(0));
+    void Promise.all([stack.stop(), jaeger.stop()]).then(() => process.exit(0));
   });

@@ -64,3 +64,48 @@ export function alertmanagerConfig(s: AlertmanagerSettings): string {
     receivers: [{ name: 'support', email_configs: [{ to: s.to, send_resolved: true }] }],
   });
 }
+
+export interface JaegerSettings {
+  /** host:port of the query service: the UI and the HTTP API (/api/traces, /api/v3). */
+  readonly query: string;
+  /** host:port of the query service's gRPC API (Jaeger always opens it; kept on loopback). */
+  readonly queryGrpc: string;
+  /** host:port of the OTLP/HTTP receiver the services export to (OTEL_EXPORTER_OTLP_ENDPOINT). */
+  readonly otlpHttp: string;
+  /** Traces kept in memory before the oldest are dropped. */
+  readonly maxTraces: number;
+}
+
+/**
+ * Jaeger v2's all-in-one, cut to what the platform uses: OTLP/HTTP in, memory storage, the query
+ * API; every listener on the given addresses (its built-in config opens ten fixed ports, among
+ * them 8888 for its own metrics, which `level: none` leaves closed).
+ */
+export function jaegerConfig(s: JaegerSettings): string {
+  return stringify({
+    service: {
+      extensions: ['jaeger_storage', 'jaeger_query'],
+      pipelines: {
+        traces: {
+          receivers: ['otlp'],
+          processors: ['batch'],
+          exporters: ['jaeger_storage_exporter'],
+        },
+      },
+      telemetry: { metrics: { level: 'none' }, logs: { level: 'info' } },
+    },
+    extensions: {
+      jaeger_storage: { backends: { memory: { memory: { max_traces: s.maxTraces } } } },
+      jaeger_query: {
+        storage: { traces: 'memory' },
+        // Its own requests would otherwise be traced into itself.
+        enable_tracing: false,
+        http: { endpoint: s.query },
+        grpc: { endpoint: s.queryGrpc },
+      },
+    },
+    receivers: { otlp: { protocols: { http: { endpoint: s.otlpHttp } } } },
+    processors: { batch: {} },
+    exporters: { jaeger_storage_exporter: { trace_storage: 'memory' } },
+  });
+}

@@ -1,2 +1,10 @@
-export { alertmanagerConfig, prometheusConfig, type ScrapeTarget } from './config.js';
-export { startStack, type Stack, type StackOptions } from './stack.js';
+export { alertmanagerConfig, jaegerConfig, prometheusConfig, type ScrapeTarget } from './config.js';
+export {
+  startJaeger,
+  startStack,
+  type Jaeger,
+  type JaegerOptions,
+  type Stack,
+  type StackOptions,
+} from './stack.js';
+export { writeReport, type ReportOptions } from './report/index.js';

@@ -1,6 +1,7 @@
 /**
- * Runs a Prometheus and an Alertmanager (the pinned builds of hack/tools/build.sh) beside the platform's
- * processes, on loopback ports, with data in a directory of their own; stop() ends both by their pid.
+ * Runs a Prometheus and an Alertmanager, and a Jaeger (the pinned builds of hack/tools/build.sh) beside
+ * the platform's processes, on loopback ports, with data in a directory of their own; stop() ends
+ * what it started by its pid.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync, writeFileSync } from 'node:fs';
@@ -8,7 +9,7 @@ import path from 'node:path';
 import { ruleGroups } from '@tourkit/cdk8s/observability/alerts';
 import { toolPath, waitFor } from '@tourkit/testenv';
 import { stringify } from 'yaml';
-import { alertmanagerConfig, prometheusConfig, type ScrapeTarget } from './config.js';
+import { alertmanagerConfig, jaegerConfig, prometheusConfig, type ScrapeTarget } from './config.js';
 
 export interface StackOptions {
   readonly dir: string;
@@ -36,7 +37,11 @@ interface Started {
   failure?: Error;
 }
 
-function start(name: 'prometheus' | 'alertmanager', args: string[], dir: string): Started {
+function start(
+  name: 'prometheus' | 'alertmanager' | 'jaeger',
+  args: string[],
+  dir: string,
+): Started {
   const log = openSync(path.join(dir, `${name}.log`), 'a');
   const started: Started = {
     child: spawn(toolPath(name), args, { stdio: ['ignore', log, log] }),
@@ -132,4 +137,49 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     throw error;
   }
   return stack;
+}
+
+export interface JaegerOptions {
+  readonly dir: string;
+  /** The UI and HTTP API's port (Jaeger's own default: 16686). */
+  readonly queryPort: number;
+  readonly queryGrpcPort: number;
+  /** The OTLP/HTTP port (the OpenTelemetry default: 4318). */
+  readonly otlpHttpPort: number;
+}
+
+export interface Jaeger {
+  /** The UI, and the API under /api. */
+  readonly url: string;
+  /** OTEL_EXPORTER_OTLP_ENDPOINT for the services (the kit adds /v1/traces). */
+  readonly otlpEndpoint: string;
+  stop(): Promise<void>;
+}
+
+/** Starts Jaeger (in-memory traces) and waits until its query API answers. */
+export async function startJaeger(o: JaegerOptions): Promise<Jaeger> {
+  mkdirSync(o.dir, { recursive: true });
+  const configFile = path.join(o.dir, 'jaeger.yml');
+  writeFileSync(
+    configFile,
+    jaegerConfig({
+      query: `127.0.0.1:${o.queryPort}`,
+      queryGrpc: `127.0.0.1:${o.queryGrpcPort}`,
+      otlpHttp: `127.0.0.1:${o.otlpHttpPort}`,
+      maxTraces: 100_000,
+    }),
+  );
+  const jaeger = start('jaeger', [`--config=${configFile}`], o.dir);
+  const started: Jaeger = {
+    url: `http://127.0.0.1:${o.queryPort}`,
+    otlpEndpoint: `http://127.0.0.1:${o.otlpHttpPort}`,
+    stop: () => stopChild(jaeger.child),
+  };
+  try {
+    await waitReady(`${started.url}/api/services`, 'Jaeger', jaeger);
+  } catch (error) {
+    await started.stop();
+    throw error;
+  }
+  return started;
 }

@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { alertmanagerConfig, prometheusConfig } from '../src/config.js';
+import { alertmanagerConfig, jaegerConfig, prometheusConfig } from '../src/config.js';
 
 describe('local observability configuration', () => {
   it('scrapes each service with the labels its ServiceMonitor gives it, and sends to Alertmanager', () => {
@@ -47,5 +47,35 @@ describe('local observability configuration', () => {
     expect(config.receivers).toEqual([
       { name: 'support', email_configs: [{ to: 'support@tourkit.local', send_resolved: true }] },
     ]);
+  });
+});
+
+describe('Jaeger configuration', () => {
+  const config = parse(
+    jaegerConfig({
+      query: '127.0.0.1:16686',
+      queryGrpc: '127.0.0.1:16685',
+      otlpHttp: '127.0.0.1:4318',
+      maxTraces: 1000,
+    }),
+  );
+
+  it('takes OTLP/HTTP on the given address into memory storage that the query service reads', () => {
+    expect(config.receivers).toEqual({
+      otlp: { protocols: { http: { endpoint: '127.0.0.1:4318' } } },
+    });
+    expect(config.service.pipelines.traces.receivers).toEqual(['otlp']);
+    const store = config.exporters.jaeger_storage_exporter.trace_storage;
+    expect(config.extensions.jaeger_query.storage.traces).toBe(store);
+    expect(config.extensions.jaeger_storage.backends[store]).toEqual({
+      memory: { max_traces: 1000 },
+    });
+  });
+
+  it('listens only where it is told (no default ports of its own left open)', () => {
+    expect(config.extensions.jaeger_query.http).toEqual({ endpoint: '127.0.0.1:16686' });
+    expect(config.extensions.jaeger_query.grpc).toEqual({ endpoint: '127.0.0.1:16685' });
+    expect(config.service.telemetry.metrics).toEqual({ level: 'none' });
+    expect(config.service.extensions).toEqual(['jaeger_storage', 'jaeger_query']);
   });
 });

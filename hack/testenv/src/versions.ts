@@ -8,6 +8,7 @@ export interface ToolVersions {
   K6_VERSION: string;
   PROMETHEUS_VERSION: string;
   ALERTMANAGER_VERSION: string;
+  JAEGER_VERSION: string;
 }
 
 const requiredKeys: (keyof ToolVersions)[] = [
@@ -19,6 +20,7 @@ const requiredKeys: (keyof ToolVersions)[] = [
   'K6_VERSION',
   'PROMETHEUS_VERSION',
   'ALERTMANAGER_VERSION',
+  'JAEGER_VERSION',
 ];
 
 export function parseVersionsEnv(text: string, source = 'versions.env'): ToolVersions {
@@ -51,7 +53,8 @@ export type ToolName =
   | 'metrics-server'
   | 'promtool'
   | 'prometheus'
-  | 'alertmanager';
+  | 'alertmanager'
+  | 'jaeger';
 
 export function versionOf(tool: ToolName, versions: ToolVersions): string {
   switch (tool) {
@@ -75,5 +78,7 @@ export function versionOf(tool: ToolName, versions: ToolVersions): string {
       return versions.PROMETHEUS_VERSION;
     case 'alertmanager':
       return versions.ALERTMANAGER_VERSION;
+    case 'jaeger':
+      return versions.JAEGER_VERSION;
   }
 }

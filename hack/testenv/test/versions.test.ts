@@ -12,6 +12,7 @@ const complete = [
   'K6_VERSION=v1.8.1',
   'PROMETHEUS_VERSION=v0.316.0',
   'ALERTMANAGER_VERSION=v0.35.0',
+  'JAEGER_VERSION=v1.75.0',
 ].join('\n');
 
 describe('parseVersionsEnv', () => {
@@ -22,6 +23,7 @@ describe('parseVersionsEnv', () => {
     expect(versionOf('metrics-server', versions)).toBe('v0.9.0');
     expect(versionOf('k6', versions)).toBe('v1.8.1');
     expect(versionOf('promtool', versions)).toBe('v0.316.0');
+    expect(versionOf('jaeger', versions)).toBe('v1.75.0');
   });
 
   it('names a missing key', () => {
@@ -32,7 +34,7 @@ describe('parseVersionsEnv', () => {
 
   it('names the line that is not KEY=value', () => {
     expect(() => parseVersionsEnv(`${complete}\nKWOK VERSION v1`, 'v.env')).toThrow(
-      'v.env:11: expected KEY=value',
+      'v.env:12: expected KEY=value',
     );
   });
 

@@ -55,6 +55,7 @@ export {
   isPermanentUpstreamError,
 } from './delivery-errors.js';
 export { createOutboxRelay, type OutboxRelay } from './outbox.js';
+export { currentTraceCarrier, type TraceCarrier } from './trace-context.js';
 export {
   createRetentionSweep,
   retentionConfigShape,

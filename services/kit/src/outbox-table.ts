@@ -5,7 +5,8 @@ import type { Pool } from './db.js';
  * `table` is a trusted identifier from the service's code, never input.
  *
  * The table needs: `id bigint`, `kind text`, `payload jsonb`, `attempts integer`,
- * `next_attempt_at timestamptz`, `last_error text`, `delivered_at timestamptz`.
+ * `next_attempt_at timestamptz`, `last_error text`, `delivered_at timestamptz`,
+ * `trace_context jsonb` (the W3C headers of the trace that wrote the row, or null).
  */
 export interface ClaimedRow<Kind extends string = string> {
   id: string;
@@ -13,6 +14,8 @@ export interface ClaimedRow<Kind extends string = string> {
   payload: unknown;
   /** Attempts so far, this one included. */
   attempts: number;
+  /** The trace that wrote the row (currentTraceCarrier), null when none. */
+  traceContext: Record<string, string> | null;
 }
 
 /**
@@ -33,7 +36,7 @@ export async function claimDueRows<Kind extends string>(
       WHERE id IN (SELECT id FROM ${table}
                     WHERE delivered_at IS NULL AND next_attempt_at <= now()
                     ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
-      RETURNING id::text, kind, payload, attempts`,
+      RETURNING id::text, kind, payload, attempts, trace_context AS "traceContext"`,
     [batchSize, leaseMs],
   );
   return rows.sort((a, b) => Number(a.id) - Number(b.id));

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Pool } from './db.js';
 import { PermanentDeliveryError, retryDelayMs } from './delivery-errors.js';
 import type { ServiceMetrics } from './metrics.js';
+import { inStoredTrace, type TraceCarrier } from './trace-context.js';
 import {
   claimDueRows,
   countPending,
@@ -71,8 +72,12 @@ export interface OutboxRelay {
  * person to look at. An outcome the database refused to record is kept and written at the next
  * pass (the lease only covers a process that died).
  *
+ * Each delivery runs in a span whose parent is the trace stored with the row (`trace_context`,
+ * written with currentTraceCarrier): the receiver's work joins the request that recorded it.
+ *
  * The table needs: `id bigint`, `kind text`, `payload jsonb`, `attempts integer`,
- * `next_attempt_at timestamptz`, `last_error text`, `delivered_at timestamptz`.
+ * `next_attempt_at timestamptz`, `last_error text`, `delivered_at timestamptz`,
+ * `trace_context jsonb`.
  */
 export function createOutboxRelay<Payloads extends OutboxPayloads>(
   options: OutboxRelayOptions<Payloads>,
@@ -101,8 +106,24 @@ export function createOutboxRelay<Payloads extends OutboxPayloads>(
   let passAgain = false;
   let stopped = true;
 
-  async function claim(): Promise<Array<OutboxEntry<Kind>>> {
-    return (await claimDueRows<Kind>(pool, table, batchSize, leaseMs)) as Array<OutboxEntry<Kind>>;
+  type Claimed = OutboxEntry<Kind> & { traceContext: TraceCarrier | null };
+
+  async function claim(): Promise<Claimed[]> {
+    return (await claimDueRows<Kind>(pool, table, batchSize, leaseMs)) as Claimed[];
+  }
+
+  function deliverInTrace({ traceContext, ...entry }: Claimed): Promise<void> {
+    return inStoredTrace(
+      `${table} deliver ${entry.kind}`,
+      traceContext,
+      {
+        'messaging.system': 'outbox',
+        'messaging.destination.name': table,
+        'messaging.operation.type': 'process',
+        'messaging.message.id': entry.id,
+      },
+      () => deliver(entry),
+    );
   }
 
   // Outcomes a pass could not write (the database went away between the claim and the answer):
@@ -162,7 +183,7 @@ export function createOutboxRelay<Payloads extends OutboxPayloads>(
   async function pass(): Promise<number> {
     await recordUnrecorded();
     const entries = await claim();
-    for (const entry of entries) await deliver(entry);
+    for (const entry of entries) await deliverInTrace(entry);
     return entries.length;
   }
 

@@ -1,3 +1,11 @@
+import { context, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import {
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  TracerProvider,
+} from '@opentelemetry/sdk-trace';
 import { createPool, type Pool } from '../src/db.js';
 import {
   PermanentDeliveryError,
@@ -9,6 +17,7 @@ import { UpstreamError } from '../src/upstream-error.js';
 import { createMetrics } from '../src/metrics.js';
 import { createOutboxRelay, type OutboxEntry } from '../src/outbox.js';
 import { createTestDatabase, dropTestDatabase } from '../src/testing.js';
+import { currentTraceCarrier } from '../src/trace-context.js';
 import { memoryLogger } from './support.js';
 
 const upstream = (status?: number, kind: UpstreamError['kind'] = 'status') =>
@@ -60,7 +69,8 @@ describe('createOutboxRelay (real Postgres)', () => {
       attempts integer NOT NULL DEFAULT 0,
       next_attempt_at timestamptz NOT NULL DEFAULT now(),
       last_error text,
-      delivered_at timestamptz)`);
+      delivered_at timestamptz,
+      trace_context jsonb)`);
   });
 
   beforeEach(() => pool.query('TRUNCATE outbox'));
@@ -250,6 +260,69 @@ describe('createOutboxRelay (real Postgres)', () => {
     await add('mail', { to: 'third' });
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(delivered).toEqual(['first', 'second']);
+  });
+
+  describe('trace context', () => {
+    const exporter = new InMemorySpanExporter();
+    const provider = new TracerProvider({
+      spanProcessors: [new SimpleSpanProcessor({ exporter })],
+    });
+    beforeAll(() => {
+      trace.setGlobalTracerProvider(provider);
+      context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+      propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    });
+    afterAll(async () => {
+      await provider.shutdown();
+      trace.disable();
+      context.disable();
+      propagation.disable();
+    });
+
+    test('a delivery joins the trace that wrote the row; a row written outside any trace starts its own', async () => {
+      const tracer = trace.getTracer('outbox-test');
+      const request = await tracer.startActiveSpan('POST /bookings', async (span) => {
+        await pool.query('INSERT INTO outbox (kind, payload, trace_context) VALUES ($1, $2, $3)', [
+          'mail',
+          JSON.stringify({ to: 'traced@example.test' }),
+          currentTraceCarrier(),
+        ]);
+        span.end();
+        return span.spanContext();
+      });
+      expect(currentTraceCarrier()).toBeNull();
+      await add('mail', { to: 'untraced@example.test' });
+
+      const handledIn = new Map<string, string | undefined>();
+      const relay = createOutboxRelay<{ mail: { to: string } }>({
+        pool,
+        logger: memoryLogger().logger,
+        intervalMs: 10_000,
+        retryBaseMs: 1,
+        handlers: {
+          mail: async ({ to }) => {
+            handledIn.set(to, trace.getActiveSpan()?.spanContext().traceId);
+          },
+        },
+      });
+      // Woken from inside another trace: the deliveries still take the rows' own.
+      await tracer.startActiveSpan('unrelated', async (span) => {
+        expect(await relay.drainOnce()).toBe(2);
+        span.end();
+      });
+
+      expect(handledIn.get('traced@example.test')).toBe(request.traceId);
+      const deliveries = exporter
+        .getFinishedSpans()
+        .filter((s) => s.name === 'outbox deliver mail');
+      expect(deliveries).toHaveLength(2);
+      const traced = deliveries.find((s) => s.spanContext().traceId === request.traceId)!;
+      expect(traced.parentSpanContext?.spanId).toBe(request.spanId);
+      const untraced = deliveries.find((s) => s !== traced)!;
+      expect(untraced.parentSpanContext).toBeUndefined();
+      expect(handledIn.get('untraced@example.test')).toBe(untraced.spanContext().traceId);
+      expect(untraced.spanContext().traceId).not.toBe(request.traceId);
+    });
   });
 });
 

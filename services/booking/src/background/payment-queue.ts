@@ -1,4 +1,5 @@
 import { Queue, type ConnectionOptions } from 'bullmq';
+import { BullMQOtel } from 'bullmq-otel';
 import type { Logger } from 'pino';
 import { withDeadline, type ServiceMetrics } from '@tourkit/kit';
 import { paymentJobOptions, type PaymentRetryPolicy } from '../domain/payment-retry.js';
@@ -25,6 +26,8 @@ export function createPaymentQueue(options: PaymentQueueOptions) {
   const queue = new Queue<PaymentJobData>(PAYMENT_QUEUE, {
     connection: options.connection,
     prefix: options.prefix,
+    // The job carries the request's trace context; the worker's span continues that trace.
+    telemetry: new BullMQOtel({ tracerName: 'booking' }),
   });
   queue.on('error', (error) => options.logger.warn({ err: error }, 'payment queue error'));
   options.metrics.gauge({

@@ -1,4 +1,5 @@
 import { DelayedError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { BullMQOtel } from 'bullmq-otel';
 import type { Logger } from 'pino';
 import {
   isCircuitOpenError,
@@ -159,7 +160,13 @@ export function startPaymentWorker(options: PaymentWorkerOptions): Worker<Paymen
       }
       return outcome;
     },
-    { connection: options.connection, prefix: options.prefix, concurrency: options.concurrency },
+    {
+      connection: options.connection,
+      prefix: options.prefix,
+      concurrency: options.concurrency,
+      // Each job runs in a span whose parent is the enqueuing request's (createPaymentQueue).
+      telemetry: new BullMQOtel({ tracerName: 'booking' }),
+    },
   );
   worker.on('error', (error) => options.logger.error({ err: error }, 'payment worker error'));
   return worker;

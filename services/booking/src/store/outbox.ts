@@ -1,3 +1,4 @@
+import { currentTraceCarrier } from '@tourkit/kit';
 import type { Queryable } from './queryable.js';
 import type { OutboxMessage } from '../domain/outbox-messages.js';
 
@@ -7,8 +8,8 @@ import type { OutboxMessage } from '../domain/outbox-messages.js';
  */
 export async function addToOutbox(db: Queryable, message: OutboxMessage): Promise<void> {
   await db.query(
-    `INSERT INTO outbox (kind, dedupe_key, payload) VALUES ($1, $2, $3)
+    `INSERT INTO outbox (kind, dedupe_key, payload, trace_context) VALUES ($1, $2, $3, $4)
      ON CONFLICT (dedupe_key) DO NOTHING`,
-    [message.kind, message.dedupeKey, JSON.stringify(message.payload)],
+    [message.kind, message.dedupeKey, JSON.stringify(message.payload), currentTraceCarrier()],
   );
 }

@@ -1,4 +1,4 @@
-import type { PoolClient } from '@tourkit/kit';
+import { currentTraceCarrier, type PoolClient } from '@tourkit/kit';
 
 /** Catalog's outbox messages, each kind's payload (for the kit's relay). */
 export type CatalogOutboxPayloads = {
@@ -8,7 +8,8 @@ export type CatalogOutboxPayloads = {
 
 /** Records, in the caller's transaction, that booking must hear of this tour's change. */
 export async function addTourChanged(client: PoolClient, tourId: string): Promise<void> {
-  await client.query("INSERT INTO outbox (kind, payload) VALUES ('tour-changed', $1)", [
-    JSON.stringify({ tourId }),
-  ]);
+  await client.query(
+    "INSERT INTO outbox (kind, payload, trace_context) VALUES ('tour-changed', $1, $2)",
+    [JSON.stringify({ tourId }), currentTraceCarrier()],
+  );
 }

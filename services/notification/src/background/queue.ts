@@ -1,4 +1,5 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
+import { BullMQOtel } from 'bullmq-otel';
 
 export const QUEUE_NAME = 'notifications';
 export const DELIVER_JOB = 'deliver';
@@ -47,5 +48,12 @@ export function createNotificationQueue(options: { redisUrl: string; prefix: str
   return new Queue(QUEUE_NAME, {
     connection: redisConnectionOptions(options.redisUrl),
     prefix: options.prefix,
+    // A delivery job carries the trace of the request that submitted it (the worker continues it).
+    telemetry: queueTelemetry(),
   });
+}
+
+/** BullMQ's OpenTelemetry add-on: producer and consumer spans, the context in the job's options. */
+export function queueTelemetry(): BullMQOtel {
+  return new BullMQOtel({ tracerName: 'notification' });
 }

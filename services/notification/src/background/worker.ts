@@ -11,6 +11,7 @@ import {
   QUEUE_NAME,
   REMINDER_SCHEDULER_ID,
   REMINDER_SWEEP_JOB,
+  queueTelemetry,
   redisConnectionOptions,
   type DeliverJobData,
 } from './queue.js';
@@ -170,6 +171,7 @@ export async function startNotificationWorker(deps: WorkerDeps): Promise<Notific
       stalledInterval: settings.stalledIntervalMs,
       // A job stalls when its worker dies; the row's claim prevents a second send, so let it come back.
       maxStalledCount: 10,
+      telemetry: queueTelemetry(),
     },
   );
   worker.on('error', (error) => logger.warn({ err: error }, 'queue worker error'));

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { withTransaction, type Pool } from '@tourkit/kit';
+import { currentTraceCarrier, withTransaction, type Pool } from '@tourkit/kit';
 import type { PageCursor } from '../domain/cursor.js';
 
 export interface Review {
@@ -76,7 +76,11 @@ export async function insertReviewWithOutbox(
 }
 
 async function enqueue(client: pg.PoolClient, kind: string, payload: object): Promise<void> {
-  await client.query('INSERT INTO outbox (kind, payload) VALUES ($1, $2)', [kind, payload]);
+  await client.query('INSERT INTO outbox (kind, payload, trace_context) VALUES ($1, $2, $3)', [
+    kind,
+    payload,
+    currentTraceCarrier(),
+  ]);
 }
 
 /** A page of a tour's reviews, newest first, after `cursor`; one extra row tells whether more follow. */
