@@ -441,7 +441,11 @@ describe('the synthesized platform on a real API server', () => {
       expect(await canI('create', 'leases.coordination.k8s.io', '-n', ns.name)).toBe('yes');
       expect(await canI('get', 'secrets', '-n', ns.name)).toBe('no');
       expect(await canI('delete', 'horizontalpodautoscalers', '-n', ns.name)).toBe('no');
-      expect(await canI('patch', 'deployments', '-n', ns.name)).toBe('no');
+      // Sleep windows scale a Deployment to zero and back: patch, never create or delete.
+      expect(await canI('patch', 'deployments', '-n', ns.name)).toBe('yes');
+      expect(await canI('delete', 'deployments', '-n', ns.name)).toBe('no');
+      expect(await canI('create', 'deployments', '-n', ns.name)).toBe('no');
+      expect(await canI('patch', 'statefulsets', '-n', ns.name)).toBe('no');
     });
 
     it('gives each service a ServiceAccount without a token and without API rights', async () => {
