@@ -18,6 +18,7 @@ tool_version() {
     promtool | prometheus) echo "$PROMETHEUS_VERSION" ;;
     alertmanager) echo "$ALERTMANAGER_VERSION" ;;
     jaeger) echo "$JAEGER_VERSION" ;;
+    oasdiff) echo "$OASDIFF_VERSION" ;;
     kube-score) echo "$KUBE_SCORE_VERSION" ;;
     kube-apiserver | kube-controller-manager | kube-scheduler | kubectl | kubelet | kube-proxy) echo "$KUBE_VERSION" ;;
     etcd) echo "$ETCD_VERSION" ;;

@@ -14,8 +14,7 @@ cd "$(dirname "$0")/../.."
 
 DOC=services/gateway/public-openapi.json
 CHANGELOG=services/gateway/README.md
-OASDIFF_VERSION=v1.39.0
-oasdiff="$TOOLS_DIR/oasdiff-$OASDIFF_VERSION/oasdiff"
+oasdiff="$(tool_path oasdiff)"
 
 version_of() { node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(0, "utf8")).info.version)'; }
 
@@ -37,13 +36,8 @@ if [[ -z "$base" ]]; then
   exit 0
 fi
 
-if [[ ! -x "$oasdiff" ]]; then
-  log "building oasdiff $OASDIFF_VERSION from the Go module proxy"
-  command -v go >/dev/null || PATH="/usr/local/go/bin:$PATH"
-  mkdir -p "$(dirname "$oasdiff")"
-  GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-buildvcs=false GOBIN="$(dirname "$oasdiff")" \
-    go install "github.com/oasdiff/oasdiff@$OASDIFF_VERSION"
-fi
+# Pinned in hack/tools/versions.env and built like every other tool (a cache hit once built).
+[[ -x "$oasdiff" ]] || "$(dirname "$0")/../tools/build.sh" oasdiff
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

@@ -22,7 +22,7 @@ BUILD_ROOT="$TOURKIT_CACHE/build"
 # Build units, in build order: one unit is one `go build` of one module (see tool_unit and
 # unit_binaries in hack/lib/common.sh for the units that produce several binaries).
 ALL_TOOLS=(kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet kube-proxy etcd kwok metrics-server helm k6
-  containerd cni-plugins crictl buildkit coredns mailpit promtool prometheus alertmanager jaeger kube-score)
+  containerd cni-plugins crictl buildkit coredns mailpit promtool prometheus alertmanager jaeger oasdiff kube-score)
 
 # Module of each unit.
 tool_module() {
@@ -43,6 +43,7 @@ tool_module() {
     promtool | prometheus) echo "github.com/prometheus/prometheus" ;;
     alertmanager) echo "github.com/prometheus/alertmanager" ;;
     jaeger) echo "github.com/jaegertracing/jaeger" ;;
+    oasdiff) echo "github.com/oasdiff/oasdiff" ;;
   esac
 }
 # Main packages of each unit, one a line, in the order of unit_binaries.
@@ -50,7 +51,7 @@ tool_packages() {
   local module; module="$(tool_module "$1")"
   case "$1" in
     kube-* | kubectl | kubelet | kwok | metrics-server | helm | crictl | promtool | prometheus | alertmanager | jaeger | kube-score) echo "$module/cmd/$1" ;;
-    etcd | k6 | coredns | mailpit) echo "$module" ;;
+    etcd | k6 | coredns | mailpit | oasdiff) echo "$module" ;;
     containerd) printf '%s\n' "$module/cmd/containerd" "$module/cmd/containerd-shim-runc-v2" "$module/cmd/ctr" ;;
     cni-plugins)
       printf '%s\n' "$module/plugins/main/bridge" "$module/plugins/ipam/host-local" \
