@@ -175,7 +175,7 @@ export const chartValuesSchema = z.strictObject({
   }),
   services: z.strictObject(
     Object.fromEntries(SERVICE_NAMES.map((name) => [name, service])) as Record<
-      (typeof SERVICE_NAMES)[number],
+      string,
       typeof service
     >,
   ),

@@ -1,20 +1,12 @@
 /**
- * The platform as data: which services exist, their traffic profile, what they own and whom they call.
- * Network allows, env vars and data stores are derived from this table; charts/tourkit/values.yaml mirrors it.
+ * The platform as data: each service of the one list (services/services.json) with its traffic profile,
+ * what it owns and whom it calls. Network allows, env vars and data stores are derived from this table;
+ * charts/tourkit/values.yaml mirrors it.
  */
 import { Modest, PeakTime, ReadHeavy, Steady, type TrafficProfile } from './profiles.js';
+import { SERVICE_LIST, type ServiceEntry, type ServiceName } from './service-list.js';
 
-export const SERVICE_NAMES = [
-  'gateway',
-  'catalog',
-  'user',
-  'booking',
-  'review',
-  'payment',
-  'notification',
-  'web',
-] as const;
-export type ServiceName = (typeof SERVICE_NAMES)[number];
+export { SERVICE_NAMES, type ServiceName } from './service-list.js';
 
 export const REDIS_ROLES = ['queue', 'cache'] as const;
 export type RedisRole = (typeof REDIS_ROLES)[number];
@@ -96,9 +88,11 @@ const db = (readReplicas = 0, synchronousStandby = false): DatabaseSpec => ({
   storage: '1Gi',
 });
 
-export const SERVICES: readonly ServiceSpec[] = [
-  {
-    name: 'gateway',
+/** What cdk8s knows of each service beyond the list: keyed by the list's names. */
+export type ServiceSpecs = Readonly<Record<ServiceName, Omit<ServiceSpec, 'name'>>>;
+
+const SPECS: ServiceSpecs = {
+  gateway: {
     profile: Modest,
     resources: small,
     redis: 'cache', // rate-limit counters
@@ -107,8 +101,7 @@ export const SERVICES: readonly ServiceSpec[] = [
     verifiesTokens: true,
     internalToken: false,
   },
-  {
-    name: 'catalog',
+  catalog: {
     profile: ReadHeavy,
     resources: small,
     database: db(3),
@@ -119,8 +112,7 @@ export const SERVICES: readonly ServiceSpec[] = [
     internalToken: true,
     seedsDemoData: true, // demo tours
   },
-  {
-    name: 'user',
+  user: {
     profile: Steady,
     resources: small,
     database: db(1, true),
@@ -129,8 +121,7 @@ export const SERVICES: readonly ServiceSpec[] = [
     verifiesTokens: true,
     internalToken: true,
   },
-  {
-    name: 'booking',
+  booking: {
     profile: PeakTime,
     resources: bookingResources,
     database: db(),
@@ -151,8 +142,7 @@ export const SERVICES: readonly ServiceSpec[] = [
       RESERVATION_TTL_HOURS: '24',
     },
   },
-  {
-    name: 'review',
+  review: {
     profile: Modest,
     resources: small,
     database: db(),
@@ -160,8 +150,7 @@ export const SERVICES: readonly ServiceSpec[] = [
     verifiesTokens: true,
     internalToken: true,
   },
-  {
-    name: 'payment',
+  payment: {
     profile: Modest,
     resources: small,
     database: db(),
@@ -169,8 +158,7 @@ export const SERVICES: readonly ServiceSpec[] = [
     verifiesTokens: false,
     internalToken: true,
   },
-  {
-    name: 'notification',
+  notification: {
     profile: Modest,
     resources: small,
     database: db(),
@@ -181,11 +169,10 @@ export const SERVICES: readonly ServiceSpec[] = [
     sendsMail: true,
     sharedSettings: ['SUPPORT_EMAIL'],
   },
-  {
-    // The traveller's web app: static files plus /v1 forwarded to the gateway; booking's /health
-    // (no token) tells it when payment is down. No internal token: the support relay stays off in
-    // the cluster, and the app offers an e-mail to SUPPORT_EMAIL instead.
-    name: 'web',
+  // The traveller's web app: static files plus /v1 forwarded to the gateway; booking's /health
+  // (no token) tells it when payment is down. No internal token: the support relay stays off in
+  // the cluster, and the app offers an e-mail to SUPPORT_EMAIL instead.
+  web: {
     profile: Modest,
     resources: small,
     calls: ['gateway', 'booking'],
@@ -194,7 +181,40 @@ export const SERVICES: readonly ServiceSpec[] = [
     internalToken: false,
     sharedSettings: ['SUPPORT_EMAIL'],
   },
-];
+};
+
+/**
+ * The list's services with their specs, in the list's order. A listed service without a spec, a spec
+ * of no listed service, a call to an unlisted service, or a database the list does not give it (or the
+ * other way round) is an error naming both files.
+ */
+export function servicesFrom(
+  list: readonly ServiceEntry[],
+  specs: ServiceSpecs,
+): readonly ServiceSpec[] {
+  const names = new Set(list.map((s) => s.name));
+  const problems = [
+    ...list
+      .filter((s) => specs[s.name] === undefined)
+      .map((s) => `${s.name} has no spec (traffic profile, resources, calls)`),
+    ...Object.keys(specs)
+      .filter((name) => !names.has(name))
+      .map((name) => `${name} has a spec but is not in the list`),
+    ...Object.entries(specs).flatMap(([name, spec]) =>
+      spec.calls.filter((c) => !names.has(c)).map((c) => `${name} calls ${c}, not in the list`),
+    ),
+    ...list
+      .filter((s) => specs[s.name] !== undefined && s.database !== !!specs[s.name]?.database)
+      .map((s) => `${s.name}: the list says database ${s.database}, the spec disagrees`),
+  ];
+  if (problems.length > 0)
+    throw new Error(
+      `services/services.json and cdk8s/src/services.ts disagree: ${problems.join('; ')}`,
+    );
+  return list.map((s) => ({ ...specs[s.name]!, name: s.name }));
+}
+
+export const SERVICES: readonly ServiceSpec[] = servicesFrom(SERVICE_LIST, SPECS);
 
 /** The services that call `name`: its ingress allow list. */
 export function callersOf(

@@ -5,15 +5,12 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { SERVICE_NAMES } from '../src/service-list.js';
 
 const servicesDir = path.resolve(import.meta.dirname, '..', '..', 'services');
 const dockerfile = readFileSync(path.join(servicesDir, 'Dockerfile'), 'utf8');
 // The one list of services (services/services.json; service-list.test.ts checks it against the folders).
-const services = (
-  JSON.parse(readFileSync(path.join(servicesDir, 'services.json'), 'utf8')) as {
-    services: Array<{ name: string }>;
-  }
-).services.map((s) => s.name);
+const services = [...SERVICE_NAMES];
 
 describe('the service Dockerfile', () => {
   it.each(services)(

@@ -9,26 +9,18 @@ import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { format, resolveConfig } from 'prettier';
 import { parse, stringify } from 'yaml';
+import { API_SERVICES } from '@tourkit/cdk8s/service-list';
+import { PUBLIC_DOCUMENTS } from '@tourkit/gateway/openapi';
 import { mergePublic, withGatewayResponses } from './merge.js';
 
-interface Generator {
-  service: string;
-  load: () => Promise<{ openapiDocument: () => unknown }>;
-}
-
-/** One generator per generated file. */
-const GENERATORS: Generator[] = [
-  { service: 'gateway', load: () => import('@tourkit/gateway/openapi') },
-  { service: 'catalog', load: () => import('@tourkit/catalog/openapi') },
-  { service: 'user', load: () => import('@tourkit/user/openapi') },
-  { service: 'booking', load: () => import('@tourkit/booking/openapi') },
-  { service: 'review', load: () => import('@tourkit/review/openapi') },
-  { service: 'payment', load: () => import('@tourkit/payment/openapi') },
-  { service: 'notification', load: () => import('@tourkit/notification/openapi') },
-];
-
-/** Whose /v1 operations the gateway forwards (its own first: /v1/openapi.json, /v1/openapi/...). */
-const PUBLIC = ['gateway', 'catalog', 'user', 'booking', 'review'];
+/**
+ * One generator per generated file: every API service of the one list (services/services.json)
+ * exports its document's generator as @tourkit/<svc>/openapi.
+ */
+const GENERATORS = API_SERVICES.map(({ name: service }) => ({
+  service,
+  load: () => import(`@tourkit/${service}/openapi`) as Promise<{ openapiDocument: () => unknown }>,
+}));
 
 const root = new URL('../../', import.meta.url);
 const check = process.argv.includes('--check');
@@ -69,7 +61,8 @@ for (const { service, load } of GENERATORS) {
 }
 
 const sources = [];
-for (const service of PUBLIC) {
+// Whose /v1 operations the gateway forwards (its own first: /v1/openapi.json, /v1/openapi/...).
+for (const service of PUBLIC_DOCUMENTS) {
   const document =
     documents.get(service) ??
     (parse(await readFile(repoPath(`services/${service}/openapi.yaml`), 'utf8')) as Record<

@@ -22,21 +22,19 @@ import {
   testDatabaseName,
   testRedisUrl,
 } from '@tourkit/kit/testing';
+import { API_SERVICES, type ServiceName } from '@tourkit/cdk8s/service-list';
 import { startSmtpCapture, type SmtpCapture } from '@tourkit/mail-catcher';
 import { eventually } from './eventually.js';
 import { jsonClient, type JsonClient } from './http.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
-/** The services in start order, and which own a database: services/services.json, the one list. */
-const SERVICE_LIST = (
-  JSON.parse(readFileSync(path.join(REPO_ROOT, 'services/services.json'), 'utf8')) as {
-    services: Array<{ name: string; database: boolean; frontEnd?: boolean }>;
-  }
-).services.filter((s) => !s.frontEnd); // the API platform; services/web's tests add the front end
-export const SERVICES: readonly string[] = SERVICE_LIST.map((s) => s.name);
-export type ServiceName = string;
-const WITH_DATABASE: readonly ServiceName[] = SERVICE_LIST.filter((s) => s.database).map(
+/**
+ * The services in start order, and which own a database: the API platform of services/services.json,
+ * the one list (services/web's tests add the front end).
+ */
+export const SERVICES: readonly ServiceName[] = API_SERVICES.map((s) => s.name);
+const WITH_DATABASE: readonly ServiceName[] = API_SERVICES.filter((s) => s.database).map(
   (s) => s.name,
 );
 export const SUPPORT_EMAIL = 'support@e2e.tourkit.test';

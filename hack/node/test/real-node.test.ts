@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +18,7 @@ import {
   type TestCluster,
   type TestNamespace,
 } from '@tourkit/testenv';
+import { SERVICE_NAMES } from '@tourkit/cdk8s/service-list';
 import { expectStatus, jsonClient, type JsonClient } from '@tourkit/e2e/support/http';
 import { runK6 } from '@tourkit/loadtests/testing/k6';
 import { hostState } from './support/host-state.js';
@@ -29,7 +30,6 @@ import {
   mailsTo,
   makeUp,
   podsOf,
-  REPO_ROOT,
   scalingschedule,
   scheduleOf,
   steadyTraffic,
@@ -426,11 +426,7 @@ describe('the platform on the real node, deployed as `make up` deploys it', () =
   it(
     'runs every service of services/services.json on the node, each pod Ready through its probes',
     async () => {
-      const services = (
-        JSON.parse(readFileSync(path.join(REPO_ROOT, 'services/services.json'), 'utf8')) as {
-          services: { name: string }[];
-        }
-      ).services.map((s) => s.name);
+      const services = SERVICE_NAMES;
       const pods = (await podsOf(cluster, namespace)).filter((pod) => !pod.deleting);
       const seen = services.map((service) => {
         const own = pods.filter((pod) => pod.service === service);

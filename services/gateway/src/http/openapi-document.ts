@@ -26,7 +26,8 @@ const tooManyRequests = {
   },
 };
 
-const DOCUMENTS = ['gateway', ...UPSTREAMS] as const;
+/** The services whose /v1 operations make the public document: the gateway's own, then its upstreams'. */
+export const PUBLIC_DOCUMENTS = ['gateway', ...UPSTREAMS] as const;
 
 export const openapiDocument = (): OpenApiDocument =>
   serviceDocument({
@@ -92,7 +93,7 @@ Every other route needs \`Authorization: Bearer <access token>\` (verified here,
           operationId: 'getOpenapi',
           summary: "One service's OpenAPI document",
           security: security.none,
-          requestParams: { path: z.object({ service: z.enum(DOCUMENTS) }) },
+          requestParams: { path: z.object({ service: z.enum(PUBLIC_DOCUMENTS) }) },
           responses: {
             '200': {
               description:
