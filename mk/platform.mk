@@ -116,14 +116,14 @@ deploy: ## Apply the platform to the current kube context (server-side apply; CR
 	cdk8s/scripts/create-secrets.sh $(NAMESPACE)
 	$(KUBECTL) apply --server-side --field-manager=tourkit -f $(CDK8S_DIST)/tourkit-crds.k8s.yaml
 	$(KUBECTL) wait --for=condition=Established --timeout=60s crd/scalingschedules.scaling.tourkit.dev crd/scalingcalendars.scaling.tourkit.dev
-	@# HPAs a ScalingSchedule manages: seeded once (name, target, bounds), and right then their
-	@# applied half (tourkit-hpa-handover) applied with --force-conflicts, taking from the seed's manager
+	@# HPAs a ScalingSchedule manages: created once (tourkit-hpa-initial: name, target, bounds), and right
+	@# then their applied half (tourkit-hpa-handover) applied with --force-conflicts, taking from the initial HPA's manager
 	@# all but the bounds (it also owns what the API server defaulted). tourkit.k8s.yaml applies them
 	@# without bounds; the controller owns the bounds (operator/README.md, "who owns minReplicas...").
-	@seed=$(CDK8S_DIST)/tourkit-hpa-seed.k8s.yaml; if [ -f $$seed ]; then \
-	  err=$$(mktemp); created=$$($(KUBECTL) create --field-manager=tourkit-hpa-seed -o name -f $$seed 2>$$err) || \
+	@initial=$(CDK8S_DIST)/tourkit-hpa-initial.k8s.yaml; if [ -f $$initial ]; then \
+	  err=$$(mktemp); created=$$($(KUBECTL) create --field-manager=tourkit-hpa-initial -o name -f $$initial 2>$$err) || \
 	    if grep -v AlreadyExists $$err | grep -q .; then cat $$err >&2; rm -f $$err; exit 1; fi; rm -f $$err; \
-	  if [ -n "$$created" ]; then echo "seeded: $$created"; \
+	  if [ -n "$$created" ]; then echo "created: $$created"; \
 	    $(KUBECTL) apply --server-side --field-manager=tourkit --force-conflicts --validate=false \
 	      -f $(CDK8S_DIST)/tourkit-hpa-handover.k8s.yaml; fi; fi
 	@# --validate=false, as the Kubernetes docs' server-side apply ownership transfer: kubectl's client-side

@@ -1,7 +1,7 @@
 /**
  * The ScalingSchedule operator (built in operator/), included from its own manifests so there is one
  * definition: the CRD apart (it must be established before any ScalingSchedule is applied), then the
- * controller with its RBAC, and the seed's booking schedule.
+ * controller with its RBAC, and the course's booking schedule.
  */
 import { ApiObject, Chart, JsonPatch, type App } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-33';
@@ -102,21 +102,21 @@ export function scheduledHpaNames(options: PlatformOptions): string[] {
 }
 
 /**
- * The seed of each HPA a ScalingSchedule manages (name, scaleTargetRef, bounds), created once by
+ * The initial HPA of each HPA a ScalingSchedule manages (name, scaleTargetRef, bounds), created once by
  * `make deploy` when absent (`kubectl create`); the platform chart keeps the same HPA without
  * minReplicas/maxReplicas, so re-applying it never contests the controller (see splitScheduledHpa).
  */
-export class HpaSeedChart extends Chart {
+export class HpaInitialChart extends Chart {
   /**
-   * The applied half of each seeded HPA, on its own: applied once with --force-conflicts right
-   * after its seed is created, so that tourkit (not the seed's manager, which also owns what the
+   * The applied half of each such HPA, on its own: applied once with --force-conflicts right
+   * after its initial HPA is created, so that tourkit (not the initial HPA's manager, which also owns what the
    * API server defaulted, such as metrics) owns everything but the bounds from then on.
    */
   readonly handover: Chart;
 
   constructor(scope: App, id: string, platform: Chart, hpaNames: readonly string[]) {
     super(scope, id, { disableResourceNameHashes: true });
-    this.handover = new Chart(scope, `${id.replace(/-seed$/, '')}-handover`, {
+    this.handover = new Chart(scope, `${id.replace(/-initial$/, '')}-handover`, {
       disableResourceNameHashes: true,
     });
     const hpas = platform.node
@@ -128,10 +128,10 @@ export class HpaSeedChart extends Chart {
           hpaNames.includes(c.metadata.name!),
       );
     for (const hpa of hpas) {
-      const { seed } = splitScheduledHpa(
+      const { initial } = splitScheduledHpa(
         hpa.toJson() as PlainObject & { spec?: Record<string, unknown> },
       );
-      include(this, seed);
+      include(this, initial);
       hpa.addJsonPatch(JsonPatch.remove('/spec/minReplicas'));
       hpa.addJsonPatch(JsonPatch.remove('/spec/maxReplicas'));
       include(this.handover, splitScheduledHpa(hpa.toJson() as PlainObject).applied);

@@ -7,7 +7,7 @@ import { NetworkPolicies } from './constructs/network-policies.js';
 import { Redis, redisName } from './constructs/redis.js';
 import { TourkitService } from './constructs/tourkit-service.js';
 import { Observability } from './observability/observability.js';
-import { CrdChart, HpaSeedChart, OperatorChart, scheduledHpaNames } from './operator.js';
+import { CrdChart, HpaInitialChart, OperatorChart, scheduledHpaNames } from './operator.js';
 import type { PlatformOptions } from './options.js';
 import { REDIS_ROLES, SERVICES, type ServiceSpec } from './services.js';
 
@@ -58,7 +58,7 @@ export class PlatformChart extends Chart {
 }
 
 /**
- * One file per chart, applied in this order by `make deploy`: namespace, CRDs, HPA seeds (created
+ * One file per chart, applied in this order by `make deploy`: namespace, CRDs, initial HPAs (created
  * when absent), platform, operator.
  * The operator's charts exist only when `options.operator.enabled`.
  */
@@ -73,8 +73,8 @@ export function buildPlatform(
     crds: options.operator.enabled ? new CrdChart(app, 'tourkit-crds') : undefined,
     platform,
     // Before the platform: the HPAs a schedule manages are created whole once, then applied without bounds.
-    hpaSeed: options.operator.enabled
-      ? new HpaSeedChart(app, 'tourkit-hpa-seed', platform, scheduledHpaNames(options))
+    hpaInitial: options.operator.enabled
+      ? new HpaInitialChart(app, 'tourkit-hpa-initial', platform, scheduledHpaNames(options))
       : undefined,
     operator: options.operator.enabled
       ? new OperatorChart(app, 'tourkit-operator', options)

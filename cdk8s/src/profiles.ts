@@ -1,6 +1,6 @@
 /**
- * Traffic profiles: how a service scales, with the numbers of the seed course
- * (shared/seed/lesson-1.5-microservices-solutions.md). A service's policy is one line: `profile: PeakTime`.
+ * Traffic profiles: how a service scales, with the numbers of the course the domain comes from (the
+ * table in README.md, "Architecture"). A service's policy is one line: `profile: PeakTime`.
  */
 
 export interface ScalingPolicy {
@@ -37,11 +37,11 @@ export interface TrafficProfile {
 export const ReadHeavy: TrafficProfile = {
   name: 'read-heavy',
   replicas: 4,
-  // The seed fixes the floor (4) and the CPU target; the ceiling (10) is ours: 2.5x the floor fits a kind cluster.
+  // The course fixes the floor (4) and the CPU target; the ceiling (10) is ours: 2.5x the floor fits a kind cluster.
   autoscaling: { minReplicas: 4, maxReplicas: 10, cpuUtilization: 70 },
 };
 
-/** Booking: peaks on weekdays 09-17 and weekends; the seed's HPA verbatim (the ScalingSchedule moves min/max). */
+/** Booking: peaks on weekdays 09-17 and weekends; the course's HPA verbatim (the ScalingSchedule moves min/max). */
 export const PeakTime: TrafficProfile = {
   name: 'peak-time',
   replicas: 2,

@@ -132,7 +132,7 @@ const SPECS: ServiceSpecs = {
     signsPaymentLinks: true,
     seedsDemoData: true, // demo promo codes
     sharedSettings: ['PUBLIC_URL', 'SUPPORT_EMAIL'],
-    // The seed's payment policy, stated here so a change of the service's defaults cannot move production.
+    // The course's payment policy, stated here so a change of the service's defaults cannot move production.
     settings: {
       PAYMENT_ATTEMPTS: '6', // first try + retries after 1, 2, 4, 8, 16 s
       PAYMENT_RETRY_BASE_MS: '1000',

@@ -38,7 +38,7 @@ it('cdk8s synth writes what make synth writes', () => {
     expect(Object.keys(fromCli).sort()).toEqual([
       'tourkit-crds.k8s.yaml',
       'tourkit-hpa-handover.k8s.yaml',
-      'tourkit-hpa-seed.k8s.yaml',
+      'tourkit-hpa-initial.k8s.yaml',
       'tourkit-namespace.k8s.yaml',
       'tourkit-operator.k8s.yaml',
       'tourkit.k8s.yaml',

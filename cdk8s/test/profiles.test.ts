@@ -115,7 +115,7 @@ describe('PodDisruptionBudgets', () => {
 });
 
 describe('profiles as data', () => {
-  it('carry the seed numbers', () => {
+  it("carry the course's numbers", () => {
     expect([ReadHeavy.replicas, PeakTime.replicas, Steady.replicas, Modest.replicas]).toEqual([
       4, 2, 3, 2,
     ]);

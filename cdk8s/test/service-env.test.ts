@@ -96,7 +96,7 @@ describe.each([...SERVICE_NAMES])('%s environment', (name) => {
 });
 
 describe('settings that matter in production', () => {
-  it("give booking the seed's payment policy: retries after 1, 2, 4, 8, 16 s, breaker 5 s / 50 % / 30 s, 24 h holds", () => {
+  it("give booking the course's payment policy: retries after 1, 2, 4, 8, 16 s, breaker 5 s / 50 % / 30 s, 24 h holds", () => {
     const settings = backgroundSettings(bookingConfigSchema.parse(environmentOf('booking')));
     expect(retryDelaysMs(settings.retry)).toEqual([1000, 2000, 4000, 8000, 16000]);
     expect(settings.breaker).toMatchObject({

@@ -36,14 +36,14 @@ export function synthPlatform(overrides: PartialOptions = {}) {
   const namespace = Testing.synth(charts.namespace) as K8sObject[];
   const crds = charts.crds ? (Testing.synth(charts.crds) as K8sObject[]) : [];
   // What `helm template` renders: the platform and, when enabled, the operator (its CRD is apart, in crds/).
-  // An HPA a schedule manages is there whole: the applied half with its seed's bounds (what
-  // `make deploy` leaves live: the seed created first, then the platform applied).
-  const seeds = charts.hpaSeed ? (Testing.synth(charts.hpaSeed) as K8sObject[]) : [];
+  // An HPA a schedule manages is there whole: the applied half with its initial HPA's bounds (what
+  // `make deploy` leaves live: the initial HPA created first, then the platform applied).
+  const initials = charts.hpaInitial ? (Testing.synth(charts.hpaInitial) as K8sObject[]) : [];
   const whole = (o: K8sObject): K8sObject => {
-    const seed = seeds.find((s) => s.kind === o.kind && s.metadata.name === o.metadata.name);
-    if (!seed) return o;
+    const initial = initials.find((s) => s.kind === o.kind && s.metadata.name === o.metadata.name);
+    if (!initial) return o;
     const { scaleTargetRef, ...rest } = o.spec;
-    const { minReplicas, maxReplicas } = seed.spec;
+    const { minReplicas, maxReplicas } = initial.spec;
     return { ...o, spec: { scaleTargetRef, minReplicas, maxReplicas, ...rest } };
   };
   const platform = [

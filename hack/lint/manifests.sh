@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make lint-manifests`: kube-score over what the platform deploys, four ways (the cdk8s app and the
-# Helm chart, each with production and development values; the operator's one-off HPA seed and
+# Helm chart, each with production and development values; the operator's one-off initial-HPA and
 # handover files are left out: alone, their HPA targets nothing kube-score can see), every check on except those listed with
 # their reason in hack/lint/kube-score-ignored.txt. Fails on any finding above OK.
 set -euo pipefail

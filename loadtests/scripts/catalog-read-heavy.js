@@ -18,7 +18,7 @@ const MAX_VUS = envInt(__ENV, 'MAX_VUS', 20);
 // machine is one IP, so browsing is spread over signed-in travellers, as real users would be.
 const AUTH_USERS = __ENV.AUTH_USERS === '0' ? 0 : envInt(__ENV, 'AUTH_USERS', 20);
 
-// Paris dominates, as in the seed; the rest spreads the cache keys.
+// Paris dominates, as in the course; the rest spreads the cache keys.
 const DESTINATIONS = [
   'Paris',
   'Paris',

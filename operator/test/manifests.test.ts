@@ -121,7 +121,7 @@ describe('deploy manifests', () => {
 });
 
 describe('splitScheduledHpa', () => {
-  it('the seed is the least that creates the HPA; the applied half is everything but the bounds', () => {
+  it('the initial HPA is the least that creates it; the applied half is everything but the bounds', () => {
     const hpa = {
       apiVersion: 'autoscaling/v2',
       kind: 'HorizontalPodAutoscaler',
@@ -133,8 +133,8 @@ describe('splitScheduledHpa', () => {
         metrics: [{ type: 'Resource' }],
       },
     };
-    const { seed, applied } = splitScheduledHpa(hpa);
-    expect(seed).toEqual({
+    const { initial, applied } = splitScheduledHpa(hpa);
+    expect(initial).toEqual({
       apiVersion: 'autoscaling/v2',
       kind: 'HorizontalPodAutoscaler',
       metadata: { name: 'booking', namespace: 'tourkit' },

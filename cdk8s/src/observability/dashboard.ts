@@ -1,6 +1,6 @@
 /**
  * The Tourkit Grafana dashboards, built with Grafana's typed foundation SDK: an overview (each
- * service's status in real time, as the seed's monitoring asks, and its RED signals), one dashboard
+ * service's status in real time, as the course's monitoring asks, and its RED signals), one dashboard
  * per traffic profile (read-heavy catalog, peak-time booking, steady user), and the scaling view
  * (replicas against the autoscaler's bounds and the active ScalingSchedule window, CPU against target).
  * `make dashboards` writes each as JSON for the chart; the cdk8s app ships them in one ConfigMap for

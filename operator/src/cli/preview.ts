@@ -8,7 +8,7 @@ import { KIND } from '../schedule/schema.js';
 import { describeErrors, validateResource } from '../schedule/validate.js';
 import { parseLocalDate } from '../schedule/zoned-time.js';
 
-/** The seed's price of one instance for one hour (USD). */
+/** The course's price of one instance for one hour (USD). */
 export const DEFAULT_PRICE_PER_INSTANCE_HOUR = 0.03;
 
 function fail(message: string): never {

@@ -1,4 +1,4 @@
-// Writes the seed's booking ScalingSchedule as YAML (used by `make preview`).
+// Writes the course's booking ScalingSchedule as YAML (used by `make preview`).
 import { stringify } from 'yaml';
 import { bookingSchedule } from '../deploy/manifests.js';
 

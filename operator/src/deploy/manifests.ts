@@ -207,10 +207,10 @@ export function operatorManifests(options: OperatorManifestOptions): KubernetesO
  * deploy: the controller owns spec.minReplicas and spec.maxReplicas by server-side apply, and a
  * second `kubectl apply --server-side` carrying other values fails with conflicts (or, forced,
  * resets them until the next reconcile). maxReplicas is required, though, so the HPA is split:
- *  - `seed`: the least that creates it (name, scaleTargetRef, the bounds), created once when absent
- *    (`kubectl create`, field manager HPA_SEED_FIELD_MANAGER) and never applied again. Its manager
- *    keeps scaleTargetRef (shared with the applied half, same value) and the bounds until the
- *    controller takes them; metrics and behaviour are never the seed's, so changing them later
+ *  - `initial`: the least that creates it (name, scaleTargetRef, the bounds), created once when
+ *    absent (`kubectl create`, field manager HPA_INITIAL_FIELD_MANAGER) and never applied again. Its
+ *    manager keeps scaleTargetRef (shared with the applied half, same value) and the bounds until the
+ *    controller takes them; metrics and behaviour are never the initial HPA's, so changing them later
  *    conflicts with nobody;
  *  - `applied`: the HPA without the two bounds, applied on every deploy.
  */
@@ -221,9 +221,9 @@ export function splitScheduledHpa<
     metadata?: { name?: string; namespace?: string };
     spec?: Record<string, unknown>;
   },
->(hpa: T): { seed: T; applied: T } {
+>(hpa: T): { initial: T; applied: T } {
   const { minReplicas, maxReplicas, scaleTargetRef, ...rest } = hpa.spec ?? {};
-  const seed = {
+  const initial = {
     apiVersion: hpa.apiVersion,
     kind: hpa.kind,
     metadata: {
@@ -232,12 +232,12 @@ export function splitScheduledHpa<
     },
     spec: { scaleTargetRef, minReplicas, maxReplicas },
   } as unknown as T;
-  return { seed, applied: { ...hpa, spec: { scaleTargetRef, ...rest } } };
+  return { initial, applied: { ...hpa, spec: { scaleTargetRef, ...rest } } };
 }
 
-export const HPA_SEED_FIELD_MANAGER = 'tourkit-hpa-seed';
+export const HPA_INITIAL_FIELD_MANAGER = 'tourkit-hpa-initial';
 
-/** The seed's booking schedule: weekdays 09–17 5–10, nights 2–4 (default), weekends 7–15. */
+/** The course's booking schedule: weekdays 09–17 5–10, nights 2–4 (default), weekends 7–15. */
 export function bookingScheduleSpec(hpaName = 'booking'): ScalingScheduleSpecInput {
   return {
     targetRef: { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', name: hpaName },

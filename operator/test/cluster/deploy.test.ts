@@ -21,7 +21,7 @@ import type { ScalingScheduleController } from '../../src/controller/controller.
 import { MANAGED_BY_ANNOTATION } from '../../src/controller/resource.js';
 import {
   bookingSchedule,
-  HPA_SEED_FIELD_MANAGER,
+  HPA_INITIAL_FIELD_MANAGER,
   splitScheduledHpa,
 } from '../../src/deploy/manifests.js';
 import {
@@ -72,16 +72,16 @@ function hpa(name: string, cpu: number) {
 }
 
 /**
- * What `make deploy` runs: create the seed when absent and, right then, force-apply the applied
- * half (taking from the seed's manager everything but the bounds); then apply HPA (no bounds) +
- * schedule.
+ * What `make deploy` runs: create the initial HPA when absent and, right then, force-apply the
+ * applied half (taking from the initial HPA's manager everything but the bounds); then apply HPA (no
+ * bounds) + schedule.
  */
 async function makeDeploy(name: string, cpu: number) {
-  const { seed, applied } = splitScheduledHpa(hpa(name, cpu));
+  const { initial, applied } = splitScheduledHpa(hpa(name, cpu));
   const created = await kubectl(
     cluster,
-    ['create', `--field-manager=${HPA_SEED_FIELD_MANAGER}`, '-f', '-'],
-    { input: JSON.stringify(seed) },
+    ['create', `--field-manager=${HPA_INITIAL_FIELD_MANAGER}`, '-f', '-'],
+    { input: JSON.stringify(initial) },
   );
   if (created.code !== 0) expect(created.stderr).toContain('AlreadyExists');
   else

@@ -1,4 +1,4 @@
-// The HPA a ScalingSchedule manages: whole in the seed chart (created once), without its bounds in
+// The HPA a ScalingSchedule manages: whole in the initial-HPA chart (created once), without its bounds in
 // the platform chart (applied on every deploy), so a re-deploy never contests the controller.
 import { App, Testing } from 'cdk8s';
 import { resolveOptions } from '../src/options.js';
@@ -15,26 +15,26 @@ function charts(operator: boolean) {
     objects.find((o) => o.kind === 'HorizontalPodAutoscaler' && o.metadata.name === name);
   return {
     platform: Testing.synth(built.platform) as K8sObject[],
-    seed: built.hpaSeed ? (Testing.synth(built.hpaSeed) as K8sObject[]) : undefined,
+    initial: built.hpaInitial ? (Testing.synth(built.hpaInitial) as K8sObject[]) : undefined,
     hpa,
   };
 }
 
-describe('HPA seeds for scheduled autoscalers', () => {
-  it('the booking HPA is applied without bounds, and seeded whole', () => {
-    const { platform, seed, hpa } = charts(true);
+describe('initial HPAs for scheduled autoscalers', () => {
+  it('the booking HPA is applied without bounds, and created whole once', () => {
+    const { platform, initial, hpa } = charts(true);
     const applied = hpa(platform, 'booking')!;
     expect(applied.spec.minReplicas).toBeUndefined();
     expect(applied.spec.maxReplicas).toBeUndefined();
     expect(applied.spec.metrics).toHaveLength(2);
-    expect(seed).toHaveLength(1);
-    const seeded = hpa(seed!, 'booking')!;
-    expect(seeded.spec).toEqual({
+    expect(initial).toHaveLength(1);
+    const created = hpa(initial!, 'booking')!;
+    expect(created.spec).toEqual({
       scaleTargetRef: applied.spec.scaleTargetRef,
       minReplicas: 2,
       maxReplicas: 15,
     });
-    expect(seeded.metadata).toEqual({ name: 'booking', namespace: 'tourkit' });
+    expect(created.metadata).toEqual({ name: 'booking', namespace: 'tourkit' });
   });
 
   it('HPAs no schedule manages keep their bounds', () => {
@@ -45,9 +45,9 @@ describe('HPA seeds for scheduled autoscalers', () => {
     ]).toEqual([4, 10]);
   });
 
-  it('without the operator there is no seed and booking keeps its bounds', () => {
-    const { platform, seed, hpa } = charts(false);
-    expect(seed).toBeUndefined();
+  it('without the operator there is no initial HPA and booking keeps its bounds', () => {
+    const { platform, initial, hpa } = charts(false);
+    expect(initial).toBeUndefined();
     expect(hpa(platform, 'booking')!.spec.maxReplicas).toBe(15);
   });
 });
