@@ -1,3 +1,4 @@
+import { checkContract, parseBody } from './support/http.js';
 import { Contract } from './support/contract.js';
 
 // The contract check the end-to-end clients run on every response (support/http.ts), against the
@@ -102,5 +103,30 @@ describe('the contract check', () => {
         body: notFound,
       }),
     ).toMatch(/status not documented/);
+  });
+});
+
+describe('checkContract, as every client here and the real-node tests call it', () => {
+  test('passes a documented answer and throws on an undocumented one, naming the document', () => {
+    const denied = {
+      method: 'POST',
+      path: '/v1/tours',
+      contentType: 'application/problem+json',
+      body: {
+        type: 'https://tourkit.dev/problems/unauthorized',
+        title: 'Unauthorized',
+        status: 401,
+      },
+    };
+    expect(() => checkContract('catalog', { ...denied, status: 401 })).not.toThrow();
+    expect(() => checkContract('catalog', { ...denied, status: 418 })).toThrow(
+      /^contract \(catalog's OpenAPI document\): .*418: status not documented for POST \/v1\/tours/,
+    );
+  });
+
+  test('reads JSON only when the content type says so', () => {
+    expect(parseBody('application/problem+json', '{"a":1}')).toEqual({ a: 1 });
+    expect(parseBody('text/plain', '{"a":1}')).toBe('{"a":1}');
+    expect(parseBody('application/json', '')).toBe('');
   });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ApiClient, Schema } from '@tourkit/api-client';
 import { apiClient } from './api.js';
-import { expectStatus, type JsonBody, type JsonClient } from './http.js';
+import { expectStatus, jsonClient, type JsonBody, type JsonClient } from './http.js';
 import type { Platform } from './platform.js';
 
 export interface Traveller {
@@ -18,9 +18,17 @@ export interface Traveller {
 const PASSWORD = 'correct horse battery staple';
 
 /** Signs up and logs in through the gateway, as a person would (with the typed client). */
-export async function signUp(platform: Platform, label: string): Promise<Traveller> {
+export function signUp(platform: Platform, label: string): Promise<Traveller> {
+  return signUpAt(platform.url.gateway!, label);
+}
+
+/**
+ * The same through the gateway at `gatewayUrl`, wherever it runs (the real node's tests too): every
+ * answer is checked against the public OpenAPI document, by both clients the traveller gets.
+ */
+export async function signUpAt(gatewayUrl: string, label: string): Promise<Traveller> {
   const email = `${label}-${randomUUID().slice(0, 8)}@example.test`;
-  const anonymous = apiClient(platform.url.gateway!);
+  const anonymous = apiClient(gatewayUrl);
   const created = await anonymous.POST('/v1/users', {
     body: { email, password: PASSWORD, name: `Traveller ${label}`, country: 'FR' },
   });
@@ -36,8 +44,8 @@ export async function signUp(platform: Platform, label: string): Promise<Travell
     id: created.data.id,
     email,
     accessToken: token,
-    api: platform.gateway.with({ authorization: `Bearer ${token}` }),
-    client: apiClient(platform.url.gateway!, token),
+    api: jsonClient(gatewayUrl, { authorization: `Bearer ${token}` }, 'gateway'),
+    client: apiClient(gatewayUrl, token),
   };
 }
 
@@ -52,9 +60,20 @@ export interface TourDraft {
 }
 
 /** Creates a tour as the operator's back office does: catalog's API with the internal token. */
-export async function createTour(platform: Platform, draft: TourDraft): Promise<JsonBody> {
+export function createTour(platform: Platform, draft: TourDraft): Promise<JsonBody> {
+  return createTourThrough(platform.internal('catalog'), draft);
+}
+
+/**
+ * The same through any client of catalog's API that sends the internal token and checks catalog's
+ * document (the real node's tests make the call inside a catalog pod).
+ */
+export async function createTourThrough(
+  catalog: Pick<JsonClient, 'post'>,
+  draft: TourDraft,
+): Promise<JsonBody> {
   return expectStatus(
-    await platform.internal('catalog').post('/v1/tours', {
+    await catalog.post('/v1/tours', {
       title: draft.title,
       destination: draft.destination,
       country: draft.country,

@@ -1,4 +1,4 @@
-import { contract } from './contract.js';
+import { contract, type SeenResponse } from './contract.js';
 
 /** Tests read whatever JSON a route answers; the assertions state its shape. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -20,6 +20,21 @@ export interface JsonClient {
 }
 
 const REQUEST_TIMEOUT_MS = 15_000;
+
+/**
+ * Throws when a response breaks the OpenAPI document of `documentOf` (a service, or `gateway` for the
+ * public API; support/contract.ts): an undocumented status, content type or body. Every client here
+ * calls it; so do the real-node tests for calls made inside a pod.
+ */
+export function checkContract(documentOf: string, response: SeenResponse, template?: string): void {
+  const broken = contract().violation(documentOf, response, template);
+  if (broken) throw new Error(`contract (${documentOf}'s OpenAPI document): ${broken}`);
+}
+
+/** A response's body as the clients read it: JSON when its content type says so, else text. */
+export function parseBody(contentType: string, text: string): JsonBody {
+  return /json/.test(contentType) && text !== '' ? JSON.parse(text) : text;
+}
 
 /**
  * A small fetch client: JSON in, JSON (or text) out, never throws on an HTTP status. With
@@ -49,20 +64,16 @@ export function jsonClient(
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
-    const text = await response.text();
-    let parsed: JsonBody = text;
-    if (/json/.test(response.headers.get('content-type') ?? '') && text !== '') {
-      parsed = JSON.parse(text);
-    }
+    const contentType = response.headers.get('content-type') ?? '';
+    const parsed = parseBody(contentType, await response.text());
     if (documentOf !== undefined) {
-      const broken = contract().violation(documentOf, {
+      checkContract(documentOf, {
         method,
         path: url.pathname,
         status: response.status,
-        contentType: response.headers.get('content-type') ?? '',
+        contentType,
         body: parsed,
       });
-      if (broken) throw new Error(`contract (${documentOf}'s OpenAPI document): ${broken}`);
     }
     return { status: response.status, headers: response.headers, body: parsed };
   };

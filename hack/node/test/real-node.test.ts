@@ -19,6 +19,7 @@ import {
   type TestNamespace,
 } from '@tourkit/testenv';
 import { SERVICE_NAMES } from '@tourkit/cdk8s/service-list';
+import { bookingOf, createTourThrough, signUpAt } from '@tourkit/e2e/support/actors';
 import { expectStatus, jsonClient, type JsonClient } from '@tourkit/e2e/support/http';
 import { runK6 } from '@tourkit/loadtests/testing/k6';
 import { hostState } from './support/host-state.js';
@@ -416,7 +417,8 @@ describe('the platform on the real node, deployed as `make up` deploys it', () =
   beforeAll(async () => {
     await startRealNode();
     await makeUp(namespace);
-    gateway = jsonClient(GATEWAY_URL);
+    // Every answer checked against the public OpenAPI document, as in the e2e tests.
+    gateway = jsonClient(GATEWAY_URL, {}, 'gateway');
   }, START);
 
   afterAll(async () => {
@@ -448,22 +450,21 @@ describe('the platform on the real node, deployed as `make up` deploys it', () =
     "carries a traveller's journey through the gateway Service: sign up, search, quote, book, paid, e-mailed, reviewed",
     async () => {
       const stamp = randomUUID().slice(0, 8);
-      const operatorEmail = `operator-${stamp}@example.test`;
-      const createTour = async (title: string, startsAt: Date) =>
-        expectStatus(
-          await internalCall(cluster, namespace, 'catalog', 'POST', '/v1/tours', {
-            title,
-            destination: 'Paris',
-            country: 'FR',
-            startsAt: startsAt.toISOString(),
-            durationHours: 2,
-            capacity: 20,
-            priceCents: 5_000,
-            operatorEmail,
-          }),
-          201,
-          `create tour ${title}`,
-        );
+      // The operator's back office: catalog's API inside a catalog pod, checked against catalog's document.
+      const catalog = {
+        post: (route: string, body?: unknown) =>
+          internalCall(cluster, namespace, 'catalog', 'POST', route, body),
+      };
+      const createTour = (title: string, startsAt: Date) =>
+        createTourThrough(catalog, {
+          title,
+          destination: 'Paris',
+          country: 'FR',
+          startsAt,
+          capacity: 20,
+          priceCents: 5_000,
+          operatorEmail: `operator-${stamp}@example.test`,
+        });
       const evening = await createTour(
         `Real node evening ${stamp}`,
         new Date(Date.now() + 86_400_000),
@@ -471,19 +472,10 @@ describe('the platform on the real node, deployed as `make up` deploys it', () =
       // The tour reviewed at the end: it starts a minute from now.
       const soon = await createTour(`Real node dawn ${stamp}`, new Date(Date.now() + 60_000));
 
-      const email = `ada-${stamp}@example.test`;
-      const password = 'correct horse battery staple';
-      expectStatus(
-        await gateway.post('/v1/users', { email, password, name: 'Ada', country: 'FR' }),
-        201,
-        'sign up',
-      );
-      const login = expectStatus(
-        await gateway.post('/v1/auth/login', { email, password }),
-        200,
-        'login',
-      );
-      const ada = gateway.with({ authorization: `Bearer ${login.accessToken}` });
+      // Sign up and log in with the generated client (@tourkit/api-client), as e2e's travellers do.
+      const traveller = await signUpAt(GATEWAY_URL, 'ada');
+      const email = traveller.email;
+      const ada = traveller.api;
 
       // Anonymous search through the gateway, narrowed to the minute of the new tour's departure.
       const departure = Date.parse(evening.startsAt);
@@ -520,7 +512,7 @@ describe('the platform on the real node, deployed as `make up` deploys it', () =
         await waitFor(
           `booking ${id} CONFIRMED (charged through booking's queue and payment)`,
           async () => {
-            const current = expectStatus(await ada.get(`/v1/bookings/${id}`), 200, 'booking');
+            const current = await bookingOf(traveller, id);
             return current.status === 'CONFIRMED' ? current : undefined;
           },
           { timeoutMs: 120_000 },

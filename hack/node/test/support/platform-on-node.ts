@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { JsonResponse } from '@tourkit/e2e/support/http';
+import { checkContract, parseBody, type JsonResponse } from '@tourkit/e2e/support/http';
 import { kubectlOrThrow, type TestCluster } from '@tourkit/testenv';
 
 const NODE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -65,13 +65,18 @@ const response = await fetch('http://127.0.0.1:' + (process.env.PORT ?? '8080') 
   headers: { 'content-type': 'application/json', 'x-internal-token': process.env.INTERNAL_TOKEN ?? '' },
   ...(body ? { body } : {}),
 });
-process.stdout.write(JSON.stringify({ status: response.status, body: await response.text() }));
+process.stdout.write(JSON.stringify({
+  status: response.status,
+  contentType: response.headers.get('content-type') ?? '',
+  body: await response.text(),
+}));
 `;
 
 /**
  * A call to a service's internal API, as the operator's back office makes it inside the cluster:
  * `/internal/*` and the back-office routes are not reachable from outside, so it runs in one of
- * the service's own pods (`kubectl exec`), with the token that pod holds.
+ * the service's own pods (`kubectl exec`), with the token that pod holds. The answer is checked
+ * against that service's OpenAPI document, as the e2e clients check theirs.
  */
 export async function internalCall(
   cluster: TestCluster,
@@ -84,15 +89,21 @@ export async function internalCall(
   const args = ['exec', `deploy/${service}`, '-c', service, '--', 'node', '--input-type=module'];
   args.push('-e', INTERNAL_CALL, method, route, body === undefined ? '' : JSON.stringify(body));
   const out = await kubectlOrThrow(cluster, args, { namespace });
-  const answer = JSON.parse(out) as { status: number; body: string };
-  let parsed: JsonResponse['body'] = answer.body;
-  try {
-    parsed = JSON.parse(answer.body);
-  } catch {
-    // a text answer stays text
-  }
-  // The answer's headers stay in the pod: callers read its status and body.
-  return { status: answer.status, headers: new Headers(), body: parsed };
+  const answer = JSON.parse(out) as { status: number; contentType: string; body: string };
+  const parsed = parseBody(answer.contentType, answer.body);
+  checkContract(service, {
+    method,
+    path: new URL(route, 'http://pod').pathname,
+    status: answer.status,
+    contentType: answer.contentType,
+    body: parsed,
+  });
+  // Of the answer's headers only the content type leaves the pod.
+  return {
+    status: answer.status,
+    headers: new Headers({ 'content-type': answer.contentType }),
+    body: parsed,
+  };
 }
 
 export interface MailpitMessage {
@@ -187,8 +198,9 @@ export interface TrafficResult {
 }
 
 /**
- * Steady traffic: `perSecond` GETs of `url` each second until `stop` resolves; every answer other
- * than 200, and every connection error, is a failure (named with its time).
+ * Steady traffic: `perSecond` GETs of `url` (the gateway's) each second until `stop` resolves; every
+ * answer other than 200, every answer the public OpenAPI document does not describe, and every
+ * connection error is a failure (named with its time).
  */
 export async function steadyTraffic(
   url: string,
@@ -203,10 +215,18 @@ export async function steadyTraffic(
     result.sent += 1;
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
-      await response.arrayBuffer();
+      const contentType = response.headers.get('content-type') ?? '';
+      const body = parseBody(contentType, await response.text());
       if (response.status !== 200) {
         result.failures.push(`${new Date().toISOString()} HTTP ${response.status}`);
       }
+      checkContract('gateway', {
+        method: 'GET',
+        path: new URL(url).pathname,
+        status: response.status,
+        contentType,
+        body,
+      });
     } catch (error) {
       result.failures.push(`${new Date().toISOString()} ${String(error)}`);
     }
