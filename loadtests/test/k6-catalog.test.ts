@@ -1,5 +1,6 @@
 // The real k6 against the real catalog (in-process, its own database and cache prefix): the
-// read-heavy script runs briefly and its SLO thresholds hold; the loopback guard refuses other hosts.
+// read-heavy script runs briefly, its SLO thresholds hold and every answer it gets is the one
+// catalog's OpenAPI document describes; the loopback guard refuses other hosts.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   INTERNAL_TOKEN,
@@ -8,6 +9,7 @@ import {
   tourBody,
   type TestCatalog,
 } from '@tourkit/catalog/testing';
+import { startContractProxy } from '@tourkit/e2e/support/contract-proxy';
 import { k6Binary, k6Built, runK6 } from './k6.js';
 
 if (!k6Built) {
@@ -56,6 +58,28 @@ describeWithK6('k6 against a real catalog', () => {
       ]),
     );
     expect(run.summary?.allThresholdsPassed).toBe(true);
+  }, 60_000);
+
+  it("answers the script's every request as catalog's OpenAPI document says (through the contract proxy)", async () => {
+    // k6 runs the script in its own engine, where the e2e clients cannot go: the proxy checks instead.
+    const proxy = await startContractProxy(catalog.url, 'catalog');
+    try {
+      const run = await runK6('catalog-read-heavy', {
+        BASE_URL: proxy.url,
+        AUTH_USERS: '0',
+        DURATION: '3s',
+        RATE: '10',
+        MAX_VUS: '5',
+      });
+      expect(proxy.violations()).toEqual([]);
+      expect(proxy.seen()).toBeGreaterThan(10);
+      expect(run.summary?.failedRequestRate).toBe(0);
+      // The latency thresholds would time the proxy too: the run above holds them, this one checks
+      // answers only (0, or 99 for a crossed threshold; never a script error).
+      expect([0, 99]).toContain(run.exitCode);
+    } finally {
+      await proxy.stop();
+    }
   }, 60_000);
 
   it('fails the run (exit 99) when the target breaks its SLO', async () => {
