@@ -87,8 +87,9 @@ export const payloadTooLarge = (detail?: Detail) =>
   new HttpProblem(413, 'payload-too-large', 'Payload too large', { detail });
 export const unsupportedMediaType = (detail?: Detail) =>
   new HttpProblem(415, 'unsupported-media-type', 'Unsupported media type', { detail });
-export const unprocessable = (slug: string, title: string, detail?: Detail) =>
-  new HttpProblem(422, slug, title, { detail });
+/** A 422 problem naming the one field at fault (the shape every validation problem has). */
+export const unprocessable = (slug: string, title: string, field: string, message: string) =>
+  new HttpProblem(422, slug, title, { detail: message, errors: [{ field, message }] });
 export const tooManyRequests = (detail?: Detail) =>
   new HttpProblem(429, 'too-many-requests', 'Too many requests', { detail });
 export const internalError = () =>

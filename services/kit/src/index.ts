@@ -65,7 +65,6 @@ export {
 export {
   createTokenSigner,
   currentUser,
-  generateDevKeyPair,
   requireAuth,
   requireInternalToken,
   requireRole,

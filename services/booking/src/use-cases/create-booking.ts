@@ -1,4 +1,4 @@
-import { withTransaction } from '@tourkit/kit';
+import { unprocessable, withTransaction } from '@tourkit/kit';
 import {
   requestFingerprint,
   seatReference,
@@ -15,7 +15,7 @@ import {
 import { redeemPromo } from '../store/promos.js';
 import type { BookingContext } from './context.js';
 import { priceBooking } from './price-booking.js';
-import { unknownTour, unprocessable } from './problems.js';
+import { unknownTour } from './problems.js';
 import { currentCreateResponse, settleSeatReservation } from './settle-seat-reservation.js';
 
 export interface CreateResult {

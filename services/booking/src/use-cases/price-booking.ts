@@ -1,3 +1,4 @@
+import { unprocessable } from '@tourkit/kit';
 import {
   PricingError,
   quotePrice,
@@ -9,7 +10,7 @@ import type { CatalogTour } from '../clients/catalog.js';
 import { findPromo } from '../store/promos.js';
 import type { Queryable } from '../store/queryable.js';
 import type { BookingContext } from './context.js';
-import { unknownTour, unprocessable } from './problems.js';
+import { unknownTour } from './problems.js';
 
 export interface PricedBooking {
   tour: CatalogTour;
