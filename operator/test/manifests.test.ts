@@ -105,7 +105,7 @@ describe('deploy manifests', () => {
     });
   });
 
-  it('the booking schedule is valid and has the seed numbers', () => {
+  it("the booking schedule is valid and has the course's numbers", () => {
     const schedule = bookingSchedule({ namespace: 'tourkit' });
     const result = validateResource(schedule);
     expect(result.ok).toBe(true);

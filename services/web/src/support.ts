@@ -76,7 +76,7 @@ export function supportRelay(options: SupportRelayOptions): RequestHandler {
 
 /**
  * The payment dependency as booking's /health reports it: DOWN while booking's circuit to payment
- * is open or payment does not answer. The seed's PaymentPage asks this before offering to pay.
+ * is open or payment does not answer. The course's PaymentPage asks this before offering to pay.
  */
 export function paymentStatus(options: {
   bookingUrl: string | undefined;

@@ -1,4 +1,4 @@
-// The seed's payment-down page (exercise 2c) in a real Chromium, with the payment service
+// The course's payment-down page (exercise 2c) in a real Chromium, with the payment service
 // stopped: browsing goes on and the tour page warns; a booking comes back RESERVED_PENDING_PAYMENT
 // and the page offers the three alternatives, each of which works — the booking is saved and its
 // payment link e-mailed, support receives an alert e-mail, retry says in words that payment is

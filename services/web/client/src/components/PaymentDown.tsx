@@ -7,7 +7,7 @@ import { useWebConfig } from '../status';
 import { ProblemAlert } from './feedback';
 
 /**
- * The seed's payment-down page (exercise 2c, "Page d'erreur conviviale avec alternatives"): the
+ * The course's payment-down page (exercise 2c, "Page d'erreur conviviale avec alternatives"): the
  * booking saved with a payment link e-mailed, support contacted, or a retry. Each one does what
  * it says: the booking already exists (RESERVED_PENDING_PAYMENT, the link e-mailed by booking),
  * support gets an alert e-mail, retry asks booking to charge it now.

@@ -18,7 +18,7 @@ const GAVE_UP = {
 } as const;
 
 /**
- * The seed's PaymentPage: the booking as it happens. A status still moving (seats being reserved,
+ * The course's PaymentPage: the booking as it happens. A status still moving (seats being reserved,
  * the charge in booking's queue, a payment outcome being checked) is asked again as nextPoll says,
  * within its bound; then the page says what happens next and offers to check again. Payment
  * unavailable (the booking came back RESERVED_PENDING_PAYMENT, or booking's health says payment is
