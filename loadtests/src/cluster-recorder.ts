@@ -12,6 +12,8 @@ export interface RecorderOptions {
 }
 
 export interface Recorder {
+  /** When recording started (ms since the epoch): samples' `atSeconds` count from here. */
+  startedAtMs: number;
   samples: WorkloadSample[];
   /** Takes one last sample and stops. */
   stop(): Promise<WorkloadSample[]>;
@@ -34,7 +36,13 @@ export async function sampleOnce(
       (h) => h.spec.scaleTargetRef.kind === 'Deployment' && h.spec.scaleTargetRef.name === workload,
     );
     if (hpa) {
-      samples.push({ ...sampleFromHpa(hpa, atSeconds), workload });
+      // The HPA measures only ready pods: the Deployment says how many there were.
+      const ready = await readyReplicas(apps, namespace, workload);
+      samples.push({
+        ...sampleFromHpa(hpa, atSeconds),
+        workload,
+        ...(ready !== undefined ? { readyReplicas: ready } : {}),
+      });
       continue;
     }
     try {
@@ -49,6 +57,20 @@ export async function sampleOnce(
     }
   }
   return samples;
+}
+
+async function readyReplicas(
+  apps: AppsV1Api,
+  namespace: string,
+  name: string,
+): Promise<number | undefined> {
+  try {
+    const deployment = await apps.readNamespacedDeployment({ name, namespace });
+    return deployment.status?.readyReplicas ?? 0;
+  } catch (error) {
+    if ((error as { code?: number }).code === 404) return undefined;
+    throw error;
+  }
 }
 
 export function startRecorder(kc: KubeConfig, options: RecorderOptions): Recorder {
@@ -69,6 +91,7 @@ export function startRecorder(kc: KubeConfig, options: RecorderOptions): Recorde
   void round();
   const timer = setInterval(() => void round(), options.intervalMs);
   return {
+    startedAtMs: started,
     samples,
     async stop() {
       clearInterval(timer);

@@ -8,3 +8,4 @@ export {
   type StackOptions,
 } from './stack.js';
 export { writeReport, type ReportOptions } from './report/index.js';
+export { renderSvg, type ChartSpec } from './report/render.js';

@@ -33,6 +33,9 @@ export function lineChartSpec(points: readonly Point[], unit: string): TopLevelS
   };
 }
 
+/** A Vega-Lite specification, as `renderSvg` takes it. */
+export type ChartSpec = TopLevelSpec;
+
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
   try {
