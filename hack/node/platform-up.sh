@@ -48,7 +48,7 @@ main() {
 
   step "deploy to namespace $NAMESPACE (pods on node $NODE_NAME), as make deploy does on kind"
   # The namespace first, annotated so that its pods go to the real node; then the same `make deploy`
-  # as on kind (synth, secrets, CRDs, the booking HPA's seed and handover, platform, operator), with
+  # as on kind (synth, secrets, CRDs, the booking HPA's initial object and handover, platform, operator), with
   # this machine's image names, the development values, and CPU requests at a quarter of kind's (the
   # node has 2 CPUs; the platform asks for about 3 at full size).
   kubectl_local create namespace "$NAMESPACE" --dry-run=client -o yaml | kubectl_local apply -f - >/dev/null
