@@ -2,12 +2,20 @@
 // processes on the real Postgres and Redis (the e2e platform), each against a baseline measured in
 // the same round, then one table. Never a test: the numbers are printed, not asserted.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { closedPort } from '@tourkit/kit/testing';
 import { startPlatform, SERVICES, type Platform } from '@tourkit/e2e/support/platform';
 import { createTour, signUp } from '@tourkit/e2e/support/actors';
 import { load, type LoadTarget } from './load.js';
+import {
+  RECORDED_REQUEST_PREFIX,
+  recordedRequest,
+  sqlBaseline,
+  type SqlBaseline,
+} from './sql-baseline.js';
 import { formatTable, rows, type PathSpec, type Run, type ServiceFacts } from './table.js';
 
 /** A path of the table; `reuse`: no run of its own, another path's run against another baseline. */
@@ -60,7 +68,15 @@ const PATHS: BenchPath[] = [
     goal: { kind: 'throughput', atLeast: 0.6 },
     service: 'gateway',
   },
-  { name: 'booking create', service: 'booking' },
+  // The SQL statements of one booking create, recorded from booking and catalog, issued with pg
+  // directly by the bench process (sql-baseline.ts): what the service adds around its SQL.
+  { name: 'booking SQL (pg direct)' },
+  {
+    name: 'booking create',
+    baseline: 'booking SQL (pg direct)',
+    goal: { kind: 'throughput', atLeast: 0.5 },
+    service: 'booking',
+  },
   {
     name: 'gateway booking create',
     baseline: 'booking create',
@@ -70,6 +86,9 @@ const PATHS: BenchPath[] = [
 ];
 
 const SEARCH = '/v1/tours?destination=Paris&available=true';
+const SQL_BASELINE = 'booking SQL (pg direct)';
+/** The services' pool size in the bench (production's; the e2e platform shrinks them). */
+const POOL_MAX = 10;
 /** USER_HZ: /proc reports CPU time in these ticks; 100 on every Linux this runs on. */
 const CLOCK_TICKS_PER_SECOND = 100;
 
@@ -152,19 +171,26 @@ async function main(): Promise<void> {
   const profiling: Record<string, string> = CPU_PROF
     ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${CPU_PROF}` }
     : {};
+  // Booking and catalog record the SQL of one request for the pg baseline (sql-recorder.js).
+  const sqlRecord = join(mkdtempSync(join(tmpdir(), 'tourkit-bench-sql-')), 'statements.jsonl');
+  const recorder = fileURLToPath(new URL('./sql-recorder.js', import.meta.url));
+  const recording = {
+    BENCH_SQL_RECORD: sqlRecord,
+    NODE_OPTIONS: `${profiling.NODE_OPTIONS ?? ''} --import=${recorder}`.trim(),
+  };
   const platform = await startPlatform('bench', {
     env: {
       ...Object.fromEntries(SERVICES.map((service) => [service, profiling])),
       // The gateway's per-client limit would throttle a load generator from one address.
       gateway: { ...profiling, RATE_LIMIT_PER_MINUTE: '1000000' },
       // Production pool sizes (the e2e platform shrinks them to fit seven services per test file).
-      catalog: { ...profiling, DB_POOL_MAX: '10' },
-      booking: { ...profiling, DB_POOL_MAX: '10' },
+      catalog: { ...recording, DB_POOL_MAX: String(POOL_MAX) },
+      booking: { ...recording, DB_POOL_MAX: String(POOL_MAX) },
     },
   });
   const baseline = await startBaseline();
   try {
-    await run(platform, { url: baseline.url, pid: baseline.child.pid });
+    await run(platform, { url: baseline.url, pid: baseline.child.pid }, sqlRecord);
   } finally {
     baseline.child.kill('SIGTERM');
     await platform.stop();
@@ -174,6 +200,7 @@ async function main(): Promise<void> {
 async function run(
   platform: Platform,
   hello: { url: string; pid: number | undefined },
+  sqlRecord: string,
 ): Promise<void> {
   const helloUrl = hello.url;
   const services: Record<string, ServiceFacts> = Object.fromEntries(
@@ -251,6 +278,50 @@ async function run(
     }
   }
 
+  const sql = await recordBookingSql(platform, bearer, booking, sqlRecord);
+  try {
+    await measure(platform, hello, services, targets, sql);
+  } finally {
+    await sql.close();
+  }
+}
+
+/** One booking create recorded (sql-recorder.js in booking and catalog): the pg baseline. */
+async function recordBookingSql(
+  platform: Platform,
+  bearer: Record<string, string>,
+  body: string,
+  file: string,
+): Promise<SqlBaseline> {
+  const requestId = `${RECORDED_REQUEST_PREFIX}-1`;
+  const key = `${RECORDED_REQUEST_PREFIX}-key`;
+  const response = await fetch(`${platform.url.booking}/v1/bookings`, {
+    method: 'POST',
+    headers: { ...bearer, 'idempotency-key': key, 'x-request-id': requestId },
+    body,
+  });
+  if (!response.ok)
+    throw new Error(`recorded booking answered ${response.status}: ${await response.text()}`);
+  const statements = recordedRequest(readFileSync(file, 'utf8'), requestId);
+  const urls = Object.fromEntries(
+    ['booking', 'catalog'].map((service) => {
+      const url = platform.env(service).DATABASE_URL!;
+      return [decodeURIComponent(new URL(url).pathname.slice(1)), url];
+    }),
+  );
+  console.error(
+    `${SQL_BASELINE}: ${statements.length} statements recorded (${[...new Set(statements.map((s) => s.database))].join(', ')})`,
+  );
+  return sqlBaseline({ statements, urls, poolMax: POOL_MAX, key });
+}
+
+async function measure(
+  platform: Platform,
+  hello: { url: string; pid: number | undefined },
+  services: Record<string, ServiceFacts>,
+  targets: Record<string, LoadTarget>,
+  sql: SqlBaseline,
+): Promise<void> {
   for (const service of SERVICES)
     services[service]!.rssRestMiB = rssMiB(platform.pid(service), 'VmRSS');
   // The hello-world process too: how much of a service's memory any Express process takes.
@@ -274,6 +345,15 @@ async function run(
       if (spec.reuse) {
         const reused = measured[spec.reuse];
         if (reused) measured[spec.name] = reused;
+        continue;
+      }
+      if (spec.name === SQL_BASELINE) {
+        await sql.run({ connections: CONNECTIONS, durationSeconds: WARMUP_SECONDS });
+        const m = await sql.run({ connections: CONNECTIONS, durationSeconds: DURATION_SECONDS });
+        measured[spec.name] = m;
+        console.error(
+          `round ${round + 1} ${spec.name}: ${m.rps.toFixed(0)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, ${m.cpuMicros?.toFixed(0) ?? '?'} µs CPU/req (the bench's pg client)${m.failures ? `, ${m.failures} failed` : ''}`,
+        );
         continue;
       }
       const target = targets[spec.name]!;

@@ -153,6 +153,31 @@ describe('createApp', () => {
     expect(completed).toMatchObject({ requestId: 'req-log', traceId, res: { statusCode: 200 } });
   });
 
+  it('writes one access line per request: method, url, status, time; a 5xx with its error; probes left out', async () => {
+    const { app, lines } = buildApp();
+    await request(app).get('/v1/tours/3?expand=1').set('x-request-id', 'req-line');
+    await request(app).get('/livez').set('x-request-id', 'req-probe');
+    await request(app).get('/boom').set('x-request-id', 'req-boom-line');
+    const ok = lines().filter((line) => line.requestId === 'req-line');
+    expect(ok).toHaveLength(1);
+    expect(ok[0]).toMatchObject({
+      level: 'info',
+      msg: 'request completed',
+      req: { method: 'GET', url: '/v1/tours/3?expand=1' },
+      res: { statusCode: 200 },
+    });
+    expect(typeof ok[0]!.responseTime).toBe('number');
+    expect(lines().filter((line) => line.requestId === 'req-probe')).toEqual([]);
+    const failed = lines().filter((line) => line.requestId === 'req-boom-line');
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({
+      level: 'error',
+      msg: 'request errored',
+      res: { statusCode: 500 },
+      err: { message: 'secret connection string postgres://admin:pw@db' },
+    });
+  });
+
   it('adds the request ids to lines logged far from req, once per line', async () => {
     const { logger, lines, raw } = memoryLogger();
     const app = createApp({
