@@ -141,11 +141,13 @@ function expectSameObjects(sets: string[], options: PartialOptions, valueFiles: 
         'observabilityStack.enabled=true',
         'mailCatcher.enabled=true',
         'networkPolicies.enabled=false',
+        'cpuRequestPercent=25',
       ],
       {
         observabilityStack: { enabled: true },
         mailCatcher: { enabled: true },
         networkPolicies: { enabled: false },
+        cpuRequestPercent: 25,
       },
     ],
     [

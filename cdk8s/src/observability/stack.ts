@@ -59,8 +59,9 @@ export function stackFiles(p: StackFileParameters) {
       smarthost: `${MAIL_CATCHER}.${p.namespace}.svc:${MAIL_CATCHER_SMTP_PORT}`,
       from: `alertmanager@${p.namespace}.tourkit.local`,
       to: p.supportEmail,
+      // A development cluster's pace: a change to a group (a resolved alert) is mailed within a minute.
       groupWait: '30s',
-      groupInterval: '5m',
+      groupInterval: '1m',
     }),
     jaeger: jaegerSettings({
       query: `0.0.0.0:${JAEGER_QUERY_PORT}`,
@@ -307,7 +308,8 @@ export class ObservabilityStack extends Construct {
                   containerPort: p.port,
                   protocol: 'TCP',
                 })),
-                resources: resourceRequirements(w.resources),
+                // CPU requests follow cpuRequestPercent, as the services' (a small node takes 25).
+                resources: resourceRequirements(w.resources, options.cpuRequestPercent),
                 readinessProbe: { httpGet: httpGet(w.probes.readiness), periodSeconds: 5 },
                 livenessProbe: {
                   httpGet: httpGet(w.probes.liveness),
