@@ -71,7 +71,9 @@ beforeAll(async () => {
     `namespace ${OTHER_PLATFORM} (same NodePorts) to be gone`,
     async () => {
       const found = await kubectl(cluster, ['get', 'namespace', OTHER_PLATFORM, '-o', 'name']);
-      return found.code !== 0 ? true : undefined;
+      if (found.code === 0) return undefined;
+      if (/NotFound/.test(found.stderr)) return true;
+      throw new Error(`kubectl get namespace: ${found.stderr}`);
     },
     { timeoutMs: 15 * 60_000, intervalMs: 5_000 },
   );
