@@ -107,9 +107,11 @@ describe('the in-cluster observability stack', () => {
   describe('Prometheus', () => {
     const config = file('prometheus', 'prometheus.json');
 
-    it('loads the same rule groups as the PrometheusRule the manifests carry', () => {
+    it('loads the same rule groups as the PrometheusRule the manifests carry, and reloads them when they change', () => {
       const rule = on.find('PrometheusRule', 'tourkit');
       expect(file('prometheus', 'rules.json')).toEqual({ groups: rule.spec.groups });
+      // The ConfigMap's mounted files change in place: Prometheus checks them (rule files included).
+      expect(container('prometheus').args).toContain('--config.auto-reload');
     });
 
     it('discovers the pods of its own namespace only, with a Role (no cluster-wide access)', () => {

@@ -182,6 +182,9 @@ export class ObservabilityStack extends Construct {
           '--storage.tsdb.retention.time=2d',
           '--storage.tsdb.retention.size=768MB',
           `--web.listen-address=:${PROMETHEUS_PORT}`,
+          // A changed ConfigMap (rules included: the checksum covers rule_files) is reloaded within
+          // 30 s of the kubelet updating the mounted files; no restart needed.
+          '--config.auto-reload',
         ],
         ports: [{ name: 'web', port: PROMETHEUS_PORT }],
         probes: { readiness: '/-/ready', liveness: '/-/healthy', port: 'web' },
