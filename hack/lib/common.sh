@@ -20,6 +20,7 @@ tool_version() {
     jaeger) echo "$JAEGER_VERSION" ;;
     oasdiff) echo "$OASDIFF_VERSION" ;;
     kube-score) echo "$KUBE_SCORE_VERSION" ;;
+    trivy) echo "$TRIVY_VERSION" ;;
     kube-apiserver | kube-controller-manager | kube-scheduler | kubectl | kubelet | kube-proxy) echo "$KUBE_VERSION" ;;
     etcd) echo "$ETCD_VERSION" ;;
     kwok) echo "$KWOK_VERSION" ;;

@@ -22,7 +22,7 @@ BUILD_ROOT="$TOURKIT_CACHE/build"
 # Build units, in build order: one unit is one `go build` of one module (see tool_unit and
 # unit_binaries in hack/lib/common.sh for the units that produce several binaries).
 ALL_TOOLS=(kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet kube-proxy etcd kwok metrics-server helm k6
-  containerd cni-plugins crictl buildkit coredns mailpit promtool prometheus alertmanager jaeger oasdiff kube-score)
+  containerd cni-plugins crictl buildkit coredns mailpit promtool prometheus alertmanager jaeger oasdiff kube-score trivy)
 
 # Module of each unit.
 tool_module() {
@@ -44,13 +44,14 @@ tool_module() {
     alertmanager) echo "github.com/prometheus/alertmanager" ;;
     jaeger) echo "github.com/jaegertracing/jaeger" ;;
     oasdiff) echo "github.com/oasdiff/oasdiff" ;;
+    trivy) echo "github.com/aquasecurity/trivy" ;;
   esac
 }
 # Main packages of each unit, one a line, in the order of unit_binaries.
 tool_packages() {
   local module; module="$(tool_module "$1")"
   case "$1" in
-    kube-* | kubectl | kubelet | kwok | metrics-server | helm | crictl | promtool | prometheus | alertmanager | jaeger | kube-score) echo "$module/cmd/$1" ;;
+    kube-* | kubectl | kubelet | kwok | metrics-server | helm | crictl | promtool | prometheus | alertmanager | jaeger | kube-score | trivy) echo "$module/cmd/$1" ;;
     etcd | k6 | coredns | mailpit | oasdiff) echo "$module" ;;
     containerd) printf '%s\n' "$module/cmd/containerd" "$module/cmd/containerd-shim-runc-v2" "$module/cmd/ctr" ;;
     cni-plugins)
@@ -75,6 +76,21 @@ tool_tags() {
   case "$1" in
     containerd) echo "urfave_cli_no_docs osusergo netgo static_build" ;;
     buildkit) echo "osusergo netgo static_build" ;;
+  esac
+}
+# Environment of a unit's `go get` and `go build`, as its own release build sets it: Trivy's
+# goreleaser.yml builds with GOEXPERIMENT=jsonv2 (its code uses encoding/json/v2).
+tool_env() {
+  case "$1" in
+    trivy) echo "GOEXPERIMENT=jsonv2" ;;
+  esac
+}
+# Scheduling priority of a unit's compile: Trivy, the largest single binary here (about 3,000
+# packages), runs at the lowest so that it yields the cores to whatever else the machine is doing.
+tool_nice() {
+  case "$1" in
+    trivy) echo 19 ;;
+    *) echo 0 ;;
   esac
 }
 
@@ -113,6 +129,7 @@ tool_ldflags() {
     promtool | prometheus | alertmanager) flags+=" -X github.com/prometheus/common/version.Version=${version#v}" ;;
     # The module's tag (upstream's release stamps its v2 tag, scripts/makefiles/BuildInfo.mk, which the module does not carry).
     jaeger) flags+=" -X github.com/jaegertracing/jaeger/internal/version.latestVersion=$version" ;;
+    trivy) flags+=" -X github.com/aquasecurity/trivy/pkg/version/app.ver=${version#v}" ;;
   esac
   echo "$flags"
 }
@@ -221,7 +238,8 @@ build_tool() {
       "$module/cmd/kube-apiserver@$version" "$module/cmd/kube-controller-manager@$version"
       "$module/cmd/kube-scheduler@$version" "$module/cmd/kubectl@$version"
       "$module/cmd/kubelet@$version" "$module/cmd/kube-proxy@$version")
-    (cd "$wrapper" && go get -tool "${pinned[@]}") >"$build_log" 2>&1 ||
+    # shellcheck disable=SC2046 # tool_env prints zero or more NAME=value words
+    (cd "$wrapper" && env $(tool_env "$tool") go get -tool "${pinned[@]}") >"$build_log" 2>&1 ||
       { tail -20 "$build_log" >&2; die "$label: resolving modules failed (log: $build_log)"; }
     prepare_wrapper "$tool" "$wrapper" "$module" "$version" >>"$build_log" 2>&1 ||
       { tail -20 "$build_log" >&2; die "$label: preparing the module failed (log: $build_log)"; }
@@ -234,7 +252,8 @@ build_tool() {
   output="$partial/"
   ((${#packages[@]} == 1)) && output="$partial/${binaries[0]}"
   log "$label: compiling ${packages[*]} (log: $build_log)"
-  (cd "$wrapper" && exec go build -v -p "$BUILD_PARALLELISM" -trimpath -tags "$(tool_tags "$tool")" \
+  # shellcheck disable=SC2046 # tool_env prints zero or more NAME=value words
+  (cd "$wrapper" && exec env $(tool_env "$tool") nice -n "$(tool_nice "$tool")" go build -v -p "$BUILD_PARALLELISM" -trimpath -tags "$(tool_tags "$tool")" \
     -ldflags "$(tool_ldflags "$tool")" -o "$output" "${packages[@]}") >>"$build_log" 2>&1 &
   local pid=$!
   trap 'kill "$pid" 2>/dev/null || true' EXIT INT TERM
