@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# `make lint-manifests`: kube-score over what the platform deploys, four ways (the cdk8s app and the
-# Helm chart, each with production and development values; the operator's one-off HPA seed and
-# handover files are left out: alone, their HPA targets nothing kube-score can see), every check on except those listed with
-# their reason in hack/lint/kube-score-ignored.txt. Fails on any finding above OK.
+# `make lint-manifests`: kube-score and Trivy's config scan over what the platform deploys, four ways
+# (the cdk8s app and the Helm chart, each with production and development values; the operator's
+# one-off HPA seed and handover files are left out: alone, their HPA targets nothing kube-score can
+# see), every check on except those listed with their reason in hack/lint/kube-score-ignored.txt and
+# hack/lint/trivy-ignored.txt. Fails on any kube-score finding above OK and on any Trivy finding.
+# Trivy runs offline: its checks are the ones embedded in the binary (--skip-check-update), its
+# cache a temporary directory.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . hack/lib/common.sh
 kube_score="$(tool_path kube-score)"
 helm="$(tool_path helm)"
-[[ -x $kube_score && -x $helm ]] || hack/tools/build.sh kube-score helm
+trivy="$(tool_path trivy)"
+[[ -x $kube_score && -x $helm && -x $trivy ]] || hack/tools/build.sh kube-score helm trivy
 
 ignored=()
 while read -r check _; do
@@ -42,6 +46,22 @@ for file in "$work"/cdk8s-*/tourkit.k8s.yaml "$work"/cdk8s-*/tourkit-operator.k8
     status=1
     log "kube-score: $name:"
     grep -E '^\[(WARNING|CRITICAL)\]' <<<"$out" >&2 || echo "$out" >&2
+  fi
+done
+
+# Trivy's config scan, one file at a time so that a finding names its render. The ignore file is in
+# Trivy's own .trivyignore format: the first word of a line is a check ID, the rest (the reason) is
+# not read by Trivy.
+trivy_ignored="$(grep -cEv '^[[:space:]]*(#|$)' hack/lint/trivy-ignored.txt)"
+for file in "$work"/cdk8s-*/tourkit.k8s.yaml "$work"/cdk8s-*/tourkit-operator.k8s.yaml "$work"/helm-*.yaml; do
+  name="${file#"$work"/}"
+  if out="$("$trivy" config --quiet --skip-check-update --cache-dir "$work/trivy-cache" \
+    --ignorefile hack/lint/trivy-ignored.txt --misconfig-scanners kubernetes --exit-code 1 "$file" 2>&1)"; then
+    log "trivy: $name: no findings ($trivy_ignored checks ignored, see hack/lint/trivy-ignored.txt)"
+  else
+    status=1
+    log "trivy: $name:"
+    echo "$out" >&2
   fi
 done
 exit "$status"
