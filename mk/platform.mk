@@ -142,9 +142,11 @@ deploy: ## Apply the platform to the current kube context (server-side apply; CR
 # Docker and kind present: kind. Otherwise the local control plane and a real node (hack/node, root).
 HAVE_KIND := $(shell command -v docker >/dev/null 2>&1 && command -v $(KIND) >/dev/null 2>&1 && docker info >/dev/null 2>&1 && echo yes)
 
+# KUBECONFIG naming the local control plane's own kubeconfig (hack/README.md says to export it) is
+# not "a cluster of the user's": make up then still takes the path without Docker.
 .PHONY: up
 up: deps ## The whole platform: on the cluster KUBECONFIG names when set, else on kind with Docker, else on a real node of the local control plane
-ifneq ($(KUBECONFIG),)
+ifneq ($(filter-out $(TOURKIT_CACHE)/cluster/kubeconfig,$(KUBECONFIG)),)
 	$(MAKE) --no-print-directory up-kubeconfig
 else ifeq ($(HAVE_KIND),yes)
 	$(MAKE) --no-print-directory up-kind
