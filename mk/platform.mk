@@ -12,6 +12,12 @@ CDK8S_DIST   := cdk8s/dist
 KUBECTL      ?= kubectl
 HELM         ?= helm
 KIND         ?= kind
+MINIKUBE     ?= minikube
+DOCKER       ?= docker
+# KUBECONFIG set: how make up gets the images into that cluster. Empty: read from its current context
+# (cdk8s/src/cluster-target.ts: kind-<name> contexts are kind, minikube's are marked as such, any other
+# needs REGISTRY); kind, minikube or registry: that, whatever the context says.
+IMAGE_LOAD   ?=
 MONITORING_NAMESPACE ?= monitoring
 # CNPG=1 installs CloudNativePG and deploys the databases as its Clusters instead of StatefulSets.
 CNPG         ?= 0
@@ -137,14 +143,25 @@ deploy: ## Apply the platform to the current kube context (server-side apply; CR
 # Docker and kind present: kind. Otherwise the local control plane and a real node (hack/node, root).
 HAVE_KIND := $(shell command -v docker >/dev/null 2>&1 && command -v $(KIND) >/dev/null 2>&1 && docker info >/dev/null 2>&1 && echo yes)
 
+# KUBECONFIG naming the local control plane's own kubeconfig (hack/README.md says to export it) is
+# not "a cluster of the user's": make up then still takes the path without Docker.
 .PHONY: up
-up: deps ## The whole platform: on kind with Docker, else on a real node of the local control plane; prints URLs
-ifeq ($(HAVE_KIND),yes)
+up: deps ## The whole platform: on the cluster KUBECONFIG names when set, else on kind with Docker, else on a real node of the local control plane
+ifneq ($(filter-out $(TOURKIT_CACHE)/cluster/kubeconfig,$(KUBECONFIG)),)
+	$(MAKE) --no-print-directory up-kubeconfig
+else ifeq ($(HAVE_KIND),yes)
 	$(MAKE) --no-print-directory up-kind
 else
 	@echo "No Docker/kind here: the platform goes on the local control plane and a real node (hack/node/platform-up.sh)."
 	NAMESPACE=$(NAMESPACE) hack/node/platform-up.sh
 endif
+
+.PHONY: up-kubeconfig
+up-kubeconfig: deps ## The platform on the cluster KUBECONFIG names: images built with Docker, then kind load, minikube image load, or a push to REGISTRY (IMAGE_LOAD overrides), then deploy
+	npx tsc -b cdk8s
+	KUBECTL='$(KUBECTL)' KIND='$(KIND)' MINIKUBE='$(MINIKUBE)' DOCKER='$(DOCKER)' TAG='$(TAG)' \
+	  OPERATOR_IMAGE='$(OPERATOR_IMAGE)' IMAGE_LOAD='$(IMAGE_LOAD)' REGISTRY='$(REGISTRY)' \
+	  IMAGE_SERVICES='$(IMAGE_SERVICES)' NAMESPACE='$(NAMESPACE)' cdk8s/scripts/up-kubeconfig.sh
 
 .PHONY: up-kind
 up-kind: deps kind-cluster kind-load cluster-addons deploy ## Local kind cluster with everything: images, data stores, observability, platform; prints URLs

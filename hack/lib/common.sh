@@ -20,6 +20,10 @@ tool_version() {
     jaeger) echo "$JAEGER_VERSION" ;;
     oasdiff) echo "$OASDIFF_VERSION" ;;
     kube-score) echo "$KUBE_SCORE_VERSION" ;;
+    trivy) echo "$TRIVY_VERSION" ;;
+    # The config-scan-only build of Trivy (hack/tools/trivy-config): Trivy's version and the source's
+    # hash, so that a change to main.go is a new build, not a cache hit.
+    trivy-config) echo "$TRIVY_VERSION-$(sha256sum "$HACK_DIR/tools/trivy-config/main.go" | cut -c1-12)" ;;
     kube-apiserver | kube-controller-manager | kube-scheduler | kubectl | kubelet | kube-proxy) echo "$KUBE_VERSION" ;;
     etcd) echo "$ETCD_VERSION" ;;
     kwok) echo "$KWOK_VERSION" ;;

@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
-# `make lint-manifests`: kube-score over what the platform deploys, four ways (the cdk8s app and the
-# Helm chart, each with production and development values; the operator's one-off initial-HPA and
-# handover files are left out: alone, their HPA targets nothing kube-score can see), every check on except those listed with
-# their reason in hack/lint/kube-score-ignored.txt. Fails on any finding above OK.
+# `make lint-manifests`: kube-score and Trivy's config scan over what the platform deploys, four ways
+# (the cdk8s app and the Helm chart, each with production and development values; the operator's
+# one-off initial-HPA and handover files are left out: alone, their HPA targets nothing kube-score can
+# see), every check on except those listed with their reason in hack/lint/kube-score-ignored.txt and
+# hack/lint/trivy-ignored.txt. Fails on any kube-score finding above OK and on any Trivy finding.
+# Trivy's scan is hack/tools/trivy-config: Trivy's own Kubernetes scanner with the checks embedded in
+# the pinned Trivy module, offline, as `trivy config --misconfig-scanners kubernetes
+# --skip-check-update` runs it, built from a quarter of the trivy binary's packages (hack/README.md).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . hack/lib/common.sh
 kube_score="$(tool_path kube-score)"
 helm="$(tool_path helm)"
-[[ -x $kube_score && -x $helm ]] || hack/tools/build.sh kube-score helm
+trivy="$(tool_path trivy-config)"
+[[ -x $kube_score && -x $helm && -x $trivy ]] || hack/tools/build.sh kube-score helm trivy-config
 
 ignored=()
 while read -r check _; do
@@ -44,4 +49,18 @@ for file in "$work"/cdk8s-*/tourkit.k8s.yaml "$work"/cdk8s-*/tourkit-operator.k8
     grep -E '^\[(WARNING|CRITICAL)\]' <<<"$out" >&2 || echo "$out" >&2
   fi
 done
+
+# Trivy's config scan over the same files in one run (its checks compiled once); each finding names
+# its file and line. The ignore file is in Trivy's own .trivyignore format: the first word of a line is
+# a check ID, the rest (the reason) is not read; `trivy config --ignorefile hack/lint/trivy-ignored.txt`
+# reads it the same way.
+files=("$work"/cdk8s-*/tourkit.k8s.yaml "$work"/cdk8s-*/tourkit-operator.k8s.yaml "$work"/helm-*.yaml)
+if out="$(cd "$work" && "$trivy" --ignorefile "$OLDPWD/hack/lint/trivy-ignored.txt" "${files[@]#"$work"/}" 2>&1)"; then
+  log "trivy: no findings in ${#files[@]} files (see hack/lint/trivy-ignored.txt for the checks ignored):"
+  echo "$out" >&2
+else
+  status=1
+  log "trivy:"
+  echo "$out" >&2
+fi
 exit "$status"

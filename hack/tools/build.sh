@@ -20,9 +20,11 @@ BUILD_PARALLELISM="${BUILD_PARALLELISM:-2}"
 BUILD_ROOT="$TOURKIT_CACHE/build"
 
 # Build units, in build order: one unit is one `go build` of one module (see tool_unit and
-# unit_binaries in hack/lib/common.sh for the units that produce several binaries).
+# unit_binaries in hack/lib/common.sh for the units that produce several binaries). The whole trivy
+# binary is not among them: make lint-manifests runs trivy-config, Trivy's config scan alone (a
+# quarter of its packages, hack/README.md); `hack/tools/build.sh trivy` builds the whole CLI.
 ALL_TOOLS=(kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet kube-proxy etcd kwok metrics-server helm k6
-  containerd cni-plugins crictl buildkit coredns mailpit promtool prometheus alertmanager jaeger oasdiff kube-score)
+  containerd cni-plugins crictl buildkit coredns mailpit promtool prometheus alertmanager jaeger oasdiff kube-score trivy-config)
 
 # Module of each unit.
 tool_module() {
@@ -44,14 +46,16 @@ tool_module() {
     alertmanager) echo "github.com/prometheus/alertmanager" ;;
     jaeger) echo "github.com/jaegertracing/jaeger" ;;
     oasdiff) echo "github.com/oasdiff/oasdiff" ;;
+    trivy | trivy-config) echo "github.com/aquasecurity/trivy" ;;
   esac
 }
 # Main packages of each unit, one a line, in the order of unit_binaries.
 tool_packages() {
   local module; module="$(tool_module "$1")"
   case "$1" in
-    kube-* | kubectl | kubelet | kwok | metrics-server | helm | crictl | promtool | prometheus | alertmanager | jaeger | kube-score) echo "$module/cmd/$1" ;;
+    kube-* | kubectl | kubelet | kwok | metrics-server | helm | crictl | promtool | prometheus | alertmanager | jaeger | kube-score | trivy) echo "$module/cmd/$1" ;;
     etcd | k6 | coredns | mailpit | oasdiff) echo "$module" ;;
+    trivy-config) echo . ;; # the wrapper module itself: hack/tools/trivy-config/main.go, copied in
     containerd) printf '%s\n' "$module/cmd/containerd" "$module/cmd/containerd-shim-runc-v2" "$module/cmd/ctr" ;;
     cni-plugins)
       printf '%s\n' "$module/plugins/main/bridge" "$module/plugins/ipam/host-local" \
@@ -75,6 +79,21 @@ tool_tags() {
   case "$1" in
     containerd) echo "urfave_cli_no_docs osusergo netgo static_build" ;;
     buildkit) echo "osusergo netgo static_build" ;;
+  esac
+}
+# Environment of a unit's `go get` and `go build`, as its own release build sets it: Trivy's
+# goreleaser.yml builds with GOEXPERIMENT=jsonv2 (its code uses encoding/json/v2).
+tool_env() {
+  case "$1" in
+    trivy | trivy-config) echo "GOEXPERIMENT=jsonv2" ;;
+  esac
+}
+# Scheduling priority of a unit's compile: Trivy, the largest single binary here (about 3,000
+# packages), runs at the lowest so that it yields the cores to whatever else the machine is doing.
+tool_nice() {
+  case "$1" in
+    trivy | trivy-config) echo 19 ;;
+    *) echo 0 ;;
   esac
 }
 
@@ -113,6 +132,8 @@ tool_ldflags() {
     promtool | prometheus | alertmanager) flags+=" -X github.com/prometheus/common/version.Version=${version#v}" ;;
     # The module's tag (upstream's release stamps its v2 tag, scripts/makefiles/BuildInfo.mk, which the module does not carry).
     jaeger) flags+=" -X github.com/jaegertracing/jaeger/internal/version.latestVersion=$version" ;;
+    trivy) flags+=" -X github.com/aquasecurity/trivy/pkg/version/app.ver=${version#v}" ;;
+    trivy-config) flags+=" -X main.trivyVersion=${TRIVY_VERSION#v}" ;;
   esac
   echo "$flags"
 }
@@ -158,6 +179,14 @@ write_wrapper_module() {
   } >"$dir/go.mod"
 }
 
+# The version of the tool's Go module (a unit's version may say more: see trivy-config in common.sh).
+module_version() {
+  case "$1" in
+    trivy-config) echo "$TRIVY_VERSION" ;;
+    *) tool_version "$1" ;;
+  esac
+}
+
 # The release of a module that upstream builds from a local directory: Kubernetes' staging
 # modules are published as v0.<minor>.<patch> of v1.<minor>.<patch>; etcd's as the same tag.
 published_version() {
@@ -174,6 +203,10 @@ published_version() {
 prepare_wrapper() {
   local tool=$1 wrapper=$2 module=$3 version=$4
   case "$tool" in
+    trivy-config)
+      cp "$HACK_DIR/tools/trivy-config/main.go" "$wrapper/main.go"
+      (cd "$wrapper" && env $(tool_env "$tool") go mod tidy)
+      ;;
     alertmanager)
       local src; src="$(module_json_field "$module@$version" Dir)"
       rm -rf "$wrapper/module"
@@ -213,17 +246,22 @@ build_tool() {
   local build_log="$wrapper/build-$tool.log"
 
   if [[ ! -f $wrapper/.resolved ]]; then
-    log "$label: resolving $module@$version through the Go module proxy"
-    write_wrapper_module "$wrapper" "$module" "$version"
+    local module_version; module_version="$(module_version "$tool")"
+    log "$label: resolving $module@$module_version through the Go module proxy"
+    write_wrapper_module "$wrapper" "$module" "$module_version"
     # go get pins the tool's packages at the tool's version and adds what they import.
-    local pinned=("${packages[@]/%/@$version}")
+    local pinned=("${packages[@]/%/@$module_version}")
+    # trivy-config's package is the wrapper's own main.go (prepare_wrapper): get the module only.
+    [[ $tool == trivy-config ]] && pinned=("$module@$module_version")
     [[ $module == k8s.io/kubernetes ]] && pinned=(
       "$module/cmd/kube-apiserver@$version" "$module/cmd/kube-controller-manager@$version"
       "$module/cmd/kube-scheduler@$version" "$module/cmd/kubectl@$version"
       "$module/cmd/kubelet@$version" "$module/cmd/kube-proxy@$version")
-    (cd "$wrapper" && go get -tool "${pinned[@]}") >"$build_log" 2>&1 ||
+    # shellcheck disable=SC2046 # tool_env prints zero or more NAME=value words
+    local get=(go get -tool); [[ $tool == trivy-config ]] && get=(go get)
+    (cd "$wrapper" && env $(tool_env "$tool") "${get[@]}" "${pinned[@]}") >"$build_log" 2>&1 ||
       { tail -20 "$build_log" >&2; die "$label: resolving modules failed (log: $build_log)"; }
-    prepare_wrapper "$tool" "$wrapper" "$module" "$version" >>"$build_log" 2>&1 ||
+    prepare_wrapper "$tool" "$wrapper" "$module" "$module_version" >>"$build_log" 2>&1 ||
       { tail -20 "$build_log" >&2; die "$label: preparing the module failed (log: $build_log)"; }
     touch "$wrapper/.resolved"
   fi
@@ -234,7 +272,8 @@ build_tool() {
   output="$partial/"
   ((${#packages[@]} == 1)) && output="$partial/${binaries[0]}"
   log "$label: compiling ${packages[*]} (log: $build_log)"
-  (cd "$wrapper" && exec go build -v -p "$BUILD_PARALLELISM" -trimpath -tags "$(tool_tags "$tool")" \
+  # shellcheck disable=SC2046 # tool_env prints zero or more NAME=value words
+  (cd "$wrapper" && exec env $(tool_env "$tool") nice -n "$(tool_nice "$tool")" go build -v -p "$BUILD_PARALLELISM" -trimpath -tags "$(tool_tags "$tool")" \
     -ldflags "$(tool_ldflags "$tool")" -o "$output" "${packages[@]}") >>"$build_log" 2>&1 &
   local pid=$!
   trap 'kill "$pid" 2>/dev/null || true' EXIT INT TERM
