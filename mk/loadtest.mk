@@ -18,7 +18,7 @@ loadtest-cluster: deps ## k6 against the cluster (KUBECONFIG, else make up's her
 	@$(if $(KUBECONFIG),,test -f $(LOCAL_KUBECONFIG) || { echo "no KUBECONFIG and no local cluster ($(LOCAL_KUBECONFIG)): run make up first"; exit 2; })
 	$(if $(KUBECONFIG),,KUBECONFIG=$(LOCAL_KUBECONFIG)) BASE_URL=$(LOADTEST_BASE_URL) node loadtests/dist/cli/validate-cluster.js \
 	  $(if $(NAMESPACE),--namespace $(NAMESPACE)) $(if $(LOADTEST_DURATION),--duration $(LOADTEST_DURATION)) \
-	  --hpa-sync-period $(if $(KUBECONFIG),15s,$(or $(TOURKIT_HPA_SYNC_PERIOD),5s)) $(LOADTEST_ARGS)
+	  --hpa-sync-period $(if $(filter-out $(LOCAL_KUBECONFIG),$(KUBECONFIG)),15s,$(or $(TOURKIT_HPA_SYNC_PERIOD),5s)) $(LOADTEST_ARGS)
 
 .PHONY: report
 report: deps ## HTML page of SVG charts (requests, errors, latency, replicas, CPU, schedule bounds) of the last load test, from Prometheus (PROMETHEUS_URL, default make dev's :9090); reports/loadtest.html
