@@ -646,21 +646,6 @@ describe('the platform on the real node, deployed as `make up` deploys it', () =
         stabilizationWindowSeconds: 30,
         policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }],
       };
-      await kubectlOrThrow(
-        cluster,
-        [
-          'patch',
-          'hpa',
-          'booking',
-          '--type=merge',
-          '-p',
-          // CPU only: this test is about CPU. Booking's memory target (80 % of requests) is not
-          // what the load moves, and a Node process keeps its heap after a load, so that target
-          // could hold the peak's pods after the CPU has fallen.
-          JSON.stringify({ spec: { behavior: { scaleDown }, metrics: [cpuMetric] } }),
-        ],
-        { namespace },
-      );
       const atRest = await hpaReplicas(cluster, namespace, 'booking');
       const bounds = await hpaBounds(cluster, namespace, 'booking');
       // The development schedule's bounds are sized for a two-CPU node and may leave less than two
@@ -677,6 +662,38 @@ describe('the platform on the real node, deployed as `make up` deploys it', () =
           { timeoutMs: 60_000 },
         );
       }
+
+      // The test-sized scale-down and the CPU-only metric, read back now and again before the
+      // scale-down is awaited, so that a change by anything else fails here and says so.
+      await kubectlOrThrow(
+        cluster,
+        [
+          'patch',
+          'hpa',
+          'booking',
+          '--type=merge',
+          '-p',
+          // CPU only: this test is about CPU. Booking's memory target (80 % of requests) is not
+          // what the load moves; in a clean-clone run on 2026-12-07 booking came down one pod per
+          // two minutes with "All metrics below target" between long holds, as a memory average
+          // near its target does (within the HPA's 10 % tolerance it keeps the count).
+          JSON.stringify({ spec: { behavior: { scaleDown }, metrics: [cpuMetric] } }),
+        ],
+        { namespace },
+      );
+      const liveWindow = () =>
+        kubectlOrThrow(
+          cluster,
+          [
+            'get',
+            'hpa',
+            'booking',
+            '-o',
+            'jsonpath={.spec.behavior.scaleDown.stabilizationWindowSeconds}',
+          ],
+          { namespace },
+        );
+      expect(await liveWindow()).toBe(String(scaleDown.stabilizationWindowSeconds));
 
       // Quotes and bookings through the gateway: k6 on the host, to 127.0.0.1 only; the gateway
       // reaches booking through booking's Service, which kube-proxy spreads over its pods.
@@ -697,6 +714,7 @@ describe('the platform on the real node, deployed as `make up` deploys it', () =
       );
       const run = await load;
       expect(run.summary).toBeDefined();
+      expect(await liveWindow()).toBe(String(scaleDown.stabilizationWindowSeconds));
       await waitFor(
         `booking back to ${atRest} pods once the load stopped (from ${peak})`,
         async () =>
