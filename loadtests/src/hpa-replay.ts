@@ -65,6 +65,19 @@ function changeInPeriod(events: readonly Timed[], now: number, periodSeconds: nu
   return events.filter((e) => e.at > now - periodSeconds).reduce((sum, e) => sum + e.value, 0);
 }
 
+/** The count a policy's period started from: now's, less what was added and plus what was removed since. */
+function periodStartReplicas(
+  current: number,
+  ups: readonly Timed[],
+  downs: readonly Timed[],
+  periodSeconds: number,
+  now: number,
+): number {
+  return (
+    current - changeInPeriod(ups, now, periodSeconds) + changeInPeriod(downs, now, periodSeconds)
+  );
+}
+
 /** The most replicas `rules` let the HPA reach now (selectPolicy Max: the most generous policy). */
 export function scaleUpLimit(
   current: number,
@@ -75,10 +88,7 @@ export function scaleUpLimit(
 ): number {
   let limit = -Infinity;
   for (const policy of rules.policies) {
-    const start =
-      current -
-      changeInPeriod(ups, now, policy.periodSeconds) +
-      changeInPeriod(downs, now, policy.periodSeconds);
+    const start = periodStartReplicas(current, ups, downs, policy.periodSeconds, now);
     const proposed =
       policy.type === 'Pods' ? start + policy.value : Math.ceil(start * (1 + policy.value / 100));
     limit = Math.max(limit, proposed);
@@ -96,10 +106,7 @@ export function scaleDownLimit(
 ): number {
   let limit = Infinity;
   for (const policy of rules.policies) {
-    const start =
-      current -
-      changeInPeriod(ups, now, policy.periodSeconds) +
-      changeInPeriod(downs, now, policy.periodSeconds);
+    const start = periodStartReplicas(current, ups, downs, policy.periodSeconds, now);
     const proposed =
       policy.type === 'Pods' ? start - policy.value : Math.trunc(start * (1 - policy.value / 100));
     limit = Math.min(limit, proposed);
