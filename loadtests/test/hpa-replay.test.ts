@@ -11,7 +11,7 @@ import {
   stepsOf,
   type ReplayPolicy,
 } from '../src/hpa-replay.js';
-import type { WorkloadSample } from '../src/samples.js';
+import { hpaSample } from './hpa-samples.js';
 
 const policy: ReplayPolicy = {
   targets: { cpu: 70 },
@@ -19,26 +19,7 @@ const policy: ReplayPolicy = {
 };
 const { scaleUp, scaleDown } = policy.behavior;
 
-function sample(
-  at: number,
-  current: number,
-  cpu: number,
-  desired: number,
-  extra: Partial<WorkloadSample> = {},
-): WorkloadSample {
-  return {
-    atSeconds: at,
-    workload: 'booking',
-    source: 'hpa',
-    currentReplicas: current,
-    readyReplicas: current,
-    desiredReplicas: desired,
-    minReplicas: 2,
-    maxReplicas: 15,
-    metrics: [{ name: 'cpu', utilization: cpu }],
-    ...extra,
-  };
-}
+const sample = hpaSample;
 
 describe('replicasForUtilization', () => {
   it('keeps the count within the 10 % tolerance, and scales by the usage ratio outside it', () => {

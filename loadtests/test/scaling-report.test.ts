@@ -2,31 +2,17 @@ import { describe, expect, it } from '@jest/globals';
 import { PeakTime } from '@tourkit/cdk8s/profiles';
 import { renderSvg } from '@tourkit/observability';
 import { checkAgainstPolicy, checkBehavior } from '../src/policy-check.js';
-import type { WorkloadSample } from '../src/samples.js';
 import { scalingChartSpec, scalingMarkdown } from '../src/scaling-report.js';
+import { hpaSample } from './hpa-samples.js';
 
-function sample(
-  at: number,
-  current: number,
-  cpu: number,
-  desired: number,
-  scaled: string,
-): WorkloadSample {
-  return {
-    atSeconds: at,
-    workload: 'booking',
-    source: 'hpa',
-    currentReplicas: current,
-    readyReplicas: current,
-    desiredReplicas: desired,
-    minReplicas: 2,
-    maxReplicas: 15,
+function sample(at: number, current: number, cpu: number, desired: number, scaled: string) {
+  return hpaSample(at, current, cpu, desired, {
     metrics: [
       { name: 'cpu', utilization: cpu, averageValue: '100m' },
       { name: 'memory', utilization: 40 },
     ],
     lastScaleTime: scaled,
-  };
+  });
 }
 
 // A run whose HPA did what the peak-time policy says: held for the window, then 2 → 3 → 5.
