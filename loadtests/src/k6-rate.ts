@@ -12,26 +12,28 @@ export interface RatePoint {
   readonly perSecond: number;
 }
 
-/** Counts one request per `http_reqs` line, by the second it was made (unix seconds). */
-export function countRequestLines(lines: Iterable<string>): Map<number, number> {
+/** Counts one request per `http_reqs` line, by the second it was made (unix seconds), line by line. */
+export function requestCounter(): { add(line: string): void; perSecond: Map<number, number> } {
   const perSecond = new Map<number, number>();
   let metricColumn = -1;
   let timeColumn = -1;
-  for (const line of lines) {
-    if (metricColumn < 0) {
-      const header = line.split(',');
-      metricColumn = header.indexOf('metric_name');
-      timeColumn = header.indexOf('timestamp');
-      if (metricColumn < 0 || timeColumn < 0)
-        throw new Error(`not k6 CSV output: no metric_name/timestamp header in "${line}"`);
-      continue;
-    }
-    const cells = line.split(',', Math.max(metricColumn, timeColumn) + 1);
-    if (cells[metricColumn] !== 'http_reqs') continue;
-    const second = Math.floor(Number(cells[timeColumn]));
-    if (Number.isFinite(second)) perSecond.set(second, (perSecond.get(second) ?? 0) + 1);
-  }
-  return perSecond;
+  return {
+    perSecond,
+    add(line) {
+      if (metricColumn < 0) {
+        const header = line.split(',');
+        metricColumn = header.indexOf('metric_name');
+        timeColumn = header.indexOf('timestamp');
+        if (metricColumn < 0 || timeColumn < 0)
+          throw new Error(`not k6 CSV output: no metric_name/timestamp header in "${line}"`);
+        return;
+      }
+      const cells = line.split(',', Math.max(metricColumn, timeColumn) + 1);
+      if (cells[metricColumn] !== 'http_reqs') return;
+      const second = Math.floor(Number(cells[timeColumn]));
+      if (Number.isFinite(second)) perSecond.set(second, (perSecond.get(second) ?? 0) + 1);
+    },
+  };
 }
 
 /** Requests per second in buckets of `bucketSeconds`, counted from `originMs` (the recording's start). */
@@ -56,17 +58,7 @@ export async function readRequestRate(
   originMs: number,
   bucketSeconds: number,
 ): Promise<RatePoint[]> {
-  const lines: string[] = [];
-  const perSecond = new Map<number, number>();
-  const flush = () => {
-    for (const [second, count] of countRequestLines(lines))
-      perSecond.set(second, (perSecond.get(second) ?? 0) + count);
-    lines.length = 1; // keep the header for the next batch
-  };
-  for await (const line of createInterface({ input: createReadStream(csvFile) })) {
-    lines.push(line);
-    if (lines.length >= 10_000) flush();
-  }
-  if (lines.length > 1) flush();
-  return bucketRate(perSecond, originMs, bucketSeconds);
+  const counter = requestCounter();
+  for await (const line of createInterface({ input: createReadStream(csvFile) })) counter.add(line);
+  return bucketRate(counter.perSecond, originMs, bucketSeconds);
 }
