@@ -11,11 +11,10 @@ import { appendFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import process from 'node:process';
-// The very module instance the service's kit uses (ESM caches by resolved file): its request context.
-// A relative import into the kit's build, against CONTRIBUTING's package door on purpose: the kit
-// does not export it, and loading the whole kit here would load express and pg before the service's
-// own start-up (runMain starts tracing first).
-import { currentRequestContext } from '../../services/kit/dist/request-context.js';
+// The very module instance the service's kit uses (ESM caches by resolved file): its request context,
+// through the kit's narrow `./request-context` door: the kit's index would load express and pg before
+// the service's own start-up (runMain starts tracing first).
+import { currentRequestContext } from '@tourkit/kit/request-context';
 
 const RECORDED_REQUEST_PREFIX = 'bench-sql-record';
 
