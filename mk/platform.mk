@@ -56,12 +56,13 @@ dashboards: deps ## Generate the Grafana dashboard JSON (cdk8s/dist/dashboards a
 	npx prettier --log-level warn --write charts/tourkit/files/dashboards
 
 .PHONY: chart-files
-chart-files: dashboards ## Refresh the Helm chart's generated files: dashboard JSON, the ScalingSchedule and ScalingCalendar CRDs (crds/), values.schema.json, the Prometheus rules
+chart-files: dashboards ## Refresh the Helm chart's generated files: dashboard JSON, the ScalingSchedule and ScalingCalendar CRDs (crds/), values.schema.json, the Prometheus rules, the in-cluster stack's files
 	node $(CDK8S_DIST)/main.js --chart-crds charts/tourkit/crds
 	node $(CDK8S_DIST)/main.js --chart-values-schema charts/tourkit
 	node $(CDK8S_DIST)/main.js --chart-rules charts/tourkit/files
 	node $(CDK8S_DIST)/main.js --chart-load-generator charts/tourkit/files/load-generator
-	npx prettier --log-level warn --write charts/tourkit/crds charts/tourkit/values.schema.json charts/tourkit/files/prometheus-rules.json
+	node $(CDK8S_DIST)/main.js --chart-observability-stack charts/tourkit/files/observability
+	npx prettier --log-level warn --write charts/tourkit/crds charts/tourkit/values.schema.json charts/tourkit/files/prometheus-rules.json charts/tourkit/files/observability
 
 .PHONY: images
 images: ## Build every service image (tourkit/<svc>:$(TAG)) from services/Dockerfile: with docker when it runs, else by BuildKit into containerd (hack/images, tag from its images.env)

@@ -126,6 +126,16 @@ export const chartValuesSchema = z.strictObject({
     pullPolicy,
     nodePort: port(30000, 32767),
   }),
+  observabilityStack: z.strictObject({
+    enabled: z.boolean(),
+    pullPolicy,
+    prometheusImage: z.string().min(1),
+    prometheusNodePort: port(30000, 32767),
+    alertmanagerImage: z.string().min(1),
+    alertmanagerNodePort: port(30000, 32767),
+    jaegerImage: z.string().min(1),
+    jaegerNodePort: port(30000, 32767),
+  }),
   demoData: enabled,
   cpuRequestPercent: z.int().min(1).max(100),
   loadGenerator: z.strictObject({

@@ -4,6 +4,8 @@
  * `--chart-crds <dir>`: writes the ScalingSchedule CRD for the Helm chart's crds/ folder.
  * `--chart-values-schema <dir>`: writes the chart's values.schema.json (from ./chart-values.ts).
  * `--chart-rules <dir>`: writes the chart's copy of the Prometheus rules (placeholders for its values).
+ * `--chart-observability-stack <dir>`: writes the chart's copy of the in-cluster Prometheus', Alertmanager's
+ * and Jaeger's files (placeholders for the namespace and the support address).
  * `--chart-load-generator <dir>`: writes the chart's copy of the load generator's k6 scripts.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -13,6 +15,7 @@ import { chartValuesJsonSchema, VALUES_SCHEMA_FILE } from './chart-values.js';
 import { LOAD_GENERATOR_SCRIPTS, loadGeneratorScript } from './constructs/load-generator.js';
 import { buildDashboards, dashboardJson } from './observability/dashboard.js';
 import { chartRulesJson, RULES_FILE } from './observability/observability.js';
+import { chartStackFiles } from './observability/stack.js';
 import { optionsFromEnvironment } from './options.js';
 import { buildPlatform } from './platform.js';
 import { crdFiles } from './operator.js';
@@ -24,7 +27,16 @@ const crdFlag = args.indexOf('--chart-crds');
 const schemaFlag = args.indexOf('--chart-values-schema');
 const rulesFlag = args.indexOf('--chart-rules');
 const loadFlag = args.indexOf('--chart-load-generator');
-if (loadFlag >= 0) {
+const stackFlag = args.indexOf('--chart-observability-stack');
+if (stackFlag >= 0) {
+  const dir = args[stackFlag + 1];
+  if (!dir) throw new Error('--chart-observability-stack needs an output directory');
+  mkdirSync(dir, { recursive: true });
+  for (const [file, text] of Object.entries(chartStackFiles(SERVICES))) {
+    writeFileSync(path.join(dir, file), text);
+    console.log(`wrote ${path.join(dir, file)}`);
+  }
+} else if (loadFlag >= 0) {
   const dir = args[loadFlag + 1];
   if (!dir) throw new Error('--chart-load-generator needs an output directory');
   mkdirSync(dir, { recursive: true });

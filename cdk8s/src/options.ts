@@ -45,6 +45,24 @@ export interface PlatformOptions {
   /** OTLP/HTTP endpoint for traces; unset means no export. */
   readonly otlpEndpoint: string;
   /**
+   * Prometheus, Alertmanager and Jaeger as pods of the platform's namespace (./observability/stack.ts),
+   * for a cluster without kube-prometheus-stack (the local real node: hack/node/platform-up.sh turns it
+   * on). Prometheus discovers the namespace's pods (a Role, not a ClusterRole) and loads the same rule
+   * groups as the PrometheusRule; Alertmanager e-mails support through the mail catcher, so it needs
+   * `mailCatcher.enabled`; the services send traces to Jaeger when `otlpEndpoint` names it
+   * (`http://jaeger.<namespace>.svc:4318`). Each UI on a NodePort.
+   */
+  readonly observabilityStack: {
+    readonly enabled: boolean;
+    readonly pullPolicy: PullPolicy;
+    readonly prometheusImage: string;
+    readonly prometheusNodePort: number;
+    readonly alertmanagerImage: string;
+    readonly alertmanagerNodePort: number;
+    readonly jaegerImage: string;
+    readonly jaegerNodePort: number;
+  };
+  /**
    * Where users open the web app: base of the payment links booking e-mails (PUBLIC_URL,
    * `<url>/pay/<id>?t=`). No default fits production (a wrong one e-mails travellers dead links), so
    * the production value is empty and rendering refuses it (`requirePublicUrl`); the development
@@ -115,6 +133,19 @@ export const DEFAULT_OPTIONS: PlatformOptions = {
   },
   redis: { image: 'docker.io/library/redis:7.4-alpine', pullPolicy: 'IfNotPresent' },
   otlpEndpoint: '',
+  // Off: kind and production clusters run kube-prometheus-stack, which reads the ServiceMonitors and
+  // the PrometheusRule instead. The images are upstream's (Prometheus 3.16 is module v0.316.0, the
+  // version hack/tools pins; Jaeger v2.12.0 is the release of module v1.75.0).
+  observabilityStack: {
+    enabled: false,
+    pullPolicy: 'IfNotPresent',
+    prometheusImage: 'quay.io/prometheus/prometheus:v3.16.0',
+    prometheusNodePort: 30090,
+    alertmanagerImage: 'quay.io/prometheus/alertmanager:v0.35.0',
+    alertmanagerNodePort: 30093,
+    jaegerImage: 'docker.io/jaegertracing/jaeger:2.12.0',
+    jaegerNodePort: 30686,
+  },
   // Required: the production install names where its users reach it (see requirePublicUrl).
   publicUrl: '',
   supportEmail: 'support@tourkit.local',
@@ -238,7 +269,9 @@ function namespaceListVariable(env: Record<string, string | undefined>, name: st
  * TOURKIT_OPERATOR_WATCH_NAMESPACES (comma-separated), TOURKIT_MAIL_CATCHER, TOURKIT_PUBLIC_URL,
  * TOURKIT_DEMO_DATA, and the images a cluster without a registry builds itself (hack/node/platform-up.sh):
  * TOURKIT_IMAGE_PULL_POLICY (every image's), TOURKIT_POSTGRES_IMAGE, TOURKIT_REDIS_IMAGE,
- * TOURKIT_MAIL_CATCHER_IMAGE; TOURKIT_LOAD_GENERATOR (the k6 Job); unset or empty keeps the default. TOURKIT_VALUES (production or
+ * TOURKIT_MAIL_CATCHER_IMAGE; TOURKIT_LOAD_GENERATOR (the k6 Job); TOURKIT_OBSERVABILITY_STACK (Prometheus,
+ * Alertmanager and Jaeger as pods) with TOURKIT_PROMETHEUS_IMAGE, TOURKIT_ALERTMANAGER_IMAGE,
+ * TOURKIT_JAEGER_IMAGE; TOURKIT_OTLP_ENDPOINT; unset or empty keeps the default. TOURKIT_VALUES (production or
  * development) picks the set of values the others apply to.
  */
 export function optionsFromEnvironment(env: Record<string, string | undefined>): PlatformOptions {
@@ -257,6 +290,11 @@ export function optionsFromEnvironment(env: Record<string, string | undefined>):
   const mailCatcher = booleanVariable(env, 'TOURKIT_MAIL_CATCHER');
   const demoData = booleanVariable(env, 'TOURKIT_DEMO_DATA');
   const loadGenerator = booleanVariable(env, 'TOURKIT_LOAD_GENERATOR');
+  const stack = booleanVariable(env, 'TOURKIT_OBSERVABILITY_STACK');
+  const otlpEndpoint = env.TOURKIT_OTLP_ENDPOINT || base.otlpEndpoint;
+  // OTLP/HTTP: the kit appends /v1/traces; `jaeger:4318` would parse as a URL of scheme "jaeger:".
+  if (otlpEndpoint !== '' && !/^https?:\/\/[^/]/.test(otlpEndpoint))
+    throw new Error(`TOURKIT_OTLP_ENDPOINT: "${otlpEndpoint}" is not an http:// or https:// URL`);
   const cpuRequestPercent = Number(env.TOURKIT_CPU_REQUEST_PERCENT || base.cpuRequestPercent);
   if (!Number.isInteger(cpuRequestPercent) || cpuRequestPercent < 1 || cpuRequestPercent > 100)
     throw new Error(
@@ -281,12 +319,21 @@ export function optionsFromEnvironment(env: Record<string, string | undefined>):
         pullPolicy: pullPolicy as PullPolicy,
       },
       publicUrl,
+      otlpEndpoint,
       cpuRequestPercent,
       postgres: { image: env.TOURKIT_POSTGRES_IMAGE || base.postgres.image, ...everyImage },
       redis: { image: env.TOURKIT_REDIS_IMAGE || base.redis.image, ...everyImage },
       mailCatcher: {
         ...(mailCatcher === undefined ? {} : { enabled: mailCatcher }),
         image: env.TOURKIT_MAIL_CATCHER_IMAGE || base.mailCatcher.image,
+        ...everyImage,
+      },
+      observabilityStack: {
+        ...(stack === undefined ? {} : { enabled: stack }),
+        prometheusImage: env.TOURKIT_PROMETHEUS_IMAGE || base.observabilityStack.prometheusImage,
+        alertmanagerImage:
+          env.TOURKIT_ALERTMANAGER_IMAGE || base.observabilityStack.alertmanagerImage,
+        jaegerImage: env.TOURKIT_JAEGER_IMAGE || base.observabilityStack.jaegerImage,
         ...everyImage,
       },
       ...(cnpg === undefined ? {} : { cloudnativepg: { enabled: cnpg } }),

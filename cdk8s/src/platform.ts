@@ -7,6 +7,7 @@ import { NetworkPolicies } from './constructs/network-policies.js';
 import { Redis, redisName } from './constructs/redis.js';
 import { TourkitService } from './constructs/tourkit-service.js';
 import { Observability } from './observability/observability.js';
+import { ObservabilityStack } from './observability/stack.js';
 import { CrdChart, HpaInitialChart, OperatorChart, scheduledHpaNames } from './operator.js';
 import type { PlatformOptions } from './options.js';
 import { REDIS_ROLES, SERVICES, type ServiceSpec } from './services.js';
@@ -28,7 +29,10 @@ export class NamespaceChart extends Chart {
   }
 }
 
-/** Everything `helm template charts/tourkit` renders: services, data stores, mail catcher, policies, observability. */
+/**
+ * Everything `helm template charts/tourkit` renders: services, data stores, mail catcher, policies,
+ * observability (and, when enabled, Prometheus, Alertmanager and Jaeger as pods).
+ */
 export class PlatformChart extends Chart {
   constructor(
     scope: App,
@@ -54,6 +58,8 @@ export class PlatformChart extends Chart {
     if (options.networkPolicies.enabled)
       new NetworkPolicies(this, 'network-policies', { services, options });
     new Observability(this, 'observability', { services, options });
+    if (options.observabilityStack.enabled)
+      new ObservabilityStack(this, 'observability-stack', { services, options });
   }
 }
 

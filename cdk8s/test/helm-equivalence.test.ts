@@ -69,6 +69,16 @@ function expectSameObjects(sets: string[], options: PartialOptions, valueFiles: 
     expect(message).toMatch(/publicUrl is required/);
   });
 
+  it('refuses the in-cluster observability stack without the mail catcher, naming both values', () => {
+    let message = '';
+    try {
+      render(['observabilityStack.enabled=true']);
+    } catch (error) {
+      message = String((error as { stderr?: string }).stderr);
+    }
+    expect(message).toMatch(/observabilityStack\.enabled needs mailCatcher\.enabled/);
+  });
+
   it('renders with default values exactly the objects of the cdk8s app', () => {
     expectSameObjects([], {});
   });
@@ -104,6 +114,42 @@ function expectSameObjects(sets: string[], options: PartialOptions, valueFiles: 
       { otlpEndpoint: 'http://jaeger-collector.observability.svc:4318' },
     ],
     [['otlpEndpoint=https://otlp.example.com'], { otlpEndpoint: 'https://otlp.example.com' }],
+    [
+      [
+        'observabilityStack.enabled=true',
+        'mailCatcher.enabled=true',
+        'otlpEndpoint=http://jaeger.tourkit.svc:4318',
+        'supportEmail=ops@example.com',
+        'observabilityStack.pullPolicy=Never',
+        'observabilityStack.prometheusImage=tourkit.local/prometheus:v0.316.0',
+        'observabilityStack.jaegerNodePort=31686',
+      ],
+      {
+        observabilityStack: {
+          enabled: true,
+          pullPolicy: 'Never',
+          prometheusImage: 'tourkit.local/prometheus:v0.316.0',
+          jaegerNodePort: 31686,
+        },
+        mailCatcher: { enabled: true },
+        otlpEndpoint: 'http://jaeger.tourkit.svc:4318',
+        supportEmail: 'ops@example.com',
+      },
+    ],
+    [
+      [
+        'observabilityStack.enabled=true',
+        'mailCatcher.enabled=true',
+        'networkPolicies.enabled=false',
+        'cpuRequestPercent=25',
+      ],
+      {
+        observabilityStack: { enabled: true },
+        mailCatcher: { enabled: true },
+        networkPolicies: { enabled: false },
+        cpuRequestPercent: 25,
+      },
+    ],
     [
       ['serviceMonitor.enabled=false', 'prometheusRules.enabled=false'],
       { serviceMonitor: { enabled: false }, prometheusRules: { enabled: false } },

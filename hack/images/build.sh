@@ -3,8 +3,9 @@
 # registry. Every image is built by BuildKit (buildkitd with its containerd worker) straight into
 # containerd's `k8s.io` namespace, the node's image store, under the names in images.env.
 #
-# Usage: hack/images/build.sh [all | base | pause | coredns | postgres | redis | mailpit | services |
-#                              operator | <service>] ...          (default: all; --list lists them)
+# Usage: hack/images/build.sh [all | base | pause | coredns | postgres | redis | mailpit | prometheus |
+#                              alertmanager | jaeger | services | operator | <service>] ...
+#                              (default: all; --list lists them)
 #
 # An image whose inputs are unchanged is a cache hit: BuildKit reuses every step and the image keeps
 # its digest (image configs carry TOURKIT_IMAGES_SOURCE_DATE_EPOCH, not the build's time); the
@@ -43,15 +44,15 @@ expand_targets() {
   local target services
   for target in "$@"; do
     case "$target" in
-      all) expand_targets base pause coredns postgres redis mailpit services operator ;;
+      all) expand_targets base pause coredns postgres redis mailpit prometheus alertmanager jaeger services operator ;;
       base) echo debian-bookworm; echo base ;;
       postgres | redis) echo debian-trixie; echo "$target" ;;
-      pause | coredns | mailpit) echo "$target" ;;
+      pause | coredns | mailpit | prometheus | alertmanager | jaeger) echo "$target" ;;
       services) mapfile -t services < <(list_services); expand_targets "${services[@]}" ;;
       operator) expand_targets base; echo operator ;;
       *)
         if [[ " $(list_services | tr '\n' ' ') " == *" $target "* ]]; then expand_targets base; echo "service:$target"
-        else die "unknown image '$target' (known: all base pause coredns postgres redis mailpit services operator $(list_services | tr '\n' ' '))"
+        else die "unknown image '$target' (known: all base pause coredns postgres redis mailpit prometheus alertmanager jaeger services operator $(list_services | tr '\n' ' '))"
         fi ;;
     esac
   done
@@ -378,6 +379,29 @@ build_mailpit() {
   buildkit_build "$label" "$TOURKIT_MAIL_CATCHER_IMAGE" "$context" "$IMAGES_SRC/mailpit/Dockerfile"
 }
 
+# Prometheus, Alertmanager, Jaeger: the pinned binaries of the tools cache (hack/tools/build.sh builds
+# one that is missing, cached by version), each alone in a scratch image named in images.env.
+build_stack_image() {
+  local label=$1 name=$2 image binary context="$IMAGES_CACHE/context/$2"
+  case "$name" in
+    prometheus) image=$TOURKIT_PROMETHEUS_IMAGE ;;
+    alertmanager) image=$TOURKIT_ALERTMANAGER_IMAGE ;;
+    jaeger) image=$TOURKIT_JAEGER_IMAGE ;;
+  esac
+  # The image's tag names the pinned version: that version's binary, never another one found on PATH.
+  [[ $image == *":$(tool_version "$name")" ]] ||
+    die "$label: images.env names $image, but hack/tools/versions.env pins $name $(tool_version "$name"): make them agree"
+  binary="$(tool_path "$name")"
+  if [[ ! -x $binary ]]; then
+    log "$label: $name $(tool_version "$name") is not built yet: hack/tools/build.sh $name"
+    "$HACK_DIR/tools/build.sh" "$name" >&2 || die "$label: hack/tools/build.sh could not build $name"
+  fi
+  rm -rf "$context"; mkdir -p "$context"
+  cp "$binary" "$context/$name"
+  [[ $name == alertmanager ]] && cp /etc/ssl/certs/ca-certificates.crt "$context/ca-certificates.crt"
+  buildkit_build "$label" "$image" "$context" "$IMAGES_SRC/$name/Dockerfile"
+}
+
 build_from_packages() { # postgres | redis: Debian trixie packages installed by RUN steps
   local label=$1 name=$2 image
   case "$name" in postgres) image=$TOURKIT_POSTGRES_IMAGE ;; redis) image=$TOURKIT_REDIS_IMAGE ;; esac
@@ -401,7 +425,7 @@ build_operator() {
 main() {
   if [[ ${1:-} == --list ]]; then
     # shellcheck disable=SC2046 # one word per service
-    printf '%s\n' base pause coredns postgres redis mailpit services operator $(list_services); return
+    printf '%s\n' base pause coredns postgres redis mailpit prometheus alertmanager jaeger services operator $(list_services); return
   fi
   [[ $# -gt 0 ]] || set -- all
   local targets expanded
@@ -432,6 +456,7 @@ main() {
       pause) build_pause "$label" ;;
       coredns) build_coredns "$label" ;;
       mailpit) build_mailpit "$label" ;;
+      prometheus | alertmanager | jaeger) build_stack_image "$label" "$target" ;;
       postgres | redis) build_from_packages "$label" "$target" ;;
       operator) build_operator "$label" ;;
       service:*) label="[$step/$total] ${target#service:}"; build_service "$label" "${target#service:}" ;;

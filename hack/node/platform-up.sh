@@ -14,8 +14,28 @@ STARTED_AT=$(date +%s)
 since_start() { echo "$(($(date +%s) - STARTED_AT))s"; }
 step() { log "==> $* ($(since_start))"; }
 
-# Ports on 127.0.0.1 and the NodePort each relays to (the kind config maps the same ones).
-declare -A URL_PORTS=([gateway]="8080 30080" [web]="8087 30087" [mailpit]="8025 30825")
+# Prometheus, Alertmanager and Jaeger as pods (cdk8s observabilityStack), the services' traces sent
+# to that Jaeger; TOURKIT_NODE_OBSERVABILITY=0 leaves them out (as DEV_OBSERVABILITY=0 does for make dev).
+NODE_OBSERVABILITY="${TOURKIT_NODE_OBSERVABILITY:-1}"
+[[ $NODE_OBSERVABILITY == 0 || $NODE_OBSERVABILITY == 1 ]] ||
+  die "TOURKIT_NODE_OBSERVABILITY: expected 0 or 1, got '$NODE_OBSERVABILITY'"
+
+# Ports on 127.0.0.1 and the NodePort each relays to (the kind config maps the same ones). The local
+# ports can be moved (a second node on the same machine): TOURKIT_<NAME>_URL_PORT, e.g.
+# TOURKIT_GATEWAY_URL_PORT=18080.
+declare -A URL_PORTS=(
+  [gateway]="${TOURKIT_GATEWAY_URL_PORT:-8080} 30080"
+  [web]="${TOURKIT_WEB_URL_PORT:-8087} 30087"
+  [mailpit]="${TOURKIT_MAILPIT_URL_PORT:-8025} 30825"
+)
+if [[ $NODE_OBSERVABILITY == 1 ]]; then
+  URL_PORTS+=(
+    [prometheus]="${TOURKIT_PROMETHEUS_URL_PORT:-9090} 30090"
+    [alertmanager]="${TOURKIT_ALERTMANAGER_URL_PORT:-9093} 30093"
+    [jaeger]="${TOURKIT_JAEGER_URL_PORT:-16686} 30686"
+  )
+fi
+url() { echo "http://127.0.0.1:${URL_PORTS[$1]%% *}"; }
 
 check_ports() {
   local name ports local_port taken=()
@@ -54,13 +74,20 @@ main() {
   kubectl_local create namespace "$NAMESPACE" --dry-run=client -o yaml | kubectl_local apply -f - >/dev/null
   local annotations; mapfile -t annotations < <(node_namespace_annotations)
   kubectl_local annotate namespace "$NAMESPACE" --overwrite "${annotations[@]}" >/dev/null
-  PATH="$(dirname "$(tool_path kubectl)"):$PATH" KUBECONFIG="$KUBECONFIG_PATH" \
+  local stack=(TOURKIT_OBSERVABILITY_STACK=false)
+  if [[ $NODE_OBSERVABILITY == 1 ]]; then
+    stack=(TOURKIT_OBSERVABILITY_STACK=true TOURKIT_PROMETHEUS_IMAGE="$TOURKIT_PROMETHEUS_IMAGE"
+      TOURKIT_ALERTMANAGER_IMAGE="$TOURKIT_ALERTMANAGER_IMAGE" TOURKIT_JAEGER_IMAGE="$TOURKIT_JAEGER_IMAGE"
+      TOURKIT_OTLP_ENDPOINT="http://jaeger.$NAMESPACE.svc:4318")
+  fi
+  env "${stack[@]}" \
+    PATH="$(dirname "$(tool_path kubectl)"):$PATH" KUBECONFIG="$KUBECONFIG_PATH" \
     TOURKIT_POSTGRES_IMAGE="$TOURKIT_POSTGRES_IMAGE" TOURKIT_REDIS_IMAGE="$TOURKIT_REDIS_IMAGE" \
     TOURKIT_MAIL_CATCHER_IMAGE="$TOURKIT_MAIL_CATCHER_IMAGE" TOURKIT_IMAGE_PULL_POLICY=Never \
     TOURKIT_CPU_REQUEST_PERCENT="${TOURKIT_NODE_CPU_REQUEST_PERCENT:-25}" \
     make -C "$REPO_DIR" --no-print-directory deploy VALUES=development NAMESPACE="$NAMESPACE" \
     TAG="$TOURKIT_IMAGE_TAG" REGISTRY="$TOURKIT_IMAGE_REGISTRY" OPERATOR_IMAGE="$TOURKIT_OPERATOR_IMAGE" \
-    PUBLIC_URL=http://127.0.0.1:8087
+    PUBLIC_URL="$(url web)"
 
   step "waiting for every StatefulSet and Deployment"
   kubectl_local -n "$NAMESPACE" rollout status statefulset --timeout=15m
@@ -72,10 +99,15 @@ main() {
     forward "$name" "$local_port" "$node_port"
   done
   log "Tourkit is up in $(since_start) (real node $NODE_NAME, namespace $NAMESPACE):"
-  log "  web      http://127.0.0.1:8087  (the traveller's app)"
-  log "  gateway  http://127.0.0.1:8080/v1/tours"
-  log "  API      http://127.0.0.1:8080/docs  (reference of the public API, /v1/openapi.json)"
-  log "  e-mail   http://127.0.0.1:8025  (Mailpit API: /api/v1/messages)"
+  log "  web      $(url web)  (the traveller's app)"
+  log "  gateway  $(url gateway)/v1/tours"
+  log "  API      $(url gateway)/docs  (reference of the public API, /v1/openapi.json)"
+  log "  e-mail   $(url mailpit)  (Mailpit API: /api/v1/messages)"
+  if [[ $NODE_OBSERVABILITY == 1 ]]; then
+    log "  metrics  $(url prometheus)  (Prometheus: targets at /targets, alerts at /alerts)"
+    log "  alerts   $(url alertmanager)  (Alertmanager; its e-mails go to Mailpit)"
+    log "  traces   $(url jaeger)  (Jaeger API: /api/traces?service=gateway)"
+  fi
   log "  kubectl  $(tool_path kubectl) --kubeconfig $KUBECONFIG_PATH -n $NAMESPACE get pods -o wide"
   log "  stop     make down"
 }

@@ -7,6 +7,15 @@ import { MAIL_CATCHER, MAIL_CATCHER_SMTP_PORT, MAIL_CATCHER_WEB_PORT } from './m
 import { databaseEndpoints, POSTGRES_PORT } from './postgres.js';
 import { REDIS_PORT, redisName } from './redis.js';
 import { CONTAINER_PORT } from './tourkit-service.js';
+import {
+  ALERTMANAGER,
+  ALERTMANAGER_PORT,
+  JAEGER,
+  JAEGER_OTLP_HTTP_PORT,
+  JAEGER_QUERY_PORT,
+  PROMETHEUS,
+  PROMETHEUS_PORT,
+} from '../observability/stack.js';
 
 const tcp = (port: number | string): k8s.NetworkPolicyPort => ({
   protocol: 'TCP',
@@ -50,6 +59,7 @@ export class NetworkPolicies extends Construct {
     super(scope, id);
     const { services, options } = props;
     const ns = options.namespace;
+    const stack = options.observabilityStack.enabled;
     const policy = (name: string, spec: k8s.NetworkPolicySpec, component: string) =>
       new k8s.KubeNetworkPolicy(this, name, {
         metadata: { name, namespace: ns, labels: labels(name, component) },
@@ -90,6 +100,9 @@ export class NetworkPolicies extends Construct {
       const ingressFrom: k8s.NetworkPolicyIngressRule[] = [
         { from: [namespace(options.monitoringNamespace)], ports: [tcp('http')] },
       ];
+      // The in-cluster Prometheus scrapes every service.
+      if (stack)
+        ingressFrom.push({ from: [pods(selectorLabels(PROMETHEUS))], ports: [tcp('http')] });
       if (spec.nodePort) ingressFrom.unshift({ ports: [tcp('http')] });
       else if (callers.length > 0)
         ingressFrom.unshift({
@@ -180,6 +193,8 @@ export class NetworkPolicies extends Construct {
         .map((s) => s.name)
         .sort()
         .map((name) => pods(selectorLabels(name)));
+      // The in-cluster Alertmanager e-mails support through it.
+      if (stack) senders.push(pods(selectorLabels(ALERTMANAGER)));
       policy(
         MAIL_CATCHER,
         {
@@ -191,6 +206,56 @@ export class NetworkPolicies extends Construct {
             { ports: [tcp(MAIL_CATCHER_WEB_PORT)] },
           ],
           // No egress rule: the catcher relays nothing.
+        },
+        'network-policy',
+      );
+    }
+    if (stack) {
+      // Sorted, as the chart ranges over its services map.
+      const servicePods = services
+        .map((s) => s.name)
+        .sort()
+        .map((name) => pods(selectorLabels(name)));
+      policy(
+        PROMETHEUS,
+        {
+          podSelector: { matchLabels: selectorLabels(PROMETHEUS) },
+          policyTypes: ['Ingress', 'Egress'],
+          // Its UI and API, opened in a browser through the NodePort.
+          ingress: [{ ports: [tcp(PROMETHEUS_PORT)] }],
+          egress: [
+            { to: servicePods, ports: [tcp(CONTAINER_PORT)] },
+            { to: [pods(selectorLabels(ALERTMANAGER))], ports: [tcp(ALERTMANAGER_PORT)] },
+            // Pod discovery (kubernetes_sd) asks the API server.
+            { ports: KUBE_API_PORTS },
+          ],
+        },
+        'network-policy',
+      );
+      policy(
+        ALERTMANAGER,
+        {
+          podSelector: { matchLabels: selectorLabels(ALERTMANAGER) },
+          policyTypes: ['Ingress', 'Egress'],
+          // Prometheus, and the UI through the NodePort.
+          ingress: [{ ports: [tcp(ALERTMANAGER_PORT)] }],
+          egress: [
+            { to: [pods(selectorLabels(MAIL_CATCHER))], ports: [tcp(MAIL_CATCHER_SMTP_PORT)] },
+          ],
+        },
+        'network-policy',
+      );
+      policy(
+        JAEGER,
+        {
+          podSelector: { matchLabels: selectorLabels(JAEGER) },
+          policyTypes: ['Ingress', 'Egress'],
+          ingress: [
+            { from: servicePods, ports: [tcp(JAEGER_OTLP_HTTP_PORT)] },
+            // The UI and API through the NodePort.
+            { ports: [tcp(JAEGER_QUERY_PORT)] },
+          ],
+          // No egress rule: Jaeger keeps the traces in memory.
         },
         'network-policy',
       );
