@@ -28,6 +28,7 @@ import {
   GATEWAY_URL,
   hpaBounds,
   hpaReplicas,
+  hpaState,
   internalCall,
   mailsTo,
   makeUp,
@@ -704,22 +705,28 @@ describe('the platform on the real node, deployed as `make up` deploys it', () =
         MAX_VUS: '40',
         USERS: '10',
       });
+      let seen = '';
+      const lastSeen = () => seen;
       const peak = await waitFor(
         `booking scaled from ${atRest} to at least ${atRest + 2} pods by the HPA, from metrics-server's CPU`,
         async () => {
-          const replicas = await hpaReplicas(cluster, namespace, 'booking');
-          return replicas >= atRest + 2 ? replicas : undefined;
+          const hpa = await hpaState(cluster, namespace, 'booking');
+          seen = hpa.summary;
+          return hpa.replicas >= atRest + 2 ? hpa.replicas : undefined;
         },
-        { timeoutMs: 240_000, intervalMs: 5_000 },
+        { timeoutMs: 240_000, intervalMs: 5_000, lastSeen },
       );
       const run = await load;
       expect(run.summary).toBeDefined();
       expect(await liveWindow()).toBe(String(scaleDown.stabilizationWindowSeconds));
       await waitFor(
         `booking back to ${atRest} pods once the load stopped (from ${peak})`,
-        async () =>
-          (await hpaReplicas(cluster, namespace, 'booking')) <= atRest ? true : undefined,
-        { timeoutMs: 420_000, intervalMs: 5_000 },
+        async () => {
+          const hpa = await hpaState(cluster, namespace, 'booking');
+          seen = hpa.summary;
+          return hpa.replicas <= atRest ? true : undefined;
+        },
+        { timeoutMs: 420_000, intervalMs: 5_000, lastSeen },
       );
     },
     // k6 runs 4 minutes; scaling up and down are each bounded by their waits.

@@ -153,6 +153,52 @@ export async function hpaReplicas(
   return Number(out.trim());
 }
 
+export interface HpaState {
+  replicas: number;
+  /** One line for a failing wait: desired count, each metric against its target, the conditions. */
+  summary: string;
+}
+
+interface HpaStatusJson {
+  spec: { minReplicas?: number; maxReplicas: number };
+  status: {
+    currentReplicas?: number;
+    desiredReplicas?: number;
+    currentMetrics?: {
+      type: string;
+      resource?: { name: string; current: { averageUtilization?: number; averageValue?: string } };
+    }[];
+    conditions?: { type: string; status: string; reason?: string; message?: string }[];
+  };
+}
+
+/** The HPA's replicas with what it based them on, so a wait that times out says why. */
+export async function hpaState(
+  cluster: TestCluster,
+  namespace: string,
+  name: string,
+): Promise<HpaState> {
+  const hpa = JSON.parse(
+    await kubectlOrThrow(cluster, ['get', 'hpa', name, '-o', 'json'], { namespace }),
+  ) as HpaStatusJson;
+  const { status, spec } = hpa;
+  const metrics = (status.currentMetrics ?? []).map((m) =>
+    m.resource
+      ? `${m.resource.name} ${m.resource.current.averageUtilization ?? m.resource.current.averageValue}%`
+      : m.type,
+  );
+  const conditions = (status.conditions ?? []).map(
+    (c) => `${c.type}=${c.status} ${c.reason ?? ''}: ${c.message ?? ''}`,
+  );
+  return {
+    replicas: status.currentReplicas ?? 0,
+    summary:
+      `${status.currentReplicas} pods, desired ${status.desiredReplicas} ` +
+      `(min ${spec.minReplicas}, max ${spec.maxReplicas}); metrics: ${metrics.join(', ') || 'none'}; ` +
+      conditions.join('; '),
+  };
+}
+
 /** The ScalingSchedule whose targetRef names this HPA. */
 export async function scheduleOf(
   cluster: TestCluster,
