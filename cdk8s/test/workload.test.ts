@@ -42,6 +42,17 @@ describe.each([...SERVICE_NAMES])('%s workload', (name) => {
     expect(container.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'http' });
   });
 
+  it('is patient with a busy node: 180 s to start, a minute without answer before a restart', () => {
+    const budget = (probe: { periodSeconds: number; failureThreshold: number }) =>
+      probe.periodSeconds * probe.failureThreshold;
+    expect(budget(container.startupProbe)).toBe(180);
+    expect(budget(container.livenessProbe)).toBe(60);
+    // Each answer may take longer than the HTTP default of 1 s without counting as a failure.
+    expect(container.startupProbe.timeoutSeconds).toBe(5);
+    expect(container.livenessProbe.timeoutSeconds).toBe(5);
+    expect(container.readinessProbe.timeoutSeconds).toBe(3);
+  });
+
   it('drains before stopping: preStop sleep, then the kit drain, all within the grace period', () => {
     expect(container.lifecycle.preStop.sleep.seconds).toBe(5);
     const config = find('ConfigMap', `${name}-config`).data!;
@@ -369,6 +380,21 @@ describe('ephemeral storage is bounded', () => {
   it.each(podSpecs)('%s: every emptyDir has a size limit', (_, spec) => {
     for (const v of (spec.volumes ?? []) as Json[])
       if (v.emptyDir) expect(v.emptyDir.sizeLimit).toMatch(/^\d+Mi$/);
+  });
+});
+
+describe('probes are patient with a busy node', () => {
+  const podSpecs = synthPlatform()
+    .platform.filter((o) => ['Deployment', 'StatefulSet'].includes(o.kind))
+    .map((o) => [`${o.kind}/${o.metadata.name}`, o.spec.template.spec] as const);
+
+  // An exec probe starts a process in the container (runc exec): the 1 s default timed out on the
+  // two-CPU real node while every pod started, and the data stores flapped unready.
+  it.each(podSpecs)('%s: every exec probe allows 5 s', (_, spec) => {
+    const probes = (spec.containers as Json[]).flatMap((c) =>
+      [c.startupProbe, c.readinessProbe, c.livenessProbe].filter((p) => p?.exec),
+    );
+    for (const probe of probes) expect(probe.timeoutSeconds).toBe(5);
   });
 });
 

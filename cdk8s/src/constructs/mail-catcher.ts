@@ -104,11 +104,17 @@ export class MailCatcher extends Construct {
                   requests: { cpu: '10m', memory: '32Mi', ephemeralStorage: '64Mi' },
                   limits: { cpu: '200m', memory: '128Mi', ephemeralStorage: '384Mi' },
                 }),
-                readinessProbe: { httpGet: httpGet('/readyz'), periodSeconds: 5 },
+                // Patient with a busy node, as the services' probes are (tourkit-service.ts).
+                readinessProbe: {
+                  httpGet: httpGet('/readyz'),
+                  periodSeconds: 5,
+                  timeoutSeconds: 3,
+                },
                 livenessProbe: {
                   httpGet: httpGet('/livez'),
                   periodSeconds: 10,
-                  failureThreshold: 3,
+                  timeoutSeconds: 5,
+                  failureThreshold: 6,
                 },
                 securityContext: restrictedSecurityContext(MAIL_CATCHER_UID),
                 // Its message database is a temporary SQLite file.

@@ -228,8 +228,11 @@ function postgresPodSpec(
   initConfigMap: string | undefined,
 ): k8s.PodSpec {
   const q = (value: string) => k8s.Quantity.fromString(value);
+  // An exec probe starts a process in the container (runc exec), which takes more than the default
+  // 1 s on a node short of CPU: timed out, the database flapped unready and its clients with it.
   const isReady = {
     exec: { command: ['pg_isready', '--host=127.0.0.1', `--username=${POSTGRES_USER}`] },
+    timeoutSeconds: 5,
   };
   return {
     automountServiceAccountToken: false,

@@ -226,24 +226,29 @@ function podSpec(
         envFrom: [{ configMapRef: { name: `${spec.name}-config` } }],
         env: env(spec, options, db),
         resources: resourceRequirements(spec.resources, options.cpuRequestPercent),
-        // Startup allows 60 s for migrations and warm-up before liveness takes over.
+        // Probes are patient with a busy node: a restart costs a Node process's whole start-up again,
+        // so on a node short of CPU (every pod starting at once, a build beside it) a probe that
+        // gives up early kills pods that were merely slow, and the restarts feed the shortage (seen
+        // on the two-CPU real node: startup probes at 60 s and 2 s timeouts restarted every service
+        // in a loop). Startup allows 180 s for migrations and warm-up and ends as soon as /livez
+        // answers; liveness restarts a process that has not answered for a minute.
         startupProbe: {
           httpGet: httpGet('/livez'),
           periodSeconds: 2,
-          failureThreshold: 30,
-          timeoutSeconds: 2,
+          failureThreshold: 90,
+          timeoutSeconds: 5,
         },
         readinessProbe: {
           httpGet: httpGet('/readyz'),
           periodSeconds: 5,
           failureThreshold: 2,
-          timeoutSeconds: 2,
+          timeoutSeconds: 3,
         },
         livenessProbe: {
           httpGet: httpGet('/livez'),
           periodSeconds: 10,
-          failureThreshold: 3,
-          timeoutSeconds: 2,
+          failureThreshold: 6,
+          timeoutSeconds: 5,
         },
         lifecycle: { preStop: { sleep: { seconds: PRESTOP_SLEEP_SECONDS } } },
         securityContext: restrictedSecurityContext(RUN_AS_USER),

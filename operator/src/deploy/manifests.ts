@@ -172,8 +172,19 @@ export function operatorManifests(options: OperatorManifestOptions): KubernetesO
                     : []),
                 ],
                 ports: [{ name: 'metrics', containerPort: METRICS_PORT }],
-                livenessProbe: { httpGet: { path: '/livez', port: 'metrics' }, periodSeconds: 10 },
-                readinessProbe: { httpGet: { path: '/readyz', port: 'metrics' }, periodSeconds: 5 },
+                // Patient with a busy node: the 1 s default timed out on the two-CPU real node while
+                // every pod started, and the restarts cost a leader election each.
+                livenessProbe: {
+                  httpGet: { path: '/livez', port: 'metrics' },
+                  periodSeconds: 10,
+                  timeoutSeconds: 5,
+                  failureThreshold: 6,
+                },
+                readinessProbe: {
+                  httpGet: { path: '/readyz', port: 'metrics' },
+                  periodSeconds: 5,
+                  timeoutSeconds: 3,
+                },
                 // It writes nothing to disk: ephemeral storage is its log.
                 resources: {
                   requests: { cpu: '20m', memory: '64Mi', 'ephemeral-storage': '16Mi' },
