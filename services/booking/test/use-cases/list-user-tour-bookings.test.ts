@@ -1,0 +1,45 @@
+import request from 'supertest';
+import { INTERNAL_TOKEN, startHarness, userB, type Harness } from '../support/harness.js';
+import {
+  PINNED_NOW as now,
+  addPinnedBookings,
+  otherTourId,
+  tourId,
+} from '../support/pinned-bookings.js';
+
+let h: Harness;
+let ids: Record<string, string>;
+const internal = { 'x-internal-token': INTERNAL_TOKEN };
+
+beforeAll(async () => {
+  h = await startHarness('booking_user_tour', { now: () => now });
+  ids = await addPinnedBookings(h);
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('GET /internal/bookings?user=&tour=', () => {
+  test("a user's bookings of a tour, any status", async () => {
+    const res = await request(h.app)
+      .get('/internal/bookings')
+      .query({ user: userB, tour: otherTourId })
+      .set(internal);
+    expect(res.status).toBe(200);
+    expect(res.body.items).toEqual([
+      expect.objectContaining({ id: ids.failed, status: 'PAYMENT_FAILED' }),
+    ]);
+    const none = await request(h.app)
+      .get('/internal/bookings')
+      .query({ user: userB, tour: tourId })
+      .set(internal);
+    expect(none.body.items).toEqual([]);
+  });
+
+  test('400 naming the missing or bad field', async () => {
+    const res = await request(h.app).get('/internal/bookings').query({ user: 'x' }).set(internal);
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['tour', 'user']);
+  });
+});
