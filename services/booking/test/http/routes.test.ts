@@ -1,16 +1,8 @@
 import request from 'supertest';
-import { startHarness, type Harness } from '../support/harness.js';
+import { harnessForFile } from '../support/harness.js';
 
 // What the router itself answers; each use case's own answers are tested in test/use-cases/.
-let h: Harness;
-
-beforeAll(async () => {
-  h = await startHarness('booking_routes');
-});
-
-afterAll(async () => {
-  await h?.close();
-});
+const t = harnessForFile('booking_routes');
 
 describe('payment link routes', () => {
   test('any other path under /v1/payment-links is no route (404), never a demand for a bearer token', async () => {
@@ -19,7 +11,7 @@ describe('payment link routes', () => {
       ['get', '/v1/payment-links/'],
       ['get', '/v1/payment-links/x/y/z'],
     ] as const) {
-      const res = await request(h.app)[method](path).send({ t: 'x' });
+      const res = await request(t.h.app)[method](path).send({ t: 'x' });
       expect({ path, status: res.status, type: res.body.type }).toEqual({
         path,
         status: 404,

@@ -207,6 +207,35 @@ export async function eventually<T>(
   }
 }
 
+/** A harness shared by one test file's tests, with userA's and userB's bearer headers. */
+export interface FileHarness {
+  h: Harness;
+  asA: { authorization: string };
+  asB: { authorization: string };
+}
+
+/**
+ * Starts a harness before the calling file's tests (then `setup`, e.g. addTestPromos) and closes it
+ * after them; the returned object is filled in by then, so tests read `t.h`, `t.asA`.
+ */
+export function harnessForFile(
+  name: string,
+  options: HarnessOptions & { setup?: (h: Harness) => Promise<unknown> } = {},
+): FileHarness {
+  const { setup, ...harnessOptions } = options;
+  const file = {} as FileHarness;
+  beforeAll(async () => {
+    file.h = await startHarness(name, harnessOptions);
+    file.asA = await file.h.auth.authHeader(userA);
+    file.asB = await file.h.auth.authHeader(userB);
+    await setup?.(file.h);
+  });
+  afterAll(async () => {
+    await file.h?.close();
+  });
+  return file;
+}
+
 /** The problem+json body of an answer (its content type asserted first). */
 export function problemOf(res: request.Response) {
   expect(res.headers['content-type']).toMatch(/application\/problem\+json/);

@@ -2,35 +2,20 @@ import request from 'supertest';
 import {
   addTestPromos,
   fieldsOf,
+  harnessForFile,
   newKey,
   problemOf,
-  startHarness,
   userA,
-  userB,
-  type Harness,
 } from '../support/harness.js';
 
-let h: Harness;
-let asA: { authorization: string };
-let asB: { authorization: string };
-
-beforeAll(async () => {
-  h = await startHarness('booking_create');
-  asA = await h.auth.authHeader(userA);
-  asB = await h.auth.authHeader(userB);
-  await addTestPromos(h);
-});
-
-afterAll(async () => {
-  await h?.close();
-});
+const t = harnessForFile('booking_create', { setup: addTestPromos });
 
 describe('POST /v1/bookings', () => {
   test('creates a PENDING_PAYMENT booking with its breakdown and reserves the seats', async () => {
-    const tourId = await h.createTour({ priceCents: 10_000, capacity: 10 });
-    const res = await request(h.app)
+    const tourId = await t.h.createTour({ priceCents: 10_000, capacity: 10 });
+    const res = await request(t.h.app)
       .post('/v1/bookings')
-      .set(asA)
+      .set(t.asA)
       .set('Idempotency-Key', newKey())
       .send({ tourId, travellers: 3, country: 'DE' });
     expect(res.status).toBe(201);
@@ -49,40 +34,40 @@ describe('POST /v1/bookings', () => {
         currency: 'EUR',
       },
     });
-    expect(await h.bookedSeats(tourId)).toBe(3);
+    expect(await t.h.bookedSeats(tourId)).toBe(3);
   });
 
   test('the same key and body twice → one booking, replayed', async () => {
-    const tourId = await h.createTour();
+    const tourId = await t.h.createTour();
     const key = newKey();
-    const before = await h.count('bookings');
-    const first = await request(h.app)
+    const before = await t.h.count('bookings');
+    const first = await request(t.h.app)
       .post('/v1/bookings')
-      .set(asA)
+      .set(t.asA)
       .set('Idempotency-Key', key)
       .send({ tourId, travellers: 2 });
-    const second = await request(h.app)
+    const second = await request(t.h.app)
       .post('/v1/bookings')
-      .set(asA)
+      .set(t.asA)
       .set('Idempotency-Key', key)
       .send({ travellers: 2, tourId });
     expect(first.status).toBe(201);
     expect(second.status).toBe(201);
     expect(second.headers['idempotent-replayed']).toBe('true');
     expect(second.body).toEqual(first.body);
-    expect(await h.count('bookings')).toBe(before + 1);
-    expect(await h.bookedSeats(tourId)).toBe(2);
+    expect(await t.h.count('bookings')).toBe(before + 1);
+    expect(await t.h.bookedSeats(tourId)).toBe(2);
   });
 
   test('concurrent requests with the same key → one booking, every answer the same booking', async () => {
-    const tourId = await h.createTour();
+    const tourId = await t.h.createTour();
     const key = newKey();
-    const before = await h.count('bookings');
+    const before = await t.h.count('bookings');
     const responses = await Promise.all(
       Array.from({ length: 6 }, () =>
-        request(h.app)
+        request(t.h.app)
           .post('/v1/bookings')
-          .set(asA)
+          .set(t.asA)
           .set('Idempotency-Key', key)
           .send({ tourId, travellers: 1 }),
       ),
@@ -91,29 +76,29 @@ describe('POST /v1/bookings', () => {
     // RESERVING_SEATS; every answer is the same booking.
     for (const r of responses) expect([201, 202]).toContain(r.status);
     expect(new Set(responses.map((r) => r.body.id)).size).toBe(1);
-    const replayed = await request(h.app)
+    const replayed = await request(t.h.app)
       .post('/v1/bookings')
-      .set(asA)
+      .set(t.asA)
       .set('Idempotency-Key', key)
       .send({ tourId, travellers: 1 });
     expect(replayed.status).toBe(201);
     expect(replayed.body.status).toBe('PENDING_PAYMENT');
     expect(responses.filter((r) => r.headers['idempotent-replayed'] === 'true')).toHaveLength(5);
-    expect(await h.count('bookings')).toBe(before + 1);
-    expect(await h.bookedSeats(tourId)).toBe(1);
+    expect(await t.h.count('bookings')).toBe(before + 1);
+    expect(await t.h.bookedSeats(tourId)).toBe(1);
   });
 
   test('the same key belongs to its user: another user with that key gets a booking of their own', async () => {
-    const tourId = await h.createTour();
+    const tourId = await t.h.createTour();
     const key = newKey();
-    const a = await request(h.app)
+    const a = await request(t.h.app)
       .post('/v1/bookings')
-      .set(asA)
+      .set(t.asA)
       .set('Idempotency-Key', key)
       .send({ tourId, travellers: 1 });
-    const b = await request(h.app)
+    const b = await request(t.h.app)
       .post('/v1/bookings')
-      .set(asB)
+      .set(t.asB)
       .set('Idempotency-Key', key)
       .send({ tourId, travellers: 1 });
     expect(b.status).toBe(201);
@@ -121,23 +106,23 @@ describe('POST /v1/bookings', () => {
   });
 
   test('the same key with another body → 422, nothing written', async () => {
-    const tourId = await h.createTour();
+    const tourId = await t.h.createTour();
     const key = newKey();
-    await request(h.app)
+    await request(t.h.app)
       .post('/v1/bookings')
-      .set(asA)
+      .set(t.asA)
       .set('Idempotency-Key', key)
       .send({ tourId, travellers: 1 });
-    const before = await h.count('bookings');
-    const res = await request(h.app)
+    const before = await t.h.count('bookings');
+    const res = await request(t.h.app)
       .post('/v1/bookings')
-      .set(asA)
+      .set(t.asA)
       .set('Idempotency-Key', key)
       .send({ tourId, travellers: 2 });
     expect(res.status).toBe(422);
     expect(problemOf(res).type).toBe('https://tourkit.dev/problems/idempotency-key-reused');
     expect(fieldsOf(res)).toEqual(['Idempotency-Key']);
-    expect(await h.count('bookings')).toBe(before);
+    expect(await t.h.count('bookings')).toBe(before);
   });
 
   test.each([
@@ -146,61 +131,61 @@ describe('POST /v1/bookings', () => {
     ['ok-key', { travellers: 0 }, 'travellers'],
     ['ok-key', { travellers: 1, country: 'F1' }, 'country'],
   ])('400 (key %s, body %j) naming %s; nothing written', async (key, body, field) => {
-    const tourId = await h.createTour();
-    const before = [await h.count('bookings'), await h.count('idempotency_keys')];
-    let req = request(h.app).post('/v1/bookings').set(asA);
+    const tourId = await t.h.createTour();
+    const before = [await t.h.count('bookings'), await t.h.count('idempotency_keys')];
+    let req = request(t.h.app).post('/v1/bookings').set(t.asA);
     if (key !== undefined) req = req.set('Idempotency-Key', key);
     const res = await req.send({ tourId, ...body });
     expect(res.status).toBe(400);
     expect(fieldsOf(res)).toContain(field);
-    expect([await h.count('bookings'), await h.count('idempotency_keys')]).toEqual(before);
-    expect(await h.bookedSeats(tourId)).toBe(0);
+    expect([await t.h.count('bookings'), await t.h.count('idempotency_keys')]).toEqual(before);
+    expect(await t.h.bookedSeats(tourId)).toBe(0);
   });
 
   test('409 naming travellers when catalog has too few seats: the booking ends REJECTED, promo back, and the key replays the 409', async () => {
-    const tourId = await h.createTour({ capacity: 2 });
+    const tourId = await t.h.createTour({ capacity: 2 });
     const key = newKey();
     const send = () =>
-      request(h.app)
+      request(t.h.app)
         .post('/v1/bookings')
-        .set(asA)
+        .set(t.asA)
         .set('Idempotency-Key', key)
         .send({ tourId, travellers: 3, promoCode: 'SUMMER2025' });
     const res = await send();
     expect(res.status).toBe(409);
     expect(problemOf(res).type).toBe('https://tourkit.dev/problems/not-enough-seats');
     expect(fieldsOf(res)).toEqual(['travellers']);
-    const { rows } = await h.pool.query<{ status: string }>(
+    const { rows } = await t.h.pool.query<{ status: string }>(
       `SELECT b.status FROM bookings b JOIN idempotency_keys k ON k.booking_id = b.id
         WHERE k.user_id = $1 AND k.key = $2`,
       [userA, key],
     );
     expect(rows.map((r) => r.status)).toEqual(['REJECTED']);
     // The single-use promo was given back: the traveller can use it on another booking.
-    expect(await h.count(`promo_redemptions WHERE user_id = '${userA}'`)).toBe(0);
+    expect(await t.h.count(`promo_redemptions WHERE user_id = '${userA}'`)).toBe(0);
     const again = await send();
     expect(again.status).toBe(409);
     expect(again.headers['idempotent-replayed']).toBe('true');
     expect(again.body).toEqual(res.body);
-    expect(await h.bookedSeats(tourId)).toBe(0);
+    expect(await t.h.bookedSeats(tourId)).toBe(0);
   });
 
   test('a single-use promo works once per user; a reusable one again', async () => {
-    const tourId = await h.createTour();
+    const tourId = await t.h.createTour();
     const book = (promoCode: string) =>
-      request(h.app)
+      request(t.h.app)
         .post('/v1/bookings')
-        .set(asB)
+        .set(t.asB)
         .set('Idempotency-Key', newKey())
         .send({ tourId, travellers: 1, promoCode });
     const first = await book('SUMMER2025');
     expect(first.status).toBe(201);
     expect(first.body.promoCode).toBe('SUMMER2025');
-    const before = await h.count('bookings');
+    const before = await t.h.count('bookings');
     const again = await book('SUMMER2025');
     expect(again.status).toBe(422);
     expect(problemOf(again).type).toBe('https://tourkit.dev/problems/promo-already-used');
-    expect(await h.count('bookings')).toBe(before);
+    expect(await t.h.count('bookings')).toBe(before);
     expect((await book('REUSE15')).status).toBe(201);
     expect((await book('REUSE15')).status).toBe(201);
   });

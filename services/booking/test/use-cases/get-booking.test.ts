@@ -1,41 +1,22 @@
 import request from 'supertest';
-import {
-  bookTwoTours,
-  fieldsOf,
-  startHarness,
-  userA,
-  userB,
-  type Harness,
-} from '../support/harness.js';
+import { bookTwoTours, fieldsOf, harnessForFile } from '../support/harness.js';
 
-let h: Harness;
-let asA: { authorization: string };
-let asB: { authorization: string };
-
-beforeAll(async () => {
-  h = await startHarness('booking_get');
-  asA = await h.auth.authHeader(userA);
-  asB = await h.auth.authHeader(userB);
-});
-
-afterAll(async () => {
-  await h?.close();
-});
+const t = harnessForFile('booking_get');
 
 describe('GET /v1/bookings/:id', () => {
   let bookingOfA: string;
 
   beforeAll(async () => {
-    ({ bookingOfA } = await bookTwoTours(h));
+    ({ bookingOfA } = await bookTwoTours(t.h));
   });
 
   test('GET /v1/bookings/:id: the owner reads it, another user gets 404', async () => {
-    expect((await request(h.app).get(`/v1/bookings/${bookingOfA}`).set(asA)).body.id).toBe(
+    expect((await request(t.h.app).get(`/v1/bookings/${bookingOfA}`).set(t.asA)).body.id).toBe(
       bookingOfA,
     );
-    const other = await request(h.app).get(`/v1/bookings/${bookingOfA}`).set(asB);
+    const other = await request(t.h.app).get(`/v1/bookings/${bookingOfA}`).set(t.asB);
     expect(other.status).toBe(404);
-    const bad = await request(h.app).get('/v1/bookings/123').set(asA);
+    const bad = await request(t.h.app).get('/v1/bookings/123').set(t.asA);
     expect(bad.status).toBe(400);
     expect(fieldsOf(bad)).toEqual(['id']);
   });

@@ -1,23 +1,21 @@
 import request from 'supertest';
-import { INTERNAL_TOKEN, startHarness, userA, type Harness } from '../support/harness.js';
+import { harnessForFile, INTERNAL_TOKEN, userA } from '../support/harness.js';
 import { PINNED_NOW as now, addPinnedBookings, tourId } from '../support/pinned-bookings.js';
 
-let h: Harness;
 let ids: Record<string, string>;
+
 const internal = { 'x-internal-token': INTERNAL_TOKEN };
 
-beforeAll(async () => {
-  h = await startHarness('booking_upcoming', { now: () => now });
-  ids = await addPinnedBookings(h);
-});
-
-afterAll(async () => {
-  await h?.close();
+const t = harnessForFile('booking_upcoming', {
+  now: () => now,
+  setup: async (h) => {
+    ids = await addPinnedBookings(h);
+  },
 });
 
 describe('GET /internal/bookings/upcoming', () => {
   test('active bookings starting in (now, now + 24 h], soonest first', async () => {
-    const res = await request(h.app)
+    const res = await request(t.h.app)
       .get('/internal/bookings/upcoming')
       .query({ within: '24h' })
       .set(internal);
@@ -41,9 +39,9 @@ describe('GET /internal/bookings/upcoming', () => {
   });
 
   test('24 h is the default window; other windows are accepted', async () => {
-    const byDefault = await request(h.app).get('/internal/bookings/upcoming').set(internal);
+    const byDefault = await request(t.h.app).get('/internal/bookings/upcoming').set(internal);
     expect(byDefault.body.items).toHaveLength(3);
-    const oneHour = await request(h.app)
+    const oneHour = await request(t.h.app)
       .get('/internal/bookings/upcoming')
       .query({ within: '60m' })
       .set(internal);
@@ -51,7 +49,7 @@ describe('GET /internal/bookings/upcoming', () => {
   });
 
   test.each(['24', '0h', '8d', 'tomorrow'])('400 naming within for %p', async (within) => {
-    const res = await request(h.app)
+    const res = await request(t.h.app)
       .get('/internal/bookings/upcoming')
       .query({ within })
       .set(internal);
@@ -60,11 +58,13 @@ describe('GET /internal/bookings/upcoming', () => {
   });
 
   test('401 without the internal token, or with a user token', async () => {
-    expect((await request(h.app).get('/internal/bookings/upcoming')).status).toBe(401);
-    const asUser = await h.auth.authHeader(userA);
-    expect((await request(h.app).get('/internal/bookings/upcoming').set(asUser)).status).toBe(401);
+    expect((await request(t.h.app).get('/internal/bookings/upcoming')).status).toBe(401);
+    const asUser = await t.h.auth.authHeader(userA);
+    expect((await request(t.h.app).get('/internal/bookings/upcoming').set(asUser)).status).toBe(
+      401,
+    );
     expect(
-      (await request(h.app).get('/internal/bookings/upcoming').set('x-internal-token', 'wrong'))
+      (await request(t.h.app).get('/internal/bookings/upcoming').set('x-internal-token', 'wrong'))
         .status,
     ).toBe(401);
   });

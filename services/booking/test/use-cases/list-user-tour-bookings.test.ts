@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { INTERNAL_TOKEN, startHarness, userB, type Harness } from '../support/harness.js';
+import { harnessForFile, INTERNAL_TOKEN, userB } from '../support/harness.js';
 import {
   PINNED_NOW as now,
   addPinnedBookings,
@@ -7,22 +7,20 @@ import {
   tourId,
 } from '../support/pinned-bookings.js';
 
-let h: Harness;
 let ids: Record<string, string>;
+
 const internal = { 'x-internal-token': INTERNAL_TOKEN };
 
-beforeAll(async () => {
-  h = await startHarness('booking_user_tour', { now: () => now });
-  ids = await addPinnedBookings(h);
-});
-
-afterAll(async () => {
-  await h?.close();
+const t = harnessForFile('booking_user_tour', {
+  now: () => now,
+  setup: async (h) => {
+    ids = await addPinnedBookings(h);
+  },
 });
 
 describe('GET /internal/bookings?user=&tour=', () => {
   test("a user's bookings of a tour, any status", async () => {
-    const res = await request(h.app)
+    const res = await request(t.h.app)
       .get('/internal/bookings')
       .query({ user: userB, tour: otherTourId })
       .set(internal);
@@ -30,7 +28,7 @@ describe('GET /internal/bookings?user=&tour=', () => {
     expect(res.body.items).toEqual([
       expect.objectContaining({ id: ids.failed, status: 'PAYMENT_FAILED' }),
     ]);
-    const none = await request(h.app)
+    const none = await request(t.h.app)
       .get('/internal/bookings')
       .query({ user: userB, tour: tourId })
       .set(internal);
@@ -38,7 +36,7 @@ describe('GET /internal/bookings?user=&tour=', () => {
   });
 
   test('400 naming the missing or bad field', async () => {
-    const res = await request(h.app).get('/internal/bookings').query({ user: 'x' }).set(internal);
+    const res = await request(t.h.app).get('/internal/bookings').query({ user: 'x' }).set(internal);
     expect(res.status).toBe(400);
     expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['tour', 'user']);
   });

@@ -1,22 +1,11 @@
-import {
-  fieldsOf,
-  startPaymentLinkHarness,
-  type PaymentLinkHarness,
-} from '../support/payment-links.js';
+import { fieldsOf, paymentLinkHarnessForFile } from '../support/payment-links.js';
 
-let link: PaymentLinkHarness;
 let clockOffsetMs = 0;
 
-beforeAll(async () => {
-  link = await startPaymentLinkHarness(
-    'booking_paylink_open',
-    () => new Date(Date.now() + clockOffsetMs),
-  );
-});
-
-afterAll(async () => {
-  await link?.h.close();
-});
+const link = paymentLinkHarnessForFile(
+  'booking_paylink_open',
+  () => new Date(Date.now() + clockOffsetMs),
+);
 
 describe('opening a payment link: what it refuses', () => {
   test('a missing, tampered or other booking’s token is refused naming `t`; nothing is paid', async () => {

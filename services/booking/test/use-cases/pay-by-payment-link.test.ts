@@ -1,20 +1,8 @@
 import request from 'supertest';
 import { eventually } from '../support/harness.js';
-import {
-  fieldsOf,
-  startPaymentLinkHarness,
-  type PaymentLinkHarness,
-} from '../support/payment-links.js';
+import { fieldsOf, paymentLinkHarnessForFile } from '../support/payment-links.js';
 
-let link: PaymentLinkHarness;
-
-beforeAll(async () => {
-  link = await startPaymentLinkHarness('booking_paylink_pay');
-});
-
-afterAll(async () => {
-  await link?.h.close();
-});
+const link = paymentLinkHarnessForFile('booking_paylink_pay');
 
 describe('paying through a payment link', () => {
   test('paying: 503 while the circuit is open (the link stays usable), then 202 once, CONFIRMED, and the link is used', async () => {

@@ -1,32 +1,14 @@
 import request from 'supertest';
-import {
-  addTestPromos,
-  fieldsOf,
-  problemOf,
-  startHarness,
-  userA,
-  type Harness,
-} from '../support/harness.js';
+import { addTestPromos, fieldsOf, harnessForFile, problemOf, userA } from '../support/harness.js';
 
-let h: Harness;
-let asA: { authorization: string };
-
-beforeAll(async () => {
-  h = await startHarness('booking_quote');
-  asA = await h.auth.authHeader(userA);
-  await addTestPromos(h);
-});
-
-afterAll(async () => {
-  await h?.close();
-});
+const t = harnessForFile('booking_quote', { setup: addTestPromos });
 
 describe('POST /v1/bookings/quote', () => {
   test('prices the course example: base × travellers, promo %, TVA 20 %', async () => {
-    const tourId = await h.createTour({ priceCents: 10_000 });
-    const res = await request(h.app)
+    const tourId = await t.h.createTour({ priceCents: 10_000 });
+    const res = await request(t.h.app)
       .post('/v1/bookings/quote')
-      .set(asA)
+      .set(t.asA)
       .send({ tourId, travellers: 2, promoCode: 'summer2025', country: 'FR' });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
@@ -43,24 +25,24 @@ describe('POST /v1/bookings/quote', () => {
   });
 
   test('the course path /calculate-price is the same operation; country defaults to FR', async () => {
-    const tourId = await h.createTour({ priceCents: 5_000 });
-    const res = await request(h.app)
+    const tourId = await t.h.createTour({ priceCents: 5_000 });
+    const res = await request(t.h.app)
       .post('/v1/bookings/calculate-price')
-      .set(asA)
+      .set(t.asA)
       .send({ tourId, travellers: 1 });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ country: 'FR', totalCents: 6_000 });
   });
 
   test("without a body country, the token's country claim sets the VAT; the body's wins over it", async () => {
-    const tourId = await h.createTour({ priceCents: 10_000 });
-    const asGerman = await h.auth.authHeader(userA, { country: 'DE' });
-    const fromToken = await request(h.app)
+    const tourId = await t.h.createTour({ priceCents: 10_000 });
+    const asGerman = await t.h.auth.authHeader(userA, { country: 'DE' });
+    const fromToken = await request(t.h.app)
       .post('/v1/bookings/quote')
       .set(asGerman)
       .send({ tourId, travellers: 1 });
     expect(fromToken.body).toMatchObject({ country: 'DE', taxCents: 1_900 });
-    const fromBody = await request(h.app)
+    const fromBody = await request(t.h.app)
       .post('/v1/bookings/quote')
       .set(asGerman)
       .send({ tourId, travellers: 1, country: ' fr ' });
@@ -70,13 +52,13 @@ describe('POST /v1/bookings/quote', () => {
   test('uses the season price of the tour date', async () => {
     const startsAt = new Date(Date.now() + 20 * 86_400_000);
     const day = startsAt.toISOString().slice(0, 10);
-    const tourId = await h.createTour({
+    const tourId = await t.h.createTour({
       startsAt: startsAt.toISOString(),
       seasons: [{ name: 'high', from: day, until: day, priceCents: 12_000 }],
     });
-    const res = await request(h.app)
+    const res = await request(t.h.app)
       .post('/v1/bookings/quote')
-      .set(asA)
+      .set(t.asA)
       .send({ tourId, travellers: 1, country: 'DE' });
     expect(res.body).toMatchObject({ unitPriceCents: 12_000, taxCents: 2_280, totalCents: 14_280 });
   });
@@ -100,7 +82,7 @@ describe('POST /v1/bookings/quote', () => {
       'priceCents',
     ],
   ])('400 for %j naming %s', async (body, field) => {
-    const res = await request(h.app).post('/v1/bookings/quote').set(asA).send(body);
+    const res = await request(t.h.app).post('/v1/bookings/quote').set(t.asA).send(body);
     expect(res.status).toBe(400);
     expect(fieldsOf(res)).toContain(field);
   });
@@ -109,10 +91,10 @@ describe('POST /v1/bookings/quote', () => {
     ['NOPE', 'unknown-promo'],
     ['OLD5', 'expired-promo'],
   ])('422 for promo %s', async (promoCode, slug) => {
-    const tourId = await h.createTour();
-    const res = await request(h.app)
+    const tourId = await t.h.createTour();
+    const res = await request(t.h.app)
       .post('/v1/bookings/quote')
-      .set(asA)
+      .set(t.asA)
       .send({ tourId, travellers: 1, promoCode });
     expect(res.status).toBe(422);
     expect(problemOf(res).type).toBe(`https://tourkit.dev/problems/${slug}`);
@@ -120,16 +102,16 @@ describe('POST /v1/bookings/quote', () => {
   });
 
   test('422 naming tourId for a tour catalog does not know', async () => {
-    const res = await request(h.app)
+    const res = await request(t.h.app)
       .post('/v1/bookings/quote')
-      .set(asA)
+      .set(t.asA)
       .send({ tourId: '00000000-0000-4000-8000-0000000000ff', travellers: 1 });
     expect(res.status).toBe(422);
     expect(fieldsOf(res)).toEqual(['tourId']);
   });
 
   test('401 without a token', async () => {
-    const res = await request(h.app).post('/v1/bookings/quote').send({});
+    const res = await request(t.h.app).post('/v1/bookings/quote').send({});
     expect(res.status).toBe(401);
   });
 });

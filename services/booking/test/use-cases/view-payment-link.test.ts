@@ -1,14 +1,6 @@
-import { startPaymentLinkHarness, type PaymentLinkHarness } from '../support/payment-links.js';
+import { paymentLinkHarnessForFile } from '../support/payment-links.js';
 
-let link: PaymentLinkHarness;
-
-beforeAll(async () => {
-  link = await startPaymentLinkHarness('booking_paylink_view');
-});
-
-afterAll(async () => {
-  await link?.h.close();
-});
+const link = paymentLinkHarnessForFile('booking_paylink_view');
 
 describe('viewing a payment link', () => {
   test('the link opens the reservation without a bearer token, showing what is paid and nothing else personal', async () => {

@@ -1,10 +1,25 @@
 import request from 'supertest';
-import type { Harness } from './harness.js';
+import { eventually, startHarness, type Harness } from './harness.js';
 
 // Review's tests run at a pinned now, so "the tour has taken place" is a fixed fact.
 export const NOW = new Date('2030-06-01T12:00:00.000Z');
 export const PAST = new Date('2030-05-01T09:00:00.000Z');
 export const FUTURE = new Date('2030-07-01T09:00:00.000Z');
+
+/**
+ * Starts a harness at NOW before the calling file's tests and closes it after them; `t.h` is set
+ * by the time a test runs.
+ */
+export function harnessForFile(name: string): { h: Harness } {
+  const file = {} as { h: Harness };
+  beforeAll(async () => {
+    file.h = await startHarness(name, () => NOW);
+  });
+  afterAll(async () => {
+    await file.h?.close();
+  });
+  return file;
+}
 
 export async function reviewCount(h: Harness): Promise<number> {
   const { rows } = await h.review.pool.query<{ n: number }>(
@@ -33,4 +48,12 @@ export async function postReview(
     .send(body as object);
   if (userId) req.set(await h.auth.authHeader(userId));
   return req;
+}
+
+/** Catalog's copy of the tour once it counts `count` ratings (the outbox delivers them after the commit). */
+export function catalogTourRated(h: Harness, tourId: string, count: number) {
+  return eventually(async () => {
+    const tour = await h.catalogTour(tourId);
+    return tour.ratingCount === count ? tour : undefined;
+  });
 }
