@@ -9,7 +9,7 @@ import { createMetrics } from '../src/metrics.js';
 import { proxyTo } from '../src/proxy.js';
 import { startServer, type ServerHandle } from '../src/server.js';
 import { unstorableTextFields } from '../src/storable-text.js';
-import { memoryLogger } from './support.js';
+import { memoryLogger } from './support/memory-logger.js';
 
 // Regression tests for what the schema-driven fuzzer (e2e/test/fuzz.test.ts) found: inputs that
 // answered 500 or a bare non-problem response, and the gateway's byte-for-byte streaming.
