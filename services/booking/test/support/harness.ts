@@ -263,20 +263,22 @@ export async function addTestPromos(h: Harness): Promise<void> {
     ('REUSE15', 15, NULL, false)`);
 }
 
+/** POST /v1/bookings with `headers` (a bearer) under Idempotency-Key `key`. */
+export function postBooking(
+  h: Harness,
+  headers: Record<string, string>,
+  key: string,
+  body: Record<string, unknown>,
+) {
+  return request(h.app).post('/v1/bookings').set(headers).set('Idempotency-Key', key).send(body);
+}
+
 /** Two tours and userA's bookings of them (2 travellers on the first, 1 on the other). */
 export async function bookTwoTours(h: Harness) {
   const asA = await h.auth.authHeader(userA);
   const tourId = await h.createTour({ capacity: 50 });
   const otherTourId = await h.createTour({ capacity: 50 });
-  const res = await request(h.app)
-    .post('/v1/bookings')
-    .set(asA)
-    .set('Idempotency-Key', newKey())
-    .send({ tourId, travellers: 2 });
-  await request(h.app)
-    .post('/v1/bookings')
-    .set(asA)
-    .set('Idempotency-Key', newKey())
-    .send({ tourId: otherTourId, travellers: 1 });
+  const res = await postBooking(h, asA, newKey(), { tourId, travellers: 2 });
+  await postBooking(h, asA, newKey(), { tourId: otherTourId, travellers: 1 });
   return { tourId, otherTourId, bookingOfA: res.body.id as string };
 }

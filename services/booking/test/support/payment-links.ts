@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { FAST_FLOW, eventually, harnessForFile } from './harness.js';
+import { FAST_FLOW, eventually, harnessForFile, postBooking } from './harness.js';
 
 // The e-mailed pay-later link: a signed, single-use, expiring capability that opens the
 // reservation and pays it without a bearer token (src/domain/payment-link.ts).
@@ -22,11 +22,7 @@ export function paymentLinkHarnessForFile(name: string, now?: () => Date) {
   /** A pay-later reservation (circuit forced open) and the link its e-mail carries. */
   async function reserve(tourId: string) {
     file.h.background.breaker.open();
-    const res = await request(file.h.app)
-      .post('/v1/bookings')
-      .set(file.asA)
-      .set('Idempotency-Key', `paylink-${++key}`)
-      .send({ tourId, travellers: 2 });
+    const res = await postBooking(file.h, file.asA, `paylink-${++key}`, { tourId, travellers: 2 });
     expect(res.status).toBe(201);
     expect(res.body.status).toBe('RESERVED_PENDING_PAYMENT');
     const id = res.body.id as string;

@@ -1,5 +1,5 @@
 import { addTestBooking, type TestBookingFields } from '../../src/testing.js';
-import { userA, userB, type Harness } from './harness.js';
+import { INTERNAL_TOKEN, harnessForFile, userA, userB, type Harness } from './harness.js';
 
 // Bookings around a pinned now, for the internal reads of notification (upcoming) and review
 // (a user's bookings of a tour): one of each edge of the 24 h window, and statuses that do not count.
@@ -48,4 +48,22 @@ export async function addPinnedBookings(h: Harness): Promise<Record<string, stri
     }
   }
   return ids;
+}
+
+/** The header a service's internal call carries. */
+export const internal = { 'x-internal-token': INTERNAL_TOKEN };
+
+/**
+ * The calling file's harness (harnessForFile) with its clock at PINNED_NOW and these bookings in
+ * it; `ids` is filled in by the time a test runs.
+ */
+export function pinnedBookingsForFile(name: string) {
+  const ids: Record<string, string> = {};
+  const t = harnessForFile(name, {
+    now: () => PINNED_NOW,
+    setup: async (h) => {
+      Object.assign(ids, await addPinnedBookings(h));
+    },
+  });
+  return { t, ids };
 }

@@ -1,6 +1,13 @@
 import request from 'supertest';
 import { addTestBooking } from '../../src/testing.js';
-import { addTestPromos, bookTwoTours, harnessForFile, newKey, userA } from '../support/harness.js';
+import {
+  addTestPromos,
+  bookTwoTours,
+  harnessForFile,
+  newKey,
+  userA,
+  postBooking,
+} from '../support/harness.js';
 
 // The real clock, unless a test pins it (to stand exactly at a tour's start).
 let pinned: Date | undefined;
@@ -44,11 +51,7 @@ describe('POST /v1/bookings/:id/cancel', () => {
     const user = '00000000-0000-4000-8000-0000000000cc';
     const asC = await t.h.auth.authHeader(user);
     const book = () =>
-      request(t.h.app)
-        .post('/v1/bookings')
-        .set(asC)
-        .set('Idempotency-Key', newKey())
-        .send({ tourId, travellers: 1, promoCode: 'SUMMER2025' });
+      postBooking(t.h, asC, newKey(), { tourId, travellers: 1, promoCode: 'SUMMER2025' });
     const first = await book();
     expect(first.status).toBe(201);
     expect((await book()).status).toBe(422);

@@ -6,6 +6,7 @@ import {
   newKey,
   problemOf,
   userA,
+  postBooking,
 } from '../support/harness.js';
 
 const t = harnessForFile('booking_create', { setup: addTestPromos });
@@ -13,11 +14,7 @@ const t = harnessForFile('booking_create', { setup: addTestPromos });
 describe('POST /v1/bookings', () => {
   test('creates a PENDING_PAYMENT booking with its breakdown and reserves the seats', async () => {
     const tourId = await t.h.createTour({ priceCents: 10_000, capacity: 10 });
-    const res = await request(t.h.app)
-      .post('/v1/bookings')
-      .set(t.asA)
-      .set('Idempotency-Key', newKey())
-      .send({ tourId, travellers: 3, country: 'DE' });
+    const res = await postBooking(t.h, t.asA, newKey(), { tourId, travellers: 3, country: 'DE' });
     expect(res.status).toBe(201);
     expect(res.headers.location).toBe(`/v1/bookings/${res.body.id}`);
     expect(res.body).toMatchObject({
@@ -41,16 +38,8 @@ describe('POST /v1/bookings', () => {
     const tourId = await t.h.createTour();
     const key = newKey();
     const before = await t.h.count('bookings');
-    const first = await request(t.h.app)
-      .post('/v1/bookings')
-      .set(t.asA)
-      .set('Idempotency-Key', key)
-      .send({ tourId, travellers: 2 });
-    const second = await request(t.h.app)
-      .post('/v1/bookings')
-      .set(t.asA)
-      .set('Idempotency-Key', key)
-      .send({ travellers: 2, tourId });
+    const first = await postBooking(t.h, t.asA, key, { tourId, travellers: 2 });
+    const second = await postBooking(t.h, t.asA, key, { travellers: 2, tourId });
     expect(first.status).toBe(201);
     expect(second.status).toBe(201);
     expect(second.headers['idempotent-replayed']).toBe('true');
@@ -64,23 +53,13 @@ describe('POST /v1/bookings', () => {
     const key = newKey();
     const before = await t.h.count('bookings');
     const responses = await Promise.all(
-      Array.from({ length: 6 }, () =>
-        request(t.h.app)
-          .post('/v1/bookings')
-          .set(t.asA)
-          .set('Idempotency-Key', key)
-          .send({ tourId, travellers: 1 }),
-      ),
+      Array.from({ length: 6 }, () => postBooking(t.h, t.asA, key, { tourId, travellers: 1 })),
     );
     // A duplicate that arrives while the seats are being reserved answers what is true then: 202
     // RESERVING_SEATS; every answer is the same booking.
     for (const r of responses) expect([201, 202]).toContain(r.status);
     expect(new Set(responses.map((r) => r.body.id)).size).toBe(1);
-    const replayed = await request(t.h.app)
-      .post('/v1/bookings')
-      .set(t.asA)
-      .set('Idempotency-Key', key)
-      .send({ tourId, travellers: 1 });
+    const replayed = await postBooking(t.h, t.asA, key, { tourId, travellers: 1 });
     expect(replayed.status).toBe(201);
     expect(replayed.body.status).toBe('PENDING_PAYMENT');
     expect(responses.filter((r) => r.headers['idempotent-replayed'] === 'true')).toHaveLength(5);
@@ -91,16 +70,8 @@ describe('POST /v1/bookings', () => {
   test('the same key belongs to its user: another user with that key gets a booking of their own', async () => {
     const tourId = await t.h.createTour();
     const key = newKey();
-    const a = await request(t.h.app)
-      .post('/v1/bookings')
-      .set(t.asA)
-      .set('Idempotency-Key', key)
-      .send({ tourId, travellers: 1 });
-    const b = await request(t.h.app)
-      .post('/v1/bookings')
-      .set(t.asB)
-      .set('Idempotency-Key', key)
-      .send({ tourId, travellers: 1 });
+    const a = await postBooking(t.h, t.asA, key, { tourId, travellers: 1 });
+    const b = await postBooking(t.h, t.asB, key, { tourId, travellers: 1 });
     expect(b.status).toBe(201);
     expect(b.body.id).not.toBe(a.body.id);
   });
@@ -108,17 +79,9 @@ describe('POST /v1/bookings', () => {
   test('the same key with another body → 422, nothing written', async () => {
     const tourId = await t.h.createTour();
     const key = newKey();
-    await request(t.h.app)
-      .post('/v1/bookings')
-      .set(t.asA)
-      .set('Idempotency-Key', key)
-      .send({ tourId, travellers: 1 });
+    await postBooking(t.h, t.asA, key, { tourId, travellers: 1 });
     const before = await t.h.count('bookings');
-    const res = await request(t.h.app)
-      .post('/v1/bookings')
-      .set(t.asA)
-      .set('Idempotency-Key', key)
-      .send({ tourId, travellers: 2 });
+    const res = await postBooking(t.h, t.asA, key, { tourId, travellers: 2 });
     expect(res.status).toBe(422);
     expect(problemOf(res).type).toBe('https://tourkit.dev/problems/idempotency-key-reused');
     expect(fieldsOf(res)).toEqual(['Idempotency-Key']);
@@ -146,11 +109,7 @@ describe('POST /v1/bookings', () => {
     const tourId = await t.h.createTour({ capacity: 2 });
     const key = newKey();
     const send = () =>
-      request(t.h.app)
-        .post('/v1/bookings')
-        .set(t.asA)
-        .set('Idempotency-Key', key)
-        .send({ tourId, travellers: 3, promoCode: 'SUMMER2025' });
+      postBooking(t.h, t.asA, key, { tourId, travellers: 3, promoCode: 'SUMMER2025' });
     const res = await send();
     expect(res.status).toBe(409);
     expect(problemOf(res).type).toBe('https://tourkit.dev/problems/not-enough-seats');
@@ -173,11 +132,7 @@ describe('POST /v1/bookings', () => {
   test('a single-use promo works once per user; a reusable one again', async () => {
     const tourId = await t.h.createTour();
     const book = (promoCode: string) =>
-      request(t.h.app)
-        .post('/v1/bookings')
-        .set(t.asB)
-        .set('Idempotency-Key', newKey())
-        .send({ tourId, travellers: 1, promoCode });
+      postBooking(t.h, t.asB, newKey(), { tourId, travellers: 1, promoCode });
     const first = await book('SUMMER2025');
     expect(first.status).toBe(201);
     expect(first.body.promoCode).toBe('SUMMER2025');

@@ -1,17 +1,13 @@
 import request from 'supertest';
-import { harnessForFile, INTERNAL_TOKEN, userA } from '../support/harness.js';
-import { PINNED_NOW as now, addPinnedBookings, tourId } from '../support/pinned-bookings.js';
+import { userA } from '../support/harness.js';
+import {
+  PINNED_NOW as now,
+  internal,
+  pinnedBookingsForFile,
+  tourId,
+} from '../support/pinned-bookings.js';
 
-let ids: Record<string, string>;
-
-const internal = { 'x-internal-token': INTERNAL_TOKEN };
-
-const t = harnessForFile('booking_upcoming', {
-  now: () => now,
-  setup: async (h) => {
-    ids = await addPinnedBookings(h);
-  },
-});
+const { t, ids } = pinnedBookingsForFile('booking_upcoming');
 
 describe('GET /internal/bookings/upcoming', () => {
   test('active bookings starting in (now, now + 24 h], soonest first', async () => {

@@ -1,22 +1,13 @@
 import request from 'supertest';
-import { harnessForFile, INTERNAL_TOKEN, userB } from '../support/harness.js';
+import { userB } from '../support/harness.js';
 import {
-  PINNED_NOW as now,
-  addPinnedBookings,
+  internal,
   otherTourId,
+  pinnedBookingsForFile,
   tourId,
 } from '../support/pinned-bookings.js';
 
-let ids: Record<string, string>;
-
-const internal = { 'x-internal-token': INTERNAL_TOKEN };
-
-const t = harnessForFile('booking_user_tour', {
-  now: () => now,
-  setup: async (h) => {
-    ids = await addPinnedBookings(h);
-  },
-});
+const { t, ids } = pinnedBookingsForFile('booking_user_tour');
 
 describe('GET /internal/bookings?user=&tour=', () => {
   test("a user's bookings of a tour, any status", async () => {
