@@ -9,7 +9,7 @@ import { conflict } from '../src/errors.js';
 import { HealthRegistry } from '../src/health.js';
 import { createMetrics } from '../src/metrics.js';
 import { parseBody, parseParams, parseQuery } from '../src/validation.js';
-import { memoryLogger } from './support.js';
+import { memoryLogger } from './support/memory-logger.js';
 import type { Express, Request, Response } from 'express';
 
 function buildApp() {

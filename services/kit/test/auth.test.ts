@@ -22,7 +22,7 @@ import {
 import { HealthRegistry } from '../src/health.js';
 import { createMetrics } from '../src/metrics.js';
 import { createTestAuth } from '../src/testing.js';
-import { memoryLogger } from './support.js';
+import { memoryLogger } from './support/memory-logger.js';
 
 const auth = createTestAuth();
 

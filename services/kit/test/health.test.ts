@@ -4,7 +4,7 @@ import { createCache } from '../src/cache.js';
 import { HealthRegistry, overallStatus } from '../src/health.js';
 import { createMetrics } from '../src/metrics.js';
 import { closedPort, testRedisUrl } from '../src/testing.js';
-import { memoryLogger } from './support.js';
+import { memoryLogger } from './support/memory-logger.js';
 
 describe('overallStatus', () => {
   it.each([

@@ -9,7 +9,7 @@ import { createMetrics } from '../src/metrics.js';
 import { proxyTo } from '../src/proxy.js';
 import { startServer, type ServerHandle } from '../src/server.js';
 import { unstorableTextFields } from '../src/storable-text.js';
-import { memoryLogger } from './support.js';
+import { memoryLogger } from './support/memory-logger.js';
 
 // Regression tests for what the schema-driven fuzzer (e2e/test/fuzz.test.ts) found: inputs that
 // answered 500 or a bare non-problem response, and the gateway's byte-for-byte streaming.
@@ -53,7 +53,13 @@ interface Raw {
 /** A request with bytes fetch would not send (a raw path, any body, any header). */
 function send(
   url: string,
-  options: { method?: string; path: string; headers?: Record<string, string>; body?: Buffer },
+  options: {
+    method?: string;
+    path: string;
+    headers?: Record<string, string>;
+    /** An array is written chunk by chunk, as a body that streams. */
+    body?: Buffer | Buffer[];
+  },
 ): Promise<Raw> {
   const { port } = new URL(url);
   return new Promise((resolve, reject) => {
@@ -79,7 +85,12 @@ function send(
       },
     );
     req.on('error', reject);
-    req.end(options.body);
+    if (Array.isArray(options.body)) {
+      for (const chunk of options.body) req.write(chunk);
+      req.end();
+    } else {
+      req.end(options.body);
+    }
   });
 }
 
@@ -311,32 +322,11 @@ describe('proxyTo streams bodies byte for byte and counts them', () => {
   });
 
   test('a chunked body is counted as it streams: over the limit → 413 problem', async () => {
-    const { port } = new URL(edge);
-    const response = await new Promise<Raw>((resolve, reject) => {
-      const req = http.request(
-        {
-          host: '127.0.0.1',
-          port,
-          agent: false,
-          method: 'POST',
-          path: '/v1/bookings',
-          headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () =>
-            resolve({
-              status: res.statusCode ?? 0,
-              headers: res.headers,
-              text: Buffer.concat(chunks).toString('utf8'),
-            }),
-          );
-        },
-      );
-      req.on('error', reject);
-      for (let i = 0; i < 5; i += 1) req.write(Buffer.alloc(400, 0x20));
-      req.end();
+    const response = await send(edge, {
+      method: 'POST',
+      path: '/v1/bookings',
+      headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+      body: Array.from({ length: 5 }, () => Buffer.alloc(400, 0x20)),
     });
     expect(response.status).toBe(413);
     expect(problemOf(response).status).toBe(413);

@@ -18,7 +18,7 @@ import { createMetrics } from '../src/metrics.js';
 import { createOutboxRelay, type OutboxEntry } from '../src/outbox.js';
 import { createTestDatabase, dropTestDatabase } from '../src/testing.js';
 import { currentTraceCarrier } from '../src/trace-context.js';
-import { memoryLogger } from './support.js';
+import { memoryLogger } from './support/memory-logger.js';
 
 const upstream = (status?: number, kind: UpstreamError['kind'] = 'status') =>
   new UpstreamError({

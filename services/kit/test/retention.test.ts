@@ -9,7 +9,7 @@ import {
 } from '../src/retention.js';
 import { createTestDatabase, dropTestDatabase } from '../src/testing.js';
 import { z } from 'zod';
-import { memoryLogger } from './support.js';
+import { memoryLogger } from './support/memory-logger.js';
 
 const DAY_MS = 86_400_000;
 const delivered: RetentionRule = {

@@ -4,7 +4,7 @@ import { HealthRegistry } from '../src/health.js';
 import { createMetrics } from '../src/metrics.js';
 import { defineConfig, loadConfig } from '../src/config.js';
 import { closeAll, serverOptions, startServer } from '../src/server.js';
-import { memoryLogger } from './support.js';
+import { memoryLogger } from './support/memory-logger.js';
 import type { Express, Request, Response } from 'express';
 
 function get(

@@ -17,7 +17,7 @@ import {
   testDatabaseName,
 } from '../src/testing.js';
 import { registerUpstreamHealth } from '../src/upstream-health.js';
-import { memoryLogger } from './support.js';
+import { memoryLogger } from './support/memory-logger.js';
 
 const migrationsDir = path.join(
   path.dirname(fileURLToPath(import.meta.url)),

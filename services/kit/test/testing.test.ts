@@ -3,7 +3,7 @@ import { createApp } from '../src/app.js';
 import { HealthRegistry } from '../src/health.js';
 import { createMetrics } from '../src/metrics.js';
 import { listenForTests } from '../src/testing.js';
-import { memoryLogger } from './support.js';
+import { memoryLogger } from './support/memory-logger.js';
 
 function pingApp(health: HealthRegistry): Express {
   return createApp({

@@ -12,8 +12,8 @@ import {
   type ServiceBase,
 } from '@tourkit/kit';
 import type { WebConfig } from './config.js';
-import { bundlePresent, staticApp } from './static.js';
-import { paymentStatus, supportRelay } from './support.js';
+import { bundlePresent, staticApp } from './http/static.js';
+import { paymentStatus, supportRelay } from './http/web-api.js';
 
 export interface WebApp extends ServiceBase {
   app: Express;

@@ -9,7 +9,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { createWebApp } from '../src/app.js';
 import { loadWebConfig } from '../src/config.js';
-import { CONTENT_SECURITY_POLICY } from '../src/static.js';
+import { CONTENT_SECURITY_POLICY } from '../src/http/static.js';
 
 const INDEX =
   '<!doctype html><html><head><script type="module" src="/assets/app-1a2b3c.js"></script></head></html>';

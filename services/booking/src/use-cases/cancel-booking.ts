@@ -1,7 +1,7 @@
-import { conflict, notFound } from '@tourkit/kit';
+import { conflict } from '@tourkit/kit';
 import { cancellationRefusal, type Booking } from '../domain/booking.js';
-import { findBooking } from '../store/bookings.js';
 import type { BookingContext } from './context.js';
+import { getBooking } from './get-booking.js';
 import { applySagaEvent } from './saga-step.js';
 
 /**
@@ -14,8 +14,7 @@ export async function cancelBooking(
   userId: string,
   bookingId: string,
 ): Promise<Booking> {
-  const booking = await findBooking(ctx.pool, bookingId);
-  if (!booking || booking.userId !== userId) throw notFound(`booking ${bookingId} not found`);
+  const booking = await getBooking(ctx, userId, bookingId);
   const refusal = cancellationRefusal(booking, ctx.now());
   if (refusal) throw conflict(refusal);
   const result = await applySagaEvent(ctx, bookingId, { type: 'cancelled' });

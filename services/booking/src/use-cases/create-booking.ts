@@ -10,13 +10,14 @@ import { insertBooking } from '../store/bookings.js';
 import {
   claimIdempotencyKey,
   findStoredResponse,
+  responseOfBooking,
   storeIdempotentResponse,
 } from '../store/idempotency.js';
 import { redeemPromo } from '../store/promos.js';
 import type { BookingContext } from './context.js';
 import { priceBooking } from './price-booking.js';
 import { unknownTour } from './problems.js';
-import { currentCreateResponse, settleSeatReservation } from './settle-seat-reservation.js';
+import { settleSeatReservation } from './settle-seat-reservation.js';
 
 export interface CreateResult {
   status: number;
@@ -136,4 +137,14 @@ function replay(
 
 function isBooking(value: Booking | CreateResult): value is Booking {
   return 'tourStartsAt' in value;
+}
+
+/** The response now stored for the request that created the booking (what a replay answers). */
+async function currentCreateResponse(
+  ctx: Pick<BookingContext, 'pool'>,
+  bookingId: string,
+): Promise<{ status: number; body: unknown }> {
+  const stored = await responseOfBooking(ctx.pool, bookingId);
+  if (!stored) throw new Error(`booking ${bookingId} has no stored create response`);
+  return { status: stored.status, body: stored.response };
 }

@@ -1,7 +1,7 @@
-import { conflict, gone, notFound, serviceUnavailable } from '@tourkit/kit';
+import { conflict, gone, serviceUnavailable } from '@tourkit/kit';
 import type { Booking, BookingStatus } from '../domain/booking.js';
-import { findBooking } from '../store/bookings.js';
 import type { BookingContext } from './context.js';
+import { getBooking } from './get-booking.js';
 import { applySagaEvent } from './saga-step.js';
 
 /** A link followed before: its payment is queued, under way or done. */
@@ -21,8 +21,7 @@ export async function payBooking(
   userId: string,
   bookingId: string,
 ): Promise<Booking> {
-  const booking = await findBooking(ctx.pool, bookingId);
-  if (!booking || booking.userId !== userId) throw notFound(`booking ${bookingId} not found`);
+  const booking = await getBooking(ctx, userId, bookingId);
   if (ALREADY_PAYING.includes(booking.status)) return booking;
   if (booking.status !== 'RESERVED_PENDING_PAYMENT')
     throw conflict(`a ${booking.status} booking cannot be paid`);

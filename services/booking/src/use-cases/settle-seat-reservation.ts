@@ -2,7 +2,6 @@ import { HttpProblem } from '@tourkit/kit';
 import type { SeatChangeResult } from '../clients/catalog.js';
 import type { Booking } from '../domain/booking.js';
 import type { SagaEvent } from '../domain/saga.js';
-import { responseOfBooking } from '../store/idempotency.js';
 import type { BookingContext } from './context.js';
 import { unknownTour } from './problems.js';
 import { applySagaEvent, type StepResult } from './saga-step.js';
@@ -33,16 +32,6 @@ export async function settleSeatReservation(
     },
     { createResponse: { status: problem.status, body: problem.toJSON() } },
   );
-}
-
-/** The response now stored for the request that created the booking (what a replay answers). */
-export async function currentCreateResponse(
-  ctx: Pick<BookingContext, 'pool'>,
-  bookingId: string,
-): Promise<{ status: number; body: unknown }> {
-  const stored = await responseOfBooking(ctx.pool, bookingId);
-  if (!stored) throw new Error(`booking ${bookingId} has no stored create response`);
-  return { status: stored.status, body: stored.response };
 }
 
 function notEnoughSeats(booking: Pick<Booking, 'tourId' | 'travellers'>): HttpProblem {

@@ -5,6 +5,7 @@ import {
   startHarness,
   userA,
   userB,
+  postBooking,
   type Harness,
 } from '../support/harness.js';
 
@@ -33,11 +34,7 @@ describe('payment down: circuit breaker, pay-later reservations, expiry', () => 
   });
 
   async function book(tourId: string) {
-    const res = await request(h.app)
-      .post('/v1/bookings')
-      .set(asA)
-      .set('Idempotency-Key', `circuit-${++key}`)
-      .send({ tourId, travellers: 2 });
+    const res = await postBooking(h, asA, `circuit-${++key}`, { tourId, travellers: 2 });
     expect(res.status).toBe(201);
     return res.body as { id: string; status: string; expiresAt: string | null };
   }

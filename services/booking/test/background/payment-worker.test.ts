@@ -5,6 +5,7 @@ import {
   eventually,
   startHarness,
   userA,
+  postBooking,
   type Harness,
 } from '../support/harness.js';
 import { paymentsOf as paymentsOfBooking } from '@tourkit/payment/testing';
@@ -41,11 +42,7 @@ describe('booking ↔ payment through the queue', () => {
   });
 
   async function book(tourId: string, travellers = 2) {
-    const res = await request(h.app)
-      .post('/v1/bookings')
-      .set(asA)
-      .set('Idempotency-Key', `flow-${++key}`)
-      .send({ tourId, travellers });
+    const res = await postBooking(h, asA, `flow-${++key}`, { tourId, travellers });
     expect(res.status).toBe(201);
     return res.body as { id: string; status: string; price: { totalCents: number } };
   }

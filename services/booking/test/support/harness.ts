@@ -1,3 +1,4 @@
+import request from 'supertest';
 import type { Express } from 'express';
 import { createLogger, type Pool, type ServerHandle } from '@tourkit/kit';
 import {
@@ -204,4 +205,80 @@ export async function eventually<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/** A harness shared by one test file's tests, with userA's and userB's bearer headers. */
+export interface FileHarness {
+  h: Harness;
+  asA: { authorization: string };
+  asB: { authorization: string };
+}
+
+/**
+ * Starts a harness before the calling file's tests (then `setup`, e.g. addTestPromos) and closes it
+ * after them; the returned object is filled in by then, so tests read `t.h`, `t.asA`.
+ */
+export function harnessForFile(
+  name: string,
+  options: HarnessOptions & { setup?: (h: Harness) => Promise<unknown> } = {},
+): FileHarness {
+  const { setup, ...harnessOptions } = options;
+  const file = {} as FileHarness;
+  beforeAll(async () => {
+    file.h = await startHarness(name, harnessOptions);
+    file.asA = await file.h.auth.authHeader(userA);
+    file.asB = await file.h.auth.authHeader(userB);
+    await setup?.(file.h);
+  });
+  afterAll(async () => {
+    await file.h?.close();
+  });
+  return file;
+}
+
+/** The problem+json body of an answer (its content type asserted first). */
+export function problemOf(res: request.Response) {
+  expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+  return res.body as {
+    status: number;
+    type: string;
+    errors?: Array<{ field: string; message: string }>;
+  };
+}
+
+/** The fields a 400 or 422 problem names. */
+export const fieldsOf = (res: request.Response) =>
+  (problemOf(res).errors ?? []).map((e) => e.field);
+
+let keyCounter = 0;
+/** A fresh Idempotency-Key (unique in the test process). */
+export const newKey = () => `test-key-${Date.now()}-${++keyCounter}`;
+
+/** The course's promo codes: a single-use one, an expired one and a reusable one. */
+export async function addTestPromos(h: Harness): Promise<void> {
+  await h.pool
+    .query(`INSERT INTO promo_codes (code, percent, expires_at, single_use_per_user) VALUES
+    ('SUMMER2025', 10, now() + interval '30 days', true),
+    ('OLD5', 5, now() - interval '1 day', false),
+    ('REUSE15', 15, NULL, false)`);
+}
+
+/** POST /v1/bookings with `headers` (a bearer) under Idempotency-Key `key`. */
+export function postBooking(
+  h: Harness,
+  headers: Record<string, string>,
+  key: string,
+  body: Record<string, unknown>,
+) {
+  return request(h.app).post('/v1/bookings').set(headers).set('Idempotency-Key', key).send(body);
+}
+
+/** Two tours and userA's bookings of them (2 travellers on the first, 1 on the other). */
+export async function bookTwoTours(h: Harness) {
+  const asA = await h.auth.authHeader(userA);
+  const tourId = await h.createTour({ capacity: 50 });
+  const otherTourId = await h.createTour({ capacity: 50 });
+  const res = await postBooking(h, asA, newKey(), { tourId, travellers: 2 });
+  await postBooking(h, asA, newKey(), { tourId: otherTourId, travellers: 1 });
+  return { tourId, otherTourId, bookingOfA: res.body.id as string };
 }

@@ -14,14 +14,14 @@ import {
 } from '@tourkit/kit';
 import { searchQuerySchema } from '../domain/search.js';
 import { availableSeats, ratingAverage } from '../domain/tour.js';
-import { toAvailabilityView } from '../domain/tour-view.js';
+import { toAvailabilityView, type TourView } from '../domain/tour-view.js';
 import type { RatingSummary } from '../store/tours.js';
 import { addRating } from '../use-cases/add-rating.js';
 import { cancelTour } from '../use-cases/cancel-tour.js';
 import { changeSeats } from '../use-cases/change-seats.js';
 import type { CatalogContext } from '../use-cases/context.js';
 import { createTour } from '../use-cases/create-tour.js';
-import { getTour, getTourJson } from '../use-cases/get-tour.js';
+import { getTourJson } from '../use-cases/get-tour.js';
 import { listSeatMovements } from '../use-cases/list-seat-movements.js';
 import { searchTours } from '../use-cases/search-tours.js';
 import { setRating } from '../use-cases/set-rating.js';
@@ -196,10 +196,11 @@ function sendJsonText(res: Response, json: Buffer): void {
   res.type('application/json; charset=utf-8').send(json);
 }
 
-async function findTour(catalog: CatalogContext, id: string) {
-  const tour = await getTour(catalog, id);
-  if (!tour) throw tourNotFound(id);
-  return tour;
+/** The tour as the traveller sees it, parsed, for a route that works with it. */
+async function findTour(catalog: CatalogContext, id: string): Promise<TourView> {
+  const json = await getTourJson(catalog, id);
+  if (json === null) throw tourNotFound(id);
+  return JSON.parse(json.toString()) as TourView;
 }
 
 function tourNotFound(id: string): HttpProblem {

@@ -1,5 +1,5 @@
 import { tourDetailScopes } from '../domain/cache-scopes.js';
-import { toTourView, type TourView } from '../domain/tour-view.js';
+import { toTourView } from '../domain/tour-view.js';
 import type { CatalogContext } from './context.js';
 import { cachedJson } from './tour-cache.js';
 
@@ -10,10 +10,4 @@ export async function getTourJson(ctx: CatalogContext, id: string): Promise<Buff
     return tour ? toTourView(tour) : undefined;
   });
   return json ?? null;
-}
-
-/** The same tour, parsed, for a caller that works with it. */
-export async function getTour(ctx: CatalogContext, id: string): Promise<TourView | null> {
-  const json = await getTourJson(ctx, id);
-  return json === null ? null : (JSON.parse(json.toString()) as TourView);
 }

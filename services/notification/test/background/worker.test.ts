@@ -2,7 +2,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { messageIdFor } from '../../src/domain/notification.js';
-import { countByMessageId, eventually, startHarness, type Harness } from '../support/harness.js';
+import {
+  countByMessageId,
+  deliveries,
+  eventually,
+  startHarness,
+  type Harness,
+} from '../support/harness.js';
+import { ada, deliveredRow, deliveryForFile } from '../support/delivery.js';
 
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 const REPO_ROOT = fileURLToPath(new URL('../../../..', import.meta.url));
@@ -94,3 +101,47 @@ it('loses no e-mail and sends none twice when the worker is SIGKILLed mid-queue'
   expect([...expected].filter((id) => counts.get(id) !== 1)).toEqual([]);
   expect(h.smtp.messages).toHaveLength(TOTAL);
 }, 120_000);
+
+describe('SMTP down', () => {
+  // Its own service: stopping SMTP must not touch the crash test's.
+  const smtp = deliveryForFile('notification_smtp_down');
+
+  it('keeps retrying, reports DEGRADED, and delivers once SMTP is back', async () => {
+    await smtp.h.smtp.stop();
+    const response = await smtp.h.post('/internal/notifications', {
+      type: 'booking-confirmed',
+      dedupeKey: `booking-confirmed:${randomUUID()}`,
+      userId: ada.id,
+    });
+    expect(response.body.status).toBe('queued');
+    await eventually(
+      async () => ((await smtp.h.service.store.get(response.body.id))?.attempts ?? 0) >= 2,
+    );
+    const health = await fetch(`${smtp.h.url}/health`);
+    expect(health.status).toBe(200);
+    const report = (await health.json()) as {
+      status: string;
+      checks: Record<string, { status: string }>;
+    };
+    expect(report.status).toBe('DEGRADED');
+    expect(report.checks.smtp!.status).toBe('DOWN');
+    expect(report.checks.db!.status).toBe('UP');
+    expect(report.checks.redis!.status).toBe('UP');
+    expect((await smtp.h.service.store.get(response.body.id))!.status).not.toBe('sent');
+
+    await smtp.h.smtp.start();
+    const row = await deliveredRow(smtp.h, response.body.id);
+    expect(row.attempts).toBeGreaterThanOrEqual(2);
+    expect(
+      deliveries(smtp.h.smtp.messages.filter((mail) => mail.messageId === row.messageId)),
+    ).toBe(1);
+    expect(
+      ((await (await fetch(`${smtp.h.url}/health`)).json()) as { status: string }).status,
+    ).toBe('UP');
+    const metrics = await (await fetch(`${smtp.h.url}/metrics`)).text();
+    expect(metrics).toMatch(
+      /notifications_total\{type="booking-confirmed",status="retried"\} [1-9]/,
+    );
+    expect(metrics).toMatch(/notification_queue_depth\{state="waiting"\} \d+/);
+  });
+});

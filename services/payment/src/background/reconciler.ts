@@ -19,9 +19,8 @@ import {
   type Refund,
 } from '../store/payments.js';
 import { callProvider } from '../use-cases/call-provider.js';
-import { providerChargeKey } from '../use-cases/charge-payment.js';
+import { providerChargeKey, providerRefundKey } from '../domain/provider-keys.js';
 import type { PaymentContext } from '../use-cases/context.js';
-import { providerRefundKey } from '../use-cases/refund-payment.js';
 
 export interface ReconcilerOptions {
   /** A PENDING row claimed longer ago than this has an unknown outcome (RECONCILE_AFTER_MS). */

@@ -9,6 +9,7 @@ import {
   type Payment,
 } from '../store/payments.js';
 import { callProvider } from './call-provider.js';
+import { providerChargeKey } from '../domain/provider-keys.js';
 import type { PaymentContext } from './context.js';
 import { waitForSettlement } from './wait-for-settlement.js';
 
@@ -25,9 +26,6 @@ export type ChargeOutcome =
   /** In flight elsewhere past our wait, or the outcome is unknown: the reconciler settles it. */
   | { kind: 'pending'; payment: Payment }
   | { kind: 'key-reused' };
-
-/** The provider key of a charge's Idempotency-Key (README, "States"): every attempt and the reconciler use it. */
-export const providerChargeKey = (key: string) => `charge:${key}`;
 
 /**
  * Booking charges a traveller, once per Idempotency-Key, and gets SUCCEEDED, DECLINED (final),

@@ -18,6 +18,7 @@ import {
   type Refund,
 } from '../store/payments.js';
 import { callProvider } from './call-provider.js';
+import { providerRefundKey } from '../domain/provider-keys.js';
 import type { PaymentContext } from './context.js';
 import { waitForSettlement } from './wait-for-settlement.js';
 
@@ -28,9 +29,6 @@ export type RefundOutcome =
   | { kind: 'pending'; refund: Refund }
   | { kind: 'key-reused' | 'payment-not-found' | 'payment-not-refundable' }
   | { kind: 'exceeds-capture'; amountCents: number; refundableCents: number };
-
-/** The provider key of a refund's Idempotency-Key: every attempt and the reconciler use it. */
-export const providerRefundKey = (key: string) => `refund:${key}`;
 
 /**
  * Booking refunds a payment, once per Idempotency-Key: the amount named, or what is left of the

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import request from 'supertest';
 import { requestHash } from '../../src/domain/request-hash.js';
 import { startHarness, type Harness } from '../support/harness.js';
+import { charge, chargeBody, internal, paymentApiFor, simulator } from '../support/payment-api.js';
 
 /** Just past RECONCILE_AFTER_MS (default 30 s): the reconciler takes rows claimed strictly before it. */
 const PAST_RECONCILE_BOUND_MS = 30_001;
@@ -168,4 +170,50 @@ test('a refund recorded before the upgrade (its hash over the resolved amount) s
   expect(replay.status).toBe(201);
   expect(replay.body).toMatchObject({ status: 'SUCCEEDED', providerRef: 'sim_re_legacy' });
   expect((await h.refund(id, key, { amountCents: 5 })).status).toBe(422);
+});
+
+describe('POST /internal/payments/:id/refunds', () => {
+  // The API on a payment app of its own, with default settings.
+  const api = paymentApiFor('payment_api_refund');
+
+  const refund = (paymentId: string, key: string, body: object = {}) =>
+    request(api.payment.app)
+      .post(`/internal/payments/${paymentId}/refunds`)
+      .set(internal)
+      .set('Idempotency-Key', key)
+      .send(body);
+
+  test('refunds once per key and never more than was paid', async () => {
+    const paid = await charge(api.payment, `k-${randomUUID()}`, chargeBody());
+    const id = paid.body.id as string;
+    const first = await refund(id, `r-${id}`);
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ paymentId: id, status: 'SUCCEEDED', amountCents: 12_000 });
+    const replay = await refund(id, `r-${id}`);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.body.id).toBe(first.body.id);
+    const more = await refund(id, `r2-${id}`, { amountCents: 1 });
+    expect(more.status).toBe(409);
+    expect(more.body.type).toBe('https://tourkit.dev/problems/refund-exceeds-capture');
+    expect(more.body).toMatchObject({ amountCents: 1, refundableCents: 0 });
+    expect(more.body.errors).toEqual([{ field: 'amountCents', message: 'must be at most 0' }]);
+    const view = await request(api.payment.app).get(`/internal/payments/${id}`).set(internal);
+    expect(view.body.refundedCents).toBe(12_000);
+    expect(
+      (await api.payment.simulator.operations('refund')).filter(
+        (op) => op.idempotencyKey === `refund:r-${id}`,
+      ),
+    ).toHaveLength(1);
+  });
+
+  test('a payment that never succeeded cannot be refunded; an unknown one is 404', async () => {
+    await simulator(api.payment, { failureRate: 1 });
+    const failed = await charge(api.payment, `k-${randomUUID()}`, chargeBody());
+    expect(failed.status).toBe(503);
+    const { rows } = await api.payment.pool.query<{ id: string }>(
+      `SELECT id FROM payments WHERE status = 'FAILED' LIMIT 1`,
+    );
+    expect((await refund(rows[0]!.id, `r-${randomUUID()}`)).status).toBe(409);
+    expect((await refund(randomUUID(), `r-${randomUUID()}`)).status).toBe(404);
+  });
 });

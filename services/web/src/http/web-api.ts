@@ -1,13 +1,13 @@
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import {
-  HttpProblem,
   PROBLEM_CONTENT_TYPE,
   badGateway,
   parseBody,
   unauthorized,
   type Logger,
 } from '@tourkit/kit';
+import { fetchJson } from '../clients/platform.js';
 
 export const supportRequestSchema = z.strictObject({
   bookingId: z.uuid(),
@@ -98,28 +98,4 @@ export function paymentStatus(options: {
       res.json({ payment: 'UNKNOWN' });
     }
   };
-}
-
-async function fetchJson(
-  url: string,
-  init: RequestInit,
-  timeoutMs: number,
-): Promise<{ status: number; body: unknown }> {
-  let response: Response;
-  try {
-    response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
-  } catch (error) {
-    throw new HttpProblem(502, 'upstream-unavailable', 'Upstream unavailable', {
-      detail: 'The platform is unavailable.',
-      cause: error,
-    });
-  }
-  const text = await response.text();
-  let body: unknown = undefined;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    body = { title: text.slice(0, 200) };
-  }
-  return { status: response.status, body };
 }

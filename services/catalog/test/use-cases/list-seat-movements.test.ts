@@ -1,46 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import {
-  migratedTestDatabase,
-  startTestCatalog,
-  tourBody,
-  type TestCatalog,
-} from '../../src/testing.js';
+import { catalogForFile, createTour } from '../support/catalog.js';
 
-let catalog: TestCatalog;
-
-async function createTour(): Promise<string> {
-  const response = await request(catalog.url)
-    .post('/v1/tours')
-    .set(catalog.internal)
-    .send(tourBody());
-  expect(response.status).toBe(201);
-  return response.body.id as string;
-}
+const t = catalogForFile('catalog_movements');
 
 function seats(tourId: string, delta: number, reference?: string) {
-  return request(catalog.url)
+  return request(t.catalog.url)
     .post(`/internal/tours/${tourId}/seats`)
-    .set(catalog.internal)
+    .set(t.catalog.internal)
     .send(reference === undefined ? { delta } : { delta, reference });
 }
 
 function movements(query: string) {
-  return request(catalog.url).get(`/internal/seat-movements${query}`).set(catalog.internal);
+  return request(t.catalog.url).get(`/internal/seat-movements${query}`).set(t.catalog.internal);
 }
-
-beforeAll(async () => {
-  catalog = await startTestCatalog(await migratedTestDatabase('catalog_movements'));
-});
-
-afterAll(async () => {
-  await catalog.stop();
-});
 
 describe('GET /internal/seat-movements', () => {
   it('pages through every referenced movement in order, once, with the cursor it returns', async () => {
-    const tourA = await createTour();
-    const tourB = await createTour();
+    const tourA = (await createTour(t.catalog)).id;
+    const tourB = (await createTour(t.catalog)).id;
     await seats(tourA, 2, 'booking:a1:reserve').expect(200);
     await seats(tourB, 3, 'booking:b1:reserve').expect(200);
     await seats(tourA, 2, 'booking:a1:reserve').expect(200); // a replay records nothing new
@@ -72,11 +50,11 @@ describe('GET /internal/seat-movements', () => {
   });
 
   it('holds back movements of a transaction still running, so none lands behind a served cursor', async () => {
-    const tour = await createTour();
+    const tour = (await createTour(t.catalog)).id;
     const start = await movements('?limit=1000').expect(200);
     const cursor = start.body.next as string;
     // A transaction takes its id first and commits last: the row must not be skipped.
-    const slow = await catalog.primary.connect();
+    const slow = await t.catalog.primary.connect();
     try {
       await slow.query('BEGIN');
       await slow.query(
@@ -98,7 +76,7 @@ describe('GET /internal/seat-movements', () => {
   });
 
   it('needs the internal token', async () => {
-    await request(catalog.url).get('/internal/seat-movements').expect(401);
+    await request(t.catalog.url).get('/internal/seat-movements').expect(401);
   });
 
   it.each([

@@ -10,6 +10,7 @@ import {
   startHarness,
   userA,
   userB,
+  postBooking,
   type Harness,
 } from '../support/harness.js';
 
@@ -51,11 +52,10 @@ describe('tour changes reach bookings', () => {
   });
 
   async function book(user: string, tourId: string, travellers = 2) {
-    const res = await request(h.app)
-      .post('/v1/bookings')
-      .set(await h.auth.authHeader(user))
-      .set('Idempotency-Key', `tour-change-${++key}`)
-      .send({ tourId, travellers });
+    const res = await postBooking(h, await h.auth.authHeader(user), `tour-change-${++key}`, {
+      tourId,
+      travellers,
+    });
     expect(res.status).toBe(201);
     return res.body as { id: string; price: { totalCents: number } };
   }
@@ -153,11 +153,10 @@ describe('tour changes reach bookings', () => {
       data: { status: 'CANCELLED' },
     });
     // No one books a cancelled tour: catalog refuses the seats.
-    const refused = await request(h.app)
-      .post('/v1/bookings')
-      .set(await h.auth.authHeader(userB))
-      .set('Idempotency-Key', `tour-change-${++key}`)
-      .send({ tourId, travellers: 1 });
+    const refused = await postBooking(h, await h.auth.authHeader(userB), `tour-change-${++key}`, {
+      tourId,
+      travellers: 1,
+    });
     expect(refused.status).toBe(409);
   });
 

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { createLogger, type Logger } from '../src/logger.js';
+import { createLogger, type Logger } from '../../src/logger.js';
 
 /** The kit's logger writing to memory, so tests can assert what was logged. */
 export function memoryLogger(): {

@@ -8,6 +8,7 @@ import {
   startHarness,
   userA,
   userB,
+  postBooking,
   type Harness,
 } from '../support/harness.js';
 
@@ -65,11 +66,7 @@ describe('the booking saga under faults', () => {
     return id;
   }
   const book = (tourId: string, travellers = 2, idempotencyKey = `saga-${++key}`) =>
-    request(h.app)
-      .post('/v1/bookings')
-      .set(asA)
-      .set('Idempotency-Key', idempotencyKey)
-      .send({ tourId, travellers });
+    postBooking(h, asA, idempotencyKey, { tourId, travellers });
   const statusOf = async (id: string) =>
     (await h.pool.query<{ status: string }>('SELECT status FROM bookings WHERE id = $1', [id]))
       .rows[0]!.status;
@@ -514,11 +511,7 @@ describe('the circuit is open: payment jobs wait for it and do not burn attempts
     const asA = await h.auth.authHeader(userA);
     const tourId = await h.createTour();
     await h.simulator({ outage: true });
-    const res = await request(h.app)
-      .post('/v1/bookings')
-      .set(asA)
-      .set('Idempotency-Key', 'circuit-wait-1')
-      .send({ tourId, travellers: 2 });
+    const res = await postBooking(h, asA, 'circuit-wait-1', { tourId, travellers: 2 });
     expect(res.body.status).toBe('PENDING_PAYMENT');
     await eventually(() => h.background.breaker.opened, 10_000, 'the circuit to open');
     // Longer than 50 + 100 + 200 + 400 + 800 ms: retries that did not wait would have ended it.
