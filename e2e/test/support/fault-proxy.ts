@@ -1,10 +1,13 @@
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { checkContract, parseBody } from './http.js';
 
 // An HTTP proxy the fault suite puts between two services (booking → catalog), so a fault lands
 // at one saga step exactly: a matching request is carried to the service (which acts on it), and
 // its answer is held back until the test decides what the caller gets, typically nothing (the
 // connection cut, as when the service dies before answering). Everything else passes through.
+// Every answer the upstream gives, held or not, is checked against the upstream's OpenAPI document
+// (a violation fails the test through the contract guard; the answer still goes on unchanged).
 
 export interface HeldExchange {
   method: string;
@@ -31,7 +34,8 @@ interface Holding {
   res: ServerResponse;
 }
 
-export async function startFaultProxy(): Promise<FaultProxy> {
+/** `documentOf`: the OpenAPI document the upstream answers by (a service's name, as in checkContract). */
+export async function startFaultProxy(documentOf: string): Promise<FaultProxy> {
   let match: ((method: string, path: string) => boolean) | undefined;
   let holding: Holding[] = [];
 
@@ -50,6 +54,25 @@ export async function startFaultProxy(): Promise<FaultProxy> {
         const chunks: Buffer[] = [];
         answer.on('data', (chunk: Buffer) => chunks.push(chunk));
         answer.on('end', () => {
+          const contentType = String(answer.headers['content-type'] ?? '');
+          const text = Buffer.concat(chunks).toString('utf8');
+          let body: unknown = text;
+          try {
+            body = parseBody(contentType, text);
+          } catch {
+            // Not JSON though it says so: checked as the text, which no JSON schema accepts.
+          }
+          try {
+            checkContract(documentOf, {
+              method,
+              path: new URL(path, proxy.target).pathname,
+              status: answer.statusCode ?? 0,
+              contentType,
+              body,
+            });
+          } catch {
+            // Kept for the contract guard; the caller gets the answer as the upstream gave it.
+          }
           if (hold) {
             holding.push({ exchange: { method, path, status: answer.statusCode ?? 0 }, res });
             return;
