@@ -8,7 +8,7 @@ import { panelQueries, withVariables } from '@tourkit/cdk8s/observability/panel-
 import { SERVICES as SERVICE_SPECS } from '@tourkit/cdk8s/services';
 import { closedPort } from '@tourkit/kit/testing';
 import { startStack, writeReport, type Stack } from '@tourkit/observability';
-import { createTour, requestBooking, signUp } from './support/actors.js';
+import { createTour, placeBooking, signUp } from './support/actors.js';
 import { apiClient } from './support/api.js';
 import { eventually } from './support/eventually.js';
 import {
@@ -136,7 +136,7 @@ async function load(p: Platform, webUrl: string): Promise<void> {
       // client; the web server forwards the public API unchanged, so the answer is checked
       // against the public document).
       viaWeb.GET('/v1/tours', { params: { query: { pageSize: '2' } } }),
-      round % 5 === 1 ? requestBooking(ada, tour.id, 1, `panels-${round}-${randomUUID()}`) : null,
+      round % 5 === 1 ? placeBooking(ada, tour.id, 1, `panels-${round}-${randomUUID()}`) : null,
       round % 5 === 3
         ? p.gateway.post('/v1/auth/login', { email: ada.email, password: 'not the password' })
         : null,

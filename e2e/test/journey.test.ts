@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ApiClient } from '@tourkit/api-client';
-import { bookingOf, createTour, signUp, type Traveller } from './support/actors.js';
+import { bookingOf, createTour, placeBooking, signUp, type Traveller } from './support/actors.js';
 import { apiClient, expectAnswer } from './support/api.js';
 import { eventually } from './support/eventually.js';
 import { expectStatus } from './support/http.js';
@@ -100,10 +100,10 @@ test(
 
       // Book, with a retried request (same Idempotency-Key) answered with the same booking.
       const key = `ada-evening-${randomUUID()}`;
-      const booking = expectAnswer(await book(ada.client, evening.id, 2, key), 201, 'book');
+      const booking = expectAnswer(await placeBooking(ada, evening.id, 2, key), 201, 'book');
       expect(booking.status).toBe('PENDING_PAYMENT');
       expect(booking.price.totalCents).toBe(quote.totalCents);
-      const replay = expectAnswer(await book(ada.client, evening.id, 2, key), 201, 'book again');
+      const replay = expectAnswer(await placeBooking(ada, evening.id, 2, key), 201, 'book again');
       expect(replay.id).toBe(booking.id);
 
       // The tour Ada will review: it starts a few seconds from now.
@@ -116,7 +116,7 @@ test(
         operatorEmail,
       });
       const dawn = expectAnswer(
-        await book(ada.client, past.id, 1, `ada-dawn-${randomUUID()}`),
+        await placeBooking(ada, past.id, 1, `ada-dawn-${randomUUID()}`),
         201,
         'book the dawn tour',
       );
@@ -206,14 +206,6 @@ test(
   ),
   180_000,
 );
-
-/** POST /v1/bookings with an Idempotency-Key, through the typed client. */
-function book(client: ApiClient, tourId: string, travellers: number, idempotencyKey: string) {
-  return client.POST('/v1/bookings', {
-    params: { header: { 'idempotency-key': idempotencyKey } },
-    body: { tourId, travellers },
-  });
-}
 
 /** Review rules through the gateway: taken place → accepted once; catalog's rating follows. */
 async function reviewOnce(
