@@ -1,6 +1,6 @@
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { checkContract, parseBody } from './http.js';
+import { checkPassedOn } from './http.js';
 
 // An HTTP proxy the fault suite puts between two services (booking → catalog), so a fault lands
 // at one saga step exactly: a matching request is carried to the service (which acts on it), and
@@ -54,25 +54,14 @@ export async function startFaultProxy(documentOf: string): Promise<FaultProxy> {
         const chunks: Buffer[] = [];
         answer.on('data', (chunk: Buffer) => chunks.push(chunk));
         answer.on('end', () => {
-          const contentType = String(answer.headers['content-type'] ?? '');
-          const text = Buffer.concat(chunks).toString('utf8');
-          let body: unknown = text;
-          try {
-            body = parseBody(contentType, text);
-          } catch {
-            // Not JSON though it says so: checked as the text, which no JSON schema accepts.
-          }
-          try {
-            checkContract(documentOf, {
-              method,
-              path: new URL(path, proxy.target).pathname,
-              status: answer.statusCode ?? 0,
-              contentType,
-              body,
-            });
-          } catch {
-            // Kept for the contract guard; the caller gets the answer as the upstream gave it.
-          }
+          // A violation is kept for the contract guard; the caller gets the answer as it came.
+          checkPassedOn(documentOf, {
+            method,
+            path: new URL(path, proxy.target).pathname,
+            status: answer.statusCode ?? 0,
+            contentType: String(answer.headers['content-type'] ?? ''),
+            text: Buffer.concat(chunks).toString('utf8'),
+          });
           if (hold) {
             holding.push({ exchange: { method, path, status: answer.statusCode ?? 0 }, res });
             return;

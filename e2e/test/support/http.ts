@@ -42,6 +42,30 @@ export function checkContract(documentOf: string, response: SeenResponse, templa
   throw new Error(message);
 }
 
+/**
+ * checkContract for an answer a proxy passes on, its body as text: never throws, returns the
+ * violation (also kept for the guard) or undefined. A body that says JSON and does not parse is
+ * checked as the text, which no JSON schema accepts.
+ */
+export function checkPassedOn(
+  documentOf: string,
+  answer: Omit<SeenResponse, 'body'> & { text: string },
+): string | undefined {
+  const { text, ...seen } = answer;
+  let body: unknown = text;
+  try {
+    body = parseBody(seen.contentType, text);
+  } catch {
+    // checked as the text
+  }
+  try {
+    checkContract(documentOf, { ...seen, body });
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
 /** The violations `checkContract` found since the last call, oldest first; they are forgotten. */
 export function takeContractViolations(): string[] {
   return untaken.splice(0);
