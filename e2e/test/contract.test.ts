@@ -30,6 +30,24 @@ describe('the contract check', () => {
     ).toBeUndefined();
   });
 
+  test("a booking that met booking's database restarting answers a documented 503 (the Postgres fault)", () => {
+    expect(
+      contract.violation('gateway', {
+        method: 'POST',
+        path: '/v1/bookings',
+        status: 503,
+        contentType: 'application/problem+json; charset=utf-8',
+        body: {
+          type: 'https://tourkit.dev/problems/service-unavailable',
+          title: 'Service unavailable',
+          status: 503,
+          detail: 'The database is unavailable for now; try again later.',
+          retryAfterSeconds: 5,
+        },
+      }),
+    ).toBeUndefined();
+  });
+
   test('an undocumented status fails, naming the operation and what it documents', () => {
     expect(
       contract.violation('gateway', {
