@@ -11,6 +11,14 @@ const servicePackages = readdirSync(path.join(root, 'services'), { withFileTypes
   .filter((entry) => entry.isDirectory())
   .map((entry) => entry.name);
 
+/**
+ * The set-up file of the projects whose tests call the services (e2e, web, loadtests, the real
+ * node): an undocumented response fails the test that saw it, even if the error was caught.
+ */
+export const CONTRACT_GUARD = {
+  setupFilesAfterEnv: [path.join(root, 'e2e/test/support/contract-guard.ts')],
+};
+
 /** @param {string} displayName @param {Partial<import('jest').Config>} [extra] */
 export function workspaceJestConfig(displayName, extra = {}) {
   return {

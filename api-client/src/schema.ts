@@ -896,6 +896,17 @@ export interface components {
         'application/problem+json': components['schemas']['Problem'];
       };
     };
+    /** @description service-unavailable: the service's database is unavailable for now (a restart, a failover). A write it interrupted is committed whole or not at all, never in part; retry after `Retry-After` seconds (a write that takes an Idempotency-Key, with the same key) */
+    DatabaseUnavailable: {
+      headers: {
+        /** @description Seconds to wait before retrying (sent when the database is unavailable; the body's retryAfterSeconds too) */
+        'retry-after'?: number;
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
     /** @description payload-too-large: the body is over the limit */
     PayloadTooLarge: {
       headers: {
@@ -1229,6 +1240,7 @@ export interface operations {
       429: components['responses']['GatewayRateLimited'];
       431: components['responses']['RequestHeaderFieldsTooLarge'];
       502: components['responses']['GatewayUpstreamFailed'];
+      503: components['responses']['DatabaseUnavailable'];
       504: components['responses']['GatewayUpstreamTimeout'];
     };
   };
@@ -1288,6 +1300,7 @@ export interface operations {
       429: components['responses']['GatewayRateLimited'];
       431: components['responses']['RequestHeaderFieldsTooLarge'];
       502: components['responses']['GatewayUpstreamFailed'];
+      503: components['responses']['DatabaseUnavailable'];
       504: components['responses']['GatewayUpstreamTimeout'];
     };
   };
@@ -1334,6 +1347,7 @@ export interface operations {
       429: components['responses']['GatewayRateLimited'];
       431: components['responses']['RequestHeaderFieldsTooLarge'];
       502: components['responses']['GatewayUpstreamFailed'];
+      503: components['responses']['DatabaseUnavailable'];
       504: components['responses']['GatewayUpstreamTimeout'];
     };
   };
@@ -1411,6 +1425,7 @@ export interface operations {
       429: components['responses']['GatewayRateLimited'];
       431: components['responses']['RequestHeaderFieldsTooLarge'];
       502: components['responses']['GatewayUpstreamFailed'];
+      503: components['responses']['DatabaseUnavailable'];
       504: components['responses']['GatewayUpstreamTimeout'];
     };
   };
@@ -1475,6 +1490,7 @@ export interface operations {
       429: components['responses']['GatewayRateLimited'];
       431: components['responses']['RequestHeaderFieldsTooLarge'];
       502: components['responses']['GatewayUpstreamFailed'];
+      503: components['responses']['DatabaseUnavailable'];
       504: components['responses']['GatewayUpstreamTimeout'];
     };
   };
@@ -1521,6 +1537,7 @@ export interface operations {
       429: components['responses']['GatewayRateLimited'];
       431: components['responses']['RequestHeaderFieldsTooLarge'];
       502: components['responses']['GatewayUpstreamFailed'];
+      503: components['responses']['DatabaseUnavailable'];
       504: components['responses']['GatewayUpstreamTimeout'];
     };
   };
@@ -1571,6 +1588,7 @@ export interface operations {
       429: components['responses']['GatewayRateLimited'];
       431: components['responses']['RequestHeaderFieldsTooLarge'];
       502: components['responses']['GatewayUpstreamFailed'];
+      503: components['responses']['DatabaseUnavailable'];
       504: components['responses']['GatewayUpstreamTimeout'];
     };
   };
@@ -1619,6 +1637,7 @@ export interface operations {
       429: components['responses']['GatewayRateLimited'];
       431: components['responses']['RequestHeaderFieldsTooLarge'];
       502: components['responses']['GatewayUpstreamFailed'];
+      503: components['responses']['DatabaseUnavailable'];
       504: components['responses']['GatewayUpstreamTimeout'];
     };
   };
@@ -1664,6 +1683,7 @@ export interface operations {
       429: components['responses']['GatewayRateLimited'];
       431: components['responses']['RequestHeaderFieldsTooLarge'];
       502: components['responses']['GatewayUpstreamFailed'];
+      503: components['responses']['DatabaseUnavailable'];
       504: components['responses']['GatewayUpstreamTimeout'];
     };
   };
@@ -1721,6 +1741,7 @@ export interface operations {
       429: components['responses']['GatewayRateLimited'];
       431: components['responses']['RequestHeaderFieldsTooLarge'];
       502: components['responses']['GatewayUpstreamFailed'];
+      503: components['responses']['DatabaseUnavailable'];
       504: components['responses']['GatewayUpstreamTimeout'];
     };
   };
@@ -1785,6 +1806,7 @@ export interface operations {
       429: components['responses']['GatewayRateLimited'];
       431: components['responses']['RequestHeaderFieldsTooLarge'];
       502: components['responses']['GatewayUpstreamFailed'];
+      503: components['responses']['DatabaseUnavailable'];
       504: components['responses']['GatewayUpstreamTimeout'];
     };
   };
@@ -1853,6 +1875,7 @@ export interface operations {
       429: components['responses']['GatewayRateLimited'];
       431: components['responses']['RequestHeaderFieldsTooLarge'];
       502: components['responses']['GatewayUpstreamFailed'];
+      503: components['responses']['DatabaseUnavailable'];
       504: components['responses']['GatewayUpstreamTimeout'];
     };
   };
@@ -1918,6 +1941,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      503: components['responses']['DatabaseUnavailable'];
       /** @description A service this one calls failed (upstream-failed, 502) or did not answer in time (upstream-timeout, 504) */
       504: {
         headers: {
@@ -1991,6 +2015,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      503: components['responses']['DatabaseUnavailable'];
       /** @description A service this one calls failed (upstream-failed, 502) or did not answer in time (upstream-timeout, 504) */
       504: {
         headers: {
@@ -2062,6 +2087,7 @@ export interface operations {
       429: components['responses']['GatewayRateLimited'];
       431: components['responses']['RequestHeaderFieldsTooLarge'];
       502: components['responses']['GatewayUpstreamFailed'];
+      503: components['responses']['DatabaseUnavailable'];
       504: components['responses']['GatewayUpstreamTimeout'];
     };
   };
@@ -2156,6 +2182,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      503: components['responses']['DatabaseUnavailable'];
       /** @description A service this one calls failed (upstream-failed, 502) or did not answer in time (upstream-timeout, 504) */
       504: {
         headers: {
@@ -2219,6 +2246,7 @@ export interface operations {
       429: components['responses']['GatewayRateLimited'];
       431: components['responses']['RequestHeaderFieldsTooLarge'];
       502: components['responses']['GatewayUpstreamFailed'];
+      503: components['responses']['DatabaseUnavailable'];
       504: components['responses']['GatewayUpstreamTimeout'];
     };
   };
@@ -2292,9 +2320,11 @@ export interface operations {
       429: components['responses']['GatewayRateLimited'];
       431: components['responses']['RequestHeaderFieldsTooLarge'];
       502: components['responses']['GatewayUpstreamFailed'];
-      /** @description service-unavailable: payment is still unavailable (circuit open); nothing was spent, retry later */
+      /** @description service-unavailable: payment is still unavailable (circuit open); nothing was spent, retry later; or service-unavailable: the service's database is unavailable for now (a restart, a failover). A write it interrupted is committed whole or not at all, never in part; retry after `Retry-After` seconds (a write that takes an Idempotency-Key, with the same key) */
       503: {
         headers: {
+          /** @description Seconds to wait before retrying (sent when the database is unavailable; the body's retryAfterSeconds too) */
+          'retry-after'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -2367,6 +2397,7 @@ export interface operations {
       429: components['responses']['GatewayRateLimited'];
       431: components['responses']['RequestHeaderFieldsTooLarge'];
       502: components['responses']['GatewayUpstreamFailed'];
+      503: components['responses']['DatabaseUnavailable'];
       504: components['responses']['GatewayUpstreamTimeout'];
     };
   };
@@ -2446,9 +2477,11 @@ export interface operations {
       429: components['responses']['GatewayRateLimited'];
       431: components['responses']['RequestHeaderFieldsTooLarge'];
       502: components['responses']['GatewayUpstreamFailed'];
-      /** @description service-unavailable: payment is still unavailable (circuit open); nothing was spent, retry later */
+      /** @description service-unavailable: payment is still unavailable (circuit open); nothing was spent, retry later; or service-unavailable: the service's database is unavailable for now (a restart, a failover). A write it interrupted is committed whole or not at all, never in part; retry after `Retry-After` seconds (a write that takes an Idempotency-Key, with the same key) */
       503: {
         headers: {
+          /** @description Seconds to wait before retrying (sent when the database is unavailable; the body's retryAfterSeconds too) */
+          'retry-after'?: number;
           [name: string]: unknown;
         };
         content: {
@@ -2519,6 +2552,7 @@ export interface operations {
       429: components['responses']['GatewayRateLimited'];
       431: components['responses']['RequestHeaderFieldsTooLarge'];
       502: components['responses']['GatewayUpstreamFailed'];
+      503: components['responses']['DatabaseUnavailable'];
       504: components['responses']['GatewayUpstreamTimeout'];
     };
   };
@@ -2582,6 +2616,7 @@ export interface operations {
       429: components['responses']['GatewayRateLimited'];
       431: components['responses']['RequestHeaderFieldsTooLarge'];
       502: components['responses']['GatewayUpstreamFailed'];
+      503: components['responses']['DatabaseUnavailable'];
       504: components['responses']['GatewayUpstreamTimeout'];
     };
   };
@@ -2677,6 +2712,7 @@ export interface operations {
       429: components['responses']['GatewayRateLimited'];
       431: components['responses']['RequestHeaderFieldsTooLarge'];
       502: components['responses']['GatewayUpstreamFailed'];
+      503: components['responses']['DatabaseUnavailable'];
       504: components['responses']['GatewayUpstreamTimeout'];
     };
   };
@@ -2722,6 +2758,7 @@ export interface operations {
       429: components['responses']['GatewayRateLimited'];
       431: components['responses']['RequestHeaderFieldsTooLarge'];
       502: components['responses']['GatewayUpstreamFailed'];
+      503: components['responses']['DatabaseUnavailable'];
       504: components['responses']['GatewayUpstreamTimeout'];
     };
   };
@@ -2824,6 +2861,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      503: components['responses']['DatabaseUnavailable'];
       /** @description Booking did not answer in time (eligibility cannot be checked) */
       504: {
         headers: {
@@ -2876,6 +2914,7 @@ export interface operations {
       429: components['responses']['GatewayRateLimited'];
       431: components['responses']['RequestHeaderFieldsTooLarge'];
       502: components['responses']['GatewayUpstreamFailed'];
+      503: components['responses']['DatabaseUnavailable'];
       504: components['responses']['GatewayUpstreamTimeout'];
     };
   };

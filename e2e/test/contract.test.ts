@@ -1,4 +1,9 @@
-import { checkContract, parseBody } from './support/http.js';
+import {
+  checkContract,
+  failOnContractViolations,
+  parseBody,
+  takeContractViolations,
+} from './support/http.js';
 import { Contract } from './support/contract.js';
 
 // The contract check the end-to-end clients run on every response (support/http.ts), against the
@@ -21,6 +26,24 @@ describe('the contract check', () => {
         status: 404,
         contentType: 'application/problem+json; charset=utf-8',
         body: notFound,
+      }),
+    ).toBeUndefined();
+  });
+
+  test("a booking that met booking's database restarting answers a documented 503 (the Postgres fault)", () => {
+    expect(
+      contract.violation('gateway', {
+        method: 'POST',
+        path: '/v1/bookings',
+        status: 503,
+        contentType: 'application/problem+json; charset=utf-8',
+        body: {
+          type: 'https://tourkit.dev/problems/service-unavailable',
+          title: 'Service unavailable',
+          status: 503,
+          detail: 'The database is unavailable for now; try again later.',
+          retryAfterSeconds: 5,
+        },
       }),
     ).toBeUndefined();
   });
@@ -122,6 +145,32 @@ describe('checkContract, as every client here and the real-node tests call it', 
     expect(() => checkContract('catalog', { ...denied, status: 418 })).toThrow(
       /^contract \(catalog's OpenAPI document\): .*418: status not documented for POST \/v1\/tours/,
     );
+    // Taken here, or the guard after this test would fail it: the 418 was provoked on purpose.
+    expect(takeContractViolations()).toEqual([
+      expect.stringMatching(/418: status not documented for POST \/v1\/tours/),
+    ]);
+  });
+
+  test('keeps a violation whose throw was caught, and the guard fails the test with it', () => {
+    const undocumented = {
+      method: 'GET',
+      path: '/v1/nothing',
+      status: 200,
+      contentType: 'application/json',
+      body: {},
+    };
+    // As a poll that retries, or a fault scenario that counts a failed request as an answer, does.
+    try {
+      checkContract('gateway', undocumented);
+    } catch {
+      // swallowed
+    }
+    expect(() => failOnContractViolations('seen by this test')).toThrow(
+      /^1 response\(s\) seen by this test broke the OpenAPI documents:\n {2}contract \(gateway's OpenAPI document\): GET \/v1\/nothing → 200: no operation/,
+    );
+    // Reported once: the next test starts clean.
+    expect(() => failOnContractViolations('seen by this test')).not.toThrow();
+    expect(takeContractViolations()).toEqual([]);
   });
 
   test('reads JSON only when the content type says so', () => {

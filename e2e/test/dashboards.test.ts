@@ -8,7 +8,8 @@ import { panelQueries, withVariables } from '@tourkit/cdk8s/observability/panel-
 import { SERVICES as SERVICE_SPECS } from '@tourkit/cdk8s/services';
 import { closedPort } from '@tourkit/kit/testing';
 import { startStack, writeReport, type Stack } from '@tourkit/observability';
-import { createTour, requestBooking, signUp } from './support/actors.js';
+import { createTour, placeBooking, signUp } from './support/actors.js';
+import { apiClient } from './support/api.js';
 import { eventually } from './support/eventually.js';
 import {
   REPO_ROOT,
@@ -121,6 +122,7 @@ async function load(p: Platform, webUrl: string): Promise<void> {
     priceCents: 2_500,
     operatorEmail: `operator-${randomUUID().slice(0, 8)}@example.test`,
   });
+  const viaWeb = apiClient(webUrl);
   const until = Date.now() + 20_000;
   let round = 0;
   while (Date.now() < until) {
@@ -130,9 +132,11 @@ async function load(p: Platform, webUrl: string): Promise<void> {
       p.gateway.get(`/v1/tours/${tour.id}`),
       p.gateway.get(`/v1/tours/${tour.id}/reviews`),
       ada.api.get('/v1/users/me'),
-      // Through the web server to the gateway, as the browser app calls the API.
-      fetch(`${webUrl}/v1/tours?pageSize=2`).then((r) => r.arrayBuffer()),
-      round % 5 === 1 ? requestBooking(ada, tour.id, 1, `panels-${round}-${randomUUID()}`) : null,
+      // Through the web server to the gateway, as the browser app calls the API (with its typed
+      // client; the web server forwards the public API unchanged, so the answer is checked
+      // against the public document).
+      viaWeb.GET('/v1/tours', { params: { query: { pageSize: '2' } } }),
+      round % 5 === 1 ? placeBooking(ada, tour.id, 1, `panels-${round}-${randomUUID()}`) : null,
       round % 5 === 3
         ? p.gateway.post('/v1/auth/login', { email: ada.email, password: 'not the password' })
         : null,

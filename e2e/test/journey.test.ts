@@ -1,13 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { bookingOf, createTour, requestBooking, signUp, type Traveller } from './support/actors.js';
+import type { ApiClient } from '@tourkit/api-client';
+import { bookingOf, createTour, placeBooking, signUp, type Traveller } from './support/actors.js';
+import { apiClient, expectAnswer } from './support/api.js';
 import { eventually } from './support/eventually.js';
-import { expectStatus, type JsonBody } from './support/http.js';
+import { expectStatus } from './support/http.js';
 import { mailsOf } from './support/mail.js';
 import { startPlatform, withLogsOnFailure, type Platform } from './support/platform.js';
 
 // A traveller's whole journey across the seven real processes: sign up, search, quote, book,
 // pay, confirmation e-mail, one reminder however often the job runs, then a review once the tour
-// has taken place.
+// has taken place. The public API is called with the generated typed client (@tourkit/api-client),
+// every answer checked against the public document; the operator's set-up and the jobs use the
+// services' internal APIs.
 
 const HOUR = 3_600_000;
 /** Lead time of the tour the traveller reviews: long enough to book it, short enough to wait for. */
@@ -36,8 +40,9 @@ test(
     async () => {
       const p = platform!;
       const operatorEmail = `operator-${randomUUID().slice(0, 8)}@example.test`;
+      const anonymous = apiClient(p.url.gateway!);
       const ada = await signUp(p, 'ada');
-      const me = expectStatus(await ada.api.get('/v1/users/me'), 200, 'profile');
+      const me = expectAnswer(await ada.client.GET('/v1/users/me'), 200, 'profile');
       expect(me).toMatchObject({ id: ada.id, email: ada.email, country: 'FR' });
 
       // The operator's tours: one this evening (within the reminder window), one elsewhere.
@@ -59,23 +64,29 @@ test(
       });
 
       // The gateway documents the services it fronts, fetched from the running processes.
-      for (const service of ['catalog', 'booking', 'review', 'user']) {
-        const document = await p.gateway.get(`/v1/openapi/${service}.yaml`);
-        expect(document.status).toBe(200);
-        expect(String(document.body)).toMatch(/^openapi: 3\.1/m);
+      for (const service of ['catalog', 'booking', 'review', 'user'] as const) {
+        const document = await anonymous.GET('/v1/openapi/{service}.yaml', {
+          params: { path: { service } },
+          parseAs: 'text',
+        });
+        expect(expectAnswer(document, 200, `${service}'s document`)).toMatch(/^openapi: 3\.1/m);
       }
 
       // Search through the gateway, anonymously.
-      const search = expectStatus(
-        await p.gateway.get('/v1/tours?destination=Paris&available=true'),
+      const search = expectAnswer(
+        await anonymous.GET('/v1/tours', {
+          params: { query: { destination: 'Paris', available: 'true' } },
+        }),
         200,
         'search Paris',
       );
-      expect(search.items.map((tour: JsonBody) => tour.title)).toEqual(['Louvre after dark']);
+      expect(search.items.map((tour) => tour.title)).toEqual(['Louvre after dark']);
 
       // Quote: 2 × 50 €, no discount three hours ahead, French VAT 20 % from the token's country.
-      const quote = expectStatus(
-        await ada.api.post('/v1/bookings/quote', { tourId: evening.id, travellers: 2 }),
+      const quote = expectAnswer(
+        await ada.client.POST('/v1/bookings/quote', {
+          body: { tourId: evening.id, travellers: 2 },
+        }),
         200,
         'quote',
       );
@@ -89,13 +100,11 @@ test(
 
       // Book, with a retried request (same Idempotency-Key) answered with the same booking.
       const key = `ada-evening-${randomUUID()}`;
-      const created = await requestBooking(ada, evening.id, 2, key);
-      const booking = expectStatus(created, 201, 'book');
+      const booking = expectAnswer(await placeBooking(ada, evening.id, 2, key), 201, 'book');
       expect(booking.status).toBe('PENDING_PAYMENT');
       expect(booking.price.totalCents).toBe(quote.totalCents);
-      const replay = await requestBooking(ada, evening.id, 2, key);
-      expect(replay.status).toBe(201);
-      expect(replay.body.id).toBe(booking.id);
+      const replay = expectAnswer(await placeBooking(ada, evening.id, 2, key), 201, 'book again');
+      expect(replay.id).toBe(booking.id);
 
       // The tour Ada will review: it starts a few seconds from now.
       const past = await createTour(p, {
@@ -106,8 +115,8 @@ test(
         priceCents: 2_500,
         operatorEmail,
       });
-      const dawn = expectStatus(
-        await requestBooking(ada, past.id, 1, `ada-dawn-${randomUUID()}`),
+      const dawn = expectAnswer(
+        await placeBooking(ada, past.id, 1, `ada-dawn-${randomUUID()}`),
         201,
         'book the dawn tour',
       );
@@ -183,7 +192,7 @@ test(
         ),
       ).toHaveLength(0);
 
-      await reviewOnce(p, ada, past.id, evening.id, operatorEmail);
+      await reviewOnce(p, anonymous, ada, past.id, evening.id, operatorEmail);
 
       // Still one reminder and one confirmation, seconds later.
       expect(
@@ -201,53 +210,64 @@ test(
 /** Review rules through the gateway: taken place → accepted once; catalog's rating follows. */
 async function reviewOnce(
   p: Platform,
+  anonymous: ApiClient,
   ada: Traveller,
   pastTourId: string,
   upcomingTourId: string,
   operatorEmail: string,
 ): Promise<void> {
-  const tooEarly = await ada.api.post(`/v1/tours/${upcomingTourId}/reviews`, { rating: 5 });
-  expect(tooEarly.status).toBe(403);
-  expect(tooEarly.body.reason).toBe('not-taken-place');
+  const review = (client: ApiClient, tourId: string, body: { rating: number; comment?: string }) =>
+    client.POST('/v1/tours/{tourId}/reviews', { params: { path: { tourId } }, body });
 
-  const anonymous = await p.gateway.post(`/v1/tours/${pastTourId}/reviews`, { rating: 4 });
-  expect(anonymous.status).toBe(401);
+  const tooEarly = await review(ada.client, upcomingTourId, { rating: 5 });
+  expect(tooEarly.response.status).toBe(403);
+  expect(tooEarly.error).toMatchObject({ reason: 'not-taken-place' });
 
-  const review = expectStatus(
-    await ada.api.post(`/v1/tours/${pastTourId}/reviews`, {
-      rating: 4,
-      comment: 'Empty streets, golden light.',
-    }),
+  const unsigned = await review(anonymous, pastTourId, { rating: 4 });
+  expect(unsigned.response.status).toBe(401);
+
+  const posted = expectAnswer(
+    await review(ada.client, pastTourId, { rating: 4, comment: 'Empty streets, golden light.' }),
     201,
     'review',
   );
-  const again = await ada.api.post(`/v1/tours/${pastTourId}/reviews`, { rating: 1 });
-  expect(again.status).toBe(409);
-  expect(again.body.type).toMatch(/already-reviewed$/);
+  const again = await review(ada.client, pastTourId, { rating: 1 });
+  expect(again.response.status).toBe(409);
+  expect(again.error?.type).toMatch(/already-reviewed$/);
 
-  const listed = expectStatus(
-    await p.gateway.get(`/v1/tours/${pastTourId}/reviews`),
+  const listed = expectAnswer(
+    await anonymous.GET('/v1/tours/{tourId}/reviews', { params: { path: { tourId: pastTourId } } }),
     200,
     'list reviews',
   );
   expect(listed.items).toHaveLength(1);
-  expect(listed.items[0]).toMatchObject({ id: review.id, rating: 4 });
+  expect(listed.items[0]).toMatchObject({ id: posted.id, rating: 4 });
 
   // Catalog's summary arrives through review's outbox.
   await eventually('catalog rating 4 from 1 review', async () => {
-    const tour = expectStatus(await p.gateway.get(`/v1/tours/${pastTourId}`), 200, 'tour');
+    const tour = expectAnswer(
+      await anonymous.GET('/v1/tours/{id}', { params: { path: { id: pastTourId } } }),
+      200,
+      'tour',
+    );
     return tour.ratingCount === 1 && tour.ratingAverage === 4;
   });
   expect(
-    expectStatus(await p.gateway.get(`/v1/tours/${pastTourId}/rating`), 200, 'rating'),
+    expectAnswer(
+      await anonymous.GET('/v1/tours/{tourId}/rating', {
+        params: { path: { tourId: pastTourId } },
+      }),
+      200,
+      'rating',
+    ),
   ).toMatchObject({ average: 4, count: 1 });
 
   // The operator hears of it.
   await p.smtp.waitFor(
-    (messages) => mailsOf(messages, `review-posted:${review.id}`).length > 0,
+    (messages) => mailsOf(messages, `review-posted:${posted.id}`).length > 0,
     30_000,
   );
-  expect(mailsOf(p.smtp.messages, `review-posted:${review.id}`)[0]!.envelope.to).toEqual([
+  expect(mailsOf(p.smtp.messages, `review-posted:${posted.id}`)[0]!.envelope.to).toEqual([
     operatorEmail,
   ]);
 }

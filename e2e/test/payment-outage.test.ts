@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { bookingOf, createTour, requestBooking, signUp, type Traveller } from './support/actors.js';
+import type { ApiClient, Schema } from '@tourkit/api-client';
+import { bookingOf, createTour, placeBooking, signUp, type Traveller } from './support/actors.js';
+import { apiClient, expectAnswer } from './support/api.js';
 import { eventually } from './support/eventually.js';
 import { expectStatus, type JsonBody } from './support/http.js';
 import { mailsOf } from './support/mail.js';
@@ -17,7 +19,11 @@ import {
 // before the circuit opened wait for the provider instead of running out of retries. When it
 // returns, they are charged and reservations are paid through their links: every booking ends
 // CONFIRMED, or PAYMENT_FAILED after its counted attempts (seats released, support alerted), each
-// with its one e-mail, and no seat or charge is lost or doubled.
+// with its one e-mail, and no seat or charge is lost or doubled. The public API is called with the
+// generated typed client; the simulator, booking's /health and payment's records through the
+// services' internal APIs.
+
+type Booking = Schema<'Booking'>;
 
 const SHORT_LEAD_MS = 15_000;
 const SETTLED = ['CONFIRMED', 'PAYMENT_FAILED'];
@@ -51,6 +57,7 @@ test(
       const p = platform!;
       const booking = p.internal('booking');
       const payment = p.internal('payment');
+      const anonymous = apiClient(p.url.gateway!);
       const ada = await signUp(p, 'ada');
       const operatorEmail = `operator-${randomUUID().slice(0, 8)}@example.test`;
       const future = await createTour(p, {
@@ -72,8 +79,8 @@ test(
         priceCents: 2_000,
         operatorEmail,
       });
-      const taken = expectStatus(
-        await requestBooking(ada, past.id, 1, `taken-${randomUUID()}`),
+      const taken = expectAnswer(
+        await placeBooking(ada, past.id, 1, `taken-${randomUUID()}`),
         201,
         'book the sunrise tour',
       );
@@ -97,12 +104,12 @@ test(
       expectStatus(await payment.put('/internal/simulator', { outage: true }), 200, 'outage on');
 
       // Bookings are still accepted at once; their charges fail and open the circuit.
-      const made: JsonBody[] = [];
+      const made: Booking[] = [];
       let key = 0;
       let lastMadeAt = 0;
       const book = async (travellers: number) => {
-        const body = expectStatus(
-          await requestBooking(ada, future.id, travellers, `outage-${++key}-${randomUUID()}`),
+        const body = expectAnswer(
+          await placeBooking(ada, future.id, travellers, `outage-${++key}-${randomUUID()}`),
           201,
           'book during the outage',
         );
@@ -129,7 +136,7 @@ test(
       // New bookings while the circuit is open: pay-later reservations. The circuit half-opens
       // every 3 s to try again; a booking taken in that instant is a plain PENDING_PAYMENT one
       // (and is followed to its end like the others), so book until two reservations exist.
-      const reserved: JsonBody[] = [];
+      const reserved: Booking[] = [];
       await eventually(
         'two reservations taken while the circuit is open',
         async () => {
@@ -145,7 +152,7 @@ test(
         expect(['PENDING_PAYMENT', 'RESERVED_PENDING_PAYMENT']).toContain(body.status);
       }
       for (const reservation of reserved) {
-        expect(Date.parse(reservation.expiresAt) - Date.now()).toBeGreaterThan(23 * 3_600_000);
+        expect(Date.parse(reservation.expiresAt!) - Date.now()).toBeGreaterThan(23 * 3_600_000);
       }
 
       // Each reservation gets its signed payment link by e-mail: the web app's /pay page
@@ -162,24 +169,25 @@ test(
       }
 
       // Browsing and reviews keep working while payment is down.
-      const search = expectStatus(
-        await p.gateway.get('/v1/tours?destination=Paris'),
+      const tourOf = (id: string) => anonymous.GET('/v1/tours/{id}', { params: { path: { id } } });
+      const search = expectAnswer(
+        await anonymous.GET('/v1/tours', { params: { query: { destination: 'Paris' } } }),
         200,
         'search during the outage',
       );
-      expect(search.items.map((tour: JsonBody) => tour.id)).toContain(future.id);
-      expectStatus(await p.gateway.get(`/v1/tours/${future.id}`), 200, 'details during the outage');
-      const review = expectStatus(
-        await ada.api.post(`/v1/tours/${past.id}/reviews`, {
-          rating: 5,
-          comment: 'Worth the early start.',
+      expect(search.items.map((tour) => tour.id)).toContain(future.id);
+      expectAnswer(await tourOf(future.id), 200, 'details during the outage');
+      const review = expectAnswer(
+        await ada.client.POST('/v1/tours/{tourId}/reviews', {
+          params: { path: { tourId: past.id } },
+          body: { rating: 5, comment: 'Worth the early start.' },
         }),
         201,
         'review during the outage',
       );
       await eventually('catalog rating during the outage', async () => {
-        const tour = (await p.gateway.get(`/v1/tours/${past.id}`)).body;
-        return tour.ratingCount === 1 && tour.ratingAverage === 5;
+        const tour = (await tourOf(past.id)).data;
+        return tour?.ratingCount === 1 && tour.ratingAverage === 5;
       });
       await waitForMail(p, `review-posted:${review.id}`);
 
@@ -194,7 +202,7 @@ test(
         () => Date.now() > retryScheduleOver,
         { timeoutMs: 30_000 },
       );
-      const waiting: JsonBody[] = [];
+      const waiting: Booking[] = [];
       for (const made1 of made) {
         const current = await bookingOf(ada, made1.id);
         if (current.status === 'PAYMENT_FAILED') {
@@ -221,14 +229,13 @@ test(
       expectStatus(await payment.put('/internal/simulator', { outage: false }), 200, 'outage off');
       for (const [id, token] of links) {
         const paid = await eventually(`payment link of ${id} answered`, async () => {
-          const response = await payByLink(p, id, token);
-          return response.status === 503 ? undefined : response;
+          const answer = await payByLink(anonymous, id, token);
+          return answer.response.status === 503 ? undefined : answer;
         });
-        expect(paid.status).toBe(202);
-        expect(paid.body.status).toBe('PENDING_PAYMENT');
+        expect(expectAnswer(paid, 202, `pay ${id} by its link`).status).toBe('PENDING_PAYMENT');
       }
 
-      const settled = new Map<string, JsonBody>();
+      const settled = new Map<string, Booking>();
       for (const made1 of made) settled.set(made1.id, await settle(ada, made1.id));
       for (const current of waiting) {
         expect(settled.get(current.id)!.status).toBe('CONFIRMED');
@@ -258,8 +265,12 @@ test(
           expect(mailsOf(p.smtp.messages, `booking-confirmed:${current.id}`)).toHaveLength(0);
         }
       }
-      const mine = expectStatus(await ada.api.get('/v1/bookings?limit=100'), 200, 'my bookings');
-      expect(mine.items.map((b: JsonBody) => b.id).sort()).toEqual(
+      const mine = expectAnswer(
+        await ada.client.GET('/v1/bookings', { params: { query: { limit: 100 } } }),
+        200,
+        'my bookings',
+      );
+      expect(mine.items.map((b) => b.id).sort()).toEqual(
         [taken.id, ...made.map((b) => b.id)].sort(),
       );
       const liveSeats = [...settled.values()]
@@ -268,8 +279,10 @@ test(
       await eventually(
         `the tour's booked seats to equal its live bookings' ${liveSeats}`,
         async () => {
-          const availability = expectStatus(
-            await p.gateway.get(`/v1/tours/${future.id}/availability`),
+          const availability = expectAnswer(
+            await anonymous.GET('/v1/tours/{id}/availability', {
+              params: { path: { id: future.id } },
+            }),
             200,
             'availability',
           );
@@ -293,7 +306,7 @@ test(
 );
 
 /** Waits until the booking is CONFIRMED or PAYMENT_FAILED and returns it. */
-function settle(traveller: Traveller, bookingId: string): Promise<JsonBody> {
+function settle(traveller: Traveller, bookingId: string): Promise<Booking> {
   return eventually(
     `booking ${bookingId} to end CONFIRMED or PAYMENT_FAILED`,
     async () => {
@@ -310,8 +323,11 @@ async function waitForMail(p: Platform, dedupeKey: string) {
 }
 
 /** What the link's page does when the traveller clicks Pay: no sign-in, the token is the authority. */
-function payByLink(p: Platform, bookingId: string, token: string) {
-  return p.gateway.post(`/v1/payment-links/${bookingId}/pay`, { t: token });
+function payByLink(anonymous: ApiClient, bookingId: string, token: string) {
+  return anonymous.POST('/v1/payment-links/{bookingId}/pay', {
+    params: { path: { bookingId } },
+    body: { t: token },
+  });
 }
 
 async function chargesOf(p: Platform, bookingId: string): Promise<JsonBody[]> {

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { closedPort } from '@tourkit/kit/testing';
 import { startJaeger, type Jaeger } from '@tourkit/observability';
 import { bookingOf, createTour, signUp } from './support/actors.js';
+import { expectAnswer } from './support/api.js';
 import { eventually } from './support/eventually.js';
-import { expectStatus } from './support/http.js';
 import { mailsOf } from './support/mail.js';
 import { SERVICES, startPlatform, withLogsOnFailure, type Platform } from './support/platform.js';
 
@@ -84,15 +84,12 @@ test(
 
       // The traveller's client starts the trace (as a browser's tracing would): its id is known.
       const traceId = randomBytes(16).toString('hex');
-      const traced = ada.api.with({
-        traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01`,
-      });
-      const booked = expectStatus(
-        await traced.post(
-          '/v1/bookings',
-          { tourId: tour.id, travellers: 2 },
-          { 'idempotency-key': `traced-${randomUUID()}` },
-        ),
+      const booked = expectAnswer(
+        await ada.client.POST('/v1/bookings', {
+          params: { header: { 'idempotency-key': `traced-${randomUUID()}` } },
+          headers: { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` },
+          body: { tourId: tour.id, travellers: 2 },
+        }),
         201,
         'book',
       );

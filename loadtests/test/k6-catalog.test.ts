@@ -10,6 +10,7 @@ import {
   type TestCatalog,
 } from '@tourkit/catalog/testing';
 import { startContractProxy } from '@tourkit/e2e/support/contract-proxy';
+import { jsonClient } from '@tourkit/e2e/support/http';
 import { k6Binary, k6Built, runK6 } from './k6.js';
 
 if (!k6Built) {
@@ -24,12 +25,10 @@ describeWithK6('k6 against a real catalog', () => {
 
   beforeAll(async () => {
     catalog = await startTestCatalog(await migratedTestDatabase('loadtests_catalog'));
+    // The operator's set-up, its answers checked against catalog's document as the runs' are.
+    const operator = jsonClient(catalog.url, { 'x-internal-token': INTERNAL_TOKEN }, 'catalog');
     for (const destination of ['Paris', 'Paris', 'Rome', 'Lyon']) {
-      const res = await fetch(`${catalog.url}/v1/tours`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-internal-token': INTERNAL_TOKEN },
-        body: JSON.stringify(tourBody({ destination, capacity: 30 })),
-      });
+      const res = await operator.post('/v1/tours', tourBody({ destination, capacity: 30 }));
       expect(res.status).toBe(201);
     }
   }, 30_000);

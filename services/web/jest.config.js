@@ -1,3 +1,3 @@
-import { workspaceJestConfig } from '../../jest.shared.js';
+import { CONTRACT_GUARD, workspaceJestConfig } from '../../jest.shared.js';
 
-export default workspaceJestConfig('web');
+export default workspaceJestConfig('web', CONTRACT_GUARD);

@@ -1,4 +1,5 @@
 import type { Traveller } from '../support/actors.js';
+import { expectAnswer } from '../support/api.js';
 import { expectStatus, type JsonBody } from '../support/http.js';
 import { messageIdOf } from '../support/mail.js';
 import type { Platform } from '../support/platform.js';
@@ -23,12 +24,14 @@ export interface FaultScope {
 }
 
 export async function bookingsOf(p: Platform, scope: FaultScope): Promise<BookingRow[]> {
-  const body = expectStatus(
-    await scope.traveller.api.get(`/v1/bookings?tour=${scope.tourId}&limit=100`),
+  const body = expectAnswer(
+    await scope.traveller.client.GET('/v1/bookings', {
+      params: { query: { tour: scope.tourId, limit: 100 } },
+    }),
     200,
     'the traveller’s bookings',
   );
-  return body.items.map((b: JsonBody) => ({
+  return body.items.map((b) => ({
     id: b.id,
     tourId: b.tourId,
     status: b.status,

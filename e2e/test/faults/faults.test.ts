@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createTour, requestBooking, signUp } from '../support/actors.js';
+import { createTour, placeBooking, signUp } from '../support/actors.js';
+import { apiClient, expectAnswer } from '../support/api.js';
 import { eventually } from '../support/eventually.js';
-import { expectStatus, type JsonResponse } from '../support/http.js';
+import { expectStatus } from '../support/http.js';
 import { messageIdOf } from '../support/mail.js';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { REPO_ROOT, SERVICES, startPlatform, type Platform } from '../support/platform.js';
@@ -58,7 +59,8 @@ beforeAll(async () => {
   [redis, postgres, catalogProxy] = await Promise.all([
     startPrivateRedis(serverLogs),
     startPrivatePostgres(serverLogs),
-    startFaultProxy(),
+    // Booking's calls to catalog: each answer checked against catalog's document too.
+    startFaultProxy('catalog'),
   ]);
   platform = await startPlatform('faults', {
     // Seven services starting at once on 2 cores that other jobs share took 50 s to migrate
@@ -97,7 +99,7 @@ interface FaultContext {
   p: Platform;
   scope: FaultScope;
   /** One booking request through the gateway; a cut connection is an answer too. */
-  book(): Promise<JsonResponse | Error>;
+  book(): Promise<Response | Error>;
 }
 
 interface FaultOptions {
@@ -143,7 +145,8 @@ async function runFault(
     const scope: FaultScope = { traveller, tourId: tour.id };
     const book = async () => {
       try {
-        return await requestBooking(traveller, tour.id, TRAVELLERS, `fault-${randomUUID()}`);
+        const answer = await placeBooking(traveller, tour.id, TRAVELLERS, `fault-${randomUUID()}`);
+        return answer.response;
       } catch (error) {
         return error instanceof Error ? error : new Error(String(error));
       }
@@ -244,8 +247,10 @@ fault(
   async ({ p, scope, book }) => {
     await times(BOOKINGS / 2, book);
     // Someone looks at the tour: catalog caches its availability as it is now.
-    expectStatus(
-      await p.gateway.get(`/v1/tours/${scope.tourId}/availability`),
+    expectAnswer(
+      await apiClient(p.url.gateway!).GET('/v1/tours/{id}/availability', {
+        params: { path: { id: scope.tourId } },
+      }),
       200,
       'availability before the outage',
     );

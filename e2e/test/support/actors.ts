@@ -88,18 +88,20 @@ export async function createTourThrough(
   );
 }
 
-/** POST /v1/bookings through the gateway with an Idempotency-Key; returns the raw response. */
-export function requestBooking(
+/**
+ * POST /v1/bookings through the gateway with an Idempotency-Key, with the traveller's typed client:
+ * the answer as openapi-fetch gives it (data on 201/202, the problem in error).
+ */
+export function placeBooking(
   traveller: Traveller,
   tourId: string,
   travellers: number,
   idempotencyKey: string,
 ) {
-  return traveller.api.post(
-    '/v1/bookings',
-    { tourId, travellers },
-    { 'idempotency-key': idempotencyKey },
-  );
+  return traveller.client.POST('/v1/bookings', {
+    params: { header: { 'idempotency-key': idempotencyKey } },
+    body: { tourId, travellers },
+  });
 }
 
 export async function bookingOf(

@@ -26,3 +26,20 @@ export function apiClient(baseUrl: string, token?: string): ApiClient {
   client.use(checkedAgainstContract);
   return client;
 }
+
+/** What a typed call answers (openapi-fetch's result, whatever the operation). */
+export interface Answer<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
+}
+
+/** The data of a typed call that answered `status`; otherwise fails, naming the answer. */
+export function expectAnswer<T>(answer: Answer<T>, status: number, what: string): T {
+  if (answer.response.status !== status || answer.data === undefined) {
+    throw new Error(
+      `${what}: expected HTTP ${status}, got ${answer.response.status}: ${JSON.stringify(answer.error).slice(0, 800)}`,
+    );
+  }
+  return answer.data;
+}

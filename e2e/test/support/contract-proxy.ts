@@ -1,14 +1,14 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { checkContract, parseBody } from './http.js';
+import { checkPassedOn } from './http.js';
 
 /**
  * A recording proxy on 127.0.0.1 that checks every answer passing through it against an OpenAPI
  * document (`gateway` for the public API, or a service's), as the e2e clients check theirs. For
  * callers that cannot use those clients: k6 runs its scripts in its own JavaScript engine, not in
  * Node, so a load test is pointed at this proxy instead of its target. The proxy forwards each
- * request unchanged and never alters an answer; a violation is recorded, and the test that ran the
- * traffic asserts there were none.
+ * request unchanged and never alters an answer; a violation is recorded here and kept for the
+ * contract guard (support/contract-guard.ts), which fails the test that ran the traffic.
  */
 export interface ContractProxy {
   readonly url: string;
@@ -55,21 +55,20 @@ export async function startContractProxy(
         method: request.method ?? 'GET',
         headers,
         ...(body === undefined ? {} : { body }),
+        // A redirect is an answer to check and to hand on, not one for the proxy to follow.
+        redirect: 'manual',
       });
       const text = await response.text();
       const contentType = response.headers.get('content-type') ?? '';
       seen += 1;
-      try {
-        checkContract(documentOf, {
-          method: request.method ?? 'GET',
-          path: url.pathname,
-          status: response.status,
-          contentType,
-          body: parseBody(contentType, text),
-        });
-      } catch (error) {
-        violations.push((error as Error).message);
-      }
+      const violation = checkPassedOn(documentOf, {
+        method: request.method ?? 'GET',
+        path: url.pathname,
+        status: response.status,
+        contentType,
+        text,
+      });
+      if (violation) violations.push(violation);
       const answer = [...response.headers].filter(([name]) => !NOT_ANSWERED.has(name));
       reply.writeHead(response.status, Object.fromEntries(answer)).end(text);
     })().catch((error: unknown) => {

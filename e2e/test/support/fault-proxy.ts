@@ -1,10 +1,13 @@
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { checkPassedOn } from './http.js';
 
 // An HTTP proxy the fault suite puts between two services (booking → catalog), so a fault lands
 // at one saga step exactly: a matching request is carried to the service (which acts on it), and
 // its answer is held back until the test decides what the caller gets, typically nothing (the
 // connection cut, as when the service dies before answering). Everything else passes through.
+// Every answer the upstream gives, held or not, is checked against the upstream's OpenAPI document
+// (a violation fails the test through the contract guard; the answer still goes on unchanged).
 
 export interface HeldExchange {
   method: string;
@@ -31,7 +34,8 @@ interface Holding {
   res: ServerResponse;
 }
 
-export async function startFaultProxy(): Promise<FaultProxy> {
+/** `documentOf`: the OpenAPI document the upstream answers by (a service's name, as in checkContract). */
+export async function startFaultProxy(documentOf: string): Promise<FaultProxy> {
   let match: ((method: string, path: string) => boolean) | undefined;
   let holding: Holding[] = [];
 
@@ -50,6 +54,14 @@ export async function startFaultProxy(): Promise<FaultProxy> {
         const chunks: Buffer[] = [];
         answer.on('data', (chunk: Buffer) => chunks.push(chunk));
         answer.on('end', () => {
+          // A violation is kept for the contract guard; the caller gets the answer as it came.
+          checkPassedOn(documentOf, {
+            method,
+            path: new URL(path, proxy.target).pathname,
+            status: answer.statusCode ?? 0,
+            contentType: String(answer.headers['content-type'] ?? ''),
+            text: Buffer.concat(chunks).toString('utf8'),
+          });
           if (hold) {
             holding.push({ exchange: { method, path, status: answer.statusCode ?? 0 }, res });
             return;

@@ -22,13 +22,62 @@ export interface JsonClient {
 const REQUEST_TIMEOUT_MS = 15_000;
 
 /**
+ * Violations found and not yet taken. The throw alone is not enough: a caller may catch it (a poll
+ * that retries, the fault suite's bookings, where a cut connection is an answer, a proxy answering
+ * on), so each one is also kept here, and support/contract-guard.ts fails the test that saw it.
+ */
+const untaken: string[] = [];
+
+/**
  * Throws when a response breaks the OpenAPI document of `documentOf` (a service, or `gateway` for the
  * public API; support/contract.ts): an undocumented status, content type or body. Every client here
- * calls it; so do the real-node tests for calls made inside a pod.
+ * calls it; so do the real-node tests for calls made inside a pod. The violation is also kept until
+ * `takeContractViolations` (the guard after each test) takes it, even if the throw was caught.
  */
 export function checkContract(documentOf: string, response: SeenResponse, template?: string): void {
   const broken = contract().violation(documentOf, response, template);
-  if (broken) throw new Error(`contract (${documentOf}'s OpenAPI document): ${broken}`);
+  if (!broken) return;
+  const message = `contract (${documentOf}'s OpenAPI document): ${broken}`;
+  untaken.push(message);
+  throw new Error(message);
+}
+
+/**
+ * checkContract for an answer a proxy passes on, its body as text: never throws, returns the
+ * violation (also kept for the guard) or undefined. A body that says JSON and does not parse is
+ * checked as the text, which no JSON schema accepts.
+ */
+export function checkPassedOn(
+  documentOf: string,
+  answer: Omit<SeenResponse, 'body'> & { text: string },
+): string | undefined {
+  const { text, ...seen } = answer;
+  let body: unknown = text;
+  try {
+    body = parseBody(seen.contentType, text);
+  } catch {
+    // checked as the text
+  }
+  try {
+    checkContract(documentOf, { ...seen, body });
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+/** The violations `checkContract` found since the last call, oldest first; they are forgotten. */
+export function takeContractViolations(): string[] {
+  return untaken.splice(0);
+}
+
+/** Throws, naming every violation, when checkContract found any not yet taken (and takes them). */
+export function failOnContractViolations(when: string): void {
+  const violations = takeContractViolations();
+  if (violations.length === 0) return;
+  throw new Error(
+    `${violations.length} response(s) ${when} broke the OpenAPI documents:\n  ${violations.join('\n  ')}`,
+  );
 }
 
 /** A response's body as the clients read it: JSON when its content type says so, else text. */

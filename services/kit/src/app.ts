@@ -117,8 +117,10 @@ export function bodyLimitBytes(limit: string | number): number {
   return Math.floor(Number(match[1]) * BYTE_UNITS[(match[2] ?? 'b').toLowerCase()]!);
 }
 
-/** Sends a problem+json response. */
+/** Sends a problem+json response (with `Retry-After` when the problem says when to try again). */
 export function sendProblem(res: Response, problem: HttpProblem): void {
+  if (problem.retryAfterSeconds !== undefined)
+    res.setHeader('retry-after', String(problem.retryAfterSeconds));
   res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem.toJSON()));
 }
 

@@ -20,8 +20,13 @@ export interface ProblemBody {
 export interface ProblemOptions {
   detail?: string;
   errors?: FieldError[];
-  /** Extra members of the problem body (e.g. `{ retryAfterSeconds: 30 }`). */
+  /** Extra members of the problem body (e.g. `{ paymentId }`). */
   extensions?: Record<string, unknown>;
+  /**
+   * When the client may try again: sent as the `Retry-After` header (`sendProblem`) and as the
+   * body's `retryAfterSeconds`, the two places the gateway's rate limit says it too.
+   */
+  retryAfterSeconds?: number;
   cause?: unknown;
 }
 
@@ -33,6 +38,7 @@ export class HttpProblem extends Error {
   readonly detail: string | undefined;
   readonly errors: FieldError[] | undefined;
   readonly extensions: Record<string, unknown>;
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(status: number, slug: string, title: string, options: ProblemOptions = {}) {
     super(
@@ -46,6 +52,7 @@ export class HttpProblem extends Error {
     this.detail = options.detail;
     this.errors = options.errors;
     this.extensions = options.extensions ?? {};
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 
   get type(): string {
@@ -55,6 +62,9 @@ export class HttpProblem extends Error {
   toJSON(): ProblemBody {
     return {
       ...this.extensions,
+      ...(this.retryAfterSeconds === undefined
+        ? {}
+        : { retryAfterSeconds: this.retryAfterSeconds }),
       type: this.type,
       title: this.title,
       status: this.status,
@@ -100,5 +110,17 @@ export const badGateway = (detail?: Detail) =>
   new HttpProblem(502, 'upstream-failed', 'Upstream service failed', { detail });
 export const serviceUnavailable = (detail?: Detail) =>
   new HttpProblem(503, 'service-unavailable', 'Service unavailable', { detail });
+/**
+ * How long a client waits before retrying a request that met the database unavailable: a Postgres
+ * restart or a failover takes seconds, and the pool gives up on a connection after 2 s, so a retry
+ * sooner would mostly meet the outage again.
+ */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+/** The service's database cannot be reached for now (isDatabaseUnavailable): a dependency like any other. */
+export const databaseUnavailable = () =>
+  new HttpProblem(503, 'service-unavailable', 'Service unavailable', {
+    detail: 'The database is unavailable for now; try again later.',
+    retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
+  });
 export const gatewayTimeout = (detail?: Detail) =>
   new HttpProblem(504, 'upstream-timeout', 'Upstream service timed out', { detail });

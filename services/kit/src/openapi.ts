@@ -61,6 +61,31 @@ export const commonResponses = {
   ),
 } as const;
 
+/**
+ * What a client meets when the service's database is unavailable (problem-mapping.ts): said once
+ * here, for every operation of a service with a database (`serviceDocument`'s `database`), and in
+ * each 503 an operation documents for a reason of its own (`unavailable`).
+ */
+const DATABASE_UNAVAILABLE =
+  "service-unavailable: the service's database is unavailable for now (a restart, a failover). A write it interrupted is committed whole or not at all, never in part; retry after `Retry-After` seconds (a write that takes an Idempotency-Key, with the same key)";
+
+const retryAfterHeader = {
+  description:
+    "Seconds to wait before retrying (sent when the database is unavailable; the body's retryAfterSeconds too)",
+  schema: { type: 'integer', minimum: 1 },
+} as const;
+
+/**
+ * A 503 this operation answers for a reason of its own (e.g. an open circuit), which also covers
+ * the database being unavailable: one status, one response, both reasons in its description.
+ */
+export function unavailable(description: string): ZodOpenApiResponseObject {
+  return {
+    ...problem(`${description}; or ${DATABASE_UNAVAILABLE}`),
+    headers: { 'retry-after': retryAfterHeader },
+  };
+}
+
 /** A JSON response with this description and body schema. */
 export const jsonResponse = <T extends z.ZodType>(description: string, schema: T) => ({
   description,
@@ -107,6 +132,13 @@ export interface ServiceDocumentOptions {
   paths: ZodOpenApiPathsObject;
   /** Path items or components the service adds (e.g. named parameters). */
   components?: ZodOpenApiObject['components'];
+  /**
+   * The service has a database of its own (services.json `database`): every operation may meet it
+   * unavailable and answer 503 (the DatabaseUnavailable response is added where the operation
+   * documents no 503; where it does, that 503 must be `unavailable(...)`), except the operations
+   * named in `unusedBy` (operationIds), which never query it.
+   */
+  database?: true | { unusedBy: readonly string[] };
 }
 
 /** The OpenAPI 3.1 document of one service, as a plain object (hack/openapi/generate.ts writes it). */
@@ -136,6 +168,8 @@ export function serviceDocument(options: ServiceDocumentOptions): OpenApiDocumen
       },
     },
   );
+  if (options.database)
+    addDatabaseResponses(document, options.database === true ? [] : options.database.unusedBy);
   addTransportResponses(document);
   // Only the schemes some operation requires: an unused one tells a reader nothing true.
   const used = new Set(
@@ -178,6 +212,58 @@ const TRANSPORT_RESPONSES = {
 } as const;
 
 const OPERATION_METHODS = ['get', 'put', 'post', 'patch', 'delete'] as const;
+
+type Operations = Array<{
+  where: string;
+  operation: { operationId?: string; responses?: Record<string, unknown> };
+}>;
+
+function operationsOf(document: OpenApiDocument): Operations {
+  return Object.entries(document.paths ?? {}).flatMap(([path, item]) =>
+    OPERATION_METHODS.flatMap((method) => {
+      const operation = (item as Record<string, Operations[number]['operation'] | undefined>)[
+        method
+      ];
+      return operation ? [{ where: `${method.toUpperCase()} ${path}`, operation }] : [];
+    }),
+  );
+}
+
+/**
+ * Gives each operation that queries the database its 503: the shared DatabaseUnavailable response,
+ * or the operation's own 503 when it has one, which must then say the database too (made with
+ * `unavailable`). A name in `unusedBy` that is no operation is a mistake, not a no-op.
+ */
+function addDatabaseResponses(document: OpenApiDocument, unusedBy: readonly string[]): void {
+  const operations = operationsOf(document);
+  const ids = new Set(operations.map(({ operation }) => operation.operationId));
+  for (const id of unusedBy) {
+    if (!ids.has(id)) throw new Error(`database.unusedBy: no operation ${id}`);
+  }
+  let used = false;
+  for (const { where, operation } of operations) {
+    if (!operation.responses || unusedBy.includes(operation.operationId ?? '')) continue;
+    const own = operation.responses['503'] as { description?: string } | undefined;
+    if (own === undefined) {
+      operation.responses['503'] = { $ref: '#/components/responses/DatabaseUnavailable' };
+      used = true;
+    } else if (!own.description?.includes(DATABASE_UNAVAILABLE)) {
+      throw new Error(
+        `${where}: its own 503 does not say the database may be unavailable; declare it with unavailable(description)`,
+      );
+    }
+  }
+  if (used) {
+    (document.components ??= {}).responses = {
+      ...document.components.responses,
+      DatabaseUnavailable: {
+        description: DATABASE_UNAVAILABLE,
+        headers: { 'retry-after': retryAfterHeader },
+        content: problemContent,
+      },
+    };
+  }
+}
 
 /** Adds the kit's own answers to each operation that does not already document that status. */
 function addTransportResponses(document: OpenApiDocument): void {

@@ -3,6 +3,7 @@ import {
   HttpProblem,
   badGateway,
   badRequest,
+  databaseUnavailable,
   gatewayTimeout,
   internalError,
   payloadTooLarge,
@@ -11,6 +12,7 @@ import {
 } from './errors.js';
 import { UpstreamError } from './upstream-error.js';
 import { isCircuitOpenError } from './circuit-breaker.js';
+import { isDatabaseUnavailable } from './database-outage.js';
 import { fieldErrors } from './validation.js';
 
 /** Maps anything thrown in a request to the problem the client sees; unknown errors become a generic 500. */
@@ -29,6 +31,9 @@ export function errorToProblem(error: unknown): HttpProblem {
   }
   if (isCircuitOpenError(error))
     return serviceUnavailable('A dependency is unavailable; try again later.');
+  // A restart or failover cuts the connection mid-request: a temporary condition the client can
+  // retry, not a bug. The transaction it cut is committed whole or not at all, never in part.
+  if (isDatabaseUnavailable(error)) return databaseUnavailable();
   // Express's router: a path parameter that is not valid percent-encoded UTF-8 (`%`, `%FF`).
   if (error instanceof URIError && (error as { status?: unknown }).status === 400) {
     return new HttpProblem(400, 'bad-request', 'Bad request', {

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { jsonResponse, problem, security, serviceDocument } from '../src/openapi.js';
+import {
+  jsonResponse,
+  problem,
+  security,
+  serviceDocument,
+  unavailable,
+  type ServiceDocumentOptions,
+} from '../src/openapi.js';
 
 // The frame every service's generated document shares (src/openapi.ts).
 
@@ -65,5 +72,57 @@ describe('a service document', () => {
       type: 'object',
       required: ['type', 'title', 'status'],
     });
+  });
+});
+
+describe('a service with a database', () => {
+  const operation = (operationId: string, responses: Record<string, object> = {}) => ({
+    operationId,
+    summary: operationId,
+    security: security.none,
+    responses: { '200': jsonResponse('Done', z.object({ ok: z.boolean() })), ...responses },
+  });
+  const withDatabase = (
+    database: ServiceDocumentOptions['database'],
+    paths: ServiceDocumentOptions['paths'],
+  ) => serviceDocument({ service: 'demo', port: 9999, description: 'Demo', paths, database });
+  type Responses = Record<string, { $ref?: string; description?: string; headers?: object }>;
+  const responsesOf = (doc: ReturnType<typeof serviceDocument>, path: string) =>
+    (doc.paths![path] as { get: { responses: Responses } }).get.responses;
+
+  test('each operation answers 503 DatabaseUnavailable (with Retry-After), except those that never query it', () => {
+    const doc = withDatabase(
+      { unusedBy: ['getKeys'] },
+      { '/v1/things': { get: operation('listThings') }, '/keys': { get: operation('getKeys') } },
+    );
+    expect(responsesOf(doc, '/v1/things')['503']).toEqual({
+      $ref: '#/components/responses/DatabaseUnavailable',
+    });
+    expect(responsesOf(doc, '/keys')['503']).toBeUndefined();
+    const shared = doc.components!.responses!.DatabaseUnavailable as Responses[string];
+    expect(shared.description).toMatch(/^service-unavailable: the service's database/);
+    expect(shared.headers).toHaveProperty('retry-after');
+  });
+
+  test("an operation's own 503 is kept when it also says the database, refused when it does not", () => {
+    const own = unavailable('service-unavailable: the circuit is open');
+    const doc = withDatabase(true, { '/v1/pay': { get: operation('pay', { '503': own }) } });
+    const kept = responsesOf(doc, '/v1/pay')['503']!;
+    expect(kept.description).toMatch(/^service-unavailable: the circuit is open; or .*database/);
+    expect(kept.headers).toHaveProperty('retry-after');
+    expect(() =>
+      withDatabase(true, {
+        '/v1/pay': { get: operation('pay', { '503': problem('the circuit is open') }) },
+      }),
+    ).toThrow(/GET \/v1\/pay: its own 503 does not say the database/);
+  });
+
+  test('a service without one documents no 503, and unusedBy naming no operation is refused', () => {
+    const doc = withDatabase(undefined, { '/v1/things': { get: operation('listThings') } });
+    expect(responsesOf(doc, '/v1/things')['503']).toBeUndefined();
+    expect(doc.components!.responses).not.toHaveProperty('DatabaseUnavailable');
+    expect(() =>
+      withDatabase({ unusedBy: ['getKys'] }, { '/keys': { get: operation('getKeys') } }),
+    ).toThrow(/no operation getKys/);
   });
 });

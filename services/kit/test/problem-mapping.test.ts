@@ -16,6 +16,21 @@ describe('errorToProblem', () => {
     expect(errorToProblem(new UpstreamError({ ...base, kind: 'timeout' })).status).toBe(504);
   });
 
+  it('maps the database unavailable to 503 service-unavailable with retryAfterSeconds, a failed statement to 500', () => {
+    const ended = Object.assign(new Error('terminating connection due to administrator command'), {
+      code: '57P01',
+      severity: 'FATAL',
+    });
+    const problem = errorToProblem(ended);
+    expect(problem.status).toBe(503);
+    expect(problem.slug).toBe('service-unavailable');
+    expect(problem.retryAfterSeconds).toBe(5);
+    expect(problem.toJSON()).toMatchObject({ status: 503, retryAfterSeconds: 5 });
+    expect(JSON.stringify(problem.toJSON())).not.toMatch(/administrator/);
+    const duplicate = Object.assign(new Error('duplicate key'), { code: '23505' });
+    expect(errorToProblem(duplicate).status).toBe(500);
+  });
+
   it('maps body-parser errors', () => {
     expect(errorToProblem(Object.assign(new Error('x'), { type: 'entity.too.large' })).status).toBe(
       413,

@@ -8,7 +8,7 @@ import type { Browser, BrowserContext } from 'playwright-core';
 import { createTour } from '@tourkit/e2e/support/actors';
 import { k6Binary, k6Built, runK6 } from '@tourkit/loadtests/testing/k6';
 import { eventually } from '@tourkit/e2e/support/eventually';
-import { expectStatus, jsonClient } from '@tourkit/e2e/support/http';
+import { expectStatus } from '@tourkit/e2e/support/http';
 import { withLogsOnFailure } from '@tourkit/e2e/support/platform';
 import { buildBundle, launchChromium } from './support/browser.js';
 import { PageAudit, expectText, expectVisible, tabTo } from './support/journey-helpers.js';
@@ -187,7 +187,8 @@ test(
         200,
         'login',
       );
-      const ada = jsonClient(p.url.gateway!, { authorization: `Bearer ${login.accessToken}` });
+      // The platform's checked client: these answers are compared with the public document too.
+      const ada = p.gateway.with({ authorization: `Bearer ${login.accessToken}` });
       const mine = expectStatus(
         await ada.get(`/v1/bookings?tour=${evening.id}`),
         200,

@@ -6,6 +6,7 @@ import {
   problem,
   security,
   serviceDocument,
+  unavailable,
   type OpenApiDocument,
 } from '@tourkit/kit/openapi';
 import { BOOKING_STATUSES } from '../domain/booking.js';
@@ -217,7 +218,7 @@ const notYours = problem('No such booking of yours (not-found)');
 const notCancellable = problem(
   'conflict: the booking cannot take this step from its state (already cancelled, tour started, not payable)',
 );
-const paymentUnavailable = problem(
+const paymentUnavailable = unavailable(
   'service-unavailable: payment is still unavailable (circuit open); nothing was spent, retry later',
 );
 const linkInvalid = problem(
@@ -247,6 +248,7 @@ export const openapiDocument = (): OpenApiDocument =>
   serviceDocument({
     service: 'booking',
     port: 8083,
+    database: true,
     description:
       'Price quotes, bookings (idempotent creation, listing, cancellation, pay-later links), staff actions and the internal queries other services need. Money is integer cents (EUR); times are ISO-8601 UTC. Errors are application/problem+json (RFC 9457). Pricing rules and their order: see README.md.',
     paths: {

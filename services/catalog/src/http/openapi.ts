@@ -124,6 +124,7 @@ export const openapiDocument = (): OpenApiDocument =>
   serviceDocument({
     service: 'catalog',
     port: 8081,
+    database: true,
     description:
       'Tours (one tour = one dated departure), search, details, availability, and the internal endpoints booking and review call. Money is integer cents (EUR); times are ISO-8601 UTC. Searches and details are cached in Redis (CACHE_TTL_SECONDS, default 300) and invalidated on every write. Errors are RFC 9457 problem+json.',
     paths: {

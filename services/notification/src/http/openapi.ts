@@ -35,6 +35,7 @@ export const openapiDocument = (): OpenApiDocument =>
   serviceDocument({
     service: 'notification',
     port: 8086,
+    database: true,
     description:
       'E-mail notifications (booking confirmations, payment links, support alerts, review notices, 24 h reminders, tour changes) through a Postgres outbox and a BullMQ queue, sent over SMTP. Internal only: every route needs the shared `x-internal-token`.',
     paths: {

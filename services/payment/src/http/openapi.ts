@@ -7,6 +7,7 @@ import {
   problemSchema,
   security,
   serviceDocument,
+  unavailable,
   type OpenApiDocument,
 } from '@tourkit/kit/openapi';
 import { simulatorSettingsPatchSchema } from '../domain/simulator-settings.js';
@@ -102,6 +103,7 @@ export const openapiDocument = (): OpenApiDocument =>
   serviceDocument({
     service: 'payment',
     port: 8085,
+    database: true,
     description:
       'Charges and refunds through a provider adapter (default: a local simulator with run-time fault injection). Internal only: every call needs `x-internal-token`. A charge or refund is carried out once per Idempotency-Key. SUCCEEDED and DECLINED are final; FAILED (the provider did not carry it out) is tried again by the next request with the same key; PENDING (in flight, or the outcome is unknown) is settled by the service itself, which asks the provider by the key (README, "States").',
     paths: {
@@ -139,7 +141,7 @@ export const openapiDocument = (): OpenApiDocument =>
               },
             },
             '422': keyReused,
-            '503': problem(
+            '503': unavailable(
               'The provider did not carry out the charge (provider-unavailable; status FAILED); safe to retry with the same key',
             ),
           },
@@ -211,7 +213,7 @@ export const openapiDocument = (): OpenApiDocument =>
               },
             },
             '422': keyReused,
-            '503': problem(
+            '503': unavailable(
               'The provider did not carry out the refund (provider-unavailable; status FAILED, its reservation given back); retry with the same key',
             ),
           },

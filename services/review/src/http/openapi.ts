@@ -42,6 +42,7 @@ export const openapiDocument = (): OpenApiDocument =>
   serviceDocument({
     service: 'review',
     port: 8084,
+    database: true,
     description:
       "Reviews and ratings of tours. A user may review a tour once, after it took place, and only with a CONFIRMED booking of it (checked with booking's internal API). Each new review updates catalog's average rating and notifies the tour operator through a transactional outbox: the review is saved even while catalog or notification is down, and its side effects are delivered (with retries) once they are back. Errors are RFC 9457 problem+json.",
     paths: {

@@ -75,6 +75,7 @@ export const openapiDocument = (): OpenApiDocument =>
   serviceDocument({
     service: 'user',
     port: 8082,
+    database: { unusedBy: ['getJwks'] },
     description:
       'Accounts, login and profiles. Issues the access tokens (JWT, EdDSA with an Ed25519 key or ES256 with a P-256 key) that every other Tourkit service verifies; the public key is served as a JWK set at `/.well-known/jwks.json`. Errors are `application/problem+json` (RFC 9457).',
     paths: {

@@ -3,6 +3,7 @@ import { closeSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { closedPort } from '@tourkit/kit/testing';
+import { startContractProxy, type ContractProxy } from '@tourkit/e2e/support/contract-proxy';
 import { eventually } from '@tourkit/e2e/support/eventually';
 import {
   SUPPORT_EMAIL,
@@ -17,6 +18,12 @@ export interface WebPlatform {
   platform: Platform;
   /** The web server, as a traveller's browser reaches it. */
   webUrl: string;
+  /**
+   * Between the web server and the gateway: every answer the browser's /v1 calls (and the web
+   * server's own) get is checked against the public document; a violation fails the test that
+   * caused it (the contract guard).
+   */
+  contract: ContractProxy;
   stop(): Promise<void>;
 }
 
@@ -38,6 +45,13 @@ export async function startWebPlatform(
       booking: { PUBLIC_URL: webUrl, ...options.env?.booking },
     },
   });
+  let contract: ContractProxy;
+  try {
+    contract = await startContractProxy(platform.url.gateway!, 'gateway');
+  } catch (error) {
+    await platform.stop();
+    throw error;
+  }
   const logFile = path.join(platform.logDir, 'web.log');
   const fd = openSync(logFile, 'a');
   const child: ChildProcess = spawn(process.execPath, ['--enable-source-maps', WEB_MAIN], {
@@ -46,7 +60,7 @@ export async function startWebPlatform(
       SERVICE_NAME: 'web',
       PORT: String(port),
       LOG_LEVEL: 'info',
-      GATEWAY_URL: platform.url.gateway,
+      GATEWAY_URL: contract.url,
       BOOKING_URL: platform.url.booking,
       NOTIFICATION_URL: platform.url.notification,
       INTERNAL_TOKEN: platform.internalToken,
@@ -72,16 +86,19 @@ export async function startWebPlatform(
     child.kill('SIGKILL');
     process.removeListener('exit', killNow);
     platform.printLogs('web did not start');
+    await contract.stop();
     await platform.stop();
     throw error;
   }
   return {
     platform,
     webUrl,
+    contract,
     stop: async () => {
       child.kill('SIGTERM');
       await exited;
       process.removeListener('exit', killNow);
+      await contract.stop();
       await platform.stop();
     },
   };
