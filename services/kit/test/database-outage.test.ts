@@ -8,7 +8,7 @@ import { isDatabaseUnavailable } from '../src/database-outage.js';
 import { HealthRegistry } from '../src/health.js';
 import { createMetrics } from '../src/metrics.js';
 import { closedPort, createTestDatabase, dropTestDatabase } from '../src/testing.js';
-import { memoryLogger } from './support.js';
+import { memoryLogger } from './support/memory-logger.js';
 
 // Each error below is made by node-postgres against a real server (the machine's Postgres, a port
 // nobody listens on, a server that never answers), not written by hand: the decision is only as
