@@ -89,7 +89,8 @@ export interface PlatformOptions {
   /**
    * The CPU requests of the services and data stores, in percent of the written ones (limits stay):
    * 100 on kind and in production; a small node (the local real node, 2 CPUs) takes 25, so the
-   * platform's about 3 CPUs of requests fit. The HPAs' CPU targets are relative to the requests.
+   * platform's about 3 CPUs of requests fit. The HPAs' CPU targets scale the other way (280 % of a
+   * 25m request is 70 % of 100m), so pods scale at the millicores the profiles say.
    */
   readonly cpuRequestPercent: number;
   /**

@@ -563,6 +563,27 @@ describe('CPU requests for a small node (cpuRequestPercent)', () => {
     ).toBe('1m');
   });
 
+  it("scales the HPAs' CPU targets the other way, so a pod scales at the same millicores", () => {
+    const cpuTargetOf = (platform: Json[], name: string) =>
+      platform
+        .find((o) => o.kind === 'HorizontalPodAutoscaler' && o.metadata.name === name)
+        .spec.metrics.find((m: Json) => m.resource.name === 'cpu').resource.target;
+    const memoryTargetOf = (platform: Json[]) =>
+      platform
+        .find((o) => o.kind === 'HorizontalPodAutoscaler' && o.metadata.name === 'booking')
+        .spec.metrics.find((m: Json) => m.resource.name === 'memory').resource.target;
+    const quarterPlatform = synthPlatform({ cpuRequestPercent: 25 }).platform;
+    expect(cpuTargetOf(synthPlatform().platform, 'booking').averageUtilization).toBe(70);
+    // 280 % of 25m is 70 % of 100m.
+    expect(cpuTargetOf(quarterPlatform, 'booking').averageUtilization).toBe(280);
+    expect(cpuTargetOf(quarterPlatform, 'catalog').averageUtilization).toBe(280);
+    // 70 * 100 / 33 = 212.1: rounded down, as Helm's integer `div` does.
+    const third = synthPlatform({ cpuRequestPercent: 33 }).platform;
+    expect(cpuTargetOf(third, 'booking').averageUtilization).toBe(212);
+    // Memory requests stay, and so does the memory target.
+    expect(memoryTargetOf(quarterPlatform).averageUtilization).toBe(80);
+  });
+
   it('keeps every limit, and every request but CPU', () => {
     for (const name of Object.keys(full)) {
       expect(quarter[name].limits).toEqual(full[name].limits);

@@ -26,6 +26,27 @@ export function profileTargets(profile: TrafficProfile): Record<string, number> 
   };
 }
 
+/** An HPA's metric spec as the API returns it (the fields read here). */
+export interface LiveMetricSpec {
+  type: string;
+  resource?: { name: string; target: { type: string; averageUtilization?: number } };
+}
+
+/**
+ * The utilization targets the live HPA carries: what its controller decides by. They differ from the
+ * profile's where the deployment shrank the CPU requests (cpuRequestPercent scales the CPU target to
+ * keep the millicores), so the replay uses these when it has them.
+ */
+export function liveTargets(metrics: readonly LiveMetricSpec[]): Record<string, number> {
+  const targets: Record<string, number> = {};
+  for (const m of metrics) {
+    const utilization = m.resource?.target.averageUtilization;
+    if (m.type === 'Resource' && m.resource && utilization !== undefined)
+      targets[m.resource.name] = utilization;
+  }
+  return targets;
+}
+
 interface LiveRules {
   stabilizationWindowSeconds?: number;
   policies?: { type?: string; value?: number; periodSeconds?: number }[];
@@ -64,9 +85,9 @@ export function checkAgainstPolicy(
   series: readonly WorkloadSample[],
   profile: TrafficProfile,
   toleranceSeconds: number,
+  targets: Readonly<Record<string, number>> = profileTargets(profile),
 ): PolicyCheck {
   const behavior = profile.autoscaling?.behavior;
-  const targets = profileTargets(profile);
   if (!behavior) return { targets, replay: [], matches: [], verdicts: [] };
   const replay = replayHpa(series, { targets, behavior });
   const observed = stepsOf(replay.map((p) => ({ atSeconds: p.atSeconds, value: p.observed })));

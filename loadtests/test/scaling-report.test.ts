@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { PeakTime } from '@tourkit/cdk8s/profiles';
 import { renderSvg } from '@tourkit/observability';
-import { checkAgainstPolicy, checkBehavior } from '../src/policy-check.js';
+import { checkAgainstPolicy, checkBehavior, liveTargets } from '../src/policy-check.js';
 import { scalingChartSpec, scalingMarkdown } from '../src/scaling-report.js';
 import { hpaSample } from './hpa-samples.js';
 
@@ -39,6 +39,33 @@ describe('checkAgainstPolicy', () => {
     const check = checkAgainstPolicy('booking', early, PeakTime, 5);
     expect(check.verdicts[1]).toMatchObject({ passed: false });
     expect(check.matches.filter((m) => !m.matched)).not.toHaveLength(0);
+  });
+});
+
+describe('the live HPA targets', () => {
+  it("are read from its metric spec, so a node's scaled CPU target is the one replayed", () => {
+    const metrics = [
+      {
+        type: 'Resource',
+        resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 280 } },
+      },
+      {
+        type: 'Resource',
+        resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: 80 } },
+      },
+      { type: 'Pods' },
+    ];
+    expect(liveTargets(metrics)).toEqual({ cpu: 280, memory: 80 });
+  });
+
+  it('judge the replay: 200 % is above the profile target of 70 % but below a 280 % one', () => {
+    // At t=10 two pods at 200 %: the profile's target asks for more, a 280 % target does not.
+    const asProfile = checkAgainstPolicy('booking', followed, PeakTime, 5);
+    const asLive = checkAgainstPolicy('booking', followed, PeakTime, 5, { cpu: 280, memory: 80 });
+    expect(asProfile.replay[1]!.recommendation).toBeGreaterThan(2);
+    expect(asLive.replay[1]!.recommendation).toBeLessThanOrEqual(2);
+    // So the HPA's steps up in these samples are not the ones the live target predicts.
+    expect(asLive.verdicts[1]).toMatchObject({ passed: false });
   });
 });
 

@@ -12,6 +12,17 @@ export function scaledCpu(cpu: string, percent: number): string {
 }
 
 /**
+ * An HPA's CPU utilization target for requests shrunk to `percent`: the same millicores per pod as
+ * `utilization` of the written request, so a small node's pods scale at the load the profile says
+ * (70 % of 100m is 70m; of a 25m request that is 280 %). Left relative to the shrunk request, the
+ * target fell to idle use (a Node process idles at 10-20m): booking on the two-CPU real node, at
+ * 17.5m a pod, never came back down after a load.
+ */
+export function scaledUtilization(utilization: number, percent: number): number {
+  return Math.floor((utilization * 100) / percent);
+}
+
+/**
  * A container's requests and limits, ephemeral storage included (every container bounds its disk);
  * the CPU request at `cpuRequestPercent` of the one written (limits stay).
  */

@@ -8,7 +8,7 @@ import { dbPoolMax, urlVariable, type ServiceSpec, type SharedSetting } from '..
 import { mailCatcherSmtpUrl } from './mail-catcher.js';
 import { databaseEndpoints, type DatabaseEndpoints } from './postgres.js';
 import { REDIS_PASSWORD_KEY, redisUrl } from './redis.js';
-import { resourceRequirements } from './resources.js';
+import { resourceRequirements, scaledUtilization } from './resources.js';
 import { restrictedSecurityContext } from './security-context.js';
 
 export const CONTAINER_PORT = 8080;
@@ -101,7 +101,7 @@ export class TourkitService extends Construct {
     if (spec.profile.autoscaling) {
       new k8s.KubeHorizontalPodAutoscalerV2(this, 'hpa', {
         metadata: meta(),
-        spec: hpaSpec(spec.name, spec.profile.autoscaling),
+        spec: hpaSpec(spec.name, spec.profile.autoscaling, options.cpuRequestPercent),
       });
     }
 
@@ -270,7 +270,11 @@ function rules(r: ScalingRules): k8s.HpaScalingRulesV2 {
   };
 }
 
-function hpaSpec(name: string, a: Autoscaling): k8s.HorizontalPodAutoscalerSpecV2 {
+function hpaSpec(
+  name: string,
+  a: Autoscaling,
+  cpuRequestPercent: number,
+): k8s.HorizontalPodAutoscalerSpecV2 {
   const utilization = (
     resource: 'cpu' | 'memory',
     averageUtilization: number,
@@ -283,7 +287,7 @@ function hpaSpec(name: string, a: Autoscaling): k8s.HorizontalPodAutoscalerSpecV
     minReplicas: a.minReplicas,
     maxReplicas: a.maxReplicas,
     metrics: [
-      utilization('cpu', a.cpuUtilization),
+      utilization('cpu', scaledUtilization(a.cpuUtilization, cpuRequestPercent)),
       ...(a.memoryUtilization === undefined ? [] : [utilization('memory', a.memoryUtilization)]),
     ],
     ...(a.behavior

@@ -21,7 +21,7 @@ import { toolAvailable, toolPath } from '@tourkit/testenv';
 import { startRecorder } from '../cluster-recorder.js';
 import { readRequestRate, type RatePoint } from '../k6-rate.js';
 import { parseK6Summary, summarizeRun } from '../k6-summary.js';
-import { checkAgainstPolicy, checkBehavior } from '../policy-check.js';
+import { checkAgainstPolicy, checkBehavior, liveTargets } from '../policy-check.js';
 import { samplesOf } from '../samples.js';
 import { scalingChartSpec, scalingMarkdown } from '../scaling-report.js';
 import { PLATFORM_PROFILES, checkScaling } from '../scaling-rules.js';
@@ -164,7 +164,14 @@ const runRows = SCRIPTS.map((script, i) => {
   }
 });
 const replayedSeries = samplesOf(samples, REPLAYED);
-const policy = checkAgainstPolicy(REPLAYED, replayedSeries, replayedProfile, syncSeconds);
+// The live HPA's targets: on a small node they are the profile's scaled to the shrunk CPU requests.
+const policy = checkAgainstPolicy(
+  REPLAYED,
+  replayedSeries,
+  replayedProfile,
+  syncSeconds,
+  liveHpa?.spec.metrics ? liveTargets(liveHpa.spec.metrics) : undefined,
+);
 const verdicts = [
   ...checkScaling(samples, PLATFORM_PROFILES, { graceSeconds: 60 }),
   ...checkBehavior(REPLAYED, replayedProfile, liveHpa?.spec.behavior),
