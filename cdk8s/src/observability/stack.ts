@@ -123,6 +123,15 @@ interface Workload {
 }
 
 /**
+ * Prometheus and Alertmanager come from one project and serve alike: one `web` port that also
+ * answers the /-/ready and /-/healthy probes.
+ */
+const prometheusProjectWeb = (port: number): Pick<Workload, 'ports' | 'probes'> => ({
+  ports: [{ name: 'web', port }],
+  probes: { readiness: '/-/ready', liveness: '/-/healthy', port: 'web' },
+});
+
+/**
  * Prometheus, Alertmanager and Jaeger as pods of the platform's namespace, for a cluster without
  * kube-prometheus-stack (options.observabilityStack). Prometheus discovers the namespace's pods with a
  * Role (not a ClusterRole) and evaluates the same rule groups as the PrometheusRule; Alertmanager
@@ -186,8 +195,7 @@ export class ObservabilityStack extends Construct {
           // 30 s of the kubelet updating the mounted files; no restart needed.
           '--config.auto-reload',
         ],
-        ports: [{ name: 'web', port: PROMETHEUS_PORT }],
-        probes: { readiness: '/-/ready', liveness: '/-/healthy', port: 'web' },
+        ...prometheusProjectWeb(PROMETHEUS_PORT),
         resources: {
           requests: { cpu: '50m', memory: '256Mi', ephemeralStorage: '256Mi' },
           limits: { cpu: '1', memory: '1Gi', ephemeralStorage: '1280Mi' },
@@ -205,8 +213,7 @@ export class ObservabilityStack extends Construct {
           // One instance: no gossip port to open.
           '--cluster.listen-address=',
         ],
-        ports: [{ name: 'web', port: ALERTMANAGER_PORT }],
-        probes: { readiness: '/-/ready', liveness: '/-/healthy', port: 'web' },
+        ...prometheusProjectWeb(ALERTMANAGER_PORT),
         resources: {
           requests: { cpu: '10m', memory: '32Mi', ephemeralStorage: '16Mi' },
           limits: { cpu: '200m', memory: '128Mi', ephemeralStorage: '128Mi' },
