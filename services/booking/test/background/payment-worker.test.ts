@@ -3,51 +3,40 @@ import {
   FAST_FLOW,
   INTERNAL_TOKEN,
   eventually,
-  startHarness,
   userA,
   postBooking,
-  type Harness,
+  harnessForFile,
+  startBackground,
 } from '../support/harness.js';
 import { paymentsOf as paymentsOfBooking } from '@tourkit/payment/testing';
 
 describe('booking ↔ payment through the queue', () => {
-  let h: Harness;
-  let asA: { authorization: string };
   let crashAfterNextCharge = false;
   let key = 0;
-
-  beforeAll(async () => {
-    h = await startHarness('booking_payment_flow', {
-      // This file checks retries; the circuit (see payment-breaker.test.ts) must not open here.
-      env: { ...FAST_FLOW, PAYMENT_BREAKER_VOLUME: '1000' },
-      afterCharge: () => {
-        if (crashAfterNextCharge) {
-          crashAfterNextCharge = false;
-          throw new Error('simulated worker crash after the charge, before the booking update');
-        }
-      },
-    });
-    asA = await h.auth.authHeader(userA);
-    h.background.startWorker();
-    h.background.start();
-  });
-
-  afterAll(async () => {
-    await h?.close();
+  const t = harnessForFile('booking_payment_flow', {
+    // This file checks retries; the circuit (see payment-breaker.test.ts) must not open here.
+    env: { ...FAST_FLOW, PAYMENT_BREAKER_VOLUME: '1000' },
+    afterCharge: () => {
+      if (crashAfterNextCharge) {
+        crashAfterNextCharge = false;
+        throw new Error('simulated worker crash after the charge, before the booking update');
+      }
+    },
+    setup: startBackground,
   });
 
   afterEach(async () => {
-    await h.simulator({ failureRate: 0, declineRate: 0, latencyMs: 0, outage: false });
-    h.setNotificationOutage(false);
+    await t.h.simulator({ failureRate: 0, declineRate: 0, latencyMs: 0, outage: false });
+    t.h.setNotificationOutage(false);
   });
 
   async function book(tourId: string, travellers = 2) {
-    const res = await postBooking(h, asA, `flow-${++key}`, { tourId, travellers });
+    const res = await postBooking(t.h, t.asA, `flow-${++key}`, { tourId, travellers });
     expect(res.status).toBe(201);
     return res.body as { id: string; status: string; price: { totalCents: number } };
   }
   const getBooking = async (id: string) =>
-    (await request(h.app).get(`/v1/bookings/${id}`).set(asA)).body;
+    (await request(t.h.app).get(`/v1/bookings/${id}`).set(t.asA)).body;
   const settled = (id: string, status: string) =>
     eventually(
       async () => {
@@ -57,16 +46,16 @@ describe('booking ↔ payment through the queue', () => {
       20_000,
       `booking ${id} ${status}`,
     );
-  const paymentsOf = async (bookingId: string) => paymentsOfBooking(h.payment, bookingId);
+  const paymentsOf = async (bookingId: string) => paymentsOfBooking(t.h.payment, bookingId);
   const chargesAtProvider = async (bookingId: string) =>
-    (await h.payment.simulator.operations('charge')).filter(
+    (await t.h.payment.simulator.operations('charge')).filter(
       (op) => op.idempotencyKey === `charge:booking:${bookingId}`,
     ).length;
   const sent = (type: string, bookingId: string) =>
-    h.notifications.filter((n) => n.type === type && n.bookingId === bookingId);
+    t.h.notifications.filter((n) => n.type === type && n.bookingId === bookingId);
 
   test('a booking is PENDING_PAYMENT at once, then CONFIRMED with one confirmation e-mail', async () => {
-    const tourId = await h.createTour();
+    const tourId = await t.h.createTour();
     const created = await book(tourId);
     expect(created.status).toBe('PENDING_PAYMENT');
     const confirmed = await settled(created.id, 'CONFIRMED');
@@ -90,15 +79,15 @@ describe('booking ↔ payment through the queue', () => {
       amountCents: created.price.totalCents,
       idempotencyKey: `booking:${created.id}`,
     });
-    const metrics = await request(h.app).get('/metrics');
+    const metrics = await request(t.h.app).get('/metrics');
     expect(metrics.text).toMatch(/bookings_total\{[^}]*status="CONFIRMED"[^}]*\} [1-9]/);
     expect(metrics.text).toMatch(/circuit_state\{[^}]*circuit="payment"[^}]*\} 0/);
     expect(metrics.text).toMatch(/payment_queue_depth(\{[^}]*\})? \d+/);
   });
 
   test('a failing provider: 1 + 5 retries with doubling delays, then PAYMENT_FAILED, manual flag, support alert', async () => {
-    await h.simulator({ failureRate: 1 });
-    const tourId = await h.createTour();
+    await t.h.simulator({ failureRate: 1 });
+    const tourId = await t.h.createTour();
     const started = Date.now();
     const created = await book(tourId);
     const failed = await settled(created.id, 'PAYMENT_FAILED');
@@ -121,15 +110,15 @@ describe('booking ↔ payment through the queue', () => {
     });
     expect(sent('booking-confirmed', created.id)).toHaveLength(0);
     // Ended without payment: the seats go back (outbox, booking:<id>:release); support decides the rest.
-    await eventually(async () => (await h.bookedSeats(tourId)) === 0, 10_000, 'seats released');
+    await eventually(async () => (await t.h.bookedSeats(tourId)) === 0, 10_000, 'seats released');
   });
 
   test('a provider that recovers during the retries confirms the booking, charged once', async () => {
-    await h.simulator({ failureRate: 1 });
-    const tourId = await h.createTour();
+    await t.h.simulator({ failureRate: 1 });
+    const tourId = await t.h.createTour();
     const created = await book(tourId);
     await eventually(async () => (await getBooking(created.id)).paymentAttempts >= 2);
-    await h.simulator({ failureRate: 0 });
+    await t.h.simulator({ failureRate: 0 });
     const confirmed = await settled(created.id, 'CONFIRMED');
     // An attempt is counted when it starts: the second may already have been under way (and so
     // succeed) when the provider recovered. At least the first one failed.
@@ -140,7 +129,7 @@ describe('booking ↔ payment through the queue', () => {
 
   test('a worker crash after the charge and before the update: the job runs again, the charge is replayed, not repeated', async () => {
     crashAfterNextCharge = true;
-    const tourId = await h.createTour();
+    const tourId = await t.h.createTour();
     const created = await book(tourId);
     const confirmed = await settled(created.id, 'CONFIRMED');
     expect(crashAfterNextCharge).toBe(false);
@@ -152,8 +141,8 @@ describe('booking ↔ payment through the queue', () => {
     expect(payments[0]).toMatchObject({ status: 'SUCCEEDED', attempts: 1 });
     expect(await chargesAtProvider(created.id)).toBe(1);
     // Enqueuing it again (jobId = booking id) and re-running changes nothing.
-    await h.background.enqueue(created.id);
-    await h.background.requeueStranded(0);
+    await t.h.background.enqueue(created.id);
+    await t.h.background.requeueStranded(0);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(await chargesAtProvider(created.id)).toBe(1);
     await eventually(() => sent('booking-confirmed', created.id).length === 1);
@@ -161,13 +150,13 @@ describe('booking ↔ payment through the queue', () => {
   });
 
   test('cancelling a CONFIRMED booking refunds it through the outbox and releases the seats', async () => {
-    const tourId = await h.createTour();
+    const tourId = await t.h.createTour();
     const created = await book(tourId, 3);
     await settled(created.id, 'CONFIRMED');
-    expect(await h.bookedSeats(tourId)).toBe(3);
-    const cancelled = await request(h.app).post(`/v1/bookings/${created.id}/cancel`).set(asA);
+    expect(await t.h.bookedSeats(tourId)).toBe(3);
+    const cancelled = await request(t.h.app).post(`/v1/bookings/${created.id}/cancel`).set(t.asA);
     expect(cancelled.status).toBe(200);
-    await eventually(async () => (await h.bookedSeats(tourId)) === 0, 10_000, 'seats released');
+    await eventually(async () => (await t.h.bookedSeats(tourId)) === 0, 10_000, 'seats released');
     const refunded = await eventually(async () => {
       const booking = await getBooking(created.id);
       return booking.refundId ? booking : undefined;
@@ -178,19 +167,19 @@ describe('booking ↔ payment through the queue', () => {
   });
 
   test('a notification outage delays the e-mail, never loses it nor fails the booking', async () => {
-    h.setNotificationOutage(true);
-    const tourId = await h.createTour();
+    t.h.setNotificationOutage(true);
+    const tourId = await t.h.createTour();
     const created = await book(tourId);
     await settled(created.id, 'CONFIRMED');
     await eventually(async () => {
-      const { rows } = await h.pool.query<{ attempts: number }>(
+      const { rows } = await t.h.pool.query<{ attempts: number }>(
         `SELECT attempts FROM outbox WHERE dedupe_key = $1 AND delivered_at IS NULL`,
         [`booking-confirmed:${created.id}`],
       );
       return (rows[0]?.attempts ?? 0) >= 2;
     });
     expect(sent('booking-confirmed', created.id)).toHaveLength(0);
-    h.setNotificationOutage(false);
+    t.h.setNotificationOutage(false);
     await eventually(() => sent('booking-confirmed', created.id).length > 0);
     expect(sent('booking-confirmed', created.id)).toHaveLength(1);
   });

@@ -5,54 +5,42 @@ import {
   FAST_FLOW,
   INTERNAL_TOKEN,
   eventually,
-  startHarness,
-  userA,
   userB,
   postBooking,
-  type Harness,
+  harnessForFile,
+  startBackground,
 } from '../support/harness.js';
 
 // Each fault at each saga step, injected by the fault proxies in front of the real catalog and
 // payment; after each, the invariants: seats held = live bookings' seats, nobody charged twice,
 // captured money = confirmed totals − refunds, nothing left in a non-terminal state past its bound.
 describe('the booking saga under faults', () => {
-  let h: Harness;
-  let asA: { authorization: string };
   let clockOffsetMs = 0;
   let key = 0;
   const tours: string[] = [];
-
-  beforeAll(async () => {
-    h = await startHarness('booking_saga_faults', {
-      faults: true,
-      now: () => new Date(Date.now() + clockOffsetMs),
-      env: {
-        ...FAST_FLOW,
-        // Short enough for a dropped call to time out soon, long enough for a loaded machine.
-        CATALOG_TIMEOUT_MS: '1500',
-        PAYMENT_TIMEOUT_MS: '3000',
-        PAYMENT_BREAKER_VOLUME: '1000',
-        // The reconcilers are driven by the tests, not by a timer.
-        SAGA_RECONCILE_INTERVAL_MS: '600000',
-        SEAT_RETRY_AFTER_MS: '0',
-        SEAT_RESERVATION_TIMEOUT_MS: '600000',
-        PAYMENT_UNKNOWN_TIMEOUT_MS: '1800000',
-      },
-    });
-    asA = await h.auth.authHeader(userA);
-    h.background.startWorker();
-    h.background.start();
-  });
-
-  afterAll(async () => {
-    await h?.close();
+  const t = harnessForFile('booking_saga_faults', {
+    faults: true,
+    now: () => new Date(Date.now() + clockOffsetMs),
+    env: {
+      ...FAST_FLOW,
+      // Short enough for a dropped call to time out soon, long enough for a loaded machine.
+      CATALOG_TIMEOUT_MS: '1500',
+      PAYMENT_TIMEOUT_MS: '3000',
+      PAYMENT_BREAKER_VOLUME: '1000',
+      // The reconcilers are driven by the tests, not by a timer.
+      SAGA_RECONCILE_INTERVAL_MS: '600000',
+      SEAT_RETRY_AFTER_MS: '0',
+      SEAT_RESERVATION_TIMEOUT_MS: '600000',
+      PAYMENT_UNKNOWN_TIMEOUT_MS: '1800000',
+    },
+    setup: startBackground,
   });
 
   afterEach(async () => {
     clockOffsetMs = 0;
-    h.proxies.catalog!.setRules([]);
-    h.proxies.payment!.setRules([]);
-    await h.simulator({ failureRate: 0, declineRate: 0, latencyMs: 0, outage: false });
+    t.h.proxies.catalog!.setRules([]);
+    t.h.proxies.payment!.setRules([]);
+    await t.h.simulator({ failureRate: 0, declineRate: 0, latencyMs: 0, outage: false });
   });
 
   const seatsPost = { method: 'POST', path: /^\/internal\/tours\/[^/]+\/seats$/ };
@@ -61,14 +49,14 @@ describe('the booking saga under faults', () => {
   const paymentLookup = { method: 'GET', path: /^\/internal\/payments$/ };
 
   async function newTour(capacity = 20) {
-    const id = await h.createTour({ capacity });
+    const id = await t.h.createTour({ capacity });
     tours.push(id);
     return id;
   }
   const book = (tourId: string, travellers = 2, idempotencyKey = `saga-${++key}`) =>
-    postBooking(h, asA, idempotencyKey, { tourId, travellers });
+    postBooking(t.h, t.asA, idempotencyKey, { tourId, travellers });
   const statusOf = async (id: string) =>
-    (await h.pool.query<{ status: string }>('SELECT status FROM bookings WHERE id = $1', [id]))
+    (await t.h.pool.query<{ status: string }>('SELECT status FROM bookings WHERE id = $1', [id]))
       .rows[0]!.status;
   const settled = (id: string, status: string) =>
     eventually(
@@ -77,7 +65,7 @@ describe('the booking saga under faults', () => {
         // What the reconciler's timer does in production: a charge that timed out on a loaded
         // machine is settled by asking payment.
         if (now === 'PAYMENT_UNKNOWN' && status !== now)
-          await h.background.reconciler.reconcilePayments();
+          await t.h.background.reconciler.reconcilePayments();
         return now === status;
       },
       60_000,
@@ -89,9 +77,9 @@ describe('the booking saga under faults', () => {
     // A payment under way is neither captured-and-confirmed nor not: wait until none is.
     await eventually(
       async () => {
-        await h.background.reconciler.reconcilePayments();
+        await t.h.background.reconciler.reconcilePayments();
         return (
-          (await h.count(
+          (await t.h.count(
             `bookings WHERE status IN ('PENDING_PAYMENT', 'RESERVING_SEATS', 'PAYMENT_UNKNOWN')`,
           )) === 0
         );
@@ -99,8 +87,8 @@ describe('the booking saga under faults', () => {
       60_000,
       'no payment or reservation under way',
     );
-    await h.booking.background.outbox.drainOnce();
-    const { rows } = await h.pool.query<{
+    await t.h.booking.background.outbox.drainOnce();
+    const { rows } = await t.h.pool.query<{
       id: string;
       tour_id: string;
       travellers: number;
@@ -111,17 +99,17 @@ describe('the booking saga under faults', () => {
       const held = rows
         .filter((b) => b.tour_id === tourId && SEAT_HOLDING_STATUSES.includes(b.status as never))
         .reduce((sum, b) => sum + b.travellers, 0);
-      expect({ tourId, seats: await h.bookedSeats(tourId) }).toEqual({ tourId, seats: held });
+      expect({ tourId, seats: await t.h.bookedSeats(tourId) }).toEqual({ tourId, seats: held });
     }
     let captured = 0;
-    const charges = await h.payment.simulator.operations('charge');
+    const charges = await t.h.payment.simulator.operations('charge');
     for (const booking of rows) {
       const atProvider = charges.filter(
         (op) => op.idempotencyKey === `charge:booking:${booking.id}`,
       );
       // Nobody charged twice: at most one charge at the provider per booking.
       expect(atProvider.length).toBeLessThanOrEqual(1);
-      for (const payment of await paymentsOf(h.payment, booking.id))
+      for (const payment of await paymentsOf(t.h.payment, booking.id))
         if (payment.status === 'SUCCEEDED') captured += payment.amountCents - payment.refundedCents;
     }
     const confirmed = rows
@@ -132,7 +120,7 @@ describe('the booking saga under faults', () => {
 
   test('catalog times out on the reserve: 202 RESERVING_SEATS, replays say the truth, the seat reconciler settles it', async () => {
     const tourId = await newTour();
-    h.proxies.catalog!.setRules([{ ...reservePost, mode: 'drop' }]);
+    t.h.proxies.catalog!.setRules([{ ...reservePost, mode: 'drop' }]);
     const idempotencyKey = `saga-${++key}`;
     const first = await book(tourId, 2, idempotencyKey);
     expect(first.status).toBe(202);
@@ -142,30 +130,30 @@ describe('the booking saga under faults', () => {
     expect(replay.status).toBe(202);
     expect(replay.body.id).toBe(first.body.id);
     // Still no answer: the reconciler leaves it where it is.
-    await h.background.reconciler.reconcileSeats();
+    await t.h.background.reconciler.reconcileSeats();
     expect(await statusOf(first.body.id)).toBe('RESERVING_SEATS');
 
-    h.proxies.catalog!.setRules([]);
-    await h.background.reconciler.reconcileSeats();
+    t.h.proxies.catalog!.setRules([]);
+    await t.h.background.reconciler.reconcileSeats();
     const after = await book(tourId, 2, idempotencyKey);
     expect(after.status).toBe(201);
     expect(after.body.status).toBe('PENDING_PAYMENT');
     await settled(first.body.id, 'CONFIRMED');
-    expect(await h.bookedSeats(tourId)).toBe(2);
+    expect(await t.h.bookedSeats(tourId)).toBe(2);
     await checkInvariants();
   });
 
   test('catalog reserved but the answer was lost, and stays silent past the bound: EXPIRED, the reserve it made is released', async () => {
     const tourId = await newTour();
-    h.proxies.catalog!.setRules([{ ...reservePost, mode: 'apply-then-drop' }]);
+    t.h.proxies.catalog!.setRules([{ ...reservePost, mode: 'apply-then-drop' }]);
     const res = await book(tourId, 3);
     expect(res.status).toBe(202);
-    expect(await h.bookedSeats(tourId)).toBe(3); // held at catalog, unknown to booking
+    expect(await t.h.bookedSeats(tourId)).toBe(3); // held at catalog, unknown to booking
     clockOffsetMs = 600_000;
-    await h.background.reconciler.reconcileSeats();
+    await t.h.background.reconciler.reconcileSeats();
     expect(await statusOf(res.body.id)).toBe('EXPIRED');
-    h.proxies.catalog!.setRules([]);
-    await eventually(async () => (await h.bookedSeats(tourId)) === 0, 30_000, 'seats released');
+    t.h.proxies.catalog!.setRules([]);
+    await eventually(async () => (await t.h.bookedSeats(tourId)) === 0, 30_000, 'seats released');
     await checkInvariants();
     const replay = await book(tourId, 3, `saga-${key}`);
     expect(replay.body.status).toBe('EXPIRED');
@@ -175,28 +163,28 @@ describe('the booking saga under faults', () => {
     const tourId = await newTour(4);
     const other = await book(tourId, 2);
     expect(other.status).toBe(201);
-    h.proxies.catalog!.setRules([{ ...reservePost, mode: 'drop' }]);
+    t.h.proxies.catalog!.setRules([{ ...reservePost, mode: 'drop' }]);
     const lost = await book(tourId, 2);
     expect(lost.status).toBe(202);
     clockOffsetMs = 600_000;
-    await h.background.reconciler.reconcileSeats();
+    await t.h.background.reconciler.reconcileSeats();
     expect(await statusOf(lost.body.id)).toBe('EXPIRED');
     clockOffsetMs = 0;
-    h.proxies.catalog!.setRules([]);
-    await h.booking.background.outbox.drainOnce();
+    t.h.proxies.catalog!.setRules([]);
+    await t.h.booking.background.outbox.drainOnce();
     await settled(other.body.id, 'CONFIRMED');
-    expect(await h.bookedSeats(tourId)).toBe(2);
+    expect(await t.h.bookedSeats(tourId)).toBe(2);
     await checkInvariants();
   });
 
   test('no seats: 409 is the stored answer, even when the refusal came through the reconciler', async () => {
     const tourId = await newTour(2);
-    h.proxies.catalog!.setRules([{ ...reservePost, mode: 'drop' }]);
+    t.h.proxies.catalog!.setRules([{ ...reservePost, mode: 'drop' }]);
     const idempotencyKey = `saga-${++key}`;
     const res = await book(tourId, 3, idempotencyKey);
     expect(res.status).toBe(202);
-    h.proxies.catalog!.setRules([]);
-    await h.background.reconciler.reconcileSeats();
+    t.h.proxies.catalog!.setRules([]);
+    await t.h.background.reconciler.reconcileSeats();
     expect(await statusOf(res.body.id)).toBe('REJECTED');
     const replay = await book(tourId, 3, idempotencyKey);
     expect(replay.status).toBe(409);
@@ -207,72 +195,72 @@ describe('the booking saga under faults', () => {
 
   test('payment charges, then the call times out: PAYMENT_UNKNOWN (not a counted attempt), then the reconciler finds the charge: CONFIRMED, charged once', async () => {
     const tourId = await newTour();
-    h.proxies.payment!.setRules([{ ...chargePost, mode: 'apply-then-drop' }]);
+    t.h.proxies.payment!.setRules([{ ...chargePost, mode: 'apply-then-drop' }]);
     const res = await book(tourId);
     await settled(res.body.id, 'PAYMENT_UNKNOWN');
-    const unknown = await request(h.app).get(`/v1/bookings/${res.body.id}`).set(asA);
+    const unknown = await request(t.h.app).get(`/v1/bookings/${res.body.id}`).set(t.asA);
     expect(unknown.body).toMatchObject({ status: 'PAYMENT_UNKNOWN', paymentAttempts: 0 });
-    h.proxies.payment!.setRules([]);
-    await h.background.reconciler.reconcilePayments();
+    t.h.proxies.payment!.setRules([]);
+    await t.h.background.reconciler.reconcilePayments();
     expect(await statusOf(res.body.id)).toBe('CONFIRMED');
-    const [payment] = await paymentsOf(h.payment, res.body.id);
-    const confirmed = await request(h.app).get(`/v1/bookings/${res.body.id}`).set(asA);
+    const [payment] = await paymentsOf(t.h.payment, res.body.id);
+    const confirmed = await request(t.h.app).get(`/v1/bookings/${res.body.id}`).set(t.asA);
     expect(confirmed.body.paymentId).toBe(payment!.id);
     await eventually(() =>
-      h.notifications.some((n) => n.type === 'booking-confirmed' && n.bookingId === res.body.id),
+      t.h.notifications.some((n) => n.type === 'booking-confirmed' && n.bookingId === res.body.id),
     );
     await checkInvariants();
   });
 
   test('payment answers 202 PENDING: PAYMENT_UNKNOWN; asked while still pending it waits, then SUCCEEDED confirms it', async () => {
     const tourId = await newTour();
-    h.proxies.payment!.setRules([
+    t.h.proxies.payment!.setRules([
       { ...chargePost, mode: 'pending' },
       { ...paymentLookup, mode: 'fail' },
     ]);
     const res = await book(tourId);
     await settled(res.body.id, 'PAYMENT_UNKNOWN');
-    await h.background.reconciler.reconcilePayments();
+    await t.h.background.reconciler.reconcilePayments();
     expect(await statusOf(res.body.id)).toBe('PAYMENT_UNKNOWN');
-    h.proxies.payment!.setRules([]);
-    await h.background.reconciler.reconcilePayments();
+    t.h.proxies.payment!.setRules([]);
+    await t.h.background.reconciler.reconcilePayments();
     expect(await statusOf(res.body.id)).toBe('CONFIRMED');
     await checkInvariants();
   });
 
   test('the charge never reached payment (no answer): the reconciler finds none and queues another attempt with the same key', async () => {
     const tourId = await newTour();
-    h.proxies.payment!.setRules([{ ...chargePost, mode: 'drop' }]);
+    t.h.proxies.payment!.setRules([{ ...chargePost, mode: 'drop' }]);
     const res = await book(tourId);
     await settled(res.body.id, 'PAYMENT_UNKNOWN');
-    h.proxies.payment!.setRules([]);
-    await h.background.reconciler.reconcilePayments();
+    t.h.proxies.payment!.setRules([]);
+    await t.h.background.reconciler.reconcilePayments();
     await settled(res.body.id, 'CONFIRMED');
     await checkInvariants();
   });
 
   test('unknown past its bound: PAYMENT_FAILED with seats and promo back, support alerted, and the captured charge refunded', async () => {
     const tourId = await newTour();
-    h.proxies.payment!.setRules([
+    t.h.proxies.payment!.setRules([
       { ...chargePost, mode: 'apply-then-drop' },
       { ...paymentLookup, mode: 'fail' },
     ]);
     const res = await book(tourId);
     await settled(res.body.id, 'PAYMENT_UNKNOWN');
-    await h.background.reconciler.reconcilePayments();
+    await t.h.background.reconciler.reconcilePayments();
     expect(await statusOf(res.body.id)).toBe('PAYMENT_UNKNOWN');
     clockOffsetMs = 1_800_000;
-    await h.background.reconciler.reconcilePayments();
+    await t.h.background.reconciler.reconcilePayments();
     expect(await statusOf(res.body.id)).toBe('PAYMENT_FAILED');
     clockOffsetMs = 0;
     const alert = await eventually(() =>
-      h.notifications.find((n) => n.type === 'support-alert' && n.bookingId === res.body.id),
+      t.h.notifications.find((n) => n.type === 'support-alert' && n.bookingId === res.body.id),
     );
     expect(alert.data).toMatchObject({ reason: expect.stringMatching(/unknown/) });
-    h.proxies.payment!.setRules([]);
+    t.h.proxies.payment!.setRules([]);
     await eventually(
       async () => {
-        const [payment] = await paymentsOf(h.payment, res.body.id);
+        const [payment] = await paymentsOf(t.h.payment, res.body.id);
         return payment?.refundedCents === payment?.amountCents;
       },
       30_000,
@@ -282,21 +270,21 @@ describe('the booking saga under faults', () => {
   });
 
   test('a decline is final at once: one attempt, PAYMENT_FAILED, seats back', async () => {
-    await h.simulator({ declineRate: 1 });
+    await t.h.simulator({ declineRate: 1 });
     const tourId = await newTour();
     const res = await book(tourId);
     await settled(res.body.id, 'PAYMENT_FAILED');
-    const failed = await request(h.app).get(`/v1/bookings/${res.body.id}`).set(asA);
+    const failed = await request(t.h.app).get(`/v1/bookings/${res.body.id}`).set(t.asA);
     expect(failed.body).toMatchObject({ paymentAttempts: 1, requiresManualIntervention: true });
     await checkInvariants();
   });
 
   test('the metrics show each non-terminal state and every reconciliation', async () => {
     const tourId = await newTour();
-    h.proxies.catalog!.setRules([{ ...reservePost, mode: 'drop' }]);
+    t.h.proxies.catalog!.setRules([{ ...reservePost, mode: 'drop' }]);
     await book(tourId, 1);
-    await h.background.reconciler.runOnce();
-    const metrics = (await request(h.app).get('/metrics')).text;
+    await t.h.background.reconciler.runOnce();
+    const metrics = (await request(t.h.app).get('/metrics')).text;
     expect(metrics).toMatch(/bookings_in_state\{[^}]*status="RESERVING_SEATS"[^}]*\} [1-9]/);
     expect(metrics).toMatch(
       /booking_state_oldest_seconds\{[^}]*status="PAYMENT_UNKNOWN"[^}]*\} \d/,
@@ -307,8 +295,8 @@ describe('the booking saga under faults', () => {
     expect(metrics).toMatch(
       /saga_reconciliations_total\{[^}]*step="payment"[^}]*result="SUCCEEDED"[^}]*\} [1-9]/,
     );
-    h.proxies.catalog!.setRules([]);
-    await h.background.reconciler.reconcileSeats();
+    t.h.proxies.catalog!.setRules([]);
+    await t.h.background.reconciler.reconcileSeats();
   });
 
   test("seat movements: seats catalog holds for a booking that does not exist are released; a live booking's are kept", async () => {
@@ -316,16 +304,16 @@ describe('the booking saga under faults', () => {
     const live = await book(tourId, 2);
     await settled(live.body.id, 'CONFIRMED');
     const ghost = '0b0e3f5e-1c1a-4c38-9a57-0c1f7f0c9d99';
-    const reserved = await fetch(`${h.catalogUrl}/internal/tours/${tourId}/seats`, {
+    const reserved = await fetch(`${t.h.catalogUrl}/internal/tours/${tourId}/seats`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-internal-token': INTERNAL_TOKEN },
       body: JSON.stringify({ delta: 3, reference: `booking:${ghost}:reserve` }),
     });
     expect(reserved.ok).toBe(true);
-    expect(await h.bookedSeats(tourId)).toBe(5);
+    expect(await t.h.bookedSeats(tourId)).toBe(5);
     // Catalog's log as the contract of issue 12 shapes it (served by branch catalog).
     const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
-    h.proxies.catalog!.setRules([
+    t.h.proxies.catalog!.setRules([
       {
         method: 'GET',
         path: /^\/internal\/seat-movements$/,
@@ -351,16 +339,16 @@ describe('the booking saga under faults', () => {
         },
       },
     ]);
-    expect(await h.background.reconciler.reconcileSeatMovements()).toBe(1);
-    await h.booking.background.outbox.drainOnce();
+    expect(await t.h.background.reconciler.reconcileSeatMovements()).toBe(1);
+    await t.h.booking.background.outbox.drainOnce();
     await eventually(
-      async () => (await h.bookedSeats(tourId)) === 2,
+      async () => (await t.h.bookedSeats(tourId)) === 2,
       30_000,
       'ghost seats released',
     );
     // Read again (the same log, its release not in it yet): the release is queued once.
-    expect(await h.background.reconciler.reconcileSeatMovements()).toBe(1);
-    expect(await h.count(`outbox WHERE dedupe_key = 'booking:${ghost}:release'`)).toBe(1);
+    expect(await t.h.background.reconciler.reconcileSeatMovements()).toBe(1);
+    expect(await t.h.count(`outbox WHERE dedupe_key = 'booking:${ghost}:release'`)).toBe(1);
     await checkInvariants();
   });
 
@@ -368,19 +356,19 @@ describe('the booking saga under faults', () => {
     let asStaff: { authorization: string };
     const staffId = '00000000-0000-4000-8000-00000000005f';
     beforeAll(async () => {
-      asStaff = await h.auth.authHeader(staffId, { roles: ['support'] });
+      asStaff = await t.h.auth.authHeader(staffId, { roles: ['support'] });
     });
     const act = (id: string, body: object, as = asStaff) =>
-      request(h.app).post(`/v1/admin/bookings/${id}/actions`).set(as).send(body);
+      request(t.h.app).post(`/v1/admin/bookings/${id}/actions`).set(as).send(body);
 
     test('lists what needs a person; only staff may', async () => {
-      await h.simulator({ declineRate: 1 });
+      await t.h.simulator({ declineRate: 1 });
       const res = await book(await newTour());
       await settled(res.body.id, 'PAYMENT_FAILED');
-      const list = await request(h.app).get('/v1/admin/bookings').set(asStaff);
+      const list = await request(t.h.app).get('/v1/admin/bookings').set(asStaff);
       expect(list.status).toBe(200);
       expect(list.body.items.map((b: { id: string }) => b.id)).toContain(res.body.id);
-      const byStatus = await request(h.app)
+      const byStatus = await request(t.h.app)
         .get('/v1/admin/bookings')
         .query({ status: 'PAYMENT_FAILED|PAYMENT_UNKNOWN' })
         .set(asStaff);
@@ -389,22 +377,22 @@ describe('the booking saga under faults', () => {
           ['PAYMENT_FAILED', 'PAYMENT_UNKNOWN'].includes(b.status),
         ),
       ).toBe(true);
-      const bad = await request(h.app)
+      const bad = await request(t.h.app)
         .get('/v1/admin/bookings')
         .query({ status: 'PAID' })
         .set(asStaff);
       expect(bad.status).toBe(400);
       expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(['status']);
-      const traveller = await request(h.app).get('/v1/admin/bookings').set(asA);
+      const traveller = await request(t.h.app).get('/v1/admin/bookings').set(t.asA);
       expect(traveller.status).toBe(403);
       expect(traveller.headers['content-type']).toMatch(/application\/problem\+json/);
-      expect((await act(res.body.id, { action: 'mark-resolved', reason: 'x' }, asA)).status).toBe(
+      expect((await act(res.body.id, { action: 'mark-resolved', reason: 'x' }, t.asA)).status).toBe(
         403,
       );
     });
 
     test('mark-resolved clears the flag of a PAYMENT_FAILED booking, with an audit row; refused from other states naming action', async () => {
-      await h.simulator({ declineRate: 1 });
+      await t.h.simulator({ declineRate: 1 });
       const res = await book(await newTour());
       await settled(res.body.id, 'PAYMENT_FAILED');
       const resolved = await act(res.body.id, {
@@ -422,7 +410,7 @@ describe('the booking saga under faults', () => {
         from: 'PAYMENT_FAILED',
         to: 'PAYMENT_FAILED',
       });
-      const { rows } = await h.pool.query('SELECT * FROM booking_audit WHERE booking_id = $1', [
+      const { rows } = await t.h.pool.query('SELECT * FROM booking_audit WHERE booking_id = $1', [
         res.body.id,
       ]);
       expect(rows).toHaveLength(1);
@@ -430,7 +418,7 @@ describe('the booking saga under faults', () => {
       expect(retry.status).toBe(409);
       expect(retry.body.errors).toEqual([expect.objectContaining({ field: 'action' })]);
       expect(
-        (await h.pool.query('SELECT 1 FROM booking_audit WHERE booking_id = $1', [res.body.id]))
+        (await t.h.pool.query('SELECT 1 FROM booking_audit WHERE booking_id = $1', [res.body.id]))
           .rowCount,
       ).toBe(1);
     });
@@ -448,7 +436,7 @@ describe('the booking saga under faults', () => {
 
     test('retry-payment of a PAYMENT_UNKNOWN booking pays it with the same key; cancel-and-release of another gives back seats and money', async () => {
       const tourId = await newTour();
-      h.proxies.payment!.setRules([
+      t.h.proxies.payment!.setRules([
         { ...chargePost, mode: 'apply-then-drop' },
         { ...paymentLookup, mode: 'fail' },
       ]);
@@ -456,7 +444,7 @@ describe('the booking saga under faults', () => {
       const cancelled = await book(tourId, 3);
       await settled(retried.body.id, 'PAYMENT_UNKNOWN');
       await settled(cancelled.body.id, 'PAYMENT_UNKNOWN');
-      h.proxies.payment!.setRules([]);
+      t.h.proxies.payment!.setRules([]);
       const retry = await act(retried.body.id, { action: 'retry-payment', reason: 'stuck' });
       expect(retry.status).toBe(200);
       expect(retry.body.audit).toMatchObject({ from: 'PAYMENT_UNKNOWN', to: 'PENDING_PAYMENT' });
@@ -469,7 +457,7 @@ describe('the booking saga under faults', () => {
       expect(cancel.body.booking.status).toBe('CANCELLED');
       await eventually(
         async () => {
-          const [payment] = await paymentsOf(h.payment, cancelled.body.id);
+          const [payment] = await paymentsOf(t.h.payment, cancelled.body.id);
           return payment?.refundedCents === payment?.amountCents;
         },
         30_000,
@@ -487,48 +475,38 @@ describe('the booking saga under faults', () => {
   });
 
   test('another user is not staff: userB cannot read the admin list either', async () => {
-    const asB = await h.auth.authHeader(userB, { roles: ['customer'] });
-    expect((await request(h.app).get('/v1/admin/bookings').set(asB)).status).toBe(403);
+    const asB = await t.h.auth.authHeader(userB, { roles: ['customer'] });
+    expect((await request(t.h.app).get('/v1/admin/bookings').set(asB)).status).toBe(403);
   });
 });
 
 describe('the circuit is open: payment jobs wait for it and do not burn attempts', () => {
-  let h: Harness;
-
-  beforeAll(async () => {
-    h = await startHarness('booking_saga_circuit', {
-      env: { ...FAST_FLOW, PAYMENT_BREAKER_VOLUME: '2', PAYMENT_BREAKER_RESET_MS: '1000' },
-    });
-    h.background.startWorker();
-    h.background.start();
-  });
-
-  afterAll(async () => {
-    await h?.close();
+  const t = harnessForFile('booking_saga_circuit', {
+    env: { ...FAST_FLOW, PAYMENT_BREAKER_VOLUME: '2', PAYMENT_BREAKER_RESET_MS: '1000' },
+    setup: startBackground,
   });
 
   test('a provider outage longer than the whole retry schedule: still PENDING_PAYMENT, then CONFIRMED; every counted attempt was a real call', async () => {
-    const asA = await h.auth.authHeader(userA);
-    const tourId = await h.createTour();
-    await h.simulator({ outage: true });
-    const res = await postBooking(h, asA, 'circuit-wait-1', { tourId, travellers: 2 });
+    const tourId = await t.h.createTour();
+    await t.h.simulator({ outage: true });
+    const res = await postBooking(t.h, t.asA, 'circuit-wait-1', { tourId, travellers: 2 });
     expect(res.body.status).toBe('PENDING_PAYMENT');
-    await eventually(() => h.background.breaker.opened, 10_000, 'the circuit to open');
+    await eventually(() => t.h.background.breaker.opened, 10_000, 'the circuit to open');
     // Longer than 50 + 100 + 200 + 400 + 800 ms: retries that did not wait would have ended it.
     await new Promise((resolve) => setTimeout(resolve, 2_500));
-    const waiting = await request(h.app).get(`/v1/bookings/${res.body.id}`).set(asA);
+    const waiting = await request(t.h.app).get(`/v1/bookings/${res.body.id}`).set(t.asA);
     expect(waiting.body.status).toBe('PENDING_PAYMENT');
     expect(waiting.body.paymentAttempts).toBeLessThan(6);
-    await h.simulator({ outage: false });
+    await t.h.simulator({ outage: false });
     await eventually(
       async () =>
-        (await request(h.app).get(`/v1/bookings/${res.body.id}`).set(asA)).body.status ===
+        (await request(t.h.app).get(`/v1/bookings/${res.body.id}`).set(t.asA)).body.status ===
         'CONFIRMED',
       60_000,
       'CONFIRMED',
     );
-    const confirmed = await request(h.app).get(`/v1/bookings/${res.body.id}`).set(asA);
-    const [payment] = await paymentsOf(h.payment, res.body.id);
+    const confirmed = await request(t.h.app).get(`/v1/bookings/${res.body.id}`).set(t.asA);
+    const [payment] = await paymentsOf(t.h.payment, res.body.id);
     expect(confirmed.body.paymentAttempts).toBe(payment!.attempts);
   });
 });

@@ -236,6 +236,12 @@ export function harnessForFile(
   return file;
 }
 
+/** A harnessForFile setup: the payment worker and the outbox relay run, as they do in a pod. */
+export async function startBackground(h: Harness): Promise<void> {
+  h.background.startWorker();
+  h.background.start();
+}
+
 /** The problem+json body of an answer (its content type asserted first). */
 export function problemOf(res: request.Response) {
   expect(res.headers['content-type']).toMatch(/application\/problem\+json/);

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { FAST_FLOW, eventually, harnessForFile, postBooking } from './harness.js';
+import { FAST_FLOW, eventually, harnessForFile, postBooking, startBackground } from './harness.js';
 
 // The e-mailed pay-later link: a signed, single-use, expiring capability that opens the
 // reservation and pays it without a bearer token (src/domain/payment-link.ts).
@@ -12,10 +12,7 @@ export function paymentLinkHarnessForFile(name: string, now?: () => Date) {
   const file = harnessForFile(name, {
     ...(now ? { now } : {}),
     env: FAST_FLOW,
-    setup: async (h) => {
-      h.background.startWorker();
-      h.background.start();
-    },
+    setup: startBackground,
   });
   let key = 0;
 
