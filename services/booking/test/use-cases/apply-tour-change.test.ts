@@ -11,6 +11,7 @@ import {
   userA,
   userB,
   postBooking,
+  startBackground,
   type Harness,
 } from '../support/harness.js';
 
@@ -26,8 +27,7 @@ describe('tour changes reach bookings', () => {
     h = await startHarness('booking_tour_change', {
       env: { ...FAST_FLOW, PAYMENT_BREAKER_VOLUME: '1000' },
     });
-    h.background.startWorker();
-    h.background.start();
+    await startBackground(h);
     bookingServer = await listenForTests(h.app, {
       health: h.booking.health,
       logger: createLogger('booking-test', 'silent'),
