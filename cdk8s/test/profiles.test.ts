@@ -45,6 +45,15 @@ describe('booking: peak-time', () => {
     expect(cpuTarget(hpa).averageUtilization).toBe(70);
     expect(memoryTarget(hpa)).toEqual({ type: 'Utilization', averageUtilization: 80 });
   });
+  it('can come down from 3 pods on memory: an idle pod (115 MiB measured) under 2/3 of the target', () => {
+    // A Node process's memory does not fall as pods are added: the HPA's ceil(n x use/target) only
+    // drops below n when use/target < (n-1)/n.
+    const request = find('Deployment', 'booking').spec.template.spec.containers[0].resources
+      .requests.memory as string;
+    expect(request).toMatch(/^\d+Mi$/);
+    const target = (Number.parseInt(request, 10) * memoryTarget(hpa).averageUtilization) / 100;
+    expect(115 / target).toBeLessThan(2 / 3);
+  });
   it('scales up by 50 % per 60 s after a 60 s window, down by 1 pod per 120 s after 300 s', () => {
     expect(hpa.spec.behavior.scaleUp).toEqual({
       stabilizationWindowSeconds: 60,
