@@ -232,7 +232,7 @@ export interface StepMatch {
 
 /**
  * Pairs each observed step with a predicted step to the same count within `toleranceSeconds` (one
- * HPA sync period): a step without a partner on the other side is a mismatch.
+ * HPA sync period and one sampling interval): a step without a partner on the other side is a mismatch.
  */
 export function matchSteps(
   observed: readonly Step[],

@@ -105,7 +105,7 @@ export function checkAgainstPolicy(
     },
     {
       workload,
-      rule: `each step as the policy predicts, within ${toleranceSeconds} s (one HPA sync)`,
+      rule: `each step as the policy predicts, within ${toleranceSeconds} s (an HPA sync and a sample)`,
       passed: replay.length > 0 && matched === matches.length,
       observed: `${matched} of ${matches.length} steps (${ups} up, ${downs} down)`,
     },
