@@ -139,20 +139,6 @@ export async function hpaBounds(
   return { min: min!, max: max! };
 }
 
-/** How many replicas the HPA's target runs now (status.currentReplicas). */
-export async function hpaReplicas(
-  cluster: TestCluster,
-  namespace: string,
-  name: string,
-): Promise<number> {
-  const out = await kubectlOrThrow(
-    cluster,
-    ['get', 'hpa', name, '-o', 'jsonpath={.status.currentReplicas}'],
-    { namespace },
-  );
-  return Number(out.trim());
-}
-
 export interface HpaState {
   replicas: number;
   /** One line for a failing wait: desired count, each metric against its target, the conditions. */
