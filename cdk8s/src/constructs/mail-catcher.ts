@@ -2,6 +2,7 @@ import { k8s } from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import { labels, selectorLabels } from '../labels.js';
 import type { PlatformOptions } from '../options.js';
+import { LIVENESS, READINESS } from './probes.js';
 import { resourceRequirements } from './resources.js';
 import { restrictedSecurityContext } from './security-context.js';
 
@@ -104,18 +105,9 @@ export class MailCatcher extends Construct {
                   requests: { cpu: '10m', memory: '32Mi', ephemeralStorage: '64Mi' },
                   limits: { cpu: '200m', memory: '128Mi', ephemeralStorage: '384Mi' },
                 }),
-                // Patient with a busy node, as the services' probes are (tourkit-service.ts).
-                readinessProbe: {
-                  httpGet: httpGet('/readyz'),
-                  periodSeconds: 5,
-                  timeoutSeconds: 3,
-                },
-                livenessProbe: {
-                  httpGet: httpGet('/livez'),
-                  periodSeconds: 10,
-                  timeoutSeconds: 5,
-                  failureThreshold: 6,
-                },
+                // Patient with a busy node (probes.ts says why).
+                readinessProbe: { httpGet: httpGet('/readyz'), ...READINESS },
+                livenessProbe: { httpGet: httpGet('/livez'), ...LIVENESS },
                 securityContext: restrictedSecurityContext(MAIL_CATCHER_UID),
                 // Its message database is a temporary SQLite file.
                 volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { labels, PART_OF } from '../labels.js';
 import type { PlatformOptions } from '../options.js';
 import type { DatabaseSpec, Resources } from '../services.js';
+import { EXEC_TIMEOUT_SECONDS, LIVENESS, READINESS } from './probes.js';
 import { resourceRequirements, scaledCpu } from './resources.js';
 import { restrictedSecurityContext } from './security-context.js';
 
@@ -228,11 +229,10 @@ function postgresPodSpec(
   initConfigMap: string | undefined,
 ): k8s.PodSpec {
   const q = (value: string) => k8s.Quantity.fromString(value);
-  // An exec probe starts a process in the container (runc exec), which takes more than the default
-  // 1 s on a node short of CPU: timed out, the database flapped unready and its clients with it.
+  // Patient with a busy node (probes.ts says why).
   const isReady = {
     exec: { command: ['pg_isready', '--host=127.0.0.1', `--username=${POSTGRES_USER}`] },
-    timeoutSeconds: 5,
+    timeoutSeconds: EXEC_TIMEOUT_SECONDS,
   };
   return {
     automountServiceAccountToken: false,
@@ -255,14 +255,10 @@ function postgresPodSpec(
         env,
         resources: resourceRequirements(POSTGRES_RESOURCES, options.cpuRequestPercent),
         startupProbe: { ...isReady, periodSeconds: 2, failureThreshold: 150 },
-        readinessProbe: { ...isReady, periodSeconds: 5, failureThreshold: 2 },
+        readinessProbe: { ...READINESS, ...isReady },
         // Liveness asks less than readiness: a server that still listens is alive, even when it
         // refuses queries for a while (recovery, a busy checkpoint); restarting it would not help.
-        livenessProbe: {
-          tcpSocket: { port: k8s.IntOrString.fromString('postgres') },
-          periodSeconds: 10,
-          failureThreshold: 6,
-        },
+        livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('postgres') }, ...LIVENESS },
         securityContext: restrictedSecurityContext(),
         volumeMounts: [
           { name: 'data', mountPath: '/var/lib/postgresql/data' },

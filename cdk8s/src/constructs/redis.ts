@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { labels, selectorLabels } from '../labels.js';
 import type { PlatformOptions } from '../options.js';
 import type { RedisRole } from '../services.js';
+import { EXEC_TIMEOUT_SECONDS, LIVENESS, READINESS } from './probes.js';
 import { resourceRequirements } from './resources.js';
 import { restrictedSecurityContext } from './security-context.js';
 
@@ -51,8 +52,8 @@ export class Redis extends Construct {
     const meta = { name, namespace: options.namespace, labels: labels(name, role) };
     const q = (value: string) => k8s.Quantity.fromString(value);
     // redis-cli reads the password from REDISCLI_AUTH, so it never shows in the process list.
-    // Exec probes start a process in the container: 5 s, not the default 1 s, on a busy node.
-    const ping = { exec: { command: ['redis-cli', 'ping'] }, timeoutSeconds: 5 };
+    // Patient with a busy node (probes.ts says why).
+    const ping = { exec: { command: ['redis-cli', 'ping'] }, timeoutSeconds: EXEC_TIMEOUT_SECONDS };
     const password = {
       valueFrom: { secretKeyRef: { name: options.secretName, key: REDIS_PASSWORD_KEY } },
     };
@@ -116,13 +117,12 @@ export class Redis extends Construct {
                   },
                   options.cpuRequestPercent,
                 ),
-                readinessProbe: { ...ping, periodSeconds: 5 },
+                readinessProbe: { ...READINESS, ...ping },
                 // Alive while it listens: a server loading its append-only file answers LOADING to
                 // PING, and restarting it then would only start the load again.
                 livenessProbe: {
                   tcpSocket: { port: k8s.IntOrString.fromString('redis') },
-                  periodSeconds: 10,
-                  failureThreshold: 3,
+                  ...LIVENESS,
                 },
                 securityContext: restrictedSecurityContext(),
                 volumeMounts: [{ name: 'data', mountPath: '/data' }],

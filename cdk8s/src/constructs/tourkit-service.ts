@@ -8,6 +8,7 @@ import { dbPoolMax, urlVariable, type ServiceSpec, type SharedSetting } from '..
 import { mailCatcherSmtpUrl } from './mail-catcher.js';
 import { databaseEndpoints, type DatabaseEndpoints } from './postgres.js';
 import { REDIS_PASSWORD_KEY, redisUrl } from './redis.js';
+import { LIVENESS, READINESS, STARTUP } from './probes.js';
 import { resourceRequirements, scaledUtilization } from './resources.js';
 import { restrictedSecurityContext } from './security-context.js';
 
@@ -226,30 +227,10 @@ function podSpec(
         envFrom: [{ configMapRef: { name: `${spec.name}-config` } }],
         env: env(spec, options, db),
         resources: resourceRequirements(spec.resources, options.cpuRequestPercent),
-        // Probes are patient with a busy node: a restart costs a Node process's whole start-up again,
-        // so on a node short of CPU (every pod starting at once, a build beside it) a probe that
-        // gives up early kills pods that were merely slow, and the restarts feed the shortage (seen
-        // on the two-CPU real node: startup probes at 60 s and 2 s timeouts restarted every service
-        // in a loop). Startup allows 180 s for migrations and warm-up and ends as soon as /livez
-        // answers; liveness restarts a process that has not answered for a minute.
-        startupProbe: {
-          httpGet: httpGet('/livez'),
-          periodSeconds: 2,
-          failureThreshold: 90,
-          timeoutSeconds: 5,
-        },
-        readinessProbe: {
-          httpGet: httpGet('/readyz'),
-          periodSeconds: 5,
-          failureThreshold: 2,
-          timeoutSeconds: 3,
-        },
-        livenessProbe: {
-          httpGet: httpGet('/livez'),
-          periodSeconds: 10,
-          failureThreshold: 6,
-          timeoutSeconds: 5,
-        },
+        // Patient with a busy node (probes.ts says why).
+        startupProbe: { httpGet: httpGet('/livez'), ...STARTUP },
+        readinessProbe: { httpGet: httpGet('/readyz'), ...READINESS },
+        livenessProbe: { httpGet: httpGet('/livez'), ...LIVENESS },
         lifecycle: { preStop: { sleep: { seconds: PRESTOP_SLEEP_SECONDS } } },
         securityContext: restrictedSecurityContext(RUN_AS_USER),
         volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],

@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import { MAIL_CATCHER, MAIL_CATCHER_SMTP_PORT } from '../constructs/mail-catcher.js';
+import { LIVENESS, READINESS } from '../constructs/probes.js';
 import { resourceRequirements } from '../constructs/resources.js';
 import { restrictedSecurityContext } from '../constructs/security-context.js';
 import { labels, selectorLabels } from '../labels.js';
@@ -320,12 +321,9 @@ export class ObservabilityStack extends Construct {
                 })),
                 // CPU requests follow cpuRequestPercent, as the services' (a small node takes 25).
                 resources: resourceRequirements(w.resources, options.cpuRequestPercent),
-                readinessProbe: { httpGet: httpGet(w.probes.readiness), periodSeconds: 5 },
-                livenessProbe: {
-                  httpGet: httpGet(w.probes.liveness),
-                  periodSeconds: 10,
-                  failureThreshold: 6,
-                },
+                // Patient with a busy node (probes.ts says why).
+                readinessProbe: { httpGet: httpGet(w.probes.readiness), ...READINESS },
+                livenessProbe: { httpGet: httpGet(w.probes.liveness), ...LIVENESS },
                 securityContext: restrictedSecurityContext(STACK_UID),
                 volumeMounts: [
                   {
