@@ -170,7 +170,11 @@ export async function hpaState(
   const { status, spec } = hpa;
   const metrics = (status.currentMetrics ?? []).map((m) =>
     m.resource
-      ? `${m.resource.name} ${m.resource.current.averageUtilization ?? m.resource.current.averageValue}%`
+      ? `${m.resource.name} ${
+          m.resource.current.averageUtilization === undefined
+            ? m.resource.current.averageValue
+            : `${m.resource.current.averageUtilization}%`
+        }`
       : m.type,
   );
   const conditions = (status.conditions ?? []).map(

@@ -96,7 +96,7 @@ export function rateLimiter(options: RateLimiterOptions): RequestHandler {
         res,
         new HttpProblem(429, 'rate-limited', 'Too many requests', {
           detail: `At most ${limiterOptions.limit} requests per minute per client; retry in ${retryAfter} s.`,
-          extensions: { retryAfterSeconds: retryAfter },
+          retryAfterSeconds: retryAfter,
         }),
       );
     },
