@@ -39,12 +39,15 @@ service_build_spec() {
 
 service_image() { echo "docker.io/tourkit/$1:$TOURKIT_IMAGE_TAG"; }
 
+# The image groups `all` builds, in build order; the one list the usage, --list and errors name.
+IMAGE_GROUPS=(base pause coredns postgres redis mailpit prometheus alertmanager jaeger services operator)
+
 # Targets in build order, each after what it is built FROM.
 expand_targets() {
   local target services
   for target in "$@"; do
     case "$target" in
-      all) expand_targets base pause coredns postgres redis mailpit prometheus alertmanager jaeger services operator ;;
+      all) expand_targets "${IMAGE_GROUPS[@]}" ;;
       base) echo debian-bookworm; echo base ;;
       postgres | redis) echo debian-trixie; echo "$target" ;;
       pause | coredns | mailpit | prometheus | alertmanager | jaeger) echo "$target" ;;
@@ -52,7 +55,7 @@ expand_targets() {
       operator) expand_targets base; echo operator ;;
       *)
         if [[ " $(list_services | tr '\n' ' ') " == *" $target "* ]]; then expand_targets base; echo "service:$target"
-        else die "unknown image '$target' (known: all base pause coredns postgres redis mailpit prometheus alertmanager jaeger services operator $(list_services | tr '\n' ' '))"
+        else die "unknown image '$target' (known: all ${IMAGE_GROUPS[*]} $(list_services | tr '\n' ' '))"
         fi ;;
     esac
   done
@@ -425,7 +428,7 @@ build_operator() {
 main() {
   if [[ ${1:-} == --list ]]; then
     # shellcheck disable=SC2046 # one word per service
-    printf '%s\n' base pause coredns postgres redis mailpit prometheus alertmanager jaeger services operator $(list_services); return
+    printf '%s\n' "${IMAGE_GROUPS[@]}" $(list_services); return
   fi
   [[ $# -gt 0 ]] || set -- all
   local targets expanded
